@@ -1,0 +1,3 @@
+from dispatch_desktop.cli import main
+
+raise SystemExit(main())

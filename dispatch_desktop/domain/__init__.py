@@ -1,0 +1,1 @@
+"""Dispatch rules. Pure Python: no Qt, no database."""

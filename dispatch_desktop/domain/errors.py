@@ -1,0 +1,43 @@
+"""Errors a user can cause or meet. Each carries the command-line exit code it maps to."""
+
+
+class DispatchError(Exception):
+    """Base of every error the product reports to a person as one line."""
+
+    exit_code = 1
+
+
+class ValidationError(DispatchError):
+    """Bad input: a field that cannot be accepted as given."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class NotFoundError(ValidationError):
+    """An id that names nothing."""
+
+
+class ConflictError(DispatchError):
+    """The change clashes with the schedule, another edit, or the status rules."""
+
+    exit_code = 3
+
+
+class StaleVersionError(ConflictError):
+    """The row was changed by someone else after the caller read it."""
+
+
+class PermissionDeniedError(DispatchError):
+    exit_code = 4
+
+
+class DatabaseUnavailableError(DispatchError):
+    exit_code = 5
+
+
+class SchemaMismatchError(DatabaseUnavailableError):
+    """The database schema is behind or ahead of this program."""

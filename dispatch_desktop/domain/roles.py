@@ -1,0 +1,43 @@
+"""Operator roles and what each may do. The services check these on every call."""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    CALL_CENTER = "call-center"
+    DISPATCHER = "dispatcher"
+    SUPERVISOR = "supervisor"
+
+
+class Permission(StrEnum):
+    READ = "read"
+    CREATE_UNASSIGNED_BOOKING = "create unassigned bookings"
+    EDIT_UNASSIGNED_BOOKING = "edit unassigned bookings"
+    MANAGE_BOOKINGS = "assign and manage bookings"
+    MANAGE_AGENTS = "manage agents"
+    MANAGE_TIME_OFF = "manage time off"
+    MANAGE_OUTBOX = "retry or dismiss notifications"
+    MANAGE_OPERATORS = "manage operators"
+    MANAGE_SETTINGS = "change settings"
+
+
+_CALL_CENTER = frozenset(
+    {Permission.READ, Permission.CREATE_UNASSIGNED_BOOKING, Permission.EDIT_UNASSIGNED_BOOKING}
+)
+_DISPATCHER = _CALL_CENTER | {
+    Permission.MANAGE_BOOKINGS,
+    Permission.MANAGE_AGENTS,
+    Permission.MANAGE_TIME_OFF,
+    Permission.MANAGE_OUTBOX,
+}
+_SUPERVISOR = frozenset(Permission)
+
+PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.CALL_CENTER: _CALL_CENTER,
+    Role.DISPATCHER: _DISPATCHER,
+    Role.SUPERVISOR: _SUPERVISOR,
+}
+
+
+def can(role: Role, permission: Permission) -> bool:
+    return permission in PERMISSIONS[role]

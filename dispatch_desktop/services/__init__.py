@@ -1,0 +1,1 @@
+"""Use cases over the shared database: validation, permissions, transactions. No Qt here."""

@@ -1,0 +1,465 @@
+"""Bookings: creation, editing, assignment and status changes, with conflicts checked."""
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from dispatch_desktop.domain import validation
+from dispatch_desktop.domain.errors import (
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    StaleVersionError,
+    ValidationError,
+)
+from dispatch_desktop.domain.roles import Permission
+from dispatch_desktop.domain.statuses import (
+    ASSIGNABLE_STATUSES,
+    BookingSource,
+    BookingStatus,
+    allowed_next,
+    is_active,
+)
+from dispatch_desktop.domain.team import booking_reference
+from dispatch_desktop.notify import events
+from dispatch_desktop.services import audit, schedule
+from dispatch_desktop.services.agents import get_agent_row
+from dispatch_desktop.services.context import ServiceContext, Unit
+from dispatch_desktop.services.customers import upsert_customer
+from dispatch_desktop.services.views import AuditView, BookingView
+from dispatch_desktop.storage.models import Agent, Booking, Customer
+from dispatch_desktop.storage.types import utcnow
+
+ENTITY = "booking"
+_REFERENCE = re.compile(r"^\s*(?:BK-?)?0*(\d{1,12})\s*$", re.IGNORECASE)
+
+
+def parse_status(value: str) -> BookingStatus:
+    try:
+        return BookingStatus(value.strip().lower().replace("-", "_").replace(" ", "_"))
+    except ValueError:
+        choices = ", ".join(s.value for s in BookingStatus)
+        raise ValidationError(f"unknown status {value!r} (choose {choices})", "status") from None
+
+
+def _get(session: Session, booking_id: int) -> Booking:
+    booking = session.get(Booking, booking_id)
+    if booking is None:
+        raise NotFoundError(f"no booking with id {booking_id}", "booking")
+    return booking
+
+
+def _check_version(unit: Unit, booking: Booking, expect_version: int | None) -> None:
+    if expect_version is not None and booking.version != expect_version:
+        raise StaleVersionError(
+            f"booking {booking_reference(booking.id)} was changed by {booking.updated_by} "
+            f"at {unit.local(booking.updated_at)} (version {booking.version}, you had {expect_version}); reload"
+        )
+
+
+def _require_edit(unit: Unit, booking: Booking) -> None:
+    unit.require(
+        Permission.EDIT_UNASSIGNED_BOOKING if booking.agent_id is None else Permission.MANAGE_BOOKINGS
+    )
+
+
+def _assignable_agent(
+    unit: Unit, agent_id: int, start: datetime, end: datetime, booking_id: int | None
+) -> Agent:
+    agent = get_agent_row(unit.session, agent_id)
+    if not agent.active:
+        raise ValidationError(f"agent {agent.name} is deactivated", "agent")
+    schedule.lock_agent(unit.session, agent.id)
+    clashes = schedule.conflicts_for(unit.session, unit.settings, agent, start, end, booking_id)
+    if clashes:
+        raise ConflictError("; ".join(clashes))
+    return agent
+
+
+def _touch(unit: Unit, booking: Booking) -> None:
+    booking.updated_by = unit.actor.username
+    booking.updated_at = utcnow()
+
+
+def create_booking(
+    ctx: ServiceContext,
+    *,
+    customer_name: str,
+    customer_phone: str,
+    customer_email: str | None,
+    address: str,
+    service: str,
+    start: datetime | str,
+    end: datetime | str,
+    agent_id: int | None = None,
+    call_center: bool = False,
+    notes: str | None = None,
+) -> BookingView:
+    with ctx.writing(Permission.CREATE_UNASSIGNED_BOOKING) as unit:
+        if call_center and agent_id is not None:
+            raise ValidationError("a call-center booking starts without an agent", "agent")
+        if agent_id is not None:
+            unit.require(Permission.MANAGE_BOOKINGS)
+        is_call_center = call_center or not _may_manage(unit)
+        starts_at, ends_at = unit.time(start, "start"), unit.time(end, "end")
+        validation.interval(starts_at, ends_at)
+        booking = Booking(
+            address=validation.text(address, "address", validation.ADDRESS_MAX),
+            service=validation.text(service, "service", validation.SERVICE_MAX),
+            notes=validation.optional_text(notes, "notes", validation.NOTES_MAX),
+            starts_at=starts_at,
+            ends_at=ends_at,
+            source=(BookingSource.CALL_CENTER if is_call_center else BookingSource.DISPATCHER).value,
+            status=BookingStatus.PENDING.value,
+            created_by=unit.actor.username,
+            updated_by=unit.actor.username,
+        )
+        booking.customer = upsert_customer(
+            unit.session, unit.settings, name=customer_name, phone=customer_phone, email=customer_email
+        )
+        if agent_id is not None:
+            booking.agent = _assignable_agent(unit, agent_id, starts_at, ends_at, None)
+            booking.status = BookingStatus.SCHEDULED.value
+        unit.session.add(booking)
+        unit.session.flush()
+        audit.record(
+            unit.session,
+            ENTITY,
+            booking.id,
+            "created",
+            unit.actor.username,
+            {
+                "status": (None, booking.status),
+                "agent": (None, booking.agent.name if booking.agent else None),
+            },
+        )
+        events.booking_created(unit.session, booking, unit.settings)
+        return BookingView.of(booking)
+
+
+def _may_manage(unit: Unit) -> bool:
+    try:
+        unit.require(Permission.MANAGE_BOOKINGS)
+    except PermissionDeniedError:
+        return False
+    return True
+
+
+def update_booking(
+    ctx: ServiceContext,
+    booking_id: int,
+    *,
+    expect_version: int | None = None,
+    customer_name: str | None = None,
+    customer_phone: str | None = None,
+    customer_email: str | None = None,
+    address: str | None = None,
+    service: str | None = None,
+    start: datetime | str | None = None,
+    end: datetime | str | None = None,
+    notes: str | None = None,
+) -> BookingView:
+    """Edit the details given; a new time is checked against the agent's schedule."""
+    with ctx.writing(Permission.EDIT_UNASSIGNED_BOOKING) as unit:
+        booking = _get(unit.session, booking_id)
+        _require_edit(unit, booking)
+        _check_version(unit, booking, expect_version)
+        if not is_active(BookingStatus(booking.status)) or booking.status == BookingStatus.COMPLETED:
+            raise ConflictError(
+                f"booking {booking_reference(booking.id)} is {booking.status} and can no longer be edited"
+            )
+        changes: dict[str, tuple[object, object]] = {}
+
+        def change(name: str, old: object, new: object) -> bool:
+            if old != new:
+                changes[name] = (old, new)
+                return True
+            return False
+
+        if customer_name is not None or customer_phone is not None or customer_email is not None:
+            customer = upsert_customer(
+                unit.session,
+                unit.settings,
+                name=customer_name if customer_name is not None else booking.customer.name,
+                phone=customer_phone if customer_phone is not None else booking.customer.phone,
+                email=customer_email if customer_email is not None else booking.customer.email,
+            )
+            if change("customer", booking.customer.phone, customer.phone):
+                booking.customer = customer
+        if address is not None:
+            new_address = validation.text(address, "address", validation.ADDRESS_MAX)
+            if change("address", booking.address, new_address):
+                booking.address = new_address
+        if service is not None:
+            new_service = validation.text(service, "service", validation.SERVICE_MAX)
+            if change("service", booking.service, new_service):
+                booking.service = new_service
+        if notes is not None:
+            new_notes = validation.optional_text(notes, "notes", validation.NOTES_MAX)
+            if change("notes", booking.notes, new_notes):
+                booking.notes = new_notes
+        rescheduled = _apply_times(unit, booking, start, end, booking.agent_id, changes)
+        if not changes:
+            return BookingView.of(booking)
+        _touch(unit, booking)
+        unit.session.flush()
+        audit.record(unit.session, ENTITY, booking.id, "edited", unit.actor.username, changes)
+        if rescheduled:
+            events.booking_rescheduled(unit.session, booking, unit.settings)
+        return BookingView.of(booking)
+
+
+def _apply_times(
+    unit: Unit,
+    booking: Booking,
+    start: datetime | str | None,
+    end: datetime | str | None,
+    agent_id: int | None,
+    changes: dict[str, tuple[object, object]],
+) -> bool:
+    if start is None and end is None:
+        return False
+    new_start = unit.time(start, "start") if start is not None else booking.starts_at
+    new_end = unit.time(end, "end") if end is not None else booking.ends_at
+    validation.interval(new_start, new_end)
+    if (new_start, new_end) == (booking.starts_at, booking.ends_at):
+        return False
+    if agent_id is not None:
+        _assignable_agent(unit, agent_id, new_start, new_end, booking.id)
+    changes["start"] = (booking.starts_at, new_start)
+    changes["end"] = (booking.ends_at, new_end)
+    booking.starts_at, booking.ends_at = new_start, new_end
+    return True
+
+
+def assign_booking(
+    ctx: ServiceContext, booking_id: int, agent_id: int | None, *, expect_version: int | None = None
+) -> BookingView:
+    """Give the booking to an agent (None takes it back to pending)."""
+    return move_booking(ctx, booking_id, agent_id=agent_id, expect_version=expect_version)
+
+
+def move_booking(
+    ctx: ServiceContext,
+    booking_id: int,
+    *,
+    agent_id: int | None,
+    start: datetime | str | None = None,
+    end: datetime | str | None = None,
+    expect_version: int | None = None,
+) -> BookingView:
+    """Assign, reassign, unassign and/or reschedule in one step (the dispatch board's drag)."""
+    with ctx.writing(Permission.MANAGE_BOOKINGS) as unit:
+        booking = _get(unit.session, booking_id)
+        _check_version(unit, booking, expect_version)
+        status = BookingStatus(booking.status)
+        if status not in ASSIGNABLE_STATUSES:
+            raise ConflictError(
+                f"booking {booking_reference(booking.id)} is {status.value}; the agent can only be changed "
+                f"while it is {', '.join(sorted(s.value for s in ASSIGNABLE_STATUSES))}"
+            )
+        changes: dict[str, tuple[object, object]] = {}
+        rescheduled = _apply_times(unit, booking, start, end, None, changes)
+        previous = booking.agent
+        if agent_id is not None:
+            agent = _assignable_agent(unit, agent_id, booking.starts_at, booking.ends_at, booking.id)
+        else:
+            agent = None
+        if (previous.id if previous else None) != agent_id:
+            changes["agent"] = (previous.name if previous else None, agent.name if agent else None)
+            booking.agent = agent
+            new_status = BookingStatus.SCHEDULED if agent else BookingStatus.PENDING
+            if agent is None or status == BookingStatus.PENDING:
+                changes["status"] = (status.value, new_status.value)
+                booking.status = new_status.value
+        if not changes:
+            return BookingView.of(booking)
+        _touch(unit, booking)
+        unit.session.flush()
+        audit.record(
+            unit.session,
+            ENTITY,
+            booking.id,
+            "assigned" if "agent" in changes else "rescheduled",
+            unit.actor.username,
+            changes,
+        )
+        if "agent" in changes:
+            events.booking_assigned(unit.session, booking, previous, unit.settings)
+        if rescheduled:
+            events.booking_rescheduled(unit.session, booking, unit.settings)
+        return BookingView.of(booking)
+
+
+def change_status(
+    ctx: ServiceContext,
+    booking_id: int,
+    status: str | BookingStatus,
+    *,
+    reason: str | None = None,
+    expect_version: int | None = None,
+) -> BookingView:
+    new_status = parse_status(status) if isinstance(status, str) else status
+    with ctx.writing(Permission.EDIT_UNASSIGNED_BOOKING) as unit:
+        booking = _get(unit.session, booking_id)
+        _require_edit(unit, booking)
+        _check_version(unit, booking, expect_version)
+        old_status = BookingStatus(booking.status)
+        allowed = allowed_next(old_status)
+        if new_status not in allowed:
+            options = ", ".join(s.value for s in allowed) or "none (it is final)"
+            raise ConflictError(
+                f"booking {booking_reference(booking.id)} cannot go from {old_status.value} to "
+                f"{new_status.value}; allowed: {options}"
+            )
+        changes: dict[str, tuple[object, object]] = {"status": (old_status.value, new_status.value)}
+        if new_status == BookingStatus.CANCELLED:
+            clean_reason = validation.text(reason, "reason", validation.REASON_MAX)
+            changes["cancel_reason"] = (booking.cancel_reason, clean_reason)
+            booking.cancel_reason = clean_reason
+        booking.status = new_status.value
+        _touch(unit, booking)
+        unit.session.flush()
+        audit.record(unit.session, ENTITY, booking.id, "status", unit.actor.username, changes)
+        events.booking_status_changed(unit.session, booking, old_status.value, unit.settings)
+        return BookingView.of(booking)
+
+
+def get_booking(ctx: ServiceContext, booking_id: int) -> BookingView:
+    with ctx.reading() as unit:
+        return BookingView.of(_get(unit.session, booking_id))
+
+
+def booking_history(ctx: ServiceContext, booking_id: int) -> list[AuditView]:
+    get_booking(ctx, booking_id)
+    return audit.history(ctx, ENTITY, booking_id)
+
+
+@dataclass(frozen=True)
+class BookingQuery:
+    """What the bookings table or `booking list` shows. Empty fields do not filter."""
+
+    text: str = ""
+    statuses: tuple[str, ...] = ()
+    agent_id: int | None = None
+    unassigned: bool = False
+    source: str | None = None
+    start_from: datetime | None = None
+    start_to: datetime | None = None
+    sort: str = "start"
+    descending: bool = False
+    limit: int | None = None
+
+
+SORT_COLUMNS = {
+    "reference": Booking.id,
+    "start": Booking.starts_at,
+    "customer": Customer.name,
+    "phone": Customer.phone,
+    "address": Booking.address,
+    "service": Booking.service,
+    "agent": Agent.name,
+    "status": Booking.status,
+    "source": Booking.source,
+}
+
+
+def _filtered(query: Select, q: BookingQuery) -> Select:
+    query = query.join(Booking.customer).outerjoin(Booking.agent)
+    text = q.text.strip()
+    if text:
+        like = f"%{text}%"
+        conditions = [
+            Customer.name.ilike(like),
+            Customer.phone.like(f"%{text.lstrip('+')}%"),
+            Booking.address.ilike(like),
+            Booking.service.ilike(like),
+        ]
+        reference = _REFERENCE.match(text)
+        if reference:
+            conditions.append(Booking.id == int(reference.group(1)))
+        query = query.where(or_(*conditions))
+    if q.statuses:
+        query = query.where(Booking.status.in_(q.statuses))
+    if q.agent_id is not None:
+        query = query.where(Booking.agent_id == q.agent_id)
+    if q.unassigned:
+        query = query.where(Booking.agent_id.is_(None))
+    if q.source:
+        query = query.where(Booking.source == q.source)
+    if q.start_from is not None:
+        query = query.where(Booking.starts_at >= q.start_from)
+    if q.start_to is not None:
+        query = query.where(Booking.starts_at < q.start_to)
+    return query
+
+
+def _ordered(query: Select, q: BookingQuery) -> Select:
+    try:
+        column = SORT_COLUMNS[q.sort]
+    except KeyError:
+        raise ValidationError(f"cannot sort by {q.sort!r} (choose {', '.join(SORT_COLUMNS)})") from None
+    direction = column.desc() if q.descending else column.asc()
+    tie = Booking.id.desc() if q.descending else Booking.id.asc()
+    query = query.order_by(direction, tie)
+    return query.limit(q.limit) if q.limit else query
+
+
+def booking_ids(ctx: ServiceContext, query: BookingQuery) -> list[int]:
+    """Ids only, in display order: the bookings table holds these and fetches rows lazily."""
+    with ctx.reading() as unit:
+        return list(unit.session.scalars(_ordered(_filtered(select(Booking.id), query), query)))
+
+
+def count_bookings(ctx: ServiceContext, query: BookingQuery) -> int:
+    with ctx.reading() as unit:
+        return unit.session.scalar(_filtered(select(func.count(Booking.id)), query)) or 0
+
+
+def bookings_by_ids(ctx: ServiceContext, ids: Sequence[int]) -> dict[int, BookingView]:
+    with ctx.reading() as unit:
+        rows = unit.session.scalars(select(Booking).where(Booking.id.in_(list(ids))))
+        return {row.id: BookingView.of(row) for row in rows.unique()}
+
+
+def list_bookings(ctx: ServiceContext, query: BookingQuery | None = None) -> list[BookingView]:
+    query = query or BookingQuery()
+    with ctx.reading() as unit:
+        rows = unit.session.scalars(_ordered(_filtered(select(Booking), query), query)).unique()
+        return [BookingView.of(row) for row in rows]
+
+
+@dataclass(frozen=True)
+class AgentAvailability:
+    agent_id: int
+    agent_name: str
+    state: str  # "free", "busy" or "time off"
+    detail: str
+
+
+def availability(
+    ctx: ServiceContext, start: datetime | str, end: datetime | str, *, exclude_booking_id: int | None = None
+) -> list[AgentAvailability]:
+    """Every active agent, free first, with what keeps the others busy during start–end."""
+    with ctx.reading() as unit:
+        starts_at, ends_at = unit.time(start, "start"), unit.time(end, "end")
+        validation.interval(starts_at, ends_at)
+        result = []
+        for agent in unit.session.scalars(select(Agent).where(Agent.active.is_(True)).order_by(Agent.name)):
+            booked = schedule.overlapping_bookings(
+                unit.session, agent.id, starts_at, ends_at, exclude_booking_id
+            )
+            off = schedule.overlapping_time_off(unit.session, agent.id, starts_at, ends_at)
+            if off:
+                state, detail = "time off", schedule.describe_time_off(off[0], unit.settings)
+            elif booked:
+                state, detail = "busy", schedule.describe_booking(booked[0], unit.settings)
+            else:
+                state, detail = "free", ""
+            result.append(AgentAvailability(agent.id, agent.name, state, detail))
+        order = {"free": 0, "busy": 1, "time off": 2}
+        return sorted(result, key=lambda a: order[a.state])

@@ -1,0 +1,116 @@
+"""Console users and their roles. Only supervisors manage them."""
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from dispatch_desktop.domain import validation
+from dispatch_desktop.domain.errors import ConflictError, NotFoundError, ValidationError
+from dispatch_desktop.domain.roles import Permission, Role
+from dispatch_desktop.services.context import Actor, ServiceContext
+from dispatch_desktop.services.views import OperatorView
+from dispatch_desktop.storage.models import Operator
+
+
+def parse_role(value: str) -> Role:
+    try:
+        return Role(value.strip().lower())
+    except ValueError:
+        choices = ", ".join(role.value for role in Role)
+        raise ValidationError(f"unknown role {value!r} (choose {choices})", "role") from None
+
+
+def _username(value: str) -> str:
+    username = validation.text(value, "username", validation.USERNAME_MAX)
+    if any(ch.isspace() for ch in username):
+        raise ValidationError("username must not contain spaces", "username")
+    return username
+
+
+def _get(session: Session, operator_id: int) -> Operator:
+    operator = session.get(Operator, operator_id)
+    if operator is None:
+        raise NotFoundError(f"no operator with id {operator_id}")
+    return operator
+
+
+def whoami(ctx: ServiceContext) -> Actor:
+    return ctx.actor()
+
+
+def has_operators(ctx: ServiceContext) -> bool:
+    with ctx.db.read() as session:
+        return bool(session.scalar(select(func.count()).select_from(Operator)))
+
+
+def add_operator(
+    ctx: ServiceContext,
+    *,
+    name: str,
+    username: str,
+    role: str,
+    phone: str | None = None,
+    email: str | None = None,
+) -> OperatorView:
+    with ctx.writing(Permission.MANAGE_OPERATORS) as unit:
+        operator = Operator(
+            name=validation.text(name, "name", validation.NAME_MAX),
+            username=_username(username),
+            role=parse_role(role).value,
+            phone=validation.optional_phone(phone, unit.settings.region),
+            email=validation.optional_email(email),
+            active=True,
+        )
+        if unit.session.scalar(select(Operator.id).where(Operator.username == operator.username)):
+            raise ConflictError(f"username {operator.username!r} is already taken")
+        unit.session.add(operator)
+        unit.session.flush()
+        return OperatorView.of(operator)
+
+
+def list_operators(ctx: ServiceContext) -> list[OperatorView]:
+    with ctx.reading() as unit:
+        rows = unit.session.scalars(select(Operator).order_by(Operator.active.desc(), Operator.name))
+        return [OperatorView.of(row) for row in rows]
+
+
+def update_operator(
+    ctx: ServiceContext,
+    operator_id: int,
+    *,
+    name: str | None = None,
+    role: str | None = None,
+    phone: str | None = None,
+    email: str | None = None,
+) -> OperatorView:
+    """Change the given fields; an empty string clears phone or email."""
+    with ctx.writing(Permission.MANAGE_OPERATORS) as unit:
+        operator = _get(unit.session, operator_id)
+        if name is not None:
+            operator.name = validation.text(name, "name", validation.NAME_MAX)
+        if role is not None:
+            operator.role = parse_role(role).value
+        if phone is not None:
+            operator.phone = validation.optional_phone(phone, unit.settings.region)
+        if email is not None:
+            operator.email = validation.optional_email(email)
+        _keep_a_supervisor(unit.session)
+        return OperatorView.of(operator)
+
+
+def set_operator_active(ctx: ServiceContext, operator_id: int, active: bool) -> OperatorView:
+    with ctx.writing(Permission.MANAGE_OPERATORS) as unit:
+        operator = _get(unit.session, operator_id)
+        operator.active = active
+        _keep_a_supervisor(unit.session)
+        return OperatorView.of(operator)
+
+
+def _keep_a_supervisor(session: Session) -> None:
+    session.flush()
+    supervisors = session.scalar(
+        select(func.count())
+        .select_from(Operator)
+        .where(Operator.role == Role.SUPERVISOR.value, Operator.active.is_(True))
+    )
+    if not supervisors:
+        raise ConflictError("the team must keep at least one active supervisor")

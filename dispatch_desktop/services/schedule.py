@@ -1,0 +1,76 @@
+"""Who is free when: overlap checks shared by bookings and time off."""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dispatch_desktop.domain.statuses import INACTIVE_STATUSES, TimeOffStatus
+from dispatch_desktop.domain.team import TeamSettings, booking_reference
+from dispatch_desktop.storage.models import Agent, Booking, TimeOff
+
+
+def lock_agent(session: Session, agent_id: int) -> None:
+    """Serialise schedule changes for one agent across workstations (PostgreSQL row lock)."""
+    session.execute(select(Agent.id).where(Agent.id == agent_id).with_for_update())
+
+
+def overlapping_bookings(
+    session: Session, agent_id: int, start: datetime, end: datetime, exclude_id: int | None = None
+) -> Sequence[Booking]:
+    query = select(Booking).where(
+        Booking.agent_id == agent_id,
+        Booking.status.not_in([s.value for s in INACTIVE_STATUSES]),
+        Booking.starts_at < end,
+        Booking.ends_at > start,
+    )
+    if exclude_id is not None:
+        query = query.where(Booking.id != exclude_id)
+    return session.scalars(query.order_by(Booking.starts_at)).all()
+
+
+def overlapping_time_off(
+    session: Session, agent_id: int, start: datetime, end: datetime
+) -> Sequence[TimeOff]:
+    return session.scalars(
+        select(TimeOff)
+        .where(
+            TimeOff.agent_id == agent_id,
+            TimeOff.status == TimeOffStatus.APPROVED.value,
+            TimeOff.starts_at < end,
+            TimeOff.ends_at > start,
+        )
+        .order_by(TimeOff.starts_at)
+    ).all()
+
+
+def describe_booking(booking: Booking, settings: TeamSettings) -> str:
+    return (
+        f"{booking_reference(booking.id)} ({settings.local(booking.starts_at)}"
+        f"–{settings.local(booking.ends_at)[-5:]}, {booking.customer.name})"
+    )
+
+
+def describe_time_off(time_off: TimeOff, settings: TeamSettings) -> str:
+    return f"time off #{time_off.id} ({settings.local(time_off.starts_at)} to {settings.local(time_off.ends_at)})"
+
+
+def conflicts_for(
+    session: Session,
+    settings: TeamSettings,
+    agent: Agent,
+    start: datetime,
+    end: datetime,
+    exclude_booking_id: int | None = None,
+) -> list[str]:
+    """Human descriptions of what stops `agent` from taking start–end; empty when free."""
+    clashes = [
+        f"{agent.name} is already booked: {describe_booking(b, settings)}"
+        for b in overlapping_bookings(session, agent.id, start, end, exclude_booking_id)
+    ]
+    clashes += [
+        f"{agent.name} has approved {describe_time_off(t, settings)}"
+        for t in overlapping_time_off(session, agent.id, start, end)
+    ]
+    return clashes

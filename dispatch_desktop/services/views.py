@@ -1,0 +1,186 @@
+"""Plain read-only records handed to the console and the command line (never ORM objects)."""
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from dispatch_desktop.domain.team import booking_reference
+from dispatch_desktop.storage.models import Agent, AuditEntry, Booking, Customer, Operator, TimeOff
+
+
+def _jsonable(record: Any) -> dict[str, Any]:
+    return {
+        key: value.isoformat() if isinstance(value, datetime) else value
+        for key, value in asdict(record).items()
+    }
+
+
+@dataclass(frozen=True)
+class OperatorView:
+    id: int
+    name: str
+    username: str
+    role: str
+    phone: str | None
+    email: str | None
+    active: bool
+
+    @classmethod
+    def of(cls, row: Operator) -> "OperatorView":
+        return cls(row.id, row.name, row.username, row.role, row.phone, row.email, row.active)
+
+    def to_json(self) -> dict[str, Any]:
+        return _jsonable(self)
+
+
+@dataclass(frozen=True)
+class AgentView:
+    id: int
+    name: str
+    phone: str
+    email: str
+    active: bool
+
+    @classmethod
+    def of(cls, row: Agent) -> "AgentView":
+        return cls(row.id, row.name, row.phone, row.email, row.active)
+
+    def to_json(self) -> dict[str, Any]:
+        return _jsonable(self)
+
+
+@dataclass(frozen=True)
+class CustomerView:
+    id: int
+    name: str
+    phone: str
+    email: str | None
+
+    @classmethod
+    def of(cls, row: Customer) -> "CustomerView":
+        return cls(row.id, row.name, row.phone, row.email)
+
+    def to_json(self) -> dict[str, Any]:
+        return _jsonable(self)
+
+
+@dataclass(frozen=True)
+class BookingView:
+    id: int
+    reference: str
+    status: str
+    version: int
+    agent_id: int | None
+    agent_name: str | None
+    customer_id: int
+    customer_name: str
+    customer_phone: str
+    customer_email: str | None
+    address: str
+    service: str
+    start: datetime
+    end: datetime
+    source: str
+    notes: str | None
+    cancel_reason: str | None
+    created_by: str
+    created_at: datetime
+    updated_by: str
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, row: Booking) -> "BookingView":
+        return cls(
+            id=row.id,
+            reference=booking_reference(row.id),
+            status=row.status,
+            version=row.version,
+            agent_id=row.agent_id,
+            agent_name=row.agent.name if row.agent else None,
+            customer_id=row.customer_id,
+            customer_name=row.customer.name,
+            customer_phone=row.customer.phone,
+            customer_email=row.customer.email,
+            address=row.address,
+            service=row.service,
+            start=row.starts_at,
+            end=row.ends_at,
+            source=row.source,
+            notes=row.notes,
+            cancel_reason=row.cancel_reason,
+            created_by=row.created_by,
+            created_at=row.created_at,
+            updated_by=row.updated_by,
+            updated_at=row.updated_at,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return _jsonable(self)
+
+
+@dataclass(frozen=True)
+class TimeOffView:
+    id: int
+    agent_id: int
+    agent_name: str
+    start: datetime
+    end: datetime
+    reason: str | None
+    status: str
+    version: int
+    decided_by: str | None
+    decided_at: datetime | None
+    decision_reason: str | None
+    created_by: str
+    created_at: datetime
+
+    @classmethod
+    def of(cls, row: TimeOff) -> "TimeOffView":
+        return cls(
+            id=row.id,
+            agent_id=row.agent_id,
+            agent_name=row.agent.name,
+            start=row.starts_at,
+            end=row.ends_at,
+            reason=row.reason,
+            status=row.status,
+            version=row.version,
+            decided_by=row.decided_by,
+            decided_at=row.decided_at,
+            decision_reason=row.decision_reason,
+            created_by=row.created_by,
+            created_at=row.created_at,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return _jsonable(self)
+
+
+@dataclass(frozen=True)
+class AuditView:
+    id: int
+    entity: str
+    entity_id: int
+    action: str
+    field: str | None
+    old_value: str | None
+    new_value: str | None
+    actor: str
+    at: datetime
+
+    @classmethod
+    def of(cls, row: AuditEntry) -> "AuditView":
+        return cls(
+            row.id,
+            row.entity,
+            row.entity_id,
+            row.action,
+            row.field,
+            row.old_value,
+            row.new_value,
+            row.actor,
+            row.at,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return _jsonable(self)

@@ -1,0 +1,1 @@
+"""Persistence: ORM models, engine, migrations and the notification outbox."""
