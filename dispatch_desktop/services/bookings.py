@@ -373,12 +373,10 @@ def _filtered(query: Select, q: BookingQuery) -> Select:
     text = q.text.strip()
     if text:
         like = f"%{text}%"
-        conditions = [
-            Customer.name.ilike(like),
-            Customer.phone.like(f"%{text.lstrip('+')}%"),
-            Booking.address.ilike(like),
-            Booking.service.ilike(like),
-        ]
+        conditions = [Customer.name.ilike(like), Booking.address.ilike(like), Booking.service.ilike(like)]
+        digits = re.sub(r"\D", "", text)
+        if len(digits) >= 3:
+            conditions.append(Customer.phone.like(f"%{digits}%"))
         reference = _REFERENCE.match(text)
         if reference:
             conditions.append(Booking.id == int(reference.group(1)))

@@ -1,0 +1,1 @@
+"""The Qt console. It calls the services and nothing below them."""

@@ -1,0 +1,99 @@
+"""Shared fixtures. Qt runs offscreen; databases are SQLite, and PostgreSQL when configured.
+
+With DISPATCH_TEST_DATABASE_URL set, every test that takes `db` runs on SQLite and on a
+fresh PostgreSQL schema; an unreachable server makes those tests fail, never skip.
+"""
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.pop("FLASK_ENV", None)
+for _name in ("DISPATCH_DATABASE_URL", "DISPATCH_HOME", "DISPATCH_OPERATOR",
+              "DISPATCH_REDIRECT_TO_PHONE", "DISPATCH_REDIRECT_TO_EMAIL"):
+    os.environ.pop(_name, None)
+
+import uuid  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from dispatch_desktop.services.context import ServiceContext  # noqa: E402
+from dispatch_desktop.services.team_settings import update_team_settings  # noqa: E402
+from dispatch_desktop.storage import schema  # noqa: E402
+from dispatch_desktop.storage.engine import Database  # noqa: E402
+
+PG_URL = os.environ.get("DISPATCH_TEST_DATABASE_URL")
+BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
+TEST_TIMEZONE = "America/Chicago"
+
+
+def postgres_schema_url(base_url: str, schema_name: str) -> str:
+    url = make_url(base_url).update_query_dict({"options": f"-csearch_path={schema_name},public"})
+    return url.render_as_string(hide_password=False)
+
+
+class PostgresSchemas:
+    """Fresh schemas in the test database, so tests never see each other's rows."""
+
+    def __init__(self, base_url: str) -> None:
+        self.admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
+        with self.admin.connect() as conn:
+            conn.execute(text("CREATE EXTENSION IF NOT EXISTS btree_gist SCHEMA public"))
+        self.base_url = base_url
+        self.created: list[str] = []
+
+    def new_url(self) -> str:
+        name = f"t_{uuid.uuid4().hex[:12]}"
+        with self.admin.connect() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{name}"'))
+        self.created.append(name)
+        return postgres_schema_url(self.base_url, name)
+
+    def drop_all(self) -> None:
+        with self.admin.connect() as conn:
+            for name in self.created:
+                conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
+        self.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_schemas() -> Iterator[PostgresSchemas]:
+    if not PG_URL:
+        pytest.fail("DISPATCH_TEST_DATABASE_URL is not set")
+    schemas = PostgresSchemas(PG_URL)
+    yield schemas
+    schemas.drop_all()
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    path = tmp_path / "home"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, home: Path) -> str:
+    """An empty database: a SQLite file in the home folder, or a new PostgreSQL schema."""
+    if request.param == "postgresql":
+        return request.getfixturevalue("pg_schemas").new_url()
+    return f"sqlite:///{home / 'dispatch.db'}"
+
+
+@pytest.fixture
+def db(database_url: str) -> Iterator[Database]:
+    """A migrated database with the business time zone fixed, so local times are predictable."""
+    database = Database(database_url)
+    schema.upgrade(database)
+    update_team_settings(ServiceContext(database, "bootstrap"), timezone_name=TEST_TIMEZONE, region="US")
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def ctx(db: Database) -> ServiceContext:
+    """Acting on an install with no operators yet: the bootstrap supervisor."""
+    return ServiceContext(db, "boss")
