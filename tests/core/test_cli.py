@@ -1,0 +1,209 @@
+"""The command line as scripts use it: exit codes, one-line errors, JSON, nothing written on error."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from dispatch_desktop.cli import main
+from dispatch_desktop.storage.engine import Database
+from tests.core.helpers import row_counts
+
+
+class Cli:
+    def __init__(self, home: Path, database_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+        self.base = ["--home", str(home), "--database-url", database_url]
+        self.capsys = capsys
+
+    def __call__(self, *args: str) -> tuple[int, str, str]:
+        code = main([*self.base, *args])
+        out, err = self.capsys.readouterr()
+        return code, out, err
+
+    def json(self, *args: str) -> object:
+        code, out, err = self("--json", *args)
+        assert code == 0, err
+        return json.loads(out)
+
+
+@pytest.fixture
+def cli(home: Path, database_url: str, db: Database, capsys: pytest.CaptureFixture[str]) -> Cli:
+    return Cli(home, database_url, capsys)
+
+
+def _booking_args(start: str = "2026-12-01 09:00", end: str = "2026-12-01 10:00") -> list[str]:
+    return [
+        "booking",
+        "add",
+        "--customer-name",
+        "Carla Customer",
+        "--customer-phone",
+        "312-555-0199",
+        "--customer-email",
+        "carla@example.com",
+        "--address",
+        "12 Elm Street",
+        "--service",
+        "Boiler service",
+        "--start",
+        start,
+        "--end",
+        end,
+    ]
+
+
+def test_a_bookings_whole_life(cli: Cli) -> None:
+    agent = cli.json(
+        "agent", "add", "--name", "Ann Field", "--phone", "312-555-0101", "--email", "ann@example.com"
+    )
+    booking = cli.json(*_booking_args(), "--call-center")
+    assert isinstance(booking, dict) and isinstance(agent, dict)
+    assert {k: booking[k] for k in ("status", "version", "agent_id", "source", "customer_phone")} == {
+        "status": "pending",
+        "version": 1,
+        "agent_id": None,
+        "source": "call-center",
+        "customer_phone": "+13125550199",
+    }
+    assert booking["start"] == "2026-12-01T15:00:00+00:00"
+    bid = str(booking["id"])
+    assert (
+        cli.json("booking", "assign", bid, str(agent["id"]), "--expect-version", "1")["status"] == "scheduled"
+    )
+    for status in ("confirmed", "en_route", "in_progress", "completed"):
+        assert cli.json("booking", "status", bid, status)["status"] == status
+    code, out, _ = cli("booking", "show", bid)
+    assert code == 0 and "status:   completed" in out and "agent:    Ann Field" in out
+    listed = cli.json("booking", "list", "--status", "completed")
+    assert [b["id"] for b in listed] == [booking["id"]]
+
+
+def test_time_off_from_the_terminal(cli: Cli) -> None:
+    agent = cli.json(
+        "agent", "add", "--name", "Ann Field", "--phone", "312-555-0101", "--email", "ann@example.com"
+    )
+    request = cli.json(
+        "timeoff",
+        "request",
+        "--agent",
+        str(agent["id"]),
+        "--start",
+        "2026-12-01 08:00",
+        "--end",
+        "2026-12-02 08:00",
+        "--reason",
+        "dentist",
+    )
+    assert request["status"] == "pending"
+    assert cli.json("timeoff", "approve", str(request["id"]))["status"] == "approved"
+    assert [t["status"] for t in cli.json("timeoff", "list")] == ["approved"]
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["booking", "show", "77"], 2, "error: no booking with id 77\n"),
+        (["booking", "status", "1", "teleported"], 2, "error: unknown status 'teleported'"),
+        (
+            ["agent", "add", "--name", "X", "--phone", "1", "--email", "x@example.com"],
+            2,
+            "error: phone '1' is not a valid phone number",
+        ),
+        (["booking", "list", "--agent", "notanumber"], 2, "error: argument --agent: invalid int value"),
+    ],
+)
+def test_bad_input_is_one_line_with_its_exit_code(
+    cli: Cli, db: Database, args: list[str], code: int, message: str
+) -> None:
+    before = row_counts(db)
+    got, out, err = cli(*args)
+    assert (got, out) == (code, "")
+    assert err.startswith(message) and err.count("\n") == 1 and "Traceback" not in err
+    assert row_counts(db) == before
+
+
+def test_conflicts_exit_3_and_permissions_exit_4(cli: Cli, db: Database) -> None:
+    agent = cli.json(
+        "agent", "add", "--name", "Ann Field", "--phone", "312-555-0101", "--email", "ann@example.com"
+    )
+    cli.json(*_booking_args(), "--agent", str(agent["id"]))
+    code, _, err = cli(*_booking_args("2026-12-01 09:30", "2026-12-01 10:30"), "--agent", str(agent["id"]))
+    assert code == 3 and err.startswith("error: Ann Field is already booked: BK-000001")
+    cli.json("operator", "add", "--name", "Boss", "--username", "boss", "--role", "supervisor")
+    cli.json("--as", "boss", "operator", "add", "--name", "Cal", "--username", "cal", "--role", "call-center")
+    before = row_counts(db)
+    code, _, err = cli("--as", "cal", *_booking_args("2026-12-01 12:00", "2026-12-01 13:00"), "--agent", "1")
+    assert (code, err) == (4, "error: cal (call-center) may not assign and manage bookings\n")
+    code, _, err = cli("--as", "nobody", "booking", "list")
+    assert code == 4 and "unknown operator 'nobody'" in err
+    assert row_counts(db) == before
+
+
+def test_stale_version_exits_3(cli: Cli) -> None:
+    booking = cli.json(*_booking_args())
+    cli.json(
+        "booking",
+        "status",
+        str(booking["id"]),
+        "cancelled",
+        "--reason",
+        "moved house",
+        "--expect-version",
+        "1",
+    )
+    code, _, err = cli(
+        "booking", "status", str(booking["id"]), "cancelled", "--reason", "x", "--expect-version", "1"
+    )
+    assert code == 3 and "was changed by" in err and err.rstrip().endswith("reload")
+
+
+def test_unreachable_database_exits_5(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(
+        [
+            "--home",
+            str(home),
+            "--database-url",
+            "postgresql+psycopg://nobody@127.0.0.1:1/none",
+            "booking",
+            "list",
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 5 and err.startswith("error: database unavailable (PostgreSQL 127.0.0.1:1/none)")
+
+
+def test_schema_out_of_date_exits_5_and_upgrade_fixes_it(
+    home: Path, database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    if database_url.startswith("sqlite"):
+        code = main(["--home", str(home), "--database-url", database_url, "--json", "agent", "list"])
+        assert (code, json.loads(capsys.readouterr().out)) == (0, [])  # SQLite is created on first use
+        return
+    base = ["--home", str(home), "--database-url", database_url]
+    assert main([*base, "agent", "list"]) == 5
+    assert (
+        "has no Dispatch Desktop schema yet; an admin must run 'dispatch-desktop db upgrade'"
+        in capsys.readouterr().err
+    )
+    assert main([*base, "db", "upgrade"]) == 0
+    assert main([*base, "agent", "list"]) == 0
+    database = Database(database_url)
+    with database.write() as session:
+        session.execute(text("UPDATE alembic_version SET version_num = 'f00dface'"))
+    database.dispose()
+    capsys.readouterr()
+    assert main([*base, "agent", "list"]) == 5
+    assert "is newer than this program knows" in capsys.readouterr().err
+
+
+def test_module_entry_point_has_no_traceback_for_user_errors(home: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "dispatch_desktop", "--home", str(home), "booking", "show", "5"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert (result.returncode, result.stderr) == (2, "error: no booking with id 5\n")
