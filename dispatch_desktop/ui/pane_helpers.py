@@ -1,0 +1,73 @@
+"""Small pieces the board, people, time-off, log and settings panes share."""
+
+from datetime import datetime, tzinfo
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QWidget
+
+from dispatch_desktop.ui.operations import one_line
+from dispatch_desktop.ui.record_table import RecordTableModel
+
+ERROR_STYLE = "color: #b00020; font-weight: 600;"
+INFO_STYLE = "color: palette(text);"
+
+
+def local_text(moment: datetime | None, zone: tzinfo | None) -> str:
+    if moment is None:
+        return ""
+    return (moment.astimezone(zone) if zone is not None else moment).strftime("%a %Y-%m-%d %H:%M")
+
+
+class MessageLine(QLabel):
+    """One line under a form or list: why something was refused, or what just happened."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hide()
+
+    def show_error(self, error: BaseException | str) -> None:
+        self.setStyleSheet(ERROR_STYLE)
+        self.setText(error if isinstance(error, str) else one_line(error))
+        self.show()
+
+    def show_info(self, text: str) -> None:
+        self.setStyleSheet(INFO_STYLE)
+        self.setText(text)
+        self.show()
+
+    def clear_message(self) -> None:
+        self.clear()
+        self.hide()
+
+    @property
+    def is_error(self) -> bool:
+        return self.isVisible() and self.styleSheet() == ERROR_STYLE
+
+
+def record_table_view(model: RecordTableModel, parent: QWidget | None = None) -> QTableView:
+    view = QTableView(parent)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setAlternatingRowColors(True)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setStretchLastSection(True)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    return view
+
+
+def selected_record(view: QTableView) -> Any | None:
+    rows = view.selectionModel().selectedRows() if view.selectionModel() else []
+    if not rows:
+        return None
+    index: QModelIndex = rows[0]
+    return index.data(RecordTableModel.RecordRole)
+
+
+def select_row(view: QTableView, row: int) -> None:
+    if row >= 0:
+        view.selectRow(row)
