@@ -47,7 +47,7 @@ class Actor:
 
 
 def read_team_settings(session: Session) -> TeamSettings:
-    stored = dict(session.execute(select(Setting.key, Setting.value)).tuples().all())
+    stored = {key: value for key, value in session.execute(select(Setting.key, Setting.value))}
     return TeamSettings(
         timezone_name=stored.get("business_timezone") or system_timezone_name(),
         region=stored.get("default_region") or DEFAULT_REGION,
