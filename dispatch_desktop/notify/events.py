@@ -4,35 +4,117 @@ The services call these while their change is still uncommitted, so a booking th
 commits always has its notifications and one that rolls back has none.
 """
 
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from dispatch_desktop.domain.roles import Role
 from dispatch_desktop.domain.team import TeamSettings
-from dispatch_desktop.storage.models import Agent, Booking, TimeOff
+from dispatch_desktop.notify.async_notifier import Notification, booking_notifications, time_off_notifications
+from dispatch_desktop.storage.models import Agent, Booking, Operator, OutboxMessage, TimeOff
+from dispatch_desktop.storage.types import utcnow
+
+QUEUED, SKIPPED = "queued", "skipped"
 
 
 def booking_created(session: Session, booking: Booking, settings: TeamSettings) -> None:
     """Customer confirmation; the agent's assignment when one is set."""
+    session.flush()
+    queue(session, booking_notifications("booking_created", booking, settings), booking_id=booking.id)
 
 
 def booking_assigned(
     session: Session, booking: Booking, previous_agent: Agent | None, settings: TeamSettings
 ) -> None:
     """New agent: assignment; previous agent (if any): unassignment."""
+    session.flush()
+    notes = booking_notifications("booking_assigned", booking, settings, previous_agent=previous_agent)
+    queue(session, notes, booking_id=booking.id)
 
 
 def booking_status_changed(
     session: Session, booking: Booking, old_status: str, settings: TeamSettings
 ) -> None:
     """Customer and (if assigned) agent: status update."""
+    session.flush()
+    notes = booking_notifications("booking_status_changed", booking, settings, old_status=old_status)
+    queue(session, notes, booking_id=booking.id)
 
 
 def booking_rescheduled(session: Session, booking: Booking, settings: TeamSettings) -> None:
     """Customer and (if assigned) agent: the new time."""
+    session.flush()
+    queue(session, booking_notifications("booking_rescheduled", booking, settings), booking_id=booking.id)
 
 
 def time_off_requested(session: Session, time_off: TimeOff, settings: TeamSettings) -> None:
     """Each active dispatcher with a phone or email: approval needed."""
+    session.flush()
+    notes = time_off_notifications("time_off_requested", time_off, settings, dispatchers=approvers(session))
+    queue(session, notes, time_off_id=time_off.id)
 
 
 def time_off_decided(session: Session, time_off: TimeOff, settings: TeamSettings) -> None:
     """The agent: approved or denied."""
+    session.flush()
+    queue(session, time_off_notifications("time_off_decided", time_off, settings), time_off_id=time_off.id)
+
+
+def approvers(session: Session) -> list[Operator]:
+    """Active dispatchers with a phone or email; if none can be reached, active supervisors,
+    so a request is never left where nobody hears of it."""
+    for role in (Role.DISPATCHER, Role.SUPERVISOR):
+        found = [
+            operator
+            for operator in session.scalars(
+                select(Operator)
+                .where(Operator.role == role.value, Operator.active.is_(True))
+                .order_by(Operator.id)
+            )
+            if (operator.phone or "").strip() or (operator.email or "").strip()
+        ]
+        if found:
+            return found
+    return []
+
+
+def queue(
+    session: Session,
+    notes: Iterable[Notification],
+    *,
+    booking_id: int | None = None,
+    time_off_id: int | None = None,
+) -> int:
+    """Insert the rows; a row whose dedupe key already exists is left alone. Returns rows inserted."""
+    now = utcnow()
+    rows = [
+        {
+            "dedupe_key": note.dedupe_key,
+            "event": note.event,
+            "channel": note.channel,
+            "recipient": note.address or "",
+            "recipient_name": note.recipient.name[:120],
+            "recipient_kind": note.recipient.kind,
+            "subject": note.subject[:300] if note.subject else None,
+            "body": note.body,
+            "html_body": note.html_body,
+            "booking_id": booking_id,
+            "time_off_id": time_off_id,
+            "status": SKIPPED if note.skip_reason else QUEUED,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "last_error": note.skip_reason,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for note in notes
+    ]
+    if not rows:
+        return 0
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(OutboxMessage.__table__).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    result = session.execute(statement, rows)
+    return max(result.rowcount or 0, 0)

@@ -1,0 +1,362 @@
+"""The delivery engine: claim due outbox rows, send them, record what happened. Qt-free.
+
+The console runs `deliver_due` on a QThreadPool and the command line calls it directly;
+both get the same claiming, sending, logging and bookkeeping.
+"""
+
+import hashlib
+import logging
+import os
+import socket
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+from dispatch_desktop.config import Config
+from dispatch_desktop.notify import credentials as creds
+from dispatch_desktop.notify.notifier import (
+    DEVELOPMENT,
+    PRODUCTION,
+    Outcome,
+    SendResult,
+    environment_decision,
+    missing_credentials,
+    one_line,
+    send_email,
+    send_sms,
+)
+from dispatch_desktop.notify.smtp_sender import SmtpBatch
+from dispatch_desktop.notify.twilio_sender import TwilioSender
+from dispatch_desktop.storage import outbox as store
+from dispatch_desktop.storage.engine import Database
+from dispatch_desktop.storage.models import SmsSuppression
+from dispatch_desktop.storage.types import utcnow
+
+log = logging.getLogger("dispatch_desktop.notify")
+
+SMS, EMAIL = "sms", "email"
+BATCH_SIZE = 50
+SMS_CONCURRENCY = 4
+BACKOFF_BASE = timedelta(seconds=30)
+BACKOFF_MAX = timedelta(hours=1)
+# A claim older than this belongs to a worker that died (sends time out long before).
+CLAIM_STALE_AFTER = timedelta(minutes=15)
+STOPPED_MID_SEND = "the sending process stopped during the send"
+
+
+@dataclass
+class DeliveryReport:
+    environment: str = DEVELOPMENT
+    counts: dict[str, int] = field(default_factory=dict)
+    held: int = 0  # production rows waiting for credentials
+    recovered: int = 0  # rows found in `sending` from a worker that died
+    skipped: int = 0  # skip records logged in this run
+    missing: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, status: str) -> None:
+        self.counts[status] = self.counts.get(status, 0) + 1
+
+    @property
+    def processed(self) -> int:
+        return sum(self.counts.values())
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "environment": self.environment,
+            "counts": dict(self.counts),
+            "held": self.held,
+            "recovered": self.recovered,
+            "skipped": self.skipped,
+            "missing_credentials": {channel: list(names) for channel, names in self.missing.items()},
+        }
+
+    def summary(self) -> str:
+        parts = [f"{count} {status}" for status, count in sorted(self.counts.items())]
+        if self.held:
+            parts.append(f"{self.held} waiting for credentials")
+        if self.recovered:
+            parts.append(f"{self.recovered} recovered from a stopped worker")
+        return f"[{'PROD' if self.environment == PRODUCTION else 'DEV'}] delivered: " + (
+            ", ".join(parts) or "nothing due"
+        )
+
+
+def claimer_id(worker_id: str) -> str:
+    return f"{worker_id}@{socket.gethostname()}:{os.getpid()}"[:120]
+
+
+def claimer_is_dead(claimed_by: str | None) -> bool:
+    """Only provable on this host: the claiming process no longer exists."""
+    if not claimed_by or os.name != "posix" or "@" not in claimed_by:
+        return False
+    host, _, pid = claimed_by.rsplit("@", 1)[1].rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+def backoff(attempts: int) -> timedelta:
+    return min(BACKOFF_BASE * 2 ** max(0, attempts - 1), BACKOFF_MAX)
+
+
+def redirect_targets(config: Config) -> tuple[str | None, str | None]:
+    phone = os.environ.get("DISPATCH_REDIRECT_TO_PHONE") or config.redirect_to_phone
+    email = os.environ.get("DISPATCH_REDIRECT_TO_EMAIL") or config.redirect_to_email
+    return (phone or None), (email or None)
+
+
+def recover_stale(db: Database, *, now: datetime, stale_after: timedelta = CLAIM_STALE_AFTER) -> int:
+    """Rows left in `sending` by a worker that died.
+
+    An SMS may or may not have reached Twilio, and a Twilio send is not idempotent, so it
+    becomes `unknown` for a person to retry or dismiss. An email goes back to `retry`: a lost
+    email is worse than a duplicate, and the resend carries the same Message-ID, which mail
+    systems use to fold duplicates. Rows claimed in development never left the machine.
+    """
+    recovered = 0
+    with db.write() as session:
+        for row in store.in_flight(session):
+            stale = row.claimed_at is None or row.claimed_at <= now - stale_after
+            if not (stale or claimer_is_dead(row.claimed_by)):
+                continue
+            if row.environment != PRODUCTION:
+                status, error = (
+                    store.QUEUED,
+                    f"{STOPPED_MID_SEND} (development: nothing was sent); queued again",
+                )
+            elif row.channel == SMS:
+                status = "unknown"
+                error = f"{STOPPED_MID_SEND}; it may have been delivered: check Twilio, then retry or dismiss"
+            else:
+                status, error = store.RETRY, f"{STOPPED_MID_SEND}; sending again with the same Message-ID"
+            if store.release_stale(session, row.id, row.claimed_by, status=status, error=error, now=now):
+                recovered += 1
+                tag = "PROD" if row.environment == PRODUCTION else "DEV"
+                kind = "SMS" if row.channel == SMS else "EMAIL"
+                log.warning(
+                    "[%s] %s failed - To: %s, Error: %s (%s)", tag, kind, row.recipient, error, status
+                )
+    return recovered
+
+
+@dataclass
+class _Run:
+    db: Database
+    config: Config
+    production: bool
+    worker: str
+    report: DeliveryReport
+    twilio: TwilioSender | None = None
+    smtp: creds.SmtpCredentials | None = None
+    redirect_phone: str | None = None
+    redirect_email: str | None = None
+
+    @property
+    def environment(self) -> str:
+        return PRODUCTION if self.production else DEVELOPMENT
+
+
+def deliver_due(
+    db: Database,
+    config: Config,
+    home: Path | None = None,
+    *,
+    worker_id: str = "worker",
+    limit: int | None = None,
+    now: Callable[[], datetime] = utcnow,
+    stale_after: timedelta = CLAIM_STALE_AFTER,
+) -> DeliveryReport:
+    """Send (production) or log (development) every due row, at most `limit`; return what happened.
+
+    Transient failures stay in `retry` for a later run; nothing here raises for a send failure.
+    `home` is accepted for symmetry with the other entry points (logging is set up by the caller).
+    """
+    decision = environment_decision(config)
+    run = _Run(db, config, decision.production, claimer_id(worker_id), DeliveryReport(decision.name))
+    started = now()
+    run.report.recovered = recover_stale(db, now=started, stale_after=stale_after)
+    _announce_skips(run, started)
+    channels = [SMS, EMAIL]
+    if run.production:
+        channels = _prepare_production(run, started)
+    remaining = limit if limit is not None else -1
+    while channels and remaining != 0:
+        size = BATCH_SIZE if remaining < 0 else min(BATCH_SIZE, remaining)
+        with db.write() as session:
+            batch = store.claim_due(
+                session,
+                worker=run.worker,
+                now=now(),
+                limit=size,
+                channels=channels,
+                environment=run.environment,
+            )
+        if not batch:
+            break
+        remaining = remaining - len(batch) if remaining > 0 else remaining
+        _deliver_batch(run, batch, now)
+    return run.report
+
+
+def _announce_skips(run: _Run, now: datetime) -> None:
+    with run.db.write() as session:
+        rows = store.announce_skips(session, environment=run.environment, now=now)
+    tag = "PROD" if run.production else "DEV"
+    for row in rows:
+        kind = "SMS" if row.channel == SMS else "EMAIL"
+        log.info(
+            "[%s] %s skipped - To: %s (%s), Reason: %s",
+            tag,
+            kind,
+            one_line(row.recipient_name),
+            row.recipient_kind,
+            row.last_error,
+        )
+    run.report.skipped = len(rows)
+
+
+def _prepare_production(run: _Run, now: datetime) -> list[str]:
+    """Load credentials fresh (so waiting rows go as soon as they exist); hold channels without them."""
+    run.redirect_phone, run.redirect_email = redirect_targets(run.config)
+    twilio, smtp = creds.load_twilio(run.config), creds.load_smtp(run.config)
+    channels: list[str] = []
+    for channel, missing in ((SMS, twilio.missing()), (EMAIL, smtp.missing())):
+        if not missing:
+            channels.append(channel)
+            continue
+        run.report.missing[channel] = missing
+        with run.db.write() as session:
+            held = store.hold_for_credentials(
+                session, channel=channel, error=missing_credentials(missing), now=now, environment=PRODUCTION
+            )
+        run.report.held += len(held)
+        for row in held:
+            if channel == SMS:
+                send_sms(row.recipient, "", production=True, sender=None, missing=missing)
+            else:
+                send_email(row.recipient, "", "", production=True, sender=None, missing=missing)
+    if SMS in channels:
+        run.twilio = TwilioSender(twilio)
+    if EMAIL in channels:
+        run.smtp = smtp
+    return channels
+
+
+def _deliver_batch(run: _Run, batch: list[store.Claimed], now: Callable[[], datetime]) -> None:
+    suppressed = _suppressed(run, [row.recipient for row in batch if row.channel == SMS])
+    sms = [row for row in batch if row.channel == SMS]
+    emails = [row for row in batch if row.channel == EMAIL]
+    with ThreadPoolExecutor(max_workers=SMS_CONCURRENCY, thread_name_prefix="dispatch-sms") as pool:
+        futures = [pool.submit(_deliver_sms, run, row, suppressed, now) for row in sms]
+        if emails:
+            _deliver_emails(run, emails, now)
+        for future in futures:
+            future.result()
+
+
+def _suppressed(run: _Run, phones: list[str]) -> set[str]:
+    targets = set(phones)
+    if run.production and run.redirect_phone:
+        targets.add(run.redirect_phone)
+    if not targets:
+        return set()
+    with run.db.read() as session:
+        return set(session.scalars(select(SmsSuppression.phone).where(SmsSuppression.phone.in_(targets))))
+
+
+def _deliver_sms(run: _Run, row: store.Claimed, suppressed: set[str], now: Callable[[], datetime]) -> None:
+    actual = run.redirect_phone if run.production and run.redirect_phone else row.recipient
+    if row.recipient in suppressed or actual in suppressed:
+        number = row.recipient if row.recipient in suppressed else actual
+        error = f"{number} replied STOP and is suppressed; clear the suppression to send again"
+        tag = "PROD" if run.production else "DEV"
+        log.warning("[%s] SMS failed - To: %s, Error: %s (permanent)", tag, row.recipient, error)
+        _record(run, row, SendResult(Outcome.FAILED, error=error), now)
+        return
+    result = send_sms(
+        row.recipient,
+        row.body,
+        production=run.production,
+        sender=run.twilio,
+        redirect_to=run.redirect_phone,
+        attempt=row.attempts,
+        max_attempts=run.config.max_attempts,
+    )
+    _record(run, row, result, now, suppress_phone=actual if result.suppress else None)
+
+
+def _deliver_emails(run: _Run, rows: list[store.Claimed], now: Callable[[], datetime]) -> None:
+    if not run.production:
+        for row in rows:
+            _record(run, row, send_email(row.recipient, row.subject or "", row.body, production=False), now)
+        return
+    assert run.smtp is not None
+    with SmtpBatch(run.smtp) as batch:
+        for row in rows:
+            result = send_email(
+                row.recipient,
+                row.subject or "",
+                row.body,
+                row.html_body,
+                production=True,
+                sender=batch,
+                redirect_to=run.redirect_email,
+                message_id=outbox_message_id(row, run.smtp.from_address.value),
+                attempt=row.attempts,
+                max_attempts=run.config.max_attempts,
+            )
+            _record(run, row, result, now)
+
+
+def outbox_message_id(row: store.Claimed, from_address: str | None) -> str:
+    """Stable per row, so a resend after a crash carries the same Message-ID as the first try."""
+    domain = (
+        from_address.rsplit("@", 1)[-1] if from_address and "@" in from_address else "dispatch-desktop.local"
+    )
+    digest = hashlib.sha256(row.dedupe_key.encode()).hexdigest()[:16]
+    return f"<outbox-{row.id}-{digest}@{domain}>"
+
+
+def _record(
+    run: _Run,
+    row: store.Claimed,
+    result: SendResult,
+    now: Callable[[], datetime],
+    *,
+    suppress_phone: str | None = None,
+) -> None:
+    at = now()
+    status = result.outcome.value
+    extra: dict[str, object] = {}
+    if result.outcome is Outcome.RETRY:
+        wait = (
+            timedelta(seconds=result.retry_after) if result.retry_after is not None else backoff(row.attempts)
+        )
+        extra["next_attempt_at"] = at + wait
+        if (result.error or "").startswith("missing credentials"):
+            extra["attempts"] = max(0, row.attempts - 1)
+    with run.db.write() as session:
+        recorded = store.finish(
+            session,
+            row,
+            status=status,
+            now=at,
+            error=result.error,
+            provider_id=result.provider_id,
+            sent_to=result.sent_to,
+            **extra,  # type: ignore[arg-type]
+        )
+        if recorded and suppress_phone and session.get(SmsSuppression, suppress_phone) is None:
+            session.add(SmsSuppression(phone=suppress_phone, reason=(result.error or "")[:300]))
+    if recorded:
+        run.report.add(status)

@@ -1,0 +1,162 @@
+"""Email through smtplib: STARTTLS by default, implicit TLS on 465, one connection per batch."""
+
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from types import TracebackType
+
+from dispatch_desktop.notify.credentials import SmtpCredentials
+from dispatch_desktop.notify.notifier import Outcome, SendResult
+from dispatch_desktop.notify.secrets import scrub
+from dispatch_desktop.storage.types import utcnow
+
+IMPLICIT_TLS_PORT = 465
+INTENDED_HEADER = "X-Dispatch-Intended-Recipient"
+
+
+def new_message_id(from_address: str | None = None, idstring: str | None = None) -> str:
+    domain = (
+        from_address.rsplit("@", 1)[-1] if from_address and "@" in from_address else "dispatch-desktop.local"
+    )
+    return make_msgid(idstring=idstring, domain=domain)
+
+
+def build_message(
+    *, sender: str, to: str, subject: str, body: str, html_body: str | None, message_id: str, intended: str
+) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = format_datetime(utcnow())
+    message["Message-ID"] = message_id
+    if intended != to:
+        message[INTENDED_HEADER] = intended
+    message.set_content(body)
+    if html_body:
+        message.add_alternative(html_body, subtype="html")
+    return message
+
+
+def _code_outcome(code: int) -> Outcome:
+    return Outcome.RETRY if 400 <= code < 500 else Outcome.FAILED
+
+
+def _reply(code: int, message: bytes | str) -> str:
+    text = message.decode("utf-8", "replace") if isinstance(message, bytes) else str(message)
+    return scrub(f"SMTP {code} {' '.join(text.split())}")[:300]
+
+
+class SmtpBatch:
+    """Sends a batch of emails over one connection, reconnecting once if the server drops it."""
+
+    def __init__(self, credentials: SmtpCredentials) -> None:
+        self.credentials = credentials
+        self._smtp: smtplib.SMTP | None = None
+        self._broken: str | None = None
+
+    def __enter__(self) -> "SmtpBatch":
+        return self
+
+    def __exit__(self, *_exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self.close()
+
+    @property
+    def where(self) -> str:
+        return f"{self.credentials.host.value}:{self.credentials.port_number}"
+
+    def _connect(self) -> smtplib.SMTP:
+        creds = self.credentials
+        host, port, timeout = creds.host.value or "", creds.port_number, creds.timeout_seconds
+        context = ssl.create_default_context()
+        smtp: smtplib.SMTP
+        if port == IMPLICIT_TLS_PORT:
+            smtp = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
+        else:
+            smtp = smtplib.SMTP(host, port, timeout=timeout)
+        try:
+            smtp.ehlo()
+            if port != IMPLICIT_TLS_PORT and creds.starttls:
+                smtp.starttls(context=context)
+                smtp.ehlo()
+            if creds.user.value:
+                smtp.login(creds.user.value, creds.password.value or "")
+        except BaseException:
+            smtp.close()
+            raise
+        return smtp
+
+    def _connection(self) -> smtplib.SMTP:
+        if self._smtp is None:
+            self._smtp = self._connect()
+        return self._smtp
+
+    def close(self) -> None:
+        if self._smtp is not None:
+            try:
+                self._smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                self._smtp.close()
+            self._smtp = None
+
+    def send(
+        self, to: str, subject: str, body: str, html_body: str | None, *, message_id: str, intended: str
+    ) -> SendResult:
+        if self._broken:
+            return SendResult(Outcome.RETRY, error=self._broken)
+        message = build_message(
+            sender=self.credentials.from_address.value or "",
+            to=to,
+            subject=subject,
+            body=body,
+            html_body=html_body,
+            message_id=message_id,
+            intended=intended,
+        )
+        for reconnect in (False, True):
+            try:
+                smtp = self._connection()
+            except smtplib.SMTPAuthenticationError as exc:
+                return self._break(f"login to {self.where} refused: {_reply(exc.smtp_code, exc.smtp_error)}")
+            except smtplib.SMTPNotSupportedError as exc:
+                return self._break(f"{self.where} does not support {scrub(str(exc))}")
+            except smtplib.SMTPResponseException as exc:
+                return self._break(
+                    f"{self.where} refused the connection: {_reply(exc.smtp_code, exc.smtp_error)}"
+                )
+            except (smtplib.SMTPException, OSError) as exc:
+                return self._break(f"cannot connect to {self.where}: {scrub(str(exc)) or type(exc).__name__}")
+            try:
+                smtp.send_message(message)
+            except smtplib.SMTPRecipientsRefused as exc:
+                code, reply = next(iter(exc.recipients.values()))
+                return SendResult(_code_outcome(code), error=_reply(code, reply))
+            except smtplib.SMTPResponseException as exc:
+                # A 4xx/5xx for this message leaves the session usable; reset it for the next one.
+                self._reset()
+                return SendResult(_code_outcome(exc.smtp_code), error=_reply(exc.smtp_code, exc.smtp_error))
+            except (smtplib.SMTPServerDisconnected, OSError) as exc:
+                self._drop()
+                if not reconnect:
+                    continue
+                return SendResult(Outcome.RETRY, error=f"connection to {self.where} lost: {scrub(str(exc))}")
+            return SendResult(Outcome.SENT, provider_id=message_id, sent_to=to)
+        raise AssertionError("unreachable")
+
+    def _break(self, error: str) -> SendResult:
+        self._broken = error
+        self._drop()
+        return SendResult(Outcome.RETRY, error=error)
+
+    def _reset(self) -> None:
+        try:
+            if self._smtp is not None:
+                self._smtp.rset()
+        except (smtplib.SMTPException, OSError):
+            self._drop()
+
+    def _drop(self) -> None:
+        if self._smtp is not None:
+            self._smtp.close()
+            self._smtp = None

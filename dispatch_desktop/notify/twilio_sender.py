@@ -1,0 +1,154 @@
+"""SMS through Twilio's official client, with a base URL that a proxy or local test server can take."""
+
+import email.utils
+import logging
+import threading
+import time
+from datetime import UTC, datetime
+
+import requests
+from twilio.base.exceptions import TwilioException, TwilioRestException
+from twilio.http.http_client import TwilioHttpClient
+from twilio.http.response import Response
+from twilio.rest import Client
+from urllib3.exceptions import MaxRetryError, NewConnectionError
+
+from dispatch_desktop.notify.credentials import TwilioCredentials
+from dispatch_desktop.notify.notifier import Outcome, SendResult
+from dispatch_desktop.notify.secrets import scrub
+
+TWILIO_API = "https://api.twilio.com"
+INVALID_NUMBER_CODES = {21211, 21614}
+OPTED_OUT_CODE = 21610
+# twilio logs every request at INFO; the notifier's own line is enough.
+_http_log = logging.getLogger("dispatch_desktop.notify.twilio_http")
+_http_log.setLevel(logging.WARNING)
+
+
+class BaseUrlHttpClient(TwilioHttpClient):
+    """Sends what the Twilio client builds for https://api.twilio.com to `base_url` instead."""
+
+    def __init__(self, base_url: str, timeout: float) -> None:
+        super().__init__(pool_connections=True, timeout=timeout, logger=_http_log)
+        self.base_url = base_url.rstrip("/")
+        self.last_headers: dict[str, str] = {}
+
+    def request(self, method: str, url: str, *args: object, **kwargs: object) -> Response:  # type: ignore[override]
+        if self.base_url != TWILIO_API and url.startswith(TWILIO_API):
+            url = self.base_url + url[len(TWILIO_API) :]
+        self.last_headers = {}
+        response = super().request(method, url, *args, **kwargs)  # type: ignore[arg-type]
+        self.last_headers = dict(response.headers or {})
+        return response
+
+
+class RateLimiter:
+    """At most `per_second` sends per second across all sending threads."""
+
+    def __init__(self, per_second: float) -> None:
+        self.interval = 1.0 / per_second
+        self._next = time.monotonic()
+        self._lock = threading.Lock()
+
+    def wait(self) -> None:
+        with self._lock:
+            now = time.monotonic()
+            slot = max(now, self._next)
+            self._next = slot + self.interval
+        if slot > now:
+            time.sleep(slot - now)
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _never_connected(exc: requests.exceptions.ConnectionError) -> bool:
+    """True when the request cannot have reached Twilio (refused, DNS, connect timeout)."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    reason = exc.args[0] if exc.args else None
+    if isinstance(reason, MaxRetryError):
+        reason = reason.reason
+    return isinstance(reason, NewConnectionError)
+
+
+class TwilioSender:
+    """One sender per delivery run; each sending thread gets its own Client and HTTP session."""
+
+    def __init__(self, credentials: TwilioCredentials) -> None:
+        self.credentials = credentials
+        self._local = threading.local()
+        limit = credentials.rate_limit_per_second
+        self._limiter = RateLimiter(limit) if limit and limit > 0 else None
+
+    def _client(self) -> tuple[Client, BaseUrlHttpClient]:
+        pair = getattr(self._local, "pair", None)
+        if pair is None:
+            http = BaseUrlHttpClient(self.credentials.api_base_url, self.credentials.timeout_seconds)
+            client = Client(
+                self.credentials.account_sid.value, self.credentials.auth_token.value, http_client=http
+            )
+            pair = self._local.pair = (client, http)
+        return pair
+
+    def send(self, to: str, body: str) -> SendResult:
+        client, http = self._client()
+        if self._limiter:
+            self._limiter.wait()
+        try:
+            message = client.messages.create(to=to, from_=self.credentials.phone_number.value, body=body)
+        except TwilioRestException as exc:
+            return self._rest_error(exc, http.last_headers)
+        except requests.exceptions.ConnectionError as exc:
+            if _never_connected(exc):
+                return SendResult(Outcome.RETRY, error=f"network error: cannot reach {http.base_url}")
+            return SendResult(
+                Outcome.UNKNOWN,
+                error=f"connection to {http.base_url} broke after the request was sent; it may have been delivered",
+            )
+        except requests.exceptions.Timeout:
+            return SendResult(
+                Outcome.UNKNOWN,
+                error=(
+                    f"no answer from {http.base_url} within {self.credentials.timeout_seconds:g}s "
+                    "after the request was sent; it may have been delivered"
+                ),
+            )
+        except (requests.exceptions.RequestException, TwilioException, ValueError) as exc:
+            return SendResult(Outcome.UNKNOWN, error=scrub(f"{type(exc).__name__}: {exc}"))
+        return SendResult(Outcome.SENT, provider_id=message.sid, sent_to=to)
+
+    @staticmethod
+    def _rest_error(exc: TwilioRestException, headers: dict[str, str]) -> SendResult:
+        detail = scrub(" ".join(str(exc.msg or "").split()))[:300]
+        code = f" {exc.code}" if exc.code else ""
+        error = f"Twilio HTTP {exc.status}{code}: {detail}"
+        if exc.status == 429:
+            wait = parse_retry_after(headers.get("Retry-After") or headers.get("retry-after"))
+            return SendResult(Outcome.RETRY, error=error, retry_after=wait)
+        if exc.status >= 500:
+            return SendResult(Outcome.RETRY, error=error)
+        if exc.code == OPTED_OUT_CODE:
+            return SendResult(
+                Outcome.FAILED,
+                error=f"{error} (recipient replied STOP; suppressed until cleared)",
+                suppress=True,
+            )
+        if exc.code in INVALID_NUMBER_CODES:
+            return SendResult(Outcome.FAILED, error=f"{error} (invalid number)")
+        if exc.status in (401, 403):
+            # Wrong credentials are fixed by a person; the message itself is fine, so keep it waiting.
+            return SendResult(Outcome.RETRY, error=f"{error} (check the Twilio credentials)")
+        return SendResult(Outcome.FAILED, error=error)

@@ -1,0 +1,291 @@
+"""The outbox as people see it: list, retry, dismiss, suppressions, counts, test messages,
+and the one delivery entry point the command line and the console both call."""
+
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import Session
+
+from dispatch_desktop.config import Config
+from dispatch_desktop.domain import validation
+from dispatch_desktop.domain.errors import ConflictError, NotFoundError, ValidationError
+from dispatch_desktop.domain.roles import Permission
+from dispatch_desktop.notify import delivery, events, templates
+from dispatch_desktop.notify.async_notifier import DISPATCHER, EMAIL, SMS, Notification, Recipient
+from dispatch_desktop.notify.delivery import DeliveryReport
+from dispatch_desktop.services import audit
+from dispatch_desktop.services.context import ServiceContext
+from dispatch_desktop.storage.engine import Database
+from dispatch_desktop.storage.models import Operator, OutboxMessage, SmsSuppression
+from dispatch_desktop.storage.types import utcnow
+
+STATUSES = ("queued", "sending", "sent", "logged", "retry", "failed", "unknown", "skipped", "dismissed")
+RETRYABLE = ("failed", "unknown", "retry")
+DISMISSABLE = ("queued", "retry", "failed", "unknown")
+ATTENTION = ("queued", "retry", "failed", "unknown")
+CHANNELS = (SMS, EMAIL)
+DEFAULT_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class OutboxView:
+    id: int
+    event: str
+    channel: str
+    recipient: str
+    recipient_name: str | None
+    recipient_kind: str
+    subject: str | None
+    body: str
+    status: str
+    attempts: int
+    last_error: str | None
+    provider_id: str | None
+    environment: str | None
+    sent_to: str | None
+    booking_id: int | None
+    time_off_id: int | None
+    claimed_by: str | None
+    next_attempt_at: datetime
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, row: OutboxMessage) -> "OutboxView":
+        return cls(
+            row.id,
+            row.event,
+            row.channel,
+            row.recipient,
+            row.recipient_name,
+            row.recipient_kind,
+            row.subject,
+            row.body,
+            row.status,
+            row.attempts,
+            row.last_error,
+            row.provider_id,
+            row.environment,
+            row.sent_to,
+            row.booking_id,
+            row.time_off_id,
+            row.claimed_by,
+            row.next_attempt_at,
+            row.created_at,
+            row.updated_at,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            key: value.isoformat() if isinstance(value, datetime) else value
+            for key, value in asdict(self).items()
+        }
+
+
+@dataclass(frozen=True)
+class SuppressionView:
+    phone: str
+    reason: str
+    created_at: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        return {"phone": self.phone, "reason": self.reason, "created_at": self.created_at.isoformat()}
+
+
+def _check_status(status: str | None) -> None:
+    if status is not None and status not in STATUSES:
+        raise ValidationError(f"unknown outbox status {status!r} (one of {', '.join(STATUSES)})", "status")
+
+
+def list_outbox(
+    ctx: ServiceContext,
+    *,
+    status: str | None = None,
+    channel: str | None = None,
+    text: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> list[OutboxView]:
+    """The newest rows first, filtered by status, channel and text (recipient, name, subject, error)."""
+    _check_status(status)
+    if channel is not None and channel not in CHANNELS:
+        raise ValidationError(f"unknown channel {channel!r} (sms or email)", "channel")
+    query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(max(1, limit))
+    if status:
+        query = query.where(OutboxMessage.status == status)
+    if channel:
+        query = query.where(OutboxMessage.channel == channel)
+    if text and text.strip():
+        pattern = f"%{text.strip().lower()}%"
+        query = query.where(
+            or_(
+                *(
+                    func.lower(column).like(pattern)
+                    for column in (
+                        OutboxMessage.recipient,
+                        OutboxMessage.recipient_name,
+                        OutboxMessage.subject,
+                        OutboxMessage.last_error,
+                        OutboxMessage.event,
+                    )
+                )
+            )
+        )
+    with ctx.reading() as unit:
+        return [OutboxView.of(row) for row in unit.session.scalars(query)]
+
+
+def changed_since(
+    ctx: ServiceContext, cursor: datetime | None, *, limit: int = 500
+) -> tuple[list[OutboxView], datetime | None]:
+    """Rows updated at or after `cursor` (oldest first) and the cursor for the next call.
+
+    Rows at exactly the cursor time come again; a live pane upserts by id, so nothing is missed.
+    """
+    query = select(OutboxMessage).order_by(OutboxMessage.updated_at, OutboxMessage.id).limit(limit)
+    if cursor is not None:
+        query = query.where(OutboxMessage.updated_at >= cursor)
+    with ctx.reading() as unit:
+        views = [OutboxView.of(row) for row in unit.session.scalars(query)]
+    return views, (views[-1].updated_at if views else cursor)
+
+
+def get_message(ctx: ServiceContext, message_id: int) -> OutboxView:
+    with ctx.reading() as unit:
+        return OutboxView.of(_get(unit.session, message_id))
+
+
+def _get(session: Session, message_id: int) -> OutboxMessage:
+    row = session.get(OutboxMessage, message_id)
+    if row is None:
+        raise NotFoundError(f"no outbox message with id {message_id}")
+    return row
+
+
+def retry_message(ctx: ServiceContext, message_id: int) -> OutboxView:
+    """A person's decision to send again: the row is queued and due now, with a fresh set of attempts."""
+    with ctx.writing(Permission.MANAGE_OUTBOX) as unit:
+        row = _get(unit.session, message_id)
+        if row.status not in RETRYABLE:
+            raise ConflictError(
+                f"outbox message {message_id} is {row.status}; only {', '.join(RETRYABLE)} messages can be retried"
+            )
+        old = row.status
+        now = utcnow()
+        row.status, row.attempts, row.next_attempt_at, row.updated_at = "queued", 0, now, now
+        row.claimed_by = row.claimed_at = None
+        audit.record(
+            unit.session, "outbox", row.id, "retry", unit.actor.username, {"status": (old, "queued")}
+        )
+        unit.session.flush()
+        return OutboxView.of(row)
+
+
+def dismiss_message(ctx: ServiceContext, message_id: int) -> OutboxView:
+    """A person's decision not to send: the row stays as the record, marked dismissed."""
+    with ctx.writing(Permission.MANAGE_OUTBOX) as unit:
+        row = _get(unit.session, message_id)
+        if row.status not in DISMISSABLE:
+            raise ConflictError(
+                f"outbox message {message_id} is {row.status}; only {', '.join(DISMISSABLE)} messages can be dismissed"
+            )
+        old = row.status
+        row.status, row.updated_at = "dismissed", utcnow()
+        note = f"dismissed by {unit.actor.username}"
+        row.last_error = f"{row.last_error}; {note}" if row.last_error else note
+        audit.record(
+            unit.session, "outbox", row.id, "dismiss", unit.actor.username, {"status": (old, "dismissed")}
+        )
+        unit.session.flush()
+        return OutboxView.of(row)
+
+
+def status_counts(ctx: ServiceContext) -> dict[str, int]:
+    """Rows per status; the status bar shows queued, retry, failed and unknown (always present)."""
+    with ctx.reading() as unit:
+        counts = dict(
+            unit.session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))
+            .tuples()
+            .all()
+        )
+    return {status: counts.get(status, 0) for status in ATTENTION} | counts
+
+
+def list_suppressions(ctx: ServiceContext) -> list[SuppressionView]:
+    with ctx.reading() as unit:
+        rows = unit.session.scalars(select(SmsSuppression).order_by(SmsSuppression.created_at))
+        return [SuppressionView(row.phone, row.reason, row.created_at) for row in rows]
+
+
+def clear_suppression(ctx: ServiceContext, phone: str) -> None:
+    """SMS may go to this number again (the customer texted START, or it was a mistake)."""
+    with ctx.writing(Permission.MANAGE_OUTBOX) as unit:
+        number = validation.phone(phone, unit.settings.region)
+        result = unit.session.execute(delete(SmsSuppression).where(SmsSuppression.phone == number))
+        if not result.rowcount:
+            raise NotFoundError(f"{number} is not suppressed")
+
+
+def queue_test(ctx: ServiceContext, *, sms: str | None = None, email: str | None = None) -> list[OutboxView]:
+    """Queue a test SMS and/or email; they go through the same outbox and delivery as real ones.
+
+    Without addresses, the acting operator's own phone and email are used.
+    """
+    with ctx.writing(Permission.MANAGE_OUTBOX) as unit:
+        actor = unit.actor
+        if sms is None and email is None:
+            operator = unit.session.scalar(select(Operator).where(Operator.username == actor.username))
+            sms = operator.phone if operator else None
+            email = operator.email if operator else None
+            if not sms and not email:
+                raise ValidationError(
+                    "give --sms NUMBER and/or --email ADDRESS (you have no phone or email on file)"
+                )
+        phone = validation.phone(sms, unit.settings.region, "sms") if sms else None
+        address = validation.email(email, "email") if email else None
+        now = utcnow()
+        recipient = Recipient(f"test:{uuid.uuid4().hex}", actor.name, DISPATCHER, phone, address)
+        rendered = templates.render(
+            "test_message",
+            recipient_name=actor.name,
+            sender_name=actor.name,
+            when=unit.settings.local(now),
+            timezone=unit.settings.timezone_name,
+            company_line="",
+        )
+        common = {
+            "event": "notify_test",
+            "recipient": recipient,
+            "entity": "test",
+            "entity_id": 0,
+            "version": 1,
+        }
+        notes = []
+        if phone:
+            notes.append(Notification(channel=SMS, subject=None, body=rendered.sms, html_body=None, **common))
+        if address:
+            notes.append(
+                Notification(
+                    channel=EMAIL,
+                    subject=rendered.subject,
+                    body=rendered.text,
+                    html_body=rendered.html,
+                    **common,
+                )
+            )
+        events.queue(unit.session, notes)
+        keys = [note.dedupe_key for note in notes]
+        rows = unit.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.dedupe_key.in_(keys)).order_by(OutboxMessage.id)
+        )
+        return [OutboxView.of(row) for row in rows]
+
+
+def deliver_due(
+    db: Database, config: Config, home: Path | None = None, *, worker_id: str, limit: int | None = None
+) -> DeliveryReport:
+    """Send or log every due row (at most `limit`). Safe to run from several workstations at once."""
+    return delivery.deliver_due(db, config, home, worker_id=worker_id, limit=limit)

@@ -1,0 +1,184 @@
+"""The outbox's claiming SQL: every due row is taken by exactly one worker.
+
+PostgreSQL locks candidate rows with FOR UPDATE SKIP LOCKED, so concurrent workers pass
+over each other's rows; SQLite has one writer at a time (BEGIN IMMEDIATE), so one
+conditional UPDATE ... WHERE status IN ('queued', 'retry') is atomic by itself.
+Either way the claim commits before anything is sent.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Row, select, update
+from sqlalchemy.orm import Session
+
+from dispatch_desktop.storage.models import OutboxMessage
+
+QUEUED, RETRY, SENDING = "queued", "retry", "sending"
+DUE_STATUSES = (QUEUED, RETRY)
+T = OutboxMessage.__table__
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A row this worker now owns, copied out so it can be sent with no session open."""
+
+    id: int
+    dedupe_key: str
+    event: str
+    channel: str
+    recipient: str
+    recipient_kind: str
+    subject: str | None
+    body: str
+    html_body: str | None
+    attempts: int
+    claimed_by: str
+
+
+def _due(now: datetime, channels: Sequence[str]):  # type: ignore[no-untyped-def]
+    return (
+        T.c.status.in_(DUE_STATUSES),
+        T.c.next_attempt_at <= now,
+        T.c.channel.in_(list(channels)),
+    )
+
+
+def claim_due(
+    session: Session,
+    *,
+    worker: str,
+    now: datetime,
+    limit: int,
+    channels: Sequence[str],
+    environment: str,
+) -> list[Claimed]:
+    if not channels or limit <= 0:
+        return []
+    claim = {
+        "status": SENDING,
+        "claimed_by": worker,
+        "claimed_at": now,
+        "attempts": T.c.attempts + 1,
+        "environment": environment,
+        "updated_at": now,
+    }
+    candidates = select(T.c.id).where(*_due(now, channels)).order_by(T.c.next_attempt_at, T.c.id).limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        ids = list(session.scalars(candidates.with_for_update(skip_locked=True)))
+        if not ids:
+            return []
+        session.execute(update(T).where(T.c.id.in_(ids)).values(**claim))
+    else:
+        ids = list(
+            session.scalars(
+                update(T)
+                .where(T.c.id.in_(candidates.scalar_subquery()), T.c.status.in_(DUE_STATUSES))
+                .values(**claim)
+                .returning(T.c.id)
+            )
+        )
+        if not ids:
+            return []
+    rows = session.execute(select(T).where(T.c.id.in_(ids), T.c.claimed_by == worker).order_by(T.c.id)).all()
+    return [_claimed(row) for row in rows]
+
+
+def _claimed(row: Row) -> Claimed:  # type: ignore[type-arg]
+    return Claimed(
+        id=row.id,
+        dedupe_key=row.dedupe_key,
+        event=row.event,
+        channel=row.channel,
+        recipient=row.recipient,
+        recipient_kind=row.recipient_kind,
+        subject=row.subject,
+        body=row.body,
+        html_body=row.html_body,
+        attempts=row.attempts,
+        claimed_by=row.claimed_by,
+    )
+
+
+def finish(
+    session: Session,
+    claimed: Claimed,
+    *,
+    status: str,
+    now: datetime,
+    error: str | None = None,
+    provider_id: str | None = None,
+    sent_to: str | None = None,
+    next_attempt_at: datetime | None = None,
+    attempts: int | None = None,
+) -> bool:
+    """Record a send's outcome, only if this worker still owns the row. Returns whether it did."""
+    values: dict[str, object] = {"status": status, "last_error": error, "updated_at": now}
+    if provider_id is not None:
+        values["provider_id"] = provider_id
+    if sent_to is not None:
+        values["sent_to"] = sent_to
+    if next_attempt_at is not None:
+        values["next_attempt_at"] = next_attempt_at
+    if attempts is not None:
+        values["attempts"] = attempts
+    result = session.execute(
+        update(T)
+        .where(T.c.id == claimed.id, T.c.status == SENDING, T.c.claimed_by == claimed.claimed_by)
+        .values(**values)
+    )
+    return bool(result.rowcount)
+
+
+def in_flight(session: Session) -> list[Row]:  # type: ignore[type-arg]
+    return list(
+        session.execute(
+            select(
+                T.c.id,
+                T.c.channel,
+                T.c.recipient,
+                T.c.claimed_by,
+                T.c.claimed_at,
+                T.c.attempts,
+                T.c.environment,
+            ).where(T.c.status == SENDING)
+        )
+    )
+
+
+def release_stale(
+    session: Session, row_id: int, claimed_by: str | None, *, status: str, error: str, now: datetime
+) -> bool:
+    result = session.execute(
+        update(T)
+        .where(T.c.id == row_id, T.c.status == SENDING, T.c.claimed_by == claimed_by)
+        .values(status=status, last_error=error, updated_at=now, next_attempt_at=now)
+    )
+    return bool(result.rowcount)
+
+
+def hold_for_credentials(
+    session: Session, *, channel: str, error: str, now: datetime, environment: str
+) -> list[Row]:  # type: ignore[type-arg]
+    """Due queued rows of a channel with no credentials: waiting, with the reason, not failed."""
+    return list(
+        session.execute(
+            update(T)
+            .where(T.c.status == QUEUED, T.c.channel == channel, T.c.next_attempt_at <= now)
+            .values(status=RETRY, last_error=error, updated_at=now, environment=environment)
+            .returning(T.c.id, T.c.recipient)
+        )
+    )
+
+
+def announce_skips(session: Session, *, environment: str, now: datetime) -> list[Row]:  # type: ignore[type-arg]
+    """Skipped rows nobody has logged yet, marked logged by stamping the environment."""
+    return list(
+        session.execute(
+            update(T)
+            .where(T.c.status == "skipped", T.c.environment.is_(None))
+            .values(environment=environment, updated_at=now)
+            .returning(T.c.id, T.c.channel, T.c.recipient_name, T.c.recipient_kind, T.c.last_error)
+        )
+    )
