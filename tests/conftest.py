@@ -97,3 +97,14 @@ def db(database_url: str) -> Iterator[Database]:
 def ctx(db: Database) -> ServiceContext:
     """Acting on an install with no operators yet: the bootstrap supervisor."""
     return ServiceContext(db, "boss")
+
+
+@pytest.fixture
+def pg_db(request: pytest.FixtureRequest) -> Iterator[Database]:
+    """A migrated PostgreSQL database, for what only PostgreSQL does. Skipped when none is configured."""
+    if not PG_URL:
+        pytest.skip("PostgreSQL-only: set DISPATCH_TEST_DATABASE_URL")
+    database = Database(request.getfixturevalue("pg_schemas").new_url())
+    schema.upgrade(database)
+    yield database
+    database.dispose()

@@ -43,10 +43,9 @@ def test_racing_workstations_book_an_agent_once(db: Database, database_url: str)
     assert len(bookings.list_bookings(ServiceContext(db, "boss"))) == 1
 
 
-def test_postgresql_itself_refuses_overlap(db: Database) -> None:
+def test_postgresql_itself_refuses_overlap(pg_db: Database) -> None:
     """The EXCLUDE constraint holds even for a writer that skips the service checks."""
-    if not db.is_postgresql:
-        pytest.skip("the EXCLUDE constraint is PostgreSQL's; SQLite relies on immediate transactions")
+    db = pg_db
     ctx = ServiceContext(db, "boss")
     ann = add_agent(ctx)
     first = add_booking(ctx, "09:00", "10:00", agent_id=ann.id)
