@@ -82,6 +82,7 @@ def setup_notification_logging(home: Path, config: Config, *, console: bool = Tr
     """Send notification lines to stderr and to HOME/logs/notifications.log (rotated by size).
 
     Idempotent: calling it again (another home, new limits) replaces the handlers it added.
+    Other code that wants the lines (the console's log pane) attaches a handler to this logger.
     """
     path = home / LOG_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -106,6 +107,8 @@ def setup_notification_logging(home: Path, config: Config, *, console: bool = Tr
         handler.addFilter(SecretScrubFilter())
         log.addHandler(handler)
     log.setLevel(logging.INFO)
+    # The lines now reach stderr and the file here; passing them on too would print them twice.
+    log.propagate = False
     return path
 
 

@@ -207,9 +207,9 @@ def status_counts(ctx: ServiceContext) -> dict[str, int]:
     """Rows per status; the status bar shows queued, retry, failed and unknown (always present)."""
     with ctx.reading() as unit:
         counts = dict(
-            unit.session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))
-            .tuples()
-            .all()
+            unit.session.execute(
+                select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+            ).all()
         )
     return {status: counts.get(status, 0) for status in ATTENTION} | counts
 
