@@ -110,7 +110,7 @@ def test_time_off_from_the_terminal(cli: Cli) -> None:
         (
             ["agent", "add", "--name", "X", "--phone", "1", "--email", "x@example.com"],
             2,
-            "error: phone '1' is not a valid phone number",
+            "error: phone '1' is not a phone number\n",
         ),
         (["booking", "list", "--agent", "notanumber"], 2, "error: argument --agent: invalid int value"),
     ],
