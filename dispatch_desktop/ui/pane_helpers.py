@@ -44,7 +44,7 @@ class MessageLine(QLabel):
 
     @property
     def is_error(self) -> bool:
-        return self.isVisible() and self.styleSheet() == ERROR_STYLE
+        return not self.isHidden() and self.styleSheet() == ERROR_STYLE
 
 
 def record_table_view(model: RecordTableModel, parent: QWidget | None = None) -> QTableView:

@@ -1,0 +1,698 @@
+"""The dispatch board: one row per agent, hours across, bookings as blocks, time off shaded.
+
+Dragging a block (or a booking from the unassigned tray) onto an agent row or another time
+assigns or reschedules it through bookings.move_booking on a worker. Blocks never move by
+themselves: the board redraws from the database, so a refused move simply leaves the block
+where it was and the reason is shown above the board.
+"""
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from PySide6.QtCore import QByteArray, QDate, QMimeData, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QDrag,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QFont,
+    QKeySequence,
+    QMouseEvent,
+    QPainter,
+    QPalette,
+    QPen,
+    QPixmap,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QDateEdit,
+    QGraphicsItem,
+    QGraphicsRectItem,
+    QGraphicsScene,
+    QGraphicsSceneMouseEvent,
+    QGraphicsSimpleTextItem,
+    QGraphicsView,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dispatch_desktop.domain.roles import Permission
+from dispatch_desktop.domain.statuses import BookingStatus
+from dispatch_desktop.services import bookings
+from dispatch_desktop.services.board import BoardDay, load_board_day
+from dispatch_desktop.services.views import BookingView
+from dispatch_desktop.ui.console import ConsoleContext
+from dispatch_desktop.ui.pane_helpers import MessageLine
+
+BOOKING_MIME = "application/x-dispatch-booking"
+HOUR_WIDTH = 84.0
+ROW_HEIGHT = 46.0
+NAME_WIDTH = 160.0
+HEADER_HEIGHT = 28.0
+SNAP = timedelta(minutes=15)
+FIRST_VISIBLE_HOUR = 7
+REFRESH_ON = {"bookings", "agents", "time_off", "settings", "*"}
+
+# Mid-saturation fills that carry dark or light text on both light and dark window themes.
+STATUS_COLORS: dict[str, str] = {
+    BookingStatus.PENDING: "#9e9e9e",
+    BookingStatus.SCHEDULED: "#1e88e5",
+    BookingStatus.CONFIRMED: "#3949ab",
+    BookingStatus.EN_ROUTE: "#f9a825",
+    BookingStatus.IN_PROGRESS: "#fb8c00",
+    BookingStatus.COMPLETED: "#43a047",
+    BookingStatus.CANCELLED: "#757575",
+    BookingStatus.NO_SHOW: "#8d6e63",
+}
+NOW_COLOR = QColor("#e53935")
+
+
+def status_color(status: str) -> QColor:
+    return QColor(STATUS_COLORS.get(status, "#607d8b"))
+
+
+def text_color_on(fill: QColor) -> QColor:
+    luminance = 0.299 * fill.red() + 0.587 * fill.green() + 0.114 * fill.blue()
+    return QColor("#111111") if luminance > 150 else QColor("#ffffff")
+
+
+def booking_mime(booking_id: int, grab_seconds: float = 0.0) -> QMimeData:
+    mime = QMimeData()
+    payload = json.dumps({"id": booking_id, "grab_seconds": grab_seconds}).encode()
+    mime.setData(BOOKING_MIME, QByteArray(payload))
+    return mime
+
+
+def read_booking_mime(mime: QMimeData) -> tuple[int, float] | None:
+    if not mime.hasFormat(BOOKING_MIME):
+        return None
+    try:
+        payload = json.loads(bytes(mime.data(BOOKING_MIME).data()).decode())
+        return int(payload["id"]), float(payload.get("grab_seconds", 0.0))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+@dataclass(frozen=True)
+class BoardGeometry:
+    """Where things go on the board for one loaded day."""
+
+    start: datetime
+    end: datetime
+    agent_ids: tuple[int, ...]
+
+    @property
+    def hours(self) -> float:
+        return (self.end - self.start).total_seconds() / 3600
+
+    @property
+    def width(self) -> float:
+        return NAME_WIDTH + self.hours * HOUR_WIDTH
+
+    @property
+    def height(self) -> float:
+        return HEADER_HEIGHT + max(1, len(self.agent_ids)) * ROW_HEIGHT
+
+    def x_of(self, moment: datetime) -> float:
+        return NAME_WIDTH + (moment - self.start).total_seconds() / 3600 * HOUR_WIDTH
+
+    def y_of_row(self, row: int) -> float:
+        return HEADER_HEIGHT + row * ROW_HEIGHT
+
+    def time_at(self, x: float) -> datetime:
+        hours = max(0.0, min(self.hours, (x - NAME_WIDTH) / HOUR_WIDTH))
+        return self.start + timedelta(hours=hours)
+
+    def agent_at(self, y: float) -> int | None:
+        row = int((y - HEADER_HEIGHT) // ROW_HEIGHT)
+        return self.agent_ids[row] if y >= HEADER_HEIGHT and 0 <= row < len(self.agent_ids) else None
+
+
+def snap(moment: datetime, start_of_day: datetime) -> datetime:
+    steps = round((moment - start_of_day) / SNAP)
+    return start_of_day + steps * SNAP
+
+
+class BookingBlock(QGraphicsRectItem):
+    """One booking on an agent's row. Drag it to assign or reschedule; double-click to open it."""
+
+    def __init__(
+        self, booking: BookingView, rect: QRectF, zone_label: Callable[[datetime], str], draggable: bool
+    ):
+        super().__init__(rect)
+        self.booking = booking
+        self.draggable = draggable
+        self._press: QPointF | None = None
+        fill = status_color(booking.status)
+        self.setBrush(QBrush(fill))
+        self.setPen(QPen(fill.darker(140), 1))
+        self.setZValue(2)
+        self.setAcceptHoverEvents(True)
+        if draggable:
+            self.setCursor(Qt.CursorShape.OpenHandCursor)
+        times = f"{zone_label(booking.start)}–{zone_label(booking.end)}"
+        self.setToolTip(
+            f"<b>{booking.reference}</b> · {booking.status.replace('_', ' ')}<br>{times}<br>"
+            f"{booking.customer_name} · {booking.customer_phone}<br>{booking.service}<br>{booking.address}"
+        )
+        label = QGraphicsSimpleTextItem(f"{booking.customer_name}\n{times} · {booking.service}", self)
+        label.setBrush(QBrush(text_color_on(fill)))
+        font = QFont()
+        font.setPointSizeF(8.5)
+        label.setFont(font)
+        label.setPos(rect.left() + 4, rect.top() + 3)
+        # Clip the label to the block so short bookings stay tidy.
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemClipsChildrenToShape, True)
+
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if self.draggable and event.button() == Qt.MouseButton.LeftButton:
+            self._press = event.scenePos()
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if self._press is None:
+            return
+        if (event.scenePos() - self._press).manhattanLength() < QApplication.startDragDistance():
+            return
+        grab_seconds = (self._press.x() - self.rect().left()) / HOUR_WIDTH * 3600
+        self._press = None
+        drag = QDrag(event.widget())
+        drag.setMimeData(booking_mime(self.booking.id, grab_seconds))
+        drag.setPixmap(self._pixmap())
+        drag.exec(Qt.DropAction.MoveAction)
+
+    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        self._press = None
+        super().mouseReleaseEvent(event)
+
+    def _pixmap(self) -> QPixmap:
+        size = self.rect().size().toSize()
+        pixmap = QPixmap(size)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setOpacity(0.8)
+        painter.fillRect(pixmap.rect(), self.brush())
+        painter.end()
+        return pixmap
+
+
+class BoardView(QGraphicsView):
+    """Draws the grid, the sticky hour header and agent names, and the red "now" line; takes drops."""
+
+    dropRequested = Signal(int, object, object)  # booking id, agent id or None, new start (UTC)
+    bookingActivated = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setScene(QGraphicsScene(self))
+        self.setAcceptDrops(True)
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.geometry_: BoardGeometry | None = None
+        self.names: list[str] = []
+        self.zone_label: Callable[[datetime], str] = lambda m: m.strftime("%H:%M")
+        self.now: datetime | None = None
+        self.drop_hint: QRectF | None = None
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        item = self.itemAt(event.position().toPoint())
+        while item is not None and not isinstance(item, BookingBlock):
+            item = item.parentItem()
+        if isinstance(item, BookingBlock):
+            self.bookingActivated.emit(item.booking.id)
+            return
+        super().mouseDoubleClickEvent(event)
+
+    # --- drawing ------------------------------------------------------------------------
+
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        palette = self.palette()
+        painter.fillRect(rect, palette.color(QPalette.ColorRole.Base))
+        geometry = self.geometry_
+        if geometry is None:
+            return
+        band = palette.color(QPalette.ColorRole.AlternateBase)
+        for row in range(len(geometry.agent_ids)):
+            if row % 2:
+                painter.fillRect(QRectF(0, geometry.y_of_row(row), geometry.width, ROW_HEIGHT), band)
+        grid = palette.color(QPalette.ColorRole.Mid)
+        grid.setAlpha(110)
+        painter.setPen(QPen(grid, 1))
+        hour = 0
+        while hour <= geometry.hours:
+            x = NAME_WIDTH + hour * HOUR_WIDTH
+            painter.drawLine(QPointF(x, HEADER_HEIGHT), QPointF(x, geometry.height))
+            hour += 1
+        for row in range(len(geometry.agent_ids) + 1):
+            y = geometry.y_of_row(row)
+            painter.drawLine(QPointF(NAME_WIDTH, y), QPointF(geometry.width, y))
+
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        geometry = self.geometry_
+        if geometry is None:
+            return
+        palette = self.palette()
+        visible = self.mapToScene(self.viewport().rect()).boundingRect()
+        if self.drop_hint is not None:
+            painter.setPen(QPen(palette.color(QPalette.ColorRole.Highlight), 2, Qt.PenStyle.DashLine))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(self.drop_hint)
+        if self.now is not None and geometry.start <= self.now < geometry.end:
+            x = geometry.x_of(self.now)
+            painter.setPen(QPen(NOW_COLOR, 2))
+            painter.drawLine(QPointF(x, HEADER_HEIGHT), QPointF(x, geometry.height))
+        # Sticky hour header.
+        header = QRectF(visible.left(), visible.top(), visible.width(), HEADER_HEIGHT)
+        painter.fillRect(header, palette.color(QPalette.ColorRole.Button))
+        painter.setPen(palette.color(QPalette.ColorRole.ButtonText))
+        hour = 0
+        while hour < geometry.hours:
+            moment = geometry.start + timedelta(hours=hour)
+            x = NAME_WIDTH + hour * HOUR_WIDTH
+            painter.drawText(
+                QRectF(x + 4, visible.top(), HOUR_WIDTH - 4, HEADER_HEIGHT),
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                self.zone_label(moment),
+            )
+            hour += 1
+        if self.now is not None and geometry.start <= self.now < geometry.end:
+            x = geometry.x_of(self.now)
+            painter.setPen(QPen(NOW_COLOR, 2))
+            painter.drawLine(
+                QPointF(x, visible.top() + HEADER_HEIGHT - 8), QPointF(x, visible.top() + HEADER_HEIGHT)
+            )
+        # Sticky agent names.
+        column = QRectF(visible.left(), visible.top(), NAME_WIDTH, visible.height())
+        painter.fillRect(column, palette.color(QPalette.ColorRole.Window))
+        painter.setPen(palette.color(QPalette.ColorRole.WindowText))
+        bold = QFont(painter.font())
+        bold.setBold(True)
+        painter.setFont(bold)
+        for row, name in enumerate(self.names):
+            y = geometry.y_of_row(row)
+            if y + ROW_HEIGHT < visible.top() + HEADER_HEIGHT:
+                continue
+            painter.drawText(
+                QRectF(visible.left() + 8, y, NAME_WIDTH - 12, ROW_HEIGHT),
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                name,
+            )
+        painter.fillRect(
+            QRectF(visible.left(), visible.top(), NAME_WIDTH, HEADER_HEIGHT),
+            palette.color(QPalette.ColorRole.Button),
+        )
+        painter.setPen(QPen(palette.color(QPalette.ColorRole.Mid), 1))
+        painter.drawLine(
+            QPointF(visible.left() + NAME_WIDTH, visible.top()),
+            QPointF(visible.left() + NAME_WIDTH, visible.bottom()),
+        )
+
+    # --- drops ----------------------------------------------------------------------------
+
+    def target_of(self, scene_pos: QPointF, grab_seconds: float) -> tuple[int | None, datetime | None]:
+        """The agent row and the snapped new start under a drop point; time None on the name column."""
+        geometry = self.geometry_
+        if geometry is None:
+            return None, None
+        agent_id = geometry.agent_at(scene_pos.y())
+        visible_left = self.mapToScene(0, 0).x()
+        if scene_pos.x() < visible_left + NAME_WIDTH:
+            return agent_id, None
+        moment = geometry.time_at(scene_pos.x()) - timedelta(seconds=grab_seconds)
+        return agent_id, snap(moment, geometry.start)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if read_booking_mime(event.mimeData()) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        payload = read_booking_mime(event.mimeData())
+        geometry = self.geometry_
+        if payload is None or geometry is None:
+            event.ignore()
+            return
+        pos = self.mapToScene(event.position().toPoint())
+        agent_id = geometry.agent_at(pos.y())
+        if agent_id is None:
+            self.drop_hint = None
+            event.ignore()
+        else:
+            row = geometry.agent_ids.index(agent_id)
+            self.drop_hint = QRectF(
+                NAME_WIDTH, geometry.y_of_row(row), geometry.width - NAME_WIDTH, ROW_HEIGHT
+            )
+            event.acceptProposedAction()
+        self.viewport().update()
+
+    def dragLeaveEvent(self, event: object) -> None:
+        self.drop_hint = None
+        self.viewport().update()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self.drop_hint = None
+        self.viewport().update()
+        payload = read_booking_mime(event.mimeData())
+        if payload is None:
+            event.ignore()
+            return
+        booking_id, grab_seconds = payload
+        agent_id, start = self.target_of(self.mapToScene(event.position().toPoint()), grab_seconds)
+        if agent_id is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.dropRequested.emit(booking_id, agent_id, start)
+
+
+class UnassignedTray(QListWidget):
+    """Pending bookings of the day. Drag one onto an agent; drop a block here to unassign it."""
+
+    unassignRequested = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setDragEnabled(True)
+        self.setAcceptDrops(True)
+        self.setDropIndicatorShown(False)
+        self.setWordWrap(True)
+        self.setSpacing(2)
+        self.accepts_unassign = True
+
+    def mimeTypes(self) -> list[str]:
+        return [BOOKING_MIME]
+
+    def mimeData(self, items: list[QListWidgetItem]) -> QMimeData:
+        booking_id = items[0].data(Qt.ItemDataRole.UserRole) if items else 0
+        return booking_mime(int(booking_id))
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self.accepts_unassign and event.source() is not self and read_booking_mime(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        self.dragEnterEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        payload = read_booking_mime(event.mimeData())
+        if payload is None or event.source() is self:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.unassignRequested.emit(payload[0])
+
+
+class BoardPage(QWidget):
+    """The day board with navigation, the unassigned tray, and the reason for any refused move."""
+
+    moved = Signal(object)  # BookingView after a successful drop
+    refused = Signal(str)  # why a drop was refused
+    bookingActivated = Signal(int)  # double-click: the main window opens the booking
+    loaded = Signal()
+
+    def __init__(self, console: ConsoleContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.console = console
+        self.may_move = console.can(Permission.MANAGE_BOOKINGS)
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+        self.day: date | None = None  # None until the first load picks today in the business zone
+        self.data: BoardDay | None = None
+        self.load_count = 0
+        self._generation = 0
+        self._scrolled = False
+
+        self.previous_button = self._tool(
+            self.tr("◀ Previous"), self.tr("Previous day (Alt+Left)"), "Alt+Left"
+        )
+        self.today_button = self._tool(self.tr("Today"), self.tr("Back to today (Alt+Home)"), "Alt+Home")
+        self.next_button = self._tool(self.tr("Next ▶"), self.tr("Next day (Alt+Right)"), "Alt+Right")
+        self.previous_button.clicked.connect(lambda: self.shift_day(-1))
+        self.next_button.clicked.connect(lambda: self.shift_day(1))
+        self.today_button.clicked.connect(self.go_today)
+        self.date_edit = QDateEdit()
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("ddd yyyy-MM-dd")
+        self.date_edit.dateChanged.connect(self._picked)
+        self.title = QLabel()
+        title_font = self.title.font()
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.2)
+        title_font.setBold(True)
+        self.title.setFont(title_font)
+        navigation = QHBoxLayout()
+        for widget in (self.previous_button, self.today_button, self.next_button, self.date_edit):
+            navigation.addWidget(widget)
+        navigation.addSpacing(12)
+        navigation.addWidget(self.title, 1)
+
+        self.message = MessageLine()
+        self.view = BoardView()
+        self.view.dropRequested.connect(self.drop_booking)
+        self.view.bookingActivated.connect(self.bookingActivated)
+        self.tray = UnassignedTray()
+        self.tray.setDragEnabled(self.may_move)
+        self.tray.accepts_unassign = self.may_move
+        self.tray.unassignRequested.connect(lambda booking_id: self.drop_booking(booking_id, None, None))
+        self.tray.itemDoubleClicked.connect(
+            lambda item: self.bookingActivated.emit(int(item.data(Qt.ItemDataRole.UserRole)))
+        )
+        self.tray_title = QLabel(self.tr("Unassigned"))
+        self.tray_title.setFont(title_font)
+        tray_box = QWidget()
+        tray_layout = QVBoxLayout(tray_box)
+        tray_layout.setContentsMargins(0, 0, 0, 0)
+        tray_layout.addWidget(self.tray_title)
+        tray_layout.addWidget(self.tray)
+        hint = QLabel(
+            self.tr("Drag a booking onto an agent to assign it; drop a block here to unassign it.")
+            if self.may_move
+            else self.tr("The board is read-only for your role.")
+        )
+        hint.setWordWrap(True)
+        tray_layout.addWidget(hint)
+        splitter = QSplitter()
+        splitter.addWidget(self.view)
+        splitter.addWidget(tray_box)
+        splitter.setStretchFactor(0, 4)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([900, 240])
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(navigation)
+        layout.addWidget(self.message)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(self._legend())
+
+        self.now_timer = QTimer(self)
+        self.now_timer.setInterval(60_000)
+        self.now_timer.timeout.connect(self._tick)
+        self.now_timer.start()
+        console.ops.changed.connect(self._on_changed)
+        self.refresh()
+
+    def _tool(self, text: str, tip: str, shortcut: str) -> QToolButton:
+        button = QToolButton()
+        button.setText(text)
+        button.setToolTip(tip)
+        button.setShortcut(QKeySequence(shortcut))
+        return button
+
+    def _legend(self) -> QHBoxLayout:
+        legend = QHBoxLayout()
+        shown = [s for s in BookingStatus if s not in (BookingStatus.CANCELLED, BookingStatus.NO_SHOW)]
+        for status in shown:
+            fill = status_color(status)
+            chip = QLabel(status.value.replace("_", " "))
+            chip.setStyleSheet(
+                f"background:{fill.name()}; color:{text_color_on(fill).name()}; padding:2px 6px; border-radius:3px;"
+            )
+            legend.addWidget(chip)
+        off = QLabel(self.tr("time off"))
+        off.setStyleSheet("background: rgba(120,120,120,0.35); padding:2px 6px; border-radius:3px;")
+        legend.addWidget(off)
+        now = QLabel(self.tr("│ now"))
+        now.setStyleSheet(f"color:{NOW_COLOR.name()}; font-weight:600;")
+        legend.addWidget(now)
+        legend.addStretch(1)
+        return legend
+
+    # --- loading ------------------------------------------------------------------------
+
+    def _on_changed(self, what: str) -> None:
+        if what in REFRESH_ON:
+            self.refresh()
+
+    def refresh(self) -> None:
+        self._generation += 1
+        generation, ctx, day, now = self._generation, self.console.ctx, self.day, self.clock()
+        self.console.ops.run(
+            lambda: load_board_day(ctx, day, now=now),
+            lambda data: self._show(data, generation),
+            self.message.show_error,
+        )
+
+    def shift_day(self, days: int) -> None:
+        if self.data is not None:
+            self.set_day(self.data.day + timedelta(days=days))
+
+    def go_today(self) -> None:
+        self.day = None
+        self.refresh()
+
+    def set_day(self, day: date) -> None:
+        if day != self.day:
+            self.day = day
+            self.refresh()
+
+    def _picked(self, value: QDate) -> None:
+        picked = date(value.year(), value.month(), value.day())
+        if self.data is None or picked != self.data.day:
+            self.set_day(picked)
+
+    def _show(self, data: BoardDay, generation: int) -> None:
+        if generation != self._generation:
+            return  # an older load finished after a newer one started
+        self.data = data
+        zone = data.zone
+        self.date_edit.blockSignals(True)
+        self.date_edit.setDate(QDate(data.day.year, data.day.month, data.day.day))
+        self.date_edit.blockSignals(False)
+        self.title.setText(f"{data.day.strftime('%A %d %B %Y')}  ·  {data.timezone_name}")
+        geometry = BoardGeometry(data.start, data.end, tuple(a.id for a in data.agents))
+        view = self.view
+        view.geometry_ = geometry
+        view.names = [a.name if a.active else self.tr("%s (inactive)") % a.name for a in data.agents]
+        view.zone_label = lambda moment: moment.astimezone(zone).strftime("%H:%M")
+        view.now = self.clock()
+        scene = view.scene()
+        scene.clear()
+        scene.setSceneRect(QRectF(0, 0, geometry.width, geometry.height))
+        rows = {agent_id: row for row, agent_id in enumerate(geometry.agent_ids)}
+        for off in data.time_off:
+            if off.agent_id in rows:
+                self._add_time_off(
+                    geometry, rows[off.agent_id], max(off.start, data.start), min(off.end, data.end)
+                )
+        for booking in data.bookings:
+            if booking.agent_id in rows:
+                rect = self._block_rect(geometry, rows[booking.agent_id], booking)
+                scene.addItem(BookingBlock(booking, rect, view.zone_label, self.may_move))
+        self._fill_tray(data, view.zone_label)
+        view.viewport().update()
+        if not self._scrolled:
+            self._scrolled = True
+            view.horizontalScrollBar().setValue(int(FIRST_VISIBLE_HOUR * HOUR_WIDTH))
+        self.load_count += 1
+        self.loaded.emit()
+
+    def _block_rect(self, geometry: BoardGeometry, row: int, booking: BookingView) -> QRectF:
+        left = geometry.x_of(max(booking.start, geometry.start))
+        right = geometry.x_of(min(booking.end, geometry.end))
+        return QRectF(left + 1, geometry.y_of_row(row) + 4, max(6.0, right - left - 2), ROW_HEIGHT - 8)
+
+    def _add_time_off(self, geometry: BoardGeometry, row: int, start: datetime, end: datetime) -> None:
+        rect = QRectF(
+            geometry.x_of(start),
+            geometry.y_of_row(row) + 1,
+            geometry.x_of(end) - geometry.x_of(start),
+            ROW_HEIGHT - 2,
+        )
+        shade = QGraphicsRectItem(rect)
+        shade.setBrush(QBrush(QColor(120, 120, 120, 90)))
+        shade.setPen(QPen(Qt.PenStyle.NoPen))
+        shade.setZValue(1)
+        hatch = QGraphicsRectItem(rect, shade)
+        hatch.setBrush(QBrush(QColor(120, 120, 120, 140), Qt.BrushStyle.BDiagPattern))
+        hatch.setPen(QPen(Qt.PenStyle.NoPen))
+        label = QGraphicsSimpleTextItem(self.tr("time off"), shade)
+        label.setBrush(QBrush(self.palette().color(QPalette.ColorRole.Text)))
+        label.setPos(rect.left() + 4, rect.bottom() - 18)
+        shade.setToolTip(self.tr("Approved time off"))
+        self.view.scene().addItem(shade)
+
+    def _fill_tray(self, data: BoardDay, label: Callable[[datetime], str]) -> None:
+        self.tray.clear()
+        for booking in data.unassigned:
+            item = QListWidgetItem(
+                f"{label(booking.start)}–{label(booking.end)}  {booking.reference}\n"
+                f"{booking.customer_name} · {booking.service}\n{booking.address}"
+            )
+            item.setData(Qt.ItemDataRole.UserRole, booking.id)
+            item.setToolTip(f"{booking.customer_phone} · {booking.source}")
+            self.tray.addItem(item)
+        self.tray_title.setText(self.tr("Unassigned (%d)") % len(data.unassigned))
+
+    def _tick(self) -> None:
+        now = self.clock()
+        if self.data is not None and self.day is None and now >= self.data.end:
+            self.refresh()  # "today" rolled over at midnight
+            return
+        self.view.now = now
+        self.view.viewport().update()
+
+    # --- moving -------------------------------------------------------------------------
+
+    def booking(self, booking_id: int) -> BookingView | None:
+        if self.data is None:
+            return None
+        return next((b for b in (*self.data.bookings, *self.data.unassigned) if b.id == booking_id), None)
+
+    def blocks(self) -> list[BookingBlock]:
+        return [item for item in self.view.scene().items() if isinstance(item, BookingBlock)]
+
+    def drop_booking(self, booking_id: int, agent_id: int | None, start: datetime | None) -> None:
+        """What a drop does: assign to `agent_id` (None unassigns) and, with `start`, reschedule keeping the length."""
+        if not self.may_move:
+            self._refuse(self.tr("Your role may not assign or reschedule bookings."))
+            return
+        booking = self.booking(booking_id)
+        if booking is None:
+            self._refuse(self.tr("That booking is no longer on this day; the board was refreshed."))
+            self.refresh()
+            return
+        end = start + (booking.end - booking.start) if start is not None else None
+        if agent_id == booking.agent_id and (start is None or start == booking.start):
+            return
+        ctx, version = self.console.ctx, booking.version
+        self.message.show_info(self.tr("Moving %s…") % booking.reference)
+        self.console.ops.run(
+            lambda: bookings.move_booking(
+                ctx, booking_id, agent_id=agent_id, start=start, end=end, expect_version=version
+            ),
+            self._moved,
+            self._move_refused,
+            changes="bookings",
+        )
+
+    def _moved(self, booking: BookingView) -> None:
+        zone = self.data.zone if self.data else None
+        when = booking.start.astimezone(zone).strftime("%H:%M") if zone else ""
+        who = booking.agent_name or self.tr("the unassigned tray")
+        self.message.show_info(self.tr("%s moved to %s at %s.") % (booking.reference, who, when))
+        self.moved.emit(booking)
+
+    def _move_refused(self, error: Exception) -> None:
+        self._refuse(error)
+        self.refresh()  # the block snaps back to where the database says it is
+
+    def _refuse(self, error: Exception | str) -> None:
+        self.message.show_error(error)
+        self.refused.emit(self.message.text())

@@ -1,0 +1,158 @@
+"""The dispatch board: a day of agents and bookings; drops assign, reschedule, or are refused."""
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QPointF
+
+from dispatch_desktop.services import agents, bookings, timeoff
+from dispatch_desktop.ui.board import NAME_WIDTH, BoardPage, booking_mime, read_booking_mime
+from tests.conftest import TEST_TIMEZONE
+from tests.ui._support import OFFSCREEN_NOISE, boss_console, make_console  # noqa: F401 - fixtures
+
+pytestmark = OFFSCREEN_NOISE
+ZONE = ZoneInfo(TEST_TIMEZONE)
+DAY = datetime(2030, 3, 12, tzinfo=ZONE)
+
+
+def at(hour: int, minute: int = 0) -> datetime:
+    return DAY.replace(hour=hour, minute=minute)
+
+
+def _book(ctx, agent_id, start, hours=1, name="Maya Chen", phone="+13125550111"):
+    return bookings.create_booking(
+        ctx,
+        customer_name=name,
+        customer_phone=phone,
+        customer_email="maya@example.com",
+        address="12 Elm St, Springfield",
+        service="Boiler service",
+        start=start,
+        end=start + timedelta(hours=hours),
+        agent_id=agent_id,
+    )
+
+
+def _board(qtbot, console) -> BoardPage:
+    page = BoardPage(console)
+    page.clock = lambda: at(10, 30).astimezone(UTC)
+    page.set_day(DAY.date())
+    qtbot.addWidget(page)
+    page.resize(1200, 500)
+    qtbot.waitUntil(lambda: page.data is not None and page.data.day == DAY.date())
+    return page
+
+
+def _loads_after(page: BoardPage, count: int):
+    return lambda: page.load_count > count
+
+
+def test_board_shows_agents_blocks_time_off_and_the_tray(qtbot, boss_console):  # noqa: F811
+    ctx = boss_console.ctx
+    ana = agents.add_agent(ctx, name="Ana Ruiz", phone="+13125550101", email="ana@example.com")
+    ben = agents.add_agent(ctx, name="Ben Okafor", phone="+13125550102", email="ben@example.com")
+    booked = _book(ctx, ana.id, at(9))
+    pending = _book(ctx, None, at(13), name="Raj Patel", phone="+13125550112")
+    off = timeoff.request_time_off(ctx, agent_id=ben.id, start=at(12), end=at(17), reason="dentist")
+    timeoff.approve_time_off(ctx, off.id)
+
+    page = _board(qtbot, boss_console)
+    assert page.view.names == ["Ana Ruiz", "Ben Okafor"]
+    [block] = page.blocks()
+    assert block.booking.id == booked.id
+    assert block.rect().left() == page.view.geometry_.x_of(at(9).astimezone(UTC)) + 1
+    assert page.tray.count() == 1
+    assert "Raj Patel" in page.tray.item(0).text()
+    assert page.tray_title.text() == "Unassigned (1)"
+    assert [t.agent_id for t in page.data.time_off] == [ben.id]
+    assert pending.id in {b.id for b in page.data.unassigned}
+    assert page.title.text().startswith("Tuesday 12 March 2030")
+
+    before = page.load_count
+    page.next_button.click()
+    qtbot.waitUntil(_loads_after(page, before))
+    assert page.data.day == DAY.date() + timedelta(days=1)
+    assert page.blocks() == []
+
+
+def test_dropping_a_pending_booking_on_an_agent_assigns_and_reschedules_it(qtbot, boss_console):  # noqa: F811
+    ctx = boss_console.ctx
+    ana = agents.add_agent(ctx, name="Ana Ruiz", phone="+13125550101", email="ana@example.com")
+    pending = _book(ctx, None, at(13), hours=2)
+    page = _board(qtbot, boss_console)
+
+    # The drop point the view computes for a grab at the left edge of the 15:00 column in Ana's row.
+    geometry = page.view.geometry_
+    agent_id, start = page.view.target_of(
+        QPointF(geometry.x_of(at(15, 5).astimezone(UTC)), geometry.y_of_row(0) + 5), 0
+    )
+    assert (agent_id, start) == (ana.id, at(15).astimezone(UTC))
+
+    with qtbot.waitSignal(page.moved, timeout=5000) as moved:
+        page.drop_booking(pending.id, agent_id, start)
+    assert moved.args[0].agent_id == ana.id
+    stored = bookings.get_booking(ctx, pending.id)
+    assert (stored.agent_id, stored.status, stored.start, stored.end) == (
+        ana.id,
+        "scheduled",
+        at(15).astimezone(UTC),
+        at(17).astimezone(UTC),
+    )
+    qtbot.waitUntil(lambda: [b.booking.id for b in page.blocks()] == [pending.id])
+    assert page.tray.count() == 0
+    assert page.message.text() == f"{pending.reference} moved to Ana Ruiz at 15:00."
+
+
+def test_a_conflicting_drop_is_refused_with_the_reason_and_snaps_back(qtbot, boss_console):  # noqa: F811
+    ctx = boss_console.ctx
+    ana = agents.add_agent(ctx, name="Ana Ruiz", phone="+13125550101", email="ana@example.com")
+    ben = agents.add_agent(ctx, name="Ben Okafor", phone="+13125550102", email="ben@example.com")
+    anas = _book(ctx, ana.id, at(9))
+    bens = _book(ctx, ben.id, at(9), name="Raj Patel", phone="+13125550112")
+    page = _board(qtbot, boss_console)
+
+    with qtbot.waitSignal(page.refused, timeout=5000) as refused:
+        page.drop_booking(bens.id, ana.id, None)
+    assert refused.args[0] == (
+        f"Ana Ruiz is already booked: {anas.reference} (2030-03-12 09:00–10:00, Maya Chen)"
+    )
+    assert page.message.is_error
+    assert bookings.get_booking(ctx, bens.id).agent_id == ben.id
+    qtbot.waitUntil(
+        lambda: (
+            {b.booking.id: b.booking.agent_id for b in page.blocks()} == {anas.id: ana.id, bens.id: ben.id}
+        )
+    )
+
+
+def test_dropping_on_the_tray_unassigns(qtbot, boss_console):  # noqa: F811
+    ctx = boss_console.ctx
+    ana = agents.add_agent(ctx, name="Ana Ruiz", phone="+13125550101", email="ana@example.com")
+    booked = _book(ctx, ana.id, at(9))
+    page = _board(qtbot, boss_console)
+    with qtbot.waitSignal(page.moved, timeout=5000):
+        page.tray.unassignRequested.emit(booked.id)
+    assert bookings.get_booking(ctx, booked.id).status == "pending"
+    qtbot.waitUntil(lambda: page.tray.count() == 1)
+
+
+def test_booking_mime_round_trips():
+    assert read_booking_mime(booking_mime(42, 900.0)) == (42, 900.0)
+
+
+def test_call_center_board_is_read_only(qtbot, make_console):  # noqa: F811
+    console = make_console("call-center")
+    page = _board(qtbot, console)
+    assert not page.tray.dragEnabled()
+    with qtbot.waitSignal(page.refused, timeout=1000) as refused:
+        page.drop_booking(1, 1, None)
+    assert refused.args[0] == "Your role may not assign or reschedule bookings."
+
+
+def test_now_line_and_board_render(qtbot, boss_console, tmp_path):  # noqa: F811
+    agents.add_agent(boss_console.ctx, name="Ana Ruiz", phone="+13125550101", email="ana@example.com")
+    page = _board(qtbot, boss_console)
+    page.show()
+    assert page.view.now == at(10, 30).astimezone(UTC)
+    assert page.view.geometry_.x_of(page.view.now) == NAME_WIDTH + 10.5 * 84
+    assert not page.grab().isNull()
