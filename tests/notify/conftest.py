@@ -1,0 +1,108 @@
+"""Fixtures for the notifier: clean environment, keyring, log capture and the local peers."""
+
+import logging
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backends import fail
+
+from dispatch_desktop.notify.notifier import LOGGER_NAME
+from tests.servers.memory_keyring import MemoryKeyring
+from tests.servers.smtp_fake import FakeSmtp, make_cert
+from tests.servers.twilio_fake import FakeTwilio
+
+NOTIFY_ENV = (
+    "FLASK_ENV",
+    "TWILIO_ACCOUNT_SID",
+    "TWILIO_AUTH_TOKEN",
+    "TWILIO_PHONE_NUMBER",
+    "TWILIO_API_BASE_URL",
+    "SMTP_HOST",
+    "SMTP_PORT",
+    "SMTP_USER",
+    "SMTP_PASSWORD",
+    "EMAIL_FROM",
+    "SMTP_STARTTLS",
+    "DISPATCH_REDIRECT_TO_PHONE",
+    "DISPATCH_REDIRECT_TO_EMAIL",
+)
+
+
+@pytest.fixture(autouse=True)
+def clean_notify_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in NOTIFY_ENV:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def headless_keyring() -> Iterator[None]:
+    """By default no usable keyring, like a headless Linux box; `memory_keyring` replaces it."""
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    yield
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def memory_keyring(headless_keyring: None) -> MemoryKeyring:
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    return backend
+
+
+@pytest.fixture(autouse=True)
+def notify_logger() -> Iterator[logging.Logger]:
+    """Undo what setup_notification_logging does to the shared logger."""
+    logger = logging.getLogger(LOGGER_NAME)
+    handlers, propagate, level = list(logger.handlers), logger.propagate, logger.level
+    yield logger
+    for handler in list(logger.handlers):
+        if handler not in handlers:
+            logger.removeHandler(handler)
+            handler.close()
+    logger.propagate, logger.level = propagate, level
+
+
+@pytest.fixture
+def log_lines(caplog: pytest.LogCaptureFixture) -> Callable[[], list[str]]:
+    """The notifier's log lines so far, as a function to call after acting."""
+    caplog.set_level(logging.INFO, logger=LOGGER_NAME)
+    return lambda: [record.getMessage() for record in caplog.records if record.name == LOGGER_NAME]
+
+
+@pytest.fixture
+def production(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FLASK_ENV", "production")
+
+
+@pytest.fixture
+def twilio() -> Iterator[FakeTwilio]:
+    with FakeTwilio() as fake:
+        yield fake
+
+
+@pytest.fixture
+def smtp() -> Iterator[FakeSmtp]:
+    with FakeSmtp() as fake:
+        yield fake
+
+
+@pytest.fixture
+def smtp_tls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSmtp]:
+    """STARTTLS required, AUTH required; the client trusts the test certificate via SSL_CERT_FILE."""
+    cert = make_cert(tmp_path / "tls")
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert.cert_file))
+    with FakeSmtp(tls=True, cert=cert) as fake:
+        yield fake
+
+
+@pytest.fixture
+def use_env(monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
+    def apply(*mappings: dict[str, str]) -> None:
+        for mapping in mappings:
+            for key, value in mapping.items():
+                monkeypatch.setenv(key, value)
+
+    return apply

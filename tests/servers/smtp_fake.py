@@ -1,0 +1,179 @@
+"""A local SMTP server (aiosmtpd): plain, or STARTTLS with AUTH; it can refuse, fail or be down.
+
+with FakeSmtp() as smtp:                          # plain relay, no login
+    smtp.env()                                    # SMTP_* / EMAIL_FROM for the notifier
+with FakeSmtp(tls=True, cert=make_cert(tmp)) as smtp:   # STARTTLS required, AUTH required
+    smtp.env()                                    # includes SMTP_USER / SMTP_PASSWORD
+smtp.fail_next(451, "4.3.0 try again later")      # the next DATA gets this reply
+smtp.down(); smtp.up()                            # stop listening / listen again on the same port
+smtp.messages                                     # accepted messages as email.message.EmailMessage
+"""
+
+import datetime
+import email
+import email.policy
+import ipaddress
+import socket
+import threading
+from collections import deque
+from dataclasses import dataclass
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+USER = "mailer@example.com"
+PASSWORD = "fake-smtp-password-9c41"
+FROM = "dispatch@example.com"
+
+
+@dataclass(frozen=True)
+class Cert:
+    cert_file: Path
+    key_file: Path
+
+
+def make_cert(directory: Path) -> Cert:
+    """A self-signed certificate for 127.0.0.1 and localhost, made with `cryptography`."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+            ),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    directory.mkdir(parents=True, exist_ok=True)
+    cert_file, key_file = directory / "smtp-cert.pem", directory / "smtp-key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    return Cert(cert_file, key_file)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class _Handler:
+    def __init__(self, fake: "FakeSmtp") -> None:
+        self.fake = fake
+
+    async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:
+        return self.fake._accept(envelope)
+
+
+class FakeSmtp:
+    def __init__(
+        self, *, tls: bool = False, cert: Cert | None = None, user: str = USER, password: str = PASSWORD
+    ) -> None:
+        if tls and cert is None:
+            raise ValueError("tls=True needs a cert (make_cert(tmp_path))")
+        self.tls, self.cert, self.user, self.password = tls, cert, user, password
+        self.port = free_port()
+        self.host = "127.0.0.1"
+        self.messages: list[EmailMessage] = []
+        self.envelopes: list[tuple[str, list[str]]] = []
+        self.logins: list[str] = []
+        self._failures: deque[tuple[int, str]] = deque()
+        self._lock = threading.Lock()
+        self._controller: Controller | None = None
+
+    def fail_next(self, code: int, text: str, count: int = 1) -> None:
+        with self._lock:
+            self._failures.extend([(code, text)] * count)
+
+    def env(self) -> dict[str, str]:
+        values = {"SMTP_HOST": self.host, "SMTP_PORT": str(self.port), "EMAIL_FROM": FROM}
+        if self.tls:
+            values |= {"SMTP_USER": self.user, "SMTP_PASSWORD": self.password, "SMTP_STARTTLS": "true"}
+        else:
+            values["SMTP_STARTTLS"] = "false"
+        return values
+
+    def recipients(self) -> list[str]:
+        with self._lock:
+            return [str(message["To"]) for message in self.messages]
+
+    def _accept(self, envelope: Any) -> str:
+        with self._lock:
+            if self._failures:
+                code, text = self._failures.popleft()
+                return f"{code} {text}"
+            message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+            self.messages.append(message)  # type: ignore[arg-type]
+            self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        return "250 2.0.0 Message accepted for delivery"
+
+    def _authenticate(
+        self, _server: Any, _session: Any, _envelope: Any, _mechanism: str, data: Any
+    ) -> AuthResult:
+        ok = (
+            isinstance(data, LoginPassword)
+            and data.login.decode() == self.user
+            and data.password.decode() == self.password
+        )
+        if ok:
+            with self._lock:
+                self.logins.append(self.user)
+        return AuthResult(success=ok)
+
+    def up(self) -> "FakeSmtp":
+        kwargs: dict[str, Any] = {
+            "hostname": self.host,
+            "port": self.port,
+            "server_hostname": "fake-smtp.local",
+        }
+        if self.tls:
+            import ssl
+
+            assert self.cert is not None
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(self.cert.cert_file, self.cert.key_file)
+            kwargs |= {
+                "tls_context": context,
+                "require_starttls": True,
+                "authenticator": self._authenticate,
+                "auth_required": True,
+                "auth_require_tls": True,
+            }
+        self._controller = Controller(_Handler(self), **kwargs)
+        self._controller.start()
+        return self
+
+    def down(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+    start, stop = up, down
+
+    def __enter__(self) -> "FakeSmtp":
+        return self.up()
+
+    def __exit__(self, *_exc: object) -> None:
+        self.down()
