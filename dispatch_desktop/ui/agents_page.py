@@ -1,6 +1,6 @@
 """Field agents: list, add, edit, deactivate and reactivate (read-only for call-center)."""
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -16,7 +16,13 @@ from dispatch_desktop.domain.roles import Permission
 from dispatch_desktop.services import agents
 from dispatch_desktop.services.views import AgentView
 from dispatch_desktop.ui.console import ConsoleContext
-from dispatch_desktop.ui.pane_helpers import MessageLine, record_table_view, select_row, selected_record
+from dispatch_desktop.ui.pane_helpers import (
+    MessageLine,
+    record_table_view,
+    retire,
+    select_row,
+    selected_record,
+)
 from dispatch_desktop.ui.record_table import Column, RecordTableModel
 
 REFRESH_ON = {"agents", "*"}
@@ -161,8 +167,8 @@ class AgentsPage(QWidget):
         return self._open(agent)
 
     def _open(self, agent: AgentView | None) -> AgentDialog:
+        retire(self.dialog)
         self.dialog = AgentDialog(self.console, agent, self)
-        self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.dialog.saved.connect(lambda saved: self.message.show_info(self.tr("Saved %s.") % saved.name))
         self.dialog.open()
         return self.dialog

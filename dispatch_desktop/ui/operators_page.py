@@ -1,6 +1,6 @@
 """Console users: supervisors add them, change their role and deactivate them."""
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -17,7 +17,13 @@ from dispatch_desktop.domain.roles import Permission, Role
 from dispatch_desktop.services import operators
 from dispatch_desktop.services.views import OperatorView
 from dispatch_desktop.ui.console import ConsoleContext
-from dispatch_desktop.ui.pane_helpers import MessageLine, record_table_view, select_row, selected_record
+from dispatch_desktop.ui.pane_helpers import (
+    MessageLine,
+    record_table_view,
+    retire,
+    select_row,
+    selected_record,
+)
 from dispatch_desktop.ui.record_table import Column, RecordTableModel
 
 REFRESH_ON = {"operators", "*"}
@@ -179,8 +185,8 @@ class OperatorsPage(QWidget):
         return self._open(operator) if operator is not None else None
 
     def _open(self, operator: OperatorView | None) -> OperatorDialog:
+        retire(self.dialog)
         self.dialog = OperatorDialog(self.console, operator, self)
-        self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.dialog.saved.connect(lambda saved: self.message.show_info(self.tr("Saved %s.") % saved.username))
         self.dialog.open()
         return self.dialog

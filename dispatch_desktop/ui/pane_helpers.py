@@ -71,3 +71,9 @@ def selected_record(view: QTableView) -> Any | None:
 def select_row(view: QTableView, row: int) -> None:
     if row >= 0:
         view.selectRow(row)
+
+
+def retire(dialog: QWidget | None) -> None:
+    """Free a finished dialog once a new one replaces it (open dialogs stay alive while shown)."""
+    if dialog is not None and not dialog.isVisible():
+        dialog.deleteLater()

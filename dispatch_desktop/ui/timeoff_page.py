@@ -1,0 +1,473 @@
+"""Time off: pending requests first, request form, approve (after reassigning clashes) and deny with reason."""
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QDateTime, QTimeZone, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dispatch_desktop.domain.roles import Permission
+from dispatch_desktop.domain.statuses import TimeOffStatus
+from dispatch_desktop.services import agents, bookings, timeoff
+from dispatch_desktop.services.bookings import AgentAvailability
+from dispatch_desktop.services.views import AgentView, BookingView, TimeOffView
+from dispatch_desktop.ui.console import ConsoleContext
+from dispatch_desktop.ui.pane_helpers import (
+    MessageLine,
+    local_text,
+    record_table_view,
+    retire,
+    select_row,
+    selected_record,
+)
+from dispatch_desktop.ui.record_table import Column, RecordTableModel
+
+REFRESH_ON = {"time_off", "agents", "bookings", "settings", "*"}
+
+
+def _to_qt(moment: datetime, zone: ZoneInfo) -> QDateTime:
+    local = moment.astimezone(zone)
+    return QDateTime.fromSecsSinceEpoch(int(local.timestamp()), QTimeZone(zone.key.encode()))
+
+
+def _from_qt(value: QDateTime) -> datetime:
+    return datetime.fromtimestamp(value.toSecsSinceEpoch(), UTC)
+
+
+class TimeOffRequestDialog(QDialog):
+    """Agent, start, end (in the business time zone) and an optional reason."""
+
+    saved = Signal(object)
+
+    def __init__(
+        self,
+        console: ConsoleContext,
+        agent_list: list[AgentView],
+        zone: ZoneInfo,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.console = console
+        self.setWindowTitle(self.tr("Request time off"))
+        self.agent = QComboBox()
+        for agent in agent_list:
+            if agent.active:
+                self.agent.addItem(agent.name, agent.id)
+        tomorrow = (datetime.now(zone) + timedelta(days=1)).replace(hour=8, minute=0, second=0, microsecond=0)
+        self.start = QDateTimeEdit(_to_qt(tomorrow, zone))
+        self.end = QDateTimeEdit(_to_qt(tomorrow + timedelta(hours=9), zone))
+        for editor in (self.start, self.end):
+            editor.setCalendarPopup(True)
+            editor.setDisplayFormat("ddd yyyy-MM-dd HH:mm")
+            editor.setTimeZone(QTimeZone(zone.key.encode()))
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText(self.tr("optional, e.g. dentist"))
+        form = QFormLayout()
+        form.addRow(self.tr("&Agent"), self.agent)
+        form.addRow(self.tr("&From"), self.start)
+        form.addRow(self.tr("&Until"), self.end)
+        form.addRow(self.tr("&Reason"), self.reason)
+        form.addRow("", QLabel(self.tr("Times are in the business time zone (%s).") % zone.key))
+        self.message = MessageLine()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("&Request"))
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+
+    def set_times(self, start: datetime, end: datetime) -> None:
+        self.start.setDateTime(QDateTime.fromSecsSinceEpoch(int(start.timestamp()), self.start.timeZone()))
+        self.end.setDateTime(QDateTime.fromSecsSinceEpoch(int(end.timestamp()), self.end.timeZone()))
+
+    def save(self) -> None:
+        agent_id = self.agent.currentData()
+        if agent_id is None:
+            self.message.show_error(self.tr("Add an active agent first."))
+            return
+        ctx, reason = self.console.ctx, self.reason.text()
+        start, end = _from_qt(self.start.dateTime()), _from_qt(self.end.dateTime())
+        self.buttons.setEnabled(False)
+        self.console.ops.run(
+            lambda: timeoff.request_time_off(ctx, agent_id=agent_id, start=start, end=end, reason=reason),
+            self._done,
+            self._refused,
+            changes="time_off",
+        )
+
+    def _done(self, request: TimeOffView) -> None:
+        self.saved.emit(request)
+        self.accept()
+
+    def _refused(self, error: Exception) -> None:
+        self.buttons.setEnabled(True)
+        self.message.show_error(error)
+
+
+class DenyDialog(QDialog):
+    decided = Signal(object)
+
+    def __init__(self, console: ConsoleContext, request: TimeOffView, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.console = console
+        self.request = request
+        self.setWindowTitle(self.tr("Deny time off for %s") % request.agent_name)
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText(self.tr("why, so the agent knows (e.g. peak week)"))
+        self.message = MessageLine()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("&Deny"))
+        self.buttons.accepted.connect(self.deny)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr("Reason")))
+        layout.addWidget(self.reason)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+
+    def deny(self) -> None:
+        ctx, request_id, version, reason = (
+            self.console.ctx,
+            self.request.id,
+            self.request.version,
+            self.reason.text(),
+        )
+        self.buttons.setEnabled(False)
+        self.console.ops.run(
+            lambda: timeoff.deny_time_off(ctx, request_id, reason=reason, expect_version=version),
+            self._done,
+            self._refused,
+            changes="time_off",
+        )
+
+    def _done(self, request: TimeOffView) -> None:
+        self.decided.emit(request)
+        self.accept()
+
+    def _refused(self, error: Exception) -> None:
+        self.buttons.setEnabled(True)
+        self.message.show_error(error)
+
+
+class ApproveDialog(QDialog):
+    """Lists the agent's bookings inside the requested time so they can be reassigned before approving.
+
+    With no clashes left, Approve is the default; with clashes, the dispatcher reassigns each
+    (to a free agent from bookings.availability) or approves with force, knowingly.
+    """
+
+    decided = Signal(object)
+    conflictsLoaded = Signal()
+
+    def __init__(
+        self, console: ConsoleContext, request: TimeOffView, zone: ZoneInfo, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.console = console
+        self.request = request
+        self.zone = zone
+        self.loaded = 0
+        self.setWindowTitle(self.tr("Approve time off for %s") % request.agent_name)
+        self.resize(720, 420)
+        summary = QLabel(
+            self.tr("%s is asking for time off from %s until %s.")
+            % (request.agent_name, local_text(request.start, zone), local_text(request.end, zone))
+            + (f"\n{self.tr('Reason')}: {request.reason}" if request.reason else "")
+        )
+        summary.setWordWrap(True)
+        self.conflict_label = QLabel(self.tr("Checking the agent's bookings in that time…"))
+        self.conflict_label.setWordWrap(True)
+        self.model = RecordTableModel(
+            [
+                Column(self.tr("Booking"), lambda b: b.reference),
+                Column(self.tr("Start"), lambda b: local_text(b.start, zone)),
+                Column(self.tr("End"), lambda b: b.end.astimezone(zone).strftime("%H:%M")),
+                Column(self.tr("Customer"), lambda b: b.customer_name),
+                Column(self.tr("Service"), lambda b: b.service),
+                Column(self.tr("Status"), lambda b: b.status),
+            ],
+            self,
+        )
+        self.table = record_table_view(self.model, self)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._load_availability())
+        self.reassign_to = QComboBox()
+        self.reassign_to.setMinimumWidth(260)
+        self.reassign_button = QPushButton(self.tr("&Reassign"))
+        self.reassign_button.clicked.connect(self.reassign_selected)
+        reassign_row = QHBoxLayout()
+        reassign_row.addWidget(QLabel(self.tr("Reassign the selected booking to")))
+        reassign_row.addWidget(self.reassign_to, 1)
+        reassign_row.addWidget(self.reassign_button)
+        self.message = MessageLine()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.approve_button = self.buttons.addButton(
+            self.tr("&Approve"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.force_button = self.buttons.addButton(
+            self.tr("Approve &anyway (keep bookings)"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.approve_button.clicked.connect(lambda: self.approve(force=False))
+        self.force_button.clicked.connect(lambda: self.approve(force=True))
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(summary)
+        layout.addWidget(self.conflict_label)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(reassign_row)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        self._set_conflicts([])
+        self.approve_button.setEnabled(False)
+        self.load_conflicts()
+
+    def load_conflicts(self) -> None:
+        ctx, request_id = self.console.ctx, self.request.id
+        self.console.ops.run(
+            lambda: timeoff.conflicting_bookings(ctx, request_id),
+            self._conflicts_loaded,
+            self.message.show_error,
+        )
+
+    def _conflicts_loaded(self, clashes: list[BookingView]) -> None:
+        self._set_conflicts(clashes)
+        self.loaded += 1
+        self.conflictsLoaded.emit()
+
+    def _set_conflicts(self, clashes: list[BookingView]) -> None:
+        self.model.set_records(clashes)
+        has = bool(clashes)
+        self.table.setVisible(has)
+        for widget in (self.reassign_to, self.reassign_button):
+            widget.setEnabled(has)
+        self.approve_button.setEnabled(not has)
+        self.force_button.setVisible(has)
+        self.approve_button.setDefault(not has)
+        if has:
+            self.conflict_label.setText(
+                self.tr(
+                    "%s has %d booking(s) in that time. Reassign them, or approve anyway and handle them later."
+                )
+                % (self.request.agent_name, len(clashes))
+            )
+            if not self.table.selectionModel().hasSelection():
+                select_row(self.table, 0)
+        else:
+            self.conflict_label.setText(self.tr("No bookings clash with this time off."))
+            self.reassign_to.clear()
+
+    def selected_booking(self) -> BookingView | None:
+        return selected_record(self.table)
+
+    def _load_availability(self) -> None:
+        booking = self.selected_booking()
+        self.reassign_to.clear()
+        if booking is None:
+            return
+        ctx = self.console.ctx
+        self.console.ops.run(
+            lambda: bookings.availability(ctx, booking.start, booking.end, exclude_booking_id=booking.id),
+            lambda options: self._show_availability(booking.id, options),
+            self.message.show_error,
+        )
+
+    def _show_availability(self, booking_id: int, options: list[AgentAvailability]) -> None:
+        current = self.selected_booking()
+        if current is None or current.id != booking_id:
+            return
+        self.reassign_to.clear()
+        for option in options:
+            if option.agent_id == self.request.agent_id:
+                continue
+            label = f"{option.agent_name} — {option.state}" + (f" ({option.detail})" if option.detail else "")
+            self.reassign_to.addItem(label, option.agent_id)
+            if option.state != "free":
+                # Only a free agent can take it; the others stay visible so the dispatcher sees why.
+                item = self.reassign_to.model().item(self.reassign_to.count() - 1)
+                item.setEnabled(False)
+        free = next(
+            (i for i in range(self.reassign_to.count()) if self.reassign_to.model().item(i).isEnabled()), -1
+        )
+        self.reassign_to.setCurrentIndex(free)
+        self.reassign_button.setEnabled(free >= 0)
+
+    def reassign_selected(self) -> None:
+        booking = self.selected_booking()
+        agent_id = self.reassign_to.currentData()
+        if booking is None or agent_id is None:
+            return
+        ctx = self.console.ctx
+        self.reassign_button.setEnabled(False)
+        self.console.ops.run(
+            lambda: bookings.assign_booking(ctx, booking.id, agent_id, expect_version=booking.version),
+            self._reassigned,
+            self._reassign_refused,
+            changes="bookings",
+        )
+
+    def _reassigned(self, booking: BookingView) -> None:
+        self.message.show_info(self.tr("%s is now with %s.") % (booking.reference, booking.agent_name))
+        self.load_conflicts()
+
+    def _reassign_refused(self, error: Exception) -> None:
+        self.reassign_button.setEnabled(True)
+        self.message.show_error(error)
+        self.load_conflicts()
+
+    def approve(self, *, force: bool) -> None:
+        ctx, request_id, version = self.console.ctx, self.request.id, self.request.version
+        self.approve_button.setEnabled(False)
+        self.force_button.setEnabled(False)
+        self.console.ops.run(
+            lambda: timeoff.approve_time_off(ctx, request_id, force=force, expect_version=version),
+            self._approved,
+            self._approve_refused,
+            changes="time_off",
+        )
+
+    def _approved(self, request: TimeOffView) -> None:
+        self.decided.emit(request)
+        self.accept()
+
+    def _approve_refused(self, error: Exception) -> None:
+        self.force_button.setEnabled(True)
+        self.message.show_error(error)
+        self.load_conflicts()
+
+
+class TimeOffPage(QWidget):
+    """Every request, pending first. Dispatchers and supervisors request, approve and deny."""
+
+    def __init__(self, console: ConsoleContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.console = console
+        self.may_manage = console.can(Permission.MANAGE_TIME_OFF)
+        self.zone = ZoneInfo("UTC")
+        self.agents: list[AgentView] = []
+        self.loaded = 0
+        self.dialog: QDialog | None = None
+        self.model = RecordTableModel(
+            [
+                Column(self.tr("Agent"), lambda t: t.agent_name),
+                Column(self.tr("From"), lambda t: local_text(t.start, self.zone)),
+                Column(self.tr("Until"), lambda t: local_text(t.end, self.zone)),
+                Column(self.tr("Reason"), lambda t: t.reason),
+                Column(self.tr("Status"), lambda t: t.status),
+                Column(self.tr("Decided by"), lambda t: t.decided_by),
+                Column(self.tr("Decision note"), lambda t: t.decision_reason),
+            ],
+            self,
+            emphasised=lambda t: t.status == TimeOffStatus.PENDING.value,
+            muted=lambda t: t.status in (TimeOffStatus.DENIED.value, TimeOffStatus.CANCELLED.value),
+        )
+        self.table = record_table_view(self.model, self)
+        self.table.doubleClicked.connect(lambda _index: self.approve_selected())
+        self.request_button = QPushButton(self.tr("&Request time off…"))
+        self.approve_button = QPushButton(self.tr("&Approve…"))
+        self.deny_button = QPushButton(self.tr("&Deny…"))
+        self.request_button.clicked.connect(self.request)
+        self.approve_button.clicked.connect(self.approve_selected)
+        self.deny_button.clicked.connect(self.deny_selected)
+        buttons = QHBoxLayout()
+        for button in (self.request_button, self.approve_button, self.deny_button):
+            button.setVisible(self.may_manage)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        self.message = MessageLine()
+        if not self.may_manage:
+            self.message.show_info(self.tr("Time off is read-only for your role."))
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table)
+        layout.addWidget(self.message)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        console.ops.changed.connect(self._on_changed)
+        self._update_buttons()
+        self.refresh()
+
+    def _on_changed(self, what: str) -> None:
+        if what in REFRESH_ON:
+            self.refresh()
+
+    def refresh(self) -> None:
+        ctx = self.console.ctx
+
+        def work() -> tuple[str, list[TimeOffView], list[AgentView]]:
+            return ctx.team_settings().timezone_name, timeoff.list_time_off(ctx), agents.list_agents(ctx)
+
+        self.console.ops.run(work, self._loaded, self.message.show_error)
+
+    def _loaded(self, result: tuple[str, list[TimeOffView], list[AgentView]]) -> None:
+        zone_name, requests, agent_list = result
+        current = self.selected()
+        self.zone, self.agents = ZoneInfo(zone_name), agent_list
+        self.model.set_records(requests)
+        if current is not None:
+            select_row(self.table, self.model.row_of(lambda t: t.id == current.id))
+        self.loaded += 1
+        self._update_buttons()
+
+    def selected(self) -> TimeOffView | None:
+        return selected_record(self.table)
+
+    def select_request(self, request_id: int) -> None:
+        select_row(self.table, self.model.row_of(lambda t: t.id == request_id))
+
+    def _update_buttons(self) -> None:
+        request = self.selected()
+        pending = request is not None and request.status == TimeOffStatus.PENDING.value
+        self.approve_button.setEnabled(pending)
+        self.deny_button.setEnabled(pending)
+
+    def _open(self, dialog: QDialog) -> QDialog:
+        retire(self.dialog)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def request(self) -> TimeOffRequestDialog:
+        dialog = TimeOffRequestDialog(self.console, self.agents, self.zone, self)
+        dialog.saved.connect(
+            lambda r: self.message.show_info(self.tr("Requested time off for %s.") % r.agent_name)
+        )
+        self._open(dialog)
+        return dialog
+
+    def approve_selected(self) -> ApproveDialog | None:
+        request = self.selected()
+        if request is None or request.status != TimeOffStatus.PENDING.value or not self.may_manage:
+            return None
+        dialog = ApproveDialog(self.console, request, self.zone, self)
+        dialog.decided.connect(
+            lambda r: self.message.show_info(self.tr("Approved time off for %s.") % r.agent_name)
+        )
+        self._open(dialog)
+        return dialog
+
+    def deny_selected(self) -> DenyDialog | None:
+        request = self.selected()
+        if request is None or request.status != TimeOffStatus.PENDING.value or not self.may_manage:
+            return None
+        dialog = DenyDialog(self.console, request, self)
+        dialog.decided.connect(
+            lambda r: self.message.show_info(self.tr("Denied time off for %s.") % r.agent_name)
+        )
+        self._open(dialog)
+        return dialog
