@@ -1,0 +1,486 @@
+"""Sample data: a realistic working day for `--demo`, screenshots and tests, and bulk rows for benchmarks.
+
+`load_demo_data` goes through the normal services, so the audit trail, versions and outbox rows
+look exactly like real work. `generate_bookings` writes straight to the tables in batches,
+because benchmarks need a million rows in seconds, not hours.
+"""
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import func, insert, select
+
+from dispatch_desktop.domain.roles import Permission, Role
+from dispatch_desktop.domain.statuses import BookingSource, BookingStatus
+from dispatch_desktop.services import agents, bookings, operators, timeoff
+from dispatch_desktop.services.context import ServiceContext
+from dispatch_desktop.services.views import AgentView
+from dispatch_desktop.storage.models import Agent, Booking, Customer
+from dispatch_desktop.storage.types import utcnow
+
+Progress = Callable[[int, int], None]
+
+DEMO_OPERATORS = (
+    ("Sam Rivera", "sam", Role.SUPERVISOR, "+13125550101", "sam.rivera@example.com"),
+    ("Dana Whitfield", "dana", Role.DISPATCHER, "+13125550102", "dana.whitfield@example.com"),
+    ("Priya Nair", "priya", Role.DISPATCHER, None, "priya.nair@example.com"),
+    ("Carla Mendes", "carla", Role.CALL_CENTER, None, None),
+    ("Tom Becker", "tom", Role.CALL_CENTER, None, None),
+)
+
+DEMO_AGENTS = (
+    ("Marcus Hill", "+13125550111"),
+    ("Elena Petrova", "+13125550112"),
+    ("Jamal Carter", "+13125550113"),
+    ("Sofia Alvarez", "+13125550114"),
+    ("Ben O'Connor", "+13125550115"),
+    ("Aiko Tanaka", "+13125550116"),
+    ("Luis Romero", "+13125550117"),
+    ("Grace Kim", "+13125550118"),
+)
+
+CUSTOMER_FIRST = (
+    "Olivia",
+    "Liam",
+    "Emma",
+    "Noah",
+    "Ava",
+    "Ethan",
+    "Mia",
+    "Lucas",
+    "Harper",
+    "Mason",
+    "Ella",
+    "Logan",
+    "Chloe",
+    "James",
+    "Zoe",
+    "Henry",
+    "Nora",
+    "Jack",
+    "Leah",
+    "Owen",
+    "Ruby",
+    "Caleb",
+)
+CUSTOMER_LAST = (
+    "Johnson",
+    "Martinez",
+    "Nguyen",
+    "Brown",
+    "Patel",
+    "Garcia",
+    "Wilson",
+    "Anderson",
+    "Lee",
+    "Thompson",
+    "White",
+    "Harris",
+    "Clark",
+    "Lewis",
+    "Walker",
+    "Young",
+    "King",
+    "Wright",
+    "Scott",
+)
+STREETS = (
+    "N Clark St",
+    "W Belmont Ave",
+    "S Halsted St",
+    "W Division St",
+    "N Milwaukee Ave",
+    "E 53rd St",
+    "W Armitage Ave",
+    "N Lincoln Ave",
+    "S Michigan Ave",
+    "W Fullerton Pkwy",
+    "N Damen Ave",
+    "W Chicago Ave",
+    "N Broadway",
+    "S Western Ave",
+    "W Irving Park Rd",
+)
+SERVICES = (
+    "Boiler annual service",
+    "Leaking kitchen tap",
+    "AC unit not cooling",
+    "Dishwasher install",
+    "Water heater replacement",
+    "Blocked drain",
+    "Thermostat upgrade",
+    "Furnace inspection",
+    "Washing machine repair",
+    "Electrical safety check",
+    "Garbage disposal jam",
+    "Radiator bleed",
+    "Outdoor faucet winterizing",
+    "Ceiling fan install",
+    "Sump pump check",
+)
+CANCEL_REASONS = (
+    "Customer fixed it themselves",
+    "Customer rebooked for next week",
+    "Duplicate booking",
+    "Customer not reachable to confirm",
+)
+
+# Per agent: (slot start hour, minutes, path of statuses after assignment). A path ends at the
+# status shown; each step is a real change_status call, so the audit trail reads naturally.
+_S = BookingStatus
+_DAY_PLAN: tuple[tuple[tuple[float, int, tuple[BookingStatus, ...]], ...], ...] = (
+    (
+        (8, 90, (_S.CONFIRMED, _S.EN_ROUTE, _S.IN_PROGRESS, _S.COMPLETED)),
+        (10.5, 90, (_S.CONFIRMED, _S.EN_ROUTE, _S.IN_PROGRESS)),
+        (13, 60, (_S.CONFIRMED,)),
+        (15.5, 90, ()),
+    ),
+    (
+        (8.5, 60, (_S.CONFIRMED, _S.EN_ROUTE, _S.IN_PROGRESS, _S.COMPLETED)),
+        (10, 120, (_S.EN_ROUTE,)),
+        (14, 90, ()),
+        (16, 60, (_S.CANCELLED,)),
+    ),
+    ((8, 120, (_S.NO_SHOW,)), (11, 60, (_S.CONFIRMED,)), (13.5, 90, (_S.CONFIRMED,)), (16, 90, ())),
+    (
+        (9, 60, (_S.CONFIRMED, _S.EN_ROUTE, _S.IN_PROGRESS, _S.COMPLETED)),
+        (11, 90, (_S.CONFIRMED, _S.EN_ROUTE, _S.IN_PROGRESS)),
+        (14.5, 60, ()),
+        (16, 120, (_S.CONFIRMED,)),
+    ),
+    (
+        (8, 60, (_S.CONFIRMED, _S.EN_ROUTE, _S.IN_PROGRESS, _S.COMPLETED)),
+        (9.5, 90, (_S.CONFIRMED, _S.EN_ROUTE, _S.IN_PROGRESS, _S.COMPLETED)),
+        (13, 120, (_S.CANCELLED,)),
+        (15.5, 60, (_S.CONFIRMED,)),
+    ),
+    ((8.5, 90, (_S.CONFIRMED, _S.EN_ROUTE)), (12, 60, ()), (14, 90, (_S.CONFIRMED,))),
+    (
+        (9, 120, (_S.CONFIRMED, _S.EN_ROUTE, _S.IN_PROGRESS, _S.COMPLETED)),
+        (12.5, 60, (_S.CONFIRMED,)),
+        (15, 90, ()),
+    ),
+    # The last agent has approved time off from 12:00, so only a morning.
+    ((8, 90, (_S.CONFIRMED, _S.EN_ROUTE, _S.IN_PROGRESS, _S.COMPLETED)), (10, 60, (_S.CONFIRMED,))),
+)
+# Unassigned requests, mostly taken by the call center: (hour, minutes, cancelled?)
+_PENDING_PLAN = (
+    (9.5, 60, False),
+    (12, 90, False),
+    (13, 60, False),
+    (15, 60, False),
+    (17, 60, False),
+    (11, 60, True),
+)
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    operators: int
+    agents: int
+    bookings: int
+    time_off: int
+
+
+def _at(day: date, hour: float) -> datetime:
+    whole = int(hour)
+    return datetime.combine(day, time(whole, round((hour - whole) * 60)))
+
+
+def _customer(rng: random.Random, index: int) -> tuple[str, str, str | None, str]:
+    first, last = rng.choice(CUSTOMER_FIRST), rng.choice(CUSTOMER_LAST)
+    phone = f"+1773555{index % 100:04d}" if index < 100 else f"+1872555{index % 100:04d}"
+    email = f"{first.lower()}.{last.lower()}@example.com" if index % 4 else None
+    address = f"{rng.randint(100, 4999)} {rng.choice(STREETS)}, Chicago, IL"
+    return f"{first} {last}", phone, email, address
+
+
+def _ensure_operators(ctx: ServiceContext, os_name: str | None) -> ServiceContext:
+    """Adds the demo team; returns a context acting as a supervisor of it."""
+    known = {op.username for op in operators.list_operators(ctx)}
+    demo_names = {username for _, username, *_ in DEMO_OPERATORS}
+    loader = ctx
+    if not known:
+        if ctx.username in demo_names:
+            loader = ServiceContext(ctx.db, "sam")
+        else:
+            operators.add_operator(
+                ctx, name=os_name or ctx.username, username=ctx.username, role=Role.SUPERVISOR.value
+            )
+            known.add(ctx.username)
+    for name, username, role, phone, email in DEMO_OPERATORS:
+        if username not in known:
+            operators.add_operator(
+                loader, name=name, username=username, role=role.value, phone=phone, email=email
+            )
+            if loader is not ctx and username == "sam":
+                known.add(username)
+    return loader
+
+
+def load_demo_data(
+    ctx: ServiceContext, day: date | None = None, *, os_name: str | None = None
+) -> DemoSummary:
+    """A working day at a small plumbing and heating firm: team, agents, bookings, time off.
+
+    `day` (default today in the business time zone) gets bookings in every status, with a few
+    the day before and after. On an install without operators, the acting user becomes a
+    supervisor too (unless they act as one of the demo team).
+    """
+    settings = ctx.team_settings()
+    day = day or datetime.now(settings.zone).date()
+    rng = random.Random(day.toordinal())
+    loader = _ensure_operators(ctx, os_name)
+    dispatcher = ServiceContext(ctx.db, "dana")
+    call_center = ServiceContext(ctx.db, "carla")
+
+    team: list[AgentView] = []
+    for name, phone in DEMO_AGENTS:
+        email = name.lower().replace("'", "").replace(" ", ".") + "@example.com"
+        team.append(agents.add_agent(loader, name=name, phone=phone, email=email))
+
+    count = 0
+    customer_index = 0
+
+    def next_customer() -> tuple[str, str, str | None, str]:
+        nonlocal customer_index
+        customer_index += 1
+        return _customer(rng, customer_index)
+
+    for agent, plan in zip(team, _DAY_PLAN, strict=True):
+        for hour, minutes, path in plan:
+            name, phone, email, address = next_customer()
+            start = _at(day, hour)
+            view = bookings.create_booking(
+                dispatcher,
+                customer_name=name,
+                customer_phone=phone,
+                customer_email=email,
+                address=address,
+                service=rng.choice(SERVICES),
+                start=start,
+                end=start + timedelta(minutes=minutes),
+                agent_id=agent.id,
+                notes=rng.choice((None, None, "Gate code 4417", "Dog on premises", "Call on arrival")),
+            )
+            for status in path:
+                reason = rng.choice(CANCEL_REASONS) if status == _S.CANCELLED else None
+                view = bookings.change_status(dispatcher, view.id, status, reason=reason)
+            count += 1
+
+    for hour, minutes, cancelled in _PENDING_PLAN:
+        name, phone, email, address = next_customer()
+        start = _at(day, hour)
+        view = bookings.create_booking(
+            call_center,
+            customer_name=name,
+            customer_phone=phone,
+            customer_email=email,
+            address=address,
+            service=rng.choice(SERVICES),
+            start=start,
+            end=start + timedelta(minutes=minutes),
+            call_center=True,
+        )
+        if cancelled:
+            bookings.change_status(call_center, view.id, _S.CANCELLED, reason=rng.choice(CANCEL_REASONS))
+        count += 1
+
+    for offset, agent in ((-1, team[0]), (-1, team[1]), (1, team[2]), (1, team[3])):
+        name, phone, email, address = next_customer()
+        other_day = day + timedelta(days=offset)
+        start = _at(other_day, 9 + 2 * (agent.id % 3))
+        view = bookings.create_booking(
+            dispatcher,
+            customer_name=name,
+            customer_phone=phone,
+            customer_email=email,
+            address=address,
+            service=rng.choice(SERVICES),
+            start=start,
+            end=start + timedelta(minutes=90),
+            agent_id=agent.id,
+        )
+        if offset < 0:
+            for status in (_S.CONFIRMED, _S.EN_ROUTE, _S.IN_PROGRESS, _S.COMPLETED):
+                view = bookings.change_status(dispatcher, view.id, status)
+        count += 1
+
+    afternoon_off = timeoff.request_time_off(
+        dispatcher, agent_id=team[7].id, start=_at(day, 12), end=_at(day, 18), reason="Dentist appointment"
+    )
+    timeoff.approve_time_off(dispatcher, afternoon_off.id)
+    holiday = timeoff.request_time_off(
+        dispatcher,
+        agent_id=team[6].id,
+        start=_at(day + timedelta(days=1), 0),
+        end=_at(day + timedelta(days=3), 0),
+        reason="Family visit",
+    )
+    timeoff.approve_time_off(dispatcher, holiday.id)
+    timeoff.request_time_off(
+        dispatcher,
+        agent_id=team[2].id,
+        start=_at(day + timedelta(days=7), 8),
+        end=_at(day + timedelta(days=7), 18),
+        reason="Moving house",
+    )
+    timeoff.request_time_off(
+        dispatcher,
+        agent_id=team[4].id,
+        start=_at(day + timedelta(days=2), 13),
+        end=_at(day + timedelta(days=2), 18),
+        reason="Child's school play",
+    )
+    denied = timeoff.request_time_off(
+        dispatcher,
+        agent_id=team[1].id,
+        start=_at(day + timedelta(days=1), 8),
+        end=_at(day + timedelta(days=1), 12),
+        reason="Personal errand",
+    )
+    timeoff.deny_time_off(dispatcher, denied.id, reason="Short-staffed tomorrow morning")
+    return DemoSummary(
+        operators=len(operators.list_operators(ctx)), agents=len(team), bookings=count, time_off=5
+    )
+
+
+# --- bulk rows for benchmarks -------------------------------------------------------------------
+
+BULK_SLOTS_PER_DAY = 8  # one-hour jobs 08:00 to 16:00, so no agent is ever double-booked
+BULK_UNASSIGNED_EVERY = 6
+
+
+def generate_bookings(
+    ctx: ServiceContext,
+    n: int,
+    *,
+    day: date | None = None,
+    agent_count: int = 50,
+    customer_count: int = 20_000,
+    batch_size: int = 20_000,
+    seed: int = 1,
+    progress: Progress | None = None,
+) -> int:
+    """Insert `n` bookings (plus their own agents and customers) in batches; returns n.
+
+    Bookings surround `day` (default today), one hour each on a grid per agent so they never
+    overlap, which keeps PostgreSQL's exclusion constraint satisfied. Past ones are completed,
+    cancelled or no-show; future ones scheduled, confirmed or pending (every sixth is unassigned).
+    Needs the right to manage bookings; writes no audit or outbox rows.
+    """
+    if n <= 0:
+        return 0
+    settings = ctx.team_settings()
+    zone = settings.zone
+    day = day or datetime.now(zone).date()
+    rng = random.Random(seed)
+    now = utcnow()
+    username = ctx.username
+    customer_count = max(1, min(customer_count, n))
+
+    with ctx.writing(Permission.MANAGE_BOOKINGS) as unit:
+        session = unit.session
+        first_agent = (session.scalar(select(func.max(Agent.id))) or 0) + 1
+        session.execute(
+            insert(Agent),
+            [
+                {
+                    "name": f"{rng.choice(CUSTOMER_FIRST)} {rng.choice(CUSTOMER_LAST)} ({first_agent + i})",
+                    "phone": f"+1312{2000000 + first_agent + i:07d}",
+                    "email": f"tech{first_agent + i}@example.com",
+                    "active": True,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for i in range(agent_count)
+            ],
+        )
+        agent_ids = list(session.scalars(select(Agent.id).where(Agent.id >= first_agent).order_by(Agent.id)))[
+            :agent_count
+        ]
+        first_customer = (session.scalar(select(func.max(Customer.id))) or 0) + 1
+        for start in range(0, customer_count, batch_size):
+            session.execute(
+                insert(Customer),
+                [
+                    {
+                        "name": f"{rng.choice(CUSTOMER_FIRST)} {rng.choice(CUSTOMER_LAST)}",
+                        "phone": f"+1646{2000000 + first_customer + i:07d}",
+                        "email": f"customer{first_customer + i}@example.com" if i % 3 else None,
+                        "created_at": now,
+                    }
+                    for i in range(start, min(customer_count, start + batch_size))
+                ],
+            )
+        customer_ids = list(session.scalars(select(Customer.id).where(Customer.id >= first_customer)))
+
+    per_day = agent_count * BULK_SLOTS_PER_DAY
+    assigned_total = n - n // BULK_UNASSIGNED_EVERY
+    days = max(1, -(-assigned_total // per_day))
+    first_day = day - timedelta(days=days // 2)
+    addresses = [f"{rng.randint(100, 9999)} {street}, Chicago, IL" for street in STREETS for _ in range(40)]
+    assigned_seen = 0
+    written = 0
+    while written < n:
+        rows = []
+        for i in range(written, min(n, written + batch_size)):
+            unassigned = i % BULK_UNASSIGNED_EVERY == BULK_UNASSIGNED_EVERY - 1
+            if unassigned:
+                slot_day = first_day + timedelta(days=rng.randrange(days))
+                hour = 8 + rng.randrange(BULK_SLOTS_PER_DAY)
+                agent_id = None
+            else:
+                slot = assigned_seen
+                assigned_seen += 1
+                slot_day = first_day + timedelta(days=slot // per_day)
+                hour = 8 + (slot % per_day) // agent_count
+                agent_id = agent_ids[slot % agent_count]
+            starts_at = datetime.combine(slot_day, time(hour), zone)
+            status, reason = _bulk_status(rng, slot_day, day, agent_id is not None)
+            rows.append(
+                {
+                    "customer_id": customer_ids[i % len(customer_ids)],
+                    "agent_id": agent_id,
+                    "address": addresses[i % len(addresses)],
+                    "service": SERVICES[i % len(SERVICES)],
+                    "starts_at": starts_at,
+                    "ends_at": starts_at + timedelta(hours=1),
+                    "source": (
+                        BookingSource.CALL_CENTER if agent_id is None else BookingSource.DISPATCHER
+                    ).value,
+                    "status": status,
+                    "cancel_reason": reason,
+                    "notes": None,
+                    "version": 1,
+                    "created_by": username,
+                    "created_at": now,
+                    "updated_by": username,
+                    "updated_at": now,
+                }
+            )
+        with ctx.writing(Permission.MANAGE_BOOKINGS) as unit:
+            unit.session.execute(insert(Booking), rows)
+        written += len(rows)
+        if progress is not None:
+            progress(written, n)
+    return n
+
+
+def _bulk_status(rng: random.Random, slot_day: date, today: date, assigned: bool) -> tuple[str, str | None]:
+    roll = rng.random()
+    if slot_day < today:
+        if roll < 0.08:
+            return _S.CANCELLED.value, CANCEL_REASONS[0]
+        if roll < 0.12 and assigned:
+            return _S.NO_SHOW.value, None
+        return (_S.COMPLETED.value if assigned else _S.CANCELLED.value), (
+            None if assigned else CANCEL_REASONS[1]
+        )
+    if not assigned:
+        return _S.PENDING.value, None
+    if slot_day == today:
+        return rng.choice((_S.SCHEDULED, _S.CONFIRMED, _S.EN_ROUTE, _S.IN_PROGRESS, _S.COMPLETED)).value, None
+    return (_S.CONFIRMED.value if roll < 0.4 else _S.SCHEDULED.value), None

@@ -1,0 +1,97 @@
+"""Opening this workstation's database, for the console (which may not touch storage) and scripts."""
+
+import os
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+
+from dispatch_desktop.config import Config, database_url, default_home, load_config
+from dispatch_desktop.services.context import ServiceContext
+from dispatch_desktop.storage import schema
+from dispatch_desktop.storage.engine import Database
+
+DEMO_FOLDER = "demo"
+
+
+@dataclass(frozen=True)
+class EnvironmentBadge:
+    """What the status bar shows about where notifications go."""
+
+    production: bool
+    tag: str  # "DEV" or "PROD"
+    source: str  # "FLASK_ENV", "config file" or "default"
+    description: str
+
+    @property
+    def decided_by_flask_env(self) -> bool:
+        return self.source == "FLASK_ENV"
+
+
+def open_workstation(
+    home: Path, config: Config, database_url_override: str | None = None, operator: str | None = None
+) -> ServiceContext:
+    """The acting operator on a database ready for this program.
+
+    SQLite is created and upgraded in place; a PostgreSQL schema that does not match raises
+    SchemaMismatchError, and an unreachable server DatabaseUnavailableError.
+    """
+    db = Database(database_url(home, config, database_url_override))
+    try:
+        schema.ensure_ready(db)
+    except BaseException:
+        db.dispose()
+        raise
+    return ServiceContext(db, operator)
+
+
+def open_database_url(url: str, operator: str | None = None) -> ServiceContext:
+    """A ServiceContext on an explicit URL made ready like the workstation's (tests, benchmarks)."""
+    db = Database(url)
+    schema.ensure_ready(db)
+    return ServiceContext(db, operator)
+
+
+def close_workstation(ctx: ServiceContext) -> None:
+    ctx.db.dispose()
+
+
+def demo_home(base: Path | None = None) -> Path:
+    """A separate home for `--demo`, so sample data never mixes with real work."""
+    raw = os.environ.get("DISPATCH_DEMO_HOME")
+    if raw:
+        return Path(raw).expanduser().resolve()
+    return (base or default_home()) / DEMO_FOLDER
+
+
+def load_workstation_config(home: Path) -> Config:
+    return load_config(home)
+
+
+def environment_badge(config: Config | None) -> EnvironmentBadge:
+    """Which environment the notifier on this workstation uses, and what decided it."""
+    from dispatch_desktop.notify.notifier import environment_decision
+
+    decision = environment_decision(config)
+    return EnvironmentBadge(decision.production, decision.tag, decision.source, decision.describe())
+
+
+def start_notification_log(home: Path, config: Config) -> Path:
+    """This workstation's [DEV]/[PROD] notification lines: stderr and HOME/logs (rotated)."""
+    from dispatch_desktop.notify.notifier import setup_notification_logging
+
+    return setup_notification_logging(home, config, console=True)
+
+
+def console_worker_id() -> str:
+    return f"console-{socket.gethostname()}-{os.getpid()}"
+
+
+def deliver_outbox(ctx: ServiceContext, config: Config, home: Path, *, limit: int | None = 50) -> object:
+    """Send (PROD) or log (DEV) whatever is due, as this console's share of the delivery work.
+
+    Several workstations may do this at once; rows are claimed, so each goes out once.
+    Returns the notifier's DeliveryReport.
+    """
+    from dispatch_desktop.services.outbox import deliver_due
+
+    return deliver_due(ctx.db, config, home, worker_id=console_worker_id(), limit=limit)

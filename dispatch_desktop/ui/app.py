@@ -1,0 +1,173 @@
+"""Starting the console: the application, the database (opened on a worker), then the window.
+
+The database is opened off the UI thread because a PostgreSQL server may take seconds to answer;
+meanwhile a small window says where it is connecting. Problems (unreachable server, schema out
+of date, unknown operator) are shown as a dialog with the one-line reason and a Retry button.
+"""
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QVBoxLayout, QWidget
+
+from dispatch_desktop import __version__
+from dispatch_desktop.config import Config, load_config, resolve_home, resources_dir
+from dispatch_desktop.domain.errors import DispatchError, PermissionDeniedError
+from dispatch_desktop.services import demo, operators
+from dispatch_desktop.services.context import Actor, ServiceContext
+from dispatch_desktop.services.workstation import demo_home, open_workstation, start_notification_log
+from dispatch_desktop.ui.console import ConsoleContext
+from dispatch_desktop.ui.main_window import MainWindow, _os_full_name
+from dispatch_desktop.ui.operations import Operations, one_line
+
+APP_NAME = "Dispatch Desktop"
+ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("app", text)
+
+
+def application_icon() -> QIcon:
+    icon = QIcon()
+    folder = resources_dir() / "icons"
+    for size in ICON_SIZES:
+        path = folder / f"dispatch-desktop-{size}.png"
+        if path.exists():
+            icon.addFile(str(path))
+    return icon
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("dispatch-desktop")
+    app.setDesktopFileName("dispatch-desktop")
+    icon = application_icon()
+    if not icon.isNull():
+        app.setWindowIcon(icon)
+    return app
+
+
+@dataclass(frozen=True)
+class Opened:
+    ctx: ServiceContext
+    actor: Actor
+    loaded_demo: bool
+
+
+class Launcher(QObject):
+    """Resolves home, config and database like the command line, then builds the window."""
+
+    opened = Signal(object)  # MainWindow
+    failed = Signal(str)
+
+    def __init__(
+        self, args: argparse.Namespace, ops: Operations | None = None, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.args = args
+        self.ops = ops or Operations(parent=self)
+        self.demo = bool(getattr(args, "demo", False))
+        self.home: Path = demo_home() if self.demo else resolve_home(getattr(args, "home", None))
+        if self.demo and getattr(args, "home", None):
+            self.home = resolve_home(args.home)
+        self.config: Config | None = None
+        self.window: MainWindow | None = None
+        self.splash = _Splash()
+        self.error_box: QMessageBox | None = None
+        self.exit_code = 1
+
+    def start(self) -> None:
+        try:
+            self.config = load_config(self.home)
+        except DispatchError as exc:
+            self._fail(exc)
+            return
+        start_notification_log(self.home, self.config)
+        self.splash.say(tr("Opening {0}…").format(tr("the demo database") if self.demo else self.home))
+        self.splash.show()
+        home, config, demo_mode = self.home, self.config, self.demo
+        url = getattr(self.args, "database_url", None)
+        operator = getattr(self.args, "operator", None)
+
+        def work() -> Opened:
+            ctx = open_workstation(home, config, None if demo_mode else url, operator)
+            loaded = False
+            if demo_mode and not operators.has_operators(ctx):
+                demo.load_demo_data(ctx, os_name=_os_full_name())
+                loaded = True
+            return Opened(ctx, ctx.actor(), loaded)
+
+        self.ops.run(work, self._opened, self._fail)
+
+    def _opened(self, opened: Opened) -> None:
+        assert self.config is not None
+        console = ConsoleContext(
+            ctx=opened.ctx, ops=self.ops, home=self.home, config=self.config, actor=opened.actor
+        )
+        self.window = MainWindow(console, demo_mode=self.demo)
+        self.window.show()
+        self.splash.close()  # after the window shows, or Qt would quit on the last window closing
+        if opened.loaded_demo:
+            self.window.show_status(tr("Demo data loaded into {0}").format(self.home))
+        self.opened.emit(self.window)
+
+    def _fail(self, error: Exception) -> None:
+        self.exit_code = getattr(error, "exit_code", 1)
+        message = one_line(error)
+        box = QMessageBox()
+        box.setIcon(QMessageBox.Icon.Critical)
+        box.setWindowTitle(tr("Dispatch Desktop cannot start"))
+        box.setText(message)
+        if isinstance(error, PermissionDeniedError):
+            box.setInformativeText(
+                tr("Ask a supervisor to add you as an operator, or start with --as USERNAME.")
+            )
+        else:
+            box.setInformativeText(tr("Home folder: {0}").format(self.home))
+        box.setStandardButtons(QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Close)
+        box.setDefaultButton(QMessageBox.StandardButton.Retry)
+        box.finished.connect(lambda result: self._after_error(result))
+        self.error_box = box
+        self.failed.emit(message)
+        box.open()
+        self.splash.close()
+
+    def _after_error(self, result: int) -> None:
+        if result == QMessageBox.StandardButton.Retry:
+            self.start()
+        else:
+            QApplication.exit(self.exit_code)
+
+
+class _Splash(QWidget):
+    def __init__(self) -> None:
+        super().__init__(None, Qt.WindowType.SplashScreen)
+        self.label = QLabel()
+        self.label.setMargin(24)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"<b>{APP_NAME}</b>"))
+        layout.addWidget(self.label)
+
+    def say(self, text: str) -> None:
+        self.label.setText(text)
+
+
+def run_console(args: argparse.Namespace) -> int:
+    """The window on the configured database (or the demo home with --demo); returns the exit code."""
+    app = make_application()
+    launcher = Launcher(args)
+    launcher.start()
+    code = app.exec()
+    if launcher.window is not None:
+        launcher.window.console.ctx.db.dispose()
+    return code

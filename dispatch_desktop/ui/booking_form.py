@@ -1,0 +1,550 @@
+"""New and edit booking dialog: phone lookup, times, an agent picker that shows availability.
+
+Every save goes through the services on a worker with the version the form was loaded with, so
+a booking someone else changed meanwhile is never overwritten: the form shows who changed it and
+offers a reload.
+"""
+
+import itertools
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from PySide6.QtCore import QDateTime, QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dispatch_desktop.domain import validation
+from dispatch_desktop.domain.errors import StaleVersionError, ValidationError
+from dispatch_desktop.domain.roles import Permission
+from dispatch_desktop.domain.statuses import ASSIGNABLE_STATUSES, BookingStatus
+from dispatch_desktop.domain.team import TeamSettings
+from dispatch_desktop.services import bookings, customers
+from dispatch_desktop.services.bookings import AgentAvailability
+from dispatch_desktop.services.views import BookingView, CustomerView
+from dispatch_desktop.ui.console import ConsoleContext
+from dispatch_desktop.ui.dialogs import StaleVersionDialog, availability_colour, availability_text
+from dispatch_desktop.ui.operations import one_line
+from dispatch_desktop.ui.style import field_error_style, is_dark
+
+DEFAULT_MINUTES = 60
+
+# Service error fields (see domain.validation) -> the form field that shows the message.
+ERROR_FIELDS = {
+    "customer phone": "phone",
+    "phone": "phone",
+    "customer email": "email",
+    "email": "email",
+    "customer name": "name",
+    "address": "address",
+    "service": "service",
+    "notes": "notes",
+    "start": "start",
+    "end": "duration",
+    "agent": "agent",
+}
+
+
+@dataclass(frozen=True)
+class BookingDraft:
+    """What the form would save, as plain values."""
+
+    customer_name: str
+    customer_phone: str
+    customer_email: str | None
+    address: str
+    service: str
+    start: datetime  # naive, business time zone
+    end: datetime
+    notes: str | None
+    agent_id: int | None
+
+
+class FieldMessage(QLabel):
+    """The red line under a field that says what is wrong with it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setStyleSheet(field_error_style(self.palette()))
+        self.hide()
+
+    def show_message(self, text: str) -> None:
+        self.setText(text)
+        self.setVisible(bool(text))
+
+
+def to_qdatetime(moment: datetime) -> QDateTime:
+    return QDateTime(moment.date(), moment.time().replace(microsecond=0))
+
+
+def from_qdatetime(value: QDateTime) -> datetime:
+    return datetime.combine(value.date().toPython(), value.time().toPython()).replace(second=0, microsecond=0)
+
+
+def next_quarter_hour(now: datetime) -> datetime:
+    rounded = now.replace(second=0, microsecond=0) + timedelta(minutes=15 - now.minute % 15)
+    return rounded
+
+
+class BookingForm(QDialog):
+    """Create a booking (`booking=None`) or edit one. Emits `saved` with the stored booking."""
+
+    saved = Signal(object)  # BookingView
+
+    def __init__(
+        self,
+        console: ConsoleContext,
+        booking: BookingView | None = None,
+        parent: QWidget | None = None,
+        *,
+        start: datetime | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.console = console
+        self.booking = booking
+        self.settings: TeamSettings | None = None
+        self.ready = False
+        self.saving = False
+        self.availability_loads = 0
+        self.stale_dialog: StaleVersionDialog | None = None
+        self._known_customer: CustomerView | None = None
+        self.may_assign = console.can(Permission.MANAGE_BOOKINGS) and (
+            booking is None or BookingStatus(booking.status) in ASSIGNABLE_STATUSES
+        )
+        self.setWindowTitle(
+            self.tr("Edit booking {0}").format(booking.reference) if booking else self.tr("New booking")
+        )
+        self.setMinimumWidth(520)
+        self._build()
+        self._wire()
+        self._initial_start = start
+        self.setEnabled(False)
+        ctx = console.ctx
+        self.console.ops.run(ctx.team_settings, self._settings_arrived, self._show_general_error)
+
+    # --- building -------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.phone = QLineEdit()
+        self.phone.setPlaceholderText(self.tr("e.g. (312) 555-0142"))
+        self.lookup = QLabel()
+        self.name = QLineEdit()
+        self.email = QLineEdit()
+        self.email.setPlaceholderText(self.tr("optional"))
+        self.address = QLineEdit()
+        self.service = QLineEdit()
+        self.start = QDateTimeEdit()
+        self.start.setCalendarPopup(True)
+        self.start.setDisplayFormat("ddd yyyy-MM-dd HH:mm")
+        self.duration = QSpinBox()
+        self.duration.setRange(5, 24 * 60 - 1)
+        self.duration.setSingleStep(15)
+        self.duration.setSuffix(self.tr(" min"))
+        self.duration.setValue(DEFAULT_MINUTES)
+        self.end_label = QLabel()
+        self.agent = QComboBox()
+        self.agent.setMinimumContentsLength(30)
+        self.agent_state = QLabel()
+        self.agent_state.setWordWrap(True)
+        self.notes = QLineEdit()
+        self.notes.setPlaceholderText(self.tr("optional: gate code, pets, parking…"))
+
+        self.messages = {
+            key: FieldMessage()
+            for key in ("phone", "name", "email", "address", "service", "start", "duration", "agent", "notes")
+        }
+        form = QFormLayout()
+        form.addRow(self.tr("&Phone"), self._with_message(self.phone, "phone", self.lookup))
+        form.addRow(self.tr("&Name"), self._with_message(self.name, "name"))
+        form.addRow(self.tr("E&mail"), self._with_message(self.email, "email"))
+        form.addRow(self.tr("&Address"), self._with_message(self.address, "address"))
+        form.addRow(self.tr("Ser&vice"), self._with_message(self.service, "service"))
+        form.addRow(self.tr("&Start"), self._with_message(self.start, "start"))
+        duration_row = QHBoxLayout()
+        duration_row.addWidget(self.duration)
+        duration_row.addWidget(self.end_label, 1)
+        duration_box = QWidget()
+        duration_box.setLayout(duration_row)
+        duration_row.setContentsMargins(0, 0, 0, 0)
+        form.addRow(self.tr("&Duration"), self._with_message(duration_box, "duration"))
+        self.agent_row = self._with_message(self.agent, "agent", self.agent_state)
+        form.addRow(self.tr("A&gent"), self.agent_row)
+        form.addRow(self.tr("N&otes"), self._with_message(self.notes, "notes"))
+        if not self.may_assign:
+            self.agent_row.hide()
+            form.labelForField(self.agent_row).hide()
+
+        self.stale_banner = QWidget()
+        banner = QHBoxLayout(self.stale_banner)
+        banner.setContentsMargins(0, 0, 0, 0)
+        self.stale_text = QLabel()
+        self.stale_text.setWordWrap(True)
+        self.stale_text.setStyleSheet(field_error_style(self.palette()))
+        self.reload_button = QPushButton(self.tr("Reload"))
+        self.reload_button.clicked.connect(self.reload)
+        banner.addWidget(self.stale_text, 1)
+        banner.addWidget(self.reload_button)
+        self.stale_banner.hide()
+
+        self.general = FieldMessage()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setDefault(True)
+        self.save_button.setToolTip(self.tr("Save (Enter or Ctrl+S)"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.stale_banner)
+        layout.addLayout(form)
+        layout.addWidget(self.general)
+        layout.addWidget(self.buttons)
+        # Tab order follows a phone call: who is calling, where, what, when, who goes.
+        order = [
+            self.phone,
+            self.name,
+            self.email,
+            self.address,
+            self.service,
+            self.start,
+            self.duration,
+            self.agent,
+            self.notes,
+            self.save_button,
+        ]
+        for first, second in itertools.pairwise(order):
+            QWidget.setTabOrder(first, second)
+
+    def _with_message(self, field: QWidget, key: str, extra: QWidget | None = None) -> QWidget:
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(field)
+        if extra is not None:
+            column.addWidget(extra)
+        column.addWidget(self.messages[key])
+        return box
+
+    def _wire(self) -> None:
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.save)
+        self.phone.editingFinished.connect(self._lookup_customer)
+        self.phone.editingFinished.connect(self._check_phone)
+        self.email.editingFinished.connect(self._check_email)
+        for field, key in ((self.name, "name"), (self.address, "address"), (self.service, "service")):
+            field.textChanged.connect(lambda _text, key=key: self.messages[key].show_message(""))
+        self._availability_timer = QTimer(self, singleShot=True, interval=300)
+        self._availability_timer.timeout.connect(self._load_availability)
+        self.start.dateTimeChanged.connect(self._times_changed)
+        self.duration.valueChanged.connect(self._times_changed)
+        self.agent.currentIndexChanged.connect(self._show_agent_state)
+        self.console.ops.changed.connect(self._data_changed)
+
+    # --- filling --------------------------------------------------------------------------
+
+    def _settings_arrived(self, settings: TeamSettings) -> None:
+        self.settings = settings
+        if self.booking is not None:
+            self._fill(self.booking)
+        else:
+            now = datetime.now(settings.zone).replace(tzinfo=None)
+            self.start.setDateTime(to_qdatetime(self._initial_start or next_quarter_hour(now)))
+            self._times_changed()
+        self.setEnabled(True)
+        self.ready = True
+        self.phone.setFocus()
+
+    def _fill(self, view: BookingView) -> None:
+        assert self.settings is not None
+        self.booking = view
+        self.phone.setText(view.customer_phone)
+        self.name.setText(view.customer_name)
+        self.email.setText(view.customer_email or "")
+        self.address.setText(view.address)
+        self.service.setText(view.service)
+        self.notes.setText(view.notes or "")
+        local_start = view.start.astimezone(self.settings.zone).replace(tzinfo=None)
+        with QSignalBlocker(self.start), QSignalBlocker(self.duration):
+            self.start.setDateTime(to_qdatetime(local_start))
+            self.duration.setValue(max(5, int((view.end - view.start).total_seconds() // 60)))
+        self.stale_banner.hide()
+        self._times_changed()
+
+    def reload(self) -> None:
+        """Throw away this form's edits and show the booking as stored now."""
+        if self.booking is None:
+            return
+        ctx, booking_id = self.console.ctx, self.booking.id
+        self.console.ops.run(
+            lambda: bookings.get_booking(ctx, booking_id), self._reloaded, self._show_general_error
+        )
+
+    def _reloaded(self, view: BookingView) -> None:
+        self._fill(view)
+        self.general.show_message("")
+        for message in self.messages.values():
+            message.show_message("")
+
+    def _data_changed(self, what: str) -> None:
+        """Someone (maybe another workstation) changed bookings: is ours among them?"""
+        if what not in ("bookings", "*") or self.booking is None or self.saving or not self.isVisible():
+            return
+        ctx, mine = self.console.ctx, self.booking
+        self.console.ops.run(
+            lambda: bookings.get_booking(ctx, mine.id), self._compare_version, lambda _e: None
+        )
+
+    def _compare_version(self, current: BookingView) -> None:
+        if self.booking is None or current.version == self.booking.version or self.saving:
+            return
+        when = self.settings.local(current.updated_at) if self.settings else current.updated_at.isoformat()
+        self.stale_text.setText(
+            self.tr("{0} changed this booking at {1}. Saving now would be refused; reload to see it.").format(
+                current.updated_by, when
+            )
+        )
+        self.stale_banner.show()
+
+    # --- customer lookup and checks -------------------------------------------------------
+
+    def _lookup_customer(self) -> None:
+        phone = self.phone.text().strip()
+        if not phone:
+            return
+        ctx = self.console.ctx
+        self.console.ops.run(
+            lambda: customers.find_by_phone(ctx, phone),
+            lambda found: self._customer_found(phone, found),
+            lambda _e: None,
+        )
+
+    def _customer_found(self, phone: str, customer: CustomerView | None) -> None:
+        if phone != self.phone.text().strip():
+            return
+        self._known_customer = customer
+        if customer is None:
+            self.lookup.setText(self.tr("New customer"))
+            return
+        self.lookup.setText(self.tr("Known customer: {0}").format(customer.name))
+        if not self.name.text().strip() or self.booking is None:
+            self.name.setText(customer.name)
+        if customer.email and not self.email.text().strip():
+            self.email.setText(customer.email)
+
+    def _check_phone(self) -> bool:
+        region = self.settings.region if self.settings else "US"
+        try:
+            validation.phone(self.phone.text(), region)
+        except ValidationError as exc:
+            self.messages["phone"].show_message(str(exc))
+            return False
+        self.messages["phone"].show_message("")
+        return True
+
+    def _check_email(self) -> bool:
+        try:
+            validation.optional_email(self.email.text())
+        except ValidationError as exc:
+            self.messages["email"].show_message(str(exc))
+            return False
+        self.messages["email"].show_message("")
+        return True
+
+    def _check_required(self) -> bool:
+        ok = True
+        for field, key, limit in (
+            (self.name, "name", validation.NAME_MAX),
+            (self.address, "address", validation.ADDRESS_MAX),
+            (self.service, "service", validation.SERVICE_MAX),
+        ):
+            try:
+                validation.text(field.text(), key, limit)
+                self.messages[key].show_message("")
+            except ValidationError as exc:
+                self.messages[key].show_message(str(exc))
+                ok = False
+        return ok
+
+    # --- times and agents -----------------------------------------------------------------
+
+    def times(self) -> tuple[datetime, datetime]:
+        start = from_qdatetime(self.start.dateTime())
+        return start, start + timedelta(minutes=self.duration.value())
+
+    def _times_changed(self) -> None:
+        start, end = self.times()
+        same_day = end.date() == start.date()
+        self.end_label.setText(self.tr("until {0}").format(end.strftime("%H:%M" if same_day else "%a %H:%M")))
+        try:
+            validation.interval(start, end)
+            self.messages["duration"].show_message("")
+        except ValidationError as exc:
+            self.messages["duration"].show_message(str(exc))
+        if self.may_assign:
+            self._availability_timer.start()
+
+    def _load_availability(self) -> None:
+        start, end = self.times()
+        ctx = self.console.ctx
+        exclude = self.booking.id if self.booking else None
+        self.console.ops.run(
+            lambda: bookings.availability(ctx, start, end, exclude_booking_id=exclude),
+            self._availability_arrived,
+            lambda error: self.messages["agent"].show_message(one_line(error)),
+        )
+
+    def _availability_arrived(self, rows: list[AgentAvailability]) -> None:
+        wanted = self.agent.currentData()
+        if wanted is None and self.agent.count() == 0 and self.booking is not None:
+            wanted = self.booking.agent_id
+        dark = is_dark(self.palette())
+        with QSignalBlocker(self.agent):
+            self.agent.clear()
+            self.agent.addItem(self.tr("Unassigned (assign later)"), None)
+            for row in rows:
+                self.agent.addItem(availability_text(row), row.agent_id)
+                self.agent.setItemData(
+                    self.agent.count() - 1,
+                    availability_colour(row.state, dark),
+                    Qt.ItemDataRole.ForegroundRole,
+                )
+                self.agent.setItemData(self.agent.count() - 1, row.state, Qt.ItemDataRole.UserRole + 1)
+            position = self.agent.findData(wanted) if wanted is not None else 0
+            self.agent.setCurrentIndex(max(0, position))
+        self.availability_loads += 1
+        self._show_agent_state()
+
+    def select_agent(self, agent_id: int | None) -> None:
+        self.agent.setCurrentIndex(max(0, self.agent.findData(agent_id)))
+
+    def agent_states(self) -> dict[int, str]:
+        return {
+            self.agent.itemData(i): self.agent.itemData(i, Qt.ItemDataRole.UserRole + 1)
+            for i in range(1, self.agent.count())
+        }
+
+    def _show_agent_state(self) -> None:
+        state = self.agent.currentData(Qt.ItemDataRole.UserRole + 1)
+        self.messages["agent"].show_message("")
+        if state == "busy":
+            self.agent_state.setText(self.tr("This agent is busy then; saving will be refused."))
+        elif state == "time off":
+            self.agent_state.setText(self.tr("This agent is on time off then; saving will be refused."))
+        else:
+            self.agent_state.setText("")
+        self.agent_state.setStyleSheet(
+            field_error_style(self.palette()) if state in ("busy", "time off") else ""
+        )
+
+    # --- saving ---------------------------------------------------------------------------
+
+    def draft(self) -> BookingDraft:
+        start, end = self.times()
+        return BookingDraft(
+            customer_name=self.name.text().strip(),
+            customer_phone=self.phone.text().strip(),
+            customer_email=self.email.text().strip() or None,
+            address=self.address.text().strip(),
+            service=self.service.text().strip(),
+            start=start,
+            end=end,
+            notes=self.notes.text().strip() or None,
+            agent_id=self.agent.currentData() if self.may_assign else None,
+        )
+
+    def save(self) -> None:
+        if not self.ready or self.saving:
+            return
+        checks = [self._check_phone(), self._check_email(), self._check_required()]
+        start, end = self.times()
+        try:
+            validation.interval(start, end)
+        except ValidationError as exc:
+            self.messages["duration"].show_message(str(exc))
+            checks.append(False)
+        if not all(checks):
+            return
+        self.general.show_message("")
+        draft = self.draft()
+        self.saving = True
+        self.save_button.setEnabled(False)
+        ctx, original = self.console.ctx, self.booking
+        if original is None:
+
+            def work() -> BookingView:
+                return bookings.create_booking(
+                    ctx,
+                    customer_name=draft.customer_name,
+                    customer_phone=draft.customer_phone,
+                    customer_email=draft.customer_email,
+                    address=draft.address,
+                    service=draft.service,
+                    start=draft.start,
+                    end=draft.end,
+                    agent_id=draft.agent_id,
+                    notes=draft.notes or None,
+                )
+        else:
+            may_assign = self.may_assign
+
+            def work() -> BookingView:
+                view = bookings.update_booking(
+                    ctx,
+                    original.id,
+                    expect_version=original.version,
+                    customer_name=draft.customer_name,
+                    customer_phone=draft.customer_phone,
+                    customer_email=draft.customer_email or "",
+                    address=draft.address,
+                    service=draft.service,
+                    start=draft.start,
+                    end=draft.end,
+                    notes=draft.notes or "",
+                )
+                if may_assign and draft.agent_id != view.agent_id:
+                    view = bookings.assign_booking(ctx, view.id, draft.agent_id, expect_version=view.version)
+                return view
+
+        self.console.ops.run(work, self._saved, self._refused, changes="bookings")
+
+    def _saved(self, view: BookingView) -> None:
+        self.saving = False
+        self.booking = view
+        self.saved.emit(view)
+        self.accept()
+
+    def _refused(self, error: Exception) -> None:
+        self.saving = False
+        self.save_button.setEnabled(True)
+        if isinstance(error, StaleVersionError):
+            self.stale_dialog = StaleVersionDialog(str(error), self)
+            self.stale_dialog.reload_requested.connect(self.reload)
+            self.stale_dialog.open()
+            return
+        field = ERROR_FIELDS.get(getattr(error, "field", None) or "")
+        if field is not None and field in self.messages:
+            self.messages[field].show_message(one_line(error))
+            return
+        if "busy" in str(error) or "booked" in str(error) or "time off" in str(error):
+            self.messages["agent"].show_message(one_line(error))
+            return
+        self._show_general_error(error)
+
+    def _show_general_error(self, error: Exception) -> None:
+        self.setEnabled(True)
+        self.general.show_message(one_line(error))

@@ -1,0 +1,329 @@
+"""The bookings table: holds only ids and fetches rows lazily, a page at a time, on a worker.
+
+Shaped like Anki's browser table model: the id list is cheap even for 100 000 bookings, rows
+are fetched when the view first asks for them, kept in a bounded LRU cache, and shown as "…"
+until they arrive. Sorting is done by the database (BookingQuery.sort), never in Python.
+"""
+
+from collections import OrderedDict
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QFont
+
+from dispatch_desktop.domain.statuses import NOT_STARTED_STATUSES
+from dispatch_desktop.domain.team import TeamSettings
+from dispatch_desktop.services import bookings
+from dispatch_desktop.services.bookings import BookingQuery
+from dispatch_desktop.services.views import BookingView
+from dispatch_desktop.ui.console import ConsoleContext
+from dispatch_desktop.ui.style import overdue_fill, source_label, status_colour, status_label
+
+PLACEHOLDER = "…"
+PAGE_SIZE = 200
+CACHE_ROWS = 5_000
+BookingIdRole = Qt.ItemDataRole.UserRole + 1
+OverdueRole = Qt.ItemDataRole.UserRole + 2
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # also the BookingQuery.sort key
+    title: str
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("BookingsModel", text)
+
+
+def columns() -> tuple[Column, ...]:
+    return (
+        Column("reference", _tr("Reference")),
+        Column("start", _tr("Start")),
+        Column("customer", _tr("Customer")),
+        Column("phone", _tr("Phone")),
+        Column("address", _tr("Address")),
+        Column("service", _tr("Service")),
+        Column("agent", _tr("Agent")),
+        Column("status", _tr("Status")),
+        Column("source", _tr("Source")),
+    )
+
+
+def is_overdue(view: BookingView, now: datetime | None = None) -> bool:
+    """Start has passed and nothing has happened yet."""
+    return view.status in NOT_STARTED_STATUSES and view.start <= (now or datetime.now(UTC))
+
+
+class BookingsModel(QAbstractTableModel):
+    """Rows are booking ids in display order; cells come from a page cache filled on workers."""
+
+    loaded = Signal(int)  # number of bookings after a (re)load
+    load_failed = Signal(str)
+
+    def __init__(self, console: ConsoleContext, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.console = console
+        self.columns = columns()
+        self.query = BookingQuery()
+        self.settings: TeamSettings | None = None
+        self.ids: list[int] = []
+        self.loads = 0  # finished (re)loads, for tests and the busy indicator
+        self.page_fetches = 0
+        self._row_of: dict[int, int] = {}
+        self._cache: OrderedDict[int, BookingView] = OrderedDict()
+        self._stale: dict[int, BookingView] = {}
+        self._fetching: set[int] = set()
+        self._generation = 0
+        self._loading = False
+        self._reload_again = False
+
+    # --- loading --------------------------------------------------------------------------
+
+    def set_query(self, query: BookingQuery) -> None:
+        self.query = query
+        self.reload()
+
+    def reload(self) -> None:
+        """Fetch the id list again; rows already on screen stay visible until fresh ones arrive."""
+        if self._loading:
+            self._reload_again = True
+            return
+        self._loading = True
+        self._generation += 1
+        generation = self._generation
+        ctx, query = self.console.ctx, self.query
+        self.console.ops.run(
+            lambda: (bookings.booking_ids(ctx, query), ctx.team_settings()),
+            lambda result: self._ids_arrived(generation, *result),
+            self._load_failed,
+        )
+
+    def _ids_arrived(self, generation: int, ids: list[int], settings: TeamSettings) -> None:
+        self._loading = False
+        if generation == self._generation:
+            self.settings = settings
+            # Cached rows may be out of date now: keep showing them, but fetch again when seen.
+            self._stale.update(self._cache)
+            self._cache.clear()
+            self._fetching.clear()
+            if ids == self.ids:
+                if ids:
+                    self.dataChanged.emit(self.index(0, 0), self.index(len(ids) - 1, len(self.columns) - 1))
+            else:
+                self.beginResetModel()
+                self.ids = ids
+                self._row_of = {booking_id: row for row, booking_id in enumerate(ids)}
+                self.endResetModel()
+            self._stale = {k: v for k, v in self._stale.items() if k in self._row_of}
+            self.loads += 1
+            self.loaded.emit(len(ids))
+        if self._reload_again:
+            self._reload_again = False
+            self.reload()
+
+    def _load_failed(self, error: Exception) -> None:
+        self._loading = False
+        from dispatch_desktop.ui.operations import one_line
+
+        self.load_failed.emit(one_line(error))
+        if self._reload_again:
+            self._reload_again = False
+            self.reload()
+
+    def _fetch_page(self, page: int) -> None:
+        if page in self._fetching:
+            return
+        self._fetching.add(page)
+        generation = self._generation
+        page_ids = self.ids[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+        ctx = self.console.ctx
+        self.console.ops.run(
+            lambda: bookings.bookings_by_ids(ctx, page_ids),
+            lambda rows: self._page_arrived(generation, page, rows),
+            lambda error: self._page_failed(generation, page, error),
+        )
+
+    def _page_arrived(self, generation: int, page: int, rows: dict[int, BookingView]) -> None:
+        if generation != self._generation:
+            return
+        self.page_fetches += 1
+        self._fetching.discard(page)
+        for booking_id, view in rows.items():
+            self._cache[booking_id] = view
+            self._cache.move_to_end(booking_id)
+            self._stale.pop(booking_id, None)
+        while len(self._cache) > CACHE_ROWS:
+            self._cache.popitem(last=False)
+        first = page * PAGE_SIZE
+        last = min(len(self.ids), first + PAGE_SIZE) - 1
+        if last >= first:
+            self.dataChanged.emit(self.index(first, 0), self.index(last, len(self.columns) - 1))
+
+    def _page_failed(self, generation: int, page: int, error: Exception) -> None:
+        if generation == self._generation:
+            self._fetching.discard(page)
+            from dispatch_desktop.ui.operations import one_line
+
+            self.load_failed.emit(one_line(error))
+
+    # --- lookups --------------------------------------------------------------------------
+
+    def booking_id(self, row: int) -> int | None:
+        return self.ids[row] if 0 <= row < len(self.ids) else None
+
+    def row_of(self, booking_id: int) -> int | None:
+        return self._row_of.get(booking_id)
+
+    def booking(self, row: int) -> BookingView | None:
+        """The cached row (fresh or about to be refreshed), or None while it is being fetched."""
+        booking_id = self.booking_id(row)
+        if booking_id is None:
+            return None
+        view = self._cache.get(booking_id)
+        if view is not None:
+            self._cache.move_to_end(booking_id)
+            return view
+        self._fetch_page(row // PAGE_SIZE)
+        return self._stale.get(booking_id)
+
+    def cached(self, booking_id: int) -> BookingView | None:
+        return self._cache.get(booking_id) or self._stale.get(booking_id)
+
+    @property
+    def cache_size(self) -> int:
+        return len(self._cache)
+
+    # --- Qt model -------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self.ids)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.columns):
+            return self.columns[section].title
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self.ids)):
+            return None
+        if role == BookingIdRole:
+            return self.ids[index.row()]
+        if role not in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ForegroundRole,
+            Qt.ItemDataRole.BackgroundRole,
+            Qt.ItemDataRole.ToolTipRole,
+            Qt.ItemDataRole.FontRole,
+            OverdueRole,
+        ):
+            return None
+        view = self.booking(index.row())
+        key = self.columns[index.column()].key
+        if view is None:
+            return PLACEHOLDER if role == Qt.ItemDataRole.DisplayRole else None
+        overdue = is_overdue(view)
+        if role == OverdueRole:
+            return overdue
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(view, key)
+        if role == Qt.ItemDataRole.ForegroundRole and key == "status":
+            return status_colour(view.status)
+        if role == Qt.ItemDataRole.FontRole and key == "status":
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.BackgroundRole and overdue:
+            return overdue_fill()
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if overdue:
+                return _tr("Start time has passed and the booking is still {0}").format(
+                    status_label(view.status)
+                )
+            if key == "status" and view.cancel_reason:
+                return _tr("Cancelled: {0}").format(view.cancel_reason)
+        return None
+
+    def _text(self, view: BookingView, key: str) -> str:
+        match key:
+            case "reference":
+                return view.reference
+            case "start":
+                return self._local(view.start)
+            case "customer":
+                return view.customer_name
+            case "phone":
+                return view.customer_phone
+            case "address":
+                return view.address
+            case "service":
+                return view.service
+            case "agent":
+                return view.agent_name or _tr("unassigned")
+            case "status":
+                return status_label(view.status)
+            case "source":
+                return source_label(view.source)
+        return ""
+
+    def _local(self, moment: datetime) -> str:
+        if self.settings is None:
+            return moment.strftime("%Y-%m-%d %H:%M UTC")
+        return moment.astimezone(self.settings.zone).strftime("%a %Y-%m-%d %H:%M")
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sorting is a new query: the database orders the ids."""
+        if not 0 <= column < len(self.columns):
+            return
+        descending = order == Qt.SortOrder.DescendingOrder
+        key = self.columns[column].key
+        if (self.query.sort, self.query.descending) != (key, descending):
+            self.set_query(replace(self.query, sort=key, descending=descending))
+
+
+class ServerSortProxy(QSortFilterProxyModel):
+    """Passes the view's sort request to the database instead of sorting rows in memory.
+
+    A client-side sort would have to fetch every row first, which defeats lazy loading.
+    """
+
+    def __init__(self, source: BookingsModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.setDynamicSortFilter(False)
+        self.setSourceModel(source)
+
+    def bookings_model(self) -> BookingsModel:
+        source = self.sourceModel()
+        assert isinstance(source, BookingsModel)
+        return source
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.bookings_model().sort(column, order)
+
+    def booking_id(self, proxy_row: int) -> int | None:
+        source = self.mapToSource(self.index(proxy_row, 0))
+        return self.bookings_model().booking_id(source.row())

@@ -1,0 +1,403 @@
+"""Call-center entry: take a booking during a phone call without touching the mouse.
+
+Enter moves to the next field and saves on the last one; Ctrl+S saves from anywhere. After a
+save the panel says what happened to the customer's confirmation, clears itself and puts the
+cursor back in the phone field for the next call.
+"""
+
+from datetime import datetime, timedelta
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDateTimeEdit,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dispatch_desktop.domain import validation
+from dispatch_desktop.domain.errors import ValidationError
+from dispatch_desktop.domain.team import TeamSettings
+from dispatch_desktop.services import bookings, customers
+from dispatch_desktop.services.booking_notices import booking_notifications
+from dispatch_desktop.services.outbox import OutboxView
+from dispatch_desktop.services.views import BookingView, CustomerView
+from dispatch_desktop.ui.booking_form import (
+    DEFAULT_MINUTES,
+    ERROR_FIELDS,
+    FieldMessage,
+    from_qdatetime,
+    next_quarter_hour,
+    to_qdatetime,
+)
+from dispatch_desktop.ui.console import ConsoleContext
+from dispatch_desktop.ui.operations import one_line
+
+CONFIRMATION_POLL_MS = 1_000
+CONFIRMATION_POLLS = 15
+DONE_STATUSES = ("sent", "logged", "failed", "unknown", "skipped", "dismissed")
+
+
+def confirmation_text(reference: str, rows: list[OutboxView], tr) -> str:  # type: ignore[no-untyped-def]
+    """What the call-center agent reads back: did the customer's confirmation go out?"""
+    mine = [row for row in rows if row.recipient_kind == "customer"]
+    if not mine:
+        return tr("{0} saved — no confirmation: the customer has no phone or email on file").format(reference)
+    channels = ", ".join(sorted({"SMS" if row.channel == "sms" else "email" for row in mine}))
+    statuses = {row.status for row in mine}
+    if "sent" in statuses:
+        return tr("{0} saved — confirmation sent to the customer ({1})").format(reference, channels)
+    if "logged" in statuses:
+        return tr("{0} saved — confirmation logged (DEV, not sent) ({1})").format(reference, channels)
+    if statuses & {"failed", "unknown"}:
+        return tr("{0} saved — confirmation could not be sent; see the notification log").format(reference)
+    if statuses <= {"skipped", "dismissed"}:
+        return tr("{0} saved — confirmation skipped").format(reference)
+    return tr("{0} saved — confirmation queued for the customer ({1})").format(reference, channels)
+
+
+class _EnterMovesOn(QObject):
+    """Enter in a field goes to the next field; on the last field it saves."""
+
+    def __init__(self, panel: "CallCenterPanel") -> None:
+        super().__init__(panel)
+        self.panel = panel
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        plain_enter = (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and not event.modifiers()
+            & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+        )
+        fields = self.panel.fields()
+        if plain_enter and watched in fields:
+            if watched is fields[-1]:
+                self.panel.save()
+            else:
+                fields[fields.index(watched) + 1].setFocus()
+            return True
+        return super().eventFilter(watched, event)
+
+
+class CallCenterPanel(QWidget):
+    """One phone call, one booking: phone, name, email, address, service, time, save."""
+
+    saved = Signal(object)  # BookingView
+    status_message = Signal(str)
+
+    def __init__(self, console: ConsoleContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.console = console
+        self.settings: TeamSettings | None = None
+        self.saving = False
+        self.last_saved: BookingView | None = None
+        self.last_notice = ""
+        self._polls_left = 0
+        self._build()
+        self._poll_timer = QTimer(self, interval=CONFIRMATION_POLL_MS)
+        self._poll_timer.timeout.connect(self._poll_confirmation)
+        ctx = console.ctx
+        console.ops.run(ctx.team_settings, self._settings_arrived, lambda _e: None)
+        console.ops.changed.connect(self._data_changed)
+
+    def _build(self) -> None:
+        self.phone = QLineEdit()
+        self.phone.setPlaceholderText(self.tr("Caller's phone number"))
+        self.lookup = QLabel()
+        self.name = QLineEdit()
+        self.email = QLineEdit()
+        self.email.setPlaceholderText(self.tr("optional, for the email confirmation"))
+        self.address = QLineEdit()
+        self.service = QLineEdit()
+        self.service.setPlaceholderText(self.tr("What needs doing"))
+        self.start = QDateTimeEdit()
+        self.start.setDisplayFormat("ddd yyyy-MM-dd HH:mm")
+        self.start.setCalendarPopup(True)
+        self.duration = QSpinBox()
+        self.duration.setRange(15, 8 * 60)
+        self.duration.setSingleStep(15)
+        self.duration.setValue(DEFAULT_MINUTES)
+        self.duration.setSuffix(self.tr(" min"))
+        self.messages = {
+            key: FieldMessage()
+            for key in ("phone", "name", "email", "address", "service", "start", "duration", "agent", "notes")
+        }
+        self.save_button = QPushButton(self.tr("Save booking  (Ctrl+S)"))
+        self.save_button.setAutoDefault(False)
+        self.clear_button = QPushButton(self.tr("Clear  (Esc)"))
+        self.clear_button.setAutoDefault(False)
+        self.result = QLabel()
+        self.result.setObjectName("callCenterResult")
+        self.result.setWordWrap(True)
+        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = self.result.font()
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.result.setFont(font)
+        self.general = FieldMessage()
+
+        form = QFormLayout()
+        form.addRow(self.tr("&Phone"), self._column(self.phone, self.lookup, self.messages["phone"]))
+        form.addRow(self.tr("&Name"), self._column(self.name, self.messages["name"]))
+        form.addRow(self.tr("E&mail"), self._column(self.email, self.messages["email"]))
+        form.addRow(self.tr("&Address"), self._column(self.address, self.messages["address"]))
+        form.addRow(self.tr("Ser&vice"), self._column(self.service, self.messages["service"]))
+        form.addRow(self.tr("P&referred time"), self._column(self.start, self.messages["start"]))
+        form.addRow(self.tr("&Duration"), self._column(self.duration, self.messages["duration"]))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.clear_button)
+        buttons.addStretch(1)
+
+        card = QFrame()
+        card.setFrameShape(QFrame.Shape.StyledPanel)
+        card.setMinimumWidth(620)
+        card.setMaximumWidth(760)
+        inner = QVBoxLayout(card)
+        title = QLabel(self.tr("New call"))
+        title_font = title.font()
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.4)
+        title_font.setBold(True)
+        title.setFont(title_font)
+        hint = QLabel(
+            self.tr(
+                "Enter moves to the next field and saves on the last one. "
+                "The booking is created without an agent; a dispatcher assigns it."
+            )
+        )
+        hint.setWordWrap(True)
+        inner.addWidget(title)
+        inner.addWidget(hint)
+        inner.addLayout(form)
+        inner.addLayout(buttons)
+        inner.addWidget(self.general)
+        inner.addWidget(self.result)
+        outer = QHBoxLayout(self)
+        outer.addWidget(card, 1, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
+
+        self._enter = _EnterMovesOn(self)
+        for field in self.fields():
+            field.installEventFilter(self._enter)
+        for first, second in zip(self.fields(), self.fields()[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+        QWidget.setTabOrder(self.duration, self.save_button)
+        QShortcut(
+            QKeySequence.StandardKey.Save,
+            self,
+            activated=self.save,
+            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+        )
+        QShortcut(
+            QKeySequence(Qt.Key.Key_Escape),
+            self,
+            activated=self.clear,
+            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+        )
+        self.save_button.clicked.connect(self.save)
+        self.clear_button.clicked.connect(self.clear)
+        self.phone.editingFinished.connect(self._lookup_customer)
+        self.email.editingFinished.connect(self._check_email)
+
+    def _column(self, *widgets: QWidget) -> QWidget:
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        for widget in widgets:
+            column.addWidget(widget)
+        return box
+
+    def fields(self) -> list[QWidget]:
+        return [self.phone, self.name, self.email, self.address, self.service, self.start, self.duration]
+
+    def _settings_arrived(self, settings: TeamSettings) -> None:
+        self.settings = settings
+        self._reset_time()
+
+    def _data_changed(self, what: str) -> None:
+        if what in ("settings", "*"):
+            ctx = self.console.ctx
+            self.console.ops.run(ctx.team_settings, self._settings_changed, lambda _e: None)
+
+    def _settings_changed(self, settings: TeamSettings) -> None:
+        self.settings = settings
+
+    def _reset_time(self) -> None:
+        zone = self.settings.zone if self.settings else None
+        now = datetime.now(zone).replace(tzinfo=None) if zone else datetime.now()
+        self.start.setDateTime(to_qdatetime(next_quarter_hour(now) + timedelta(hours=1)))
+        self.duration.setValue(DEFAULT_MINUTES)
+
+    # --- lookup and checks ----------------------------------------------------------------
+
+    def _lookup_customer(self) -> None:
+        phone = self.phone.text().strip()
+        if not phone:
+            self.lookup.clear()
+            return
+        region = self.settings.region if self.settings else "US"
+        try:
+            validation.phone(phone, region)
+            self.messages["phone"].show_message("")
+        except ValidationError as exc:
+            self.messages["phone"].show_message(str(exc))
+            return
+        ctx = self.console.ctx
+        self.console.ops.run(
+            lambda: customers.find_by_phone(ctx, phone),
+            lambda found: self._customer_found(phone, found),
+            lambda _e: None,
+        )
+
+    def _customer_found(self, phone: str, customer: CustomerView | None) -> None:
+        if phone != self.phone.text().strip():
+            return
+        if customer is None:
+            self.lookup.setText(self.tr("New customer"))
+            return
+        self.lookup.setText(self.tr("Known customer: {0}").format(customer.name))
+        if not self.name.text().strip():
+            self.name.setText(customer.name)
+        if customer.email and not self.email.text().strip():
+            self.email.setText(customer.email)
+
+    def _check_email(self) -> bool:
+        try:
+            validation.optional_email(self.email.text())
+        except ValidationError as exc:
+            self.messages["email"].show_message(str(exc))
+            return False
+        self.messages["email"].show_message("")
+        return True
+
+    def _check(self) -> bool:
+        ok = self._check_email()
+        region = self.settings.region if self.settings else "US"
+        try:
+            validation.phone(self.phone.text(), region)
+            self.messages["phone"].show_message("")
+        except ValidationError as exc:
+            self.messages["phone"].show_message(str(exc))
+            ok = False
+        for field, key, limit in (
+            (self.name, "name", validation.NAME_MAX),
+            (self.address, "address", validation.ADDRESS_MAX),
+            (self.service, "service", validation.SERVICE_MAX),
+        ):
+            try:
+                validation.text(field.text(), key, limit)
+                self.messages[key].show_message("")
+            except ValidationError as exc:
+                self.messages[key].show_message(str(exc))
+                ok = False
+        return ok
+
+    def _first_error_field(self) -> QWidget | None:
+        for key, field in zip(
+            ("phone", "name", "email", "address", "service", "start", "duration"), self.fields(), strict=True
+        ):
+            if self.messages[key].isVisibleTo(self):
+                return field
+        return None
+
+    # --- saving ---------------------------------------------------------------------------
+
+    def save(self) -> None:
+        if self.saving:
+            return
+        if not self._check():
+            focus = self._first_error_field()
+            if focus is not None:
+                focus.setFocus()
+            return
+        start = from_qdatetime(self.start.dateTime())
+        end = start + timedelta(minutes=self.duration.value())
+        values = {
+            "customer_name": self.name.text().strip(),
+            "customer_phone": self.phone.text().strip(),
+            "customer_email": self.email.text().strip() or None,
+            "address": self.address.text().strip(),
+            "service": self.service.text().strip(),
+            "start": start,
+            "end": end,
+        }
+        self.saving = True
+        self.save_button.setEnabled(False)
+        self.general.show_message("")
+        ctx = self.console.ctx
+
+        def work() -> tuple[BookingView, list[OutboxView]]:
+            view = bookings.create_booking(ctx, call_center=True, **values)  # type: ignore[arg-type]
+            return view, booking_notifications(ctx, view.id)
+
+        self.console.ops.run(work, self._saved, self._refused, changes="bookings")
+
+    def _saved(self, result: tuple[BookingView, list[OutboxView]]) -> None:
+        view, rows = result
+        self.saving = False
+        self.save_button.setEnabled(True)
+        self.last_saved = view
+        self._show_notice(confirmation_text(view.reference, rows, self.tr))
+        self.saved.emit(view)
+        self.clear(keep_result=True)
+        self._polls_left = CONFIRMATION_POLLS
+        if any(row.status not in DONE_STATUSES for row in rows if row.recipient_kind == "customer"):
+            self._poll_timer.start()
+
+    def _show_notice(self, text: str) -> None:
+        self.last_notice = text
+        self.result.setText(text)
+        self.status_message.emit(text)
+
+    def _poll_confirmation(self) -> None:
+        if self.last_saved is None or self._polls_left <= 0:
+            self._poll_timer.stop()
+            return
+        self._polls_left -= 1
+        ctx, view = self.console.ctx, self.last_saved
+        self.console.ops.run(
+            lambda: booking_notifications(ctx, view.id),
+            lambda rows: self._confirmation_arrived(view, rows),
+            lambda _e: None,
+        )
+
+    def _confirmation_arrived(self, view: BookingView, rows: list[OutboxView]) -> None:
+        if self.last_saved is None or view.id != self.last_saved.id:
+            return
+        self._show_notice(confirmation_text(view.reference, rows, self.tr))
+        if all(row.status in DONE_STATUSES for row in rows if row.recipient_kind == "customer"):
+            self._poll_timer.stop()
+
+    def _refused(self, error: Exception) -> None:
+        self.saving = False
+        self.save_button.setEnabled(True)
+        field = ERROR_FIELDS.get(getattr(error, "field", None) or "")
+        if field in self.messages:
+            self.messages[field].show_message(one_line(error))
+            target = self._first_error_field()
+            if target is not None:
+                target.setFocus()
+            return
+        self.general.show_message(one_line(error))
+
+    def clear(self, keep_result: bool = False) -> None:
+        """Ready for the next call: empty fields, fresh time, cursor in the phone field."""
+        for field in (self.phone, self.name, self.email, self.address, self.service):
+            field.clear()
+        self.lookup.clear()
+        for message in self.messages.values():
+            message.show_message("")
+        self.general.show_message("")
+        if not keep_result:
+            self.result.clear()
+            self._poll_timer.stop()
+        self._reset_time()
+        self.phone.setFocus()
