@@ -15,6 +15,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 
 from dispatch_desktop.config import Config
 from dispatch_desktop.notify import credentials as creds
@@ -318,6 +320,14 @@ def _deliver_emails(run: _Run, rows: list[store.Claimed], now: Callable[[], date
             _record(run, row, result, now)
 
 
+def _suppress(session: Session, phone: str, reason: str, at: datetime) -> None:
+    """Idempotent: two workers meeting the same STOP at once both succeed."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(SmsSuppression.__table__).on_conflict_do_nothing(index_elements=["phone"])
+    session.execute(statement, {"phone": phone, "reason": reason[:300], "created_at": at})
+
+
 def outbox_message_id(row: store.Claimed, from_address: str | None) -> str:
     """Stable per row, so a resend after a crash carries the same Message-ID as the first try."""
     domain = (
@@ -356,7 +366,7 @@ def _record(
             sent_to=result.sent_to,
             **extra,  # type: ignore[arg-type]
         )
-        if recorded and suppress_phone and session.get(SmsSuppression, suppress_phone) is None:
-            session.add(SmsSuppression(phone=suppress_phone, reason=(result.error or "")[:300]))
+        if recorded and suppress_phone:
+            _suppress(session, suppress_phone, result.error or "replied STOP", at)
     if recorded:
         run.report.add(status)
