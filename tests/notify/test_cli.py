@@ -1,0 +1,190 @@
+"""The notifier's commands, run through the real entry point against the local servers."""
+
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from dispatch_desktop.cli import main
+from tests.notify.helpers import CUSTOMER_EMAIL, CUSTOMER_PHONE
+from tests.servers.memory_keyring import MemoryKeyring
+from tests.servers.smtp_fake import FakeSmtp
+from tests.servers.twilio_fake import DEFAULT_TOKEN, FakeTwilio, Reply
+
+Env = Callable[..., None]
+SID = "AC" + "2" * 32
+
+
+class Cli:
+    def __init__(self, home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        self.home, self.capsys = home, capsys
+
+    def __call__(self, *argv: str) -> tuple[int, str, str]:
+        code = main(["--home", str(self.home), *argv])
+        out, err = self.capsys.readouterr()
+        return code, out, err
+
+    def json(self, *argv: str) -> object:
+        code, out, err = self(*argv, "--json")
+        assert code == 0, err
+        return json.loads(out)
+
+
+@pytest.fixture
+def cli(home: Path, capsys: pytest.CaptureFixture[str]) -> Cli:
+    return Cli(home, capsys)
+
+
+BOOKING = (
+    "booking",
+    "add",
+    "--customer-name",
+    "Carla Customer",
+    "--customer-phone",
+    CUSTOMER_PHONE,
+    "--customer-email",
+    CUSTOMER_EMAIL,
+    "--address",
+    "12 Elm Street, Chicago",
+    "--service",
+    "Boiler service",
+    "--start",
+    "2026-12-01 09:00",
+    "--end",
+    "2026-12-01 10:00",
+    "--call-center",
+)
+
+
+def test_a_booking_command_delivers_its_notifications_before_exiting(cli: Cli, home: Path) -> None:
+    code, _out, err = cli(*BOOKING)
+    assert code == 0
+    assert (
+        f"[DEV] SMS (not sent) - To: {CUSTOMER_PHONE}, Message: Your booking is confirmed: BK-000001" in err
+    )
+    assert f"[DEV] EMAIL (not sent) - To: {CUSTOMER_EMAIL}, Subject: Booking Confirmation" in err
+    assert err.count("[DEV]") == 2  # one line each, not repeated through the root logger
+    listed = cli.json("outbox", "list")
+    assert isinstance(listed, list) and len(listed) == 2
+    for row in listed:
+        assert {
+            "id",
+            "channel",
+            "recipient",
+            "subject",
+            "status",
+            "attempts",
+            "last_error",
+            "provider_id",
+            "event",
+        } <= (set(row))
+        assert row["status"] == "logged" and row["created_at"]
+    log_file = (home / "logs" / "notifications.log").read_text()
+    assert "[DEV] EMAIL (not sent) - To: carla@example.com, Subject: Booking Confirmation" in log_file
+
+
+def test_queue_only_then_notifier_run_once(cli: Cli) -> None:
+    assert cli(*BOOKING, "--queue-only")[0] == 0
+    assert cli.json("outbox", "counts")["queued"] == 2  # type: ignore[index]
+    code, out, err = cli("notifier", "run", "--once")
+    assert code == 0 and "[DEV] delivered: 2 logged" in out and err.count("(not sent)") == 2
+    assert cli.json("outbox", "list", "--status", "logged").__len__() == 2
+
+
+def test_retry_and_dismiss_follow_the_rules(
+    cli: Cli, production: None, twilio: FakeTwilio, smtp: FakeSmtp, use_env: Env
+) -> None:
+    use_env(twilio.env(), smtp.env())
+    twilio.reply_for(CUSTOMER_PHONE, Reply.invalid_number())
+    smtp.fail_next(550, "5.1.1 No such user")
+    code, _out, err = cli(*BOOKING)
+    assert code == 0 and "(permanent)" in err
+    failed = cli.json("outbox", "list", "--status", "failed")
+    assert isinstance(failed, list) and {row["channel"] for row in failed} == {"sms", "email"}
+    sms = next(row for row in failed if row["channel"] == "sms")
+    email = next(row for row in failed if row["channel"] == "email")
+    assert cli("outbox", "retry", str(email["id"]))[0] == 0
+    code, _out, err = cli("notifier", "run", "--once")
+    assert code == 0 and smtp.recipients() == [CUSTOMER_EMAIL]
+    code, _out, err = cli("outbox", "retry", str(email["id"]))
+    assert code == 3 and err.startswith("error: outbox message") and "is sent" in err
+    code, out, _err = cli("outbox", "dismiss", str(sms["id"]))
+    assert code == 0 and "dismissed" in out
+    assert cli("outbox", "dismiss", "999")[0] == 2
+
+
+def test_notify_test_goes_through_the_same_path_in_production(
+    cli: Cli, production: None, twilio: FakeTwilio, smtp: FakeSmtp, use_env: Env
+) -> None:
+    use_env(twilio.env(), smtp.env())
+    code, out, err = cli("notify", "test", "--sms", "312-555-0100", "--email", "me@example.com")
+    assert code == 0, err
+    assert "sms to +13125550100: sent" in out and "email to me@example.com: sent" in out
+    assert twilio.sent_to() == ["+13125550100"] and smtp.recipients() == ["me@example.com"]
+    assert "[PROD] SMS sent - To: +13125550100, SID: SM" in err
+
+
+def test_notify_test_in_development_only_logs(cli: Cli, twilio: FakeTwilio, use_env: Env) -> None:
+    use_env(twilio.env())
+    code, out, err = cli("notify", "test", "--sms", "312-555-0100")
+    assert code == 0 and "sms to +13125550100: logged" in out
+    assert "[DEV] SMS (not sent) - To: +13125550100, Message: Dispatch Desktop test message" in err
+    assert twilio.requests == []
+
+
+def test_credentials_set_show_delete(
+    cli: Cli, home: Path, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(DEFAULT_TOKEN + "\n"))
+    code, out, _ = cli("credentials", "set", "twilio", "--account-sid", SID, "--phone-number", "+13125550100")
+    assert code == 0 and "keyring" in out
+    monkeypatch.setattr("sys.stdin", io.StringIO("smtp-pass-1234\n"))
+    code, _, err = cli(
+        "credentials", "set", "smtp", "--host", "127.0.0.1", "--port", "2525", "--user", "u@example.com",
+        "--from", "dispatch@example.com", "--no-starttls",
+    )  # fmt: skip
+    assert code == 0, err
+    code, out, _ = cli("credentials", "show")
+    assert code == 0
+    assert "TWILIO_AUTH_TOKEN    set  (keyring)" in out and "SMTP_PASSWORD        set  (keyring)" in out
+    assert f"TWILIO_ACCOUNT_SID   {SID}  (config)" in out and "SMTP_STARTTLS        false  (config)" in out
+    assert DEFAULT_TOKEN not in out and "smtp-pass-1234" not in out
+    for path in home.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert DEFAULT_TOKEN.encode() not in data and b"smtp-pass-1234" not in data, path
+    assert cli("credentials", "delete", "twilio")[0] == 0
+    assert "TWILIO_AUTH_TOKEN    not set  (missing)" in cli("credentials", "show")[1]
+
+
+def test_credentials_without_a_keyring(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("token-5555\n"))
+    code, _out, err = cli(
+        "credentials", "set", "twilio", "--account-sid", SID, "--phone-number", "+13125550100"
+    )
+    assert code == 1
+    assert err.count("\n") == 1 and err.startswith(
+        "error: cannot store TWILIO_AUTH_TOKEN: no usable OS keyring"
+    )
+    assert "token-5555" not in err
+    code, out, _ = cli("credentials", "show")
+    assert code == 0 and "keyring: no usable OS keyring found" in out
+
+
+def test_production_with_credentials_in_the_keyring_sends(
+    cli: Cli,
+    production: None,
+    twilio: FakeTwilio,
+    memory_keyring: MemoryKeyring,
+    use_env: Env,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    use_env({"TWILIO_API_BASE_URL": twilio.base_url})
+    monkeypatch.setattr("sys.stdin", io.StringIO(twilio.auth_token + "\n"))
+    cli("credentials", "set", "twilio", "--account-sid", twilio.account_sid, "--phone-number", "+15005550006")
+    code, _out, err = cli(*BOOKING)
+    assert code == 0
+    assert twilio.sent_to() == [CUSTOMER_PHONE]
+    assert twilio.auth_token not in err
