@@ -1,18 +1,23 @@
 """Fixtures for the board, people, time-off, log and settings pane tests."""
 
+import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import keyring
 import pytest
+from keyring.backends import fail
 from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QApplication
 
 from dispatch_desktop.config import Config
+from dispatch_desktop.notify.notifier import LOGGER_NAME
 from dispatch_desktop.services import operators
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.storage.engine import Database
 from dispatch_desktop.ui.console import ConsoleContext
 from dispatch_desktop.ui.operations import Operations
+from tests.servers.memory_keyring import MemoryKeyring
 
 ConsoleFactory = Callable[..., ConsoleContext]
 
@@ -51,3 +56,44 @@ def make_console(qapp: QApplication, db: Database, home: Path) -> Iterator[Conso
 @pytest.fixture
 def boss_console(make_console: ConsoleFactory) -> ConsoleContext:
     return make_console()
+
+
+NOTIFY_ENV = (
+    "FLASK_ENV",
+    "TWILIO_ACCOUNT_SID",
+    "TWILIO_AUTH_TOKEN",
+    "TWILIO_PHONE_NUMBER",
+    "TWILIO_API_BASE_URL",
+    "SMTP_HOST",
+    "SMTP_PORT",
+    "SMTP_USER",
+    "SMTP_PASSWORD",
+    "EMAIL_FROM",
+    "SMTP_STARTTLS",
+    "DISPATCH_REDIRECT_TO_PHONE",
+    "DISPATCH_REDIRECT_TO_EMAIL",
+)
+
+
+@pytest.fixture
+def notify_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No notifier variables from the developer's shell, and no real OS keyring (a headless box)."""
+    for name in NOTIFY_ENV:
+        monkeypatch.delenv(name, raising=False)
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    logger = logging.getLogger(LOGGER_NAME)
+    handlers, level = list(logger.handlers), logger.level
+    yield
+    keyring.set_keyring(previous)
+    for handler in list(logger.handlers):
+        if handler not in handlers:
+            logger.removeHandler(handler)
+    logger.setLevel(level)
+
+
+@pytest.fixture
+def memory_keyring(notify_env: None) -> MemoryKeyring:
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    return backend

@@ -1,0 +1,252 @@
+"""What the console's notification log pane and settings dialog need from the notifier, Qt-free.
+
+The console may not import storage or the notifier's internals; everything it needs about
+outbox lines, credentials, the environment and test sends goes through here.
+"""
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from dispatch_desktop.config import Config, save_config
+from dispatch_desktop.domain import validation
+from dispatch_desktop.domain.errors import ValidationError
+from dispatch_desktop.notify import credentials
+from dispatch_desktop.notify.notifier import LOGGER_NAME, environment_decision
+from dispatch_desktop.services import outbox
+from dispatch_desktop.services.context import ServiceContext
+from dispatch_desktop.services.outbox import OutboxView
+
+__all__ = [
+    "LOGGER_NAME",
+    "CredentialsState",
+    "TestSendResult",
+    "environment_tag",
+    "load_credentials_state",
+    "outbox_line",
+    "save_environment",
+    "save_log_rotation",
+    "save_smtp",
+    "save_twilio",
+    "send_test",
+]
+
+ENVIRONMENTS = ("development", "production")
+
+
+def environment_tag(environment: str | None) -> str:
+    """DEV or PROD for a row the notifier handled; empty while it waits to be delivered."""
+    if not environment:
+        return ""
+    return "PROD" if environment == "production" else "DEV"
+
+
+def _flat(text: str | None) -> str:
+    return (text or "").replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def outbox_line(view: OutboxView) -> str:
+    """The row as the notifier's log line says it, so the pane reads the same for every workstation."""
+    tag = environment_tag(view.environment)
+    kind = "SMS" if view.channel == "sms" else "EMAIL"
+    to = (
+        view.recipient
+        if not view.sent_to or view.sent_to == view.recipient
+        else (f"{view.sent_to} (redirected from {view.recipient})")
+    )
+    prefix = f"[{tag}] " if tag else ""
+    if view.status == "logged":
+        detail = (
+            f"Message: {_flat(view.body)}" if view.channel == "sms" else f"Subject: {_flat(view.subject)}"
+        )
+        return f"{prefix}{kind} (not sent) - To: {to}, {detail}"
+    if view.status == "sent":
+        detail = f"SID: {view.provider_id}" if view.channel == "sms" else f"Subject: {_flat(view.subject)}"
+        return f"{prefix}{kind} sent - To: {to}, {detail}"
+    if view.status in ("failed", "retry", "unknown"):
+        kind_of = {"failed": "permanent", "retry": "retry", "unknown": "unknown"}[view.status]
+        return f"{prefix}{kind} {view.status} - To: {to}, Error: {_flat(view.last_error)} ({kind_of})"
+    if view.status == "skipped":
+        return (
+            f"{prefix}{kind} skipped - {view.recipient_name or view.recipient_kind}: {_flat(view.last_error)}"
+        )
+    subject = f", Subject: {_flat(view.subject)}" if view.channel == "email" else ""
+    return f"{prefix}{kind} {view.status} - To: {to}{subject}"
+
+
+# --- settings -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CredentialsState:
+    """What the settings dialog shows: non-secret values, whether each secret is stored, and from where."""
+
+    environment_production: bool
+    environment_source: str  # "FLASK_ENV", "config file" or "default"
+    environment_description: str
+    environment_locked: bool  # FLASK_ENV decides; the config file setting has no effect
+    twilio_account_sid: str
+    twilio_phone_number: str
+    twilio_api_base_url: str
+    twilio_token_source: str  # "keyring", "env" or "missing"
+    smtp_host: str
+    smtp_port: int
+    smtp_user: str
+    smtp_from: str
+    smtp_starttls: bool
+    smtp_password_source: str
+    keyring_problem: str | None
+
+    @property
+    def twilio_token_stored(self) -> bool:
+        return self.twilio_token_source != "missing"
+
+    @property
+    def smtp_password_stored(self) -> bool:
+        return self.smtp_password_source != "missing"
+
+
+def load_credentials_state(config: Config) -> CredentialsState:
+    decision = environment_decision(config)
+    rows, problem = credentials.describe(config)
+    source = {row.name: row.source for row in rows}
+    return CredentialsState(
+        environment_production=decision.production,
+        environment_source=decision.source,
+        environment_description=decision.describe(),
+        environment_locked=decision.source == "FLASK_ENV",
+        twilio_account_sid=config.twilio.account_sid or "",
+        twilio_phone_number=config.twilio.phone_number or "",
+        twilio_api_base_url=config.twilio.api_base_url or "",
+        twilio_token_source=source.get(credentials.TWILIO_SECRET, "missing"),
+        smtp_host=config.smtp.host or "",
+        smtp_port=config.smtp.port,
+        smtp_user=config.smtp.user or "",
+        smtp_from=config.smtp.from_address or "",
+        smtp_starttls=config.smtp.starttls,
+        smtp_password_source=source.get(credentials.SMTP_SECRET, "missing"),
+        keyring_problem=problem,
+    )
+
+
+def _url(value: str) -> str:
+    url = value.strip().rstrip("/")
+    if not url.startswith(("https://", "http://")):
+        raise ValidationError(
+            f"API base URL {value!r} must start with https:// (or http:// for a local test server)"
+        )
+    return url
+
+
+def save_twilio(
+    home: Path,
+    config: Config,
+    *,
+    account_sid: str,
+    phone_number: str,
+    api_base_url: str,
+    auth_token: str | None,
+) -> Config:
+    """A typed auth token goes to the keyring (with validation of SID and number); an empty one keeps the stored token."""
+    base = _url(api_base_url or "https://api.twilio.com")
+    if auth_token and auth_token.strip():
+        updated = credentials.set_twilio(
+            home, config, account_sid=account_sid, phone_number=phone_number, auth_token=auth_token
+        )
+    else:
+        sid = account_sid.strip() or None
+        if sid is not None and (not sid.startswith("AC") or not sid.isalnum()):
+            raise ValidationError(f"account SID {sid!r} does not look like a Twilio account SID (AC...)")
+        raw_number = phone_number.strip()
+        if raw_number and not raw_number.startswith("+"):
+            raise ValidationError(
+                f"phone number {phone_number!r} must be in international form, e.g. +15551234567"
+            )
+        number = validation.phone(raw_number, "US", "phone number") if raw_number else None
+        updated = replace(config, twilio=replace(config.twilio, account_sid=sid, phone_number=number))
+    updated = replace(updated, twilio=replace(updated.twilio, api_base_url=base))
+    save_config(home, updated)
+    return updated
+
+
+def save_smtp(
+    home: Path,
+    config: Config,
+    *,
+    host: str,
+    port: int,
+    user: str,
+    from_address: str,
+    starttls: bool,
+    password: str | None,
+) -> Config:
+    """A typed password goes to the keyring; an empty one keeps the stored password."""
+    if password and password.strip():
+        return credentials.set_smtp(
+            home,
+            config,
+            host=host,
+            port=port,
+            user=user or None,
+            from_address=from_address,
+            starttls=starttls,
+            password=password,
+        )
+    if not 0 < port < 65536:
+        raise ValidationError(f"port {port} is not a TCP port", "port")
+    updated = replace(
+        config,
+        smtp=replace(
+            config.smtp,
+            host=validation.optional_text(host, "host", 255),
+            port=port,
+            user=validation.optional_text(user, "user", 320),
+            from_address=validation.optional_email(from_address, "from address"),
+            starttls=starttls,
+        ),
+    )
+    save_config(home, updated)
+    return updated
+
+
+def save_environment(home: Path, config: Config, environment: str | None) -> Config:
+    """This workstation's environment in the config file (a set FLASK_ENV still wins)."""
+    if environment is not None and environment not in ENVIRONMENTS:
+        raise ValidationError(f"environment must be one of {', '.join(ENVIRONMENTS)}")
+    updated = replace(config, environment=environment)
+    save_config(home, updated)
+    return updated
+
+
+def save_log_rotation(home: Path, config: Config, *, max_bytes: int, backup_count: int) -> Config:
+    if max_bytes < 10_000:
+        raise ValidationError("the notification log must be allowed at least 10 kB before it rotates")
+    if not 0 <= backup_count <= 100:
+        raise ValidationError("keep between 0 and 100 rotated notification logs")
+    updated = replace(config, log_max_bytes=max_bytes, log_backup_count=backup_count)
+    save_config(home, updated)
+    return updated
+
+
+# --- test sends ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TestSendResult:
+    messages: list[OutboxView]
+    summary: str
+
+    @property
+    def ok(self) -> bool:
+        return all(m.status in ("sent", "logged") for m in self.messages)
+
+    def lines(self) -> list[str]:
+        return [outbox_line(m) for m in self.messages]
+
+
+def send_test(
+    ctx: ServiceContext, config: Config, home: Path, *, sms: str | None = None, email: str | None = None
+) -> TestSendResult:
+    """Queue a test message and deliver it through the same outbox path as real ones (DEV only logs)."""
+    queued = outbox.queue_test(ctx, sms=sms, email=email)
+    report = outbox.deliver_due(ctx.db, config, home, worker_id="settings-test")
+    return TestSendResult([outbox.get_message(ctx, m.id) for m in queued], report.summary())

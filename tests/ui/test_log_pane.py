@@ -1,0 +1,152 @@
+"""The notification log dock: live [DEV]/[PROD] lines and every workstation's outbox rows."""
+
+from datetime import UTC, datetime
+
+import pytest
+from PySide6.QtCore import Qt
+
+from dispatch_desktop.config import Config
+from dispatch_desktop.services import bookings, outbox
+from dispatch_desktop.services.console_notify import outbox_line
+from dispatch_desktop.services.context import ServiceContext
+from dispatch_desktop.ui.log_pane import LIVE, OUTBOX, NotificationLogDock, NotificationLogModel
+from tests.servers.twilio_fake import FakeTwilio, Reply
+from tests.ui._support import OFFSCREEN_NOISE, boss_console, make_console, notify_env  # noqa: F401
+
+pytestmark = [OFFSCREEN_NOISE, pytest.mark.usefixtures("notify_env")]
+PHONE, EMAIL = "+13125550111", "maya@example.com"
+
+
+def _book(ctx: ServiceContext):
+    return bookings.create_booking(
+        ctx,
+        customer_name="Maya Chen",
+        customer_phone=PHONE,
+        customer_email=EMAIL,
+        address="12 Elm St, Springfield",
+        service="Boiler service",
+        start="2030-03-12 09:00",
+        end="2030-03-12 10:00",
+        call_center=True,
+    )
+
+
+def _dock(qtbot, console) -> NotificationLogDock:
+    dock = NotificationLogDock(console)
+    qtbot.addWidget(dock)
+    dock.resize(1000, 300)
+    qtbot.waitUntil(lambda: dock.poll_count >= 1)
+    return dock
+
+
+def _poll(qtbot, dock: NotificationLogDock) -> None:
+    count = dock.poll_count
+    dock.poll()
+    qtbot.waitUntil(lambda: dock.poll_count > count)
+
+
+def test_dev_lines_appear_live_and_from_the_outbox(qtbot, qtmodeltester, boss_console, home):  # noqa: F811
+    ctx = boss_console.ctx
+    dock = _dock(qtbot, boss_console)
+    booking = _book(ctx)
+    _poll(qtbot, dock)
+    queued = [e for e in dock.model.entries() if e.source == OUTBOX]
+    assert [(e.channel, e.status, e.environment) for e in queued] == [
+        ("sms", "queued", ""),
+        ("email", "queued", ""),
+    ]
+
+    report = outbox.deliver_due(ctx.db, Config(), home, worker_id="another-workstation")
+    assert report.counts == {"logged": 2}
+    sms_body = outbox.list_outbox(ctx, channel="sms")[0].body
+    assert booking.reference in sms_body
+    sms_line = f"[DEV] SMS (not sent) - To: {PHONE}, Message: {sms_body}".replace("\n", "\\n")
+    email_line = f"[DEV] EMAIL (not sent) - To: {EMAIL}, Subject: Booking Confirmation"
+
+    # This workstation's own log lines arrive through the logging handler...
+    qtbot.waitUntil(
+        lambda: [e.line for e in dock.model.entries() if e.source == LIVE] == [sms_line, email_line]
+    )
+    # ...and the shared outbox rows update in place on the next poll, with the same words.
+    _poll(qtbot, dock)
+    outbox_rows = [e for e in dock.model.entries() if e.source == OUTBOX]
+    assert [(e.line, e.status, e.environment) for e in outbox_rows] == [
+        (sms_line, "logged", "DEV"),
+        (email_line, "logged", "DEV"),
+    ]
+    assert dock.visible_lines()[-2:] == [sms_line, email_line]
+    qtmodeltester.check(dock.model)
+    qtmodeltester.check(dock.proxy)
+
+    dock.channel_filter.setCurrentIndex(dock.channel_filter.findData("email"))
+    assert dock.visible_lines() == [email_line, email_line]
+    dock.channel_filter.setCurrentIndex(0)
+    dock.source_filter.setCurrentIndex(dock.source_filter.findData(LIVE))
+    dock.text_filter.setText("booking confirmation")
+    assert dock.visible_lines() == [email_line]
+    assert dock.count_label.text() == "1 shown of 4"
+
+
+def test_failed_sms_is_coloured_and_can_be_retried_or_dismissed(qtbot, boss_console, home, monkeypatch):  # noqa: F811
+    ctx = boss_console.ctx
+    dock = _dock(qtbot, boss_console)
+    with FakeTwilio() as twilio:
+        for name, value in twilio.env().items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.setenv("FLASK_ENV", "production")
+        twilio.reply_for(PHONE, Reply.invalid_number(), always=True)
+        _book(ctx)
+        outbox.deliver_due(ctx.db, Config(), home, worker_id="desk-2")
+    [failed] = outbox.list_outbox(ctx, status="failed")
+    expected = f"[PROD] SMS failed - To: {PHONE}, Error: {failed.last_error} (permanent)"
+    assert "21211" in failed.last_error
+    qtbot.waitUntil(lambda: expected in [e.line for e in dock.model.entries() if e.source == LIVE])
+    _poll(qtbot, dock)
+    assert outbox_line(failed) == expected
+    row = dock.model.entries().index(
+        next(e for e in dock.model.entries() if e.message and e.message.id == failed.id)
+    )
+    assert dock.model.index(row, 1).data() == "PROD"
+    assert dock.model.index(row, 3).data(Qt.ItemDataRole.ForegroundRole).color().name() == "#e53935"
+    assert dock.model.index(row, 0).data(Qt.ItemDataRole.BackgroundRole) is not None
+    assert "need attention" in dock.count_label.text()
+
+    dock.status_filter.setCurrentIndex(dock.status_filter.findData("attention"))
+    assert [line for line in dock.visible_lines() if "(permanent)" in line] == [expected, expected]
+    dock.source_filter.setCurrentIndex(dock.source_filter.findData(OUTBOX))
+    dock.select_outbox(failed.id)
+    details = dock.show_details()
+    text = details.text.toPlainText()
+    assert f"<{PHONE}>" in text and failed.last_error in text and failed.body in text
+    assert details.retry_button is not None and details.dismiss_button is not None
+    with qtbot.waitSignal(dock.console.ops.changed, timeout=5000):
+        details.retry_button.click()
+    assert outbox.get_message(ctx, failed.id).status == "queued"
+
+    dock.status_filter.setCurrentIndex(0)
+    dock.select_outbox(failed.id)
+    assert dock.dismiss_button.isEnabled()
+    with qtbot.waitSignal(dock.console.ops.changed, timeout=5000):
+        dock.dismiss_button.click()
+    assert outbox.get_message(ctx, failed.id).status == "dismissed"
+    entry = next(e for e in dock.model.entries() if e.message and e.message.id == failed.id)
+    assert entry.status == "dismissed"
+
+
+def test_call_center_sees_the_log_without_retry_or_dismiss(qtbot, make_console):  # noqa: F811
+    console = make_console("call-center")
+    dock = _dock(qtbot, console)
+    dock.show()
+    assert not dock.retry_button.isVisible()
+    assert not dock.dismiss_button.isVisible()
+
+
+def test_memory_stays_bounded(qtbot, qtmodeltester):
+    model = NotificationLogModel(max_rows=50)
+    at = datetime(2030, 1, 1, tzinfo=UTC)
+    for n in range(500):
+        model.add_line(f"[DEV] SMS (not sent) - To: +1312555{n:04d}, Message: hi", at)
+    assert model.rowCount() == 50
+    assert model.entry(0).line.startswith("[DEV] SMS (not sent) - To: +13125550450")
+    assert model.entry(49).line.startswith("[DEV] SMS (not sent) - To: +13125550499")
+    qtmodeltester.check(model)
