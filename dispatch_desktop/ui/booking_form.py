@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import QDateTime, QSignalBlocker, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
@@ -36,6 +36,7 @@ from dispatch_desktop.services.bookings import AgentAvailability
 from dispatch_desktop.services.views import BookingView, CustomerView
 from dispatch_desktop.ui.console import ConsoleContext
 from dispatch_desktop.ui.dialogs import StaleVersionDialog, availability_colour, availability_text
+from dispatch_desktop.ui.lifetime import run_for
 from dispatch_desktop.ui.operations import one_line
 from dispatch_desktop.ui.style import field_error_style, is_dark
 
@@ -133,7 +134,7 @@ class BookingForm(QDialog):
         self._initial_start = start
         self.setEnabled(False)
         ctx = console.ctx
-        self.console.ops.run(ctx.team_settings, self._settings_arrived, self._show_general_error)
+        run_for(self, self.console.ops, ctx.team_settings, self._settings_arrived, self._show_general_error)
 
     # --- building -------------------------------------------------------------------------
 
@@ -194,6 +195,7 @@ class BookingForm(QDialog):
         self.stale_text.setWordWrap(True)
         self.stale_text.setStyleSheet(field_error_style(self.palette()))
         self.reload_button = QPushButton(self.tr("Reload"))
+        self.reload_button.setAutoDefault(False)
         self.reload_button.clicked.connect(self.reload)
         banner.addWidget(self.stale_text, 1)
         banner.addWidget(self.reload_button)
@@ -226,6 +228,10 @@ class BookingForm(QDialog):
         ]
         for first, second in itertools.pairwise(order):
             QWidget.setTabOrder(first, second)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.save_button.setDefault(True)  # Enter in any field saves
 
     def _with_message(self, field: QWidget, key: str, extra: QWidget | None = None) -> QWidget:
         box = QWidget()
@@ -290,8 +296,12 @@ class BookingForm(QDialog):
         if self.booking is None:
             return
         ctx, booking_id = self.console.ctx, self.booking.id
-        self.console.ops.run(
-            lambda: bookings.get_booking(ctx, booking_id), self._reloaded, self._show_general_error
+        run_for(
+            self,
+            self.console.ops,
+            lambda: bookings.get_booking(ctx, booking_id),
+            self._reloaded,
+            self._show_general_error,
         )
 
     def _reloaded(self, view: BookingView) -> None:
@@ -305,8 +315,12 @@ class BookingForm(QDialog):
         if what not in ("bookings", "*") or self.booking is None or self.saving or not self.isVisible():
             return
         ctx, mine = self.console.ctx, self.booking
-        self.console.ops.run(
-            lambda: bookings.get_booking(ctx, mine.id), self._compare_version, lambda _e: None
+        run_for(
+            self,
+            self.console.ops,
+            lambda: bookings.get_booking(ctx, mine.id),
+            self._compare_version,
+            lambda _e: None,
         )
 
     def _compare_version(self, current: BookingView) -> None:
@@ -327,7 +341,9 @@ class BookingForm(QDialog):
         if not phone:
             return
         ctx = self.console.ctx
-        self.console.ops.run(
+        run_for(
+            self,
+            self.console.ops,
             lambda: customers.find_by_phone(ctx, phone),
             lambda found: self._customer_found(phone, found),
             lambda _e: None,
@@ -402,7 +418,9 @@ class BookingForm(QDialog):
         start, end = self.times()
         ctx = self.console.ctx
         exclude = self.booking.id if self.booking else None
-        self.console.ops.run(
+        run_for(
+            self,
+            self.console.ops,
             lambda: bookings.availability(ctx, start, end, exclude_booking_id=exclude),
             self._availability_arrived,
             lambda error: self.messages["agent"].show_message(one_line(error)),
@@ -520,7 +538,7 @@ class BookingForm(QDialog):
                     view = bookings.assign_booking(ctx, view.id, draft.agent_id, expect_version=view.version)
                 return view
 
-        self.console.ops.run(work, self._saved, self._refused, changes="bookings")
+        run_for(self, self.console.ops, work, self._saved, self._refused, changes="bookings")
 
     def _saved(self, view: BookingView) -> None:
         self.saving = False

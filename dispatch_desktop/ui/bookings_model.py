@@ -28,6 +28,7 @@ from dispatch_desktop.services import bookings
 from dispatch_desktop.services.bookings import BookingQuery
 from dispatch_desktop.services.views import BookingView
 from dispatch_desktop.ui.console import ConsoleContext
+from dispatch_desktop.ui.lifetime import run_for
 from dispatch_desktop.ui.style import overdue_fill, source_label, status_colour, status_label
 
 PLACEHOLDER = "…"
@@ -106,7 +107,9 @@ class BookingsModel(QAbstractTableModel):
         self._generation += 1
         generation = self._generation
         ctx, query = self.console.ctx, self.query
-        self.console.ops.run(
+        run_for(
+            self,
+            self.console.ops,
             lambda: (bookings.booking_ids(ctx, query), ctx.team_settings()),
             lambda result: self._ids_arrived(generation, *result),
             self._load_failed,
@@ -151,7 +154,9 @@ class BookingsModel(QAbstractTableModel):
         generation = self._generation
         page_ids = self.ids[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
         ctx = self.console.ctx
-        self.console.ops.run(
+        run_for(
+            self,
+            self.console.ops,
             lambda: bookings.bookings_by_ids(ctx, page_ids),
             lambda rows: self._page_arrived(generation, page, rows),
             lambda error: self._page_failed(generation, page, error),

@@ -42,6 +42,7 @@ from dispatch_desktop.ui.dialogs import (
     StaleVersionDialog,
     show_error,
 )
+from dispatch_desktop.ui.lifetime import run_for
 from dispatch_desktop.ui.operations import one_line
 from dispatch_desktop.ui.style import source_label, status_label
 
@@ -262,7 +263,9 @@ class BookingsPage(QWidget):
 
     def _load_agents(self) -> None:
         ctx = self.console.ctx
-        self.console.ops.run(lambda: agents.list_agents(ctx), self._agents_arrived, lambda _e: None)
+        run_for(
+            self, self.console.ops, lambda: agents.list_agents(ctx), self._agents_arrived, lambda _e: None
+        )
 
     def _agents_arrived(self, team: list[AgentView]) -> None:
         current = self.agent_filter.currentData()
@@ -321,7 +324,9 @@ class BookingsPage(QWidget):
             return
         ctx = self.console.ctx
         # Act on the booking as stored now, not on a cached row that may be out of date.
-        self.console.ops.run(lambda: bookings.get_booking(ctx, booking_id), action, self._show_failure)
+        run_for(
+            self, self.console.ops, lambda: bookings.get_booking(ctx, booking_id), action, self._show_failure
+        )
 
     def _show_failure(self, error: Exception) -> None:
         self.status_message.emit(one_line(error))
@@ -429,7 +434,9 @@ class BookingsPage(QWidget):
 
     def _set_status(self, view: BookingView, status: BookingStatus, reason: str | None) -> None:
         ctx = self.console.ctx
-        self.console.ops.run(
+        run_for(
+            self,
+            self.console.ops,
             lambda: bookings.change_status(ctx, view.id, status, reason=reason, expect_version=view.version),
             lambda done: self.status_message.emit(
                 self.tr("{0} is now {1}").format(done.reference, status_label(done.status))
@@ -508,4 +515,6 @@ class BookingsPage(QWidget):
 
     def _with_id(self, booking_id: int, action) -> None:  # type: ignore[no-untyped-def]
         ctx = self.console.ctx
-        self.console.ops.run(lambda: bookings.get_booking(ctx, booking_id), action, self._show_failure)
+        run_for(
+            self, self.console.ops, lambda: bookings.get_booking(ctx, booking_id), action, self._show_failure
+        )

@@ -38,6 +38,7 @@ from dispatch_desktop.ui.booking_form import (
     to_qdatetime,
 )
 from dispatch_desktop.ui.console import ConsoleContext
+from dispatch_desktop.ui.lifetime import run_for
 from dispatch_desktop.ui.operations import one_line
 
 CONFIRMATION_POLL_MS = 1_000
@@ -106,7 +107,7 @@ class CallCenterPanel(QWidget):
         self._poll_timer = QTimer(self, interval=CONFIRMATION_POLL_MS)
         self._poll_timer.timeout.connect(self._poll_confirmation)
         ctx = console.ctx
-        console.ops.run(ctx.team_settings, self._settings_arrived, lambda _e: None)
+        run_for(self, console.ops, ctx.team_settings, self._settings_arrived, lambda _e: None)
         console.ops.changed.connect(self._data_changed)
 
     def _build(self) -> None:
@@ -225,7 +226,7 @@ class CallCenterPanel(QWidget):
     def _data_changed(self, what: str) -> None:
         if what in ("settings", "*"):
             ctx = self.console.ctx
-            self.console.ops.run(ctx.team_settings, self._settings_changed, lambda _e: None)
+            run_for(self, self.console.ops, ctx.team_settings, self._settings_changed, lambda _e: None)
 
     def _settings_changed(self, settings: TeamSettings) -> None:
         self.settings = settings
@@ -251,7 +252,9 @@ class CallCenterPanel(QWidget):
             self.messages["phone"].show_message(str(exc))
             return
         ctx = self.console.ctx
-        self.console.ops.run(
+        run_for(
+            self,
+            self.console.ops,
             lambda: customers.find_by_phone(ctx, phone),
             lambda found: self._customer_found(phone, found),
             lambda _e: None,
@@ -338,7 +341,7 @@ class CallCenterPanel(QWidget):
             view = bookings.create_booking(ctx, call_center=True, **values)  # type: ignore[arg-type]
             return view, booking_notifications(ctx, view.id)
 
-        self.console.ops.run(work, self._saved, self._refused, changes="bookings")
+        run_for(self, self.console.ops, work, self._saved, self._refused, changes="bookings")
 
     def _saved(self, result: tuple[BookingView, list[OutboxView]]) -> None:
         view, rows = result
@@ -363,7 +366,9 @@ class CallCenterPanel(QWidget):
             return
         self._polls_left -= 1
         ctx, view = self.console.ctx, self.last_saved
-        self.console.ops.run(
+        run_for(
+            self,
+            self.console.ops,
             lambda: booking_notifications(ctx, view.id),
             lambda rows: self._confirmation_arrived(view, rows),
             lambda _e: None,

@@ -30,6 +30,7 @@ from dispatch_desktop.services import bookings
 from dispatch_desktop.services.bookings import AgentAvailability
 from dispatch_desktop.services.views import AuditView, BookingView
 from dispatch_desktop.ui.console import ConsoleContext
+from dispatch_desktop.ui.lifetime import run_for
 from dispatch_desktop.ui.operations import one_line
 from dispatch_desktop.ui.style import field_error_style, status_label
 
@@ -144,7 +145,9 @@ class HistoryDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         ctx = console.ctx
-        console.ops.run(
+        run_for(
+            self,
+            console.ops,
             lambda: (bookings.booking_history(ctx, booking_id), ctx.team_settings()),
             self._show,
             self._failed,
@@ -238,7 +241,9 @@ class AssignDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         ctx = console.ctx
-        console.ops.run(
+        run_for(
+            self,
+            console.ops,
             lambda: bookings.availability(ctx, booking.start, booking.end, exclude_booking_id=booking.id),
             self._show,
             self._failed,
@@ -279,7 +284,9 @@ class AssignDialog(QDialog):
     def _assign(self, agent_id: int | None) -> None:
         ctx, booking = self.console.ctx, self.booking
         self.buttons.setEnabled(False)
-        self.console.ops.run(
+        run_for(
+            self,
+            self.console.ops,
             lambda: bookings.assign_booking(ctx, booking.id, agent_id, expect_version=booking.version),
             self._done,
             self._refused,

@@ -32,6 +32,7 @@ from dispatch_desktop.ui.bookings_page import BookingsPage
 from dispatch_desktop.ui.call_center import CallCenterPanel
 from dispatch_desktop.ui.console import ConsoleContext
 from dispatch_desktop.ui.dialogs import TextDialog, show_error
+from dispatch_desktop.ui.lifetime import run_for
 from dispatch_desktop.ui.operations import one_line
 from dispatch_desktop.ui.style import DEMO_BADGE, badge_style
 
@@ -84,7 +85,7 @@ class RevisionWatcher(QObject):
             return
         self._in_flight = True
         ctx = self.console.ctx
-        self.console.ops.run(lambda: revision.current_revision(ctx), self._arrived, self._failed)
+        run_for(self, self.console.ops, lambda: revision.current_revision(ctx), self._arrived, self._failed)
 
     def _arrived(self, value: int) -> None:
         self._in_flight = False
@@ -164,7 +165,9 @@ class WelcomeDialog(QDialog):
     def add_me(self) -> None:
         ctx, name, username = self.console.ctx, self.name.text(), self.username.text()
         self.add_button.setEnabled(False)
-        self.console.ops.run(
+        run_for(
+            self,
+            self.console.ops,
             lambda: (
                 operators.add_operator(ctx, name=name, username=username, role=Role.SUPERVISOR.value),
                 ctx.actor(),
@@ -514,7 +517,9 @@ class MainWindow(QMainWindow):
 
     def refresh_outbox_counts(self) -> None:
         ctx = self.console.ctx
-        self.console.ops.run(lambda: outbox.status_counts(ctx), self._counts_arrived, lambda _e: None)
+        run_for(
+            self, self.console.ops, lambda: outbox.status_counts(ctx), self._counts_arrived, lambda _e: None
+        )
 
     def _counts_arrived(self, counts: dict[str, int]) -> None:
         self.outbox_counts = counts
@@ -562,7 +567,7 @@ class MainWindow(QMainWindow):
             self.refresh_outbox_counts()
         if what in ("*", "operators"):
             ctx = self.console.ctx
-            self.console.ops.run(ctx.actor, self._actor_arrived, lambda _e: None)
+            run_for(self, self.console.ops, ctx.actor, self._actor_arrived, lambda _e: None)
         if what in ("*", "settings"):
             self.update_badge()
 
@@ -608,7 +613,9 @@ class MainWindow(QMainWindow):
             return
         self._delivering = True
         console = self.console
-        self.console.ops.run(
+        run_for(
+            self,
+            self.console.ops,
             lambda: deliver_outbox(console.ctx, console.config, console.home),
             self._delivered,
             self._delivery_failed,
@@ -627,7 +634,9 @@ class MainWindow(QMainWindow):
         ctx = self.console.ctx
         self.show_status(self.tr("Loading demo data…"))
         self.demo_action.setEnabled(False)
-        self.console.ops.run(
+        run_for(
+            self,
+            self.console.ops,
             lambda: demo.load_demo_data(ctx, os_name=_os_full_name()),
             lambda summary: self.show_status(
                 self.tr("Demo data loaded: {0} agents, {1} bookings").format(summary.agents, summary.bookings)
@@ -682,7 +691,13 @@ class MainWindow(QMainWindow):
         if self.first_run_check:
             self.first_run_check = False
             ctx = self.console.ctx
-            self.console.ops.run(lambda: operators.has_operators(ctx), self._maybe_welcome, lambda _e: None)
+            run_for(
+                self,
+                self.console.ops,
+                lambda: operators.has_operators(ctx),
+                self._maybe_welcome,
+                lambda _e: None,
+            )
 
     def _maybe_welcome(self, has_operators: bool) -> None:
         if has_operators:
