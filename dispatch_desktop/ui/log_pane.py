@@ -503,6 +503,10 @@ class NotificationLogDock(QDockWidget):
 
     # --- life -----------------------------------------------------------------------------
 
+    @property
+    def polling(self) -> bool:
+        return self._polling
+
     def detach(self) -> None:
         """Stop polling and listening to the log (the main window calls this on quit)."""
         self.timer.stop()

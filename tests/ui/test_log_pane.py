@@ -40,6 +40,8 @@ def _dock(qtbot, console) -> NotificationLogDock:
 
 
 def _poll(qtbot, dock: NotificationLogDock) -> None:
+    """A poll that starts now (a timer poll already in flight may have started before the change)."""
+    qtbot.waitUntil(lambda: not dock.polling)
     count = dock.poll_count
     dock.poll()
     qtbot.waitUntil(lambda: dock.poll_count > count)
