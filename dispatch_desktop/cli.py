@@ -57,6 +57,10 @@ class App:
     def team(self) -> TeamSettings:
         return self.ctx.team_settings()
 
+    def close(self) -> None:
+        if "db" in self.__dict__:
+            self.db.dispose()
+
     def emit(self, payload: Any, text: str) -> None:
         if self.json:
             print(json.dumps(payload, indent=2, ensure_ascii=False))
@@ -546,11 +550,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
     if args.command is None:
         return _open_console(args)
+    app = App(args)
     try:
-        return args.func(App(args), args)
+        return args.func(app, args)
     except DispatchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
+    finally:
+        app.close()
