@@ -256,6 +256,14 @@ def _prepare_production(run: _Run, now: datetime) -> list[str]:
 
 def _deliver_batch(run: _Run, batch: list[store.Claimed], now: Callable[[], datetime]) -> None:
     suppressed = _suppressed(run, [row.recipient for row in batch if row.channel == SMS])
+    if not run.production:
+        # Nothing leaves the machine: log in row order, so the console reads like the outbox.
+        for row in batch:
+            if row.channel == SMS:
+                _deliver_sms(run, row, suppressed, now)
+            else:
+                _deliver_emails(run, [row], now)
+        return
     sms = [row for row in batch if row.channel == SMS]
     emails = [row for row in batch if row.channel == EMAIL]
     with ThreadPoolExecutor(max_workers=SMS_CONCURRENCY, thread_name_prefix="dispatch-sms") as pool:

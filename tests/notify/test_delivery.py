@@ -39,9 +39,9 @@ def test_development_logs_every_notification_and_sends_nothing_even_with_credent
     assert log_lines() == [
         f"[DEV] SMS (not sent) - To: {CUSTOMER_PHONE}, Message: Your booking is confirmed: {ref}, "
         "Boiler service on 2026-12-01 09:00 at 12 Elm Street, Chicago.",
+        f"[DEV] EMAIL (not sent) - To: {CUSTOMER_EMAIL}, Subject: Booking Confirmation",
         f"[DEV] SMS (not sent) - To: +13125550101, Message: New job {ref}: Boiler service on 2026-12-01 09:00 "
         "at 12 Elm Street, Chicago. Customer: Carla Customer.",
-        f"[DEV] EMAIL (not sent) - To: {CUSTOMER_EMAIL}, Subject: Booking Confirmation",
         f"[DEV] EMAIL (not sent) - To: ann@example.com, Subject: New Assignment: {ref}",
     ]
     assert report.counts == {"logged": 4}
