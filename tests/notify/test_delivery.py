@@ -3,10 +3,12 @@
 from collections.abc import Callable
 from datetime import timedelta
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 
 from dispatch_desktop.config import Config, TwilioConfig
+from dispatch_desktop.notify import smtp_sender
 from dispatch_desktop.notify.delivery import deliver_due
 from dispatch_desktop.services import outbox
 from dispatch_desktop.services.context import ServiceContext
@@ -14,7 +16,7 @@ from dispatch_desktop.storage.engine import Database
 from dispatch_desktop.storage.models import SmsSuppression
 from dispatch_desktop.storage.types import utcnow
 from tests.notify.helpers import CUSTOMER_EMAIL, CUSTOMER_PHONE, add_agent, add_booking, rows
-from tests.servers.smtp_fake import FROM, FakeSmtp
+from tests.servers.smtp_fake import FROM, FakeSmtp, make_cert
 from tests.servers.twilio_fake import FakeTwilio, Reply
 
 Env = Callable[..., None]
@@ -48,7 +50,7 @@ def test_development_logs_every_notification_and_sends_nothing_even_with_credent
     assert {(r.status, r.environment, r.provider_id, r.sent_to) for r in rows(db)} == {
         ("logged", "development", None, None)
     }
-    assert twilio.requests == [] and smtp.messages == [] and smtp.envelopes == []
+    assert twilio.requests == [] and smtp.messages == [] and smtp.connections == 0
 
 
 def test_development_is_the_default(
@@ -246,9 +248,29 @@ def test_starttls_with_login(
     add_booking(ctx, agent_id=agent.id)
     deliver_due(db, Config(), worker_id="prod")
     assert sorted(smtp_tls.recipients()) == ["ann@example.com", CUSTOMER_EMAIL]
-    assert smtp_tls.logins == ["mailer@example.com"]  # one connection for the batch
+    assert smtp_tls.logins == ["mailer@example.com"] and smtp_tls.connections == 1  # one connection per batch
     assert {r.status for r in rows(db, channel="email")} == {"sent"}
     assert {r.status for r in rows(db, channel="sms")} == {"retry"}  # no Twilio credentials: waiting
+
+
+def test_implicit_tls_as_on_port_465(
+    db: Database,
+    ctx: ServiceContext,
+    production: None,
+    tmp_path: Path,
+    use_env: Env,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    cert = make_cert(tmp_path / "tls")
+    use_env({"SSL_CERT_FILE": str(cert.cert_file)})
+    with FakeSmtp(implicit_tls=True, cert=cert) as server:
+        # Port 465 needs root here; the rule "465 means implicit TLS" is pointed at the test port.
+        monkeypatch.setattr(smtp_sender, "IMPLICIT_TLS_PORT", server.port)
+        use_env(server.env())
+        add_booking(ctx, call_center=True)
+        deliver_due(db, Config(), worker_id="prod")
+        assert server.recipients() == [CUSTOMER_EMAIL] and server.logins == ["mailer@example.com"]
+    assert rows(db, channel="email")[0].status == "sent"
 
 
 def test_smtp_4xx_is_retried_and_5xx_fails(

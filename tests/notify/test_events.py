@@ -99,6 +99,21 @@ def test_status_change_updates_customer_and_assigned_agent(db: Database, ctx: Se
     assert all("en route" in r.body for r in changed)
 
 
+def test_a_new_time_tells_customer_and_agent(db: Database, ctx: ServiceContext) -> None:
+    agent = add_agent(ctx)
+    booking = add_booking(ctx, agent_id=agent.id)
+    bookings.update_booking(ctx, booking.id, start="2026-12-01 14:00", end="2026-12-01 15:00")
+    moved = rows(db, event="booking_rescheduled")
+    assert {(r.recipient_kind, r.channel) for r in moved} == {
+        ("customer", "sms"),
+        ("customer", "email"),
+        ("agent", "sms"),
+        ("agent", "email"),
+    }
+    assert all("2026-12-01 14:00" in r.body for r in moved)
+    assert all("|v2|" in r.dedupe_key for r in moved)
+
+
 def test_time_off_request_reaches_each_active_reachable_dispatcher(db: Database, ctx: ServiceContext) -> None:
     make_supervisor(ctx)
     operators.add_operator(ctx, name="Dana Desk", username="dana", role="dispatcher", phone="312-555-0150")

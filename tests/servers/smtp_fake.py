@@ -1,12 +1,16 @@
-"""A local SMTP server (aiosmtpd): plain, or STARTTLS with AUTH; it can refuse, fail or be down.
+"""A local SMTP server (aiosmtpd): plain, STARTTLS or implicit TLS with AUTH; it can refuse, fail or be down.
 
-with FakeSmtp() as smtp:                          # plain relay, no login
-    smtp.env()                                    # SMTP_* / EMAIL_FROM for the notifier
-with FakeSmtp(tls=True, cert=make_cert(tmp)) as smtp:   # STARTTLS required, AUTH required
-    smtp.env()                                    # includes SMTP_USER / SMTP_PASSWORD
-smtp.fail_next(451, "4.3.0 try again later")      # the next DATA gets this reply
-smtp.down(); smtp.up()                            # stop listening / listen again on the same port
-smtp.messages                                     # accepted messages as email.message.EmailMessage
+    with FakeSmtp() as smtp:                        # plain relay, no login
+        smtp.env()                                  # SMTP_* / EMAIL_FROM for the notifier
+    with FakeSmtp(tls=True, cert=make_cert(tmp)):   # STARTTLS and AUTH required
+        ...                                         # env() includes SMTP_USER / SMTP_PASSWORD
+    FakeSmtp(implicit_tls=True, cert=...)           # TLS from the first byte (as on port 465), AUTH required
+    smtp.fail_next(451, "4.3.0 try again later")    # the next DATA gets this reply
+    smtp.down(); smtp.up()                          # stop listening / listen again on the same port
+    smtp.messages                                   # accepted messages (email.message.EmailMessage)
+    smtp.connections                                # TCP sessions opened (0 in development)
+
+Clients trust the test certificate through SSL_CERT_FILE=<cert.cert_file>.
 """
 
 import datetime
@@ -87,13 +91,39 @@ class _Handler:
         return self.fake._accept(envelope)
 
 
+class _CountingController(Controller):
+    """Counts TCP sessions: aiosmtpd builds one SMTP protocol object per connection."""
+
+    def __init__(self, fake: "FakeSmtp", *args: Any, **kwargs: Any) -> None:
+        self.fake = fake
+        super().__init__(*args, **kwargs)
+
+    def factory(self) -> Any:
+        with self.fake._lock:
+            self.fake.connections += 1
+        return super().factory()
+
+
 class FakeSmtp:
     def __init__(
-        self, *, tls: bool = False, cert: Cert | None = None, user: str = USER, password: str = PASSWORD
+        self,
+        *,
+        tls: bool = False,
+        implicit_tls: bool = False,
+        cert: Cert | None = None,
+        user: str = USER,
+        password: str = PASSWORD,
     ) -> None:
-        if tls and cert is None:
-            raise ValueError("tls=True needs a cert (make_cert(tmp_path))")
-        self.tls, self.cert, self.user, self.password = tls, cert, user, password
+        if (tls or implicit_tls) and cert is None:
+            raise ValueError("TLS needs a cert (make_cert(tmp_path))")
+        self.tls, self.implicit_tls, self.cert, self.user, self.password = (
+            tls,
+            implicit_tls,
+            cert,
+            user,
+            password,
+        )
+        self.connections = 0
         self.port = free_port()
         self.host = "127.0.0.1"
         self.messages: list[EmailMessage] = []
@@ -109,7 +139,7 @@ class FakeSmtp:
 
     def env(self) -> dict[str, str]:
         values = {"SMTP_HOST": self.host, "SMTP_PORT": str(self.port), "EMAIL_FROM": FROM}
-        if self.tls:
+        if self.tls or self.implicit_tls:
             values |= {"SMTP_USER": self.user, "SMTP_PASSWORD": self.password, "SMTP_STARTTLS": "true"}
         else:
             values["SMTP_STARTTLS"] = "false"
@@ -148,21 +178,22 @@ class FakeSmtp:
             "port": self.port,
             "server_hostname": "fake-smtp.local",
         }
-        if self.tls:
+        if self.tls or self.implicit_tls:
             import ssl
 
             assert self.cert is not None
             context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             context.load_cert_chain(self.cert.cert_file, self.cert.key_file)
-            kwargs |= {
-                "tls_context": context,
-                "require_starttls": True,
-                "authenticator": self._authenticate,
-                "auth_required": True,
-                "auth_require_tls": True,
-            }
-        self._controller = Controller(_Handler(self), **kwargs)
+            if self.implicit_tls:
+                # aiosmtpd only counts STARTTLS as TLS for AUTH; here every byte is already encrypted.
+                kwargs |= {"ssl_context": context, "auth_require_tls": False}
+            else:
+                kwargs |= {"tls_context": context, "require_starttls": True, "auth_required": True}
+            kwargs["authenticator"] = self._authenticate
+        self._controller = _CountingController(self, _Handler(self), **kwargs)
         self._controller.start()
+        with self._lock:
+            self.connections = 0  # start() opens one connection itself to check the server is up
         return self
 
     def down(self) -> None:
