@@ -57,6 +57,8 @@ def record_table_view(model: RecordTableModel, parent: QWidget | None = None) ->
     view.verticalHeader().hide()
     view.horizontalHeader().setStretchLastSection(True)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.setWordWrap(False)
+    model.modelReset.connect(view.resizeColumnsToContents)
     return view
 
 
