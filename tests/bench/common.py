@@ -228,8 +228,11 @@ def email_rows(n: int, start: int = 0) -> list[dict[str, Any]]:
     ]
 
 
-def queue_outbox(db: Database, *, sms: int = 0, email: int = 0, tag: str = "bench") -> None:
-    """Insert due outbox rows directly (as events.queue would), `sms` SMS then `email` emails.
+def queue_outbox(
+    db: Database, *, sms: int = 0, email: int = 0, tag: str = "bench", mixed: bool = False
+) -> None:
+    """Insert due outbox rows directly (as events.queue would), `sms` SMS then `email` emails
+    (alternating with `mixed`, as a booking's notifications come).
 
     Every body carries `#<n>` so the servers' logs can be matched back to rows.
     """
@@ -259,6 +262,10 @@ def queue_outbox(db: Database, *, sms: int = 0, email: int = 0, tag: str = "benc
                 now,
             )
         )
+    if mixed:
+        texts, mails = rows[:sms], rows[sms:]
+        rows = [row for pair in zip(texts, mails, strict=False) for row in pair]
+        rows += texts[len(mails) :] + mails[len(texts) :]
     with db.write() as session:
         for start in range(0, len(rows), 5000):
             session.execute(insert(OutboxMessage), rows[start : start + 5000])
@@ -367,7 +374,7 @@ class ServerProcess:
     def count(self) -> int:
         return int(self.ask("count"))
 
-    def keys(self) -> list[str]:
+    def received_keys(self) -> list[str]:
         return list(self.ask("keys"))
 
     def times(self) -> list[float]:
