@@ -85,6 +85,7 @@ class Launcher(QObject):
         self.splash = _Splash()
         self.error_box: QMessageBox | None = None
         self.exit_code = 1
+        self.quit_on_give_up = False  # run_console sets it: closing the error box ends the program
 
     def start(self) -> None:
         try:
@@ -145,7 +146,7 @@ class Launcher(QObject):
     def _after_error(self, result: int) -> None:
         if result == QMessageBox.StandardButton.Retry:
             self.start()
-        else:
+        elif self.quit_on_give_up:
             QApplication.exit(self.exit_code)
 
 
@@ -166,6 +167,10 @@ def run_console(args: argparse.Namespace) -> int:
     """The window on the configured database (or the demo home with --demo); returns the exit code."""
     app = make_application()
     launcher = Launcher(args)
+    launcher.quit_on_give_up = True
+    # Until the window is up, closing the splash or an error box must not end the program by itself.
+    app.setQuitOnLastWindowClosed(False)
+    launcher.opened.connect(lambda _window: app.setQuitOnLastWindowClosed(True))
     launcher.start()
     code = app.exec()
     if launcher.window is not None:

@@ -718,4 +718,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.watcher.stop()
         self.delivery_timer.stop()
+        detach = getattr(self.log_dock, "detach", None)
+        if detach is not None:
+            detach()
         super().closeEvent(event)

@@ -1,0 +1,141 @@
+"""Call-center entry: a whole call with the keyboard only."""
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from dispatch_desktop.services import bookings
+from dispatch_desktop.services.booking_notices import booking_notifications
+from dispatch_desktop.services.outbox import OutboxView
+from dispatch_desktop.ui.call_center import CallCenterPanel, confirmation_text
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+
+def _panel(qtbot, console) -> CallCenterPanel:
+    panel = CallCenterPanel(console)
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.activateWindow()
+    qtbot.waitUntil(lambda: panel.settings is not None, timeout=10_000)
+    return panel
+
+
+def _type_and_enter(qtbot, panel: CallCenterPanel, text: str) -> None:
+    widget = QApplication.focusWidget()
+    if text:
+        qtbot.keyClicks(widget, text)
+    qtbot.keyClick(widget, Qt.Key.Key_Return)
+
+
+def test_a_call_taken_with_the_keyboard_creates_a_pending_call_center_booking(qtbot, desk, db):
+    console = desk("carla", "call-center")
+    panel = _panel(qtbot, console)
+    panel.phone.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is panel.phone)
+    for text in ("(312) 555-0142", "Maria Lopez", "maria@example.com", "1200 W Belmont Ave", "No hot water"):
+        _type_and_enter(qtbot, panel, text)
+    assert QApplication.focusWidget() is panel.start
+    _type_and_enter(qtbot, panel, "")  # keep the suggested time
+    assert QApplication.focusWidget() is panel.duration
+    with qtbot.waitSignal(panel.saved, timeout=10_000) as saved:
+        _type_and_enter(qtbot, panel, "")  # Enter on the last field saves
+    view = saved.args[0]
+    stored = bookings.get_booking(console.ctx, view.id)
+    assert (stored.status, stored.source, stored.agent_id) == ("pending", "call-center", None)
+    assert stored.customer_name == "Maria Lopez" and stored.customer_phone == "+13125550142"
+    assert stored.created_by == "carla"
+    # The agent reads what happened, and the panel is ready for the next call.
+    assert panel.result.text().startswith(f"{view.reference} saved — confirmation")
+    assert panel.phone.text() == "" and panel.name.text() == ""
+    assert QApplication.focusWidget() is panel.phone
+
+
+def test_only_the_customer_is_notified(qtbot, desk, db):
+    console = desk("carla", "call-center")
+    panel = _panel(qtbot, console)
+    panel.phone.setText("312 555 0143")
+    panel.name.setText("Kim Park")
+    panel.email.setText("kim@example.com")
+    panel.address.setText("55 E Erie St")
+    panel.service.setText("Leaking tap")
+    with qtbot.waitSignal(panel.saved, timeout=10_000) as saved:
+        qtbot.keyClick(panel.service, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    rows = booking_notifications(console.ctx, saved.args[0].id)
+    assert rows, "the confirmation must be queued with the booking"
+    assert {row.recipient_kind for row in rows} == {"customer"}
+    assert {row.channel for row in rows} == {"sms", "email"}
+
+
+def test_a_known_caller_is_filled_in_from_the_phone_number(qtbot, desk, db):
+    console = desk("carla", "call-center")
+    panel = _panel(qtbot, console)
+    panel.phone.setText("312 555 0144")
+    panel.name.setText("Returning Rita")
+    panel.email.setText("rita@example.com")
+    panel.address.setText("1 Lake Shore Dr")
+    panel.service.setText("Furnace check")
+    with qtbot.waitSignal(panel.saved, timeout=10_000):
+        panel.save()
+    panel.phone.setText("+1 312-555-0144")
+    panel.phone.editingFinished.emit()
+    qtbot.waitUntil(lambda: panel.name.text() == "Returning Rita", timeout=10_000)
+    assert panel.email.text() == "rita@example.com"
+    assert "Known customer" in panel.lookup.text()
+
+
+def test_bad_input_stays_in_the_panel_with_the_reason(qtbot, desk, db):
+    console = desk("carla", "call-center")
+    panel = _panel(qtbot, console)
+    panel.phone.setText("555")
+    panel.name.setText("Someone")
+    panel.save()
+    assert panel.messages["phone"].isVisible()
+    assert panel.messages["address"].isVisible()
+    assert QApplication.focusWidget() is panel.phone
+    assert bookings.count_bookings(console.ctx, bookings.BookingQuery()) == 0
+
+
+def _row(status: str, kind: str = "customer", channel: str = "sms") -> OutboxView:
+    from datetime import UTC, datetime
+
+    now = datetime.now(UTC)
+    return OutboxView(
+        1,
+        "booking_created",
+        channel,
+        "+13125550142",
+        "M",
+        kind,
+        None,
+        "body",
+        status,
+        0,
+        None,
+        None,
+        None,
+        None,
+        1,
+        None,
+        None,
+        now,
+        now,
+        now,
+    )
+
+
+@pytest.mark.parametrize(
+    ("statuses", "expected"),
+    [
+        (["queued"], "confirmation queued for the customer (SMS)"),
+        (["logged"], "confirmation logged (DEV, not sent)"),
+        (["sent"], "confirmation sent to the customer"),
+        (["failed"], "could not be sent"),
+        ([], "no confirmation"),
+    ],
+)
+def test_confirmation_text_says_what_happened(statuses, expected):
+    text = confirmation_text("BK-000123", [_row(s) for s in statuses], lambda s: s)
+    assert text.startswith("BK-000123 saved — ")
+    assert expected in text

@@ -1,0 +1,121 @@
+"""Demo data, bulk rows, starting the console, and the layering rule for ui/."""
+
+import argparse
+import ast
+import itertools
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from dispatch_desktop.domain.statuses import BookingStatus
+from dispatch_desktop.services import bookings, operators, timeoff
+from dispatch_desktop.services.bookings import BookingQuery
+from dispatch_desktop.services.context import ServiceContext
+from dispatch_desktop.services.demo import DEMO_OPERATORS, generate_bookings, load_demo_data
+from dispatch_desktop.ui.app import Launcher
+from tests.ui.conftest import DEMO_DAY, drain
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+UI_DIR = Path(__file__).resolve().parents[2] / "dispatch_desktop" / "ui"
+
+
+def test_demo_day_has_every_status_and_time_off_both_pending_and_approved(db):
+    ctx = ServiceContext(db, "boss")
+    summary = load_demo_data(ctx, DEMO_DAY, os_name="Boss Person")
+    views = bookings.list_bookings(ctx)
+    assert len(views) == summary.bookings
+    assert set(Counter(v.status for v in views)) == {s.value for s in BookingStatus}
+    assert {v.source for v in views} == {"dispatcher", "call-center"}
+    assert all(v.agent_id is None for v in views if v.status == "pending")
+    leave = Counter(t.status for t in timeoff.list_time_off(ctx))
+    assert leave["pending"] >= 2 and leave["approved"] >= 2 and leave["denied"] == 1
+    team = {op.username: op.role for op in operators.list_operators(ctx)}
+    assert team["boss"] == "supervisor"
+    assert {username: role.value for _, username, role, *_ in DEMO_OPERATORS}.items() <= team.items()
+    # The audit trail reads like real work: several steps for a completed job.
+    completed = next(v for v in views if v.status == "completed")
+    assert len(bookings.booking_history(ctx, completed.id)) >= 5
+
+
+def test_demo_as_a_demo_operator_keeps_their_role(db):
+    load_demo_data(ServiceContext(db, "carla"), DEMO_DAY)
+    assert ServiceContext(db, "carla").actor().role == "call-center"
+
+
+def test_bulk_bookings_are_fast_and_never_double_book(db):
+    ctx = ServiceContext(db, "boss")
+    assert generate_bookings(ctx, 5_000, agent_count=20, customer_count=1_000) == 5_000
+    assert bookings.count_bookings(ctx, BookingQuery()) == 5_000
+    assert bookings.count_bookings(ctx, BookingQuery(unassigned=True)) == 5_000 // 6
+    # Spot-check: an agent's active bookings never overlap.
+    views = bookings.list_bookings(ctx, BookingQuery(agent_id=1, limit=400))
+    active = sorted((v.start, v.end) for v in views if v.status not in ("cancelled", "no_show"))
+    assert all(end <= next_start for (_, end), (next_start, _) in itertools.pairwise(active))
+
+
+def _args(
+    home: Path, *, database_url: str | None = None, operator: str = "boss", demo: bool = False
+) -> argparse.Namespace:
+    return argparse.Namespace(home=str(home), database_url=database_url, operator=operator, demo=demo)
+
+
+def test_demo_opens_a_window_on_a_filled_demo_home(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setenv("DISPATCH_DEMO_HOME", str(tmp_path / "demo"))
+    launcher = Launcher(_args(tmp_path / "unused", demo=True, operator="dana"))
+    launcher.home = tmp_path / "demo"
+    with qtbot.waitSignal(launcher.opened, timeout=30_000) as opened:
+        launcher.start()
+    window = opened.args[0]
+    qtbot.addWidget(window)
+    assert (tmp_path / "demo" / "dispatch.db").exists()
+    assert window.demo_badge.isVisible()
+    assert "[demo]" in window.windowTitle() and "(dispatcher)" in window.windowTitle()
+    qtbot.waitUntil(lambda: window.bookings_page.model.rowCount() > 30, timeout=10_000)
+    window.close()
+    drain()
+    window.console.ctx.db.dispose()
+
+
+def test_an_unreachable_database_is_explained_with_retry(qtbot, tmp_path):
+    args = _args(tmp_path / "home", database_url="postgresql+psycopg://nobody@127.0.0.1:9/nothing")
+    launcher = Launcher(args)
+    with qtbot.waitSignal(launcher.failed, timeout=20_000) as failed:
+        launcher.start()
+    assert failed.args[0].startswith("database unavailable (PostgreSQL 127.0.0.1:9/nothing)")
+    box = launcher.error_box
+    assert isinstance(box, QMessageBox) and box.isVisible()
+    assert box.text() == failed.args[0]
+    assert box.standardButtons() & QMessageBox.StandardButton.Retry
+    assert launcher.exit_code == 5
+    box.close()
+
+
+def test_an_unknown_operator_is_told_to_ask_a_supervisor(qtbot, tmp_path, db, database_url):
+    operators.add_operator(ServiceContext(db, "boss"), name="Boss", username="boss", role="supervisor")
+    args = _args(tmp_path / "home", operator="stranger", database_url=database_url)
+    launcher = Launcher(args)
+    with qtbot.waitSignal(launcher.failed, timeout=20_000) as failed:
+        launcher.start()
+    assert "unknown operator 'stranger'" in failed.args[0]
+    assert "supervisor" in launcher.error_box.informativeText()
+    assert launcher.exit_code == 4
+    launcher.error_box.close()
+
+
+def test_ui_never_imports_storage_or_sqlalchemy():
+    offenders = []
+    for path in sorted(UI_DIR.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            for name in names:
+                if name.startswith(("sqlalchemy", "dispatch_desktop.storage", "alembic")):
+                    offenders.append(f"{path.name}: {name}")
+    assert offenders == []

@@ -1,0 +1,234 @@
+"""The main window as each role sees it: tabs, menus, shortcuts, status bar, first run."""
+
+from datetime import datetime, timedelta
+
+import pytest
+from PySide6.QtGui import QKeySequence
+
+from dispatch_desktop.domain.errors import PermissionDeniedError
+from dispatch_desktop.domain.statuses import BookingStatus, allowed_next
+from dispatch_desktop.services import agents, bookings, operators
+from dispatch_desktop.services.bookings import BookingQuery
+from dispatch_desktop.ui.dialogs import AssignDialog, HistoryDialog, ReasonDialog
+from dispatch_desktop.ui.main_window import MainWindow
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+START = datetime(2030, 3, 14, 9, 0)
+
+
+def _window(qtbot, console, **options) -> MainWindow:
+    options = {"live_refresh": False, "deliver": False, "first_run_check": False} | options
+    window = MainWindow(console, **options)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.bookings_page.model.loads >= 1, timeout=10_000)
+    return window
+
+
+def _booking(ctx, phone="+13125550150", agent_id=None):
+    return bookings.create_booking(
+        ctx,
+        customer_name="Nadia Flores",
+        customer_phone=phone,
+        customer_email=None,
+        address="2200 N Clark St",
+        service="Boiler",
+        start=START,
+        end=START + timedelta(hours=1),
+        agent_id=agent_id,
+    )
+
+
+def test_title_and_status_bar_say_who_works_on_which_database(qtbot, desk, db):
+    console = desk("dana", "dispatcher")
+    window = _window(qtbot, console)
+    assert "Dispatcher Person (dispatcher)" in window.windowTitle()
+    assert db.description in window.windowTitle()
+    assert window.database_label.text() == db.description
+    assert window.database_label.text().startswith("SQLite ")
+    assert window.operator_label.text() == "Dispatcher Person (dana) · dispatcher"
+    qtbot.waitUntil(lambda: window.outbox_counts is not None, timeout=10_000)
+    assert window.outbox_label.text() == "Outbox: 0 queued · 0 retry · 0 failed"
+    assert window.badge.text() == "DEV"
+    assert window.badge.property("production") is False
+
+
+def test_outbox_counts_follow_new_bookings(qtbot, desk, db):
+    console = desk()
+    window = _window(qtbot, console)
+    qtbot.waitUntil(lambda: window.outbox_counts is not None, timeout=10_000)
+    _booking(console.ctx)
+    console.ops.changed.emit("bookings")
+    qtbot.waitUntil(lambda: window.outbox_label.text().startswith("Outbox: 1 queued"), timeout=10_000)
+
+
+def test_production_is_unmistakable_and_says_flask_env_decided(qtbot, desk, db, monkeypatch):
+    monkeypatch.setenv("FLASK_ENV", "production")
+    window = _window(qtbot, desk())
+    assert window.badge.text() == "PROD · set by FLASK_ENV"
+    assert window.badge.property("production") is True
+    assert "#c8102e" in window.badge.styleSheet()
+    assert "FLASK_ENV" in window.badge.toolTip()
+
+
+def test_development_set_by_flask_env_says_so(qtbot, desk, db, monkeypatch):
+    monkeypatch.setenv("FLASK_ENV", "development")
+    window = _window(qtbot, desk())
+    assert window.badge.text() == "DEV · set by FLASK_ENV"
+    assert "#c8102e" not in window.badge.styleSheet()
+
+
+def test_tabs_follow_the_role(qtbot, desk, db):
+    supervisor = _window(qtbot, desk())
+    assert supervisor.tab_titles()[:2] == ["Bookings", "Call-center entry"]
+    assert {"Board", "Time off", "Agents", "Operators"} <= set(supervisor.tab_titles())
+    dispatcher = _window(qtbot, desk("dana", "dispatcher"))
+    assert "Operators" not in dispatcher.tab_titles()
+    assert {"Board", "Time off", "Agents"} <= set(dispatcher.tab_titles())
+    call_center = _window(qtbot, desk("carla", "call-center"))
+    assert set(call_center.tab_titles()) <= {"Bookings", "Call-center entry", "Board"}
+    assert call_center.tabs.currentWidget() is call_center.call_center
+    assert not call_center.bookings_page.assign_action.isVisible()
+    assert not call_center.settings_action.isEnabled()
+    assert not call_center.demo_action.isEnabled()
+
+
+def test_call_center_staff_are_not_offered_assignment_and_the_service_refuses_it(qtbot, desk, db):
+    boss = desk()
+    marcus = agents.add_agent(boss.ctx, name="Marcus Hill", phone="+13125550111", email="m@example.com")
+    view = _booking(boss.ctx)
+    console = desk("carla", "call-center")
+    window = _window(qtbot, console)
+    menu = window.bookings_page.build_menu(view)
+    names = [action.text().replace("&", "") for action in menu.actions()]
+    assert not any(name.startswith(("Assign", "Reassign")) for name in names)
+    assert "Cancel booking…" in names  # an unassigned booking they may still cancel
+    with pytest.raises(PermissionDeniedError):
+        bookings.assign_booking(console.ctx, view.id, marcus.id)
+    assigned = bookings.assign_booking(boss.ctx, view.id, marcus.id)
+    menu = window.bookings_page.build_menu(assigned)
+    names = [action.text().replace("&", "") for action in menu.actions() if action.isVisible()]
+    assert "Change status" not in names and "Cancel booking…" not in names
+    assert not menu.actions()[0].isEnabled()  # Edit: assigned bookings are the dispatchers'
+
+
+def test_only_allowed_next_statuses_are_offered(qtbot, desk, db):
+    console = desk("dana", "dispatcher")
+    marcus = agents.add_agent(console.ctx, name="Marcus Hill", phone="+13125550111", email="m@example.com")
+    view = _booking(console.ctx, agent_id=marcus.id)
+    window = _window(qtbot, console)
+    menu = window.bookings_page.build_menu(view)
+    status_menu = next(a.menu() for a in menu.actions() if a.menu() is not None)
+    offered = {action.data() for action in status_menu.actions()}
+    expected = {s.value for s in allowed_next(BookingStatus.SCHEDULED)} - {"cancelled"}
+    assert offered == expected
+    assert any(a.text().replace("&", "") == "Reassign…" for a in menu.actions())
+
+
+def test_cancelling_needs_a_reason(qtbot, desk, db):
+    console = desk("dana", "dispatcher")
+    view = _booking(console.ctx)
+    window = _window(qtbot, console)
+    dialog = window.bookings_page.change_status(view, BookingStatus.CANCELLED)
+    assert isinstance(dialog, ReasonDialog)
+    ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+    assert not ok.isEnabled() and dialog.hint.isVisible()
+    dialog.reason.setText("Customer fixed it")
+    assert ok.isEnabled()
+    ok.click()
+    qtbot.waitUntil(lambda: bookings.get_booking(console.ctx, view.id).status == "cancelled", timeout=10_000)
+    assert bookings.get_booking(console.ctx, view.id).cancel_reason == "Customer fixed it"
+    page = window.bookings_page
+    qtbot.waitUntil(lambda: page.model.index(0, 7).data() == "cancelled", timeout=10_000)
+
+
+def test_assign_dialog_lists_agents_with_availability_and_assigns(qtbot, desk, db):
+    console = desk("dana", "dispatcher")
+    marcus = agents.add_agent(console.ctx, name="Marcus Hill", phone="+13125550111", email="m@example.com")
+    view = _booking(console.ctx)
+    window = _window(qtbot, console)
+    dialog = window.bookings_page.assign(view)
+    assert isinstance(dialog, AssignDialog)
+    qtbot.waitUntil(lambda: dialog.loaded, timeout=10_000)
+    assert dialog.agents.item(0).text() == "Marcus Hill — free"
+    dialog.select_agent(marcus.id)
+    with qtbot.waitSignal(dialog.assigned, timeout=10_000) as done:
+        dialog.accept()
+    assert done.args[0].agent_name == "Marcus Hill" and done.args[0].status == "scheduled"
+
+
+def test_history_shows_the_audit_trail(qtbot, desk, db):
+    console = desk("dana", "dispatcher")
+    view = _booking(console.ctx)
+    bookings.change_status(console.ctx, view.id, "cancelled", reason="Duplicate")
+    window = _window(qtbot, console)
+    dialog = window.bookings_page.show_history(view.id)
+    assert isinstance(dialog, HistoryDialog)
+    qtbot.waitUntil(lambda: dialog.loaded, timeout=10_000)
+    rows = [[dialog.table.item(r, c).text() for c in range(5)] for r in range(dialog.table.rowCount())]
+    assert any(row[1] == "dana" and row[2] == "status: status" and row[4] == "cancelled" for row in rows)
+    assert any(row[2] == "status: cancel_reason" and row[4] == "Duplicate" for row in rows)
+
+
+def test_every_frequent_action_has_a_shortcut(qtbot, desk, db):
+    window = _window(qtbot, desk())
+    assert window.new_booking_action.shortcut() == QKeySequence(QKeySequence.StandardKey.New)
+    assert window.find_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Find)
+    assert window.next_tab_action.shortcut() == QKeySequence("Ctrl+Tab")
+    assert window.previous_tab_action.shortcut() == QKeySequence("Ctrl+Shift+Tab")
+    window.show()
+    qtbot.waitExposed(window)
+    window.next_tab_action.trigger()
+    assert window.tabs.currentIndex() == 1
+    window.previous_tab_action.trigger()
+    window.previous_tab_action.trigger()
+    assert window.tabs.currentIndex() == window.tabs.count() - 1
+    window.find_action.trigger()
+    assert window.tabs.currentWidget() is window.bookings_page
+    qtbot.waitUntil(lambda: window.bookings_page.search.hasFocus())
+    form = window.new_booking()
+    assert form.windowTitle() == "New booking"
+    form.reject()
+
+
+def test_search_box_filters_the_table(qtbot, desk, demo_db):
+    window = _window(qtbot, desk())
+    page = window.bookings_page
+    total = page.model.rowCount()
+    assert total == bookings.count_bookings(window.console.ctx, BookingQuery())
+    qtbot.keyClicks(page.search, "BK-000003")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10_000)
+    page.search.clear()
+    qtbot.waitUntil(lambda: page.model.rowCount() == total, timeout=10_000)
+    page.status_filter.setCurrentIndex(page.status_filter.findData("pending"))
+    qtbot.waitUntil(lambda: page.model.rowCount() == 5, timeout=10_000)
+    page.status_filter.setCurrentIndex(0)
+    page.source_filter.setCurrentIndex(page.source_filter.findData("call-center"))
+    qtbot.waitUntil(lambda: page.model.rowCount() == 6, timeout=10_000)
+
+
+def test_first_run_welcome_adds_me_as_supervisor(qtbot, desk, db):
+    console = desk("newboss")
+    assert console.actor.bootstrap
+    window = _window(qtbot, console, first_run_check=True)
+    window.show()
+    qtbot.waitUntil(lambda: window.welcome is not None and window.welcome.isVisible(), timeout=10_000)
+    welcome = window.welcome
+    assert welcome.username.text() == "newboss"
+    welcome.name.setText("New Boss")
+    welcome.add_button.click()
+    qtbot.waitUntil(lambda: welcome.pages.currentIndex() == 1, timeout=10_000)
+    [me] = operators.list_operators(console.ctx)
+    assert (me.username, me.name, me.role) == ("newboss", "New Boss", "supervisor")
+    welcome.demo_button.click()
+    qtbot.waitUntil(lambda: bookings.count_bookings(console.ctx, BookingQuery()) > 30, timeout=20_000)
+    assert window.operator_label.text() == "New Boss (newboss) · supervisor"
+    assert not console.actor.bootstrap
+
+
+def test_no_welcome_once_operators_exist(qtbot, desk, db):
+    console = desk("dana", "dispatcher")
+    window = _window(qtbot, console, first_run_check=True)
+    window.show()
+    qtbot.wait(300)
+    assert window.welcome is None
