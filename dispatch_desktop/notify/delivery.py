@@ -357,11 +357,10 @@ def _record(
     status = result.outcome.value
     extra: dict[str, object] = {}
     if result.outcome is Outcome.RETRY:
-        wait = (
-            timedelta(seconds=result.retry_after) if result.retry_after is not None else backoff(row.attempts)
-        )
+        tries = row.attempts if result.counts_attempt else 1
+        wait = timedelta(seconds=result.retry_after) if result.retry_after is not None else backoff(tries)
         extra["next_attempt_at"] = at + wait
-        if (result.error or "").startswith("missing credentials"):
+        if not result.counts_attempt:
             extra["attempts"] = max(0, row.attempts - 1)
     with run.db.write() as session:
         recorded = store.finish(

@@ -8,7 +8,7 @@ Every notification, sent or only logged, produces exactly one line on the logger
 import logging
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
@@ -143,9 +143,12 @@ class SendResult:
     retry_after: float | None = None
     # The number replied STOP (Twilio 21610): no more SMS to it until a person clears it.
     suppress: bool = False
+    # False when the provider could not be reached at all (down, throttling, no credentials): the
+    # message is not at fault, so it waits as long as that lasts instead of using up its attempts.
+    counts_attempt: bool = True
 
     def with_outcome(self, outcome: Outcome, error: str | None) -> "SendResult":
-        return SendResult(outcome, self.provider_id, error, self.sent_to, self.retry_after, self.suppress)
+        return replace(self, outcome=outcome, error=error)
 
 
 class SmsSender(Protocol):
@@ -163,7 +166,12 @@ def missing_credentials(fields: list[str]) -> str:
 
 
 def _final(result: SendResult, attempt: int, max_attempts: int | None) -> SendResult:
-    if result.outcome is Outcome.RETRY and max_attempts is not None and attempt >= max_attempts:
+    if (
+        result.outcome is Outcome.RETRY
+        and result.counts_attempt
+        and max_attempts is not None
+        and attempt >= max_attempts
+    ):
         return result.with_outcome(Outcome.FAILED, f"gave up after {attempt} attempts: {result.error}")
     return result
 
@@ -194,7 +202,9 @@ def send_sms(
         return SendResult(Outcome.LOGGED)
     actual = redirect_to or to
     if sender is None:
-        result = SendResult(Outcome.RETRY, error=missing_credentials(missing or ["Twilio"]))
+        result = SendResult(
+            Outcome.RETRY, error=missing_credentials(missing or ["Twilio"]), counts_attempt=False
+        )
     else:
         result = _final(sender.send(actual, message), attempt, max_attempts)
     if result.outcome is Outcome.SENT:
@@ -231,7 +241,9 @@ def send_email(
         return SendResult(Outcome.LOGGED)
     actual = redirect_to or to
     if sender is None:
-        result = SendResult(Outcome.RETRY, error=missing_credentials(missing or ["SMTP"]))
+        result = SendResult(
+            Outcome.RETRY, error=missing_credentials(missing or ["SMTP"]), counts_attempt=False
+        )
     else:
         from dispatch_desktop.notify.smtp_sender import new_message_id
 

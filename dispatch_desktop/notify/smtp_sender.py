@@ -104,7 +104,7 @@ class SmtpBatch:
         self, to: str, subject: str, body: str, html_body: str | None, *, message_id: str, intended: str
     ) -> SendResult:
         if self._broken:
-            return SendResult(Outcome.RETRY, error=self._broken)
+            return SendResult(Outcome.RETRY, error=self._broken, counts_attempt=False)
         message = build_message(
             sender=self.credentials.from_address.value or "",
             to=to,
@@ -145,9 +145,10 @@ class SmtpBatch:
         raise AssertionError("unreachable")
 
     def _break(self, error: str) -> SendResult:
+        """The server cannot be used at all (down, TLS or login refused): the batch waits."""
         self._broken = error
         self._drop()
-        return SendResult(Outcome.RETRY, error=error)
+        return SendResult(Outcome.RETRY, error=error, counts_attempt=False)
 
     def _reset(self) -> None:
         try:

@@ -20,6 +20,7 @@ from dispatch_desktop.notify.secrets import scrub
 TWILIO_API = "https://api.twilio.com"
 INVALID_NUMBER_CODES = {21211, 21614}
 OPTED_OUT_CODE = 21610
+DEFAULT_THROTTLE_PAUSE = 30.0  # a 429 without Retry-After
 # twilio logs every request at INFO; the notifier's own line is enough.
 _http_log = logging.getLogger("dispatch_desktop.notify.twilio_http")
 _http_log.setLevel(logging.WARNING)
@@ -92,6 +93,8 @@ class TwilioSender:
         self._local = threading.local()
         limit = credentials.rate_limit_per_second
         self._limiter = RateLimiter(limit) if limit and limit > 0 else None
+        self._pause_lock = threading.Lock()
+        self._paused_until = 0.0
 
     def _client(self) -> tuple[Client, BaseUrlHttpClient]:
         pair = getattr(self._local, "pair", None)
@@ -107,13 +110,24 @@ class TwilioSender:
         client, http = self._client()
         if self._limiter:
             self._limiter.wait()
+        wait = self._paused()
+        if wait > 0:
+            # Twilio said 429 to another send of this run: do not knock again before Retry-After.
+            return SendResult(
+                Outcome.RETRY,
+                error=f"throttled by Twilio (429); waiting {wait:.0f}s as Retry-After asked",
+                retry_after=wait,
+                counts_attempt=False,
+            )
         try:
             message = client.messages.create(to=to, from_=self.credentials.phone_number.value, body=body)
         except TwilioRestException as exc:
             return self._rest_error(exc, http.last_headers)
         except requests.exceptions.ConnectionError as exc:
             if _never_connected(exc):
-                return SendResult(Outcome.RETRY, error=f"network error: cannot reach {http.base_url}")
+                return SendResult(
+                    Outcome.RETRY, error=f"network error: cannot reach {http.base_url}", counts_attempt=False
+                )
             return SendResult(
                 Outcome.UNKNOWN,
                 error=f"connection to {http.base_url} broke after the request was sent; it may have been delivered",
@@ -130,14 +144,23 @@ class TwilioSender:
             return SendResult(Outcome.UNKNOWN, error=scrub(f"{type(exc).__name__}: {exc}"))
         return SendResult(Outcome.SENT, provider_id=message.sid, sent_to=to)
 
-    @staticmethod
-    def _rest_error(exc: TwilioRestException, headers: dict[str, str]) -> SendResult:
+    def _pause(self, seconds: float | None) -> None:
+        until = time.monotonic() + (seconds if seconds is not None else DEFAULT_THROTTLE_PAUSE)
+        with self._pause_lock:
+            self._paused_until = max(self._paused_until, until)
+
+    def _paused(self) -> float:
+        with self._pause_lock:
+            return max(0.0, self._paused_until - time.monotonic())
+
+    def _rest_error(self, exc: TwilioRestException, headers: dict[str, str]) -> SendResult:
         detail = scrub(" ".join(str(exc.msg or "").split()))[:300]
         code = f" {exc.code}" if exc.code else ""
         error = f"Twilio HTTP {exc.status}{code}: {detail}"
         if exc.status == 429:
             wait = parse_retry_after(headers.get("Retry-After") or headers.get("retry-after"))
-            return SendResult(Outcome.RETRY, error=error, retry_after=wait)
+            self._pause(wait)
+            return SendResult(Outcome.RETRY, error=error, retry_after=wait, counts_attempt=False)
         if exc.status >= 500:
             return SendResult(Outcome.RETRY, error=error)
         if exc.code == OPTED_OUT_CODE:

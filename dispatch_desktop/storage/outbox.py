@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Row, select, update
+from sqlalchemy import Row, or_, select, update
 from sqlalchemy.orm import Session
 
 from dispatch_desktop.storage.models import OutboxMessage
@@ -161,11 +161,19 @@ def release_stale(
 def hold_for_credentials(
     session: Session, *, channel: str, error: str, now: datetime, environment: str
 ) -> list[Row]:  # type: ignore[type-arg]
-    """Due queued rows of a channel with no credentials: waiting, with the reason, not failed."""
+    """Due rows of a channel with no credentials: waiting, with the reason, not failed.
+
+    Returns only rows whose reason changed, so each is announced once, not on every run.
+    """
     return list(
         session.execute(
             update(T)
-            .where(T.c.status == QUEUED, T.c.channel == channel, T.c.next_attempt_at <= now)
+            .where(
+                T.c.status.in_(DUE_STATUSES),
+                T.c.channel == channel,
+                T.c.next_attempt_at <= now,
+                or_(T.c.last_error.is_(None), T.c.last_error != error),
+            )
             .values(status=RETRY, last_error=error, updated_at=now, environment=environment)
             .returning(T.c.id, T.c.recipient)
         )

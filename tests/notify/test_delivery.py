@@ -149,7 +149,7 @@ def test_throttling_honours_retry_after_then_sends(
     started = utcnow()
     deliver_due(db, Config(), worker_id="prod")
     [row] = rows(db, channel="sms")
-    assert row.status == "retry" and row.attempts == 1
+    assert row.status == "retry" and row.attempts == 0  # throttling is not the message's fault
     assert timedelta(seconds=115) <= row.next_attempt_at - started <= timedelta(seconds=130)
     assert any(line.endswith("(retry)") and "Twilio HTTP 429" in line for line in log_lines())
     deliver_due(db, Config(), worker_id="prod", now=later(1))
@@ -157,6 +157,17 @@ def test_throttling_honours_retry_after_then_sends(
     deliver_due(db, Config(), worker_id="prod", now=later(3))
     assert rows(db, channel="sms")[0].status == "sent"
     assert len(prod_sms.messages) == 1
+
+
+def test_one_429_pauses_the_rest_of_the_run(db: Database, ctx: ServiceContext, prod_sms: FakeTwilio) -> None:
+    prod_sms.script(Reply.throttled(retry_after=60))
+    for i in range(3):
+        add_booking(ctx, call_center=True, email=None, phone=f"312-555-013{i}", name=f"Customer {i}")
+    deliver_due(db, Config(twilio=TwilioConfig(rate_limit_per_second=5)), worker_id="prod")
+    assert {r.status for r in rows(db, channel="sms")} == {"retry"}
+    assert len(prod_sms.requests) == 1  # the others waited for Retry-After instead of knocking again
+    deliver_due(db, Config(), worker_id="prod", now=later(2))
+    assert {r.status for r in rows(db, channel="sms")} == {"sent"} and len(prod_sms.messages) == 3
 
 
 def test_server_errors_and_network_errors_are_retried_with_backoff(
@@ -171,7 +182,7 @@ def test_server_errors_and_network_errors_are_retried_with_backoff(
     use_env({"TWILIO_API_BASE_URL": "http://127.0.0.1:9"})  # nothing listens there
     deliver_due(db, Config(), worker_id="prod", now=later(2))
     [row] = rows(db, channel="sms")
-    assert row.status == "retry" and row.attempts == 2
+    assert row.status == "retry" and row.attempts == 1  # Twilio unreachable: waits without using attempts
     assert (row.last_error or "").startswith("network error: cannot reach http://127.0.0.1:9")
 
     use_env({"TWILIO_API_BASE_URL": prod_sms.base_url})
@@ -311,7 +322,8 @@ def test_smtp_down_then_up_loses_nothing_and_delivers_each_once(
         )
     deliver_due(db, Config(), worker_id="prod")
     emails = rows(db, channel="email")
-    assert len(emails) == 6 and {r.status for r in emails} == {"retry"}
+    assert len(emails) == 6 and {(r.status, r.attempts) for r in emails} == {("retry", 0)}
+    assert smtp.connections == 0
     assert all("cannot connect" in (r.last_error or "") for r in emails)
     smtp.up()
     deliver_due(db, Config(), worker_id="prod", now=later(5))
