@@ -140,8 +140,13 @@ def cmd_notifier_run(app: CliApp, args: argparse.Namespace) -> int:
     total = DeliveryReport(decision.name)
     try:
         while True:
-            report = outbox.deliver_due(app.db, app.config, app.home, worker_id=args.worker)
-            _merge(total, report)
+            try:
+                _merge(total, outbox.deliver_due(app.db, app.config, app.home, worker_id=args.worker))
+            except DispatchError as exc:
+                if args.once:
+                    raise
+                # A database blip must not stop the notifier; the rows wait in the outbox meanwhile.
+                print(f"warning: {exc}; trying again in {args.interval:g}s", file=sys.stderr)
             if args.once or stop.wait(max(0.1, args.interval)):
                 break
     except KeyboardInterrupt:
