@@ -64,11 +64,10 @@ def outbox_line(view: OutboxView) -> str:
         return f"{prefix}{kind} sent - To: {to}, {detail}"
     if view.status in ("failed", "retry", "unknown"):
         kind_of = {"failed": "permanent", "retry": "retry", "unknown": "unknown"}[view.status]
-        return f"{prefix}{kind} {view.status} - To: {to}, Error: {_flat(view.last_error)} ({kind_of})"
+        return f"{prefix}{kind} failed - To: {to}, Error: {_flat(view.last_error)} ({kind_of})"
     if view.status == "skipped":
-        return (
-            f"{prefix}{kind} skipped - {view.recipient_name or view.recipient_kind}: {_flat(view.last_error)}"
-        )
+        who = f"{_flat(view.recipient_name)} ({view.recipient_kind})"
+        return f"{prefix}{kind} skipped - To: {who}, Reason: {view.last_error}"
     subject = f", Subject: {_flat(view.subject)}" if view.channel == "email" else ""
     return f"{prefix}{kind} {view.status} - To: {to}{subject}"
 

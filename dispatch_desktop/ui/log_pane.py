@@ -234,12 +234,11 @@ class NotificationLogModel(QAbstractTableModel):
                 self._by_outbox_id[view.id] = entry
                 fresh.append(entry)
                 continue
-            if (
-                known.message is not None
-                and known.message.updated_at == view.updated_at
-                and known.status == view.status
+            if known.message is not None and (
+                view.updated_at < known.message.updated_at
+                or (view.updated_at == known.message.updated_at and view.status == known.status)
             ):
-                continue
+                continue  # a poll that started before a newer change must not roll the row back
             updated = LogEntry.of_outbox(view)
             known.line, known.at, known.environment = updated.line, updated.at, updated.environment
             known.status, known.message, known.channel = updated.status, updated.message, updated.channel

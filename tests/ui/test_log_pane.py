@@ -135,6 +135,27 @@ def test_failed_sms_is_coloured_and_can_be_retried_or_dismissed(qtbot, boss_cons
     assert entry.status == "dismissed"
 
 
+def test_outbox_rows_read_like_the_live_lines_for_skips(qtbot, boss_console, home):  # noqa: F811
+    ctx = boss_console.ctx
+    dock = _dock(qtbot, boss_console)
+    bookings.create_booking(
+        ctx,
+        customer_name="Raj Patel",
+        customer_phone="+13125550112",
+        customer_email=None,
+        address="4 Oak Ave",
+        service="AC repair",
+        start="2030-03-12 14:00",
+        end="2030-03-12 15:00",
+        call_center=True,
+    )
+    outbox.deliver_due(ctx.db, Config(), home, worker_id="desk-3")
+    skip = "[DEV] EMAIL skipped - To: Raj Patel (customer), Reason: no email address on file"
+    qtbot.waitUntil(lambda: skip in [e.line for e in dock.model.entries() if e.source == LIVE])
+    _poll(qtbot, dock)
+    assert skip in [e.line for e in dock.model.entries() if e.source == OUTBOX]
+
+
 def test_call_center_sees_the_log_without_retry_or_dismiss(qtbot, make_console):  # noqa: F811
     console = make_console("call-center")
     dock = _dock(qtbot, console)
@@ -151,4 +172,19 @@ def test_memory_stays_bounded(qtbot, qtmodeltester):
     assert model.rowCount() == 50
     assert model.entry(0).line.startswith("[DEV] SMS (not sent) - To: +13125550450")
     assert model.entry(49).line.startswith("[DEV] SMS (not sent) - To: +13125550499")
+    qtmodeltester.check(model)
+
+
+def test_an_older_poll_result_never_rolls_a_row_back(boss_console, qtmodeltester):  # noqa: F811
+    from dataclasses import replace
+    from datetime import timedelta
+
+    _book(boss_console.ctx)
+    [view] = outbox.list_outbox(boss_console.ctx, channel="sms")
+    model = NotificationLogModel()
+    newer = replace(view, status="dismissed", updated_at=view.updated_at + timedelta(seconds=5))
+    model.upsert_outbox([view])
+    model.upsert_outbox([newer])
+    model.upsert_outbox([view])
+    assert [e.status for e in model.entries()] == ["dismissed"]
     qtmodeltester.check(model)
