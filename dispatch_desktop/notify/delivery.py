@@ -8,8 +8,10 @@ import hashlib
 import logging
 import os
 import socket
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -162,6 +164,9 @@ class _Run:
     smtp: creds.SmtpCredentials | None = None
     redirect_phone: str | None = None
     redirect_email: str | None = None
+    # SQLite has one writer: threads that queue on the busy handler sleep up to 100 ms each time,
+    # so this process's sending threads take turns here instead.
+    write_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def environment(self) -> str:
@@ -328,6 +333,15 @@ def _deliver_emails(run: _Run, rows: list[store.Claimed], now: Callable[[], date
             _record(run, row, result, now)
 
 
+@contextmanager
+def _serialized(run: _Run) -> Iterator[None]:
+    if not run.db.is_sqlite:
+        yield
+        return
+    with run.write_lock:
+        yield
+
+
 def _suppress(session: Session, phone: str, reason: str, at: datetime) -> None:
     """Idempotent: two workers meeting the same STOP at once both succeed."""
     dialect = session.get_bind().dialect.name
@@ -362,7 +376,7 @@ def _record(
         extra["next_attempt_at"] = at + wait
         if not result.counts_attempt:
             extra["attempts"] = max(0, row.attempts - 1)
-    with run.db.write() as session:
+    with _serialized(run), run.db.write() as session:
         recorded = store.finish(
             session,
             row,

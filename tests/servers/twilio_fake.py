@@ -127,6 +127,8 @@ class FakeTwilio:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body go out in two writes; with Nagle on, each reply stalls on a delayed ACK.
+            disable_nagle_algorithm = True
 
             def log_message(self, *_args: Any) -> None:
                 pass
