@@ -20,6 +20,7 @@ from dispatch_desktop.ui.pane_helpers import (
     MessageLine,
     record_table_view,
     retire,
+    run_for,
     select_row,
     selected_record,
 )
@@ -72,7 +73,7 @@ class AgentDialog(QDialog):
             def work() -> AgentView:
                 return agents.update_agent(ctx, agent_id, name=name, phone=phone, email=email)
 
-        self.console.ops.run(work, self._done, self._refused, changes="agents")
+        run_for(self, work, self._done, self._refused, changes="agents")
 
     def _done(self, agent: AgentView) -> None:
         self.saved.emit(agent)
@@ -85,6 +86,8 @@ class AgentDialog(QDialog):
 
 class AgentsPage(QWidget):
     """Everyone can see the agents; dispatchers and supervisors change them."""
+
+    status_message = Signal(str)  # the main window repeats it in the status bar
 
     def __init__(self, console: ConsoleContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -123,6 +126,7 @@ class AgentsPage(QWidget):
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.dialog: AgentDialog | None = None
         self.loaded = 0
+        self.message.shown.connect(self.status_message)
         console.ops.changed.connect(self._on_changed)
         self._update_buttons()
         self.refresh()
@@ -133,7 +137,7 @@ class AgentsPage(QWidget):
 
     def refresh(self) -> None:
         ctx = self.console.ctx
-        self.console.ops.run(lambda: agents.list_agents(ctx), self._loaded, self.message.show_error)
+        run_for(self, lambda: agents.list_agents(ctx), self._loaded, self.message.show_error)
 
     def _loaded(self, rows: list[AgentView]) -> None:
         current = self.selected()
@@ -179,7 +183,8 @@ class AgentsPage(QWidget):
             return
         ctx, agent_id, active = self.console.ctx, agent.id, not agent.active
         done = self.tr("%s is active again.") if active else self.tr("%s is deactivated.")
-        self.console.ops.run(
+        run_for(
+            self,
             lambda: agents.set_agent_active(ctx, agent_id, active),
             lambda saved: self.message.show_info(done % saved.name),
             self.message.show_error,

@@ -11,10 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from PySide6.QtCore import QByteArray, QDate, QMimeData, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QDate, QMimeData, QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
+    QContextMenuEvent,
     QDrag,
     QDragEnterEvent,
     QDragMoveEvent,
@@ -40,6 +41,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QSplitter,
     QToolButton,
     QVBoxLayout,
@@ -52,7 +54,7 @@ from dispatch_desktop.services import bookings
 from dispatch_desktop.services.board import BoardDay, load_board_day
 from dispatch_desktop.services.views import BookingView
 from dispatch_desktop.ui.console import ConsoleContext
-from dispatch_desktop.ui.pane_helpers import MessageLine
+from dispatch_desktop.ui.pane_helpers import MessageLine, run_for
 
 BOOKING_MIME = "application/x-dispatch-booking"
 HOUR_WIDTH = 84.0
@@ -213,6 +215,7 @@ class BoardView(QGraphicsView):
 
     dropRequested = Signal(int, object, object)  # booking id, agent id or None, new start (UTC)
     bookingActivated = Signal(int)
+    menuRequested = Signal(int, QPoint)  # booking id, global position
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -235,6 +238,16 @@ class BoardView(QGraphicsView):
             self.bookingActivated.emit(item.booking.id)
             return
         super().mouseDoubleClickEvent(event)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        item = self.itemAt(event.pos())
+        while item is not None and not isinstance(item, BookingBlock):
+            item = item.parentItem()
+        if isinstance(item, BookingBlock):
+            self.menuRequested.emit(item.booking.id, event.globalPos())
+            event.accept()
+            return
+        super().contextMenuEvent(event)
 
     # --- drawing ------------------------------------------------------------------------
 
@@ -424,6 +437,8 @@ class UnassignedTray(QListWidget):
 class BoardPage(QWidget):
     """The day board with navigation, the unassigned tray, and the reason for any refused move."""
 
+    status_message = Signal(str)  # the main window repeats it in the status bar
+
     moved = Signal(object)  # BookingView after a successful drop
     refused = Signal(str)  # why a drop was refused
     bookingActivated = Signal(int)  # double-click: the main window opens the booking
@@ -467,6 +482,7 @@ class BoardPage(QWidget):
         self.view = BoardView()
         self.view.dropRequested.connect(self.drop_booking)
         self.view.bookingActivated.connect(self.bookingActivated)
+        self.view.menuRequested.connect(lambda booking_id, pos: self.assignment_menu(booking_id).popup(pos))
         self.tray = UnassignedTray()
         self.tray.setDragEnabled(self.may_move)
         self.tray.accepts_unassign = self.may_move
@@ -474,6 +490,8 @@ class BoardPage(QWidget):
         self.tray.itemDoubleClicked.connect(
             lambda item: self.bookingActivated.emit(int(item.data(Qt.ItemDataRole.UserRole)))
         )
+        self.tray.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tray.customContextMenuRequested.connect(self._tray_menu)
         self.tray_title = QLabel(self.tr("Unassigned"))
         self.tray_title.setFont(title_font)
         tray_box = QWidget()
@@ -505,6 +523,7 @@ class BoardPage(QWidget):
         self.now_timer.setInterval(60_000)
         self.now_timer.timeout.connect(self._tick)
         self.now_timer.start()
+        self.message.shown.connect(self.status_message)
         console.ops.changed.connect(self._on_changed)
         self.refresh()
 
@@ -543,7 +562,8 @@ class BoardPage(QWidget):
     def refresh(self) -> None:
         self._generation += 1
         generation, ctx, day, now = self._generation, self.console.ctx, self.day, self.clock()
-        self.console.ops.run(
+        run_for(
+            self,
             lambda: load_board_day(ctx, day, now=now),
             lambda data: self._show(data, generation),
             self.message.show_error,
@@ -658,6 +678,35 @@ class BoardPage(QWidget):
     def blocks(self) -> list[BookingBlock]:
         return [item for item in self.view.scene().items() if isinstance(item, BookingBlock)]
 
+    def _tray_menu(self, pos: QPoint) -> None:
+        item = self.tray.itemAt(pos)
+        if item is not None:
+            menu = self.assignment_menu(int(item.data(Qt.ItemDataRole.UserRole)))
+            menu.popup(self.tray.viewport().mapToGlobal(pos))
+
+    def assignment_menu(self, booking_id: int) -> QMenu:
+        """The keyboard- and mouse-friendly twin of dragging: open, assign to an agent, or unassign."""
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        booking = self.booking(booking_id)
+        menu.addAction(self.tr("Open booking"), lambda: self.bookingActivated.emit(booking_id))
+        if booking is None or self.data is None:
+            return menu
+        menu.addSeparator()
+        assign = menu.addMenu(self.tr("Assign to"))
+        assign.setEnabled(self.may_move)
+        for agent in self.data.agents:
+            if agent.active and agent.id != booking.agent_id:
+                assign.addAction(
+                    agent.name, lambda agent_id=agent.id: self.drop_booking(booking_id, agent_id, None)
+                )
+        if booking.agent_id is not None:
+            unassign = menu.addAction(
+                self.tr("Unassign (back to the tray)"), lambda: self.drop_booking(booking_id, None, None)
+            )
+            unassign.setEnabled(self.may_move)
+        return menu
+
     def drop_booking(self, booking_id: int, agent_id: int | None, start: datetime | None) -> None:
         """What a drop does: assign to `agent_id` (None unassigns) and, with `start`, reschedule keeping the length."""
         if not self.may_move:
@@ -673,7 +722,8 @@ class BoardPage(QWidget):
             return
         ctx, version = self.console.ctx, booking.version
         self.message.show_info(self.tr("Moving %s…") % booking.reference)
-        self.console.ops.run(
+        run_for(
+            self,
             lambda: bookings.move_booking(
                 ctx, booking_id, agent_id=agent_id, start=start, end=end, expect_version=version
             ),

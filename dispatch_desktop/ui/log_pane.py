@@ -47,7 +47,7 @@ from dispatch_desktop.services import outbox
 from dispatch_desktop.services.console_notify import LOGGER_NAME, environment_tag, outbox_line
 from dispatch_desktop.services.outbox import OutboxView
 from dispatch_desktop.ui.console import ConsoleContext
-from dispatch_desktop.ui.pane_helpers import MessageLine
+from dispatch_desktop.ui.pane_helpers import MessageLine, run_for
 
 Index = QModelIndex | QPersistentModelIndex
 MAX_ROWS = 5000
@@ -527,7 +527,7 @@ class NotificationLogDock(QDockWidget):
                 return newest, max((v.updated_at for v in newest), default=None)
             return outbox.changed_since(ctx, cursor)
 
-        self.console.ops.run(work, self._polled, self._poll_failed)
+        run_for(self, work, self._polled, self._poll_failed)
 
     def _polled(self, result: tuple[list[OutboxView], datetime | None]) -> None:
         views, cursor = result
@@ -614,7 +614,8 @@ class NotificationLogDock(QDockWidget):
         ctx = self.console.ctx
         work = outbox.retry_message if retry else outbox.dismiss_message
         done = self.tr("Notification %d queued again.") if retry else self.tr("Notification %d dismissed.")
-        self.console.ops.run(
+        run_for(
+            self,
             lambda: work(ctx, message_id),
             lambda view: (self.model.upsert_outbox([view]), self.message.show_info(done % view.id)),
             self.message.show_error,

@@ -21,6 +21,7 @@ from dispatch_desktop.ui.pane_helpers import (
     MessageLine,
     record_table_view,
     retire,
+    run_for,
     select_row,
     selected_record,
 )
@@ -87,7 +88,7 @@ class OperatorDialog(QDialog):
                     ctx, operator_id, name=name, role=role, phone=phone, email=email
                 )
 
-        self.console.ops.run(work, self._done, self._refused, changes="operators")
+        run_for(self, work, self._done, self._refused, changes="operators")
 
     def _done(self, operator: OperatorView) -> None:
         self.saved.emit(operator)
@@ -100,6 +101,8 @@ class OperatorDialog(QDialog):
 
 class OperatorsPage(QWidget):
     """Only supervisors see the operators; everyone else is told why the page is empty."""
+
+    status_message = Signal(str)  # the main window repeats it in the status bar
 
     def __init__(self, console: ConsoleContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -143,6 +146,7 @@ class OperatorsPage(QWidget):
             self.message.show_info(self.tr("Only supervisors manage operators."))
             return
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self.message.shown.connect(self.status_message)
         console.ops.changed.connect(self._on_changed)
         self._update_buttons()
         self.refresh()
@@ -153,7 +157,7 @@ class OperatorsPage(QWidget):
 
     def refresh(self) -> None:
         ctx = self.console.ctx
-        self.console.ops.run(lambda: operators.list_operators(ctx), self._loaded, self.message.show_error)
+        run_for(self, lambda: operators.list_operators(ctx), self._loaded, self.message.show_error)
 
     def _loaded(self, rows: list[OperatorView]) -> None:
         current = self.selected()
@@ -197,7 +201,8 @@ class OperatorsPage(QWidget):
             return
         ctx, operator_id, active = self.console.ctx, operator.id, not operator.active
         done = self.tr("%s is active again.") if active else self.tr("%s is deactivated.")
-        self.console.ops.run(
+        run_for(
+            self,
             lambda: operators.set_operator_active(ctx, operator_id, active),
             lambda saved: self.message.show_info(done % saved.username),
             self.message.show_error,

@@ -1,9 +1,11 @@
 """Small pieces the board, people, time-off, log and settings panes share."""
 
+from collections.abc import Callable
 from datetime import datetime, tzinfo
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt
+import shiboken6
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QWidget
 
 from dispatch_desktop.ui.operations import one_line
@@ -22,6 +24,8 @@ def local_text(moment: datetime | None, zone: tzinfo | None) -> str:
 class MessageLine(QLabel):
     """One line under a form or list: why something was refused, or what just happened."""
 
+    shown = Signal(str)  # every message, so a page can repeat it in the window's status bar
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWordWrap(True)
@@ -32,11 +36,13 @@ class MessageLine(QLabel):
         self.setStyleSheet(ERROR_STYLE)
         self.setText(error if isinstance(error, str) else one_line(error))
         self.show()
+        self.shown.emit(self.text())
 
     def show_info(self, text: str) -> None:
         self.setStyleSheet(INFO_STYLE)
         self.setText(text)
         self.show()
+        self.shown.emit(text)
 
     def clear_message(self) -> None:
         self.clear()
@@ -79,3 +85,29 @@ def retire(dialog: QWidget | None) -> None:
     """Free a finished dialog once a new one replaces it (open dialogs stay alive while shown)."""
     if dialog is not None and not dialog.isVisible():
         dialog.deleteLater()
+
+
+def while_alive(widget: QWidget, callback: Callable[..., None]) -> Callable[..., None]:
+    """A background result for a dialog the person may already have closed (and Qt deleted) is dropped."""
+
+    def call(*args: Any) -> None:
+        if shiboken6.isValid(widget):
+            callback(*args)
+
+    return call
+
+
+def run_for(
+    widget: Any,
+    work: Callable[[], Any],
+    on_done: Callable[..., None] | None = None,
+    on_error: Callable[..., None] | None = None,
+    **options: Any,
+) -> None:
+    """`widget.console.ops.run(...)` whose results are dropped if the widget is gone by then."""
+    widget.console.ops.run(
+        work,
+        while_alive(widget, on_done) if on_done is not None else None,
+        while_alive(widget, on_error) if on_error is not None else None,
+        **options,
+    )

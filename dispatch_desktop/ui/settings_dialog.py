@@ -42,7 +42,7 @@ from dispatch_desktop.services.console_notify import (
 )
 from dispatch_desktop.ui.console import ConsoleContext
 from dispatch_desktop.ui.operations import one_line
-from dispatch_desktop.ui.pane_helpers import MessageLine
+from dispatch_desktop.ui.pane_helpers import MessageLine, run_for
 
 MB = 1_000_000
 
@@ -243,7 +243,7 @@ class SettingsDialog(QDialog):
         def work() -> tuple[CredentialsState, TeamSettings]:
             return load_credentials_state(config), team_settings.get_team_settings(ctx)
 
-        self.console.ops.run(work, self._loaded, self.message.show_error)
+        run_for(self, work, self._loaded, self.message.show_error)
 
     def _fill_config(self, config: Config) -> None:
         self.twilio_sid.setText(config.twilio.account_sid or "")
@@ -371,7 +371,7 @@ class SettingsDialog(QDialog):
                 team_settings.update_team_settings(ctx, timezone_name=form.timezone_name, region=form.region)
             return updated
 
-        self.console.ops.run(work, self._saved, self._refused, changes="settings")
+        run_for(self, work, self._saved, self._refused, changes="settings")
 
     def _saved(self, config: Config) -> None:
         self.console.config = config
@@ -399,7 +399,8 @@ class SettingsDialog(QDialog):
         self.test_result.setStyleSheet("")
         self.test_result.setText(self.tr("Sending the test message…"))
         self.test_result.show()
-        self.console.ops.run(
+        run_for(
+            self,
             lambda: send_test(ctx, config, home, sms=sms, email=email),
             self._tested,
             self._test_failed,

@@ -29,6 +29,7 @@ from dispatch_desktop.ui.pane_helpers import (
     local_text,
     record_table_view,
     retire,
+    run_for,
     select_row,
     selected_record,
 )
@@ -104,7 +105,8 @@ class TimeOffRequestDialog(QDialog):
         ctx, reason = self.console.ctx, self.reason.text()
         start, end = _from_qt(self.start.dateTime()), _from_qt(self.end.dateTime())
         self.buttons.setEnabled(False)
-        self.console.ops.run(
+        run_for(
+            self,
             lambda: timeoff.request_time_off(ctx, agent_id=agent_id, start=start, end=end, reason=reason),
             self._done,
             self._refused,
@@ -151,7 +153,8 @@ class DenyDialog(QDialog):
             self.reason.text(),
         )
         self.buttons.setEnabled(False)
-        self.console.ops.run(
+        run_for(
+            self,
             lambda: timeoff.deny_time_off(ctx, request_id, reason=reason, expect_version=version),
             self._done,
             self._refused,
@@ -240,7 +243,8 @@ class ApproveDialog(QDialog):
 
     def load_conflicts(self) -> None:
         ctx, request_id = self.console.ctx, self.request.id
-        self.console.ops.run(
+        run_for(
+            self,
             lambda: timeoff.conflicting_bookings(ctx, request_id),
             self._conflicts_loaded,
             self.message.show_error,
@@ -282,7 +286,8 @@ class ApproveDialog(QDialog):
         if booking is None:
             return
         ctx = self.console.ctx
-        self.console.ops.run(
+        run_for(
+            self,
             lambda: bookings.availability(ctx, booking.start, booking.end, exclude_booking_id=booking.id),
             lambda options: self._show_availability(booking.id, options),
             self.message.show_error,
@@ -315,7 +320,8 @@ class ApproveDialog(QDialog):
             return
         ctx = self.console.ctx
         self.reassign_button.setEnabled(False)
-        self.console.ops.run(
+        run_for(
+            self,
             lambda: bookings.assign_booking(ctx, booking.id, agent_id, expect_version=booking.version),
             self._reassigned,
             self._reassign_refused,
@@ -335,7 +341,8 @@ class ApproveDialog(QDialog):
         ctx, request_id, version = self.console.ctx, self.request.id, self.request.version
         self.approve_button.setEnabled(False)
         self.force_button.setEnabled(False)
-        self.console.ops.run(
+        run_for(
+            self,
             lambda: timeoff.approve_time_off(ctx, request_id, force=force, expect_version=version),
             self._approved,
             self._approve_refused,
@@ -354,6 +361,8 @@ class ApproveDialog(QDialog):
 
 class TimeOffPage(QWidget):
     """Every request, pending first. Dispatchers and supervisors request, approve and deny."""
+
+    status_message = Signal(str)  # the main window repeats it in the status bar
 
     def __init__(self, console: ConsoleContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -398,6 +407,7 @@ class TimeOffPage(QWidget):
         layout.addWidget(self.table)
         layout.addWidget(self.message)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self.message.shown.connect(self.status_message)
         console.ops.changed.connect(self._on_changed)
         self._update_buttons()
         self.refresh()
@@ -412,7 +422,7 @@ class TimeOffPage(QWidget):
         def work() -> tuple[str, list[TimeOffView], list[AgentView]]:
             return ctx.team_settings().timezone_name, timeoff.list_time_off(ctx), agents.list_agents(ctx)
 
-        self.console.ops.run(work, self._loaded, self.message.show_error)
+        run_for(self, work, self._loaded, self.message.show_error)
 
     def _loaded(self, result: tuple[str, list[TimeOffView], list[AgentView]]) -> None:
         zone_name, requests, agent_list = result

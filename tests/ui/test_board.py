@@ -156,3 +156,23 @@ def test_now_line_and_board_render(qtbot, boss_console, tmp_path):  # noqa: F811
     assert page.view.now == at(10, 30).astimezone(UTC)
     assert page.view.geometry_.x_of(page.view.now) == NAME_WIDTH + 10.5 * 84
     assert not page.grab().isNull()
+
+
+def test_the_block_menu_assigns_without_dragging(qtbot, boss_console):  # noqa: F811
+    ctx = boss_console.ctx
+    ana = agents.add_agent(ctx, name="Ana Ruiz", phone="+13125550101", email="ana@example.com")
+    agents.add_agent(ctx, name="Ben Okafor", phone="+13125550102", email="ben@example.com")
+    booked = _book(ctx, ana.id, at(9))
+    page = _board(qtbot, boss_console)
+    menu = page.assignment_menu(booked.id)
+    titles = [a.text() for a in menu.actions()]
+    assert titles == ["Open booking", "", "Assign to", "Unassign (back to the tray)"]
+    assign = menu.actions()[2].menu()
+    assert [a.text() for a in assign.actions()] == ["Ben Okafor"]
+    statuses = []
+    page.status_message.connect(statuses.append)
+    with qtbot.waitSignal(page.moved, timeout=5000):
+        assign.actions()[0].trigger()
+    assert bookings.get_booking(ctx, booked.id).agent_name == "Ben Okafor"
+    assert statuses[-1] == f"{booked.reference} moved to Ben Okafor at 09:00."
+    menu.deleteLater()
