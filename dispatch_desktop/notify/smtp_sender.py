@@ -141,6 +141,10 @@ class SmtpBatch:
                 if not reconnect:
                     continue
                 return SendResult(Outcome.RETRY, error=f"connection to {self.where} lost: {scrub(str(exc))}")
+            except (smtplib.SMTPException, ValueError, UnicodeError) as exc:
+                # Anything else smtplib or the message encoder raises: keep the row, say why.
+                self._drop()
+                return SendResult(Outcome.RETRY, error=scrub(f"{type(exc).__name__}: {exc}")[:300])
             return SendResult(Outcome.SENT, provider_id=message_id, sent_to=to)
         raise AssertionError("unreachable")
 

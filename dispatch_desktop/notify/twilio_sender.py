@@ -7,7 +7,7 @@ import time
 from datetime import UTC, datetime
 
 import requests
-from twilio.base.exceptions import TwilioException, TwilioRestException
+from twilio.base.exceptions import TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response
 from twilio.rest import Client
@@ -140,8 +140,8 @@ class TwilioSender:
                     "after the request was sent; it may have been delivered"
                 ),
             )
-        except (requests.exceptions.RequestException, TwilioException, ValueError) as exc:
-            return SendResult(Outcome.UNKNOWN, error=scrub(f"{type(exc).__name__}: {exc}"))
+        except Exception as exc:  # whatever else happened, the request may have gone out
+            return SendResult(Outcome.UNKNOWN, error=scrub(f"{type(exc).__name__}: {exc}")[:300])
         return SendResult(Outcome.SENT, provider_id=message.sid, sent_to=to)
 
     def _pause(self, seconds: float | None) -> None:
