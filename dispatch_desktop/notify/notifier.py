@@ -23,6 +23,8 @@ PRODUCTION = "production"
 DEVELOPMENT = "development"
 
 log = logging.getLogger(LOGGER_NAME)
+# On the logger itself, so every handler (file, console, the console's pane, pytest) sees masked text.
+log.addFilter(SecretScrubFilter())
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,6 @@ def setup_notification_logging(home: Path, config: Config, *, console: bool = Tr
         handlers.append(stream)
     for handler in handlers:
         setattr(handler, _HANDLER_MARK, True)
-        handler.addFilter(SecretScrubFilter())
         log.addHandler(handler)
     log.setLevel(logging.INFO)
     # The lines now reach stderr and the file here; passing them on too would print them twice.

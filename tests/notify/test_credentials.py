@@ -11,6 +11,7 @@ from dispatch_desktop.domain.errors import ValidationError
 from dispatch_desktop.notify import credentials
 from dispatch_desktop.notify.credentials import KeyringUnavailableError
 from dispatch_desktop.notify.notifier import LOGGER_NAME, setup_notification_logging
+from dispatch_desktop.notify.secrets import register_secret
 from tests.servers.memory_keyring import MemoryKeyring
 
 SID = "AC" + "1" * 32
@@ -130,3 +131,9 @@ def test_a_secret_never_reaches_a_log_line(home: Path, memory_keyring: MemoryKey
         handler.flush()
     text = path.read_text()
     assert "server echoed *** back" in text and TOKEN not in text
+
+
+def test_every_handler_sees_secrets_masked(log_lines: Callable[[], list[str]]) -> None:
+    register_secret(TOKEN)  # what loading credentials does with every secret it finds
+    logging.getLogger(LOGGER_NAME).warning("Twilio said: bad token %s", TOKEN)
+    assert log_lines() == ["Twilio said: bad token ***"]
