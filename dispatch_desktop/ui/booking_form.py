@@ -73,6 +73,21 @@ class BookingDraft:
     agent_id: int | None
 
 
+class HintLabel(QLabel):
+    """A line under a field that takes no room while it has nothing to say."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.hide()
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setVisible(bool(text))
+
+    def clear(self) -> None:
+        self.setText("")
+
+
 class FieldMessage(QLabel):
     """The red line under a field that says what is wrong with it."""
 
@@ -141,7 +156,7 @@ class BookingForm(QDialog):
     def _build(self) -> None:
         self.phone = QLineEdit()
         self.phone.setPlaceholderText(self.tr("e.g. (312) 555-0142"))
-        self.lookup = QLabel()
+        self.lookup = HintLabel()
         self.name = QLineEdit()
         self.email = QLineEdit()
         self.email.setPlaceholderText(self.tr("optional"))
@@ -158,7 +173,7 @@ class BookingForm(QDialog):
         self.end_label = QLabel()
         self.agent = QComboBox()
         self.agent.setMinimumContentsLength(30)
-        self.agent_state = QLabel()
+        self.agent_state = HintLabel()
         self.agent_state.setWordWrap(True)
         self.notes = QLineEdit()
         self.notes.setPlaceholderText(self.tr("optional: gate code, pets, parking…"))

@@ -26,6 +26,7 @@ from dispatch_desktop.domain.statuses import NOT_STARTED_STATUSES
 from dispatch_desktop.domain.team import TeamSettings
 from dispatch_desktop.services import bookings
 from dispatch_desktop.services.bookings import BookingQuery
+from dispatch_desktop.services.display import phone_for_display
 from dispatch_desktop.services.views import BookingView
 from dispatch_desktop.ui.console import ConsoleContext
 from dispatch_desktop.ui.lifetime import run_for
@@ -282,7 +283,8 @@ class BookingsModel(QAbstractTableModel):
             case "customer":
                 return view.customer_name
             case "phone":
-                return view.customer_phone
+                region = self.settings.region if self.settings else "US"
+                return phone_for_display(view.customer_phone, region)
             case "address":
                 return view.address
             case "service":

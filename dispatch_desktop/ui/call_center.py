@@ -33,6 +33,7 @@ from dispatch_desktop.ui.booking_form import (
     DEFAULT_MINUTES,
     ERROR_FIELDS,
     FieldMessage,
+    HintLabel,
     from_qdatetime,
     next_quarter_hour,
     to_qdatetime,
@@ -113,7 +114,7 @@ class CallCenterPanel(QWidget):
     def _build(self) -> None:
         self.phone = QLineEdit()
         self.phone.setPlaceholderText(self.tr("Caller's phone number"))
-        self.lookup = QLabel()
+        self.lookup = HintLabel()
         self.name = QLineEdit()
         self.email = QLineEdit()
         self.email.setPlaceholderText(self.tr("optional, for the email confirmation"))

@@ -1,0 +1,150 @@
+"""Render the console's main views with demo data and save them as PNGs.
+
+    python -m tests.screenshots docs/screenshots
+
+Runs offscreen (or under Xvfb when DISPLAY is set). To add a view, append a `Shot` to SHOTS:
+its `take(window)` gets the main window on the demo database and returns the widget to grab
+(after putting it in the state worth showing).
+"""
+
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.pop("FLASK_ENV", None)
+
+from PySide6.QtCore import QThreadPool
+from PySide6.QtWidgets import QApplication, QWidget
+
+from dispatch_desktop.config import Config
+from dispatch_desktop.services import demo, team_settings
+from dispatch_desktop.services.workstation import deliver_outbox, open_database_url
+from dispatch_desktop.ui.app import make_application
+from dispatch_desktop.ui.console import ConsoleContext
+from dispatch_desktop.ui.main_window import MainWindow
+from dispatch_desktop.ui.operations import Operations
+
+WINDOW_SIZE = (1440, 900)
+TIMEZONE = "America/Chicago"
+
+
+@dataclass(frozen=True)
+class Shot:
+    name: str
+    take: Callable[[MainWindow], QWidget]
+
+
+def settle(seconds: float = 0.6, until: Callable[[], bool] | None = None, timeout: float = 15.0) -> None:
+    """Let background work land: until `until()` holds (or timeout), then `seconds` more."""
+    deadline = time.monotonic() + timeout
+    while until is not None and not until() and time.monotonic() < deadline:
+        QApplication.processEvents()
+        time.sleep(0.02)
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        QApplication.processEvents()
+        time.sleep(0.02)
+
+
+def bookings_tab(window: MainWindow) -> QWidget:
+    window.show_page("bookings")
+    page = window.bookings_page
+    page.show_today()
+    settle(1.0, lambda: page.model.rowCount() > 0 and page.model.index(0, 0).data() != "…")
+    ids = page.model.ids
+    if len(ids) > 12:
+        page.select_booking(ids[12])
+    settle(0.5)
+    return window
+
+
+def booking_form(window: MainWindow) -> QWidget:
+    window.show_page("bookings")
+    page = window.bookings_page
+    settle(0.2, lambda: page.model.rowCount() > 0)
+    view = next(
+        (v for v in (page.model.cached(i) for i in page.model.ids) if v and v.status == "pending"), None
+    )
+    form = page.edit_booking(view) if view is not None else page.new_booking()
+    assert form is not None
+    settle(1.2, lambda: form.ready and form.availability_loads > 0)
+    # Show what the picker tells before saving: this agent is busy at that time.
+    busy = next((agent for agent, state in form.agent_states().items() if state == "busy"), None)
+    if busy is not None:
+        form.select_agent(busy)
+    settle(0.3)
+    return form
+
+
+def call_center(window: MainWindow) -> QWidget:
+    window.show_page("call_center")
+    panel = window.call_center
+    settle(0.3, lambda: panel.settings is not None)
+    panel.phone.setText("(312) 555-0142")
+    panel.name.setText("Maria Lopez")
+    panel.email.setText("maria.lopez@example.com")
+    panel.address.setText("1200 W Belmont Ave, Chicago, IL")
+    panel.service.setText("No hot water since this morning")
+    panel.save()
+    settle(0.3, lambda: panel.last_saved is not None)
+    deliver_outbox(window.console.ctx, window.console.config, window.console.home)
+    window.console.ops.changed.emit("outbox")
+    settle(2.0, lambda: "logged" in panel.result.text())
+    panel.phone.setText("(773) 555-0007")
+    panel.phone.editingFinished.emit()
+    settle(0.8)
+    return window
+
+
+SHOTS: list[Shot] = [
+    Shot("main-window-bookings", bookings_tab),
+    Shot("booking-form", booking_form),
+    Shot("call-center-entry", call_center),
+]
+
+
+def open_demo_window(home: Path) -> MainWindow:
+    ctx = open_database_url(f"sqlite:///{home / 'dispatch.db'}", "sam")
+    team_settings.update_team_settings(ctx, timezone_name=TIMEZONE)
+    demo.load_demo_data(ctx)
+    config = Config()
+    # A few notifications already went out (logged, since this is DEV) before the screenshots.
+    deliver_outbox(ctx, config, home, limit=None)
+    console = ConsoleContext(ctx=ctx, ops=Operations(), home=home, config=config, actor=ctx.actor())
+    window = MainWindow(console, demo_mode=True, live_refresh=False, deliver=False, first_run_check=False)
+    window.resize(*WINDOW_SIZE)
+    window.show()
+    settle(1.5, lambda: window.bookings_page.model.loads > 0)
+    return window
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1:
+        print("usage: python -m tests.screenshots OUTDIR", file=sys.stderr)
+        return 2
+    out = Path(argv[0])
+    out.mkdir(parents=True, exist_ok=True)
+    make_application()
+    with tempfile.TemporaryDirectory() as tmp:
+        window = open_demo_window(Path(tmp))
+        for shot in SHOTS:
+            widget = shot.take(window)
+            path = out / f"{shot.name}.png"
+            widget.grab().save(str(path))
+            print(path)
+            if widget is not window:
+                widget.close()
+            settle(0.2)
+        window.close()
+        QThreadPool.globalInstance().waitForDone(10_000)
+        window.console.ctx.db.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
