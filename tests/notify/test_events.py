@@ -138,6 +138,30 @@ def test_time_off_request_reaches_each_active_reachable_dispatcher(db: Database,
     assert email.subject == "Time-off Approval Needed: Ann Field"
 
 
+def test_without_reachable_dispatchers_supervisors_hear_of_the_request(
+    db: Database, ctx: ServiceContext
+) -> None:
+    operators.add_operator(
+        ctx, name="Sue Pervisor", username=ctx.username, role="supervisor", email="sue@example.com"
+    )
+    operators.add_operator(ctx, name="Mute Desk", username="mute", role="dispatcher")
+    agent = add_agent(ctx)
+    request = timeoff.request_time_off(
+        ctx, agent_id=agent.id, start="2026-12-02 00:00", end="2026-12-03 00:00"
+    )
+    got = {(r.recipient_name, r.channel, r.status) for r in rows(db, time_off_id=request.id)}
+    assert got == {("Sue Pervisor", "email", "queued"), ("Sue Pervisor", "sms", "skipped")}
+
+
+def test_unassigning_tells_the_previous_agent_only(db: Database, ctx: ServiceContext) -> None:
+    agent = add_agent(ctx)
+    booking = add_booking(ctx, agent_id=agent.id)
+    created = {row.id for row in rows(db)}
+    bookings.assign_booking(ctx, booking.id, None)
+    new = {(r.event, r.recipient_kind, r.channel) for r in rows(db) if r.id not in created}
+    assert new == {("booking_unassigned", "agent", "sms"), ("booking_unassigned", "agent", "email")}
+
+
 @pytest.mark.parametrize(("decide", "word"), [("approve", "approved"), ("deny", "denied")])
 def test_time_off_decision_tells_the_agent(db: Database, ctx: ServiceContext, decide: str, word: str) -> None:
     agent = add_agent(ctx)
