@@ -47,6 +47,7 @@ BATCH_SIZE = 50
 SMS_CONCURRENCY = 4
 BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_MAX = timedelta(hours=1)
+MIN_RETRY_AFTER = timedelta(seconds=1)
 # A claim older than this belongs to a worker that died (sends time out long before).
 CLAIM_STALE_AFTER = timedelta(minutes=15)
 STOPPED_MID_SEND = "the sending process stopped during the send"
@@ -128,6 +129,9 @@ def recover_stale(db: Database, *, now: datetime, stale_after: timedelta = CLAIM
     systems use to fold duplicates. Rows claimed in development never left the machine.
     """
     recovered = 0
+    with db.read() as session:
+        if not store.in_flight(session):
+            return 0
     with db.write() as session:
         for row in store.in_flight(session):
             stale = row.claimed_at is None or row.claimed_at <= now - stale_after
@@ -199,11 +203,16 @@ def deliver_due(
     remaining = limit if limit is not None else -1
     while channels and remaining != 0:
         size = BATCH_SIZE if remaining < 0 else min(BATCH_SIZE, remaining)
+        with db.read() as session:
+            if not store.has_due(session, now=started, channels=channels):
+                break
         with db.write() as session:
+            # Due as of the run's start: a row this run put back for later is not taken again by it.
             batch = store.claim_due(
                 session,
                 worker=run.worker,
                 now=now(),
+                due_by=started,
                 limit=size,
                 channels=channels,
                 environment=run.environment,
@@ -216,6 +225,9 @@ def deliver_due(
 
 
 def _announce_skips(run: _Run, now: datetime) -> None:
+    with run.db.read() as session:
+        if not store.has_unannounced_skips(session):
+            return
     with run.db.write() as session:
         rows = store.announce_skips(session, environment=run.environment, now=now)
     tag = "PROD" if run.production else "DEV"
@@ -372,7 +384,9 @@ def _record(
     extra: dict[str, object] = {}
     if result.outcome is Outcome.RETRY:
         tries = row.attempts if result.counts_attempt else 1
-        wait = timedelta(seconds=result.retry_after) if result.retry_after is not None else backoff(tries)
+        wait = backoff(tries)
+        if result.retry_after is not None:
+            wait = max(timedelta(seconds=result.retry_after), MIN_RETRY_AFTER)
         extra["next_attempt_at"] = at + wait
         if not result.counts_attempt:
             extra["attempts"] = max(0, row.attempts - 1)

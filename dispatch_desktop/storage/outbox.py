@@ -45,6 +45,20 @@ def _due(now: datetime, channels: Sequence[str]):  # type: ignore[no-untyped-def
     )
 
 
+def has_due(session: Session, *, now: datetime, channels: Sequence[str]) -> bool:
+    """A cheap read first, so an idle poll never takes SQLite's write lock."""
+    if not channels:
+        return False
+    return session.scalar(select(T.c.id).where(*_due(now, channels)).limit(1)) is not None
+
+
+def has_unannounced_skips(session: Session) -> bool:
+    return (
+        session.scalar(select(T.c.id).where(T.c.status == "skipped", T.c.environment.is_(None)).limit(1))
+        is not None
+    )
+
+
 def claim_due(
     session: Session,
     *,
@@ -53,7 +67,9 @@ def claim_due(
     limit: int,
     channels: Sequence[str],
     environment: str,
+    due_by: datetime | None = None,
 ) -> list[Claimed]:
+    """Claim up to `limit` rows due by `due_by` (default `now`), stamped as claimed at `now`."""
     if not channels or limit <= 0:
         return []
     claim = {
@@ -64,7 +80,12 @@ def claim_due(
         "environment": environment,
         "updated_at": now,
     }
-    candidates = select(T.c.id).where(*_due(now, channels)).order_by(T.c.next_attempt_at, T.c.id).limit(limit)
+    candidates = (
+        select(T.c.id)
+        .where(*_due(due_by or now, channels))
+        .order_by(T.c.next_attempt_at, T.c.id)
+        .limit(limit)
+    )
     if session.get_bind().dialect.name == "postgresql":
         ids = list(session.scalars(candidates.with_for_update(skip_locked=True)))
         if not ids:
