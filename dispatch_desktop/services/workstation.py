@@ -86,7 +86,7 @@ def console_worker_id() -> str:
     return f"console-{socket.gethostname()}-{os.getpid()}"
 
 
-def deliver_outbox(ctx: ServiceContext, config: Config, home: Path, *, limit: int | None = 50) -> object:
+def deliver_outbox(ctx: ServiceContext, config: Config, home: Path, *, limit: int | None = 200) -> object:
     """Send (PROD) or log (DEV) whatever is due, as this console's share of the delivery work.
 
     Several workstations may do this at once; rows are claimed, so each goes out once.

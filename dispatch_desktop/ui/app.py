@@ -19,7 +19,12 @@ from dispatch_desktop.config import Config, load_config, resolve_home, resources
 from dispatch_desktop.domain.errors import DispatchError, PermissionDeniedError
 from dispatch_desktop.services import demo, operators
 from dispatch_desktop.services.context import Actor, ServiceContext
-from dispatch_desktop.services.workstation import demo_home, open_workstation, start_notification_log
+from dispatch_desktop.services.workstation import (
+    close_workstation,
+    demo_home,
+    open_workstation,
+    start_notification_log,
+)
 from dispatch_desktop.ui.console import ConsoleContext
 from dispatch_desktop.ui.main_window import MainWindow, _os_full_name
 from dispatch_desktop.ui.operations import Operations, one_line
@@ -102,11 +107,15 @@ class Launcher(QObject):
 
         def work() -> Opened:
             ctx = open_workstation(home, config, None if demo_mode else url, operator)
-            loaded = False
-            if demo_mode and not operators.has_operators(ctx):
-                demo.load_demo_data(ctx, os_name=_os_full_name())
-                loaded = True
-            return Opened(ctx, ctx.actor(), loaded)
+            try:
+                loaded = False
+                if demo_mode and not operators.has_operators(ctx):
+                    demo.load_demo_data(ctx, os_name=_os_full_name())
+                    loaded = True
+                return Opened(ctx, ctx.actor(), loaded)
+            except BaseException:
+                close_workstation(ctx)  # a Retry opens a fresh connection pool
+                raise
 
         self.ops.run(work, self._opened, self._fail)
 

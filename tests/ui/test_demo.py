@@ -69,7 +69,7 @@ def test_demo_opens_a_window_on_a_filled_demo_home(qtbot, tmp_path, monkeypatch)
     with qtbot.waitSignal(launcher.opened, timeout=30_000) as opened:
         launcher.start()
     window = opened.args[0]
-    qtbot.addWidget(window)
+    qtbot.addWidget(window, before_close_func=lambda _w: drain())
     assert (tmp_path / "demo" / "dispatch.db").exists()
     assert window.demo_badge.isVisible()
     assert "[demo]" in window.windowTitle() and "(dispatcher)" in window.windowTitle()

@@ -8,6 +8,7 @@ import pytest
 from dispatch_desktop.services import bookings, revision
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.ui.main_window import MainWindow, RevisionWatcher
+from tests.ui.conftest import drain
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
@@ -31,7 +32,7 @@ def _create(ctx: ServiceContext, name: str, phone: str):
 def test_a_booking_saved_on_another_workstation_appears_within_two_seconds(qtbot, desk, db, database_url):
     console = desk("dana", "dispatcher")
     window = MainWindow(console, deliver=False, first_run_check=False)
-    qtbot.addWidget(window)
+    qtbot.addWidget(window, before_close_func=lambda _w: drain())
     page = window.bookings_page
     qtbot.waitUntil(lambda: page.model.loads >= 1 and window.watcher.last is not None, timeout=10_000)
     assert page.model.rowCount() == 0

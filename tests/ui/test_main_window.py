@@ -11,6 +11,7 @@ from dispatch_desktop.services import agents, bookings, operators
 from dispatch_desktop.services.bookings import BookingQuery
 from dispatch_desktop.ui.dialogs import AssignDialog, HistoryDialog, ReasonDialog
 from dispatch_desktop.ui.main_window import MainWindow
+from tests.ui.conftest import drain
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
@@ -20,7 +21,7 @@ START = datetime(2030, 3, 14, 9, 0)
 def _window(qtbot, console, **options) -> MainWindow:
     options = {"live_refresh": False, "deliver": False, "first_run_check": False} | options
     window = MainWindow(console, **options)
-    qtbot.addWidget(window)
+    qtbot.addWidget(window, before_close_func=lambda _w: drain())
     qtbot.waitUntil(lambda: window.bookings_page.model.loads >= 1, timeout=10_000)
     return window
 
@@ -45,7 +46,8 @@ def test_title_and_status_bar_say_who_works_on_which_database(qtbot, desk, db):
     assert "Dispatcher Person (dispatcher)" in window.windowTitle()
     assert db.description in window.windowTitle()
     assert window.database_label.text() == db.description
-    assert window.database_label.text().startswith("SQLite ")
+    expected = "SQLite " if db.is_sqlite else "PostgreSQL 127.0.0.1"
+    assert window.database_label.text().startswith(expected)
     assert window.operator_label.text() == "Dispatcher Person (dana) · dispatcher"
     qtbot.waitUntil(lambda: window.outbox_counts is not None, timeout=10_000)
     assert window.outbox_label.text() == "Outbox: 0 queued · 0 retry · 0 failed"
