@@ -420,6 +420,11 @@ def build_parser() -> ArgumentParser:
     parser.add_argument(
         "--demo", action="store_true", help="open the console on a demo home with sample data"
     )
+    parser.add_argument(
+        "--self-check",
+        action="store_true",
+        help="open the window, check database, keyring and templates, exit",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ArgumentParser)
 
     def group(name: str, help_text: str) -> Any:
@@ -535,10 +540,11 @@ def build_parser() -> ArgumentParser:
 def _open_console(args: argparse.Namespace) -> int:
     try:
         from dispatch_desktop.ui.app import run_console
+        from dispatch_desktop.ui.self_check import run_self_check
     except ImportError as exc:
         print(f"error: the console cannot start: {exc}", file=sys.stderr)
         return 1
-    return run_console(args)
+    return run_self_check(args) if args.self_check else run_console(args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
