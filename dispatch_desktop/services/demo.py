@@ -184,7 +184,19 @@ class DemoSummary:
     time_off: int
 
 
-def _at(day: date, hour: float) -> datetime:
+# The plan's statuses describe the day as it stands at 11:15.
+PLAN_CLOCK = time(11, 15)
+EARLIEST_SHIFT, LATEST_SHIFT = timedelta(hours=-3), timedelta(hours=7)
+
+
+def _clock_shift(now: datetime) -> timedelta:
+    """How far to move the plan so its 11:15 is now (in quarter hours, kept within the day)."""
+    offset = now - datetime.combine(now.date(), PLAN_CLOCK)
+    quarters = round(offset / timedelta(minutes=15))
+    return max(EARLIEST_SHIFT, min(LATEST_SHIFT, quarters * timedelta(minutes=15)))
+
+
+def _plan_time(day: date, hour: float) -> datetime:
     whole = int(hour)
     return datetime.combine(day, time(whole, round((hour - whole) * 60)))
 
@@ -226,12 +238,22 @@ def load_demo_data(
     """A working day at a small plumbing and heating firm: team, agents, bookings, time off.
 
     `day` (default today in the business time zone) gets bookings in every status, with a few
-    the day before and after. On an install without operators, the acting user becomes a
-    supervisor too (unless they act as one of the demo team).
+    the day before and after. For today the plan is moved along the clock, so the statuses
+    fit the time of day (what is in progress is happening now) instead of showing half the day
+    as overdue. On an install without operators, the acting user becomes a supervisor too
+    (unless they act as one of the demo team).
     """
     settings = ctx.team_settings()
-    day = day or datetime.now(settings.zone).date()
+    shift = timedelta(0)
+    if day is None:
+        now = datetime.now(settings.zone).replace(tzinfo=None)
+        day = now.date()
+        shift = _clock_shift(now)
     rng = random.Random(day.toordinal())
+
+    def _at(on: date, hour: float) -> datetime:
+        return _plan_time(on, hour) + shift
+
     loader = _ensure_operators(ctx, os_name)
     dispatcher = ServiceContext(ctx.db, "dana")
     call_center = ServiceContext(ctx.db, "carla")
