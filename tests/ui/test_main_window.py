@@ -234,3 +234,15 @@ def test_no_welcome_once_operators_exist(qtbot, desk, db):
     window.show()
     qtbot.wait(300)
     assert window.welcome is None
+
+
+def test_supervisors_open_settings_from_the_menu_and_the_badge_follows(qtbot, desk, db):
+    window = _window(qtbot, desk())
+    assert window.settings_action.isEnabled()
+    dialog = window.open_settings()
+    assert dialog is not None and dialog.isVisible()
+    window.console.config.environment = "production"  # what saving the settings dialog does
+    dialog.reject()
+    qtbot.waitUntil(lambda: window.badge.property("production") is True, timeout=5_000)
+    assert window.badge.text() == "PROD — messages are sent to customers"
+    assert "config file" in window.badge.toolTip()
