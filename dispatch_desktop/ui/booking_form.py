@@ -33,6 +33,7 @@ from dispatch_desktop.domain.statuses import ASSIGNABLE_STATUSES, BookingStatus
 from dispatch_desktop.domain.team import TeamSettings
 from dispatch_desktop.services import bookings, customers
 from dispatch_desktop.services.bookings import AgentAvailability
+from dispatch_desktop.services.display import phone_for_display
 from dispatch_desktop.services.views import BookingView, CustomerView
 from dispatch_desktop.ui.console import ConsoleContext
 from dispatch_desktop.ui.dialogs import StaleVersionDialog, availability_colour, availability_text
@@ -293,7 +294,7 @@ class BookingForm(QDialog):
     def _fill(self, view: BookingView) -> None:
         assert self.settings is not None
         self.booking = view
-        self.phone.setText(view.customer_phone)
+        self.phone.setText(phone_for_display(view.customer_phone, self.settings.region))
         self.name.setText(view.customer_name)
         self.email.setText(view.customer_email or "")
         self.address.setText(view.address)

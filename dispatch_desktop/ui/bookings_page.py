@@ -50,6 +50,7 @@ SEARCH_DELAY_MS = 250
 ACTIVE = "active"
 NOT_STARTED = "not started"
 UNASSIGNED = -1
+FINAL_STATUSES = frozenset({BookingStatus.COMPLETED, BookingStatus.CANCELLED, BookingStatus.NO_SHOW})
 
 
 class BookingsPage(QWidget):
@@ -363,6 +364,15 @@ class BookingsPage(QWidget):
         return form
 
     def edit_booking(self, view: BookingView) -> BookingForm | None:
+        if BookingStatus(view.status) in FINAL_STATUSES:
+            # Nothing left to edit; what happened to it is the useful view.
+            self.status_message.emit(
+                self.tr("{0} is {1} and can no longer be edited").format(
+                    view.reference, status_label(view.status)
+                )
+            )
+            self.show_history(view.id)
+            return None
         if not self.may_edit(view):
             self.status_message.emit(self.tr("You may not edit {0}: it is assigned.").format(view.reference))
             return None
@@ -474,11 +484,7 @@ class BookingsPage(QWidget):
         menu = QMenu(self)
         menu.setObjectName("bookingMenu")
         edit = menu.addAction(self.tr("&Edit…"))
-        edit.setEnabled(
-            self.may_edit(view)
-            and BookingStatus(view.status)
-            not in (BookingStatus.COMPLETED, BookingStatus.CANCELLED, BookingStatus.NO_SHOW)
-        )
+        edit.setEnabled(self.may_edit(view) and BookingStatus(view.status) not in FINAL_STATUSES)
         edit.triggered.connect(lambda: self._with_id(view.id, self.edit_booking))
         if self.console.can(Permission.MANAGE_BOOKINGS):
             assign = menu.addAction(self.tr("&Reassign…") if view.agent_id else self.tr("&Assign…"))
