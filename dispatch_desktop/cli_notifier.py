@@ -85,6 +85,14 @@ def add_commands(subparsers: Any) -> None:
     c.add_argument("--user", metavar="U", help="login (omit for a relay that needs none)")
     c.add_argument("--from", dest="from_address", required=True, metavar="ADDR")
     c.add_argument("--no-starttls", action="store_true", help="plain SMTP (a local relay only)")
+    c.add_argument(
+        "--auth",
+        choices=credentials.AUTH_MODES,
+        default=credentials.PASSWORD_AUTH,
+        help="oauth2: Office 365 XOAUTH2 with an Entra app (the secret asked for is the client secret)",
+    )
+    c.add_argument("--tenant-id", metavar="ID", help="Entra tenant (with --auth oauth2)")
+    c.add_argument("--client-id", metavar="ID", help="Entra app (client) id (with --auth oauth2)")
     _leaf(cr, "show", cmd_credentials_show, "what is configured and where it comes from (never secrets)")
     c = _leaf(cr, "delete", cmd_credentials_delete, "remove stored credentials")
     c.add_argument("service", choices=("twilio", "smtp"))
@@ -288,7 +296,11 @@ def cmd_credentials_set_twilio(app: CliApp, args: argparse.Namespace) -> int:
 
 
 def cmd_credentials_set_smtp(app: CliApp, args: argparse.Namespace) -> int:
-    password = read_secret("SMTP password: ") if args.user else None
+    oauth2 = args.auth == credentials.OAUTH2_AUTH
+    if oauth2 and not (args.user and args.tenant_id and args.client_id):
+        raise ValidationError("--auth oauth2 needs --user (the mailbox), --tenant-id and --client-id")
+    prompt = "OAuth2 client secret: " if oauth2 else "SMTP password: "
+    password = read_secret(prompt) if args.user else None
     credentials.set_smtp(
         app.home,
         app.config,
@@ -298,6 +310,9 @@ def cmd_credentials_set_smtp(app: CliApp, args: argparse.Namespace) -> int:
         from_address=args.from_address,
         starttls=not args.no_starttls,
         password=password,
+        auth_mode=args.auth,
+        tenant_id=args.tenant_id,
+        client_id=args.client_id,
     )
     where = "password in the OS keyring, server in the config file" if args.user else "no login; config file"
     _emit(app, args, {"service": "smtp", "stored": True}, f"SMTP credentials stored ({where})")

@@ -22,6 +22,8 @@ SERVICE = "dispatch-desktop"
 TWILIO_SECRET = "TWILIO_AUTH_TOKEN"
 SMTP_SECRET = "SMTP_PASSWORD"
 FALSE_WORDS = {"0", "false", "no", "off"}
+PASSWORD_AUTH, OAUTH2_AUTH = "password", "oauth2"
+AUTH_MODES = (PASSWORD_AUTH, OAUTH2_AUTH)
 INSTALL_HINT = (
     "install a keyring backend (e.g. 'sudo apt install gnome-keyring' for a desktop session, "
     "or 'pip install keyrings.alt' for a file-based one) or set TWILIO_AUTH_TOKEN / SMTP_PASSWORD "
@@ -70,6 +72,14 @@ class SmtpCredentials:
     starttls: bool
     starttls_source: str
     timeout_seconds: float
+    auth_mode: str = "password"
+    tenant_id: Value = Value(None, "missing")
+    client_id: Value = Value(None, "missing")
+    authority: str = SmtpConfig.authority
+
+    @property
+    def oauth2(self) -> bool:
+        return self.auth_mode == OAUTH2_AUTH
 
     def missing(self) -> list[str]:
         missing = [
@@ -81,6 +91,11 @@ class SmtpCredentials:
             )
             if not value.present
         ]
+        if self.oauth2:
+            # The app's client secret is kept as SMTP_PASSWORD; SMTP_USER is the mailbox it sends as.
+            required = (("SMTP_USER", self.user), (SMTP_SECRET, self.password))
+            required += (("SMTP_TENANT_ID", self.tenant_id), ("SMTP_CLIENT_ID", self.client_id))
+            return missing + [name for name, value in required if not value.present]
         # A local relay may take mail without a login; a user without a password cannot log in.
         if self.user.present and not self.password.present:
             missing.append(SMTP_SECRET)
@@ -205,6 +220,12 @@ def load_smtp(config: Config) -> SmtpCredentials:
         starttls=starttls,
         starttls_source=tls_source,
         timeout_seconds=config.smtp.timeout_seconds,
+        auth_mode=(os.environ.get("SMTP_AUTH_MODE") or config.smtp.auth_mode or PASSWORD_AUTH)
+        .strip()
+        .lower(),
+        tenant_id=_pick("SMTP_TENANT_ID", config.smtp.tenant_id),
+        client_id=_pick("SMTP_CLIENT_ID", config.smtp.client_id),
+        authority=config.smtp.authority or SmtpConfig.authority,
     )
 
 
@@ -252,8 +273,15 @@ def set_smtp(
     from_address: str,
     starttls: bool,
     password: str | None,
+    auth_mode: str = PASSWORD_AUTH,
+    tenant_id: str | None = None,
+    client_id: str | None = None,
 ) -> Config:
-    """Password to the keyring, everything else to the config file. Returns the new config."""
+    """Password (or OAuth2 client secret) to the keyring, the rest to the config file."""
+    if auth_mode not in AUTH_MODES:
+        raise ValidationError(f"unknown SMTP auth mode {auth_mode!r} (password or oauth2)", "auth_mode")
+    if auth_mode == OAUTH2_AUTH and not (user and tenant_id and client_id):
+        raise ValidationError("OAuth2 needs --user (the mailbox), --tenant-id and --client-id", "auth_mode")
     host = validation.text(host, "host", 255)
     if not 0 < port < 65536:
         raise ValidationError(f"port {port} is not a TCP port", "port")
@@ -263,7 +291,17 @@ def set_smtp(
         _write_secret(SMTP_SECRET, _require_secret("SMTP password", password))
     updated = replace(
         config,
-        smtp=replace(config.smtp, host=host, port=port, user=user, from_address=sender, starttls=starttls),
+        smtp=replace(
+            config.smtp,
+            host=host,
+            port=port,
+            user=user,
+            from_address=sender,
+            starttls=starttls,
+            auth_mode=auth_mode,
+            tenant_id=(tenant_id or "").strip() or None,
+            client_id=(client_id or "").strip() or None,
+        ),
     )
     save_config(home, updated)
     return updated
@@ -323,4 +361,8 @@ def describe(config: Config) -> tuple[list[FieldStatus], str | None]:
     add("smtp", SMTP_SECRET, smtp.password, secret=True)
     add("smtp", "EMAIL_FROM", smtp.from_address)
     add("smtp", "SMTP_STARTTLS", Value("true" if smtp.starttls else "false", smtp.starttls_source))
+    if smtp.oauth2:
+        add("smtp", "SMTP_AUTH_MODE", Value(smtp.auth_mode, "config"))
+        add("smtp", "SMTP_TENANT_ID", smtp.tenant_id)
+        add("smtp", "SMTP_CLIENT_ID", smtp.client_id)
     return rows, keyring_problem()

@@ -8,6 +8,7 @@ from types import TracebackType
 
 from dispatch_desktop.notify.credentials import SmtpCredentials
 from dispatch_desktop.notify.notifier import Outcome, SendResult
+from dispatch_desktop.notify.oauth import TokenError, smtp_access_token, xoauth2
 from dispatch_desktop.notify.secrets import scrub
 from dispatch_desktop.storage.types import utcnow
 
@@ -80,7 +81,10 @@ class SmtpBatch:
             if port != IMPLICIT_TLS_PORT and creds.starttls:
                 smtp.starttls(context=context)
                 smtp.ehlo()
-            if creds.user.value:
+            if creds.oauth2:
+                auth = xoauth2(creds.user.value or "", smtp_access_token(creds))
+                smtp.auth("XOAUTH2", lambda challenge=None: auth, initial_response_ok=True)
+            elif creds.user.value:
                 smtp.login(creds.user.value, creds.password.value or "")
         except BaseException:
             smtp.close()
@@ -117,6 +121,8 @@ class SmtpBatch:
         for reconnect in (False, True):
             try:
                 smtp = self._connection()
+            except TokenError as exc:
+                return self._break(str(exc))
             except smtplib.SMTPAuthenticationError as exc:
                 return self._break(f"login to {self.where} refused: {_reply(exc.smtp_code, exc.smtp_error)}")
             except smtplib.SMTPNotSupportedError as exc:

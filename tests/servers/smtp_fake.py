@@ -13,6 +13,7 @@
 Clients trust the test certificate through SSL_CERT_FILE=<cert.cert_file>.
 """
 
+import base64
 import datetime
 import email
 import email.policy
@@ -20,6 +21,7 @@ import ipaddress
 import socket
 import threading
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
@@ -87,6 +89,25 @@ class _Handler:
     def __init__(self, fake: "FakeSmtp") -> None:
         self.fake = fake
 
+    async def auth_XOAUTH2(self, _server: Any, args: list[str]) -> AuthResult:
+        """Office 365's mechanism: base64 of "user=<mailbox>^Aauth=Bearer <token>^A^A"."""
+        try:
+            fields = dict(
+                part.split("=", 1) for part in base64.b64decode(args[1]).decode().split("\x01") if "=" in part
+            )
+        except (IndexError, ValueError):
+            return AuthResult(success=False)
+        token = fields.get("auth", "").removeprefix("Bearer ")
+        ok = (
+            self.fake.accept_token is not None
+            and self.fake.accept_token(token)
+            and fields.get("user") == self.fake.user
+        )
+        if ok:
+            with self.fake._lock:
+                self.fake.logins.append(f"xoauth2:{fields['user']}")
+        return AuthResult(success=bool(ok))
+
     async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:
         return self.fake._accept(envelope)
 
@@ -124,6 +145,8 @@ class FakeSmtp:
             password,
         )
         self.connections = 0
+        # With TLS: XOAUTH2 logins succeed when this says the bearer token is valid.
+        self.accept_token: Callable[[str], bool] | None = None
         self.port = free_port()
         self.host = "127.0.0.1"
         self.messages: list[EmailMessage] = []
