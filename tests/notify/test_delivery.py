@@ -163,7 +163,7 @@ def test_one_429_pauses_the_rest_of_the_run(db: Database, ctx: ServiceContext, p
     prod_sms.script(Reply.throttled(retry_after=60))
     for i in range(3):
         add_booking(ctx, call_center=True, email=None, phone=f"312-555-013{i}", name=f"Customer {i}")
-    deliver_due(db, Config(twilio=TwilioConfig(rate_limit_per_second=5)), worker_id="prod")
+    deliver_due(db, Config(twilio=TwilioConfig(rate_limit_per_second=2)), worker_id="prod")
     assert {r.status for r in rows(db, channel="sms")} == {"retry"}
     assert len(prod_sms.requests) == 1  # the others waited for Retry-After instead of knocking again
     deliver_due(db, Config(), worker_id="prod", now=later(2))
