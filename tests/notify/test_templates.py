@@ -1,6 +1,8 @@
 """Templates: sandboxed Jinja2 in resources/, SMS within two segments, email with text and HTML."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jinja2.exceptions import SecurityError
 
 from dispatch_desktop.notify import templates
@@ -111,3 +113,12 @@ def test_templates_are_sandboxed() -> None:
     environment = templates._environment()
     with pytest.raises(SecurityError):
         environment.from_string("{{ ''.__class__.__mro__[1].__subclasses__() }}").render()
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=600))
+def test_any_text_fits_two_segments_and_keeps_its_start(text: str) -> None:
+    fitted = fit_sms(text)
+    assert sms_segments(fitted) <= 2
+    if fitted != text:
+        assert fitted.endswith("...") and text.startswith(fitted[:-3])
