@@ -26,6 +26,7 @@ from dispatch_desktop.domain.statuses import NOT_STARTED_STATUSES
 from dispatch_desktop.domain.team import TeamSettings
 from dispatch_desktop.services import bookings
 from dispatch_desktop.services.bookings import BookingQuery
+from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.services.display import phone_for_display
 from dispatch_desktop.services.views import BookingView
 from dispatch_desktop.ui.console import ConsoleContext
@@ -70,6 +71,12 @@ def is_overdue(view: BookingView, now: datetime | None = None) -> bool:
     return view.status in NOT_STARTED_STATUSES and view.start <= (now or datetime.now(UTC))
 
 
+def _load_ids(ctx: ServiceContext, query: BookingQuery) -> tuple[list[int], dict[int, int], TeamSettings]:
+    """On the worker: the ids, their rows (a million-entry dict is no job for the UI thread), settings."""
+    ids = bookings.booking_ids(ctx, query)
+    return ids, {booking_id: row for row, booking_id in enumerate(ids)}, ctx.team_settings()
+
+
 class BookingsModel(QAbstractTableModel):
     """Rows are booking ids in display order; cells come from a page cache filled on workers."""
 
@@ -111,12 +118,14 @@ class BookingsModel(QAbstractTableModel):
         run_for(
             self,
             self.console.ops,
-            lambda: (bookings.booking_ids(ctx, query), ctx.team_settings()),
+            lambda: _load_ids(ctx, query),
             lambda result: self._ids_arrived(generation, *result),
             self._load_failed,
         )
 
-    def _ids_arrived(self, generation: int, ids: list[int], settings: TeamSettings) -> None:
+    def _ids_arrived(
+        self, generation: int, ids: list[int], row_of: dict[int, int], settings: TeamSettings
+    ) -> None:
         self._loading = False
         if generation == self._generation:
             self.settings = settings
@@ -130,7 +139,7 @@ class BookingsModel(QAbstractTableModel):
             else:
                 self.beginResetModel()
                 self.ids = ids
-                self._row_of = {booking_id: row for row, booking_id in enumerate(ids)}
+                self._row_of = row_of
                 self.endResetModel()
             self._stale = {k: v for k, v in self._stale.items() if k in self._row_of}
             self.loads += 1
