@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QCoreApplication,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -165,7 +167,8 @@ class TailHandler(logging.Handler):
         at = datetime.fromtimestamp(record.created, UTC)
         with self._lock_lines:
             self.lines.append((line, at))
-        self.bridge.lineLogged.emit(line, at)
+        if shiboken6.isValid(self.bridge):  # not after Qt has torn down at exit
+            self.bridge.lineLogged.emit(line, at)
 
     def snapshot(self) -> list[tuple[str, datetime]]:
         with self._lock_lines:
@@ -485,6 +488,9 @@ class NotificationLogDock(QDockWidget):
         self.tail.bridge.lineLogged.connect(self.model.add_line, Qt.ConnectionType.QueuedConnection)
         tail = self.tail
         self.destroyed.connect(lambda *_: detach_tail_handler(tail))
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.detach)
 
         self.proxy.rowsInserted.connect(self._follow)
         self.proxy.modelReset.connect(self._update_counts)

@@ -1,5 +1,6 @@
 """The notification log dock: live [DEV]/[PROD] lines and every workstation's outbox rows."""
 
+import sys
 from datetime import UTC, datetime
 
 import pytest
@@ -188,3 +189,27 @@ def test_an_older_poll_result_never_rolls_a_row_back(boss_console, qtmodeltester
     model.upsert_outbox([view])
     assert [e.status for e in model.entries()] == ["dismissed"]
     qtmodeltester.check(model)
+
+
+def test_a_day_of_log_lines_stays_bounded_and_never_aborts(qtbot, boss_console):  # noqa: F811
+    """Thousands of lines through the handler: the pane keeps the newest 5 000 and the process lives.
+
+    (PySide6 6.12 on Python 3.11 aborts after enough Qt calls without pyside_workarounds.)
+    """
+    import logging
+
+    from dispatch_desktop.services.console_notify import LOGGER_NAME
+    from dispatch_desktop.ui.pyside_workarounds import make_singletons_immortal
+
+    assert make_singletons_immortal() or sys.version_info >= (3, 12)
+    dock = _dock(qtbot, boss_console)
+    logger = logging.getLogger(LOGGER_NAME)
+    for n in range(12_000):
+        logger.info("[DEV] SMS (not sent) - To: +1312555%04d, Message: line %d", n % 10_000, n)
+    qtbot.waitUntil(
+        lambda: dock.model.rowCount() > 0 and dock.model.entries()[-1].line.endswith("line 11999"),
+        timeout=20_000,
+    )
+    assert dock.model.rowCount() == 5000
+    assert len(dock.tail.snapshot()) == 5000
+    assert dock.model.entries()[0].line.endswith("line 7000")
