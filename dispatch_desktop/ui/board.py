@@ -27,6 +27,7 @@ from PySide6.QtGui import (
     QPalette,
     QPen,
     QPixmap,
+    QShowEvent,
 )
 from PySide6.QtWidgets import (
     QApplication,
@@ -618,10 +619,28 @@ class BoardPage(QWidget):
         self._fill_tray(data, view.zone_label)
         view.viewport().update()
         if not self._scrolled:
-            self._scrolled = True
-            view.horizontalScrollBar().setValue(int(FIRST_VISIBLE_HOUR * HOUR_WIDTH))
+            QTimer.singleShot(0, self.scroll_to_working_hours)
         self.load_count += 1
         self.loaded.emit()
+
+    def scroll_to_working_hours(self) -> None:
+        """Start the day at 07:00, or two hours before now when that is later, once the view has its size."""
+        geometry = self.view.geometry_
+        if geometry is None or self._scrolled:
+            return
+        target = geometry.start + timedelta(hours=FIRST_VISIBLE_HOUR)
+        now = self.view.now
+        if now is not None and geometry.start <= now < geometry.end:
+            target = max(target, now - timedelta(hours=2))
+        bar = self.view.horizontalScrollBar()
+        wanted = int(geometry.x_of(target) - NAME_WIDTH)
+        bar.setValue(wanted)
+        # Before the first layout the range is still empty; try again when the page is shown.
+        self._scrolled = self.view.isVisible() and bar.maximum() > 0
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(0, self.scroll_to_working_hours)
 
     def _block_rect(self, geometry: BoardGeometry, row: int, booking: BookingView) -> QRectF:
         left = geometry.x_of(max(booking.start, geometry.start))
