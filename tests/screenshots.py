@@ -28,6 +28,7 @@ from dispatch_desktop.ui.app import make_application
 from dispatch_desktop.ui.console import ConsoleContext
 from dispatch_desktop.ui.main_window import MainWindow
 from dispatch_desktop.ui.operations import Operations
+from tests.screenshots_more import MORE_SHOTS
 
 WINDOW_SIZE = (1440, 900)
 TIMEZONE = "America/Chicago"
@@ -105,6 +106,8 @@ SHOTS: list[Shot] = [
     Shot("main-window-bookings", bookings_tab),
     Shot("booking-form", booking_form),
     Shot("call-center-entry", call_center),
+    # Console B's views: dispatch board, time-off approve dialog, notification log, settings.
+    *(Shot(name, take) for name, take in MORE_SHOTS),
 ]
 
 
