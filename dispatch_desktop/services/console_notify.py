@@ -4,13 +4,16 @@ The console may not import storage or the notifier's internals; everything it ne
 outbox lines, credentials, the environment and test sends goes through here.
 """
 
+import logging
+import sys
 from dataclasses import dataclass, replace
+from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from dispatch_desktop.config import Config, save_config
 from dispatch_desktop.domain import validation
 from dispatch_desktop.domain.errors import ValidationError
-from dispatch_desktop.notify import credentials
+from dispatch_desktop.notify import credentials, notifier
 from dispatch_desktop.notify.notifier import LOGGER_NAME, environment_decision
 from dispatch_desktop.services import outbox
 from dispatch_desktop.services.context import ServiceContext
@@ -217,12 +220,19 @@ def save_environment(home: Path, config: Config, environment: str | None) -> Con
 
 
 def save_log_rotation(home: Path, config: Config, *, max_bytes: int, backup_count: int) -> Config:
+    """New limits for HOME/logs/notifications.log, applied at once if this process already writes it."""
     if max_bytes < 10_000:
         raise ValidationError("the notification log must be allowed at least 10 kB before it rotates")
     if not 0 <= backup_count <= 100:
         raise ValidationError("keep between 0 and 100 rotated notification logs")
     updated = replace(config, log_max_bytes=max_bytes, log_backup_count=backup_count)
     save_config(home, updated)
+    handlers = logging.getLogger(LOGGER_NAME).handlers
+    log_file = (home / notifier.LOG_FILE).resolve()
+    writing = any(isinstance(h, RotatingFileHandler) and Path(h.baseFilename) == log_file for h in handlers)
+    if writing and (config.log_max_bytes, config.log_backup_count) != (max_bytes, backup_count):
+        to_stderr = any(type(h) is logging.StreamHandler and h.stream is sys.stderr for h in handlers)
+        notifier.setup_notification_logging(home, updated, console=to_stderr)
     return updated
 
 

@@ -89,6 +89,7 @@ def notify_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     for handler in list(logger.handlers):
         if handler not in handlers:
             logger.removeHandler(handler)
+            handler.close()
     logger.setLevel(level)
 
 

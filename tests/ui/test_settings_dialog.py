@@ -160,3 +160,19 @@ def test_dispatcher_cannot_change_team_settings_and_call_center_cannot_send_test
     assert not dispatcher.timezone.isEnabled() and not dispatcher.region.isEnabled()
     call_center = _dialog(qtbot, make_console("call-center"))
     assert call_center.test_sms_button.isHidden() and call_center.test_email_button.isHidden()
+
+
+def test_new_log_rotation_applies_at_once(qtbot, boss_console, home):  # noqa: F811
+    import logging
+    from logging.handlers import RotatingFileHandler
+
+    from dispatch_desktop.services.console_notify import LOGGER_NAME
+    from dispatch_desktop.services.workstation import start_notification_log
+
+    start_notification_log(home, boss_console.config)
+    dialog = _dialog(qtbot, boss_console)
+    dialog.log_size.setValue(3)
+    dialog.log_backups.setValue(2)
+    _save(qtbot, dialog)
+    [handler] = [h for h in logging.getLogger(LOGGER_NAME).handlers if isinstance(h, RotatingFileHandler)]
+    assert (handler.maxBytes, handler.backupCount) == (3_000_000, 2)
