@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -41,6 +41,7 @@ log = logging.getLogger("dispatch_desktop.ui")
 POLL_INTERVAL_MS = 1_000
 DELIVERY_INTERVAL_MS = 5_000
 BUSY_DELAY_MS = 400
+LAYOUT_FILE = "window.ini"  # per home: size, docks and the open tab, for people who keep it open all day
 NO_COUNT = "—"
 
 
@@ -240,6 +241,8 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._build_status_bar()
         self.update_title()
+        self.layout_file = console.home / LAYOUT_FILE
+        self._restore_layout()
 
         self.watcher = RevisionWatcher(console, parent=self)
         self.watcher.unreachable.connect(self._database_unreachable)
@@ -712,10 +715,41 @@ class MainWindow(QMainWindow):
         self.update_operator()
         if choice == WelcomeDialog.LOAD_DEMO:
             self.load_demo_data()
-        elif choice == WelcomeDialog.ADD_AGENTS:
-            self.show_page("agents")
+        elif choice == WelcomeDialog.ADD_AGENTS and self.show_page("agents"):
+            add = getattr(self.pages["agents"], "add", None)
+            if add is not None:
+                add()
+
+    def _layout_settings(self) -> QSettings:
+        return QSettings(str(self.layout_file), QSettings.Format.IniFormat)
+
+    def _restore_layout(self) -> None:
+        if not self.layout_file.exists():
+            return
+        stored = self._layout_settings()
+        geometry, state = stored.value("geometry"), stored.value("state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        tab = stored.value("tab")
+        if isinstance(tab, str) and self.console.actor.role != Role.CALL_CENTER:
+            self.show_page(tab)
+
+    def save_layout(self) -> None:
+        stored = self._layout_settings()
+        stored.setValue("geometry", self.saveGeometry())
+        stored.setValue("state", self.saveState())
+        current = next((key for key, page in self.pages.items() if page is self.tabs.currentWidget()), None)
+        if current:
+            stored.setValue("tab", current)
+        stored.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        try:
+            self.save_layout()
+        except OSError as exc:  # a read-only home must not stop the window from closing
+            log.warning("could not save the window layout: %s", exc)
         self.watcher.stop()
         self.delivery_timer.stop()
         detach = getattr(self.log_dock, "detach", None)

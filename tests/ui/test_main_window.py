@@ -246,3 +246,16 @@ def test_supervisors_open_settings_from_the_menu_and_the_badge_follows(qtbot, de
     qtbot.waitUntil(lambda: window.badge.property("production") is True, timeout=5_000)
     assert window.badge.text() == "PROD — messages are sent to customers"
     assert "config file" in window.badge.toolTip()
+
+
+def test_the_window_reopens_as_it_was_left(qtbot, desk, db):
+    console = desk("dana", "dispatcher")
+    window = _window(qtbot, console)
+    window.show()
+    window.resize(640, 480)  # the offscreen screen is 800x600; restoring keeps windows on screen
+    window.show_page("agents")
+    window.close()
+    assert (console.home / "window.ini").exists()
+    again = _window(qtbot, console)
+    assert again.tabs.currentWidget() is again.pages["agents"]
+    assert again.size().height() == 480  # (the width is held at the minimum the filters need)
