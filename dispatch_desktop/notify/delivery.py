@@ -171,6 +171,8 @@ class _Run:
     # SQLite has one writer: threads that queue on the busy handler sleep up to 100 ms each time,
     # so this process's sending threads take turns here instead.
     write_lock: threading.Lock = field(default_factory=threading.Lock)
+    pool: ThreadPoolExecutor | None = None
+    pool_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def environment(self) -> str:
@@ -200,28 +202,91 @@ def deliver_due(
     channels = [SMS, EMAIL]
     if run.production:
         channels = _prepare_production(run, started)
-    remaining = limit if limit is not None else -1
-    while channels and remaining != 0:
-        size = BATCH_SIZE if remaining < 0 else min(BATCH_SIZE, remaining)
-        with db.read() as session:
-            if not store.has_due(session, now=started, channels=channels):
-                break
-        with db.write() as session:
-            # Due as of the run's start: a row this run put back for later is not taken again by it.
-            batch = store.claim_due(
-                session,
-                worker=run.worker,
-                now=now(),
-                due_by=started,
-                limit=size,
-                channels=channels,
-                environment=run.environment,
-            )
-        if not batch:
-            break
-        remaining = remaining - len(batch) if remaining > 0 else remaining
-        _deliver_batch(run, batch, now)
+    try:
+        _claim_and_send(run, channels, limit, started, now)
+    finally:
+        if run.pool is not None:
+            run.pool.shutdown(wait=True)
     return run.report
+
+
+class _Budget:
+    """How many more rows this run may claim (`limit`), shared by the SMS and email lanes."""
+
+    def __init__(self, limit: int | None) -> None:
+        self._left = limit
+        self._lock = threading.Lock()
+
+    def take(self, wanted: int) -> int:
+        with self._lock:
+            if self._left is None:
+                return wanted
+            granted = min(wanted, self._left)
+            self._left -= granted
+            return granted
+
+    def give_back(self, unused: int) -> None:
+        with self._lock:
+            if self._left is not None:
+                self._left += unused
+
+
+def _claim_and_send(
+    run: _Run, channels: list[str], limit: int | None, started: datetime, now: Callable[[], datetime]
+) -> None:
+    budget = _Budget(limit)
+    if not run.production:
+        _lane(run, channels, BATCH_SIZE, budget, started, now, _deliver_in_order)
+        return
+    # SMS and email each have their own lane, so a slow mail server never holds up texts.
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="dispatch-lane") as lanes:
+        futures = []
+        if SMS in channels:
+            # Claim no more texts than are sent at once: if this process dies, only the ones
+            # really in flight are left in doubt (`unknown`), never ones that had not started.
+            futures.append(
+                lanes.submit(_lane, run, [SMS], SMS_CONCURRENCY, budget, started, now, _deliver_texts)
+            )
+        if EMAIL in channels:
+            futures.append(
+                lanes.submit(_lane, run, [EMAIL], BATCH_SIZE, budget, started, now, _deliver_emails)
+            )
+        for future in futures:
+            future.result()
+
+
+def _lane(
+    run: _Run,
+    channels: list[str],
+    size: int,
+    budget: _Budget,
+    started: datetime,
+    now: Callable[[], datetime],
+    deliver: Callable[[_Run, list[store.Claimed], Callable[[], datetime]], None],
+) -> None:
+    while True:
+        wanted = budget.take(size)
+        if wanted == 0:
+            return
+        with run.db.read() as session:
+            due = store.has_due(session, now=started, channels=channels)
+        batch: list[store.Claimed] = []
+        if due:
+            with run.db.write() as session:
+                # Due as of the run's start: a row this run put back for later is not taken again by it.
+                batch = store.claim_due(
+                    session,
+                    worker=run.worker,
+                    now=now(),
+                    due_by=started,
+                    limit=wanted,
+                    channels=channels,
+                    environment=run.environment,
+                )
+        budget.give_back(wanted - len(batch))
+        if not batch:
+            return
+        deliver(run, batch, now)
 
 
 def _announce_skips(run: _Run, now: datetime) -> None:
@@ -271,24 +336,24 @@ def _prepare_production(run: _Run, now: datetime) -> list[str]:
     return channels
 
 
-def _deliver_batch(run: _Run, batch: list[store.Claimed], now: Callable[[], datetime]) -> None:
+def _deliver_in_order(run: _Run, batch: list[store.Claimed], now: Callable[[], datetime]) -> None:
+    """Development: nothing leaves the machine, so log in row order and the console reads like the outbox."""
     suppressed = _suppressed(run, [row.recipient for row in batch if row.channel == SMS])
-    if not run.production:
-        # Nothing leaves the machine: log in row order, so the console reads like the outbox.
-        for row in batch:
-            if row.channel == SMS:
-                _deliver_sms(run, row, suppressed, now)
-            else:
-                _deliver_emails(run, [row], now)
-        return
-    sms = [row for row in batch if row.channel == SMS]
-    emails = [row for row in batch if row.channel == EMAIL]
-    with ThreadPoolExecutor(max_workers=SMS_CONCURRENCY, thread_name_prefix="dispatch-sms") as pool:
-        futures = [pool.submit(_deliver_sms, run, row, suppressed, now) for row in sms]
-        if emails:
-            _deliver_emails(run, emails, now)
-        for future in futures:
-            future.result()
+    for row in batch:
+        if row.channel == SMS:
+            _deliver_sms(run, row, suppressed, now)
+        else:
+            _deliver_emails(run, [row], now)
+
+
+def _deliver_texts(run: _Run, batch: list[store.Claimed], now: Callable[[], datetime]) -> None:
+    suppressed = _suppressed(run, [row.recipient for row in batch])
+    with run.pool_lock:
+        if run.pool is None:
+            # One pool per run: its threads keep their Twilio HTTP connections from batch to batch.
+            run.pool = ThreadPoolExecutor(max_workers=SMS_CONCURRENCY, thread_name_prefix="dispatch-sms")
+    for future in [run.pool.submit(_deliver_sms, run, row, suppressed, now) for row in batch]:
+        future.result()
 
 
 def _suppressed(run: _Run, phones: list[str]) -> set[str]:

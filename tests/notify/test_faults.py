@@ -33,7 +33,7 @@ from dispatch_desktop.config import Config
 from dispatch_desktop.notify import delivery
 from dispatch_desktop.storage.engine import Database
 
-delivery.BATCH_SIZE = 2
+delivery.SMS_CONCURRENCY = 2  # two texts in flight when it dies, the third not yet claimed
 delivery.deliver_due(Database(sys.argv[1]), Config(), worker_id="doomed")
 """
 
