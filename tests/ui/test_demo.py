@@ -3,6 +3,7 @@
 import argparse
 import ast
 import itertools
+import logging
 from collections import Counter
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from dispatch_desktop.domain.statuses import BookingStatus
+from dispatch_desktop.notify.notifier import LOGGER_NAME
 from dispatch_desktop.services import bookings, operators, timeoff
 from dispatch_desktop.services.bookings import BookingQuery
 from dispatch_desktop.services.context import ServiceContext
@@ -20,6 +22,19 @@ from tests.ui.conftest import DEMO_DAY, drain
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
 UI_DIR = Path(__file__).resolve().parents[2] / "dispatch_desktop" / "ui"
+
+
+@pytest.fixture(autouse=True)
+def restore_notify_logging():
+    """The launcher sets up this workstation's notification log; later tests get theirs back."""
+    logger = logging.getLogger(LOGGER_NAME)
+    handlers, propagate, level = list(logger.handlers), logger.propagate, logger.level
+    yield
+    for handler in list(logger.handlers):
+        if handler not in handlers:
+            logger.removeHandler(handler)
+            handler.close()
+    logger.propagate, logger.level = propagate, level
 
 
 def test_demo_day_has_every_status_and_time_off_both_pending_and_approved(db):
