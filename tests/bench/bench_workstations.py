@@ -73,7 +73,7 @@ def run_once(schemas: PgSchemas, twilio: ServerProcess, smtp: ServerProcess, n: 
 
 
 def run(quick: bool) -> Table:
-    n = 1000 if quick else 5000
+    n = 600 if quick else 5000
     table = Table(
         f"5. Many workstations: {n} queued notifications (half SMS, half email) on PostgreSQL, "
         f"Twilio-like server at {LATENCY * 1000:.0f} ms",
