@@ -1,9 +1,12 @@
 """Command-line commands for the notifier: notifier, outbox, credentials and notify."""
 
 import argparse
+import contextlib
 import getpass
+import signal
 import sys
 import threading
+from collections.abc import Iterator
 from typing import Any, Protocol
 
 from dispatch_desktop.config import Config
@@ -146,21 +149,36 @@ def cmd_notifier_run(app: CliApp, args: argparse.Namespace) -> int:
     print(f"notifier: {decision.describe()}, database {app.db.description}", file=sys.stderr)
     stop = threading.Event()
     total = DeliveryReport(decision.name)
-    try:
-        while True:
-            try:
-                _merge(total, outbox.deliver_due(app.db, app.config, app.home, worker_id=args.worker))
-            except DispatchError as exc:
-                if args.once:
-                    raise
-                # A database blip must not stop the notifier; the rows wait in the outbox meanwhile.
-                print(f"warning: {exc}; trying again in {args.interval:g}s", file=sys.stderr)
-            if args.once or stop.wait(max(0.1, args.interval)):
-                break
-    except KeyboardInterrupt:
-        pass
+    with _stop_on_sigterm(stop):
+        try:
+            while True:
+                try:
+                    _merge(total, outbox.deliver_due(app.db, app.config, app.home, worker_id=args.worker))
+                except DispatchError as exc:
+                    if args.once:
+                        raise
+                    # A database blip must not stop the notifier; the rows wait in the outbox meanwhile.
+                    print(f"warning: {exc}; trying again in {args.interval:g}s", file=sys.stderr)
+                if args.once or stop.wait(max(0.1, args.interval)):
+                    break
+        except KeyboardInterrupt:
+            pass
     _emit(app, args, total.to_json(), total.summary())
     return 0
+
+
+@contextlib.contextmanager
+def _stop_on_sigterm(stop: threading.Event) -> Iterator[None]:
+    """A service manager's SIGTERM finishes the current run instead of killing sends mid-flight."""
+    try:
+        previous = signal.signal(signal.SIGTERM, lambda _signum, _frame: stop.set())
+    except (ValueError, OSError, AttributeError):  # not the main thread, or no SIGTERM here
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _merge(total: DeliveryReport, report: DeliveryReport) -> None:

@@ -169,10 +169,10 @@ def _pick(env_name: str, configured: object, default: object = None) -> Value:
     raw = os.environ.get(env_name)
     if raw is not None and raw.strip():
         return Value(raw.strip(), "env")
+    if default is not None and (configured is None or configured == default):
+        return Value(str(default), "default")
     if configured is not None and str(configured).strip():
         return Value(str(configured).strip(), "config")
-    if default is not None:
-        return Value(str(default), "default")
     return Value(None, "missing")
 
 
@@ -210,7 +210,8 @@ def load_smtp(config: Config) -> SmtpCredentials:
     if raw_tls is not None and raw_tls.strip():
         starttls, tls_source = raw_tls.strip().lower() not in FALSE_WORDS, "env"
     else:
-        starttls, tls_source = config.smtp.starttls, "config"
+        starttls = config.smtp.starttls
+        tls_source = "default" if starttls == SmtpConfig.starttls else "config"
     return SmtpCredentials(
         host=_pick("SMTP_HOST", config.smtp.host),
         port=port,
@@ -354,7 +355,8 @@ def describe(config: Config) -> tuple[list[FieldStatus], str | None]:
     add("twilio", "TWILIO_ACCOUNT_SID", twilio.account_sid)
     add("twilio", TWILIO_SECRET, twilio.auth_token, secret=True)
     add("twilio", "TWILIO_PHONE_NUMBER", twilio.phone_number)
-    add("twilio", "TWILIO_API_BASE_URL", _pick("TWILIO_API_BASE_URL", config.twilio.api_base_url))
+    base_url = _pick("TWILIO_API_BASE_URL", config.twilio.api_base_url, TwilioConfig.api_base_url)
+    add("twilio", "TWILIO_API_BASE_URL", base_url)
     add("smtp", "SMTP_HOST", smtp.host)
     add("smtp", "SMTP_PORT", smtp.port)
     add("smtp", "SMTP_USER", smtp.user)

@@ -44,6 +44,8 @@ log = logging.getLogger("dispatch_desktop.notify")
 
 SMS, EMAIL = "sms", "email"
 BATCH_SIZE = 50
+# Emails go one after another on one connection; 20 at the 15 s timeout stay well inside a claim's life.
+EMAIL_BATCH_SIZE = 20
 SMS_CONCURRENCY = 4
 BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_MAX = timedelta(hours=1)
@@ -249,7 +251,7 @@ def _claim_and_send(
             )
         if EMAIL in channels:
             futures.append(
-                lanes.submit(_lane, run, [EMAIL], BATCH_SIZE, budget, started, now, _deliver_emails)
+                lanes.submit(_lane, run, [EMAIL], EMAIL_BATCH_SIZE, budget, started, now, _deliver_emails)
             )
         for future in futures:
             future.result()

@@ -188,3 +188,45 @@ def test_production_with_credentials_in_the_keyring_sends(
     assert code == 0
     assert twilio.sent_to() == [CUSTOMER_PHONE]
     assert twilio.auth_token not in err
+
+
+def test_notifier_run_keeps_going_and_stops_cleanly_on_sigterm(cli: Cli, home: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    assert cli(*BOOKING, "--queue-only")[0] == 0
+    env = {k: v for k, v in os.environ.items() if k != "FLASK_ENV"}
+    runner = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "dispatch_desktop",
+            "--home",
+            str(home),
+            "notifier",
+            "run",
+            "--interval",
+            "0.2",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and cli.json("outbox", "counts").get("logged", 0) < 2:  # type: ignore[attr-defined]
+            time.sleep(0.1)
+        assert runner.poll() is None  # still running, waiting for more
+        runner.send_signal(signal.SIGTERM)
+        out, err = runner.communicate(timeout=30)
+    finally:
+        if runner.poll() is None:
+            runner.kill()
+            runner.communicate()
+    assert runner.returncode == 0, err
+    assert "[DEV] delivered: 2 logged" in out
+    assert err.count("(not sent)") == 2
