@@ -176,3 +176,40 @@ def test_the_block_menu_assigns_without_dragging(qtbot, boss_console):  # noqa: 
     assert bookings.get_booking(ctx, booked.id).agent_name == "Ben Okafor"
     assert statuses[-1] == f"{booked.reference} moved to Ben Okafor at 09:00."
     menu.deleteLater()
+
+
+def test_a_real_drop_event_on_the_view_reschedules(qtbot, boss_console):  # noqa: F811
+    from PySide6.QtCore import QPointF, Qt
+    from PySide6.QtGui import QDragMoveEvent, QDropEvent
+
+    ctx = boss_console.ctx
+    ana = agents.add_agent(ctx, name="Ana Ruiz", phone="+13125550101", email="ana@example.com")
+    ben = agents.add_agent(ctx, name="Ben Okafor", phone="+13125550102", email="ben@example.com")
+    booked = _book(ctx, ana.id, at(9))
+    page = _board(qtbot, boss_console)
+    page.show()
+    view = page.view
+    geometry = view.geometry_
+    # Grabbed 30 minutes into the block, released over Ben's row at 14:40: starts 14:15 after snapping.
+    grab = 1800.0
+    scene_point = QPointF(geometry.x_of(at(14, 40).astimezone(UTC)), geometry.y_of_row(1) + 10)
+    view.ensureVisible(scene_point.x(), scene_point.y(), 1, 1)
+    qtbot.waitUntil(lambda: view.mapFromScene(scene_point).x() > NAME_WIDTH)
+    point = QPointF(view.mapFromScene(scene_point))
+    mime = booking_mime(booked.id, grab)
+    move = QDragMoveEvent(
+        point,
+        Qt.DropAction.MoveAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    view.dragMoveEvent(move)
+    assert move.isAccepted() and view.drop_hint is not None
+    drop = QDropEvent(
+        point, Qt.DropAction.MoveAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
+    with qtbot.waitSignal(page.moved, timeout=5000):
+        view.dropEvent(drop)
+    stored = bookings.get_booking(ctx, booked.id)
+    assert (stored.agent_id, stored.start) == (ben.id, at(14, 15).astimezone(UTC))
