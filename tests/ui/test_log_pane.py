@@ -213,3 +213,25 @@ def test_a_day_of_log_lines_stays_bounded_and_never_aborts(qtbot, boss_console):
     assert dock.model.rowCount() == 5000
     assert len(dock.tail.snapshot()) == 5000
     assert dock.model.entries()[0].line.endswith("line 7000")
+
+
+def test_outbox_lines_follow_the_notifier_format_for_every_outcome(boss_console):  # noqa: F811
+    from dataclasses import replace
+
+    _book(boss_console.ctx)
+    sms = outbox.list_outbox(boss_console.ctx, channel="sms")[0]
+    email = outbox.list_outbox(boss_console.ctx, channel="email")[0]
+    prod = {"environment": "production"}
+    assert outbox_line(replace(sms, status="sent", provider_id="SM123", **prod)) == (
+        f"[PROD] SMS sent - To: {PHONE}, SID: SM123"
+    )
+    assert outbox_line(replace(email, status="sent", **prod)) == (
+        f"[PROD] EMAIL sent - To: {EMAIL}, Subject: Booking Confirmation"
+    )
+    assert outbox_line(replace(sms, status="retry", last_error="Twilio HTTP 500", **prod)) == (
+        f"[PROD] SMS failed - To: {PHONE}, Error: Twilio HTTP 500 (retry)"
+    )
+    assert outbox_line(replace(sms, status="sent", provider_id="SM9", sent_to="+15005550009", **prod)) == (
+        f"[PROD] SMS sent - To: +15005550009 (redirected from {PHONE}), SID: SM9"
+    )
+    assert outbox_line(sms) == f"SMS queued - To: {PHONE}"
