@@ -11,13 +11,18 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView
 from dispatch_desktop.ui.operations import one_line
 from dispatch_desktop.ui.pyside_workarounds import make_singletons_immortal
 from dispatch_desktop.ui.record_table import RecordTableModel
+from dispatch_desktop.ui.style import field_error_style
 
 # Every pane of mine imports this module, so a console that shows any of them is protected
 # from the PySide6 emit refcount bug (see pyside_workarounds) however long it runs.
 make_singletons_immortal()
 
-ERROR_STYLE = "color: #b00020; font-weight: 600;"
 INFO_STYLE = "color: palette(text);"
+
+
+def error_style() -> str:
+    """Red that stays readable on the dark theme too (the console's shared field-error colour)."""
+    return field_error_style() + " font-weight: 600;"
 
 
 def local_text(moment: datetime | None, zone: tzinfo | None) -> str:
@@ -35,15 +40,18 @@ class MessageLine(QLabel):
         super().__init__(parent)
         self.setWordWrap(True)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._error = False
         self.hide()
 
     def show_error(self, error: BaseException | str) -> None:
-        self.setStyleSheet(ERROR_STYLE)
+        self._error = True
+        self.setStyleSheet(error_style())
         self.setText(error if isinstance(error, str) else one_line(error))
         self.show()
         self.shown.emit(self.text())
 
     def show_info(self, text: str) -> None:
+        self._error = False
         self.setStyleSheet(INFO_STYLE)
         self.setText(text)
         self.show()
@@ -55,7 +63,7 @@ class MessageLine(QLabel):
 
     @property
     def is_error(self) -> bool:
-        return not self.isHidden() and self.styleSheet() == ERROR_STYLE
+        return not self.isHidden() and self._error
 
 
 def record_table_view(model: RecordTableModel, parent: QWidget | None = None) -> QTableView:

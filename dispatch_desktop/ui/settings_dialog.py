@@ -42,7 +42,7 @@ from dispatch_desktop.services.console_notify import (
 )
 from dispatch_desktop.ui.console import ConsoleContext
 from dispatch_desktop.ui.operations import one_line
-from dispatch_desktop.ui.pane_helpers import MessageLine, run_for
+from dispatch_desktop.ui.pane_helpers import MessageLine, error_style, run_for
 
 MB = 1_000_000
 
@@ -98,7 +98,7 @@ class SettingsDialog(QDialog):
         # Keyring
         self.keyring_note = QLabel()
         self.keyring_note.setWordWrap(True)
-        self.keyring_note.setStyleSheet("color: #b00020;")
+        self.keyring_note.setStyleSheet(error_style())
         self.keyring_note.hide()
 
         # Twilio
@@ -409,13 +409,13 @@ class SettingsDialog(QDialog):
 
     def _tested(self, result: TestSendResult) -> None:
         self._test_done()
-        self.test_result.setStyleSheet("" if result.ok else "color: #b00020;")
+        self.test_result.setStyleSheet("" if result.ok else error_style())
         self.test_result.setText("\n".join([*result.lines(), result.summary]))
         self.testFinished.emit(result)
 
     def _test_failed(self, error: Exception) -> None:
         self._test_done()
-        self.test_result.setStyleSheet("color: #b00020;")
+        self.test_result.setStyleSheet(error_style())
         self.test_result.setText(one_line(error))
         self.testFinished.emit(error)
 
