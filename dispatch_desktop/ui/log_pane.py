@@ -399,7 +399,9 @@ class NotificationLogDock(QDockWidget):
 
     polled = Signal()
 
-    def __init__(self, console: ConsoleContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, console: ConsoleContext, parent: QWidget | None = None, *, max_rows: int = MAX_ROWS
+    ) -> None:
         super().__init__(self.tr("Notification log"), parent)
         self.setObjectName("NotificationLogDock")
         self.console = console
@@ -410,7 +412,7 @@ class NotificationLogDock(QDockWidget):
         self._started = False
         self.details: LogDetailsDialog | None = None
 
-        self.model = NotificationLogModel(MAX_ROWS, self)
+        self.model = NotificationLogModel(max_rows, self)
         self.proxy = LogFilter(self)
         self.proxy.setSourceModel(self.model)
         self.table = QTableView()
@@ -481,7 +483,7 @@ class NotificationLogDock(QDockWidget):
         layout.addLayout(footer)
         self.setWidget(body)
 
-        self.tail = attach_tail_handler(MAX_ROWS)
+        self.tail = attach_tail_handler(max_rows)
         for line, at in self.tail.snapshot():
             self.model.add_line(line, at)
         # Always queued, even from the UI thread, so lines keep the order they were logged in.
@@ -495,6 +497,7 @@ class NotificationLogDock(QDockWidget):
         self.proxy.rowsInserted.connect(self._follow)
         self.proxy.modelReset.connect(self._update_counts)
         self.proxy.rowsRemoved.connect(self._update_counts)
+        self.proxy.rowsRemoved.connect(self._hold_still)
         self.proxy.dataChanged.connect(lambda *_: self._update_buttons())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.timer = QTimer(self)
@@ -568,6 +571,15 @@ class NotificationLogDock(QDockWidget):
         self._update_counts()
         if not self.pause_button.isChecked():
             self.table.scrollToBottom()
+
+    def _hold_still(self, _parent: QModelIndex, first: int, last: int) -> None:
+        """While paused, old rows falling off the top must not slide what the person is reading."""
+        if not self.pause_button.isChecked():
+            return
+        bar = self.table.verticalScrollBar()
+        top = self.table.rowAt(0)
+        if first <= top or top < 0:
+            bar.setValue(max(0, bar.value() - (last - first + 1)))
 
     def _update_counts(self, *_: object) -> None:
         attention = sum(1 for e in self.model.entries() if e.source == OUTBOX and e.status in ATTENTION)

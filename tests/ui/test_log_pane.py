@@ -235,3 +235,24 @@ def test_outbox_lines_follow_the_notifier_format_for_every_outcome(boss_console)
         f"[PROD] SMS sent - To: +15005550009 (redirected from {PHONE}), SID: SM9"
     )
     assert outbox_line(sms) == f"SMS queued - To: {PHONE}"
+
+
+def test_pause_keeps_the_rows_being_read_in_place(qtbot, boss_console):  # noqa: F811
+    dock = NotificationLogDock(boss_console, max_rows=60)
+    qtbot.addWidget(dock)
+    dock.resize(900, 300)
+    dock.show()
+    at = datetime(2030, 1, 1, tzinfo=UTC)
+    for n in range(60):
+        dock.model.add_line(f"[DEV] SMS (not sent) - To: +1, Message: line {n}", at)
+    dock.pause_button.setChecked(True)
+    dock.table.verticalScrollBar().setValue(20)
+    qtbot.waitUntil(lambda: dock.table.rowAt(0) == 20)
+    reading = dock.proxy.index(dock.table.rowAt(0), 5).data()
+    for n in range(60, 65):
+        dock.model.add_line(f"[DEV] SMS (not sent) - To: +1, Message: line {n}", at)
+    assert dock.model.rowCount() == 60
+    assert dock.proxy.index(dock.table.rowAt(0), 5).data() == reading
+    dock.pause_button.setChecked(False)
+    dock.model.add_line("[DEV] SMS (not sent) - To: +1, Message: line 65", at)
+    qtbot.waitUntil(lambda: dock.table.rowAt(dock.table.viewport().height() - 2) == 59)
