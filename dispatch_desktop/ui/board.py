@@ -50,12 +50,13 @@ from PySide6.QtWidgets import (
 )
 
 from dispatch_desktop.domain.roles import Permission
-from dispatch_desktop.domain.statuses import BookingStatus
+from dispatch_desktop.domain.statuses import BookingStatus, allowed_next
 from dispatch_desktop.services import bookings
 from dispatch_desktop.services.board import BoardDay, load_board_day
 from dispatch_desktop.services.views import BookingView
+from dispatch_desktop.ui.booking_form import BookingForm
 from dispatch_desktop.ui.console import ConsoleContext
-from dispatch_desktop.ui.pane_helpers import MessageLine, run_for
+from dispatch_desktop.ui.pane_helpers import MessageLine, retire, run_for
 
 BOOKING_MIME = "application/x-dispatch-booking"
 HOUR_WIDTH = 84.0
@@ -442,7 +443,7 @@ class BoardPage(QWidget):
 
     moved = Signal(object)  # BookingView after a successful drop
     refused = Signal(str)  # why a drop was refused
-    bookingActivated = Signal(int)  # double-click: the main window opens the booking
+    bookingActivated = Signal(int)  # double-click or "Open booking" (the board opens the form itself)
     loaded = Signal()
 
     def __init__(self, console: ConsoleContext, parent: QWidget | None = None) -> None:
@@ -455,6 +456,7 @@ class BoardPage(QWidget):
         self.load_count = 0
         self._generation = 0
         self._scrolled = False
+        self.form: BookingForm | None = None
 
         self.previous_button = self._tool(
             self.tr("◀ Previous"), self.tr("Previous day (Alt+Left)"), "Alt+Left"
@@ -482,14 +484,14 @@ class BoardPage(QWidget):
         self.message = MessageLine()
         self.view = BoardView()
         self.view.dropRequested.connect(self.drop_booking)
-        self.view.bookingActivated.connect(self.bookingActivated)
+        self.view.bookingActivated.connect(self.open_booking)
         self.view.menuRequested.connect(lambda booking_id, pos: self.assignment_menu(booking_id).popup(pos))
         self.tray = UnassignedTray()
         self.tray.setDragEnabled(self.may_move)
         self.tray.accepts_unassign = self.may_move
         self.tray.unassignRequested.connect(lambda booking_id: self.drop_booking(booking_id, None, None))
         self.tray.itemDoubleClicked.connect(
-            lambda item: self.bookingActivated.emit(int(item.data(Qt.ItemDataRole.UserRole)))
+            lambda item: self.open_booking(int(item.data(Qt.ItemDataRole.UserRole)))
         )
         self.tray.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tray.customContextMenuRequested.connect(self._tray_menu)
@@ -697,6 +699,29 @@ class BoardPage(QWidget):
     def blocks(self) -> list[BookingBlock]:
         return [item for item in self.view.scene().items() if isinstance(item, BookingBlock)]
 
+    def open_booking(self, booking_id: int) -> BookingForm | None:
+        """Double-click or "Open booking": the booking form, when this role may still edit it."""
+        self.bookingActivated.emit(booking_id)
+        booking = self.booking(booking_id)
+        if booking is None:
+            return None
+        if not allowed_next(BookingStatus(booking.status)):
+            self.message.show_info(
+                self.tr("%s is %s and can no longer be edited.") % (booking.reference, booking.status)
+            )
+            return None
+        may_edit = self.may_move or (
+            booking.agent_id is None and self.console.can(Permission.EDIT_UNASSIGNED_BOOKING)
+        )
+        if not may_edit:
+            self.message.show_info(self.tr("You may not edit %s: it is assigned.") % booking.reference)
+            return None
+        retire(self.form)
+        self.form = BookingForm(self.console, booking, self)
+        self.form.saved.connect(lambda saved: self.message.show_info(self.tr("%s saved.") % saved.reference))
+        self.form.open()
+        return self.form
+
     def _tray_menu(self, pos: QPoint) -> None:
         item = self.tray.itemAt(pos)
         if item is not None:
@@ -708,7 +733,7 @@ class BoardPage(QWidget):
         menu = QMenu(self)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         booking = self.booking(booking_id)
-        menu.addAction(self.tr("Open booking"), lambda: self.bookingActivated.emit(booking_id))
+        menu.addAction(self.tr("Open booking"), lambda: self.open_booking(booking_id))
         if booking is None or self.data is None:
             return menu
         menu.addSeparator()

@@ -213,3 +213,23 @@ def test_a_real_drop_event_on_the_view_reschedules(qtbot, boss_console):  # noqa
         view.dropEvent(drop)
     stored = bookings.get_booking(ctx, booked.id)
     assert (stored.agent_id, stored.start) == (ben.id, at(14, 15).astimezone(UTC))
+
+
+def test_double_click_opens_the_booking_form_when_the_role_may_edit(qtbot, make_console):  # noqa: F811
+    dispatcher = make_console("dispatcher")
+    ctx = dispatcher.ctx
+    ana = agents.add_agent(ctx, name="Ana Ruiz", phone="+13125550101", email="ana@example.com")
+    booked = _book(ctx, ana.id, at(9))
+    pending = _book(ctx, None, at(13), name="Raj Patel", phone="+13125550112")
+    page = _board(qtbot, dispatcher)
+    form = page.open_booking(booked.id)
+    assert form is not None and form.isVisible() and form.booking.id == booked.id
+    form.reject()
+
+    call_center = make_console("call-center")
+    read_only = _board(qtbot, call_center)
+    assert read_only.open_booking(booked.id) is None
+    assert read_only.message.text() == f"You may not edit {booked.reference}: it is assigned."
+    form = read_only.open_booking(pending.id)
+    assert form is not None and form.booking.id == pending.id
+    form.reject()
