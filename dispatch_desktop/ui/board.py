@@ -6,41 +6,24 @@ themselves: the board redraws from the database, so a refused move simply leaves
 where it was and the reason is shown above the board.
 """
 
-import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from PySide6.QtCore import QByteArray, QDate, QMimeData, QPoint, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QPoint, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
-    QContextMenuEvent,
-    QDrag,
-    QDragEnterEvent,
-    QDragMoveEvent,
-    QDropEvent,
-    QFont,
     QKeySequence,
-    QMouseEvent,
-    QPainter,
     QPalette,
     QPen,
-    QPixmap,
     QShowEvent,
 )
 from PySide6.QtWidgets import (
-    QApplication,
     QDateEdit,
-    QGraphicsItem,
     QGraphicsRectItem,
-    QGraphicsScene,
-    QGraphicsSceneMouseEvent,
     QGraphicsSimpleTextItem,
-    QGraphicsView,
     QHBoxLayout,
     QLabel,
-    QListWidget,
     QListWidgetItem,
     QMenu,
     QSplitter,
@@ -54,386 +37,47 @@ from dispatch_desktop.domain.statuses import BookingStatus, allowed_next
 from dispatch_desktop.services import bookings
 from dispatch_desktop.services.board import BoardDay, load_board_day
 from dispatch_desktop.services.views import BookingView
+from dispatch_desktop.ui.board_view import (
+    BOOKING_MIME,
+    FIRST_VISIBLE_HOUR,
+    HEADER_HEIGHT,
+    NAME_WIDTH,
+    NOW_COLOR,
+    ROW_HEIGHT,
+    SNAP,
+    STATUS_COLORS,
+    BoardGeometry,
+    BoardView,
+    BookingBlock,
+    UnassignedTray,
+    booking_mime,
+    read_booking_mime,
+    snap,
+    status_color,
+    text_color_on,
+)
 from dispatch_desktop.ui.booking_form import BookingForm
 from dispatch_desktop.ui.console import ConsoleContext
 from dispatch_desktop.ui.pane_helpers import MessageLine, retire, run_for
 
-BOOKING_MIME = "application/x-dispatch-booking"
-HOUR_WIDTH = 84.0
-ROW_HEIGHT = 46.0
-NAME_WIDTH = 160.0
-HEADER_HEIGHT = 28.0
-SNAP = timedelta(minutes=15)
-FIRST_VISIBLE_HOUR = 7
+__all__ = [
+    "BOOKING_MIME",
+    "HEADER_HEIGHT",
+    "NAME_WIDTH",
+    "ROW_HEIGHT",
+    "SNAP",
+    "STATUS_COLORS",
+    "BoardGeometry",
+    "BoardPage",
+    "BoardView",
+    "BookingBlock",
+    "UnassignedTray",
+    "booking_mime",
+    "read_booking_mime",
+    "snap",
+]
+
 REFRESH_ON = {"bookings", "agents", "time_off", "settings", "*"}
-
-# Mid-saturation fills that carry dark or light text on both light and dark window themes.
-STATUS_COLORS: dict[str, str] = {
-    BookingStatus.PENDING: "#9e9e9e",
-    BookingStatus.SCHEDULED: "#1e88e5",
-    BookingStatus.CONFIRMED: "#3949ab",
-    BookingStatus.EN_ROUTE: "#f9a825",
-    BookingStatus.IN_PROGRESS: "#fb8c00",
-    BookingStatus.COMPLETED: "#43a047",
-    BookingStatus.CANCELLED: "#757575",
-    BookingStatus.NO_SHOW: "#8d6e63",
-}
-NOW_COLOR = QColor("#e53935")
-
-
-def status_color(status: str) -> QColor:
-    return QColor(STATUS_COLORS.get(status, "#607d8b"))
-
-
-def text_color_on(fill: QColor) -> QColor:
-    luminance = 0.299 * fill.red() + 0.587 * fill.green() + 0.114 * fill.blue()
-    return QColor("#111111") if luminance > 150 else QColor("#ffffff")
-
-
-def booking_mime(booking_id: int, grab_seconds: float = 0.0) -> QMimeData:
-    mime = QMimeData()
-    payload = json.dumps({"id": booking_id, "grab_seconds": grab_seconds}).encode()
-    mime.setData(BOOKING_MIME, QByteArray(payload))
-    return mime
-
-
-def read_booking_mime(mime: QMimeData) -> tuple[int, float] | None:
-    if not mime.hasFormat(BOOKING_MIME):
-        return None
-    try:
-        payload = json.loads(bytes(mime.data(BOOKING_MIME).data()).decode())
-        return int(payload["id"]), float(payload.get("grab_seconds", 0.0))
-    except (ValueError, KeyError, TypeError):
-        return None
-
-
-@dataclass(frozen=True)
-class BoardGeometry:
-    """Where things go on the board for one loaded day."""
-
-    start: datetime
-    end: datetime
-    agent_ids: tuple[int, ...]
-
-    @property
-    def hours(self) -> float:
-        return (self.end - self.start).total_seconds() / 3600
-
-    @property
-    def width(self) -> float:
-        return NAME_WIDTH + self.hours * HOUR_WIDTH
-
-    @property
-    def height(self) -> float:
-        return HEADER_HEIGHT + max(1, len(self.agent_ids)) * ROW_HEIGHT
-
-    def x_of(self, moment: datetime) -> float:
-        return NAME_WIDTH + (moment - self.start).total_seconds() / 3600 * HOUR_WIDTH
-
-    def y_of_row(self, row: int) -> float:
-        return HEADER_HEIGHT + row * ROW_HEIGHT
-
-    def time_at(self, x: float) -> datetime:
-        hours = max(0.0, min(self.hours, (x - NAME_WIDTH) / HOUR_WIDTH))
-        return self.start + timedelta(hours=hours)
-
-    def agent_at(self, y: float) -> int | None:
-        row = int((y - HEADER_HEIGHT) // ROW_HEIGHT)
-        return self.agent_ids[row] if y >= HEADER_HEIGHT and 0 <= row < len(self.agent_ids) else None
-
-
-def snap(moment: datetime, start_of_day: datetime) -> datetime:
-    steps = round((moment - start_of_day) / SNAP)
-    return start_of_day + steps * SNAP
-
-
-class BookingBlock(QGraphicsRectItem):
-    """One booking on an agent's row. Drag it to assign or reschedule; double-click to open it."""
-
-    def __init__(
-        self, booking: BookingView, rect: QRectF, zone_label: Callable[[datetime], str], draggable: bool
-    ):
-        super().__init__(rect)
-        self.booking = booking
-        self.draggable = draggable
-        self._press: QPointF | None = None
-        fill = status_color(booking.status)
-        self.setBrush(QBrush(fill))
-        self.setPen(QPen(fill.darker(140), 1))
-        self.setZValue(2)
-        self.setAcceptHoverEvents(True)
-        if draggable:
-            self.setCursor(Qt.CursorShape.OpenHandCursor)
-        times = f"{zone_label(booking.start)}–{zone_label(booking.end)}"
-        self.setToolTip(
-            f"<b>{booking.reference}</b> · {booking.status.replace('_', ' ')}<br>{times}<br>"
-            f"{booking.customer_name} · {booking.customer_phone}<br>{booking.service}<br>{booking.address}"
-        )
-        label = QGraphicsSimpleTextItem(f"{booking.customer_name}\n{times} · {booking.service}", self)
-        label.setBrush(QBrush(text_color_on(fill)))
-        font = QFont()
-        font.setPointSizeF(8.5)
-        label.setFont(font)
-        label.setPos(rect.left() + 4, rect.top() + 3)
-        # Clip the label to the block so short bookings stay tidy.
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemClipsChildrenToShape, True)
-
-    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        if self.draggable and event.button() == Qt.MouseButton.LeftButton:
-            self._press = event.scenePos()
-            event.accept()
-            return
-        super().mousePressEvent(event)
-
-    def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        if self._press is None:
-            return
-        if (event.scenePos() - self._press).manhattanLength() < QApplication.startDragDistance():
-            return
-        grab_seconds = (self._press.x() - self.rect().left()) / HOUR_WIDTH * 3600
-        self._press = None
-        drag = QDrag(event.widget())
-        drag.setMimeData(booking_mime(self.booking.id, grab_seconds))
-        drag.setPixmap(self._pixmap())
-        drag.exec(Qt.DropAction.MoveAction)
-
-    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        self._press = None
-        super().mouseReleaseEvent(event)
-
-    def _pixmap(self) -> QPixmap:
-        size = self.rect().size().toSize()
-        pixmap = QPixmap(size)
-        pixmap.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(pixmap)
-        painter.setOpacity(0.8)
-        painter.fillRect(pixmap.rect(), self.brush())
-        painter.end()
-        return pixmap
-
-
-class BoardView(QGraphicsView):
-    """Draws the grid, the sticky hour header and agent names, and the red "now" line; takes drops."""
-
-    dropRequested = Signal(int, object, object)  # booking id, agent id or None, new start (UTC)
-    bookingActivated = Signal(int)
-    menuRequested = Signal(int, QPoint)  # booking id, global position
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setScene(QGraphicsScene(self))
-        self.setAcceptDrops(True)
-        self.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
-        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.geometry_: BoardGeometry | None = None
-        self.names: list[str] = []
-        self.zone_label: Callable[[datetime], str] = lambda m: m.strftime("%H:%M")
-        self.now: datetime | None = None
-        self.drop_hint: QRectF | None = None
-
-    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
-        item = self.itemAt(event.position().toPoint())
-        while item is not None and not isinstance(item, BookingBlock):
-            item = item.parentItem()
-        if isinstance(item, BookingBlock):
-            self.bookingActivated.emit(item.booking.id)
-            return
-        super().mouseDoubleClickEvent(event)
-
-    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
-        item = self.itemAt(event.pos())
-        while item is not None and not isinstance(item, BookingBlock):
-            item = item.parentItem()
-        if isinstance(item, BookingBlock):
-            self.menuRequested.emit(item.booking.id, event.globalPos())
-            event.accept()
-            return
-        super().contextMenuEvent(event)
-
-    # --- drawing ------------------------------------------------------------------------
-
-    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
-        palette = self.palette()
-        painter.fillRect(rect, palette.color(QPalette.ColorRole.Base))
-        geometry = self.geometry_
-        if geometry is None:
-            return
-        band = palette.color(QPalette.ColorRole.AlternateBase)
-        for row in range(len(geometry.agent_ids)):
-            if row % 2:
-                painter.fillRect(QRectF(0, geometry.y_of_row(row), geometry.width, ROW_HEIGHT), band)
-        grid = palette.color(QPalette.ColorRole.Mid)
-        grid.setAlpha(110)
-        painter.setPen(QPen(grid, 1))
-        hour = 0
-        while hour <= geometry.hours:
-            x = NAME_WIDTH + hour * HOUR_WIDTH
-            painter.drawLine(QPointF(x, HEADER_HEIGHT), QPointF(x, geometry.height))
-            hour += 1
-        for row in range(len(geometry.agent_ids) + 1):
-            y = geometry.y_of_row(row)
-            painter.drawLine(QPointF(NAME_WIDTH, y), QPointF(geometry.width, y))
-
-    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
-        geometry = self.geometry_
-        if geometry is None:
-            return
-        palette = self.palette()
-        visible = self.mapToScene(self.viewport().rect()).boundingRect()
-        if self.drop_hint is not None:
-            painter.setPen(QPen(palette.color(QPalette.ColorRole.Highlight), 2, Qt.PenStyle.DashLine))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRect(self.drop_hint)
-        if self.now is not None and geometry.start <= self.now < geometry.end:
-            x = geometry.x_of(self.now)
-            painter.setPen(QPen(NOW_COLOR, 2))
-            painter.drawLine(QPointF(x, HEADER_HEIGHT), QPointF(x, geometry.height))
-        # Sticky hour header.
-        header = QRectF(visible.left(), visible.top(), visible.width(), HEADER_HEIGHT)
-        painter.fillRect(header, palette.color(QPalette.ColorRole.Button))
-        painter.setPen(palette.color(QPalette.ColorRole.ButtonText))
-        hour = 0
-        while hour < geometry.hours:
-            moment = geometry.start + timedelta(hours=hour)
-            x = NAME_WIDTH + hour * HOUR_WIDTH
-            painter.drawText(
-                QRectF(x + 4, visible.top(), HOUR_WIDTH - 4, HEADER_HEIGHT),
-                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                self.zone_label(moment),
-            )
-            hour += 1
-        if self.now is not None and geometry.start <= self.now < geometry.end:
-            x = geometry.x_of(self.now)
-            painter.setPen(QPen(NOW_COLOR, 2))
-            painter.drawLine(
-                QPointF(x, visible.top() + HEADER_HEIGHT - 8), QPointF(x, visible.top() + HEADER_HEIGHT)
-            )
-        # Sticky agent names.
-        column = QRectF(visible.left(), visible.top(), NAME_WIDTH, visible.height())
-        painter.fillRect(column, palette.color(QPalette.ColorRole.Window))
-        painter.setPen(palette.color(QPalette.ColorRole.WindowText))
-        bold = QFont(painter.font())
-        bold.setBold(True)
-        painter.setFont(bold)
-        for row, name in enumerate(self.names):
-            y = geometry.y_of_row(row)
-            if y + ROW_HEIGHT < visible.top() + HEADER_HEIGHT:
-                continue
-            painter.drawText(
-                QRectF(visible.left() + 8, y, NAME_WIDTH - 12, ROW_HEIGHT),
-                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                name,
-            )
-        painter.fillRect(
-            QRectF(visible.left(), visible.top(), NAME_WIDTH, HEADER_HEIGHT),
-            palette.color(QPalette.ColorRole.Button),
-        )
-        painter.setPen(QPen(palette.color(QPalette.ColorRole.Mid), 1))
-        painter.drawLine(
-            QPointF(visible.left() + NAME_WIDTH, visible.top()),
-            QPointF(visible.left() + NAME_WIDTH, visible.bottom()),
-        )
-
-    # --- drops ----------------------------------------------------------------------------
-
-    def target_of(self, scene_pos: QPointF, grab_seconds: float) -> tuple[int | None, datetime | None]:
-        """The agent row and the snapped new start under a drop point; time None on the name column."""
-        geometry = self.geometry_
-        if geometry is None:
-            return None, None
-        agent_id = geometry.agent_at(scene_pos.y())
-        visible_left = self.mapToScene(0, 0).x()
-        if scene_pos.x() < visible_left + NAME_WIDTH:
-            return agent_id, None
-        moment = geometry.time_at(scene_pos.x()) - timedelta(seconds=grab_seconds)
-        return agent_id, snap(moment, geometry.start)
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if read_booking_mime(event.mimeData()) is not None:
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        payload = read_booking_mime(event.mimeData())
-        geometry = self.geometry_
-        if payload is None or geometry is None:
-            event.ignore()
-            return
-        pos = self.mapToScene(event.position().toPoint())
-        agent_id = geometry.agent_at(pos.y())
-        if agent_id is None:
-            self.drop_hint = None
-            event.ignore()
-        else:
-            row = geometry.agent_ids.index(agent_id)
-            self.drop_hint = QRectF(
-                NAME_WIDTH, geometry.y_of_row(row), geometry.width - NAME_WIDTH, ROW_HEIGHT
-            )
-            event.acceptProposedAction()
-        self.viewport().update()
-
-    def dragLeaveEvent(self, event: object) -> None:
-        self.drop_hint = None
-        self.viewport().update()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        self.drop_hint = None
-        self.viewport().update()
-        payload = read_booking_mime(event.mimeData())
-        if payload is None:
-            event.ignore()
-            return
-        booking_id, grab_seconds = payload
-        agent_id, start = self.target_of(self.mapToScene(event.position().toPoint()), grab_seconds)
-        if agent_id is None:
-            event.ignore()
-            return
-        event.acceptProposedAction()
-        self.dropRequested.emit(booking_id, agent_id, start)
-
-
-class UnassignedTray(QListWidget):
-    """Pending bookings of the day. Drag one onto an agent; drop a block here to unassign it."""
-
-    unassignRequested = Signal(int)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setDragEnabled(True)
-        self.setAcceptDrops(True)
-        self.setDropIndicatorShown(False)
-        self.setWordWrap(True)
-        self.setSpacing(2)
-        self.accepts_unassign = True
-
-    def mimeTypes(self) -> list[str]:
-        return [BOOKING_MIME]
-
-    def mimeData(self, items: list[QListWidgetItem]) -> QMimeData:
-        booking_id = items[0].data(Qt.ItemDataRole.UserRole) if items else 0
-        return booking_mime(int(booking_id))
-
-    def supportedDropActions(self) -> Qt.DropAction:
-        return Qt.DropAction.MoveAction
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if self.accepts_unassign and event.source() is not self and read_booking_mime(event.mimeData()):
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        self.dragEnterEvent(event)
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        payload = read_booking_mime(event.mimeData())
-        if payload is None or event.source() is self:
-            event.ignore()
-            return
-        event.acceptProposedAction()
-        self.unassignRequested.emit(payload[0])
 
 
 class BoardPage(QWidget):
