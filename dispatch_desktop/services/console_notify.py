@@ -6,13 +6,14 @@ outbox lines, credentials, the environment and test sends goes through here.
 
 import logging
 import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from dispatch_desktop.config import Config, save_config
 from dispatch_desktop.domain import validation
-from dispatch_desktop.domain.errors import ValidationError
+from dispatch_desktop.domain.errors import ConflictError, NotFoundError, ValidationError
 from dispatch_desktop.notify import credentials, notifier
 from dispatch_desktop.notify.notifier import LOGGER_NAME, environment_decision
 from dispatch_desktop.services import outbox
@@ -21,11 +22,13 @@ from dispatch_desktop.services.outbox import OutboxView
 
 __all__ = [
     "LOGGER_NAME",
+    "BulkRetryResult",
     "CredentialsState",
     "TestSendResult",
     "environment_tag",
     "load_credentials_state",
     "outbox_line",
+    "retry_failed",
     "save_environment",
     "save_log_rotation",
     "save_smtp",
@@ -73,6 +76,35 @@ def outbox_line(view: OutboxView) -> str:
         return f"{prefix}{kind} skipped - To: {who}, Reason: {view.last_error}"
     subject = f", Subject: {_flat(view.subject)}" if view.channel == "email" else ""
     return f"{prefix}{kind} {view.status} - To: {to}{subject}"
+
+
+@dataclass(frozen=True)
+class BulkRetryResult:
+    retried: list[OutboxView]
+    skipped: int  # rows someone else retried, dismissed or delivered meanwhile
+
+
+def retry_failed(
+    ctx: ServiceContext, message_ids: Sequence[int], progress: Callable[[int, int], None] | None = None
+) -> BulkRetryResult:
+    """Queue many failed rows again, one transaction each, reporting progress as it goes.
+
+    A row that is no longer failed (another workstation acted on it) is skipped, not an error.
+    `unknown` rows are left alone: an SMS that may already have gone out needs a person per row.
+    """
+    retried: list[OutboxView] = []
+    skipped = 0
+    total = len(message_ids)
+    for done, message_id in enumerate(message_ids, start=1):
+        try:
+            if outbox.get_message(ctx, message_id).status != "failed":
+                raise ConflictError("no longer failed")
+            retried.append(outbox.retry_message(ctx, message_id))
+        except (ConflictError, NotFoundError):
+            skipped += 1
+        if progress is not None:
+            progress(done, total)
+    return BulkRetryResult(retried, skipped)
 
 
 # --- settings -------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QProgressBar,
     QPushButton,
     QTableView,
     QToolButton,
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from dispatch_desktop.domain.roles import Permission
 from dispatch_desktop.services import outbox
+from dispatch_desktop.services.console_notify import BulkRetryResult, retry_failed
 from dispatch_desktop.services.outbox import OutboxView
 from dispatch_desktop.ui.console import ConsoleContext
 from dispatch_desktop.ui.log_model import (
@@ -161,9 +163,19 @@ class NotificationLogDock(QDockWidget):
         self.pause_button.setToolTip(self.tr("Keep the view still while you read; new lines still arrive"))
         self.retry_button = QPushButton(self.tr("Retry"))
         self.dismiss_button = QPushButton(self.tr("Dismiss"))
+        self.retry_all_button = QPushButton(self.tr("Retry all failed shown"))
+        self.retry_all_button.setToolTip(
+            self.tr(
+                "Queue every failed row in the list again. Unknown SMS are left for a person to decide one by one."
+            )
+        )
+        self.retry_all_button.clicked.connect(self.retry_all_failed)
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(180)
+        self.progress.hide()
         self.retry_button.clicked.connect(lambda: self._act_on_selected(retry=True))
         self.dismiss_button.clicked.connect(lambda: self._act_on_selected(retry=False))
-        for button in (self.retry_button, self.dismiss_button):
+        for button in (self.retry_button, self.dismiss_button, self.retry_all_button):
             button.setVisible(self.may_manage)
         self.count_label = QLabel()
         self.message = MessageLine()
@@ -176,9 +188,11 @@ class NotificationLogDock(QDockWidget):
         filters.addWidget(self.pause_button)
         filters.addWidget(self.retry_button)
         filters.addWidget(self.dismiss_button)
+        filters.addWidget(self.retry_all_button)
         footer = QHBoxLayout()
         footer.addWidget(self.count_label)
         footer.addWidget(self.message, 1)
+        footer.addWidget(self.progress)
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -325,6 +339,48 @@ class NotificationLogDock(QDockWidget):
         return self.details
 
     # --- actions --------------------------------------------------------------------------
+
+    def failed_shown(self) -> list[int]:
+        ids = []
+        for row in range(self.proxy.rowCount()):
+            entry = self.proxy.index(row, 0).data(NotificationLogModel.EntryRole)
+            if entry.source == OUTBOX and entry.message is not None and entry.status == "failed":
+                ids.append(entry.message.id)
+        return list(dict.fromkeys(ids))
+
+    def retry_all_failed(self) -> None:
+        """Bulk retry with progress, on a worker (a supervisor's morning after an SMTP outage)."""
+        ids = self.failed_shown()
+        if not ids:
+            self.message.show_info(self.tr("No failed notifications in the list."))
+            return
+        ctx = self.console.ctx
+        self.retry_all_button.setEnabled(False)
+        self.progress.setRange(0, len(ids))
+        self.progress.setValue(0)
+        self.progress.show()
+        run_for(
+            self,
+            lambda progress: retry_failed(ctx, ids, progress),
+            self._retried_all,
+            self._retry_all_failed,
+            changes="outbox",
+            on_progress=lambda done, total: self.progress.setValue(done),
+        )
+
+    def _retried_all(self, result: BulkRetryResult) -> None:
+        self.progress.hide()
+        self.retry_all_button.setEnabled(True)
+        self.model.upsert_outbox(result.retried)
+        text = self.tr("%d notification(s) queued again.") % len(result.retried)
+        if result.skipped:
+            text += self.tr(" %d skipped: already handled elsewhere.") % result.skipped
+        self.message.show_info(text)
+
+    def _retry_all_failed(self, error: Exception) -> None:
+        self.progress.hide()
+        self.retry_all_button.setEnabled(True)
+        self.message.show_error(error)
 
     def _act_on_selected(self, *, retry: bool) -> None:
         entry = self.selected_entry()

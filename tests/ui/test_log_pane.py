@@ -256,3 +256,39 @@ def test_pause_keeps_the_rows_being_read_in_place(qtbot, boss_console):  # noqa:
     dock.pause_button.setChecked(False)
     dock.model.add_line("[DEV] SMS (not sent) - To: +1, Message: line 65", at)
     qtbot.waitUntil(lambda: dock.table.rowAt(dock.table.viewport().height() - 2) == 59)
+
+
+def test_bulk_retry_of_failed_rows_shows_progress(qtbot, boss_console, home, monkeypatch):  # noqa: F811
+    ctx = boss_console.ctx
+    dock = _dock(qtbot, boss_console)
+    with FakeTwilio() as twilio:
+        for name, value in twilio.env().items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.setenv("FLASK_ENV", "production")
+        for n in range(3):
+            phone = f"+1312555012{n}"
+            twilio.reply_for(phone, Reply.invalid_number(), always=True)
+            bookings.create_booking(
+                ctx,
+                customer_name=f"Customer {n}",
+                customer_phone=phone,
+                customer_email=None,
+                address="1 Main St",
+                service="Leak check",
+                start=f"2030-03-1{n} 09:00",
+                end=f"2030-03-1{n} 10:00",
+                call_center=True,
+            )
+        outbox.deliver_due(ctx.db, Config(), home, worker_id="desk-4")
+    failed = [v.id for v in outbox.list_outbox(ctx, status="failed")]
+    assert len(failed) == 3
+    _poll(qtbot, dock)
+    assert sorted(dock.failed_shown()) == sorted(failed)
+    steps = []
+    dock.progress.valueChanged.connect(steps.append)
+    with qtbot.waitSignal(dock.console.ops.changed, timeout=5000):
+        dock.retry_all_button.click()
+    assert steps[-1] == 3
+    assert dock.message.text() == "3 notification(s) queued again."
+    assert [outbox.get_message(ctx, i).status for i in failed] == ["queued"] * 3
+    assert dock.failed_shown() == []
