@@ -94,6 +94,13 @@ class SettingsDialog(QDialog):
         environment_form = QFormLayout(environment_box)
         environment_form.addRow(self.tr("This workstation"), self.environment)
         environment_form.addRow(self.environment_note)
+        self.production_warning = QLabel(
+            self.tr("Production sends real SMS and email to customers and agents from this workstation.")
+        )
+        self.production_warning.setWordWrap(True)
+        self.production_warning.setStyleSheet(error_style())
+        environment_form.addRow(self.production_warning)
+        self.environment.currentIndexChanged.connect(self._warn_production)
 
         # Keyring
         self.keyring_note = QLabel()
@@ -218,7 +225,11 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.buttons)
         self.save_button.setEnabled(False)
         self._fill_config(console.config)
+        self._warn_production()
         self.reload()
+
+    def _warn_production(self, *_: object) -> None:
+        self.production_warning.setVisible(self.environment.currentData() == "production")
 
     def _secret_status(self, source: str) -> str:
         if source == "keyring":

@@ -119,7 +119,9 @@ def test_flask_env_locks_the_environment_and_says_why(qtbot, boss_console, monke
 def test_environment_chosen_here_is_saved_for_this_workstation(qtbot, boss_console, home):  # noqa: F811
     dialog = _dialog(qtbot, boss_console)
     assert dialog.environment_note.text() == "Now: development (default: FLASK_ENV is not set)."
+    assert dialog.production_warning.isHidden()
     dialog.environment.setCurrentIndex(dialog.environment.findData("production"))
+    assert not dialog.production_warning.isHidden()
     _save(qtbot, dialog)
     assert load_config(home).environment == "production"
     assert dialog.environment_note.text() == "Now: production (from config file=production)."
