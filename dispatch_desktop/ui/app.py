@@ -82,9 +82,12 @@ class Launcher(QObject):
         self.args = args
         self.ops = ops or Operations(parent=self)
         self.demo = bool(getattr(args, "demo", False))
-        self.home: Path = demo_home() if self.demo else resolve_home(getattr(args, "home", None))
-        if self.demo and getattr(args, "home", None):
-            self.home = resolve_home(args.home)
+        given_home = getattr(args, "home", None)
+        if self.demo:
+            # Never the real home: an empty one would be filled with sample data.
+            self.home: Path = demo_home(resolve_home(given_home) if given_home else None)
+        else:
+            self.home = resolve_home(given_home)
         self.config: Config | None = None
         self.window: MainWindow | None = None
         self.splash = _Splash()

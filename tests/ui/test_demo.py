@@ -77,10 +77,9 @@ def _args(
     return argparse.Namespace(home=str(home), database_url=database_url, operator=operator, demo=demo)
 
 
-def test_demo_opens_a_window_on_a_filled_demo_home(qtbot, tmp_path, monkeypatch):
-    monkeypatch.setenv("DISPATCH_DEMO_HOME", str(tmp_path / "demo"))
-    launcher = Launcher(_args(tmp_path / "unused", demo=True, operator="dana"))
-    launcher.home = tmp_path / "demo"
+def test_demo_opens_a_window_on_a_filled_demo_home(qtbot, tmp_path):
+    launcher = Launcher(_args(tmp_path, demo=True, operator="dana"))
+    assert launcher.home == tmp_path / "demo"  # beside the real home's data, never in it
     with qtbot.waitSignal(launcher.opened, timeout=30_000) as opened:
         launcher.start()
     window = opened.args[0]
