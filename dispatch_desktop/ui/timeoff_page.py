@@ -394,8 +394,11 @@ class TimeOffPage(QWidget):
         self.request_button.clicked.connect(self.request)
         self.approve_button.clicked.connect(self.approve_selected)
         self.deny_button.clicked.connect(self.deny_selected)
+        self.withdraw_button = QPushButton(self.tr("&Withdraw"))
+        self.withdraw_button.setToolTip(self.tr("The agent no longer needs this time off"))
+        self.withdraw_button.clicked.connect(self.withdraw_selected)
         buttons = QHBoxLayout()
-        for button in (self.request_button, self.approve_button, self.deny_button):
+        for button in (self.request_button, self.approve_button, self.deny_button, self.withdraw_button):
             button.setVisible(self.may_manage)
             buttons.addWidget(button)
         buttons.addStretch(1)
@@ -445,6 +448,7 @@ class TimeOffPage(QWidget):
         pending = request is not None and request.status == TimeOffStatus.PENDING.value
         self.approve_button.setEnabled(pending)
         self.deny_button.setEnabled(pending)
+        self.withdraw_button.setEnabled(pending)
 
     def _open(self, dialog: QDialog) -> QDialog:
         retire(self.dialog)
@@ -481,3 +485,16 @@ class TimeOffPage(QWidget):
         )
         self._open(dialog)
         return dialog
+
+    def withdraw_selected(self) -> None:
+        request = self.selected()
+        if request is None or request.status != TimeOffStatus.PENDING.value or not self.may_manage:
+            return
+        ctx, request_id, version = self.console.ctx, request.id, request.version
+        run_for(
+            self,
+            lambda: timeoff.cancel_time_off(ctx, request_id, reason="withdrawn", expect_version=version),
+            lambda r: self.message.show_info(self.tr("Withdrew the time-off request of %s.") % r.agent_name),
+            self.message.show_error,
+            changes="time_off",
+        )

@@ -102,6 +102,18 @@ def test_deny_with_reason(qtbot, boss_console):  # noqa: F811
     assert page.message.text() == "Denied time off for Ana Ruiz."
 
 
+def test_withdraw_a_pending_request(qtbot, boss_console):  # noqa: F811
+    ctx = boss_console.ctx
+    ana, _ = _people(ctx)
+    request = timeoff.request_time_off(ctx, agent_id=ana.id, start=at(8), end=at(12))
+    page = _page(qtbot, boss_console)
+    page.select_request(request.id)
+    page.withdraw_button.click()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1 and page.model.record(0).status == "cancelled")
+    assert page.message.text() == "Withdrew the time-off request of Ana Ruiz."
+    assert not page.withdraw_button.isEnabled()
+
+
 def test_approve_dialog_lists_clashing_bookings_and_reassigns_them(qtbot, qtmodeltester, boss_console):  # noqa: F811
     ctx = boss_console.ctx
     ana, ben = _people(ctx)
