@@ -27,12 +27,12 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 
-from tests.bench.tables_runner import pin_immortals  # noqa: E402
+from tests.bench.tables_runner import pin_immortals
 
 pin_immortals()
 
 from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
 from dispatch_desktop.config import Config  # noqa: E402
@@ -79,7 +79,7 @@ class Painted(QObject):
         super().__init__()
         self.ready, self.at = ready, None
 
-    def eventFilter(self, _obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+    def eventFilter(self, _obj: QObject, event: QEvent) -> bool:
         if self.at is None and event.type() == QEvent.Type.Paint and self.ready():
             self.at = time.perf_counter()
         return False
@@ -178,8 +178,8 @@ def main() -> None:
         form.select_agent(agent.id)
         spin(app, lambda: console.ops.running == 0, "lookups done")
         saved: list[int] = []
-        form.saved.connect(lambda view: saved.append(view.id))
-        watcher = await_row(lambda: saved[0] if saved else None)
+        form.saved.connect(lambda view, s=saved: s.append(view.id))
+        watcher = await_row(lambda s=saved: s[0] if s else None)
         heartbeat.start()
         if profiler is not None:
             profiler.start()
@@ -207,7 +207,7 @@ def main() -> None:
         k = saves + i
         start = base + timedelta(hours=k % 8, days=k // 8)
         saved = []
-        watcher = await_row(lambda: saved[0] if saved else None)
+        watcher = await_row(lambda s=saved: s[0] if s else None)
         heartbeat.start()
         cpu = time.thread_time()
         began = time.perf_counter()
