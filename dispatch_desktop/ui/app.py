@@ -26,6 +26,7 @@ from dispatch_desktop.services.workstation import (
     start_notification_log,
 )
 from dispatch_desktop.ui.console import ConsoleContext
+from dispatch_desktop.ui.lifetime import MainThreadGarbageCollector
 from dispatch_desktop.ui.main_window import MainWindow, _os_full_name
 from dispatch_desktop.ui.operations import Operations, one_line
 
@@ -59,6 +60,8 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     icon = application_icon()
     if not icon.isNull():
         app.setWindowIcon(icon)
+    if app.findChild(MainThreadGarbageCollector) is None:
+        MainThreadGarbageCollector(app)
     return app
 
 

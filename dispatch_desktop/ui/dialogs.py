@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dispatch_desktop.domain.team import TeamSettings
+from dispatch_desktop.domain.team import TeamSettings, booking_reference
 from dispatch_desktop.services import bookings
 from dispatch_desktop.services.bookings import AgentAvailability
 from dispatch_desktop.services.views import AuditView, BookingView
@@ -128,7 +128,7 @@ class HistoryDialog(QDialog):
         self.console = console
         self.booking_id = booking_id
         self.loaded = False
-        self.setWindowTitle(tr("History of booking {0}").format(f"BK-{booking_id:06d}"))
+        self.setWindowTitle(tr("History of booking {0}").format(booking_reference(booking_id)))
         self.resize(760, 380)
         self.table = QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels([tr("When"), tr("Who"), tr("What"), tr("From"), tr("To")])

@@ -1,10 +1,11 @@
-"""Background results for widgets that may be gone by the time the result arrives."""
+"""Object lifetimes across threads: results for widgets that may be gone, and where GC runs."""
 
+import gc
 from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 
 from dispatch_desktop.ui.operations import Operations
 
@@ -31,3 +32,37 @@ def run_for(
 ) -> None:
     """`ops.run(...)` whose callbacks only run while `owner` still exists."""
     ops.run(work, while_alive(owner, on_done), while_alive(owner, on_error), **options)
+
+
+class MainThreadGarbageCollector(QObject):
+    """Runs Python's cyclic garbage collection on the UI thread only.
+
+    Automatic collection runs in whichever thread happens to allocate. When that is a worker
+    and the garbage holds a widget (a closed dialog in a reference cycle), Qt deletes the widget
+    off the UI thread and the process crashes. Anki does the same for the same reason.
+    """
+
+    def __init__(self, parent: QObject | None = None, interval_ms: int = 1_000) -> None:
+        super().__init__(parent)
+        self._was_enabled = gc.isenabled()
+        gc.disable()
+        self.timer = QTimer(self)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self.collect)
+        self.timer.start()
+
+    def collect(self) -> None:
+        """Collect the generations automatic collection would have, judged by the same thresholds."""
+        counts, thresholds = gc.get_count(), gc.get_threshold()
+        if counts[0] <= thresholds[0]:
+            return
+        generation = 0
+        if counts[1] > thresholds[1]:
+            generation = 2 if counts[2] > thresholds[2] else 1
+        gc.collect(generation)
+
+    def stop(self) -> None:
+        self.timer.stop()
+        gc.collect()
+        if self._was_enabled:
+            gc.enable()

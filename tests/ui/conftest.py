@@ -16,6 +16,7 @@ from dispatch_desktop.services import demo, operators
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.storage.engine import Database
 from dispatch_desktop.ui.console import ConsoleContext
+from dispatch_desktop.ui.lifetime import MainThreadGarbageCollector
 from dispatch_desktop.ui.operations import Operations
 
 DeskFactory = Callable[..., ConsoleContext]
@@ -26,6 +27,15 @@ def drain() -> None:
     """Let background jobs finish and deliver their results before widgets go away."""
     QThreadPool.globalInstance().waitForDone(10_000)
     QApplication.processEvents()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collect_garbage_on_the_ui_thread(qapp: QApplication) -> Iterator[None]:
+    """As the console does: a widget freed by GC on a worker thread crashes the whole run."""
+    collector = MainThreadGarbageCollector(qapp)
+    yield
+    collector.stop()
+    collector.deleteLater()
 
 
 @pytest.fixture
