@@ -21,7 +21,7 @@ DELAY = 0.3
 
 
 def run(quick: bool) -> Table:
-    saves, naive_saves = (5, 2) if quick else (20, 5)
+    saves, naive_saves = (4, 1) if quick else (20, 5)
     table = Table(
         f"1. Save latency on the UI thread: booking with an agent (4 notifications), production, "
         f"SMTP and Twilio answering in {DELAY * 1000:.0f} ms, SQLite",

@@ -15,6 +15,20 @@ import time
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 
+PROFILER = None
+if os.environ.get("DISPATCH_BENCH_PROFILE"):  # pyinstrument's view of start-up, on stderr at the end
+    from pyinstrument import Profiler
+
+    PROFILER = Profiler(interval=0.0005)
+    PROFILER.start()
+
+
+def _done() -> None:
+    if PROFILER is not None:
+        PROFILER.stop()
+        print(PROFILER.output_text(unicode=False, color=False, show_all=False), file=sys.stderr, flush=True)
+    os._exit(0)
+
 
 def minimal() -> None:
     from PySide6.QtCore import QTimer
@@ -65,7 +79,7 @@ def console(home: str, url: str) -> None:
             model = self.bookings_page.model
             if model.loads and (not model.ids or model.cached(model.ids[0]) is not None):
                 print(f"ROWS {time.time()}", flush=True)
-                os._exit(0)
+                _done()
 
     app_module.MainWindow = TimedMainWindow
     QTimer.singleShot(60_000, lambda: (print("TIMEOUT", flush=True), QApplication.exit(1)))
