@@ -356,6 +356,7 @@ class ServerProcess:
             cwd=ROOT,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,  # aiosmtpd warns about its own deprecated login_data on every AUTH
             text=True,
             env={**os.environ, "PYTHONPATH": str(ROOT)},
         )
