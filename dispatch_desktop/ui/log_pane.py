@@ -11,6 +11,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -220,7 +221,7 @@ class NotificationLogDock(QDockWidget):
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
-        self.timer.timeout.connect(self.poll)
+        self.timer.timeout.connect(self._poll_if_shown)
         console.ops.changed.connect(self._on_changed)
         self._update_buttons()
         self._update_counts()
@@ -238,9 +239,18 @@ class NotificationLogDock(QDockWidget):
         self.timer.stop()
         detach_tail_handler(self.tail)
 
+    def _poll_if_shown(self) -> None:
+        # A closed dock costs nothing: it catches up from its cursor when it is shown again.
+        if self.isVisible():
+            self.poll()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.poll()
+
     def _on_changed(self, what: str) -> None:
         if what in REFRESH_ON:
-            self.poll()
+            self._poll_if_shown()
 
     def poll(self) -> None:
         if self._polling:

@@ -292,3 +292,17 @@ def test_bulk_retry_of_failed_rows_shows_progress(qtbot, boss_console, home, mon
     assert dock.message.text() == "3 notification(s) queued again."
     assert [outbox.get_message(ctx, i).status for i in failed] == ["queued"] * 3
     assert dock.failed_shown() == []
+
+
+def test_a_hidden_dock_does_not_poll_and_catches_up_when_shown(qtbot, boss_console):  # noqa: F811
+    dock = _dock(qtbot, boss_console)
+    assert not dock.isVisible()
+    count = dock.poll_count
+    _book(boss_console.ctx)
+    boss_console.ops.changed.emit("bookings")
+    dock.timer.timeout.emit()
+    qtbot.wait(50)
+    assert dock.poll_count == count and not dock.polling
+    dock.show()
+    qtbot.waitUntil(lambda: dock.poll_count > count)
+    assert [e.status for e in dock.model.entries() if e.source == OUTBOX] == ["queued", "queued"]
