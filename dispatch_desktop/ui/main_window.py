@@ -226,9 +226,6 @@ class MainWindow(QMainWindow):
         self.outbox_counts: dict[str, int] | None = None
         self.setObjectName("mainWindow")
         self.resize(1280, 800)
-        icon = self.windowIcon()
-        if not icon.isNull():
-            self.setWindowIcon(icon)
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -264,10 +261,8 @@ class MainWindow(QMainWindow):
     def _build_pages(self) -> None:
         console = self.console
         self.bookings_page = BookingsPage(console)
-        self.bookings_page.status_message.connect(self.show_status)
         self._add_page("bookings", self.bookings_page, self.tr("&Bookings"))
         self.call_center = CallCenterPanel(console)
-        self.call_center.status_message.connect(self.show_status)
         self._add_page("call_center", self.call_center, self.tr("&Call-center entry"))
         optional = [
             ("board", "dispatch_desktop.ui.board", "BoardPage", self.tr("Bo&ard"), Permission.READ),
@@ -306,10 +301,7 @@ class MainWindow(QMainWindow):
         page.setObjectName(f"page_{key}")
         self.pages[key] = page
         self.tabs.addTab(page, title)
-        if hasattr(page, "status_message") and page not in (
-            self.bookings_page,
-            getattr(self, "call_center", None),
-        ):
+        if hasattr(page, "status_message"):
             page.status_message.connect(self.show_status)
 
     def tab_titles(self) -> list[str]:
