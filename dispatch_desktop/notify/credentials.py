@@ -6,6 +6,7 @@ message; each loaded secret is registered with notify.secrets so it is masked ev
 """
 
 import os
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -21,13 +22,21 @@ from dispatch_desktop.notify.secrets import register_login, register_secret, scr
 SERVICE = "dispatch-desktop"
 TWILIO_SECRET = "TWILIO_AUTH_TOKEN"
 SMTP_SECRET = "SMTP_PASSWORD"
+# Office 365 OAuth2: the Entra app's client secret has its own keyring entry, so switching
+# between password and OAuth2 never leaves one secret standing in for the other.
+O365_SECRET = "O365_CLIENT_SECRET"
+SMTP_AUTH_ENV = "SMTP_AUTH"
+O365_TENANT_ENV, O365_CLIENT_ENV, O365_AUTHORITY_ENV = "O365_TENANT_ID", "O365_CLIENT_ID", "O365_AUTHORITY"
 FALSE_WORDS = {"0", "false", "no", "off"}
 PASSWORD_AUTH, OAUTH2_AUTH = "password", "oauth2"
 AUTH_MODES = (PASSWORD_AUTH, OAUTH2_AUTH)
+IMPLICIT_TLS_PORT = 465
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_TENANT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]{0,253}$")
 INSTALL_HINT = (
     "install a keyring backend (e.g. 'sudo apt install gnome-keyring' for a desktop session, "
     "or 'pip install keyrings.alt' for a file-based one) or set TWILIO_AUTH_TOKEN / SMTP_PASSWORD "
-    "in the environment"
+    "/ O365_CLIENT_SECRET in the environment"
 )
 
 
@@ -72,14 +81,21 @@ class SmtpCredentials:
     starttls: bool
     starttls_source: str
     timeout_seconds: float
-    auth_mode: str = "password"
+    auth_mode: str = PASSWORD_AUTH
     tenant_id: Value = Value(None, "missing")
     client_id: Value = Value(None, "missing")
     authority: str = SmtpConfig.authority
+    client_secret: Value = Value(None, "missing")
+    auth_mode_source: str = "default"
+    authority_source: str = "default"
 
     @property
     def oauth2(self) -> bool:
         return self.auth_mode == OAUTH2_AUTH
+
+    @property
+    def encrypted(self) -> bool:
+        return self.starttls or self.port_number == IMPLICIT_TLS_PORT
 
     def missing(self) -> list[str]:
         missing = [
@@ -91,11 +107,17 @@ class SmtpCredentials:
             )
             if not value.present
         ]
+        if self.auth_mode not in AUTH_MODES:
+            return [*missing, f"{SMTP_AUTH_ENV} ({self.auth_mode!r} is neither password nor oauth2)"]
         if self.oauth2:
-            # The app's client secret is kept as SMTP_PASSWORD; SMTP_USER is the mailbox it sends as.
-            required = (("SMTP_USER", self.user), (SMTP_SECRET, self.password))
-            required += (("SMTP_TENANT_ID", self.tenant_id), ("SMTP_CLIENT_ID", self.client_id))
-            return missing + [name for name, value in required if not value.present]
+            # SMTP_USER is the mailbox the app signs in as and sends from.
+            required = (("SMTP_USER", self.user), (O365_TENANT_ENV, self.tenant_id))
+            required += ((O365_CLIENT_ENV, self.client_id), (O365_SECRET, self.client_secret))
+            missing += [name for name, value in required if not value.present]
+            if not self.encrypted:
+                # A bearer token must never cross the network in the clear.
+                missing.append("SMTP_STARTTLS (OAuth2 needs STARTTLS or port 465)")
+            return missing
         # A local relay may take mail without a login; a user without a password cannot log in.
         if self.user.present and not self.password.present:
             missing.append(SMTP_SECRET)
@@ -185,6 +207,14 @@ def _secret(env_name: str) -> Value:
     return Value(stored, "keyring") if stored else Value(None, "missing")
 
 
+def _env_only(env_name: str) -> Value:
+    raw = os.environ.get(env_name)
+    if raw:
+        register_secret(raw)
+        return Value(raw, "env")
+    return Value(None, "missing")
+
+
 def load_twilio(config: Config) -> TwilioCredentials:
     base_url = (
         os.environ.get("TWILIO_API_BASE_URL") or config.twilio.api_base_url or TwilioConfig.api_base_url
@@ -197,6 +227,17 @@ def load_twilio(config: Config) -> TwilioCredentials:
         timeout_seconds=config.twilio.timeout_seconds,
         rate_limit_per_second=config.twilio.rate_limit_per_second,
     )
+
+
+def smtp_auth_mode(config: Config) -> Value:
+    """password or oauth2 (as written, lower-cased): SMTP_AUTH, then the config file, then password."""
+    picked = _pick(SMTP_AUTH_ENV, (config.smtp.auth_mode or "").strip().lower() or None, PASSWORD_AUTH)
+    return Value((picked.value or PASSWORD_AUTH).strip().lower(), picked.source)
+
+
+def smtp_host(config: Config) -> Value:
+    """The SMTP host without touching the keyring (for warnings on the UI thread)."""
+    return _pick("SMTP_HOST", config.smtp.host)
 
 
 def load_smtp(config: Config) -> SmtpCredentials:
@@ -212,8 +253,10 @@ def load_smtp(config: Config) -> SmtpCredentials:
     else:
         starttls = config.smtp.starttls
         tls_source = "default" if starttls == SmtpConfig.starttls else "config"
+    mode = smtp_auth_mode(config)
+    authority = _pick(O365_AUTHORITY_ENV, config.smtp.authority or None, SmtpConfig.authority)
     return SmtpCredentials(
-        host=_pick("SMTP_HOST", config.smtp.host),
+        host=smtp_host(config),
         port=port,
         user=user,
         password=password,
@@ -221,12 +264,14 @@ def load_smtp(config: Config) -> SmtpCredentials:
         starttls=starttls,
         starttls_source=tls_source,
         timeout_seconds=config.smtp.timeout_seconds,
-        auth_mode=(os.environ.get("SMTP_AUTH_MODE") or config.smtp.auth_mode or PASSWORD_AUTH)
-        .strip()
-        .lower(),
-        tenant_id=_pick("SMTP_TENANT_ID", config.smtp.tenant_id),
-        client_id=_pick("SMTP_CLIENT_ID", config.smtp.client_id),
-        authority=config.smtp.authority or SmtpConfig.authority,
+        auth_mode=mode.value or PASSWORD_AUTH,
+        auth_mode_source=mode.source,
+        tenant_id=_pick(O365_TENANT_ENV, config.smtp.tenant_id),
+        client_id=_pick(O365_CLIENT_ENV, config.smtp.client_id),
+        # Only read when it is needed, so a password workstation never touches this entry.
+        client_secret=_secret(O365_SECRET) if mode.value == OAUTH2_AUTH else _env_only(O365_SECRET),
+        authority=(authority.value or SmtpConfig.authority).rstrip("/"),
+        authority_source=authority.source,
     )
 
 
@@ -273,39 +318,72 @@ def set_smtp(
     user: str | None,
     from_address: str,
     starttls: bool,
-    password: str | None,
-    auth_mode: str = PASSWORD_AUTH,
+    password: str | None = None,
+    auth_mode: str | None = None,
     tenant_id: str | None = None,
     client_id: str | None = None,
+    client_secret: str | None = None,
+    authority: str | None = None,
 ) -> Config:
-    """Password (or OAuth2 client secret) to the keyring, the rest to the config file."""
-    if auth_mode not in AUTH_MODES:
-        raise ValidationError(f"unknown SMTP auth mode {auth_mode!r} (password or oauth2)", "auth_mode")
-    if auth_mode == OAUTH2_AUTH and not (user and tenant_id and client_id):
-        raise ValidationError("OAuth2 needs --user (the mailbox), --tenant-id and --client-id", "auth_mode")
+    """Store an SMTP setup: the secret to the keyring, everything else to the config file.
+
+    auth_mode "password" stores `password` as SMTP_PASSWORD (when there is a user). "oauth2"
+    (Office 365) needs the mailbox as `user`, the tenant and client ids, and stores
+    `client_secret` as O365_CLIENT_SECRET (None keeps a stored one). None keeps the mode the
+    config already has, so a dialog that only knows about passwords never switches it back.
+    """
+    mode = (auth_mode or config.smtp.auth_mode or PASSWORD_AUTH).strip().lower()
+    if mode not in AUTH_MODES:
+        raise ValidationError(f"unknown SMTP auth mode {mode!r} (password or oauth2)", "auth_mode")
     host = validation.text(host, "host", 255)
     if not 0 < port < 65536:
         raise ValidationError(f"port {port} is not a TCP port", "port")
     sender = validation.email(from_address, "from address")
     user = validation.optional_text(user, "user", 320)
-    if user:
-        _write_secret(SMTP_SECRET, _require_secret("SMTP password", password))
-    updated = replace(
-        config,
-        smtp=replace(
-            config.smtp,
-            host=host,
-            port=port,
-            user=user,
-            from_address=sender,
-            starttls=starttls,
-            auth_mode=auth_mode,
-            tenant_id=(tenant_id or "").strip() or None,
-            client_id=(client_id or "").strip() or None,
-        ),
+    smtp = replace(
+        config.smtp, host=host, port=port, user=user, from_address=sender, starttls=starttls, auth_mode=mode
     )
+    if mode == OAUTH2_AUTH:
+        smtp = _oauth2_settings(smtp, tenant_id, client_id, authority)
+        secret = _require_secret("client secret", client_secret) if client_secret is not None else None
+        if secret is not None:
+            _write_secret(O365_SECRET, secret)
+        if user and password is not None:  # kept for switching back; OAuth2 does not use it
+            _write_secret(SMTP_SECRET, _require_secret("SMTP password", password))
+    elif user and (password is not None or auth_mode is not None or not _read_secret(SMTP_SECRET)):
+        _write_secret(SMTP_SECRET, _require_secret("SMTP password", password))
+    updated = replace(config, smtp=smtp)
     save_config(home, updated)
     return updated
+
+
+def _oauth2_settings(
+    smtp: SmtpConfig, tenant_id: str | None, client_id: str | None, authority: str | None
+) -> SmtpConfig:
+    tenant = (tenant_id if tenant_id is not None else smtp.tenant_id or "").strip()
+    client = (client_id if client_id is not None else smtp.client_id or "").strip()
+    if not (smtp.user and tenant and client):
+        raise ValidationError(
+            "OAuth2 needs the mailbox as --user, plus --tenant-id and --client-id", "auth_mode"
+        )
+    if not _TENANT.match(tenant):
+        raise ValidationError(
+            f"tenant id {tenant!r} is neither a GUID nor a domain such as contoso.onmicrosoft.com",
+            "tenant_id",
+        )
+    if not _GUID.match(client):
+        raise ValidationError(
+            f"client id {client!r} is not a GUID (the app registration's Application (client) ID)",
+            "client_id",
+        )
+    if not smtp.starttls and smtp.port != IMPLICIT_TLS_PORT:
+        raise ValidationError("OAuth2 sends a bearer token: it needs STARTTLS (or port 465)", "starttls")
+    base = (
+        (authority if authority is not None else smtp.authority or SmtpConfig.authority).strip().rstrip("/")
+    )
+    if not base.startswith("https://") or len(base) <= len("https://"):
+        raise ValidationError(f"authority {base!r} must be an https:// URL", "authority")
+    return replace(smtp, tenant_id=tenant, client_id=client, authority=base)
 
 
 def delete_twilio(home: Path, config: Config) -> Config:
@@ -317,7 +395,18 @@ def delete_twilio(home: Path, config: Config) -> Config:
 
 def delete_smtp(home: Path, config: Config) -> Config:
     _delete_secret(SMTP_SECRET)
-    updated = replace(config, smtp=replace(config.smtp, host=None, user=None, from_address=None))
+    _delete_secret(O365_SECRET)
+    smtp = replace(
+        config.smtp,
+        host=None,
+        user=None,
+        from_address=None,
+        auth_mode=SmtpConfig.auth_mode,
+        tenant_id=None,
+        client_id=None,
+        authority=SmtpConfig.authority,
+    )
+    updated = replace(config, smtp=smtp)
     save_config(home, updated)
     return updated
 
@@ -360,11 +449,15 @@ def describe(config: Config) -> tuple[list[FieldStatus], str | None]:
     add("smtp", "SMTP_HOST", smtp.host)
     add("smtp", "SMTP_PORT", smtp.port)
     add("smtp", "SMTP_USER", smtp.user)
-    add("smtp", SMTP_SECRET, smtp.password, secret=True)
+    add("smtp", SMTP_AUTH_ENV, Value(smtp.auth_mode, smtp.auth_mode_source))
+    if not smtp.oauth2 or smtp.password.present:
+        add("smtp", SMTP_SECRET, smtp.password, secret=True)
     add("smtp", "EMAIL_FROM", smtp.from_address)
     add("smtp", "SMTP_STARTTLS", Value("true" if smtp.starttls else "false", smtp.starttls_source))
-    if smtp.oauth2:
-        add("smtp", "SMTP_AUTH_MODE", Value(smtp.auth_mode, "config"))
-        add("smtp", "SMTP_TENANT_ID", smtp.tenant_id)
-        add("smtp", "SMTP_CLIENT_ID", smtp.client_id)
+    if smtp.oauth2 or smtp.tenant_id.present or smtp.client_id.present:
+        add("smtp", O365_TENANT_ENV, smtp.tenant_id)
+        add("smtp", O365_CLIENT_ENV, smtp.client_id)
+        secret = smtp.client_secret if smtp.client_secret.present else _secret(O365_SECRET)
+        add("smtp", O365_SECRET, secret, secret=True)
+        add("smtp", O365_AUTHORITY_ENV, Value(smtp.authority, smtp.authority_source))
     return rows, keyring_problem()

@@ -1,4 +1,8 @@
-"""Email through smtplib: STARTTLS by default, implicit TLS on 465, one connection per batch."""
+"""Email through smtplib: STARTTLS by default, implicit TLS on 465, one connection per batch.
+
+Signs in with a password (AUTH PLAIN/LOGIN) or, for Office 365 in oauth2 mode, with
+AUTH XOAUTH2 after STARTTLS as the mailbox, using an app token from notify.oauth.
+"""
 
 import smtplib
 import ssl
@@ -6,6 +10,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from types import TracebackType
 
+from dispatch_desktop.notify import office365
 from dispatch_desktop.notify.credentials import SmtpCredentials
 from dispatch_desktop.notify.notifier import Outcome, SendResult
 from dispatch_desktop.notify.oauth import TokenError, smtp_access_token, xoauth2
@@ -44,9 +49,12 @@ def _code_outcome(code: int) -> Outcome:
     return Outcome.RETRY if 400 <= code < 500 else Outcome.FAILED
 
 
+def _text(message: bytes | str) -> str:
+    return message.decode("utf-8", "replace") if isinstance(message, bytes) else str(message)
+
+
 def _reply(code: int, message: bytes | str) -> str:
-    text = message.decode("utf-8", "replace") if isinstance(message, bytes) else str(message)
-    return scrub(f"SMTP {code} {' '.join(text.split())}")[:300]
+    return scrub(f"SMTP {code} {' '.join(_text(message).split())}")[:300]
 
 
 class SmtpBatch:
@@ -56,6 +64,7 @@ class SmtpBatch:
         self.credentials = credentials
         self._smtp: smtplib.SMTP | None = None
         self._broken: str | None = None
+        self._broken_outcome, self._broken_counts = Outcome.RETRY, False
 
     def __enter__(self) -> "SmtpBatch":
         return self
@@ -82,8 +91,14 @@ class SmtpBatch:
                 smtp.starttls(context=context)
                 smtp.ehlo()
             if creds.oauth2:
+                if (
+                    not creds.encrypted
+                ):  # load_smtp's missing() holds such a setup back; never send a token in the clear
+                    raise smtplib.SMTPNotSupportedError("OAuth2 without STARTTLS")
                 auth = xoauth2(creds.user.value or "", smtp_access_token(creds))
-                smtp.auth("XOAUTH2", lambda challenge=None: auth, initial_response_ok=True)
+                # The initial response carries the token; to an error challenge (334) the client
+                # answers with an empty line so the server sends its final 5xx.
+                smtp.auth("XOAUTH2", lambda challenge=None: auth if challenge is None else "")
             elif creds.user.value:
                 smtp.login(creds.user.value, creds.password.value or "")
         except BaseException:
@@ -108,7 +123,7 @@ class SmtpBatch:
         self, to: str, subject: str, body: str, html_body: str | None, *, message_id: str, intended: str
     ) -> SendResult:
         if self._broken:
-            return SendResult(Outcome.RETRY, error=self._broken, counts_attempt=False)
+            return SendResult(self._broken_outcome, error=self._broken, counts_attempt=self._broken_counts)
         message = build_message(
             sender=self.credentials.from_address.value or "",
             to=to,
@@ -122,12 +137,16 @@ class SmtpBatch:
             try:
                 smtp = self._connection()
             except TokenError as exc:
-                return self._break(str(exc))
+                if exc.permanent:
+                    return self._break(str(exc), Outcome.FAILED)
+                return self._break(str(exc), counts_attempt=exc.counts_attempt)
             except smtplib.SMTPAuthenticationError as exc:
-                return self._break(f"login to {self.where} refused: {_reply(exc.smtp_code, exc.smtp_error)}")
+                return self._login_refused(exc.smtp_code, exc.smtp_error)
             except smtplib.SMTPNotSupportedError as exc:
                 return self._break(f"{self.where} does not support {scrub(str(exc))}")
             except smtplib.SMTPResponseException as exc:
+                if office365.is_retirement_reply(exc.smtp_code, _text(exc.smtp_error)):
+                    return self._login_refused(exc.smtp_code, exc.smtp_error)
                 return self._break(
                     f"{self.where} refused the connection: {_reply(exc.smtp_code, exc.smtp_error)}"
                 )
@@ -137,11 +156,13 @@ class SmtpBatch:
                 smtp.send_message(message)
             except smtplib.SMTPRecipientsRefused as exc:
                 code, reply = next(iter(exc.recipients.values()))
-                return SendResult(_code_outcome(code), error=_reply(code, reply))
+                return SendResult(_code_outcome(code), error=self._explain(code, reply))
             except smtplib.SMTPResponseException as exc:
                 # A 4xx/5xx for this message leaves the session usable; reset it for the next one.
                 self._reset()
-                return SendResult(_code_outcome(exc.smtp_code), error=_reply(exc.smtp_code, exc.smtp_error))
+                return SendResult(
+                    _code_outcome(exc.smtp_code), error=self._explain(exc.smtp_code, exc.smtp_error)
+                )
             except (smtplib.SMTPServerDisconnected, OSError) as exc:
                 self._drop()
                 if not reconnect:
@@ -154,11 +175,39 @@ class SmtpBatch:
             return SendResult(Outcome.SENT, provider_id=message_id, sent_to=to)
         raise AssertionError("unreachable")
 
-    def _break(self, error: str) -> SendResult:
-        """The server cannot be used at all (down, TLS or login refused): the batch waits."""
+    def _break(
+        self, error: str, outcome: Outcome = Outcome.RETRY, *, counts_attempt: bool = False
+    ) -> SendResult:
+        """The server cannot be used at all (down, TLS or login refused): every email of the batch
+        waits (retry) or, when only an admin can fix it (failed), fails with the same reason."""
         self._broken = error
+        self._broken_outcome, self._broken_counts = outcome, counts_attempt
         self._drop()
-        return SendResult(Outcome.RETRY, error=error, counts_attempt=False)
+        return SendResult(outcome, error=error, counts_attempt=counts_attempt)
+
+    def _setup(self) -> office365.ExchangeSetup:
+        creds = self.credentials
+        return office365.ExchangeSetup(
+            creds.user.value or "<mailbox>", creds.client_id.value or "<client id>"
+        )
+
+    def _login_refused(self, code: int, message: bytes | str) -> SendResult:
+        reply = _reply(code, message)
+        if not self.credentials.oauth2 and office365.is_retirement_reply(code, _text(message)):
+            return self._break(office365.retirement_error(reply), Outcome.FAILED)
+        if self.credentials.oauth2 and code >= 500:
+            return self._break(office365.xoauth2_refused_error(reply, self._setup()), Outcome.FAILED)
+        return self._break(f"login to {self.where} refused: {reply}")
+
+    def _explain(self, code: int, message: bytes | str) -> str:
+        """A reply to one message, with what to change when it is an Office 365 sign-in matter."""
+        reply, text = _reply(code, message), _text(message)
+        if office365.is_retirement_reply(code, text) and not self.credentials.oauth2:
+            return office365.retirement_error(reply)
+        if self.credentials.oauth2 and office365.is_send_as_refusal(code, text):
+            sender = self.credentials.from_address.value or ""
+            return office365.send_as_refused_error(reply, self._setup(), sender)
+        return reply
 
     def _reset(self) -> None:
         try:

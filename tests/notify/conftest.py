@@ -25,6 +25,11 @@ NOTIFY_ENV = (
     "SMTP_PASSWORD",
     "EMAIL_FROM",
     "SMTP_STARTTLS",
+    "SMTP_AUTH",
+    "O365_TENANT_ID",
+    "O365_CLIENT_ID",
+    "O365_CLIENT_SECRET",
+    "O365_AUTHORITY",
     "DISPATCH_REDIRECT_TO_PHONE",
     "DISPATCH_REDIRECT_TO_EMAIL",
 )
@@ -34,6 +39,16 @@ NOTIFY_ENV = (
 def clean_notify_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in NOTIFY_ENV:
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def fresh_token_cache() -> Iterator[None]:
+    """Each test starts without the process-wide msal apps and tokens of the one before."""
+    from dispatch_desktop.notify import oauth
+
+    oauth.forget_tokens()
+    yield
+    oauth.forget_tokens()
 
 
 @pytest.fixture(autouse=True)

@@ -6,6 +6,9 @@
         ...                                         # env() includes SMTP_USER / SMTP_PASSWORD
     FakeSmtp(implicit_tls=True, cert=...)           # TLS from the first byte (as on port 465), AUTH required
     smtp.fail_next(451, "4.3.0 try again later")    # the next DATA gets this reply
+    smtp.accept_token = entra.valid                 # AUTH XOAUTH2 (Office 365): checks the bearer token
+    smtp.refuse_xoauth2 = "535 5.7.3 Authentication unsuccessful"   # a valid token, but Exchange says no
+    smtp.refuse_logins = "535 5.7.139 Authentication unsuccessful, basic authentication is disabled."
     smtp.down(); smtp.up()                          # stop listening / listen again on the same port
     smtp.messages                                   # accepted messages (email.message.EmailMessage)
     smtp.connections                                # TCP sessions opened (0 in development)
@@ -90,23 +93,27 @@ class _Handler:
         self.fake = fake
 
     async def auth_XOAUTH2(self, _server: Any, args: list[str]) -> AuthResult:
-        """Office 365's mechanism: base64 of "user=<mailbox>^Aauth=Bearer <token>^A^A"."""
+        """Office 365's mechanism: base64 of "user=<mailbox>^Aauth=Bearer <token>^A^A", only after STARTTLS."""
+        failed = "535 5.7.3 Authentication unsuccessful"
         try:
             fields = dict(
                 part.split("=", 1) for part in base64.b64decode(args[1]).decode().split("\x01") if "=" in part
             )
         except (IndexError, ValueError):
-            return AuthResult(success=False)
+            return AuthResult(success=False, handled=False, message=failed)
         token = fields.get("auth", "").removeprefix("Bearer ")
         ok = (
             self.fake.accept_token is not None
             and self.fake.accept_token(token)
             and fields.get("user") == self.fake.user
         )
-        if ok:
-            with self.fake._lock:
+        with self.fake._lock:
+            self.fake.xoauth2_attempts.append(fields.get("user", ""))
+            if ok and self.fake.refuse_xoauth2:
+                return AuthResult(success=False, handled=False, message=self.fake.refuse_xoauth2)
+            if ok:
                 self.fake.logins.append(f"xoauth2:{fields['user']}")
-        return AuthResult(success=bool(ok))
+        return AuthResult(success=bool(ok), handled=False, message=None if ok else failed)
 
     async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:
         return self.fake._accept(envelope)
@@ -145,8 +152,13 @@ class FakeSmtp:
             password,
         )
         self.connections = 0
-        # With TLS: XOAUTH2 logins succeed when this says the bearer token is valid.
+        # With TLS: XOAUTH2 logins succeed when this says the bearer token is valid...
         self.accept_token: Callable[[str], bool] | None = None
+        # ...unless this reply is set (Exchange refusing a valid token: no SMTP.SendAsApp, SMTP AUTH off).
+        self.refuse_xoauth2: str | None = None
+        self.xoauth2_attempts: list[str] = []
+        # Password (PLAIN/LOGIN) logins get this reply instead, e.g. Office 365 after basic auth is off.
+        self.refuse_logins: str | None = None
         self.port = free_port()
         self.host = "127.0.0.1"
         self.messages: list[EmailMessage] = []
@@ -185,6 +197,8 @@ class FakeSmtp:
     def _authenticate(
         self, _server: Any, _session: Any, _envelope: Any, _mechanism: str, data: Any
     ) -> AuthResult:
+        if self.refuse_logins:
+            return AuthResult(success=False, handled=False, message=self.refuse_logins)
         ok = (
             isinstance(data, LoginPassword)
             and data.login.decode() == self.user
