@@ -1,4 +1,7 @@
-"""Benchmark 1 in its own process: `python -m tests.bench.save_runner DB_URL SAVES NAIVE_SAVES`.
+"""Benchmark 1 in its own process: `python -m tests.bench.save_runner DB_URL SAVES NAIVE_SAVES [QUIET_SAVES]`.
+
+QUIET_SAVES more console saves run with the status bar's animated busy bar switched off
+(a what-if for the stall it causes while delivery runs).
 
 FLASK_ENV=production and the TWILIO_*/SMTP_* variables point at the slow local servers (set by
 bench_save). The console's main window is shown offscreen; each save goes through the real
@@ -47,6 +50,40 @@ from dispatch_desktop.ui.console import ConsoleContext  # noqa: E402
 from dispatch_desktop.ui.operations import Operations  # noqa: E402
 
 TIMEOUT = 120.0
+
+
+class SlowEventLog(QApplication):
+    """Diagnosis only (DISPATCH_BENCH_SLOW_EVENTS=ms): prints every top-level event that kept
+    the UI thread longer than that, with its receiver and slot chain, to stderr."""
+
+    def __init__(self, argv: list[str], threshold_ms: float) -> None:
+        super().__init__(argv)
+        self.threshold = threshold_ms / 1000
+        self.depth = 0
+        self.paints: dict[str, float] = {}
+
+    def notify(self, receiver: QObject, event: QEvent) -> bool:  # type: ignore[override]
+        if self.depth:
+            if event.type() != QEvent.Type.Paint:
+                return super().notify(receiver, event)
+            began = time.perf_counter()
+            try:
+                return super().notify(receiver, event)
+            finally:
+                key = f"{type(receiver).__name__}/{receiver.parent().__class__.__name__}"
+                self.paints[key] = self.paints.get(key, 0.0) + time.perf_counter() - began
+        self.depth = 1
+        started = time.perf_counter()
+        try:
+            return super().notify(receiver, event)
+        finally:
+            self.depth = 0
+            took = time.perf_counter() - started
+            if took > self.threshold:
+                print(
+                    f"SLOW {took * 1000:.1f} ms {event.type().name} -> {type(receiver).__name__}",
+                    file=sys.stderr,
+                )
 
 
 class Heartbeat(QObject):
@@ -113,7 +150,9 @@ def watch_outbox(db: Database, booking_id: int, done: threading.Event) -> None:
 
 def main() -> None:
     url, saves, naive_saves = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-    app = QApplication(sys.argv[:1])
+    quiet = int(sys.argv[4]) if len(sys.argv) > 4 else 0
+    slow = os.environ.get("DISPATCH_BENCH_SLOW_EVENTS")
+    app = SlowEventLog(sys.argv[:1], float(slow)) if slow else QApplication(sys.argv[:1])
     from dispatch_desktop.ui.main_window import MainWindow
 
     db = Database(url)
@@ -158,8 +197,15 @@ def main() -> None:
         "naive_shown",
         "naive_stall",
     )
+    keys += ("ui_cpu", *("quiet_" + key for key in ("busy", "shown", "stall", "delivered", "ui_cpu")))
     results: dict[str, list[float]] = {key: [] for key in keys}
-    for i in range(saves):
+    for i in range(saves + quiet):
+        if i == saves:
+            # What-if: the status-bar busy bar stays still while the background delivery runs.
+            console.ops.busy_changed.disconnect(window._busy_changed)
+            window._busy_timer.stop()
+            window.busy.hide()
+        run = "" if i < saves else "quiet_"
         start = base + timedelta(hours=i % 8, days=i // 8)
         # BookingsPage._keep calls isVisible() on forms Qt already deleted (WA_DeleteOnClose)
         # and raises; forget them first (reported in docs/benchmarks.md).
@@ -187,8 +233,8 @@ def main() -> None:
         began = time.perf_counter()
         form.save()  # the Save button's handler
         spin(app, lambda w=watcher: w.at is not None, "row shown")
-        results["busy"].append(time.thread_time() - cpu)
-        results["shown"].append(watcher.at - began)
+        results[run + "busy"].append(time.thread_time() - cpu)
+        results[run + "shown"].append(watcher.at - began)
         if profiler is not None and os.environ.get("DISPATCH_BENCH_PROFILE") == "save":
             profiler.stop()
         window.deliver_now()  # what the console's delivery timer does every few seconds
@@ -197,14 +243,15 @@ def main() -> None:
         spin(app, done.is_set, "delivered")
         if profiler is not None and os.environ.get("DISPATCH_BENCH_PROFILE") != "save":
             profiler.stop()
-        results["delivered"].append(time.perf_counter() - began)
-        results["stall"].append(heartbeat.stop())
+        results[run + "delivered"].append(time.perf_counter() - began)
+        results[run + "ui_cpu"].append(time.thread_time() - cpu)
+        results[run + "stall"].append(heartbeat.stop())
         page.table.viewport().removeEventFilter(watcher)
 
     twilio = credentials.load_twilio(Config())
     smtp_host, smtp_port = os.environ["SMTP_HOST"], int(os.environ["SMTP_PORT"])
     for i in range(naive_saves):
-        k = saves + i
+        k = saves + quiet + i
         start = base + timedelta(hours=k % 8, days=k // 8)
         saved = []
         watcher = await_row(lambda s=saved: s[0] if s else None)
@@ -258,6 +305,9 @@ def main() -> None:
         results["naive_stall"].append(heartbeat.stop())
         page.table.viewport().removeEventFilter(watcher)
 
+    if isinstance(app, SlowEventLog):
+        for key, spent in sorted(app.paints.items(), key=lambda kv: -kv[1])[:12]:
+            print(f"PAINT {spent * 1000:8.1f} ms {key}", file=sys.stderr)
     if profiler is not None:
         text = profiler.output_text(unicode=False, color=False, show_all=True, short_mode=False)
         print(text, file=sys.stderr, flush=True)
