@@ -9,13 +9,8 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QWidget
 
 from dispatch_desktop.ui.operations import one_line
-from dispatch_desktop.ui.pyside_workarounds import make_singletons_immortal
 from dispatch_desktop.ui.record_table import RecordTableModel
 from dispatch_desktop.ui.style import field_error_style
-
-# Every pane of mine imports this module, so a console that shows any of them is protected
-# from the PySide6 emit refcount bug (see pyside_workarounds) however long it runs.
-make_singletons_immortal()
 
 INFO_STYLE = "color: palette(text);"
 

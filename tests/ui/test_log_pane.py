@@ -1,6 +1,5 @@
 """The notification log dock: live [DEV]/[PROD] lines and every workstation's outbox rows."""
 
-import sys
 from datetime import UTC, datetime
 
 import pytest
@@ -192,16 +191,11 @@ def test_an_older_poll_result_never_rolls_a_row_back(boss_console, qtmodeltester
 
 
 def test_a_day_of_log_lines_stays_bounded_and_never_aborts(qtbot, boss_console):  # noqa: F811
-    """Thousands of lines through the handler: the pane keeps the newest 5 000 and the process lives.
-
-    (PySide6 6.12 on Python 3.11 aborts after enough Qt calls without pyside_workarounds.)
-    """
+    """Thousands of lines through the handler: the pane keeps the newest 5 000 and the process lives."""
     import logging
 
     from dispatch_desktop.services.console_notify import LOGGER_NAME
-    from dispatch_desktop.ui.pyside_workarounds import make_singletons_immortal
 
-    assert make_singletons_immortal() or sys.version_info >= (3, 12)
     dock = _dock(qtbot, boss_console)
     logger = logging.getLogger(LOGGER_NAME)
     for n in range(12_000):
