@@ -31,6 +31,7 @@ from dispatch_desktop.services.display import phone_for_display
 from dispatch_desktop.services.views import BookingView
 from dispatch_desktop.ui.console import ConsoleContext
 from dispatch_desktop.ui.lifetime import run_for
+from dispatch_desktop.ui.operations import one_line
 from dispatch_desktop.ui.style import overdue_fill, source_label, status_colour, status_label
 
 PLACEHOLDER = "…"
@@ -81,6 +82,7 @@ class BookingsModel(QAbstractTableModel):
     """Rows are booking ids in display order; cells come from a page cache filled on workers."""
 
     loaded = Signal(int)  # number of bookings after a (re)load
+    load_started = Signal()
     load_failed = Signal(str)
 
     def __init__(self, console: ConsoleContext, parent: QObject | None = None) -> None:
@@ -112,6 +114,7 @@ class BookingsModel(QAbstractTableModel):
             self._reload_again = True
             return
         self._loading = True
+        self.load_started.emit()
         self._generation += 1
         generation = self._generation
         ctx, query = self.console.ctx, self.query
@@ -150,8 +153,6 @@ class BookingsModel(QAbstractTableModel):
 
     def _load_failed(self, error: Exception) -> None:
         self._loading = False
-        from dispatch_desktop.ui.operations import one_line
-
         self.load_failed.emit(one_line(error))
         if self._reload_again:
             self._reload_again = False
@@ -191,8 +192,6 @@ class BookingsModel(QAbstractTableModel):
     def _page_failed(self, generation: int, page: int, error: Exception) -> None:
         if generation == self._generation:
             self._fetching.discard(page)
-            from dispatch_desktop.ui.operations import one_line
-
             self.load_failed.emit(one_line(error))
 
     # --- lookups --------------------------------------------------------------------------

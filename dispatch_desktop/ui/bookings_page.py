@@ -47,6 +47,7 @@ from dispatch_desktop.ui.operations import one_line
 from dispatch_desktop.ui.style import source_label, status_label
 
 SEARCH_DELAY_MS = 250
+LOADING_NOTICE_MS = 300  # only a slow load says so; quick refreshes must not flicker
 ACTIVE = "active"
 NOT_STARTED = "not started"
 UNASSIGNED = -1
@@ -179,6 +180,10 @@ class BookingsPage(QWidget):
         self.cancel_action.triggered.connect(self.cancel_selected)
         self.history_action.triggered.connect(self.history_selected)
         self.model.loaded.connect(self._loaded)
+        self._loading_timer = QTimer(self, singleShot=True, interval=LOADING_NOTICE_MS)
+        self._loading_timer.timeout.connect(lambda: self.count_label.setText(self.tr("Loading bookings…")))
+        self.model.load_started.connect(self._loading_timer.start)
+        self.model.load_failed.connect(lambda _message: self._loading_timer.stop())
         self.model.load_failed.connect(self._show_error)
         self.model.modelAboutToBeReset.connect(self._remember_selection)
         self.model.modelReset.connect(self._restore_selection)
@@ -281,6 +286,7 @@ class BookingsPage(QWidget):
         self.agent_filter.blockSignals(False)
 
     def _loaded(self, count: int) -> None:
+        self._loading_timer.stop()
         self.error_label.hide()
         self.count_label.setText(self.tr("%n booking(s)", "", count))
 
