@@ -14,7 +14,7 @@ from dispatch_desktop.domain.errors import DispatchError, ValidationError
 from dispatch_desktop.notify import credentials
 from dispatch_desktop.notify.delivery import DeliveryReport
 from dispatch_desktop.notify.notifier import environment_decision, setup_notification_logging
-from dispatch_desktop.services import outbox
+from dispatch_desktop.services import email_auth, outbox
 from dispatch_desktop.services.outbox import OutboxView
 
 DEFAULT_INTERVAL = 5.0
@@ -68,6 +68,12 @@ def add_commands(subparsers: Any) -> None:
     c.add_argument("id", type=int)
     c = _leaf(ob, "dismiss", cmd_outbox_dismiss, "do not send this message")
     c.add_argument("id", type=int)
+    _leaf(
+        ob,
+        "retry-sign-in",
+        cmd_outbox_retry_sign_in,
+        "after fixing the mail server sign-in: send the emails it failed in the last 24 hours again",
+    )
     _leaf(ob, "counts", cmd_outbox_counts, "messages per status")
     _leaf(ob, "suppressions", cmd_outbox_suppressions, "numbers that replied STOP")
     c = _leaf(ob, "unsuppress", cmd_outbox_unsuppress, "allow SMS to a number that replied STOP again")
@@ -92,10 +98,16 @@ def add_commands(subparsers: Any) -> None:
         "--auth",
         choices=credentials.AUTH_MODES,
         default=credentials.PASSWORD_AUTH,
-        help="oauth2: Office 365 XOAUTH2 with an Entra app (the secret asked for is the client secret)",
+        help="oauth2: Office 365 XOAUTH2 with an Entra app; the secret read is then the client secret "
+        "(stored as O365_CLIENT_SECRET) and --user is the mailbox",
     )
-    c.add_argument("--tenant-id", metavar="ID", help="Entra tenant (with --auth oauth2)")
-    c.add_argument("--client-id", metavar="ID", help="Entra app (client) id (with --auth oauth2)")
+    c.add_argument("--tenant-id", metavar="ID", help="Entra directory (tenant) id (with --auth oauth2)")
+    c.add_argument("--client-id", metavar="ID", help="Entra application (client) id (with --auth oauth2)")
+    c.add_argument(
+        "--authority",
+        metavar="URL",
+        help="Entra authority (with --auth oauth2; default https://login.microsoftonline.com)",
+    )
     _leaf(cr, "show", cmd_credentials_show, "what is configured and where it comes from (never secrets)")
     c = _leaf(cr, "delete", cmd_credentials_delete, "remove stored credentials")
     c.add_argument("service", choices=("twilio", "smtp"))
@@ -264,6 +276,12 @@ def cmd_outbox_dismiss(app: CliApp, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_outbox_retry_sign_in(app: CliApp, args: argparse.Namespace) -> int:
+    count = email_auth.retry_sign_in_failures(app.ctx)
+    _emit(app, args, {"queued": count}, f"{count} email(s) that failed to sign in queued again")
+    return 0
+
+
 def cmd_outbox_counts(app: CliApp, args: argparse.Namespace) -> int:
     counts = outbox.status_counts(app.ctx)
     _emit(app, args, counts, "  ".join(f"{status}: {count}" for status, count in counts.items()))
@@ -317,8 +335,15 @@ def cmd_credentials_set_smtp(app: CliApp, args: argparse.Namespace) -> int:
     oauth2 = args.auth == credentials.OAUTH2_AUTH
     if oauth2 and not (args.user and args.tenant_id and args.client_id):
         raise ValidationError("--auth oauth2 needs --user (the mailbox), --tenant-id and --client-id")
-    prompt = "OAuth2 client secret: " if oauth2 else "SMTP password: "
-    password = read_secret(prompt) if args.user else None
+    if not oauth2 and (args.tenant_id or args.client_id or args.authority):
+        raise ValidationError("--tenant-id, --client-id and --authority go with --auth oauth2")
+    if oauth2 and args.no_starttls and args.port != credentials.IMPLICIT_TLS_PORT:
+        raise ValidationError("--auth oauth2 sends a bearer token: it needs STARTTLS (or port 465)")
+    secret = None
+    if args.user:
+        secret = read_secret(
+            "Office 365 client secret (O365_CLIENT_SECRET): " if oauth2 else "SMTP password: "
+        )
     credentials.set_smtp(
         app.home,
         app.config,
@@ -327,13 +352,25 @@ def cmd_credentials_set_smtp(app: CliApp, args: argparse.Namespace) -> int:
         user=args.user,
         from_address=args.from_address,
         starttls=not args.no_starttls,
-        password=password,
+        password=None if oauth2 else secret,
         auth_mode=args.auth,
         tenant_id=args.tenant_id,
         client_id=args.client_id,
+        client_secret=secret if oauth2 else None,
+        authority=args.authority,
     )
-    where = "password in the OS keyring, server in the config file" if args.user else "no login; config file"
-    _emit(app, args, {"service": "smtp", "stored": True}, f"SMTP credentials stored ({where})")
+    if oauth2:
+        where = f"OAuth2 for {args.user}: client secret in the OS keyring as {credentials.O365_SECRET}, the rest in the config file"
+    elif args.user:
+        where = "password in the OS keyring, server in the config file"
+    else:
+        where = "no login; config file"
+    _emit(
+        app,
+        args,
+        {"service": "smtp", "stored": True, "auth": args.auth},
+        f"SMTP credentials stored ({where})",
+    )
     return 0
 
 
@@ -351,11 +388,15 @@ def cmd_credentials_show(app: CliApp, args: argparse.Namespace) -> int:
         lines.append(f"{row.channel:7} {row.name:20} {state}  ({row.source})")
     if problem:
         lines.append(f"keyring: {problem}")
+    warning = email_auth.basic_auth_retirement_warning(app.config)
+    if warning:
+        lines.append(f"warning: {warning}")
     payload = {
         "environment": decision.name,
         "environment_source": decision.source,
         "fields": [row.to_json() for row in fields],
         "keyring_problem": problem,
+        "warnings": [warning] if warning else [],
     }
     _emit(app, args, payload, "\n".join(lines))
     return 0

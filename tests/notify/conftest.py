@@ -10,7 +10,8 @@ from keyring.backends import fail
 
 from dispatch_desktop.notify.notifier import LOGGER_NAME
 from tests.servers.memory_keyring import MemoryKeyring
-from tests.servers.smtp_fake import FakeSmtp, make_cert
+from tests.servers.oauth_fake import FakeEntra
+from tests.servers.smtp_fake import Cert, FakeSmtp, make_cert
 from tests.servers.twilio_fake import FakeTwilio
 
 NOTIFY_ENV = (
@@ -121,3 +122,27 @@ def use_env(monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
                 monkeypatch.setenv(key, value)
 
     return apply
+
+
+@pytest.fixture
+def cert(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Cert:
+    """A test certificate that smtplib (SSL_CERT_FILE) and msal's requests (REQUESTS_CA_BUNDLE) trust."""
+    made = make_cert(tmp_path / "o365-tls")
+    monkeypatch.setenv("SSL_CERT_FILE", str(made.cert_file))
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(made.cert_file))
+    return made
+
+
+@pytest.fixture
+def entra(cert: Cert) -> Iterator[FakeEntra]:
+    """A local Entra ID token endpoint (tenant "contoso")."""
+    with FakeEntra(cert) as fake:
+        yield fake
+
+
+@pytest.fixture
+def office(cert: Cert, entra: FakeEntra) -> Iterator[FakeSmtp]:
+    """Like smtp.office365.com: STARTTLS required, AUTH required, XOAUTH2 checks the token with Entra."""
+    with FakeSmtp(tls=True, cert=cert) as smtp:
+        smtp.accept_token = entra.valid
+        yield smtp

@@ -7,7 +7,7 @@ Every failure has its own message and outbox outcome, and the outbox keeps every
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -28,32 +28,11 @@ from dispatch_desktop.storage.types import utcnow
 from tests.notify.helpers import CUSTOMER_EMAIL, add_agent, add_booking, rows
 from tests.servers.memory_keyring import MemoryKeyring
 from tests.servers.oauth_fake import CLIENT_ID, CLIENT_SECRET, SCOPE, TENANT, FakeEntra
-from tests.servers.smtp_fake import FROM, USER, Cert, FakeSmtp, make_cert
+from tests.servers.smtp_fake import FROM, USER, FakeSmtp
 
 Env = Callable[..., None]
 WRONG_SECRET = "wrong-secret-000-abcdef"
 KEY = ("dispatch-desktop", "O365_CLIENT_SECRET")
-
-
-@pytest.fixture
-def cert(tmp_path: Path, use_env: Env) -> Cert:
-    made = make_cert(tmp_path / "tls")
-    use_env({"SSL_CERT_FILE": str(made.cert_file), "REQUESTS_CA_BUNDLE": str(made.cert_file)})
-    return made
-
-
-@pytest.fixture
-def entra(cert: Cert) -> Iterator[FakeEntra]:
-    with FakeEntra(cert) as fake:
-        yield fake
-
-
-@pytest.fixture
-def office(cert: Cert, entra: FakeEntra) -> Iterator[FakeSmtp]:
-    """Like smtp.office365.com: STARTTLS required, AUTH required, XOAUTH2 checks the token with Entra."""
-    with FakeSmtp(tls=True, cert=cert) as smtp:
-        smtp.accept_token = entra.valid
-        yield smtp
 
 
 def oauth_config(

@@ -207,7 +207,7 @@ class FakeSmtp:
         if ok:
             with self._lock:
                 self.logins.append(self.user)
-        return AuthResult(success=ok)
+        return AuthResult(success=ok, handled=False)  # a refusal gets its 535 reply
 
     def up(self) -> "FakeSmtp":
         kwargs: dict[str, Any] = {

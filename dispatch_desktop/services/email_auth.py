@@ -1,0 +1,143 @@
+"""Email sign-in health for the console, Qt-free: the Office 365 basic-authentication retirement
+warning for the settings dialog, and the banner text when emails are failing to sign in.
+
+    basic_auth_retirement_warning(config)          settings dialog / `credentials show`: warn before it bites
+    retirement_warning_for(host, auth_mode)        the same for what is typed in the dialog, before saving
+    auth_retirement_alert(ctx)                     banner: emails failed because basic SMTP AUTH is off
+    email_sign_in_alert(ctx)                       banner: emails failed for any sign-in reason (wrong tenant,
+                                                   client id or secret, missing Exchange permission, retirement)
+    retry_sign_in_failures(ctx)                    after the fix: queue those emails again; returns how many
+
+The alerts read only the outbox, so every workstation sees what any of them ran into.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from dispatch_desktop.config import Config
+from dispatch_desktop.domain.roles import Permission
+from dispatch_desktop.notify import credentials, office365
+from dispatch_desktop.services import audit
+from dispatch_desktop.services.context import ServiceContext
+from dispatch_desktop.storage.models import OutboxMessage
+from dispatch_desktop.storage.types import utcnow
+
+__all__ = [
+    "ALERT_WINDOW",
+    "SignInAlert",
+    "auth_retirement_alert",
+    "basic_auth_retirement_warning",
+    "email_sign_in_alert",
+    "find_sign_in_alert",
+    "retirement_warning_for",
+    "retry_sign_in_failures",
+]
+
+# Long enough that a failure overnight is still on the banner in the morning.
+ALERT_WINDOW = timedelta(hours=24)
+
+
+def basic_auth_retirement_warning(config: Config) -> str | None:
+    """One paragraph when the effective SMTP host is Office 365 and the mode is password, else None.
+
+    Uses the environment overrides (SMTP_HOST, SMTP_AUTH) like the notifier does; never reads the keyring,
+    so it is safe to call on the UI thread.
+    """
+    mode = credentials.smtp_auth_mode(config).value or credentials.PASSWORD_AUTH
+    return office365.retirement_warning(credentials.smtp_host(config).value, mode)
+
+
+def retirement_warning_for(host: str | None, auth_mode: str = credentials.PASSWORD_AUTH) -> str | None:
+    """The same warning for values typed in the settings dialog but not saved yet."""
+    return office365.retirement_warning(host, (auth_mode or credentials.PASSWORD_AUTH).strip().lower())
+
+
+@dataclass(frozen=True)
+class SignInAlert:
+    count: int  # emails that failed for this reason in the window
+    latest_error: str  # the newest one's explanation (one line, no secret)
+    latest_at: datetime
+    retirement: bool  # Office 365 refused the password because basic authentication is off
+
+    @property
+    def text(self) -> str:
+        noun = "email" if self.count == 1 else "emails"
+        return (
+            f"{self.count} {noun} could not be sent (last at {self.latest_at:%Y-%m-%d %H:%M} UTC): "
+            f"{self.latest_error}"
+        )
+
+
+def find_sign_in_alert(
+    ctx: ServiceContext,
+    *,
+    retirement_only: bool = False,
+    within: timedelta = ALERT_WINDOW,
+    now: datetime | None = None,
+) -> SignInAlert | None:
+    since = (now or utcnow()) - within
+    marker = office365.RETIREMENT_NOTICE if retirement_only else office365.SIGN_IN_FAILED
+    where = (
+        OutboxMessage.channel == "email",
+        OutboxMessage.status == "failed",
+        OutboxMessage.updated_at >= since,
+        OutboxMessage.last_error.like(f"%{marker}%"),
+    )
+    with ctx.reading() as unit:
+        count = unit.session.scalar(select(func.count()).select_from(OutboxMessage).where(*where)) or 0
+        if not count:
+            return None
+        latest = unit.session.execute(
+            select(OutboxMessage.last_error, OutboxMessage.updated_at)
+            .where(*where)
+            .order_by(OutboxMessage.updated_at.desc(), OutboxMessage.id.desc())
+            .limit(1)
+        ).one()
+    error = latest.last_error or ""
+    return SignInAlert(count, error, latest.updated_at, office365.RETIREMENT_NOTICE in error)
+
+
+def auth_retirement_alert(
+    ctx: ServiceContext, *, within: timedelta = ALERT_WINDOW, now: datetime | None = None
+) -> str | None:
+    """Banner text when emails failed in the last `within` because Office 365 refused the password
+    (535 5.7.139 / 550 5.7.30, basic authentication switched off); None when there are none."""
+    alert = find_sign_in_alert(ctx, retirement_only=True, within=within, now=now)
+    return alert.text if alert else None
+
+
+def email_sign_in_alert(
+    ctx: ServiceContext, *, within: timedelta = ALERT_WINDOW, now: datetime | None = None
+) -> str | None:
+    """Banner text when emails failed in the last `within` because the mail server sign-in is broken
+    (the retirement above, or a wrong tenant id, client id or secret, or a missing Exchange setting)."""
+    alert = find_sign_in_alert(ctx, within=within, now=now)
+    return alert.text if alert else None
+
+
+def retry_sign_in_failures(
+    ctx: ServiceContext, *, within: timedelta = ALERT_WINDOW, now: datetime | None = None
+) -> int:
+    """After the sign-in is fixed: every email that failed for that reason in the window is queued again."""
+    at = now or utcnow()
+    with ctx.writing(Permission.MANAGE_OUTBOX) as unit:
+        rows = list(
+            unit.session.scalars(
+                select(OutboxMessage).where(
+                    OutboxMessage.channel == "email",
+                    OutboxMessage.status == "failed",
+                    OutboxMessage.updated_at >= at - within,
+                    OutboxMessage.last_error.like(f"%{office365.SIGN_IN_FAILED}%"),
+                )
+            )
+        )
+        for row in rows:
+            row.status, row.attempts, row.next_attempt_at, row.updated_at = "queued", 0, at, at
+            row.claimed_by = row.claimed_at = None
+            audit.record(
+                unit.session, "outbox", row.id, "retry", unit.actor.username, {"status": ("failed", "queued")}
+            )
+        unit.session.flush()
+        return len(rows)
