@@ -454,3 +454,22 @@ def test_saving_without_a_mode_keeps_oauth2_and_delete_removes_both_secrets(
     config = credentials.delete_smtp(home, config)
     assert memory_keyring.store == {}
     assert config.smtp.auth_mode == "password" and config.smtp.tenant_id is None
+
+
+def test_a_from_address_the_mailbox_may_not_send_as_names_add_recipientpermission(
+    db: Database,
+    ctx: ServiceContext,
+    home: Path,
+    production: None,
+    memory_keyring: MemoryKeyring,
+    entra: FakeEntra,
+    office: FakeSmtp,
+) -> None:
+    office.fail_next(550, "5.7.60 SMTP; Client does not have permissions to send as this sender")
+    config = oauth_config(home, office, entra)
+    add_booking(ctx, call_center=True)
+    deliver_due(db, config, worker_id="prod")
+    [email] = email_rows(db)
+    assert email.status == "failed"
+    assert f"Add-RecipientPermission -Identity {FROM} -Trustee {USER}" in (email.last_error or "")
+    assert office.logins == [f"xoauth2:{USER}"]
