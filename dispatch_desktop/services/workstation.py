@@ -86,12 +86,23 @@ def console_worker_id() -> str:
     return f"console-{socket.gethostname()}-{os.getpid()}"
 
 
-def deliver_outbox(ctx: ServiceContext, config: Config, home: Path, *, limit: int | None = 200) -> object:
+def deliver_outbox(
+    ctx: ServiceContext, config: Config, home: Path, *, limit: int | None = 200
+) -> object | None:
     """Send (PROD) or log (DEV) whatever is due, as this console's share of the delivery work.
 
-    Several workstations may do this at once; rows are claimed, so each goes out once.
-    Returns the notifier's DeliveryReport.
+    Several workstations may do this at once; rows are claimed, so each goes out once. In
+    production a console without complete Twilio and SMTP credentials leaves delivery to those
+    that have them (or to the headless notifier): otherwise it would hold every due row back as
+    "missing credentials" while a properly set-up workstation could send it.
+    Returns the notifier's DeliveryReport, or None when this workstation stood aside.
     """
+    from dispatch_desktop.notify import credentials
+    from dispatch_desktop.notify.notifier import environment_decision
     from dispatch_desktop.services.outbox import deliver_due
 
+    if environment_decision(config).production and (
+        credentials.load_twilio(config).missing() or credentials.load_smtp(config).missing()
+    ):
+        return None
     return deliver_due(ctx.db, config, home, worker_id=console_worker_id(), limit=limit)
