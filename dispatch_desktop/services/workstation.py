@@ -5,7 +5,7 @@ import socket
 from dataclasses import dataclass
 from pathlib import Path
 
-from dispatch_desktop.config import Config, database_url, default_home, load_config
+from dispatch_desktop.config import Config, database_url, default_home
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.storage import schema
 from dispatch_desktop.storage.engine import Database
@@ -61,10 +61,6 @@ def demo_home(base: Path | None = None) -> Path:
     if raw:
         return Path(raw).expanduser().resolve()
     return (base or default_home()) / DEMO_FOLDER
-
-
-def load_workstation_config(home: Path) -> Config:
-    return load_config(home)
 
 
 def environment_badge(config: Config | None) -> EnvironmentBadge:

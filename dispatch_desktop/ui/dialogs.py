@@ -4,10 +4,9 @@ All of them are opened with `open()` (window-modal, non-blocking) so the event l
 and tests keep running while they are up.
 """
 
-from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QDialog,
@@ -318,8 +317,3 @@ class TextDialog(QDialog):
         layout.addWidget(body)
         layout.addWidget(buttons)
         self.resize(480, 360)
-
-
-def later(callback: Callable[[], None]) -> None:
-    """Run after the current event is handled (e.g. open a dialog from a menu action)."""
-    QTimer.singleShot(0, callback)
