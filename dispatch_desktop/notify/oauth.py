@@ -86,6 +86,17 @@ def _client(credentials: SmtpCredentials) -> _Client:
         return client
 
 
+def discard_token(credentials: SmtpCredentials) -> None:
+    """Exchange refused the token: the next sign-in fetches a new one instead of reusing it for up
+    to an hour, so a permission an admin has just granted (a new roles claim) takes effect at once."""
+    key = (_authority_base(credentials), credentials.tenant_id.value or "", credentials.client_id.value or "")
+    with _lock:
+        client = _clients.get(key)
+    if client is not None:
+        with client.lock:
+            client.app.remove_tokens_for_client()
+
+
 def smtp_access_token(credentials: SmtpCredentials) -> str:
     """A valid access token for Exchange Online SMTP, from the process-wide cache when it can be."""
     try:

@@ -13,7 +13,7 @@ from types import TracebackType
 from dispatch_desktop.notify import office365
 from dispatch_desktop.notify.credentials import SmtpCredentials
 from dispatch_desktop.notify.notifier import Outcome, SendResult
-from dispatch_desktop.notify.oauth import TokenError, smtp_access_token, xoauth2
+from dispatch_desktop.notify.oauth import TokenError, discard_token, smtp_access_token, xoauth2
 from dispatch_desktop.notify.secrets import scrub
 from dispatch_desktop.storage.types import utcnow
 
@@ -194,8 +194,12 @@ class SmtpBatch:
     def _login_refused(self, code: int, message: bytes | str) -> SendResult:
         reply = _reply(code, message)
         if not self.credentials.oauth2 and office365.is_retirement_reply(code, _text(message)):
-            return self._break(office365.retirement_error(reply), Outcome.FAILED)
+            error = office365.retirement_error(reply)
+            if "smtpclientauthentication" in reply.lower():
+                error += f"; SMTP AUTH itself is off too: {self._setup().enable_smtp_auth}"
+            return self._break(error, Outcome.FAILED)
         if self.credentials.oauth2 and code >= 500:
+            discard_token(self.credentials)
             return self._break(office365.xoauth2_refused_error(reply, self._setup()), Outcome.FAILED)
         return self._break(f"login to {self.where} refused: {reply}")
 

@@ -250,6 +250,12 @@ def test_a_missing_exchange_permission_fails_permanently_and_names_what_to_chang
     assert f"Set-CASMailbox -Identity {USER} -SmtpClientAuthenticationDisabled $false" in error
     assert office.xoauth2_attempts == [USER]  # the token was offered once, for the mailbox
     assert entra.issued[0] not in error
+    # The admin grants the permission: the retried emails sign in with a fresh token (one that
+    # carries the new role), not the refused one msal would otherwise reuse for an hour.
+    office.refuse_xoauth2 = None
+    assert email_auth.retry_sign_in_failures(ctx) == 3
+    deliver_due(db, config, worker_id="prod")
+    assert {r.status for r in email_rows(db)} == {"sent"} and len(entra.issued) == 2
 
 
 def test_a_mailbox_without_smtp_auth_names_set_casmailbox(

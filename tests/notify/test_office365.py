@@ -26,6 +26,7 @@ from tests.servers.smtp_fake import FROM, PASSWORD, USER, FakeSmtp
 Env = Callable[..., None]
 BASIC_OFF = "535 5.7.139 Authentication unsuccessful, basic authentication is disabled. [BN9PR03CA0123.namprd03.prod.outlook.com]"
 NOT_SUPPORTED = "550 5.7.30 Basic authentication is not supported for Client Submission."
+TENANT_OFF = "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant."
 
 
 class Cli:
@@ -100,7 +101,7 @@ def test_credentials_show_warns_for_office365_with_a_password(
     assert "mail-password-0815" not in out
 
 
-@pytest.mark.parametrize("reply", [BASIC_OFF, NOT_SUPPORTED])
+@pytest.mark.parametrize("reply", [BASIC_OFF, NOT_SUPPORTED, TENANT_OFF])
 def test_a_basic_auth_refusal_fails_the_rows_with_the_retirement_explanation_and_raises_the_banner(
     reply: str,
     db: Database,
@@ -131,6 +132,7 @@ def test_a_basic_auth_refusal_fails_the_rows_with_the_retirement_explanation_and
     [error] = {r.last_error or "" for r in emails}
     assert reply.split(" [")[0].rstrip(".") in error and "MC786329" in error and "--auth oauth2" in error
     assert PASSWORD not in error and "\n" not in error
+    assert ("Set-CASMailbox" in error) is (reply == TENANT_OFF)
     lines = [line for line in log_lines() if "EMAIL failed" in line]
     assert len(lines) == 2 and all(line.endswith("(permanent)") and "MC786329" in line for line in lines)
     banner = email_auth.auth_retirement_alert(ctx)
