@@ -133,3 +133,23 @@ def test_ui_never_imports_storage_or_sqlalchemy():
                 if name.startswith(("sqlalchemy", "dispatch_desktop.storage", "alembic")):
                     offenders.append(f"{path.name}: {name}")
     assert offenders == []
+
+
+def test_a_database_from_a_newer_program_is_refused_with_the_reason(qtbot, tmp_path):
+    from sqlalchemy import text
+
+    from dispatch_desktop.storage import schema
+    from dispatch_desktop.storage.engine import Database
+
+    home = tmp_path / "home"
+    database = Database(f"sqlite:///{home / 'dispatch.db'}")
+    schema.upgrade(database)
+    with database.engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = 'f00dfeed'"))
+    database.dispose()
+    launcher = Launcher(_args(home))
+    with qtbot.waitSignal(launcher.failed, timeout=20_000) as failed:
+        launcher.start()
+    assert "newer than this program knows" in failed.args[0]
+    assert launcher.exit_code == 5
+    launcher.error_box.close()
