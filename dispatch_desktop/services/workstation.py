@@ -5,7 +5,7 @@ import socket
 from dataclasses import dataclass
 from pathlib import Path
 
-from dispatch_desktop.config import Config, database_url, default_home
+from dispatch_desktop.config import Config, database_url, default_home, load_config
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.storage import schema
 from dispatch_desktop.storage.engine import Database
@@ -28,14 +28,17 @@ class EnvironmentBadge:
 
 
 def open_workstation(
-    home: Path, config: Config, database_url_override: str | None = None, operator: str | None = None
+    home: Path,
+    database_url_override: str | None = None,
+    operator: str | None = None,
+    config: Config | None = None,
 ) -> ServiceContext:
     """The acting operator on a database ready for this program.
 
     SQLite is created and upgraded in place; a PostgreSQL schema that does not match raises
     SchemaMismatchError, and an unreachable server DatabaseUnavailableError.
     """
-    db = Database(database_url(home, config, database_url_override))
+    db = Database(database_url(home, config or load_config(home), database_url_override))
     try:
         schema.ensure_ready(db)
     except BaseException:

@@ -112,7 +112,7 @@ class Launcher(QObject):
         operator = getattr(self.args, "operator", None)
 
         def work() -> Opened:
-            ctx = open_workstation(home, config, None if demo_mode else url, operator)
+            ctx = open_workstation(home, None if demo_mode else url, operator, config)
             try:
                 loaded = False
                 if demo_mode and not operators.has_operators(ctx):
