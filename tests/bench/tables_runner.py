@@ -21,14 +21,16 @@ os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 
 
 def pin_immortals() -> None:
-    """Work around PySide6 6.12.0 on CPython 3.11: wrappers of void methods (processEvents,
-    QThreadPool.start, QTimer.start, QTableWidget.setItem, ...) return None without a new
-    reference, and waitForDone does the same with True/False, so after some thousands of calls
-    Python aborts with "none_dealloc". Raise those refcounts once so a measurement can finish.
-    (3.12+ made these objects immortal; see docs/benchmarks.md.)"""
+    """Only under PySide6 6.12.0 on CPython 3.11 (the project now pins <6.12): its wrappers of void
+    methods (processEvents, QThreadPool.start, QTableWidget.setItem, ...) return None without a
+    new reference and waitForDone does the same with True/False, so after some thousands of
+    calls Python aborts with "none_dealloc". Raise those refcounts once so a measurement can
+    finish. (3.12+ made these objects immortal.)"""
     import ctypes
 
-    if sys.version_info < (3, 12):
+    import PySide6
+
+    if sys.version_info < (3, 12) and PySide6.__version__.startswith("6.12."):
         for obj in (None, True, False):
             ctypes.c_ssize_t.from_address(id(obj)).value += 1 << 40
 
