@@ -42,7 +42,7 @@ from dispatch_desktop.ui.dialogs import (
     StaleVersionDialog,
     show_error,
 )
-from dispatch_desktop.ui.lifetime import run_for
+from dispatch_desktop.ui.lifetime import is_alive, run_for
 from dispatch_desktop.ui.operations import one_line
 from dispatch_desktop.ui.style import source_label, status_label
 
@@ -340,7 +340,7 @@ class BookingsPage(QWidget):
         self._keep(show_error(self, error))
 
     def _keep(self, widget: QWidget) -> QWidget:
-        self.open_dialogs = [d for d in self.open_dialogs if d.isVisible()]
+        self.open_dialogs = [d for d in self.open_dialogs if is_alive(d) and d.isVisible()]
         self.open_dialogs.append(widget)
         return widget
 

@@ -10,6 +10,11 @@ from PySide6.QtCore import QObject, QTimer
 from dispatch_desktop.ui.operations import Operations
 
 
+def is_alive(owner: QObject) -> bool:
+    """False once Qt deleted the object (a dialog closed with WA_DeleteOnClose)."""
+    return shiboken6.isValid(owner)
+
+
 def while_alive(owner: QObject, callback: Callable[..., Any] | None) -> Callable[..., None] | None:
     """`callback`, skipped once `owner` is deleted (a dialog closed before its lookup finished)."""
     if callback is None:

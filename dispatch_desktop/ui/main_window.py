@@ -32,7 +32,7 @@ from dispatch_desktop.ui.bookings_page import BookingsPage
 from dispatch_desktop.ui.call_center import CallCenterPanel
 from dispatch_desktop.ui.console import ConsoleContext
 from dispatch_desktop.ui.dialogs import TextDialog, show_error
-from dispatch_desktop.ui.lifetime import run_for
+from dispatch_desktop.ui.lifetime import is_alive, run_for
 from dispatch_desktop.ui.operations import one_line
 from dispatch_desktop.ui.style import DEMO_BADGE, badge_style
 
@@ -675,7 +675,7 @@ class MainWindow(QMainWindow):
         self._keep(TextDialog(self.tr("About Dispatch Desktop"), text, self)).open()
 
     def _keep(self, widget: QWidget) -> QWidget:
-        self.dialogs = [d for d in self.dialogs if d.isVisible()]
+        self.dialogs = [d for d in self.dialogs if is_alive(d) and d.isVisible()]
         self.dialogs.append(widget)
         return widget
 

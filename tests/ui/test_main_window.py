@@ -259,3 +259,35 @@ def test_the_window_reopens_as_it_was_left(qtbot, desk, db):
     again = _window(qtbot, console)
     assert again.tabs.currentWidget() is again.pages["agents"]
     assert again.size().height() == 480  # (the width is held at the minimum the filters need)
+
+
+def test_the_table_works_from_the_keyboard(qtbot, desk, db):
+    from PySide6.QtCore import Qt
+
+    from dispatch_desktop.ui.booking_form import BookingForm
+
+    console = desk("dana", "dispatcher")
+    agents.add_agent(console.ctx, name="Marcus Hill", phone="+13125550111", email="m@example.com")
+    view = _booking(console.ctx)
+    window = _window(qtbot, console)
+    window.show()
+    qtbot.waitExposed(window)
+    page = window.bookings_page
+    qtbot.waitUntil(lambda: page.model.index(0, 0).data() == view.reference, timeout=10_000)
+    page.select_booking(view.id)
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(
+        lambda: any(isinstance(d, AssignDialog) and d.isVisible() for d in page.open_dialogs), timeout=10_000
+    )
+    next(d for d in page.open_dialogs if isinstance(d, AssignDialog)).reject()
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(
+        lambda: any(isinstance(d, BookingForm) and d.isVisible() for d in page.open_dialogs), timeout=10_000
+    )
+    form = next(d for d in page.open_dialogs if isinstance(d, BookingForm))
+    qtbot.waitUntil(lambda: form.ready, timeout=10_000)
+    assert form.name.text() == "Nadia Flores"
+    qtbot.keyClick(form.name, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not form.isVisible(), timeout=5_000)
