@@ -7,16 +7,22 @@ warning for the settings dialog, and the banner text when emails are failing to 
     email_sign_in_alert(ctx)                       banner: emails failed for any sign-in reason (wrong tenant,
                                                    client id or secret, missing Exchange permission, retirement)
     retry_sign_in_failures(ctx)                    after the fix: queue those emails again; returns how many
+    load_email_auth_state(config)                  settings dialog: mode, tenant/client ids, where each comes
+                                                   from, whether the client secret is stored (reads the keyring:
+                                                   call it on a worker)
+    save_oauth2(home, config, ...)                 settings dialog: switch to / update Office 365 OAuth2
+    use_password_auth(home, config)                settings dialog: back to a password (ids are kept)
 
 The alerts read only the outbox, so every workstation sees what any of them ran into.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import func, select
 
-from dispatch_desktop.config import Config
+from dispatch_desktop.config import Config, save_config
 from dispatch_desktop.domain.roles import Permission
 from dispatch_desktop.notify import credentials, office365
 from dispatch_desktop.services import audit
@@ -26,13 +32,17 @@ from dispatch_desktop.storage.types import utcnow
 
 __all__ = [
     "ALERT_WINDOW",
+    "EmailAuthState",
     "SignInAlert",
     "auth_retirement_alert",
     "basic_auth_retirement_warning",
     "email_sign_in_alert",
     "find_sign_in_alert",
+    "load_email_auth_state",
     "retirement_warning_for",
     "retry_sign_in_failures",
+    "save_oauth2",
+    "use_password_auth",
 ]
 
 # Long enough that a failure overnight is still on the banner in the morning.
@@ -141,3 +151,96 @@ def retry_sign_in_failures(
             )
         unit.session.flush()
         return len(rows)
+
+
+# --- settings dialog ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EmailAuthState:
+    """The sign-in part of the SMTP settings; never a secret, only whether one is stored and where."""
+
+    auth_mode: str  # "password" or "oauth2" (or what SMTP_AUTH wrongly says)
+    auth_mode_source: str  # "env", "config" or "default"
+    tenant_id: str
+    tenant_id_source: str
+    client_id: str
+    client_id_source: str
+    client_secret_source: str  # "keyring", "env" or "missing"
+    authority: str
+    authority_source: str
+    warning: str | None  # basic_auth_retirement_warning
+
+    @property
+    def oauth2(self) -> bool:
+        return self.auth_mode == credentials.OAUTH2_AUTH
+
+    @property
+    def auth_mode_locked(self) -> bool:
+        """SMTP_AUTH is set: the dialog's choice would have no effect."""
+        return self.auth_mode_source == "env"
+
+    @property
+    def client_secret_stored(self) -> bool:
+        return self.client_secret_source != "missing"
+
+
+def load_email_auth_state(config: Config) -> EmailAuthState:
+    rows, _problem = credentials.describe(config)
+    by_name = {row.name: row for row in rows}
+    smtp = credentials.load_smtp(config)
+    secret = by_name.get(credentials.O365_SECRET)
+    return EmailAuthState(
+        auth_mode=smtp.auth_mode,
+        auth_mode_source=smtp.auth_mode_source,
+        tenant_id=smtp.tenant_id.value or "",
+        tenant_id_source=smtp.tenant_id.source,
+        client_id=smtp.client_id.value or "",
+        client_id_source=smtp.client_id.source,
+        client_secret_source=secret.source if secret else smtp.client_secret.source,
+        authority=smtp.authority,
+        authority_source=smtp.authority_source,
+        warning=basic_auth_retirement_warning(config),
+    )
+
+
+def save_oauth2(
+    home: Path,
+    config: Config,
+    *,
+    host: str,
+    port: int,
+    mailbox: str,
+    from_address: str,
+    starttls: bool,
+    tenant_id: str,
+    client_id: str,
+    client_secret: str | None,
+    authority: str | None = None,
+) -> Config:
+    """Office 365 OAuth2 with the mailbox as the SMTP user; an empty secret keeps the stored one.
+
+    Raises ValidationError (a wrong-looking id, no TLS, no https authority) before anything is stored.
+    """
+    secret = client_secret if client_secret and client_secret.strip() else None
+    return credentials.set_smtp(
+        home,
+        config,
+        host=host,
+        port=port,
+        user=mailbox,
+        from_address=from_address,
+        starttls=starttls,
+        auth_mode=credentials.OAUTH2_AUTH,
+        tenant_id=tenant_id,
+        client_id=client_id,
+        client_secret=secret,
+        authority=authority or None,
+    )
+
+
+def use_password_auth(home: Path, config: Config) -> Config:
+    """Back to password sign-in (the tenant and client ids stay, for switching again)."""
+    updated = replace(config, smtp=replace(config.smtp, auth_mode=credentials.PASSWORD_AUTH))
+    save_config(home, updated)
+    return updated

@@ -229,3 +229,43 @@ def test_the_command_line_refuses_half_an_oauth2_setup(cli: Cli, memory_keyring:
     )  # fmt: skip
     assert code != 0 and "--auth oauth2" in err
     assert memory_keyring.store == {}
+
+
+def test_what_the_settings_dialog_reads_and_saves(
+    home: Path, memory_keyring: MemoryKeyring, use_env: Env
+) -> None:
+    config = Config(smtp=SmtpConfig(host="smtp.office365.com", user=USER, from_address=FROM))
+    state = email_auth.load_email_auth_state(config)
+    assert (state.auth_mode, state.auth_mode_source, state.oauth2) == ("password", "default", False)
+    assert state.warning is not None and not state.client_secret_stored
+    config = email_auth.save_oauth2(
+        home,
+        config,
+        host="smtp.office365.com",
+        port=587,
+        mailbox=USER,
+        from_address=FROM,
+        starttls=True,
+        tenant_id=TENANT,
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+    )
+    state = email_auth.load_email_auth_state(config)
+    assert state.oauth2 and state.warning is None and state.client_secret_source == "keyring"
+    assert (state.tenant_id, state.client_id, state.authority) == (
+        TENANT,
+        CLIENT_ID,
+        "https://login.microsoftonline.com",
+    )
+    # Saving again with an empty secret field keeps the stored secret.
+    config = email_auth.save_oauth2(
+        home, config, host="smtp.office365.com", port=587, mailbox=USER, from_address=FROM, starttls=True,
+        tenant_id=TENANT, client_id=CLIENT_ID, client_secret="",
+    )  # fmt: skip
+    assert memory_keyring.store[("dispatch-desktop", "O365_CLIENT_SECRET")] == CLIENT_SECRET
+    config = email_auth.use_password_auth(home, config)
+    state = email_auth.load_email_auth_state(config)
+    assert not state.oauth2 and state.warning is not None and state.tenant_id == TENANT
+    use_env({"SMTP_AUTH": "oauth2"})
+    assert email_auth.load_email_auth_state(config).auth_mode_locked
+    assert CLIENT_SECRET not in repr(email_auth.load_email_auth_state(config))
