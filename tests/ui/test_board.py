@@ -195,7 +195,7 @@ def test_a_real_drop_event_on_the_view_reschedules(qtbot, boss_console):  # noqa
     scene_point = QPointF(geometry.x_of(at(14, 40).astimezone(UTC)), geometry.y_of_row(1) + 10)
     view.ensureVisible(scene_point.x(), scene_point.y(), 1, 1)
     qtbot.waitUntil(lambda: view.mapFromScene(scene_point).x() > NAME_WIDTH)
-    point = QPointF(view.mapFromScene(scene_point))
+    point = view.mapFromScene(scene_point)  # QDragMoveEvent takes a QPoint up to PySide6 6.11
     mime = booking_mime(booked.id, grab)
     move = QDragMoveEvent(
         point,
@@ -207,7 +207,7 @@ def test_a_real_drop_event_on_the_view_reschedules(qtbot, boss_console):  # noqa
     view.dragMoveEvent(move)
     assert move.isAccepted() and view.drop_hint is not None
     drop = QDropEvent(
-        point, Qt.DropAction.MoveAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+        QPointF(point), Qt.DropAction.MoveAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
     )
     with qtbot.waitSignal(page.moved, timeout=5000):
         view.dropEvent(drop)
