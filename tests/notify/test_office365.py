@@ -269,3 +269,37 @@ def test_what_the_settings_dialog_reads_and_saves(
     use_env({"SMTP_AUTH": "oauth2"})
     assert email_auth.load_email_auth_state(config).auth_mode_locked
     assert CLIENT_SECRET not in repr(email_auth.load_email_auth_state(config))
+
+
+def test_from_the_terminal_a_refused_password_fails_then_the_emails_are_resent_after_the_fix(
+    cli: Cli,
+    production: None,
+    memory_keyring: MemoryKeyring,
+    office: FakeSmtp,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    office.refuse_logins = BASIC_OFF
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    code, _out, err = cli(
+        "credentials", "set", "smtp", "--host", office.host, "--port", str(office.port), "--user", USER,
+        "--from", FROM,
+    )  # fmt: skip
+    assert code == 0, err
+    code, _out, err = cli(
+        "booking", "add", "--customer-name", "Carla Customer", "--customer-email", CUSTOMER_EMAIL,
+        "--customer-phone", "+13125550199", "--address", "12 Elm Street", "--service", "Boiler service",
+        "--start", "2026-12-01 09:00", "--end", "2026-12-01 10:00", "--call-center",
+    )  # fmt: skip
+    assert code == 0, err
+    [line] = [line for line in err.splitlines() if "EMAIL failed" in line]
+    assert "535 5.7.139" in line and "MC786329" in line and line.endswith("(permanent)")
+    code, out, _ = cli("outbox", "list", "--status", "failed", "--json")
+    [failed] = json.loads(out)
+    assert failed["channel"] == "email" and "MC786329" in failed["last_error"]
+    office.refuse_logins = (
+        None  # (the admin switched to OAuth2; here the fake simply takes the password again)
+    )
+    code, out, _ = cli("outbox", "retry-sign-in")
+    assert code == 0 and out.startswith("1 email(s)")
+    code, _out, err = cli("notifier", "run", "--once")
+    assert code == 0 and office.recipients() == [CUSTOMER_EMAIL]
