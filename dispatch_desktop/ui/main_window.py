@@ -32,6 +32,7 @@ from dispatch_desktop.ui.bookings_page import BookingsPage
 from dispatch_desktop.ui.call_center import CallCenterPanel
 from dispatch_desktop.ui.console import ConsoleContext
 from dispatch_desktop.ui.dialogs import TextDialog, show_error
+from dispatch_desktop.ui.email_alert import EmailAlertBanner
 from dispatch_desktop.ui.lifetime import is_alive, run_for
 from dispatch_desktop.ui.operations import one_line
 from dispatch_desktop.ui.style import DEMO_BADGE, badge_style
@@ -229,7 +230,16 @@ class MainWindow(QMainWindow):
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.setCentralWidget(self.tabs)
+        # Emails failing to sign in (Office 365 retired the password) show across the top, above the tabs.
+        self.email_alert = EmailAlertBanner(console)
+        self.email_alert.status_message.connect(self.show_status)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.email_alert)
+        column.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
         self.pages: dict[str, QWidget] = {}
         self._build_pages()
         self.log_dock = self._build_log_dock()
@@ -252,6 +262,9 @@ class MainWindow(QMainWindow):
         self.delivery_timer.timeout.connect(self.deliver_now)
         if live_refresh:
             self.watcher.start()
+            self.email_alert.start()
+        else:
+            self.email_alert.poll()
         if deliver:
             self.delivery_timer.start()
         self.refresh_outbox_counts()
@@ -743,6 +756,7 @@ class MainWindow(QMainWindow):
         except OSError as exc:  # a read-only home must not stop the window from closing
             log.warning("could not save the window layout: %s", exc)
         self.watcher.stop()
+        self.email_alert.stop()
         self.delivery_timer.stop()
         detach = getattr(self.log_dock, "detach", None)
         if detach is not None:

@@ -108,3 +108,18 @@ def source_label(source: str) -> str:
         "dispatcher": QCoreApplication.translate("source", "dispatcher"),
         "call-center": QCoreApplication.translate("source", "call center"),
     }.get(source, source)
+
+
+# The email sign-in alert across the top of the main window: solid red in both themes, so nobody misses it.
+ALERT_BANNER = (
+    "QFrame#emailAlertBanner { background: #b71c1c; border: 2px solid #7f0000; border-radius: 4px; }"
+    " QFrame#emailAlertBanner QLabel { color: #ffffff; }"
+)
+ALERT_BANNER_DARK = (
+    "QFrame#emailAlertBanner { background: #8e1b1b; border: 2px solid #ff6b6b; border-radius: 4px; }"
+    " QFrame#emailAlertBanner QLabel { color: #fff1f1; }"
+)
+
+
+def alert_banner_style(palette: QPalette | None = None) -> str:
+    return ALERT_BANNER_DARK if is_dark(palette) else ALERT_BANNER

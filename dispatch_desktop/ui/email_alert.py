@@ -1,0 +1,175 @@
+"""The red banner across the top of the main window when emails fail to sign in to the mail server.
+
+Office 365 switches basic SMTP AUTH off (MC786329): from then on every confirmation email fails
+with `535 5.7.139`. The notifier marks those rows failed with the explanation; this banner polls
+for them on a worker, so a supervisor sees it within the hour, and offers to resend them once the
+sign-in is fixed.
+"""
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from dispatch_desktop.domain.roles import Permission
+from dispatch_desktop.services import email_auth
+from dispatch_desktop.ui.console import ConsoleContext
+from dispatch_desktop.ui.lifetime import run_for
+from dispatch_desktop.ui.operations import one_line
+from dispatch_desktop.ui.style import alert_banner_style
+
+ALERT_INTERVAL_MS = 60_000
+
+
+class EmailAlertBanner(QFrame):
+    """Hidden until `email_auth.email_sign_in_alert` returns text; then red, with what to do."""
+
+    alert_changed = Signal(object)  # the alert text, or None once it cleared
+    resent = Signal(int)  # how many emails were queued again
+    status_message = Signal(str)  # for the window's status bar
+
+    def __init__(
+        self, console: ConsoleContext, interval_ms: int = ALERT_INTERVAL_MS, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.console = console
+        self.alert_text: str | None = None
+        self.dismissed_text: str | None = None
+        self.polls = 0
+        self._in_flight = False
+        self._again = False
+        self.setObjectName("emailAlertBanner")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+
+        self.title = QLabel(self.tr("Emails are not being sent: the mail server refused to sign in"))
+        self.title.setObjectName("emailAlertTitle")
+        font = self.title.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.1)
+        self.title.setFont(font)
+        self.explanation = QLabel()
+        self.explanation.setObjectName("emailAlertText")
+        self.explanation.setWordWrap(True)
+        self.explanation.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.result = QLabel()
+        self.result.setObjectName("emailAlertResult")
+        self.result.setWordWrap(True)
+        self.result.hide()
+
+        self.resend_button = QPushButton(self.tr("&Resend failed emails"))
+        self.resend_button.setToolTip(
+            self.tr("After the sign-in is fixed: queue every email that failed for this reason again")
+        )
+        self.resend_button.clicked.connect(self.resend)
+        self.resend_button.setVisible(console.can(Permission.MANAGE_OUTBOX))
+        self.hide_button = QPushButton(self.tr("Hide until it changes"))
+        self.hide_button.setToolTip(self.tr("The banner comes back when another email fails"))
+        self.hide_button.clicked.connect(self.dismiss)
+
+        text = QVBoxLayout()
+        text.setSpacing(2)
+        text.addWidget(self.title)
+        text.addWidget(self.explanation)
+        text.addWidget(self.result)
+        buttons = QVBoxLayout()
+        buttons.addWidget(self.resend_button)
+        buttons.addWidget(self.hide_button)
+        buttons.addStretch(1)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(10, 6, 10, 6)
+        row.addLayout(text, 1)
+        row.addLayout(buttons)
+        self.setStyleSheet(alert_banner_style(self.palette()))
+        self.hide()
+
+        self.timer = QTimer(self, interval=interval_ms)
+        self.timer.timeout.connect(self.poll)
+        console.ops.changed.connect(self._data_changed)
+
+    # --- polling --------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.timer.start()
+        self.poll()
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+    def _data_changed(self, what: str) -> None:
+        if what in ("outbox", "*"):
+            self.poll()
+
+    def poll(self) -> None:
+        if self._in_flight:
+            self._again = True  # something changed while asking: ask again once this answer is in
+            return
+        self._in_flight = True
+        ctx = self.console.ctx
+        run_for(
+            self, self.console.ops, lambda: email_auth.email_sign_in_alert(ctx), self._arrived, self._failed
+        )
+
+    def _arrived(self, text: str | None) -> None:
+        self._in_flight = False
+        self.polls += 1
+        changed = text != self.alert_text
+        self.alert_text = text
+        if text is None:
+            self.dismissed_text = None
+            self.hide()
+        else:
+            self.explanation.setText(text)
+            self.explanation.setToolTip(text)
+            if changed:
+                self.result.hide()
+            self.setVisible(text != self.dismissed_text)
+        if changed:
+            self.alert_changed.emit(text)
+        self._poll_again()
+
+    def _failed(self, _error: Exception) -> None:
+        # An unreachable database is the status bar's news; keep showing what was last known.
+        self._in_flight = False
+        self._poll_again()
+
+    def _poll_again(self) -> None:
+        if self._again:
+            self._again = False
+            self.poll()
+
+    # --- commands -------------------------------------------------------------------------
+
+    def dismiss(self) -> None:
+        """Hide until the alert says something else (another failure changes the count and time)."""
+        self.dismissed_text = self.alert_text
+        self.hide()
+
+    def resend(self) -> None:
+        if not self.console.can(Permission.MANAGE_OUTBOX):
+            return
+        ctx = self.console.ctx
+        self.resend_button.setEnabled(False)
+        run_for(
+            self,
+            self.console.ops,
+            lambda: email_auth.retry_sign_in_failures(ctx),
+            self._resent,
+            self._resend_failed,
+            changes="outbox",
+        )
+
+    def _resent(self, count: int) -> None:
+        self.resend_button.setEnabled(True)
+        if count == 1:
+            message = self.tr("Requeued 1 email; it goes out with the next delivery.")
+        else:
+            message = self.tr("Requeued {0} emails; they go out with the next delivery.").format(count)
+        self.result.setText(message)
+        self.result.show()
+        self.status_message.emit(message)
+        self.resent.emit(count)
+
+    def _resend_failed(self, error: Exception) -> None:
+        self.resend_button.setEnabled(True)
+        message = self.tr("Could not resend: %s") % one_line(error)
+        self.result.setText(message)
+        self.result.show()
+        self.status_message.emit(message)
