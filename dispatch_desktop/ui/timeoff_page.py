@@ -22,17 +22,18 @@ from dispatch_desktop.domain.roles import Permission
 from dispatch_desktop.domain.statuses import TimeOffStatus
 from dispatch_desktop.services import agents, bookings, timeoff
 from dispatch_desktop.services.bookings import AgentAvailability
+from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.services.views import AgentView, BookingView, TimeOffView
 from dispatch_desktop.ui.console import ConsoleContext
 from dispatch_desktop.ui.pane_helpers import (
     MessageLine,
     local_text,
     record_table_view,
-    retire,
     run_for,
     select_row,
     selected_record,
 )
+from dispatch_desktop.ui.record_page import RecordListPage, WorkerDialog
 from dispatch_desktop.ui.record_table import Column, RecordTableModel
 
 REFRESH_ON = {"time_off", "agents", "bookings", "settings", "*"}
@@ -47,10 +48,8 @@ def _from_qt(value: QDateTime) -> datetime:
     return datetime.fromtimestamp(value.toSecsSinceEpoch(), UTC)
 
 
-class TimeOffRequestDialog(QDialog):
+class TimeOffRequestDialog(WorkerDialog):
     """Agent, start, end (in the business time zone) and an optional reason."""
-
-    saved = Signal(object)
 
     def __init__(
         self,
@@ -59,8 +58,7 @@ class TimeOffRequestDialog(QDialog):
         zone: ZoneInfo,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.console = console
+        super().__init__(console, parent)
         self.setWindowTitle(self.tr("Request time off"))
         self.agent = QComboBox()
         for agent in agent_list:
@@ -81,17 +79,7 @@ class TimeOffRequestDialog(QDialog):
         form.addRow(self.tr("&Until"), self.end)
         form.addRow(self.tr("&Reason"), self.reason)
         form.addRow("", QLabel(self.tr("Times are in the business time zone (%s).") % zone.key))
-        self.message = MessageLine()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("&Request"))
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(self.buttons)
+        self._lay_out(form, on_accept=self.save, accept_text=self.tr("&Request"))
 
     def set_times(self, start: datetime, end: datetime) -> None:
         self.start.setDateTime(QDateTime.fromSecsSinceEpoch(int(start.timestamp()), self.start.timeZone()))
@@ -104,46 +92,29 @@ class TimeOffRequestDialog(QDialog):
             return
         ctx, reason = self.console.ctx, self.reason.text()
         start, end = _from_qt(self.start.dateTime()), _from_qt(self.end.dateTime())
-        self.buttons.setEnabled(False)
-        run_for(
-            self,
+        self._submit(
             lambda: timeoff.request_time_off(ctx, agent_id=agent_id, start=start, end=end, reason=reason),
-            self._done,
-            self._refused,
             changes="time_off",
         )
 
-    def _done(self, request: TimeOffView) -> None:
-        self.saved.emit(request)
-        self.accept()
 
-    def _refused(self, error: Exception) -> None:
-        self.buttons.setEnabled(True)
-        self.message.show_error(error)
-
-
-class DenyDialog(QDialog):
-    decided = Signal(object)
+class DenyDialog(WorkerDialog):
+    decided = Signal(object)  # the page and ApproveDialog's callers listen for `decided`
 
     def __init__(self, console: ConsoleContext, request: TimeOffView, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.console = console
+        super().__init__(console, parent)
         self.request = request
+        self.saved.connect(self.decided)
         self.setWindowTitle(self.tr("Deny time off for %s") % request.agent_name)
         self.reason = QLineEdit()
         self.reason.setPlaceholderText(self.tr("why, so the agent knows (e.g. peak week)"))
-        self.message = MessageLine()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        self._lay_out(
+            QLabel(self.tr("Reason")),
+            self.reason,
+            on_accept=self.deny,
+            accept=QDialogButtonBox.StandardButton.Ok,
+            accept_text=self.tr("&Deny"),
         )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("&Deny"))
-        self.buttons.accepted.connect(self.deny)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.tr("Reason")))
-        layout.addWidget(self.reason)
-        layout.addWidget(self.message)
-        layout.addWidget(self.buttons)
 
     def deny(self) -> None:
         ctx, request_id, version, reason = (
@@ -152,22 +123,10 @@ class DenyDialog(QDialog):
             self.request.version,
             self.reason.text(),
         )
-        self.buttons.setEnabled(False)
-        run_for(
-            self,
+        self._submit(
             lambda: timeoff.deny_time_off(ctx, request_id, reason=reason, expect_version=version),
-            self._done,
-            self._refused,
             changes="time_off",
         )
-
-    def _done(self, request: TimeOffView) -> None:
-        self.decided.emit(request)
-        self.accept()
-
-    def _refused(self, error: Exception) -> None:
-        self.buttons.setEnabled(True)
-        self.message.show_error(error)
 
 
 class ApproveDialog(QDialog):
@@ -359,20 +318,22 @@ class ApproveDialog(QDialog):
         self.load_conflicts()
 
 
-class TimeOffPage(QWidget):
+def _load(ctx: ServiceContext) -> tuple[str, list[TimeOffView], list[AgentView]]:
+    return ctx.team_settings().timezone_name, timeoff.list_time_off(ctx), agents.list_agents(ctx)
+
+
+class TimeOffPage(RecordListPage):
     """Every request, pending first. Dispatchers and supervisors request, approve and deny."""
 
-    status_message = Signal(str)  # the main window repeats it in the status bar
+    refresh_on = REFRESH_ON
+    list_records = staticmethod(_load)
 
     def __init__(self, console: ConsoleContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.console = console
+        super().__init__(console, parent)
         self.may_manage = console.can(Permission.MANAGE_TIME_OFF)
         self.zone = ZoneInfo("UTC")
         self.agents: list[AgentView] = []
-        self.loaded = 0
-        self.dialog: QDialog | None = None
-        self.model = RecordTableModel(
+        model = RecordTableModel(
             [
                 Column(self.tr("Agent"), lambda t: t.agent_name),
                 Column(self.tr("From"), lambda t: local_text(t.start, self.zone)),
@@ -386,8 +347,6 @@ class TimeOffPage(QWidget):
             emphasised=lambda t: t.status == TimeOffStatus.PENDING.value,
             muted=lambda t: t.status in (TimeOffStatus.DENIED.value, TimeOffStatus.CANCELLED.value),
         )
-        self.table = record_table_view(self.model, self)
-        self.table.doubleClicked.connect(lambda _index: self.approve_selected())
         self.request_button = QPushButton(self.tr("&Request time off…"))
         self.approve_button = QPushButton(self.tr("&Approve…"))
         self.deny_button = QPushButton(self.tr("&Deny…"))
@@ -397,51 +356,21 @@ class TimeOffPage(QWidget):
         self.withdraw_button = QPushButton(self.tr("&Withdraw"))
         self.withdraw_button.setToolTip(self.tr("The agent no longer needs this time off"))
         self.withdraw_button.clicked.connect(self.withdraw_selected)
-        buttons = QHBoxLayout()
-        for button in (self.request_button, self.approve_button, self.deny_button, self.withdraw_button):
+        buttons = [self.request_button, self.approve_button, self.deny_button, self.withdraw_button]
+        for button in buttons:
             button.setVisible(self.may_manage)
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        self.message = MessageLine()
         if not self.may_manage:
             self.message.show_info(self.tr("Time off is read-only for your role."))
-        layout = QVBoxLayout(self)
-        layout.addLayout(buttons)
-        layout.addWidget(self.table)
-        layout.addWidget(self.message)
-        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
-        self.message.shown.connect(self.status_message)
-        console.ops.changed.connect(self._on_changed)
-        self._update_buttons()
-        self.refresh()
-
-    def _on_changed(self, what: str) -> None:
-        if what in REFRESH_ON:
-            self.refresh()
-
-    def refresh(self) -> None:
-        ctx = self.console.ctx
-
-        def work() -> tuple[str, list[TimeOffView], list[AgentView]]:
-            return ctx.team_settings().timezone_name, timeoff.list_time_off(ctx), agents.list_agents(ctx)
-
-        run_for(self, work, self._loaded, self.message.show_error)
+        self._lay_out(model, buttons, self.approve_selected)
+        self._start()
 
     def _loaded(self, result: tuple[str, list[TimeOffView], list[AgentView]]) -> None:
         zone_name, requests, agent_list = result
-        current = self.selected()
         self.zone, self.agents = ZoneInfo(zone_name), agent_list
-        self.model.set_records(requests)
-        if current is not None:
-            select_row(self.table, self.model.row_of(lambda t: t.id == current.id))
-        self.loaded += 1
-        self._update_buttons()
-
-    def selected(self) -> TimeOffView | None:
-        return selected_record(self.table)
+        super()._loaded(requests)
 
     def select_request(self, request_id: int) -> None:
-        select_row(self.table, self.model.row_of(lambda t: t.id == request_id))
+        self.select_where(lambda t: t.id == request_id)
 
     def _update_buttons(self) -> None:
         request = self.selected()
@@ -450,18 +379,12 @@ class TimeOffPage(QWidget):
         self.deny_button.setEnabled(pending)
         self.withdraw_button.setEnabled(pending)
 
-    def _open(self, dialog: QDialog) -> QDialog:
-        retire(self.dialog)
-        self.dialog = dialog
-        dialog.open()
-        return dialog
-
     def request(self) -> TimeOffRequestDialog:
         dialog = TimeOffRequestDialog(self.console, self.agents, self.zone, self)
         dialog.saved.connect(
             lambda r: self.message.show_info(self.tr("Requested time off for %s.") % r.agent_name)
         )
-        self._open(dialog)
+        self._show(dialog)
         return dialog
 
     def approve_selected(self) -> ApproveDialog | None:
@@ -472,7 +395,7 @@ class TimeOffPage(QWidget):
         dialog.decided.connect(
             lambda r: self.message.show_info(self.tr("Approved time off for %s.") % r.agent_name)
         )
-        self._open(dialog)
+        self._show(dialog)
         return dialog
 
     def deny_selected(self) -> DenyDialog | None:
@@ -483,7 +406,7 @@ class TimeOffPage(QWidget):
         dialog.decided.connect(
             lambda r: self.message.show_info(self.tr("Denied time off for %s.") % r.agent_name)
         )
-        self._open(dialog)
+        self._show(dialog)
         return dialog
 
     def withdraw_selected(self) -> None:
