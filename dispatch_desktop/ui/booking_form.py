@@ -6,8 +6,10 @@ offers a reload.
 """
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from PySide6.QtCore import QDateTime, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
@@ -116,7 +118,72 @@ def next_quarter_hour(now: datetime) -> datetime:
     return rounded
 
 
-class BookingForm(QDialog):
+class CustomerFields:
+    """The customer fields the booking form and the call-center panel share: phone lookup and checks.
+
+    The widget using it has `console`, `settings`, the `phone`, `name`, `email`, `address` and
+    `service` line edits, a `lookup` HintLabel and `messages` (field key -> FieldMessage).
+    """
+
+    _known_customer: CustomerView | None = None
+
+    def _replaces_typed_name(self) -> bool:
+        """Whether a known customer's name replaces a name already typed in."""
+        return False
+
+    def _find_customer(self, phone: str) -> None:
+        ctx = self.console.ctx
+        run_for(
+            self,
+            self.console.ops,
+            lambda: customers.find_by_phone(ctx, phone),
+            lambda found: self._customer_found(phone, found),
+            lambda _e: None,
+        )
+
+    def _customer_found(self, phone: str, customer: CustomerView | None) -> None:
+        if phone != self.phone.text().strip():
+            return
+        self._known_customer = customer
+        if customer is None:
+            self.lookup.setText(self.tr("New customer"))
+            return
+        self.lookup.setText(self.tr("Known customer: {0}").format(customer.name))
+        if not self.name.text().strip() or self._replaces_typed_name():
+            self.name.setText(customer.name)
+        if customer.email and not self.email.text().strip():
+            self.email.setText(customer.email)
+
+    def _check_field(self, key: str, check: Callable[[], object]) -> bool:
+        """Run one validation: its refusal shows under the field, a pass clears the field's message."""
+        try:
+            check()
+        except ValidationError as exc:
+            self.messages[key].show_message(str(exc))
+            return False
+        self.messages[key].show_message("")
+        return True
+
+    def _check_phone(self) -> bool:
+        region = self.settings.region if self.settings else "US"
+        return self._check_field("phone", lambda: validation.phone(self.phone.text(), region))
+
+    def _check_email(self) -> bool:
+        return self._check_field("email", lambda: validation.optional_email(self.email.text()))
+
+    def _check_required(self) -> bool:
+        checks = [
+            self._check_field(key, partial(validation.text, field.text(), key, limit))
+            for field, key, limit in (
+                (self.name, "name", validation.NAME_MAX),
+                (self.address, "address", validation.ADDRESS_MAX),
+                (self.service, "service", validation.SERVICE_MAX),
+            )
+        ]
+        return all(checks)
+
+
+class BookingForm(CustomerFields, QDialog):
     """Create a booking (`booking=None`) or edit one. Emits `saved` with the stored booking."""
 
     saved = Signal(object)  # BookingView
@@ -137,7 +204,6 @@ class BookingForm(QDialog):
         self.saving = False
         self.availability_loads = 0
         self.stale_dialog: StaleVersionDialog | None = None
-        self._known_customer: CustomerView | None = None
         self.may_assign = console.can(Permission.MANAGE_BOOKINGS) and (
             booking is None or BookingStatus(booking.status) in ASSIGNABLE_STATUSES
         )
@@ -354,63 +420,11 @@ class BookingForm(QDialog):
 
     def _lookup_customer(self) -> None:
         phone = self.phone.text().strip()
-        if not phone:
-            return
-        ctx = self.console.ctx
-        run_for(
-            self,
-            self.console.ops,
-            lambda: customers.find_by_phone(ctx, phone),
-            lambda found: self._customer_found(phone, found),
-            lambda _e: None,
-        )
+        if phone:
+            self._find_customer(phone)
 
-    def _customer_found(self, phone: str, customer: CustomerView | None) -> None:
-        if phone != self.phone.text().strip():
-            return
-        self._known_customer = customer
-        if customer is None:
-            self.lookup.setText(self.tr("New customer"))
-            return
-        self.lookup.setText(self.tr("Known customer: {0}").format(customer.name))
-        if not self.name.text().strip() or self.booking is None:
-            self.name.setText(customer.name)
-        if customer.email and not self.email.text().strip():
-            self.email.setText(customer.email)
-
-    def _check_phone(self) -> bool:
-        region = self.settings.region if self.settings else "US"
-        try:
-            validation.phone(self.phone.text(), region)
-        except ValidationError as exc:
-            self.messages["phone"].show_message(str(exc))
-            return False
-        self.messages["phone"].show_message("")
-        return True
-
-    def _check_email(self) -> bool:
-        try:
-            validation.optional_email(self.email.text())
-        except ValidationError as exc:
-            self.messages["email"].show_message(str(exc))
-            return False
-        self.messages["email"].show_message("")
-        return True
-
-    def _check_required(self) -> bool:
-        ok = True
-        for field, key, limit in (
-            (self.name, "name", validation.NAME_MAX),
-            (self.address, "address", validation.ADDRESS_MAX),
-            (self.service, "service", validation.SERVICE_MAX),
-        ):
-            try:
-                validation.text(field.text(), key, limit)
-                self.messages[key].show_message("")
-            except ValidationError as exc:
-                self.messages[key].show_message(str(exc))
-                ok = False
-        return ok
+    def _replaces_typed_name(self) -> bool:
+        return self.booking is None
 
     # --- times and agents -----------------------------------------------------------------
 

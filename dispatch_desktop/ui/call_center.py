@@ -22,16 +22,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dispatch_desktop.domain import validation
-from dispatch_desktop.domain.errors import ValidationError
 from dispatch_desktop.domain.team import TeamSettings
-from dispatch_desktop.services import bookings, customers
+from dispatch_desktop.services import bookings
 from dispatch_desktop.services.booking_notices import booking_notifications
 from dispatch_desktop.services.outbox import OutboxView
-from dispatch_desktop.services.views import BookingView, CustomerView
+from dispatch_desktop.services.views import BookingView
 from dispatch_desktop.ui.booking_form import (
     DEFAULT_MINUTES,
     ERROR_FIELDS,
+    CustomerFields,
     FieldMessage,
     HintLabel,
     from_qdatetime,
@@ -90,7 +89,7 @@ class _EnterMovesOn(QObject):
         return super().eventFilter(watched, event)
 
 
-class CallCenterPanel(QWidget):
+class CallCenterPanel(CustomerFields, QWidget):
     """One phone call, one booking: phone, name, email, address, service, time, save."""
 
     saved = Signal(object)  # BookingView
@@ -245,64 +244,12 @@ class CallCenterPanel(QWidget):
         if not phone:
             self.lookup.clear()
             return
-        region = self.settings.region if self.settings else "US"
-        try:
-            validation.phone(phone, region)
-            self.messages["phone"].show_message("")
-        except ValidationError as exc:
-            self.messages["phone"].show_message(str(exc))
-            return
-        ctx = self.console.ctx
-        run_for(
-            self,
-            self.console.ops,
-            lambda: customers.find_by_phone(ctx, phone),
-            lambda found: self._customer_found(phone, found),
-            lambda _e: None,
-        )
-
-    def _customer_found(self, phone: str, customer: CustomerView | None) -> None:
-        if phone != self.phone.text().strip():
-            return
-        if customer is None:
-            self.lookup.setText(self.tr("New customer"))
-            return
-        self.lookup.setText(self.tr("Known customer: {0}").format(customer.name))
-        if not self.name.text().strip():
-            self.name.setText(customer.name)
-        if customer.email and not self.email.text().strip():
-            self.email.setText(customer.email)
-
-    def _check_email(self) -> bool:
-        try:
-            validation.optional_email(self.email.text())
-        except ValidationError as exc:
-            self.messages["email"].show_message(str(exc))
-            return False
-        self.messages["email"].show_message("")
-        return True
+        if self._check_phone():
+            self._find_customer(phone)
 
     def _check(self) -> bool:
-        ok = self._check_email()
-        region = self.settings.region if self.settings else "US"
-        try:
-            validation.phone(self.phone.text(), region)
-            self.messages["phone"].show_message("")
-        except ValidationError as exc:
-            self.messages["phone"].show_message(str(exc))
-            ok = False
-        for field, key, limit in (
-            (self.name, "name", validation.NAME_MAX),
-            (self.address, "address", validation.ADDRESS_MAX),
-            (self.service, "service", validation.SERVICE_MAX),
-        ):
-            try:
-                validation.text(field.text(), key, limit)
-                self.messages[key].show_message("")
-            except ValidationError as exc:
-                self.messages[key].show_message(str(exc))
-                ok = False
-        return ok
+        checks = [self._check_email(), self._check_phone(), self._check_required()]
+        return all(checks)
 
     def _first_error_field(self) -> QWidget | None:
         for key, field in zip(
