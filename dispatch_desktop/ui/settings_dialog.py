@@ -1,14 +1,19 @@
 """Workstation and team settings: environment, Twilio and SMTP, test sends, time zone, phone region, log size.
 
-Secrets (Twilio auth token, SMTP password) go to the OS keyring through the notifier's
-credentials API and are never read back into a field: the dialog only says whether one is
-stored and where it comes from. Everything runs on a worker, since a keyring may block.
+Secrets (Twilio auth token, SMTP password, Office 365 client secret) go to the OS keyring through
+the notifier's credentials API and are never read back into a field: the dialog only says whether
+one is stored and where it comes from. Everything runs on a worker, since a keyring may block.
+
+SMTP signs in with a password, or with OAuth2 for Office 365 (an Entra ID app registration), since
+Microsoft switches basic SMTP AUTH off (MC786329); the dialog warns while someone types an Office 365
+host in password mode.
 """
 
 from dataclasses import dataclass
+from pathlib import Path
 from zoneinfo import available_timezones
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -29,7 +34,7 @@ from PySide6.QtWidgets import (
 from dispatch_desktop.config import Config
 from dispatch_desktop.domain.roles import Permission
 from dispatch_desktop.domain.team import TeamSettings
-from dispatch_desktop.services import team_settings
+from dispatch_desktop.services import email_auth, team_settings
 from dispatch_desktop.services.console_notify import (
     CredentialsState,
     TestSendResult,
@@ -45,6 +50,7 @@ from dispatch_desktop.ui.operations import one_line
 from dispatch_desktop.ui.pane_helpers import MessageLine, error_style, run_for
 
 MB = 1_000_000
+PASSWORD_AUTH, OAUTH2_AUTH = "password", "oauth2"
 
 
 @dataclass(frozen=True)
@@ -62,6 +68,12 @@ class SettingsForm:
     smtp_from: str
     smtp_starttls: bool
     smtp_password: str
+    smtp_auth_mode: str  # what the dialog shows (SMTP_AUTH's value when that locks it)
+    smtp_auth_locked: bool  # SMTP_AUTH decides; the config file's mode is left as it is
+    o365_tenant_id: str
+    o365_client_id: str
+    o365_client_secret: str
+    o365_authority: str
     log_max_mb: int
     log_backups: int
     timezone_name: str | None  # None: not changed (or not allowed)
@@ -79,6 +91,8 @@ class SettingsDialog(QDialog):
         self.may_manage_team = console.can(Permission.MANAGE_SETTINGS)
         self.may_test = console.can(Permission.MANAGE_OUTBOX)
         self.state: CredentialsState | None = None
+        self.email_state: email_auth.EmailAuthState | None = None
+        self.saved_auth_warning: str | None = None
         self.team: TeamSettings | None = None
         self.load_count = 0
         self.setWindowTitle(self.tr("Settings"))
@@ -146,13 +160,51 @@ class SettingsDialog(QDialog):
         self.test_email_to.setPlaceholderText(self.tr("address to mail"))
         self.test_email_button = QPushButton(self.tr("Send test &email"))
         self.test_email_button.clicked.connect(self.send_test_email)
+        self.smtp_auth_warning = QLabel()
+        self.smtp_auth_warning.setObjectName("smtpAuthWarning")
+        self.smtp_auth_warning.setWordWrap(True)
+        self.smtp_auth_warning.setStyleSheet(error_style())
+        self.smtp_auth_warning.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.smtp_auth_warning.hide()
+        self.smtp_auth_mode = QComboBox()
+        self.smtp_auth_mode.addItem(self.tr("Password"), PASSWORD_AUTH)
+        self.smtp_auth_mode.addItem(self.tr("OAuth2 (Office 365 app registration)"), OAUTH2_AUTH)
+        self.smtp_auth_note = QLabel()
+        self.smtp_auth_note.setWordWrap(True)
+        self.smtp_auth_note.hide()
+        self.o365_tenant = QLineEdit()
+        self.o365_tenant.setPlaceholderText(self.tr("Directory (tenant) ID, or contoso.onmicrosoft.com"))
+        self.o365_client = QLineEdit()
+        self.o365_client.setPlaceholderText(self.tr("Application (client) ID"))
+        self.o365_secret = QLineEdit()
+        self.o365_secret.setEchoMode(QLineEdit.EchoMode.Password)
+        self.o365_secret_status = QLabel()
+        self.o365_authority = QLineEdit()
+        self.o365_authority.setPlaceholderText("https://login.microsoftonline.com")
+        self.oauth2_note = QLabel(
+            self.tr(
+                "Signs in with AUTH XOAUTH2 as the User (the mailbox sent from), using an Entra ID app with "
+                "the SMTP.SendAsApp permission; see docs/office365.md."
+            )
+        )
+        self.oauth2_note.setWordWrap(True)
         smtp_box = QGroupBox(self.tr("SMTP (email)"))
         smtp_form = QFormLayout(smtp_box)
+        self.smtp_form = smtp_form
         smtp_form.addRow(self.tr("Host"), self.smtp_host)
+        smtp_form.addRow("", self.smtp_auth_warning)
         smtp_form.addRow(self.tr("Port"), self.smtp_port)
+        smtp_form.addRow(self.tr("Sign in with"), self.smtp_auth_mode)
+        smtp_form.addRow("", self.smtp_auth_note)
         smtp_form.addRow(self.tr("User"), self.smtp_user)
         smtp_form.addRow(self.tr("Password"), self.smtp_password)
         smtp_form.addRow("", self.smtp_password_status)
+        smtp_form.addRow("", self.oauth2_note)
+        smtp_form.addRow(self.tr("Tenant ID"), self.o365_tenant)
+        smtp_form.addRow(self.tr("Client ID"), self.o365_client)
+        smtp_form.addRow(self.tr("Client secret"), self.o365_secret)
+        smtp_form.addRow("", self.o365_secret_status)
+        smtp_form.addRow(self.tr("Authority"), self.o365_authority)
         smtp_form.addRow(self.tr("From"), self.smtp_from)
         smtp_form.addRow("", self.smtp_starttls)
         smtp_form.addRow(self.tr("Test"), self._row(self.test_email_to, self.test_email_button))
@@ -224,12 +276,48 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         self.save_button.setEnabled(False)
+        self.smtp_host.textChanged.connect(self._update_auth_warning)
+        self.smtp_auth_mode.currentIndexChanged.connect(self._auth_mode_changed)
         self._fill_config(console.config)
         self._warn_production()
+        self._auth_mode_changed()
         self.reload()
 
     def _warn_production(self, *_: object) -> None:
         self.production_warning.setVisible(self.environment.currentData() == "production")
+
+    def auth_mode(self) -> str:
+        return self.smtp_auth_mode.currentData() or PASSWORD_AUTH
+
+    def _auth_mode_changed(self, *_: object) -> None:
+        oauth2 = self.auth_mode() == OAUTH2_AUTH
+        for field in (self.smtp_password, self.smtp_password_status):
+            self.smtp_form.setRowVisible(field, not oauth2)
+        for field in (
+            self.oauth2_note,
+            self.o365_tenant,
+            self.o365_client,
+            self.o365_secret,
+            self.o365_secret_status,
+            self.o365_authority,
+        ):
+            self.smtp_form.setRowVisible(field, oauth2)
+        user_label = self.smtp_form.labelForField(self.smtp_user)
+        if isinstance(user_label, QLabel):
+            user_label.setText(self.tr("Mailbox") if oauth2 else self.tr("User"))
+        self._update_auth_warning()
+
+    def _update_auth_warning(self, *_: object) -> None:
+        """The Office 365 retirement warning for what is typed now; the saved one while nothing changed."""
+        saved = self.console.config.smtp
+        typed = email_auth.retirement_warning_for(self.smtp_host.text().strip(), self.auth_mode())
+        unchanged = self.smtp_host.text().strip() == (saved.host or "") and (
+            self.auth_mode() == (saved.auth_mode or PASSWORD_AUTH)
+            or (self.email_state is not None and self.email_state.auth_mode_locked)
+        )
+        warning = typed or (self.saved_auth_warning if unchanged else None)
+        self.smtp_auth_warning.setText(warning or "")
+        self.smtp_auth_warning.setVisible(bool(warning))
 
     def _secret_status(self, source: str) -> str:
         if source == "keyring":
@@ -251,8 +339,12 @@ class SettingsDialog(QDialog):
     def reload(self) -> None:
         ctx, config = self.console.ctx, self.console.config
 
-        def work() -> tuple[CredentialsState, TeamSettings]:
-            return load_credentials_state(config), team_settings.get_team_settings(ctx)
+        def work() -> tuple[CredentialsState, TeamSettings, email_auth.EmailAuthState]:
+            return (
+                load_credentials_state(config),
+                team_settings.get_team_settings(ctx),
+                email_auth.load_email_auth_state(config),  # reads the keyring
+            )
 
         run_for(self, work, self._loaded, self.message.show_error)
 
@@ -265,16 +357,23 @@ class SettingsDialog(QDialog):
         self.smtp_user.setText(config.smtp.user or "")
         self.smtp_from.setText(config.smtp.from_address or "")
         self.smtp_starttls.setChecked(config.smtp.starttls)
+        self.smtp_auth_mode.setCurrentIndex(1 if config.smtp.auth_mode == OAUTH2_AUTH else 0)
+        self.o365_tenant.setText(config.smtp.tenant_id or "")
+        self.o365_client.setText(config.smtp.client_id or "")
+        self.o365_authority.setText(config.smtp.authority or "")
+        self.saved_auth_warning = email_auth.basic_auth_retirement_warning(config)  # no keyring: UI-safe
         self.log_size.setValue(max(1, round(config.log_max_bytes / MB)))
         self.log_backups.setValue(config.log_backup_count)
         configured = (config.environment or "").strip().lower()
         self.environment.setCurrentIndex(1 if configured == "production" else 0)
 
-    def _loaded(self, result: tuple[CredentialsState, TeamSettings]) -> None:
-        self.state, self.team = result
+    def _loaded(self, result: tuple[CredentialsState, TeamSettings, email_auth.EmailAuthState]) -> None:
+        self.state, self.team, self.email_state = result
         state = self.state
         self.twilio_token.clear()
         self.smtp_password.clear()
+        self.o365_secret.clear()
+        self._show_email_auth(self.email_state, keyring_ok=state.keyring_problem is None)
         self.twilio_token_status.setText(
             self.tr("Auth token: %s") % self._secret_status(state.twilio_token_source)
         )
@@ -296,7 +395,7 @@ class SettingsDialog(QDialog):
             self.keyring_note.show()
         else:
             self.keyring_note.hide()
-        for field in (self.twilio_token, self.smtp_password):
+        for field in (self.twilio_token, self.smtp_password, self.o365_secret):
             field.setEnabled(state.keyring_problem is None)
         if state.environment_locked:
             self.environment.setEnabled(False)
@@ -317,6 +416,48 @@ class SettingsDialog(QDialog):
         self.save_button.setEnabled(True)
         self.load_count += 1
         self.loaded.emit()
+
+    def _show_email_auth(self, auth: email_auth.EmailAuthState, *, keyring_ok: bool) -> None:
+        self.o365_secret_status.setText(
+            self.tr("Client secret: %s") % self._secret_status(auth.client_secret_source)
+        )
+        self.o365_secret.setPlaceholderText(
+            self.tr("stored — type a new one to replace it")
+            if auth.client_secret_stored
+            else self.tr("the secret's Value from Certificates & secrets")
+        )
+        for field, value, source, variable in (
+            (self.o365_tenant, auth.tenant_id, auth.tenant_id_source, "O365_TENANT_ID"),
+            (self.o365_client, auth.client_id, auth.client_id_source, "O365_CLIENT_ID"),
+            (self.o365_authority, auth.authority, auth.authority_source, "O365_AUTHORITY"),
+        ):
+            from_env = source == "env"
+            if from_env:
+                field.setText(value)
+            field.setReadOnly(from_env)
+            field.setToolTip(
+                self.tr("Set by %s where this program was started; it overrides this field.") % variable
+                if from_env
+                else ""
+            )
+        self.saved_auth_warning = auth.warning
+        locked = auth.auth_mode_locked
+        self.smtp_auth_mode.setEnabled(not locked)
+        if locked:
+            index = self.smtp_auth_mode.findData(auth.auth_mode)
+            if index >= 0:
+                self.smtp_auth_mode.setCurrentIndex(index)
+            self.smtp_auth_note.setText(
+                self.tr(
+                    "Locked: %s (from SMTP_AUTH). SMTP_AUTH is set where this program was started and "
+                    "always wins; unset it to choose here."
+                )
+                % auth.auth_mode
+            )
+            self.smtp_auth_note.show()
+        else:
+            self.smtp_auth_note.hide()
+        self._update_auth_warning()
 
     # --- saving ---------------------------------------------------------------------------
 
@@ -342,11 +483,22 @@ class SettingsDialog(QDialog):
             smtp_from=self.smtp_from.text(),
             smtp_starttls=self.smtp_starttls.isChecked(),
             smtp_password=self.smtp_password.text(),
+            smtp_auth_mode=self.auth_mode(),
+            smtp_auth_locked=self.email_state is not None and self.email_state.auth_mode_locked,
+            o365_tenant_id=self._o365_value(self.o365_tenant, self.console.config.smtp.tenant_id),
+            o365_client_id=self._o365_value(self.o365_client, self.console.config.smtp.client_id),
+            o365_client_secret=self.o365_secret.text(),
+            o365_authority=self._o365_value(self.o365_authority, self.console.config.smtp.authority),
             log_max_mb=self.log_size.value(),
             log_backups=self.log_backups.value(),
             timezone_name=self.timezone.currentText().strip() if team_changed else None,
             region=self.region.text().strip() if team_changed else None,
         )
+
+    @staticmethod
+    def _o365_value(field: QLineEdit, saved: str | None) -> str:
+        """What to save: an environment override shown read-only is not copied into the config file."""
+        return (saved or field.text()).strip() if field.isReadOnly() else field.text().strip()
 
     def save(self) -> None:
         form, ctx, home, config = self.form(), self.console.ctx, self.console.home, self.console.config
@@ -365,16 +517,7 @@ class SettingsDialog(QDialog):
                 api_base_url=form.twilio_api_base_url,
                 auth_token=form.twilio_auth_token or None,
             )
-            updated = save_smtp(
-                home,
-                updated,
-                host=form.smtp_host,
-                port=form.smtp_port,
-                user=form.smtp_user,
-                from_address=form.smtp_from,
-                starttls=form.smtp_starttls,
-                password=form.smtp_password or None,
-            )
+            updated = _save_email(home, updated, form)
             updated = save_log_rotation(
                 home, updated, max_bytes=form.log_max_mb * MB, backup_count=form.log_backups
             )
@@ -433,3 +576,42 @@ class SettingsDialog(QDialog):
     def _test_done(self) -> None:
         for button in (self.test_sms_button, self.test_email_button):
             button.setEnabled(True)
+
+
+def _save_email(home: Path, config: Config, form: SettingsForm) -> Config:
+    """SMTP with a password, or Office 365 OAuth2 (the client secret to the keyring only); on a worker.
+
+    While SMTP_AUTH locks the mode, the fields of the mode it picks are saved and the config
+    file's own mode stays as it was.
+    """
+    saved_mode = config.smtp.auth_mode or PASSWORD_AUTH
+    if form.smtp_auth_mode == OAUTH2_AUTH:
+        updated = email_auth.save_oauth2(
+            home,
+            config,
+            host=form.smtp_host,
+            port=form.smtp_port,
+            mailbox=form.smtp_user,
+            from_address=form.smtp_from,
+            starttls=form.smtp_starttls,
+            tenant_id=form.o365_tenant_id,
+            client_id=form.o365_client_id,
+            client_secret=form.o365_client_secret or None,
+            authority=form.o365_authority or None,
+        )
+        if form.smtp_auth_locked and saved_mode != OAUTH2_AUTH:
+            updated = email_auth.use_password_auth(home, updated)
+        return updated
+    updated = config
+    if saved_mode == OAUTH2_AUTH and not form.smtp_auth_locked:
+        updated = email_auth.use_password_auth(home, updated)
+    return save_smtp(
+        home,
+        updated,
+        host=form.smtp_host,
+        port=form.smtp_port,
+        user=form.smtp_user,
+        from_address=form.smtp_from,
+        starttls=form.smtp_starttls,
+        password=form.smtp_password or None,
+    )

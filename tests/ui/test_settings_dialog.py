@@ -178,3 +178,143 @@ def test_new_log_rotation_applies_at_once(qtbot, boss_console, home):  # noqa: F
     _save(qtbot, dialog)
     [handler] = [h for h in logging.getLogger(LOGGER_NAME).handlers if isinstance(h, RotatingFileHandler)]
     assert (handler.maxBytes, handler.backupCount) == (3_000_000, 2)
+
+
+# --- Office 365: sign-in mode, OAuth2 client secret, basic-auth retirement warning (issue 7) ---------
+
+OFFICE365 = "smtp.office365.com"
+TENANT_ID = "8f3c2b1a-4d5e-4f60-9a7b-1c2d3e4f5a6b"
+CLIENT_ID = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+CLIENT_SECRET = "o365~secret~Qx7.Zr2_Lk9"
+MAILBOX = "dispatch@contoso.com"
+OFFICE365_ENV = ("SMTP_AUTH", "O365_TENANT_ID", "O365_CLIENT_ID", "O365_CLIENT_SECRET", "O365_AUTHORITY")
+
+
+@pytest.fixture(autouse=True)
+def no_office365_env(monkeypatch):
+    for name in OFFICE365_ENV:
+        monkeypatch.delenv(name, raising=False)
+
+
+def _fill_oauth2(dialog: SettingsDialog) -> None:
+    dialog.smtp_host.setText(OFFICE365)
+    dialog.smtp_port.setValue(587)
+    dialog.smtp_user.setText(MAILBOX)
+    dialog.smtp_from.setText(MAILBOX)
+    dialog.smtp_starttls.setChecked(True)
+    dialog.smtp_auth_mode.setCurrentIndex(dialog.smtp_auth_mode.findData("oauth2"))
+    dialog.o365_tenant.setText(TENANT_ID)
+    dialog.o365_client.setText(CLIENT_ID)
+    dialog.o365_secret.setText(CLIENT_SECRET)
+
+
+def _row_shown(dialog: SettingsDialog, field) -> bool:
+    return dialog.smtp_form.isRowVisible(field)
+
+
+def test_office365_host_with_a_password_warns_while_typing(qtbot, boss_console, memory_keyring):  # noqa: F811
+    dialog = _dialog(qtbot, boss_console)
+    assert dialog.smtp_auth_mode.currentData() == "password"
+    assert dialog.smtp_auth_warning.isHidden()
+    dialog.smtp_host.setText(OFFICE365)
+    assert not dialog.smtp_auth_warning.isHidden()
+    warning = dialog.smtp_auth_warning.text()
+    assert warning.startswith("smtp.office365.com is Office 365") and "MC786329" in warning
+    assert "end of December 2026" in warning and "535 5.7.139" in warning
+    # OAuth2 is the fix: the warning goes, and the password row makes way for the app registration.
+    dialog.smtp_auth_mode.setCurrentIndex(dialog.smtp_auth_mode.findData("oauth2"))
+    assert dialog.smtp_auth_warning.isHidden()
+    assert not _row_shown(dialog, dialog.smtp_password)
+    assert all(_row_shown(dialog, f) for f in (dialog.o365_tenant, dialog.o365_client, dialog.o365_secret))
+    assert dialog.smtp_form.labelForField(dialog.smtp_user).text() == "Mailbox"
+    dialog.smtp_auth_mode.setCurrentIndex(dialog.smtp_auth_mode.findData("password"))
+    assert not dialog.smtp_auth_warning.isHidden()
+    assert _row_shown(dialog, dialog.smtp_password) and not _row_shown(dialog, dialog.o365_secret)
+    dialog.smtp_host.setText("mail.example.com")
+    assert dialog.smtp_auth_warning.isHidden()
+
+
+def test_a_saved_office365_password_setup_is_warned_about_on_opening(qtbot, make_console):  # noqa: F811
+    from dispatch_desktop.config import Config, SmtpConfig
+
+    config = Config(smtp=SmtpConfig(host=OFFICE365, user=MAILBOX, from_address=MAILBOX))
+    dialog = _dialog(qtbot, make_console(config=config))
+    assert not dialog.smtp_auth_warning.isHidden()
+    assert "MC786329" in dialog.smtp_auth_warning.text()
+    assert dialog.smtp_auth_warning.text() == dialog.email_state.warning
+
+
+def test_saving_oauth2_puts_the_client_secret_in_the_keyring_only(qtbot, boss_console, memory_keyring, home):  # noqa: F811
+    dialog = _dialog(qtbot, boss_console)
+    assert dialog.o365_secret_status.text() == "Client secret: not stored"
+    _fill_oauth2(dialog)
+    _save(qtbot, dialog)
+
+    assert memory_keyring.store == {("dispatch-desktop", "O365_CLIENT_SECRET"): CLIENT_SECRET}
+    written = config_path(home).read_text(encoding="utf-8")
+    assert CLIENT_SECRET not in written
+    smtp = load_config(home).smtp
+    assert (smtp.host, smtp.user, smtp.auth_mode, smtp.tenant_id, smtp.client_id) == (
+        OFFICE365,
+        MAILBOX,
+        "oauth2",
+        TENANT_ID,
+        CLIENT_ID,
+    )
+    assert smtp.authority == "https://login.microsoftonline.com"
+    assert boss_console.config.smtp == smtp
+    # Shown as stored, never read back into the field; no retirement warning with OAuth2.
+    assert dialog.o365_secret.text() == ""
+    assert dialog.o365_secret_status.text() == "Client secret: stored in the OS keyring"
+    assert dialog.smtp_auth_warning.isHidden()
+    again = _dialog(qtbot, boss_console)
+    assert again.smtp_auth_mode.currentData() == "oauth2"
+    assert (again.o365_tenant.text(), again.o365_client.text(), again.o365_secret.text()) == (
+        TENANT_ID,
+        CLIENT_ID,
+        "",
+    )
+    assert again.o365_secret.placeholderText() == "stored — type a new one to replace it"
+
+    # Saving again without typing the secret keeps it; back to a password keeps the ids for later.
+    again.smtp_from.setText("bookings@contoso.com")
+    _save(qtbot, again)
+    assert memory_keyring.store[("dispatch-desktop", "O365_CLIENT_SECRET")] == CLIENT_SECRET
+    again.smtp_auth_mode.setCurrentIndex(again.smtp_auth_mode.findData("password"))
+    again.smtp_password.setText(PASSWORD)
+    assert not again.smtp_auth_warning.isHidden()
+    _save(qtbot, again)
+    smtp = load_config(home).smtp
+    assert (smtp.auth_mode, smtp.tenant_id, smtp.client_id) == ("password", TENANT_ID, CLIENT_ID)
+    assert memory_keyring.store[("dispatch-desktop", "SMTP_PASSWORD")] == PASSWORD
+    assert not again.smtp_auth_warning.isHidden()  # saved: Office 365 with a password again
+
+
+def test_a_wrong_client_id_is_refused_before_anything_is_stored(qtbot, boss_console, memory_keyring, home):  # noqa: F811
+    dialog = _dialog(qtbot, boss_console)
+    _fill_oauth2(dialog)
+    dialog.o365_client.setText("my-app")
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: dialog.message.is_error)
+    assert "client id 'my-app' is not a GUID" in dialog.message.text()
+    assert memory_keyring.store == {}
+    assert load_config(home).smtp.auth_mode == "password"
+
+
+def test_smtp_auth_locks_the_sign_in_mode_and_says_why(
+    qtbot, boss_console, memory_keyring, monkeypatch, home
+):  # noqa: F811
+    monkeypatch.setenv("SMTP_AUTH", "oauth2")
+    dialog = _dialog(qtbot, boss_console)
+    assert not dialog.smtp_auth_mode.isEnabled()
+    assert dialog.smtp_auth_mode.currentData() == "oauth2"
+    assert dialog.smtp_auth_note.text().startswith("Locked: oauth2 (from SMTP_AUTH).")
+    assert not dialog.smtp_auth_note.isHidden()
+    assert _row_shown(dialog, dialog.o365_secret)
+    # The app registration is saved; the config file's own mode stays as it was.
+    _fill_oauth2(dialog)
+    _save(qtbot, dialog)
+    smtp = load_config(home).smtp
+    assert (smtp.auth_mode, smtp.tenant_id, smtp.client_id) == ("password", TENANT_ID, CLIENT_ID)
+    assert memory_keyring.store == {("dispatch-desktop", "O365_CLIENT_SECRET"): CLIENT_SECRET}
+    assert not dialog.smtp_auth_mode.isEnabled()
