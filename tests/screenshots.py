@@ -13,6 +13,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -22,13 +23,13 @@ from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QApplication, QWidget
 
 from dispatch_desktop.config import Config
-from dispatch_desktop.services import demo, team_settings
+from dispatch_desktop.services import bookings, demo, team_settings, timeoff
+from dispatch_desktop.services.board import business_today
 from dispatch_desktop.services.workstation import deliver_outbox, open_database_url
 from dispatch_desktop.ui.app import make_application
 from dispatch_desktop.ui.console import ConsoleContext
 from dispatch_desktop.ui.main_window import MainWindow
 from dispatch_desktop.ui.operations import Operations
-from tests.screenshots_more import MORE_SHOTS
 
 WINDOW_SIZE = (1440, 900)
 TIMEZONE = "America/Chicago"
@@ -102,12 +103,71 @@ def call_center(window: MainWindow) -> QWidget:
     return window
 
 
+def board(window: QWidget) -> QWidget:
+    window.show_page("board")  # type: ignore[attr-defined]
+    page = window.pages["board"]  # type: ignore[attr-defined]
+    page.go_today()
+    settle(1.0, lambda: page.data is not None and page.load_count > 0)
+    return window
+
+
+def time_off_approve(window: QWidget) -> QWidget:
+    """The approve dialog for a request that clashes with bookings, with a free agent offered."""
+    console = window.console  # type: ignore[attr-defined]
+    ctx = console.ctx
+    pending = timeoff.list_time_off(ctx, status="pending")
+    request = next((r for r in pending if timeoff.conflicting_bookings(ctx, r.id)), None)
+    if request is None:
+        today = business_today(ctx)
+        zone = ctx.team_settings().zone
+        day = [
+            b
+            for b in bookings.list_bookings(ctx)
+            if b.agent_id is not None and b.start.astimezone(zone).date() == today and b.status == "scheduled"
+        ]
+        busiest = max({b.agent_id for b in day}, key=lambda agent: sum(b.agent_id == agent for b in day))
+        first = min(b.start for b in day if b.agent_id == busiest)
+        request = timeoff.request_time_off(
+            ctx,
+            agent_id=busiest,
+            start=first - timedelta(minutes=30),
+            end=first + timedelta(hours=5),
+            reason="Family emergency",
+        )
+        console.ops.changed.emit("time_off")
+    window.show_page("time_off")  # type: ignore[attr-defined]
+    page = window.pages["time_off"]  # type: ignore[attr-defined]
+    settle(0.5, lambda: page.model.row_of(lambda r: r.id == request.id) >= 0)
+    page.select_request(request.id)
+    dialog = page.approve_selected()
+    settle(1.0, lambda: dialog.loaded > 0 and dialog.reassign_to.count() > 0)
+    return dialog
+
+
+def log_pane(window: QWidget) -> QWidget:
+    console = window.console  # type: ignore[attr-defined]
+    dock = window.log_dock  # type: ignore[attr-defined]
+    dock.show()
+    deliver_outbox(console.ctx, console.config, console.home, limit=None)
+    console.ops.changed.emit("outbox")
+    settle(2.5, lambda: dock.poll_count > 1)
+    return window
+
+
+def settings(window: QWidget) -> QWidget:
+    dialog = window.open_settings()  # type: ignore[attr-defined]
+    settle(0.8, lambda: dialog.load_count > 0)
+    return dialog
+
+
 SHOTS: list[Shot] = [
     Shot("main-window-bookings", bookings_tab),
     Shot("booking-form", booking_form),
     Shot("call-center-entry", call_center),
-    # Console B's views: dispatch board, time-off approve dialog, notification log, settings.
-    *(Shot(name, take) for name, take in MORE_SHOTS),
+    Shot("dispatch-board", board),
+    Shot("time-off-approve", time_off_approve),
+    Shot("notification-log", log_pane),
+    Shot("settings", settings),
 ]
 
 
