@@ -2,7 +2,7 @@
 and the one delivery entry point the command line and the console both call."""
 
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from dispatch_desktop.notify.async_notifier import DISPATCHER, EMAIL, SMS, Notif
 from dispatch_desktop.notify.delivery import DeliveryReport
 from dispatch_desktop.services import audit
 from dispatch_desktop.services.context import ServiceContext
+from dispatch_desktop.services.views import jsonable
 from dispatch_desktop.storage.engine import Database
 from dispatch_desktop.storage.models import Operator, OutboxMessage, SmsSuppression
 from dispatch_desktop.storage.types import utcnow
@@ -80,10 +81,7 @@ class OutboxView:
         )
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            key: value.isoformat() if isinstance(value, datetime) else value
-            for key, value in asdict(self).items()
-        }
+        return jsonable(self)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ from dispatch_desktop.domain.team import booking_reference
 from dispatch_desktop.storage.models import Agent, AuditEntry, Booking, Customer, Operator, TimeOff
 
 
-def _jsonable(record: Any) -> dict[str, Any]:
+def jsonable(record: Any) -> dict[str, Any]:
+    """A view dataclass as a JSON-ready dict: datetimes become ISO 8601 strings."""
     return {
         key: value.isoformat() if isinstance(value, datetime) else value
         for key, value in asdict(record).items()
@@ -30,7 +31,7 @@ class OperatorView:
         return cls(row.id, row.name, row.username, row.role, row.phone, row.email, row.active)
 
     def to_json(self) -> dict[str, Any]:
-        return _jsonable(self)
+        return jsonable(self)
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ class AgentView:
         return cls(row.id, row.name, row.phone, row.email, row.active)
 
     def to_json(self) -> dict[str, Any]:
-        return _jsonable(self)
+        return jsonable(self)
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ class CustomerView:
         return cls(row.id, row.name, row.phone, row.email)
 
     def to_json(self) -> dict[str, Any]:
-        return _jsonable(self)
+        return jsonable(self)
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ class BookingView:
         )
 
     def to_json(self) -> dict[str, Any]:
-        return _jsonable(self)
+        return jsonable(self)
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,7 @@ class TimeOffView:
         )
 
     def to_json(self) -> dict[str, Any]:
-        return _jsonable(self)
+        return jsonable(self)
 
 
 @dataclass(frozen=True)
@@ -183,4 +184,4 @@ class AuditView:
         )
 
     def to_json(self) -> dict[str, Any]:
-        return _jsonable(self)
+        return jsonable(self)
