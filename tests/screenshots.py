@@ -1,6 +1,7 @@
 """Render the console's main views with demo data and save them as PNGs.
 
     python -m tests.screenshots docs/screenshots
+    python -m tests.screenshots docs/screenshots settings   # only the named shots
 
 Runs offscreen (or under Xvfb when DISPLAY is set). To add a view, append a `Shot` to SHOTS:
 its `take(window)` gets the main window on the demo database and returns the widget to grab
@@ -160,6 +161,80 @@ def settings(window: QWidget) -> QWidget:
     return dialog
 
 
+def email_alert_banner(window: MainWindow) -> QWidget:
+    """The red banner after Office 365 refused the password: emails failed through the real delivery path."""
+    import keyring
+
+    from dispatch_desktop.notify import credentials
+    from dispatch_desktop.notify.delivery import deliver_due
+    from tests.servers.memory_keyring import MemoryKeyring
+    from tests.servers.smtp_fake import FakeSmtp, make_cert
+
+    console = window.console
+    window.show_page("bookings")
+    today = business_today(console.ctx).isoformat()
+    for hour, (name, email) in enumerate(
+        [("Maria Lopez", "maria.lopez@example.com"), ("Tom Becker", "tom.becker@example.com")], start=17
+    ):
+        bookings.create_booking(
+            console.ctx, customer_name=name, customer_phone=f"(312) 555-01{hour}", customer_email=email,
+            address="1200 W Belmont Ave, Chicago, IL", service="No hot water", start=f"{today} {hour}:00",
+            end=f"{today} {hour}:45", call_center=True,
+        )  # fmt: skip
+    previous_keyring, previous_env = keyring.get_keyring(), dict(os.environ)
+    keyring.set_keyring(MemoryKeyring())
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            cert = make_cert(Path(tmp))
+            os.environ.update(FLASK_ENV="production", SSL_CERT_FILE=str(cert.cert_file))
+            with FakeSmtp(tls=True, cert=cert) as smtp:
+                smtp.refuse_logins = (
+                    "535 5.7.139 Authentication unsuccessful, basic authentication is disabled."
+                )
+                config = credentials.set_smtp(
+                    Path(tmp), Config(), host=smtp.host, port=smtp.port, user="dispatch@contoso.com",
+                    from_address="dispatch@contoso.com", starttls=True, password="office-password",
+                )  # fmt: skip
+                deliver_due(console.ctx.db, config, worker_id="screenshots", limit=None)
+    finally:
+        os.environ.clear()
+        os.environ.update(previous_env)
+        keyring.set_keyring(previous_keyring)
+    console.ops.changed.emit("outbox")
+    settle(1.0, lambda: not window.email_alert.isHidden())
+    return window
+
+
+def settings_office365(window: MainWindow) -> QWidget:
+    """The settings dialog switching a workstation to Office 365 OAuth2 (nothing is saved)."""
+    import keyring
+    from PySide6.QtWidgets import QScrollArea
+
+    from tests.servers.memory_keyring import MemoryKeyring
+
+    # Never the real keyring of the machine making screenshots (nothing is saved here anyway).
+    keyring.set_keyring(MemoryKeyring())
+    dialog = window.open_settings()
+    assert dialog is not None
+    dialog.resize(680, 900)
+    settle(0.8, lambda: dialog.load_count > 0)
+    dialog.smtp_host.setText("smtp.office365.com")
+    dialog.smtp_port.setValue(587)
+    dialog.smtp_user.setText("dispatch@contoso.com")
+    dialog.smtp_from.setText("dispatch@contoso.com")
+    dialog.smtp_starttls.setChecked(True)
+    dialog.smtp_auth_mode.setCurrentIndex(dialog.smtp_auth_mode.findData("oauth2"))
+    dialog.o365_tenant.setText("contoso.onmicrosoft.com")
+    dialog.o365_client.setText("0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d")
+    dialog.o365_secret.setText("client-secret-value")
+    scroll = dialog.findChild(QScrollArea)
+    settle(0.3)
+    scroll.ensureWidgetVisible(dialog.smtp_form.parentWidget(), 0, 0)
+    scroll.ensureWidgetVisible(dialog.o365_authority)
+    settle(0.3)
+    return dialog
+
+
 SHOTS: list[Shot] = [
     Shot("main-window-bookings", bookings_tab),
     Shot("booking-form", booking_form),
@@ -168,6 +243,9 @@ SHOTS: list[Shot] = [
     Shot("time-off-approve", time_off_approve),
     Shot("notification-log", log_pane),
     Shot("settings", settings),
+    # Office 365 retires basic SMTP AUTH (issue 7): the console's banner, and the OAuth2 settings.
+    Shot("email-sign-in-banner", email_alert_banner),
+    Shot("settings-office365-oauth2", settings_office365),
 ]
 
 
@@ -187,8 +265,13 @@ def open_demo_window(home: Path) -> MainWindow:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 1:
-        print("usage: python -m tests.screenshots OUTDIR", file=sys.stderr)
+    """`OUTDIR [NAME ...]`: every shot, or only the named ones (to refresh one view without the rest)."""
+    names = set(argv[1:])
+    unknown = names - {shot.name for shot in SHOTS}
+    if not argv or unknown:
+        print("usage: python -m tests.screenshots OUTDIR [NAME ...]", file=sys.stderr)
+        if unknown:
+            print(f"unknown shots: {', '.join(sorted(unknown))}", file=sys.stderr)
         return 2
     out = Path(argv[0])
     out.mkdir(parents=True, exist_ok=True)
@@ -196,6 +279,8 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         window = open_demo_window(Path(tmp))
         for shot in SHOTS:
+            if names and shot.name not in names:
+                continue
             widget = shot.take(window)
             path = out / f"{shot.name}.png"
             widget.grab().save(str(path))

@@ -183,7 +183,7 @@ class SettingsDialog(QDialog):
         self.o365_authority.setPlaceholderText("https://login.microsoftonline.com")
         self.oauth2_note = QLabel(
             self.tr(
-                "Signs in with AUTH XOAUTH2 as the User (the mailbox sent from), using an Entra ID app with "
+                "Signs in with AUTH XOAUTH2 as the mailbox above, using an Entra ID app registration with "
                 "the SMTP.SendAsApp permission; see docs/office365.md."
             )
         )
@@ -199,13 +199,14 @@ class SettingsDialog(QDialog):
         smtp_form.addRow(self.tr("User"), self.smtp_user)
         smtp_form.addRow(self.tr("Password"), self.smtp_password)
         smtp_form.addRow("", self.smtp_password_status)
-        smtp_form.addRow("", self.oauth2_note)
+        smtp_form.addRow(self.oauth2_note)
         smtp_form.addRow(self.tr("Tenant ID"), self.o365_tenant)
         smtp_form.addRow(self.tr("Client ID"), self.o365_client)
         smtp_form.addRow(self.tr("Client secret"), self.o365_secret)
         smtp_form.addRow("", self.o365_secret_status)
         smtp_form.addRow(self.tr("Authority"), self.o365_authority)
         smtp_form.addRow(self.tr("From"), self.smtp_from)
+        smtp_form.setRowVisible(self.smtp_auth_note, False)
         smtp_form.addRow("", self.smtp_starttls)
         smtp_form.addRow(self.tr("Test"), self._row(self.test_email_to, self.test_email_button))
         self.test_result = QLabel()
@@ -317,7 +318,7 @@ class SettingsDialog(QDialog):
         )
         warning = typed or (self.saved_auth_warning if unchanged else None)
         self.smtp_auth_warning.setText(warning or "")
-        self.smtp_auth_warning.setVisible(bool(warning))
+        self.smtp_form.setRowVisible(self.smtp_auth_warning, bool(warning))
 
     def _secret_status(self, source: str) -> str:
         if source == "keyring":
@@ -454,9 +455,7 @@ class SettingsDialog(QDialog):
                 )
                 % auth.auth_mode
             )
-            self.smtp_auth_note.show()
-        else:
-            self.smtp_auth_note.hide()
+        self.smtp_form.setRowVisible(self.smtp_auth_note, locked)
         self._update_auth_warning()
 
     # --- saving ---------------------------------------------------------------------------
