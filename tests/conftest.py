@@ -108,3 +108,55 @@ def pg_db(request: pytest.FixtureRequest) -> Iterator[Database]:
     schema.upgrade(database)
     yield database
     database.dispose()
+
+
+# --- notifier environment and keyring, shared by the notifier and console tests ---------------
+
+import keyring  # noqa: E402
+from keyring.backends import fail  # noqa: E402
+
+from tests.servers.memory_keyring import MemoryKeyring  # noqa: E402
+
+NOTIFY_ENV = (
+    "FLASK_ENV",
+    "TWILIO_ACCOUNT_SID",
+    "TWILIO_AUTH_TOKEN",
+    "TWILIO_PHONE_NUMBER",
+    "TWILIO_API_BASE_URL",
+    "SMTP_HOST",
+    "SMTP_PORT",
+    "SMTP_USER",
+    "SMTP_PASSWORD",
+    "EMAIL_FROM",
+    "SMTP_STARTTLS",
+    "SMTP_AUTH",
+    "O365_TENANT_ID",
+    "O365_CLIENT_ID",
+    "O365_CLIENT_SECRET",
+    "O365_AUTHORITY",
+    "DISPATCH_REDIRECT_TO_PHONE",
+    "DISPATCH_REDIRECT_TO_EMAIL",
+)
+
+
+@pytest.fixture
+def clean_notify_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No notifier variables from the developer's shell."""
+    for name in NOTIFY_ENV:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def headless_keyring() -> Iterator[None]:
+    """No usable keyring, like a headless Linux box; `memory_keyring` replaces it."""
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    yield
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def memory_keyring(headless_keyring: None) -> MemoryKeyring:
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    return backend

@@ -4,42 +4,17 @@ import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import keyring
 import pytest
-from keyring.backends import fail
 
 from dispatch_desktop.notify.notifier import LOGGER_NAME
-from tests.servers.memory_keyring import MemoryKeyring
 from tests.servers.oauth_fake import FakeEntra
 from tests.servers.smtp_fake import Cert, FakeSmtp, make_cert
 from tests.servers.twilio_fake import FakeTwilio
 
-NOTIFY_ENV = (
-    "FLASK_ENV",
-    "TWILIO_ACCOUNT_SID",
-    "TWILIO_AUTH_TOKEN",
-    "TWILIO_PHONE_NUMBER",
-    "TWILIO_API_BASE_URL",
-    "SMTP_HOST",
-    "SMTP_PORT",
-    "SMTP_USER",
-    "SMTP_PASSWORD",
-    "EMAIL_FROM",
-    "SMTP_STARTTLS",
-    "SMTP_AUTH",
-    "O365_TENANT_ID",
-    "O365_CLIENT_ID",
-    "O365_CLIENT_SECRET",
-    "O365_AUTHORITY",
-    "DISPATCH_REDIRECT_TO_PHONE",
-    "DISPATCH_REDIRECT_TO_EMAIL",
-)
-
 
 @pytest.fixture(autouse=True)
-def clean_notify_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in NOTIFY_ENV:
-        monkeypatch.delenv(name, raising=False)
+def notify_defaults(clean_notify_env: None, headless_keyring: None) -> None:
+    """Every notifier test starts without the shell's notifier variables and without a usable keyring."""
 
 
 @pytest.fixture(autouse=True)
@@ -50,22 +25,6 @@ def fresh_token_cache() -> Iterator[None]:
     oauth.forget_tokens()
     yield
     oauth.forget_tokens()
-
-
-@pytest.fixture(autouse=True)
-def headless_keyring() -> Iterator[None]:
-    """By default no usable keyring, like a headless Linux box; `memory_keyring` replaces it."""
-    previous = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
-    yield
-    keyring.set_keyring(previous)
-
-
-@pytest.fixture
-def memory_keyring(headless_keyring: None) -> MemoryKeyring:
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    return backend
 
 
 @pytest.fixture(autouse=True)

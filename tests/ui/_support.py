@@ -4,9 +4,7 @@ import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import keyring
 import pytest
-from keyring.backends import fail
 from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QApplication
 
@@ -58,34 +56,12 @@ def boss_console(make_console: ConsoleFactory) -> ConsoleContext:
     return make_console()
 
 
-NOTIFY_ENV = (
-    "FLASK_ENV",
-    "TWILIO_ACCOUNT_SID",
-    "TWILIO_AUTH_TOKEN",
-    "TWILIO_PHONE_NUMBER",
-    "TWILIO_API_BASE_URL",
-    "SMTP_HOST",
-    "SMTP_PORT",
-    "SMTP_USER",
-    "SMTP_PASSWORD",
-    "EMAIL_FROM",
-    "SMTP_STARTTLS",
-    "DISPATCH_REDIRECT_TO_PHONE",
-    "DISPATCH_REDIRECT_TO_EMAIL",
-)
-
-
 @pytest.fixture
-def notify_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def notify_env(clean_notify_env: None, headless_keyring: None) -> Iterator[None]:
     """No notifier variables from the developer's shell, and no real OS keyring (a headless box)."""
-    for name in NOTIFY_ENV:
-        monkeypatch.delenv(name, raising=False)
-    previous = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
     logger = logging.getLogger(LOGGER_NAME)
     handlers, level = list(logger.handlers), logger.level
     yield
-    keyring.set_keyring(previous)
     for handler in list(logger.handlers):
         if handler not in handlers:
             logger.removeHandler(handler)
@@ -94,7 +70,6 @@ def notify_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 @pytest.fixture
-def memory_keyring(notify_env: None) -> MemoryKeyring:
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    return backend
+def memory_keyring(notify_env: None, memory_keyring: MemoryKeyring) -> MemoryKeyring:
+    """tests/conftest.py's in-memory keyring, with the notifier environment cleaned first."""
+    return memory_keyring
