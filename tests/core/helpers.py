@@ -24,12 +24,13 @@ def add_booking(
     call_center: bool = False,
     phone: str = "312-555-0199",
     name: str = "Carla Customer",
+    email: str | None = "carla@example.com",
 ) -> BookingView:
     return bookings.create_booking(
         ctx,
         customer_name=name,
         customer_phone=phone,
-        customer_email="carla@example.com",
+        customer_email=email,
         address="12 Elm Street, Chicago",
         service="Boiler service",
         start=f"{DAY} {start}",

@@ -1,45 +1,26 @@
 """Builders for notifier tests, through the real services."""
 
+from typing import Any
+
 from sqlalchemy import select
 
-from dispatch_desktop.services import agents, bookings, operators
+from dispatch_desktop.services import operators
 from dispatch_desktop.services.context import ServiceContext
-from dispatch_desktop.services.views import AgentView, BookingView
+from dispatch_desktop.services.views import BookingView
 from dispatch_desktop.storage.engine import Database
 from dispatch_desktop.storage.models import OutboxMessage
+from tests.core import helpers as core_helpers
+from tests.core.helpers import add_agent  # noqa: F401 - the notifier tests import it from here
 
-DAY = "2026-12-01"
 CUSTOMER_PHONE = "+13125550199"
 CUSTOMER_EMAIL = "carla@example.com"
 
 
-def add_agent(ctx: ServiceContext, name: str = "Ann Field", phone: str = "312-555-0101") -> AgentView:
-    return agents.add_agent(ctx, name=name, phone=phone, email=f"{name.split()[0].lower()}@example.com")
-
-
 def add_booking(
-    ctx: ServiceContext,
-    *,
-    agent_id: int | None = None,
-    call_center: bool = False,
-    email: str | None = CUSTOMER_EMAIL,
-    phone: str = CUSTOMER_PHONE,
-    start: str = "09:00",
-    end: str = "10:00",
-    name: str = "Carla Customer",
+    ctx: ServiceContext, *, phone: str = CUSTOMER_PHONE, email: str | None = CUSTOMER_EMAIL, **options: Any
 ) -> BookingView:
-    return bookings.create_booking(
-        ctx,
-        customer_name=name,
-        customer_phone=phone,
-        customer_email=email,
-        address="12 Elm Street, Chicago",
-        service="Boiler service",
-        start=f"{DAY} {start}",
-        end=f"{DAY} {end}",
-        agent_id=agent_id,
-        call_center=call_center,
-    )
+    """The core tests' booking with the notifier tests' customer phone and email; options by keyword only."""
+    return core_helpers.add_booking(ctx, phone=phone, email=email, **options)
 
 
 def make_supervisor(ctx: ServiceContext) -> None:
