@@ -9,6 +9,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import func, insert, select
 
@@ -16,7 +17,7 @@ from dispatch_desktop.domain.roles import Permission, Role
 from dispatch_desktop.domain.statuses import BookingSource, BookingStatus
 from dispatch_desktop.services import agents, bookings, operators, timeoff
 from dispatch_desktop.services.context import ServiceContext
-from dispatch_desktop.services.views import AgentView
+from dispatch_desktop.services.views import AgentView, BookingView
 from dispatch_desktop.storage.models import Agent, Booking, Customer
 from dispatch_desktop.storage.types import utcnow
 
@@ -126,6 +127,8 @@ CANCEL_REASONS = (
     "Duplicate booking",
     "Customer not reachable to confirm",
 )
+# Notes on the day's assigned bookings; most have none.
+_NOTES = (None, None, "Gate code 4417", "Dog on premises", "Call on arrival")
 
 # Per agent: (slot start hour, minutes, path of statuses after assignment). A path ends at the
 # status shown; each step is a real change_status call, so the audit trail reads naturally.
@@ -266,65 +269,50 @@ def load_demo_data(
     count = 0
     customer_index = 0
 
-    def next_customer() -> tuple[str, str, str | None, str]:
+    def book(
+        actor: ServiceContext,
+        start: datetime,
+        minutes: int,
+        *,
+        notes_from: tuple[str | None, ...] = (),
+        **assignment: Any,
+    ) -> BookingView:
+        """The next customer, a random service and (from `notes_from`) notes; draws in that order."""
         nonlocal customer_index
         customer_index += 1
-        return _customer(rng, customer_index)
+        name, phone, email, address = _customer(rng, customer_index)
+        service = rng.choice(SERVICES)
+        notes = rng.choice(notes_from) if notes_from else None
+        return bookings.create_booking(
+            actor,
+            customer_name=name,
+            customer_phone=phone,
+            customer_email=email,
+            address=address,
+            service=service,
+            start=start,
+            end=start + timedelta(minutes=minutes),
+            notes=notes,
+            **assignment,
+        )
 
     for agent, plan in zip(team, _DAY_PLAN, strict=True):
         for hour, minutes, path in plan:
-            name, phone, email, address = next_customer()
-            start = _at(day, hour)
-            view = bookings.create_booking(
-                dispatcher,
-                customer_name=name,
-                customer_phone=phone,
-                customer_email=email,
-                address=address,
-                service=rng.choice(SERVICES),
-                start=start,
-                end=start + timedelta(minutes=minutes),
-                agent_id=agent.id,
-                notes=rng.choice((None, None, "Gate code 4417", "Dog on premises", "Call on arrival")),
-            )
+            view = book(dispatcher, _at(day, hour), minutes, notes_from=_NOTES, agent_id=agent.id)
             for status in path:
                 reason = rng.choice(CANCEL_REASONS) if status == _S.CANCELLED else None
                 view = bookings.change_status(dispatcher, view.id, status, reason=reason)
             count += 1
 
     for hour, minutes, cancelled in _PENDING_PLAN:
-        name, phone, email, address = next_customer()
-        start = _at(day, hour)
-        view = bookings.create_booking(
-            call_center,
-            customer_name=name,
-            customer_phone=phone,
-            customer_email=email,
-            address=address,
-            service=rng.choice(SERVICES),
-            start=start,
-            end=start + timedelta(minutes=minutes),
-            call_center=True,
-        )
+        view = book(call_center, _at(day, hour), minutes, call_center=True)
         if cancelled:
             bookings.change_status(call_center, view.id, _S.CANCELLED, reason=rng.choice(CANCEL_REASONS))
         count += 1
 
     for offset, agent in ((-1, team[0]), (-1, team[1]), (1, team[2]), (1, team[3])):
-        name, phone, email, address = next_customer()
         other_day = day + timedelta(days=offset)
-        start = _at(other_day, 9 + 2 * (agent.id % 3))
-        view = bookings.create_booking(
-            dispatcher,
-            customer_name=name,
-            customer_phone=phone,
-            customer_email=email,
-            address=address,
-            service=rng.choice(SERVICES),
-            start=start,
-            end=start + timedelta(minutes=90),
-            agent_id=agent.id,
-        )
+        view = book(dispatcher, _at(other_day, 9 + 2 * (agent.id % 3)), 90, agent_id=agent.id)
         if offset < 0:
             for status in (_S.CONFIRMED, _S.EN_ROUTE, _S.IN_PROGRESS, _S.COMPLETED):
                 view = bookings.change_status(dispatcher, view.id, status)
