@@ -163,14 +163,20 @@ def _get(session: Session, message_id: int) -> OutboxMessage:
     return row
 
 
+def _get_for(session: Session, message_id: int, allowed: tuple[str, ...], verb: str) -> OutboxMessage:
+    """The row, if its status allows what a person asked for (`verb`: "retried", "dismissed")."""
+    row = _get(session, message_id)
+    if row.status not in allowed:
+        raise ConflictError(
+            f"outbox message {message_id} is {row.status}; only {', '.join(allowed)} messages can be {verb}"
+        )
+    return row
+
+
 def retry_message(ctx: ServiceContext, message_id: int) -> OutboxView:
     """A person's decision to send again: the row is queued and due now, with a fresh set of attempts."""
     with ctx.writing(Permission.MANAGE_OUTBOX) as unit:
-        row = _get(unit.session, message_id)
-        if row.status not in RETRYABLE:
-            raise ConflictError(
-                f"outbox message {message_id} is {row.status}; only {', '.join(RETRYABLE)} messages can be retried"
-            )
+        row = _get_for(unit.session, message_id, RETRYABLE, "retried")
         old = row.status
         now = utcnow()
         row.status, row.attempts, row.next_attempt_at, row.updated_at = "queued", 0, now, now
@@ -185,11 +191,7 @@ def retry_message(ctx: ServiceContext, message_id: int) -> OutboxView:
 def dismiss_message(ctx: ServiceContext, message_id: int) -> OutboxView:
     """A person's decision not to send: the row stays as the record, marked dismissed."""
     with ctx.writing(Permission.MANAGE_OUTBOX) as unit:
-        row = _get(unit.session, message_id)
-        if row.status not in DISMISSABLE:
-            raise ConflictError(
-                f"outbox message {message_id} is {row.status}; only {', '.join(DISMISSABLE)} messages can be dismissed"
-            )
+        row = _get_for(unit.session, message_id, DISMISSABLE, "dismissed")
         old = row.status
         row.status, row.updated_at = "dismissed", utcnow()
         note = f"dismissed by {unit.actor.username}"
