@@ -8,10 +8,16 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.pop("FLASK_ENV", None)
-for _name in ("DISPATCH_DATABASE_URL", "DISPATCH_HOME", "DISPATCH_OPERATOR",
-              "DISPATCH_REDIRECT_TO_PHONE", "DISPATCH_REDIRECT_TO_EMAIL"):
+for _name in (
+    "DISPATCH_DATABASE_URL",
+    "DISPATCH_HOME",
+    "DISPATCH_OPERATOR",
+    "DISPATCH_REDIRECT_TO_PHONE",
+    "DISPATCH_REDIRECT_TO_EMAIL",
+):
     os.environ.pop(_name, None)
 
+import logging  # noqa: E402
 import uuid  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -160,3 +166,20 @@ def memory_keyring(headless_keyring: None) -> MemoryKeyring:
     backend = MemoryKeyring()
     keyring.set_keyring(backend)
     return backend
+
+
+@pytest.fixture(autouse=True)
+def notify_logger() -> Iterator[logging.Logger]:
+    """Undo what setup_notification_logging does to the shared notifier logger.
+
+    Commands run in-process (tests call cli.main) set it up; left behind, a later test
+    would see each line twice or write to a closed capture stream.
+    """
+    logger = logging.getLogger("dispatch_desktop.notify")
+    handlers, propagate, level = list(logger.handlers), logger.propagate, logger.level
+    yield logger
+    for handler in list(logger.handlers):
+        if handler not in handlers:
+            logger.removeHandler(handler)
+            handler.close()
+    logger.propagate, logger.level = propagate, level

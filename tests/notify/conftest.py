@@ -27,19 +27,6 @@ def fresh_token_cache() -> Iterator[None]:
     oauth.forget_tokens()
 
 
-@pytest.fixture(autouse=True)
-def notify_logger() -> Iterator[logging.Logger]:
-    """Undo what setup_notification_logging does to the shared logger."""
-    logger = logging.getLogger(LOGGER_NAME)
-    handlers, propagate, level = list(logger.handlers), logger.propagate, logger.level
-    yield logger
-    for handler in list(logger.handlers):
-        if handler not in handlers:
-            logger.removeHandler(handler)
-            handler.close()
-    logger.propagate, logger.level = propagate, level
-
-
 @pytest.fixture
 def log_lines(caplog: pytest.LogCaptureFixture) -> Callable[[], list[str]]:
     """The notifier's log lines so far, as a function to call after acting."""
