@@ -301,9 +301,7 @@ def test_a_wrong_client_id_is_refused_before_anything_is_stored(qtbot, boss_cons
     assert load_config(home).smtp.auth_mode == "password"
 
 
-def test_smtp_auth_locks_the_sign_in_mode_and_says_why(
-    qtbot, boss_console, memory_keyring, monkeypatch, home
-):  # noqa: F811
+def test_smtp_auth_locks_the_sign_in_mode(qtbot, boss_console, memory_keyring, monkeypatch, home):  # noqa: F811
     monkeypatch.setenv("SMTP_AUTH", "oauth2")
     dialog = _dialog(qtbot, boss_console)
     assert not dialog.smtp_auth_mode.isEnabled()
@@ -318,3 +316,24 @@ def test_smtp_auth_locks_the_sign_in_mode_and_says_why(
     assert (smtp.auth_mode, smtp.tenant_id, smtp.client_id) == ("password", TENANT_ID, CLIENT_ID)
     assert memory_keyring.store == {("dispatch-desktop", "O365_CLIENT_SECRET"): CLIENT_SECRET}
     assert not dialog.smtp_auth_mode.isEnabled()
+
+
+def test_office365_env_values_are_read_only(qtbot, boss_console, memory_keyring, monkeypatch, home):  # noqa: F811
+    """Values from O365_* are shown read-only, and not copied into the config file."""
+    monkeypatch.setenv("O365_TENANT_ID", TENANT_ID)
+    monkeypatch.setenv("O365_CLIENT_SECRET", CLIENT_SECRET)
+    dialog = _dialog(qtbot, boss_console)
+    _fill_oauth2(dialog)
+    dialog.o365_secret.clear()
+    _save(qtbot, dialog)
+    assert dialog.o365_tenant.isReadOnly() and dialog.o365_tenant.text() == TENANT_ID
+    assert "O365_TENANT_ID" in dialog.o365_tenant.toolTip()
+    assert not dialog.o365_client.isReadOnly()
+    assert dialog.o365_secret.text() == ""
+    assert dialog.o365_secret_status.text() == (
+        "Client secret: set by an environment variable (it overrides the keyring)"
+    )
+    assert memory_keyring.store == {}
+    written = config_path(home).read_text(encoding="utf-8")
+    assert CLIENT_SECRET not in written
+    assert load_config(home).smtp.client_id == CLIENT_ID
