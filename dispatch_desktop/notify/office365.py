@@ -49,7 +49,7 @@ def is_retirement_reply(code: int, text: str) -> bool:
 def retirement_error(reply: str) -> str:
     return (
         f"{SIGN_IN_FAILED}: Office 365 no longer accepts the SMTP password (basic authentication is "
-        f"switched off, Microsoft {RETIREMENT_NOTICE}); server said: {reply}. Switch this workstation to "
+        f"switched off, Microsoft {RETIREMENT_NOTICE}); server said: {reply.rstrip('. ')}. Switch this workstation to "
         f"OAuth2: dispatch-desktop credentials set smtp --auth oauth2 (see {OAUTH2_DOC}), then retry these emails"
     )
 
