@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QVBoxLayout, QW
 from dispatch_desktop import __version__
 from dispatch_desktop.config import Config, load_config, resolve_home, resources_dir
 from dispatch_desktop.domain.errors import DispatchError, PermissionDeniedError
-from dispatch_desktop.services import demo, operators
+from dispatch_desktop.services import operators
 from dispatch_desktop.services.context import Actor, ServiceContext
 from dispatch_desktop.services.workstation import (
     close_workstation,
@@ -116,6 +116,8 @@ class Launcher(QObject):
             try:
                 loaded = False
                 if demo_mode and not operators.has_operators(ctx):
+                    from dispatch_desktop.services import demo  # only here: not part of every start-up
+
                     demo.load_demo_data(ctx, os_name=_os_full_name())
                     loaded = True
                 return Opened(ctx, ctx.actor(), loaded)

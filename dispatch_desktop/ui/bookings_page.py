@@ -59,7 +59,11 @@ class BookingsPage(QWidget):
 
     status_message = Signal(str)
 
-    def __init__(self, console: ConsoleContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, console: ConsoleContext, parent: QWidget | None = None, *, load_now: bool = True
+    ) -> None:
+        """With load_now=False the first load waits for `start_loading()` (the main window calls it
+        after its first frame, so a big id list does not compete with painting the window)."""
         super().__init__(parent)
         self.console = console
         self.open_dialogs: list[QWidget] = []
@@ -70,6 +74,15 @@ class BookingsPage(QWidget):
         self._search_timer.timeout.connect(self.apply_filters)
         self._wire()
         self.console.ops.changed.connect(self._data_changed)
+        self._started = False
+        if load_now:
+            self.start_loading()
+
+    def start_loading(self) -> None:
+        """The first load of agents and bookings (once; later loads follow changes and filters)."""
+        if self._started:
+            return
+        self._started = True
         self._load_agents()
         self.apply_filters()
 

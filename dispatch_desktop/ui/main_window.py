@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from dispatch_desktop import __version__
 from dispatch_desktop.domain.roles import Permission, Role
-from dispatch_desktop.services import demo, operators, outbox, revision
+from dispatch_desktop.services import operators, outbox, revision
 from dispatch_desktop.services.workstation import EnvironmentBadge, deliver_outbox, environment_badge
 from dispatch_desktop.ui.bookings_page import BookingsPage
 from dispatch_desktop.ui.call_center import CallCenterPanel
@@ -268,12 +268,36 @@ class MainWindow(QMainWindow):
         if deliver:
             self.delivery_timer.start()
         self.refresh_outbox_counts()
+        self._first_loads_started = False
+        self._painted = False
+        QTimer.singleShot(0, self._first_loads_unless_painting)
+
+    # --- first loads after the first frame --------------------------------------------------
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self._start_first_loads)
+
+    def _first_loads_unless_painting(self) -> None:
+        # A window that was shown waits for its first paint; one never shown (tests, scripts) loads now.
+        if not self.isVisible() or self._painted:
+            self._start_first_loads()
+
+    def _start_first_loads(self) -> None:
+        """The Bookings tab's first (possibly big) load, once the window has been painted."""
+        if self._first_loads_started:
+            return
+        self._first_loads_started = True
+        self.bookings_page.start_loading()
 
     # --- pages ----------------------------------------------------------------------------
 
     def _build_pages(self) -> None:
         console = self.console
-        self.bookings_page = BookingsPage(console)
+        # Its first load starts after the window's first frame (see _start_first_loads).
+        self.bookings_page = BookingsPage(console, load_now=False)
         self._add_page("bookings", self.bookings_page, self.tr("&Bookings"))
         self.call_center = CallCenterPanel(console)
         self._add_page("call_center", self.call_center, self.tr("&Call-center entry"))
@@ -639,6 +663,8 @@ class MainWindow(QMainWindow):
         log.warning("notification delivery failed: %s", one_line(error))
 
     def load_demo_data(self) -> None:
+        from dispatch_desktop.services import demo  # only when asked: not part of every start-up
+
         ctx = self.console.ctx
         self.show_status(self.tr("Loading demo data…"))
         self.demo_action.setEnabled(False)
