@@ -4,8 +4,10 @@ Signs in with a password (AUTH PLAIN/LOGIN) or, for Office 365 in oauth2 mode, w
 AUTH XOAUTH2 after STARTTLS as the mailbox, using an app token from notify.oauth.
 """
 
+import os
 import smtplib
 import ssl
+import threading
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from types import TracebackType
@@ -19,6 +21,23 @@ from dispatch_desktop.storage.types import utcnow
 
 IMPLICIT_TLS_PORT = 465
 INTENDED_HEADER = "X-Dispatch-Intended-Recipient"
+
+_tls_contexts: dict[tuple[str | None, str | None], ssl.SSLContext] = {}
+_tls_lock = threading.Lock()
+
+
+def tls_context() -> ssl.SSLContext:
+    """The verifying TLS context, built once per process: loading the CA store takes ~40 ms.
+
+    Keyed by SSL_CERT_FILE / SSL_CERT_DIR, the variables that choose the CA store, so a
+    process that points them elsewhere (a test certificate) gets a context that trusts it.
+    """
+    key = (os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+    with _tls_lock:
+        context = _tls_contexts.get(key)
+        if context is None:
+            context = _tls_contexts[key] = ssl.create_default_context()
+        return context
 
 
 def new_message_id(from_address: str | None = None, idstring: str | None = None) -> str:
@@ -79,16 +98,15 @@ class SmtpBatch:
     def _connect(self) -> smtplib.SMTP:
         creds = self.credentials
         host, port, timeout = creds.host.value or "", creds.port_number, creds.timeout_seconds
-        context = ssl.create_default_context()
         smtp: smtplib.SMTP
         if port == IMPLICIT_TLS_PORT:
-            smtp = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
+            smtp = smtplib.SMTP_SSL(host, port, timeout=timeout, context=tls_context())
         else:
             smtp = smtplib.SMTP(host, port, timeout=timeout)
         try:
             smtp.ehlo()
             if port != IMPLICIT_TLS_PORT and creds.starttls:
-                smtp.starttls(context=context)
+                smtp.starttls(context=tls_context())
                 smtp.ehlo()
             if creds.oauth2:
                 if (
