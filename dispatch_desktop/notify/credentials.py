@@ -10,10 +10,6 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import keyring
-import keyring.errors
-import phonenumbers
-
 from dispatch_desktop.config import Config, SmtpConfig, TwilioConfig, save_config
 from dispatch_desktop.domain import validation
 from dispatch_desktop.domain.errors import DispatchError, ValidationError
@@ -133,6 +129,8 @@ class SmtpCredentials:
 
 def keyring_problem() -> str | None:
     """None when a usable keyring is configured, else one line saying what to do."""
+    import keyring  # here, not at module level: it costs start-up time and is needed only here
+
     try:
         backend = keyring.get_keyring()
     except Exception as exc:  # a broken backend must not stop the program
@@ -149,6 +147,8 @@ def keyring_problem() -> str | None:
 def _read_secret(name: str) -> str | None:
     if keyring_problem():
         return None
+    import keyring
+
     try:
         value = keyring.get_password(SERVICE, name)
     except Exception:  # locked or broken keyring: behave as if not stored, say so in `show`
@@ -162,6 +162,8 @@ def _write_secret(name: str, value: str) -> None:
     if problem:
         raise KeyringUnavailableError(f"cannot store {name}: {problem}")
     register_secret(value)
+    import keyring
+
     try:
         keyring.set_password(SERVICE, name, value)
     except Exception as exc:
@@ -173,6 +175,9 @@ def _write_secret(name: str, value: str) -> None:
 def _delete_secret(name: str) -> bool:
     if keyring_problem():
         return False
+    import keyring
+    import keyring.errors
+
     try:
         keyring.delete_password(SERVICE, name)
     except keyring.errors.PasswordDeleteError:
@@ -289,6 +294,8 @@ def _require_secret(name: str, secret: str | None) -> str:
 
 def set_twilio(home: Path, config: Config, *, account_sid: str, phone_number: str, auth_token: str) -> Config:
     """Auth token to the keyring, SID and sending number to the config file. Returns the new config."""
+    import phonenumbers
+
     sid = validation.text(account_sid, "account SID", 64)
     if not sid.startswith("AC") or not sid.isalnum():
         raise ValidationError(

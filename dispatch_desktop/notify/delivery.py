@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -34,11 +35,13 @@ from dispatch_desktop.notify.notifier import (
     send_sms,
 )
 from dispatch_desktop.notify.smtp_sender import SmtpBatch
-from dispatch_desktop.notify.twilio_sender import TwilioSender
 from dispatch_desktop.storage import outbox as store
 from dispatch_desktop.storage.engine import Database
 from dispatch_desktop.storage.models import SmsSuppression
 from dispatch_desktop.storage.types import utcnow
+
+if TYPE_CHECKING:  # twilio and requests load only when a production run sends texts (start-up time)
+    from dispatch_desktop.notify.twilio_sender import TwilioSender
 
 log = logging.getLogger("dispatch_desktop.notify")
 
@@ -166,7 +169,7 @@ class _Run:
     production: bool
     worker: str
     report: DeliveryReport
-    twilio: TwilioSender | None = None
+    twilio: "TwilioSender | None" = None
     smtp: creds.SmtpCredentials | None = None
     redirect_phone: str | None = None
     redirect_email: str | None = None
@@ -332,6 +335,8 @@ def _prepare_production(run: _Run, now: datetime) -> list[str]:
             else:
                 send_email(row.recipient, "", "", production=True, sender=None, missing=missing)
     if SMS in channels:
+        from dispatch_desktop.notify.twilio_sender import TwilioSender
+
         run.twilio = TwilioSender(twilio)
     if EMAIL in channels:
         run.smtp = smtp

@@ -7,12 +7,12 @@ SMS bodies are kept within two segments; emails carry a plain-text and an HTML p
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
-from jinja2.sandbox import SandboxedEnvironment
+from typing import TYPE_CHECKING, Any
 
 from dispatch_desktop.config import resources_dir
+
+if TYPE_CHECKING:
+    from jinja2.sandbox import SandboxedEnvironment
 
 GSM_BASIC = (
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
@@ -38,7 +38,11 @@ def templates_dir() -> Path:
 
 
 @lru_cache(maxsize=1)
-def _environment() -> SandboxedEnvironment:
+def _environment() -> "SandboxedEnvironment":
+    # jinja2 loads with the first message rendered, not when the console starts.
+    from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
+    from jinja2.sandbox import SandboxedEnvironment
+
     return SandboxedEnvironment(
         loader=FileSystemLoader(templates_dir()),
         autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
