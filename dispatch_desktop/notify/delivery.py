@@ -41,7 +41,7 @@ from dispatch_desktop.storage.models import SmsSuppression
 from dispatch_desktop.storage.types import utcnow
 
 if TYPE_CHECKING:  # twilio and requests load only when a production run sends texts (start-up time)
-    from dispatch_desktop.notify.twilio_sender import TwilioSender
+    from dispatch_desktop.notify.twilio_sender import RateLimiter, TwilioSender
 
 log = logging.getLogger("dispatch_desktop.notify")
 
@@ -49,7 +49,8 @@ SMS, EMAIL = "sms", "email"
 BATCH_SIZE = 50
 # Emails go one after another on one connection; 20 at the 15 s timeout stay well inside a claim's life.
 EMAIL_BATCH_SIZE = 20
-SMS_CONCURRENCY = 4
+# Texts in flight at once: each sender thread claims one text, sends it, records it, and claims the next.
+SMS_CONCURRENCY = 8
 BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_MAX = timedelta(hours=1)
 MIN_RETRY_AFTER = timedelta(seconds=1)
@@ -170,14 +171,16 @@ class _Run:
     worker: str
     report: DeliveryReport
     twilio: "TwilioSender | None" = None
+    # Paces the claims of texts at the configured rate, so a text waits for its turn before it is
+    # claimed, not while claimed (the sender's own limiter then holds the rate at the request).
+    sms_pacer: "RateLimiter | None" = None
     smtp: creds.SmtpCredentials | None = None
     redirect_phone: str | None = None
     redirect_email: str | None = None
     # SQLite has one writer: threads that queue on the busy handler sleep up to 100 ms each time,
     # so this process's sending threads take turns here instead.
     write_lock: threading.Lock = field(default_factory=threading.Lock)
-    pool: ThreadPoolExecutor | None = None
-    pool_lock: threading.Lock = field(default_factory=threading.Lock)
+    report_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def environment(self) -> str:
@@ -207,11 +210,7 @@ def deliver_due(
     channels = [SMS, EMAIL]
     if run.production:
         channels = _prepare_production(run, started)
-    try:
-        _claim_and_send(run, channels, limit, started, now)
-    finally:
-        if run.pool is not None:
-            run.pool.shutdown(wait=True)
+    _claim_and_send(run, channels, limit, started, now)
     return run.report
 
 
@@ -247,17 +246,75 @@ def _claim_and_send(
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="dispatch-lane") as lanes:
         futures = []
         if SMS in channels:
-            # Claim no more texts than are sent at once: if this process dies, only the ones
-            # really in flight are left in doubt (`unknown`), never ones that had not started.
-            futures.append(
-                lanes.submit(_lane, run, [SMS], SMS_CONCURRENCY, budget, started, now, _deliver_texts)
-            )
+            futures.append(lanes.submit(_sms_window, run, budget, started, now))
         if EMAIL in channels:
             futures.append(
                 lanes.submit(_lane, run, [EMAIL], EMAIL_BATCH_SIZE, budget, started, now, _deliver_emails)
             )
         for future in futures:
             future.result()
+
+
+def _sms_window(run: _Run, budget: _Budget, started: datetime, now: Callable[[], datetime]) -> None:
+    """A sliding window of SMS_CONCURRENCY texts in flight.
+
+    Each sender thread claims ONE text, sends it, records it, then claims the next, so a new
+    send starts as soon as any finishes. A text is claimed (committed) just before its send: if
+    this process dies, only the texts really in flight are left in doubt (`unknown`), never
+    ones that had not started.
+    """
+    with run.db.read() as session:
+        if not store.has_due(session, now=started, channels=[SMS]):
+            return  # an idle run never takes SQLite's write lock
+    drained = threading.Event()
+    senders = SMS_CONCURRENCY
+    with ThreadPoolExecutor(max_workers=senders, thread_name_prefix="dispatch-sms") as pool:
+        futures = [pool.submit(_sms_sender, run, budget, started, now, drained) for _ in range(senders)]
+    for future in futures:
+        future.result()
+
+
+def _sms_sender(
+    run: _Run, budget: _Budget, started: datetime, now: Callable[[], datetime], drained: threading.Event
+) -> None:
+    """One slot of the window: claim one due text, send it, record it, until none is left."""
+    try:
+        while not drained.is_set():
+            if run.sms_pacer is not None:
+                run.sms_pacer.wait()
+                if drained.is_set():
+                    return
+            if budget.take(1) == 0:
+                return
+            claimed = _claim_text(run, started, now)
+            if claimed is None:
+                budget.give_back(1)
+                drained.set()
+                return
+            row, suppressed = claimed
+            _deliver_sms(run, row, suppressed, now)
+    except BaseException:
+        drained.set()  # the other slots stop claiming too; the error surfaces from deliver_due
+        raise
+
+
+def _claim_text(
+    run: _Run, started: datetime, now: Callable[[], datetime]
+) -> tuple[store.Claimed, set[str]] | None:
+    with _serialized(run), run.db.write() as session:
+        # Due as of the run's start: a row this run put back for later is not taken again by it.
+        batch = store.claim_due(
+            session,
+            worker=run.worker,
+            now=now(),
+            due_by=started,
+            limit=1,
+            channels=[SMS],
+            environment=run.environment,
+        )
+        if not batch:
+            return None
+        return batch[0], _suppressed_in(session, run, [batch[0].recipient])
 
 
 def _lane(
@@ -277,7 +334,7 @@ def _lane(
             due = store.has_due(session, now=started, channels=channels)
         batch: list[store.Claimed] = []
         if due:
-            with run.db.write() as session:
+            with _serialized(run), run.db.write() as session:
                 # Due as of the run's start: a row this run put back for later is not taken again by it.
                 batch = store.claim_due(
                     session,
@@ -335,9 +392,11 @@ def _prepare_production(run: _Run, now: datetime) -> list[str]:
             else:
                 send_email(row.recipient, "", "", production=True, sender=None, missing=missing)
     if SMS in channels:
-        from dispatch_desktop.notify.twilio_sender import TwilioSender
+        from dispatch_desktop.notify.twilio_sender import RateLimiter, TwilioSender
 
         run.twilio = TwilioSender(twilio)
+        rate = twilio.rate_limit_per_second
+        run.sms_pacer = RateLimiter(rate) if rate and rate > 0 else None
     if EMAIL in channels:
         run.smtp = smtp
     return channels
@@ -353,24 +412,18 @@ def _deliver_in_order(run: _Run, batch: list[store.Claimed], now: Callable[[], d
             _deliver_emails(run, [row], now)
 
 
-def _deliver_texts(run: _Run, batch: list[store.Claimed], now: Callable[[], datetime]) -> None:
-    suppressed = _suppressed(run, [row.recipient for row in batch])
-    with run.pool_lock:
-        if run.pool is None:
-            # One pool per run: its threads keep their Twilio HTTP connections from batch to batch.
-            run.pool = ThreadPoolExecutor(max_workers=SMS_CONCURRENCY, thread_name_prefix="dispatch-sms")
-    for future in [run.pool.submit(_deliver_sms, run, row, suppressed, now) for row in batch]:
-        future.result()
-
-
 def _suppressed(run: _Run, phones: list[str]) -> set[str]:
+    with run.db.read() as session:
+        return _suppressed_in(session, run, phones)
+
+
+def _suppressed_in(session: Session, run: _Run, phones: list[str]) -> set[str]:
     targets = set(phones)
     if run.production and run.redirect_phone:
         targets.add(run.redirect_phone)
     if not targets:
         return set()
-    with run.db.read() as session:
-        return set(session.scalars(select(SmsSuppression.phone).where(SmsSuppression.phone.in_(targets))))
+    return set(session.scalars(select(SmsSuppression.phone).where(SmsSuppression.phone.in_(targets))))
 
 
 def _deliver_sms(run: _Run, row: store.Claimed, suppressed: set[str], now: Callable[[], datetime]) -> None:
@@ -443,6 +496,20 @@ def outbox_message_id(row: store.Claimed, from_address: str | None) -> str:
     return f"<outbox-{row.id}-{digest}@{domain}>"
 
 
+def _retry_values(row: store.Claimed, result: SendResult, at: datetime) -> dict[str, object]:
+    """When a retried row is due again, and its attempts when the failure was not the message's fault."""
+    extra: dict[str, object] = {}
+    if result.outcome is Outcome.RETRY:
+        tries = row.attempts if result.counts_attempt else 1
+        wait = backoff(tries)
+        if result.retry_after is not None:
+            wait = max(timedelta(seconds=result.retry_after), MIN_RETRY_AFTER)
+        extra["next_attempt_at"] = at + wait
+        if not result.counts_attempt:
+            extra["attempts"] = max(0, row.attempts - 1)
+    return extra
+
+
 def _record(
     run: _Run,
     row: store.Claimed,
@@ -453,15 +520,7 @@ def _record(
 ) -> None:
     at = now()
     status = result.outcome.value
-    extra: dict[str, object] = {}
-    if result.outcome is Outcome.RETRY:
-        tries = row.attempts if result.counts_attempt else 1
-        wait = backoff(tries)
-        if result.retry_after is not None:
-            wait = max(timedelta(seconds=result.retry_after), MIN_RETRY_AFTER)
-        extra["next_attempt_at"] = at + wait
-        if not result.counts_attempt:
-            extra["attempts"] = max(0, row.attempts - 1)
+    extra = _retry_values(row, result, at)
     with _serialized(run), run.db.write() as session:
         recorded = store.finish(
             session,
@@ -476,4 +535,5 @@ def _record(
         if recorded and suppress_phone:
             _suppress(session, suppress_phone, result.error or "replied STOP", at)
     if recorded:
-        run.report.add(status)
+        with run.report_lock:
+            run.report.add(status)
