@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -248,9 +249,7 @@ def _claim_and_send(
         if SMS in channels:
             futures.append(lanes.submit(_sms_window, run, budget, started, now))
         if EMAIL in channels:
-            futures.append(
-                lanes.submit(_lane, run, [EMAIL], EMAIL_BATCH_SIZE, budget, started, now, _deliver_emails)
-            )
+            futures.append(lanes.submit(_email_lane, run, budget, started, now))
         for future in futures:
             future.result()
 
@@ -315,6 +314,22 @@ def _claim_text(
         if not batch:
             return None
         return batch[0], _suppressed_in(session, run, [batch[0].recipient])
+
+
+def _email_lane(run: _Run, budget: _Budget, started: datetime, now: Callable[[], datetime]) -> None:
+    """Claimed batches of emails over one SMTP connection for the whole lane (connect, STARTTLS and
+    sign-in once), reconnecting only when the server has dropped it."""
+    assert run.smtp is not None
+    with SmtpBatch(run.smtp) as connection:
+        _lane(
+            run,
+            [EMAIL],
+            EMAIL_BATCH_SIZE,
+            budget,
+            started,
+            now,
+            partial(_deliver_emails, connection=connection),
+        )
 
 
 def _lane(
@@ -447,27 +462,33 @@ def _deliver_sms(run: _Run, row: store.Claimed, suppressed: set[str], now: Calla
     _record(run, row, result, now, suppress_phone=actual if result.suppress else None)
 
 
-def _deliver_emails(run: _Run, rows: list[store.Claimed], now: Callable[[], datetime]) -> None:
+def _deliver_emails(
+    run: _Run,
+    rows: list[store.Claimed],
+    now: Callable[[], datetime],
+    *,
+    connection: SmtpBatch | None = None,
+) -> None:
     if not run.production:
         for row in rows:
             _record(run, row, send_email(row.recipient, row.subject or "", row.body, production=False), now)
         return
-    assert run.smtp is not None
-    with SmtpBatch(run.smtp) as batch:
-        for row in rows:
-            result = send_email(
-                row.recipient,
-                row.subject or "",
-                row.body,
-                row.html_body,
-                production=True,
-                sender=batch,
-                redirect_to=run.redirect_email,
-                message_id=outbox_message_id(row, run.smtp.from_address.value),
-                attempt=row.attempts,
-                max_attempts=run.config.max_attempts,
-            )
-            _record(run, row, result, now)
+    assert run.smtp is not None and connection is not None
+    connection.start_batch()
+    for row in rows:
+        result = send_email(
+            row.recipient,
+            row.subject or "",
+            row.body,
+            row.html_body,
+            production=True,
+            sender=connection,
+            redirect_to=run.redirect_email,
+            message_id=outbox_message_id(row, run.smtp.from_address.value),
+            attempt=row.attempts,
+            max_attempts=run.config.max_attempts,
+        )
+        _record(run, row, result, now)
 
 
 @contextmanager

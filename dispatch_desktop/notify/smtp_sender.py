@@ -77,7 +77,10 @@ def _reply(code: int, message: bytes | str) -> str:
 
 
 class SmtpBatch:
-    """Sends a batch of emails over one connection, reconnecting once if the server drops it."""
+    """Sends emails over one connection, reconnecting once if the server drops it.
+
+    The delivery lane keeps one for all its claimed batches and calls `start_batch` before each.
+    """
 
     def __init__(self, credentials: SmtpCredentials) -> None:
         self.credentials = credentials
@@ -123,6 +126,18 @@ class SmtpBatch:
             smtp.close()
             raise
         return smtp
+
+    def start_batch(self) -> None:
+        """Before the next claimed batch: a server that could not be used for the last one is
+        tried again, and an open connection the server has meanwhile closed is dropped."""
+        self._broken = None
+        if self._smtp is not None:
+            try:
+                alive = self._smtp.noop()[0] == 250
+            except (smtplib.SMTPException, OSError):
+                alive = False
+            if not alive:
+                self._drop()
 
     def _connection(self) -> smtplib.SMTP:
         if self._smtp is None:

@@ -1,4 +1,4 @@
-"""The SMS sliding window: throughput without giving up safety."""
+"""The SMS sliding window and the email lane's one connection: throughput without giving up safety."""
 
 import os
 import signal
@@ -14,11 +14,13 @@ from sqlalchemy import insert
 
 from dispatch_desktop.config import Config, TwilioConfig
 from dispatch_desktop.notify import delivery
+from dispatch_desktop.notify.smtp_sender import SmtpBatch
 from dispatch_desktop.notify.twilio_sender import TwilioSender
 from dispatch_desktop.storage.engine import Database
 from dispatch_desktop.storage.models import OutboxMessage
 from dispatch_desktop.storage.types import utcnow
 from tests.notify.helpers import rows
+from tests.servers.smtp_fake import FakeSmtp
 from tests.servers.twilio_fake import FakeTwilio
 
 Env = Callable[..., None]
@@ -157,3 +159,50 @@ def test_with_a_rate_limit_a_text_is_claimed_only_when_its_turn_to_send_comes(
     times = sorted(request["at"] for request in twilio.requests)
     assert len(times) == 6 and times[-1] - times[0] >= 1.2  # 6 sends at 4/s span at least 1.25 s
     assert {r.status for r in rows(db)} == {"sent"}
+
+
+# --- email: one connection for the lane ---------------------------
+
+
+def test_the_email_lane_uses_one_connection_across_claimed_batches(
+    db: Database, production: None, smtp: FakeSmtp, use_env: Env
+) -> None:
+    use_env(smtp.env())
+    queue(db, 2 * delivery.EMAIL_BATCH_SIZE + 5, channel="email")
+    report = delivery.deliver_due(db, Config(), worker_id="lane")
+    assert report.counts == {"sent": 45}
+    assert smtp.connections == 1
+    assert len({m["Message-ID"] for m in smtp.messages}) == 45
+    assert {r.provider_id for r in rows(db)} == {m["Message-ID"] for m in smtp.messages}
+
+
+def test_the_email_lane_reconnects_when_the_server_closed_the_connection_between_batches(
+    db: Database, production: None, smtp: FakeSmtp, use_env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    use_env(smtp.env())
+    monkeypatch.setattr(delivery, "EMAIL_BATCH_SIZE", 5)
+    queue(db, 12, channel="email")
+    original = SmtpBatch.start_batch
+
+    def server_hangs_up_first(self: SmtpBatch) -> None:
+        if self._smtp is not None:
+            self._smtp.docmd("QUIT")  # the server answers 221 and closes its end, as on an idle timeout
+        original(self)
+
+    monkeypatch.setattr(SmtpBatch, "start_batch", server_hangs_up_first)
+    report = delivery.deliver_due(db, Config(), worker_id="lane")
+    assert report.counts == {"sent": 12}
+    assert smtp.connections == 3  # one per batch here, because the server hung up before each
+    assert sorted(smtp.recipients()) == sorted(f"c{i}@example.com" for i in range(12))
+
+
+def test_a_refused_batch_keeps_the_connection_usable_for_the_next(
+    db: Database, production: None, smtp: FakeSmtp, use_env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    use_env(smtp.env())
+    monkeypatch.setattr(delivery, "EMAIL_BATCH_SIZE", 2)
+    queue(db, 4, channel="email")
+    smtp.fail_next(451, "4.3.0 try again later")
+    delivery.deliver_due(db, Config(), worker_id="lane")
+    statuses = [r.status for r in rows(db)]
+    assert statuses == ["retry", "sent", "sent", "sent"] and smtp.connections == 1
