@@ -264,7 +264,7 @@ class NotificationLogDock(QDockWidget):
                 return newest, max((v.updated_at for v in newest), default=None)
             return outbox.changed_since(ctx, cursor)
 
-        run_for(self, work, self._polled, self._poll_failed)
+        run_for(self, work, self._polled, self._poll_failed, quiet=True)  # a periodic poll
 
     def _polled(self, result: tuple[list[OutboxView], datetime | None]) -> None:
         views, cursor = result

@@ -87,7 +87,14 @@ class RevisionWatcher(QObject):
             return
         self._in_flight = True
         ctx = self.console.ctx
-        run_for(self, self.console.ops, lambda: revision.current_revision(ctx), self._arrived, self._failed)
+        run_for(
+            self,
+            self.console.ops,
+            lambda: revision.current_revision(ctx),
+            self._arrived,
+            self._failed,
+            quiet=True,  # every second: not work anyone waits for
+        )
 
     def _arrived(self, value: int) -> None:
         self._in_flight = False
@@ -651,6 +658,7 @@ class MainWindow(QMainWindow):
             lambda: deliver_outbox(console.ctx, console.config, console.home),
             self._delivered,
             self._delivery_failed,
+            quiet=True,  # the delivery timer's work: slow servers must not animate the busy bar
         )
 
     def _delivered(self, report: Any) -> None:

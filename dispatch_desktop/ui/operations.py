@@ -48,7 +48,9 @@ class _Job(QRunnable, Generic[T]):
 class Operations(QObject):
     """The console's one place to start background work and to broadcast changes."""
 
-    changed = Signal(str)  # what changed: "bookings", "agents", "operators", "time_off", "outbox", "settings", "*"
+    changed = Signal(
+        str
+    )  # what changed: "bookings", "agents", "operators", "time_off", "outbox", "settings", "*"
     busy_changed = Signal(bool)
     failed = Signal(str)  # a one-line message for the status bar when no handler took the error
 
@@ -70,20 +72,26 @@ class Operations(QObject):
         *,
         changes: str | None = None,
         on_progress: Callable[[int, int], None] | None = None,
+        quiet: bool = False,
     ) -> None:
         """Run `work()` on a worker; `on_done(result)` runs on the UI thread.
 
         With `changes`, every pane hears that this kind of data changed once the work succeeded.
         With `on_progress`, `work` receives a `progress(done, total)` callable.
+        With `quiet`, the work is periodic background work nobody is waiting for (delivery,
+        polls): it is not counted in `running` and never turns the busy indicator on.
         """
         job: _Job[T] = _Job(work, on_progress is not None)
         self._live.add(job)
-        self._running += 1
-        if self._running == 1:
-            self.busy_changed.emit(True)
+        if not quiet:
+            self._running += 1
+            if self._running == 1:
+                self.busy_changed.emit(True)
 
         def finish() -> None:
             self._live.discard(job)
+            if quiet:
+                return
             self._running -= 1
             if self._running == 0:
                 self.busy_changed.emit(False)
