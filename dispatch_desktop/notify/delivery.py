@@ -18,7 +18,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -475,20 +475,27 @@ def _deliver_emails(
         return
     assert run.smtp is not None and connection is not None
     connection.start_batch()
-    for row in rows:
-        result = send_email(
-            row.recipient,
-            row.subject or "",
-            row.body,
-            row.html_body,
-            production=True,
-            sender=connection,
-            redirect_to=run.redirect_email,
-            message_id=outbox_message_id(row, run.smtp.from_address.value),
-            attempt=row.attempts,
-            max_attempts=run.config.max_attempts,
-        )
-        _record(run, row, result, now)
+    done: list[tuple[store.Claimed, SendResult]] = []
+    try:
+        for row in rows:
+            result = send_email(
+                row.recipient,
+                row.subject or "",
+                row.body,
+                row.html_body,
+                production=True,
+                sender=connection,
+                redirect_to=run.redirect_email,
+                message_id=outbox_message_id(row, run.smtp.from_address.value),
+                attempt=row.attempts,
+                max_attempts=run.config.max_attempts,
+            )
+            done.append((row, result))
+    finally:
+        # The batch's outcomes in one transaction. Safe for emails only: if this process dies
+        # before it commits, its rows go back to `retry` and are resent with the same Message-ID.
+        # Texts are recorded one by one as each send returns, so a sent text never becomes `unknown`.
+        _record_emails(run, done, now)
 
 
 @contextmanager
@@ -558,3 +565,72 @@ def _record(
     if recorded:
         with run.report_lock:
             run.report.add(status)
+
+
+_T = store.T
+# store.finish for many rows at once: the same guard (still `sending`, still this worker's claim),
+# and a column given as None keeps its value.
+_FINISH_MANY = (
+    update(_T)
+    .where(
+        _T.c.id == bindparam("b_id"),
+        _T.c.status == store.SENDING,
+        _T.c.claimed_by == bindparam("b_claimed_by"),
+    )
+    .values(
+        status=bindparam("b_status"),
+        last_error=bindparam("b_error", type_=_T.c.last_error.type),
+        updated_at=bindparam("b_at", type_=_T.c.updated_at.type),
+        provider_id=func.coalesce(bindparam("b_provider_id", type_=_T.c.provider_id.type), _T.c.provider_id),
+        sent_to=func.coalesce(bindparam("b_sent_to", type_=_T.c.sent_to.type), _T.c.sent_to),
+        next_attempt_at=func.coalesce(
+            bindparam("b_next_attempt_at", type_=_T.c.next_attempt_at.type), _T.c.next_attempt_at
+        ),
+        attempts=func.coalesce(bindparam("b_attempts", type_=_T.c.attempts.type), _T.c.attempts),
+    )
+)
+
+
+def _record_emails(
+    run: _Run, done: list[tuple[store.Claimed, SendResult]], now: Callable[[], datetime]
+) -> None:
+    """Record a claimed batch of emails in one write transaction (one commit, not one per email)."""
+    if not done:
+        return
+    at = now()
+    params = []
+    for row, result in done:
+        extra = _retry_values(row, result, at)
+        params.append(
+            {
+                "b_id": row.id,
+                "b_claimed_by": row.claimed_by,
+                "b_status": result.outcome.value,
+                "b_error": result.error,
+                "b_at": at,
+                "b_provider_id": result.provider_id,
+                "b_sent_to": result.sent_to,
+                "b_next_attempt_at": extra.get("next_attempt_at"),
+                "b_attempts": extra.get("attempts"),
+            }
+        )
+    with _serialized(run), run.db.write() as session:
+        # The rows this worker still owns, locked (PostgreSQL) until the commit, so each UPDATE
+        # below is known to land; a row released meanwhile (stale claim) is left as it is.
+        owned = set(
+            session.scalars(
+                select(_T.c.id)
+                .where(
+                    _T.c.id.in_([row.id for row, _ in done]),
+                    _T.c.status == store.SENDING,
+                    _T.c.claimed_by == run.worker,
+                )
+                .with_for_update()
+            )
+        )
+        params = [p for p in params if p["b_id"] in owned and p["b_claimed_by"] == run.worker]
+        if params:
+            session.execute(_FINISH_MANY, params)
+    with run.report_lock:
+        for p in params:
+            run.report.add(str(p["b_status"]))

@@ -16,6 +16,7 @@ from dispatch_desktop.config import Config, TwilioConfig
 from dispatch_desktop.notify import delivery
 from dispatch_desktop.notify.smtp_sender import SmtpBatch
 from dispatch_desktop.notify.twilio_sender import TwilioSender
+from dispatch_desktop.storage import outbox as store
 from dispatch_desktop.storage.engine import Database
 from dispatch_desktop.storage.models import OutboxMessage
 from dispatch_desktop.storage.types import utcnow
@@ -161,7 +162,7 @@ def test_with_a_rate_limit_a_text_is_claimed_only_when_its_turn_to_send_comes(
     assert {r.status for r in rows(db)} == {"sent"}
 
 
-# --- email: one connection for the lane ---------------------------
+# --- email: one connection for the lane, outcomes recorded per batch ---------------------------
 
 
 def test_the_email_lane_uses_one_connection_across_claimed_batches(
@@ -194,6 +195,32 @@ def test_the_email_lane_reconnects_when_the_server_closed_the_connection_between
     assert report.counts == {"sent": 12}
     assert smtp.connections == 3  # one per batch here, because the server hung up before each
     assert sorted(smtp.recipients()) == sorted(f"c{i}@example.com" for i in range(12))
+
+
+def test_a_batch_record_leaves_a_row_that_another_worker_took_over_alone(
+    db: Database, production: None, smtp: FakeSmtp, use_env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    use_env(smtp.env())
+    queue(db, 3, channel="email")
+    original = SmtpBatch.send
+    released: list[int] = []
+
+    def release_the_last_mid_batch(self: SmtpBatch, *args: object, **kwargs: object) -> object:
+        if not released:
+            [last] = rows(db, recipient="c2@example.com")
+            with db.write() as session:
+                assert store.release_stale(
+                    session, last.id, last.claimed_by, status="retry", error="taken over", now=utcnow()
+                )
+            released.append(last.id)
+        return original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(SmtpBatch, "send", release_the_last_mid_batch)
+    report = delivery.deliver_due(db, Config(), worker_id="lane")
+    assert report.counts == {"sent": 2}
+    first, second, third = rows(db)
+    assert first.status == second.status == "sent" and first.provider_id and second.provider_id
+    assert (third.status, third.last_error, third.provider_id) == ("retry", "taken over", None)
 
 
 def test_a_refused_batch_keeps_the_connection_usable_for_the_next(
