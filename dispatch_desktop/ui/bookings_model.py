@@ -5,6 +5,7 @@ are fetched when the view first asks for them, kept in a bounded LRU cache, and 
 until they arrive. Sorting is done by the database (BookingQuery.sort), never in Python.
 """
 
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -20,7 +21,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QColor, QFont
 
 from dispatch_desktop.domain.statuses import NOT_STARTED_STATUSES
 from dispatch_desktop.domain.team import TeamSettings
@@ -41,6 +42,27 @@ BookingIdRole = Qt.ItemDataRole.UserRole + 1
 OverdueRole = Qt.ItemDataRole.UserRole + 2
 
 Index = QModelIndex | QPersistentModelIndex
+
+# data() and flags() run for every cell and role at every repaint: no enum arithmetic there.
+FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+NO_FLAGS = Qt.ItemFlag.NoItemFlags
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_FONT = int(Qt.ItemDataRole.FontRole)
+_BOOKING_ID = int(BookingIdRole)
+_OVERDUE = int(OverdueRole)
+CELL_ROLES = frozenset({_DISPLAY, _FOREGROUND, _BACKGROUND, _TOOLTIP, _FONT, _OVERDUE})
+_BOLD: QFont | None = None  # made on first use: a QFont needs the application
+
+
+def _bold() -> QFont:
+    global _BOLD
+    if _BOLD is None:
+        _BOLD = QFont()
+        _BOLD.setBold(True)
+    return _BOLD
 
 
 @dataclass(frozen=True)
@@ -72,6 +94,31 @@ def is_overdue(view: BookingView, now: datetime | None = None) -> bool:
     return view.status in NOT_STARTED_STATUSES and view.start <= (now or datetime.now(UTC))
 
 
+class _Row:
+    """One booking as the table shows it, computed once when its page arrives."""
+
+    __slots__ = ("colour", "overdue_at", "overdue_tip", "status_tip", "texts", "view")
+
+    def __init__(
+        self,
+        view: BookingView,
+        texts: tuple[str, ...],
+        colour: QColor,
+        overdue_tip: str,
+        status_tip: str | None,
+    ) -> None:
+        self.view = view
+        self.texts = texts
+        # Overdue from this moment on (epoch seconds) while nothing has happened; None if never.
+        self.overdue_at = view.start.timestamp() if view.status in NOT_STARTED_STATUSES else None
+        self.colour = colour
+        self.overdue_tip = overdue_tip
+        self.status_tip = status_tip
+
+    def overdue(self) -> bool:
+        return self.overdue_at is not None and self.overdue_at <= time.time()
+
+
 def _load_ids(ctx: ServiceContext, query: BookingQuery) -> tuple[list[int], dict[int, int], TeamSettings]:
     """On the worker: the ids, their rows (a million-entry dict is no job for the UI thread), settings."""
     ids = bookings.booking_ids(ctx, query)
@@ -92,11 +139,13 @@ class BookingsModel(QAbstractTableModel):
         self.query = BookingQuery()
         self.settings: TeamSettings | None = None
         self.ids: list[int] = []
+        self._row_of: dict[int, int] = {}
         self.loads = 0  # finished (re)loads, for tests and the busy indicator
         self.page_fetches = 0
-        self._row_of: dict[int, int] = {}
-        self._cache: OrderedDict[int, BookingView] = OrderedDict()
-        self._stale: dict[int, BookingView] = {}
+        self._cache: OrderedDict[int, _Row] = OrderedDict()
+        self._stale: dict[int, _Row] = {}
+        self._status_column = next(i for i, c in enumerate(self.columns) if c.key == "status")
+        self._overdue_fill: QColor | None = None
         self._fetching: set[int] = set()
         self._generation = 0
         self._loading = False
@@ -178,16 +227,20 @@ class BookingsModel(QAbstractTableModel):
             return
         self.page_fetches += 1
         self._fetching.discard(page)
-        for booking_id, view in rows.items():
-            self._cache[booking_id] = view
-            self._cache.move_to_end(booking_id)
-            self._stale.pop(booking_id, None)
-        while len(self._cache) > CACHE_ROWS:
-            self._cache.popitem(last=False)
+        self._cache_rows(rows.values())
         first = page * PAGE_SIZE
         last = min(len(self.ids), first + PAGE_SIZE) - 1
         if last >= first:
             self.dataChanged.emit(self.index(first, 0), self.index(last, len(self.columns) - 1))
+
+    def _cache_rows(self, views: Any) -> None:
+        self._overdue_fill = overdue_fill()
+        for view in views:
+            self._cache[view.id] = self._row(view)
+            self._cache.move_to_end(view.id)
+            self._stale.pop(view.id, None)
+        while len(self._cache) > CACHE_ROWS:
+            self._cache.popitem(last=False)
 
     def _page_failed(self, generation: int, page: int, error: Exception) -> None:
         if generation == self._generation:
@@ -204,18 +257,31 @@ class BookingsModel(QAbstractTableModel):
 
     def booking(self, row: int) -> BookingView | None:
         """The cached row (fresh or about to be refreshed), or None while it is being fetched."""
+        shown = self._shown(row)
+        return shown.view if shown is not None else None
+
+    def _shown(self, row: int) -> _Row | None:
         booking_id = self.booking_id(row)
         if booking_id is None:
             return None
-        view = self._cache.get(booking_id)
-        if view is not None:
+        shown = self._cache.get(booking_id)
+        if shown is not None:
             self._cache.move_to_end(booking_id)
-            return view
+            return shown
         self._fetch_page(row // PAGE_SIZE)
         return self._stale.get(booking_id)
 
     def cached(self, booking_id: int) -> BookingView | None:
-        return self._cache.get(booking_id) or self._stale.get(booking_id)
+        shown = self._cache.get(booking_id) or self._stale.get(booking_id)
+        return shown.view if shown is not None else None
+
+    def _row(self, view: BookingView) -> _Row:
+        texts = tuple(self._text(view, column.key) for column in self.columns)
+        overdue_tip = _tr("Start time has passed and the booking is still {0}").format(
+            status_label(view.status)
+        )
+        status_tip = _tr("Cancelled: {0}").format(view.cancel_reason) if view.cancel_reason else None
+        return _Row(view, texts, status_colour(view.status), overdue_tip, status_tip)
 
     @property
     def cache_size(self) -> int:
@@ -238,49 +304,34 @@ class BookingsModel(QAbstractTableModel):
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        return FLAGS if index.isValid() else NO_FLAGS
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self.ids)):
+    def data(self, index: Index, role: int = _DISPLAY) -> Any:
+        row = index.row()
+        if not (0 <= row < len(self.ids)) or not index.isValid():
             return None
-        if role == BookingIdRole:
-            return self.ids[index.row()]
-        if role not in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.ForegroundRole,
-            Qt.ItemDataRole.BackgroundRole,
-            Qt.ItemDataRole.ToolTipRole,
-            Qt.ItemDataRole.FontRole,
-            OverdueRole,
-        ):
+        if role == _BOOKING_ID:
+            return self.ids[row]
+        if role not in CELL_ROLES:
             return None
-        view = self.booking(index.row())
-        key = self.columns[index.column()].key
-        if view is None:
-            return PLACEHOLDER if role == Qt.ItemDataRole.DisplayRole else None
-        overdue = is_overdue(view)
-        if role == OverdueRole:
-            return overdue
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(view, key)
-        if role == Qt.ItemDataRole.ForegroundRole and key == "status":
-            return status_colour(view.status)
-        if role == Qt.ItemDataRole.FontRole and key == "status":
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == Qt.ItemDataRole.BackgroundRole and overdue:
-            return overdue_fill()
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if overdue:
-                return _tr("Start time has passed and the booking is still {0}").format(
-                    status_label(view.status)
-                )
-            if key == "status" and view.cancel_reason:
-                return _tr("Cancelled: {0}").format(view.cancel_reason)
-        return None
+        shown = self._shown(row)
+        if shown is None:
+            return PLACEHOLDER if role == _DISPLAY else None
+        if role == _DISPLAY:
+            return shown.texts[index.column()]
+        if role == _OVERDUE:
+            return shown.overdue()
+        status_cell = index.column() == self._status_column
+        if role == _FOREGROUND:
+            return shown.colour if status_cell else None
+        if role == _FONT:
+            return _bold() if status_cell else None
+        if role == _BACKGROUND:
+            return self._overdue_fill if shown.overdue() else None
+        # ToolTipRole
+        if shown.overdue():
+            return shown.overdue_tip
+        return shown.status_tip if status_cell else None
 
     def _text(self, view: BookingView, key: str) -> str:
         match key:
