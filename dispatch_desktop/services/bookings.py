@@ -1,8 +1,9 @@
 """Bookings: creation, editing, assignment and status changes, with conflicts checked."""
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from array import array
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import Select, func, or_, select
@@ -412,9 +413,45 @@ def _ordered(query: Select, q: BookingQuery) -> Select:
 
 
 def booking_ids(ctx: ServiceContext, query: BookingQuery) -> list[int]:
-    """Ids only, in display order: the bookings table holds these and fetches rows lazily."""
+    """Ids only, in display order."""
+    return booking_id_array(ctx, query).tolist()
+
+
+ID_STREAM_CHUNK = 10_000
+
+
+def booking_id_array(
+    ctx: ServiceContext, query: BookingQuery, stop: Callable[[], bool] | None = None
+) -> array:
+    """Ids in display order as 8-byte ints (8 MB for a million, where a list takes 39 MB).
+
+    Streamed from the database in chunks (a server-side cursor on PostgreSQL), so the whole
+    result is never held as Python objects at once. The bookings table holds these. `stop` is
+    asked between chunks: when it says True (nobody wants this list any more) the stream ends
+    early and what was read so far is returned.
+    """
+    ids = array("q")
+    statement = _ordered(_filtered(select(Booking.id), query), query)
     with ctx.reading() as unit:
-        return list(unit.session.scalars(_ordered(_filtered(select(Booking.id), query), query)))
+        connection = unit.session.connection().execution_options(yield_per=ID_STREAM_CHUNK)
+        for chunk in connection.execute(statement).scalars().partitions():
+            ids.extend(chunk)
+            if stop is not None and stop():
+                break
+    return ids
+
+
+def first_page(ctx: ServiceContext, query: BookingQuery, size: int) -> tuple[list[BookingView], bool]:
+    """The first `size` bookings of the query (filter and sort applied by the database, LIMIT size).
+
+    One short query whatever the table's size, so the table can show its first rows before the
+    full id list arrives. The flag is True when these are all of them (fewer than `size`).
+    """
+    limited = replace(query, limit=size)
+    with ctx.reading() as unit:
+        rows = unit.session.scalars(_ordered(_filtered(select(Booking), limited), limited)).unique()
+        views = [BookingView.of(row) for row in rows]
+    return views, len(views) < size
 
 
 def count_bookings(ctx: ServiceContext, query: BookingQuery) -> int:

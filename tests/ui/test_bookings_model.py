@@ -160,3 +160,18 @@ def test_every_column_sorts(qtbot, desk, demo_db, column):
     _loaded(qtbot, model, 2)
     key = model.columns[column].key
     assert model.ids == bookings.booking_ids(console.ctx, BookingQuery(sort=key, descending=True))
+
+
+def test_a_new_query_shows_its_first_page_then_the_whole_id_list(qtbot, desk, db):
+    console = desk()
+    generate_bookings(ServiceContext(db, "boss"), 450, agent_count=5, customer_count=100)
+    model = BookingsModel(console)
+    counts: list[int] = []
+    model.loaded.connect(counts.append)
+    model.set_query(BookingQuery(sort="customer"))
+    qtbot.waitUntil(lambda: counts == [450], timeout=10_000)
+    expected = bookings.booking_ids(console.ctx, BookingQuery(sort="customer"))
+    assert model.loads == 1 and model.rowCount() == 450 and model.ids == expected
+    assert model.cached(expected[0]) is not None  # the first page came with the first query
+    assert [model.row_of(booking_id) for booking_id in (expected[0], expected[-1])] == [0, 449]
+    assert model.row_of(max(expected) + 1) is None

@@ -272,6 +272,7 @@ def test_the_table_works_from_the_keyboard(qtbot, desk, db):
     window = _window(qtbot, console)
     window.show()
     qtbot.waitExposed(window)
+    qtbot.waitUntil(window.isActiveWindow, timeout=5_000)  # rows can now be there before the focus
     page = window.bookings_page
     qtbot.waitUntil(lambda: page.model.index(0, 0).data() == view.reference, timeout=10_000)
     page.select_booking(view.id)
