@@ -43,11 +43,17 @@ class BaseUrlHttpClient(TwilioHttpClient):
         return response
 
 
+# Slots are spaced for 2 % under the configured rate: between its slot and the request reaching
+# Twilio a send spends a few ms building it and waiting for the GIL, and that jitter must never
+# squeeze a one-second window over the limit (measured 1.35 % over at 40/s without the margin).
+RATE_HEADROOM = 0.98
+
+
 class RateLimiter:
-    """At most `per_second` sends per second across all sending threads."""
+    """At most `per_second` sends per second across all sending threads (slots at 98 % of it)."""
 
     def __init__(self, per_second: float) -> None:
-        self.interval = 1.0 / per_second
+        self.interval = 1.0 / (per_second * RATE_HEADROOM)
         self._next = time.monotonic()
         self._lock = threading.Lock()
 
