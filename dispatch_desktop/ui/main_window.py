@@ -42,6 +42,7 @@ log = logging.getLogger("dispatch_desktop.ui")
 POLL_INTERVAL_MS = 1_000
 DELIVERY_INTERVAL_MS = 5_000
 BUSY_DELAY_MS = 400
+FIRST_LOAD_FALLBACK_MS = 500  # the first bookings load when no first paint came by then
 LAYOUT_FILE = "window.ini"  # per home: size, docks and the open tab, for people who keep it open all day
 NO_COUNT = "—"
 
@@ -291,6 +292,8 @@ class MainWindow(QMainWindow):
         # A window that was shown waits for its first paint; one never shown (tests, scripts) loads now.
         if not self.isVisible() or self._painted:
             self._start_first_loads()
+        else:  # and one that is never painted (started minimized) still loads, a moment later
+            QTimer.singleShot(FIRST_LOAD_FALLBACK_MS, self, self._start_first_loads)
 
     def _start_first_loads(self) -> None:
         """The Bookings tab's first (possibly big) load, once the window has been painted."""
