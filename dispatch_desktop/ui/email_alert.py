@@ -104,7 +104,12 @@ class EmailAlertBanner(QFrame):
         self._in_flight = True
         ctx = self.console.ctx
         run_for(
-            self, self.console.ops, lambda: email_auth.email_sign_in_alert(ctx), self._arrived, self._failed
+            self,
+            self.console.ops,
+            lambda: email_auth.email_sign_in_alert(ctx),
+            self._arrived,
+            self._failed,
+            quiet=True,  # a background poll, not work a person is waiting for
         )
 
     def _arrived(self, text: str | None) -> None:
