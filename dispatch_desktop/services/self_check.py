@@ -31,7 +31,9 @@ def check_database(ctx: ServiceContext) -> Check:
     except DispatchError as exc:
         return Check("database", False, str(exc))
     if not status.up_to_date:
-        return Check("database", False, f"{status.database} schema {status.current}, program needs {status.head}")
+        return Check(
+            "database", False, f"{status.database} schema {status.current}, program needs {status.head}"
+        )
     return Check("database", True, f"{status.database}, schema {status.current}")
 
 
@@ -61,7 +63,9 @@ def check_templates() -> Check:
         )
     except (TemplateError, OSError) as exc:
         return Check("templates", False, f"{type(exc).__name__}: {exc}")
-    return Check("templates", True, f"{len(files)} files parse; test message renders ({len(sample.sms)} SMS chars)")
+    return Check(
+        "templates", True, f"{len(files)} files parse; test message renders ({len(sample.sms)} SMS chars)"
+    )
 
 
 def check_resources() -> Check:

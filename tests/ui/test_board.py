@@ -207,7 +207,11 @@ def test_a_real_drop_event_on_the_view_reschedules(qtbot, boss_console):  # noqa
     view.dragMoveEvent(move)
     assert move.isAccepted() and view.drop_hint is not None
     drop = QDropEvent(
-        QPointF(point), Qt.DropAction.MoveAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+        QPointF(point),
+        Qt.DropAction.MoveAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
     )
     with qtbot.waitSignal(page.moved, timeout=5000):
         view.dropEvent(drop)
