@@ -88,6 +88,8 @@ class LogEntry:
             if word in line:
                 status = name
                 break
+        if status == "failed" and line.endswith("(retry)"):
+            status = "retry"  # the notifier will try again: say so, as the outbox row does
         return cls(LIVE, line, at, tag, channel, status)
 
     def details(self) -> str:

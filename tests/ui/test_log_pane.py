@@ -300,3 +300,19 @@ def test_a_hidden_dock_does_not_poll_and_catches_up_when_shown(qtbot, boss_conso
     dock.show()
     qtbot.waitUntil(lambda: dock.poll_count > count)
     assert [e.status for e in dock.model.entries() if e.source == OUTBOX] == ["queued", "queued"]
+
+
+def test_live_lines_carry_the_status_a_supervisor_acts_on() -> None:
+    from dispatch_desktop.ui.log_model import LogEntry
+
+    now = datetime.now(UTC)
+    retry = "[PROD] SMS failed - To: +13125550117, Error: missing credentials: TWILIO_AUTH_TOKEN (retry)"
+    permanent = (
+        "[PROD] SMS failed - To: +13125550117, Error: Twilio HTTP 400 21211: invalid number (permanent)"
+    )
+    logged = "[DEV] EMAIL (not sent) - To: carla@example.com, Subject: Booking Confirmation"
+    assert [LogEntry.of_line(line, now).status for line in (retry, permanent, logged)] == [
+        "retry",
+        "failed",
+        "logged",
+    ]
