@@ -25,7 +25,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 HEAD_REVISION = "0001"
 
 
-def _config(db: Database) -> "Config":
+def _config() -> "Config":
     from alembic.config import Config
 
     config = Config()
@@ -33,14 +33,18 @@ def _config(db: Database) -> "Config":
     return config
 
 
-def _script(db: Database):  # -> alembic.script.ScriptDirectory
+def _script():  # -> alembic.script.ScriptDirectory
     from alembic.script import ScriptDirectory
 
-    return ScriptDirectory.from_config(_config(db))
+    return ScriptDirectory.from_config(_config())
+
+
+def _known_revisions() -> set[str]:
+    return {rev.revision for rev in _script().walk_revisions()}
 
 
 def head_revision(db: Database) -> str:
-    head = _script(db).get_current_head()
+    head = _script().get_current_head()
     assert head is not None
     return head
 
@@ -70,7 +74,7 @@ def _stored_revision(db: Database) -> str | None:
 def upgrade(db: Database) -> None:
     from alembic import command
 
-    config = _config(db)
+    config = _config()
     with db.engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
@@ -81,10 +85,9 @@ def check(db: Database) -> None:
     current, head = current_revision(db), head_revision(db)
     if current == head:
         return
-    known = {rev.revision for rev in _script(db).walk_revisions()}
     if current is None:
         problem = "has no Dispatch Desktop schema yet"
-    elif current in known:
+    elif current in _known_revisions():
         problem = f"schema {current} is older than this program's {head}"
     else:
         problem = f"schema {current} is newer than this program knows ({head}); upgrade Dispatch Desktop"
@@ -98,9 +101,8 @@ def ensure_ready(db: Database) -> None:
     """SQLite databases are created and upgraded in place; PostgreSQL must already match."""
     if _stored_revision(db) == HEAD_REVISION:
         return
-    if db.is_sqlite and current_revision(db) != head_revision(db):
+    if db.is_sqlite:
         current = current_revision(db)
-        known = {rev.revision for rev in _script(db).walk_revisions()}
-        if current is None or current in known:
+        if current != head_revision(db) and (current is None or current in _known_revisions()):
             upgrade(db)
     check(db)
