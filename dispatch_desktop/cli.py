@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from dispatch_desktop import __version__
+from dispatch_desktop.cli_notifier import add_commands, deliver_after_command
 from dispatch_desktop.config import Config, database_url, load_config, resolve_home
 from dispatch_desktop.domain.errors import DispatchError
 from dispatch_desktop.domain.team import TeamSettings
@@ -220,8 +221,6 @@ def _booking_text(app: App, b: BookingView) -> str:
 def _deliver(app: App, args: argparse.Namespace) -> None:
     if getattr(args, "queue_only", False):
         return
-    from dispatch_desktop.cli_notifier import deliver_after_command
-
     deliver_after_command(app)
 
 
@@ -530,8 +529,6 @@ def build_parser() -> ArgumentParser:
     c = command(st, "set", cmd_settings_set, "change team settings (supervisors)")
     c.add_argument("--timezone", help="business time zone, e.g. America/Chicago")
     c.add_argument("--region", help="default phone region, e.g. US")
-
-    from dispatch_desktop.cli_notifier import add_commands
 
     add_commands(sub)
     return parser
