@@ -13,11 +13,10 @@ from dispatch_desktop.domain import validation
 from dispatch_desktop.domain.errors import (
     ConflictError,
     NotFoundError,
-    PermissionDeniedError,
     StaleVersionError,
     ValidationError,
 )
-from dispatch_desktop.domain.roles import Permission
+from dispatch_desktop.domain.roles import Permission, can
 from dispatch_desktop.domain.statuses import (
     ASSIGNABLE_STATUSES,
     BookingSource,
@@ -105,7 +104,7 @@ def create_booking(
             raise ValidationError("a call-center booking starts without an agent", "agent")
         if agent_id is not None:
             unit.require(Permission.MANAGE_BOOKINGS)
-        is_call_center = call_center or not _may_manage(unit)
+        is_call_center = call_center or not can(unit.actor.role, Permission.MANAGE_BOOKINGS)
         starts_at, ends_at = unit.time(start, "start"), unit.time(end, "end")
         validation.interval(starts_at, ends_at)
         booking = Booking(
@@ -140,14 +139,6 @@ def create_booking(
         )
         events.booking_created(unit.session, booking, unit.settings)
         return BookingView.of(booking)
-
-
-def _may_manage(unit: Unit) -> bool:
-    try:
-        unit.require(Permission.MANAGE_BOOKINGS)
-    except PermissionDeniedError:
-        return False
-    return True
 
 
 def update_booking(
