@@ -325,6 +325,8 @@ class SettingsDialog(QDialog):
             return self.tr("stored in the OS keyring")
         if source == "env":
             return self.tr("set by an environment variable (it overrides the keyring)")
+        if source == "locked":
+            return self.tr("cannot tell: the OS keyring is locked")
         return self.tr("not stored")
 
     def _row(self, *widgets: QWidget) -> QWidget:
@@ -381,16 +383,20 @@ class SettingsDialog(QDialog):
         self.smtp_password_status.setText(
             self.tr("Password: %s") % self._secret_status(state.smtp_password_source)
         )
-        for field, stored in (
-            (self.twilio_token, state.twilio_token_stored),
-            (self.smtp_password, state.smtp_password_stored),
+        for field, source in (
+            (self.twilio_token, state.twilio_token_source),
+            (self.smtp_password, state.smtp_password_source),
         ):
             field.setPlaceholderText(
-                self.tr("stored — type a new one to replace it") if stored else self.tr("not stored")
+                self.tr("stored — type a new one to replace it")
+                if source in ("keyring", "env")
+                else self._secret_status(source)
             )
         if state.keyring_problem:
             self.keyring_note.setText(
-                self.tr("Secrets cannot be stored on this computer: %s. The other settings still save.")
+                self.tr(
+                    "Secrets cannot be read or stored on this computer: %s. The other settings still save."
+                )
                 % state.keyring_problem
             )
             self.keyring_note.show()
