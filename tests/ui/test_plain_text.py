@@ -5,6 +5,7 @@ Qt renders a label, message box or tooltip as rich text when its first line look
 a local file. Each test shows such a name where a person reads it and checks it reads literally.
 """
 
+import argparse
 import ast
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,7 +20,8 @@ from PySide6.QtWidgets import QLabel
 import dispatch_desktop.ui as ui
 from dispatch_desktop.config import Config
 from dispatch_desktop.domain.errors import ConflictError
-from dispatch_desktop.services import agents, bookings, outbox
+from dispatch_desktop.services import agents, bookings, operators, outbox
+from dispatch_desktop.ui.app import Launcher
 from dispatch_desktop.ui.board import BoardPage
 from dispatch_desktop.ui.booking_form import BookingForm, to_qdatetime
 from dispatch_desktop.ui.dialogs import StaleVersionDialog, show_error
@@ -166,6 +168,30 @@ def test_a_cancel_reason_tooltip_in_the_bookings_table_reads_literally(qtbot, de
         if label.textFormat() != Qt.TextFormat.PlainText and QtGui.Qt.mightBeRichText(label.text())
     ]
     assert offenders == []
+
+
+def test_the_status_bar_shows_an_operator_named_like_html_literally(qtbot, desk, db):
+    boss = desk().ctx
+    operators.add_operator(boss, name="Boss", username="boss", role="supervisor")
+    operators.add_operator(boss, name=HOSTILE, username="eve", role="dispatcher")
+    window = MainWindow(desk("eve"), live_refresh=False, deliver=False, first_run_check=False)
+    qtbot.addWidget(window, before_close_func=lambda _w: drain())
+    assert_literal(window.operator_label, f"{HOSTILE} (eve) · dispatcher")
+
+
+def test_the_start_up_error_box_shows_its_text_and_home_folder_literally(qtbot, tmp_path):
+    home = tmp_path / "<h2>home</h2>"
+    args = argparse.Namespace(
+        home=str(home), database_url="postgresql+psycopg://nobody@127.0.0.1:9/x", operator="boss", demo=False
+    )
+    launcher = Launcher(args)  # tests/conftest.py's notify_logger removes the log handler it adds
+    with qtbot.waitSignal(launcher.failed, timeout=20_000):
+        launcher.start()
+    box = launcher.error_box
+    qtbot.addWidget(box)
+    assert box.textFormat() == Qt.TextFormat.PlainText
+    [informative] = [label for label in box.findChildren(QLabel) if label.text() == f"Home folder: {home}"]
+    assert informative.textFormat() == Qt.TextFormat.PlainText
 
 
 # --- keeping ui/ on the kit (dispatch_desktop/ui/plain.py) -----------------------------------
