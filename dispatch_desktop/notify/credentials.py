@@ -36,7 +36,7 @@ INSTALL_HINT = (
 )
 LOCKED = "locked"  # the source of a secret a locked keyring would not give
 KEYRING_LOCKED = (
-    "the OS keyring is locked; unlock it (log in to the desktop session, or run "
+    "the OS keyring is locked; unlock it (log in to the desktop session, or on Linux run "
     "'gnome-keyring-daemon --replace --unlock' and type the keyring's password), or set TWILIO_AUTH_TOKEN / "
     "SMTP_PASSWORD / O365_CLIENT_SECRET in the environment"
 )
@@ -181,7 +181,7 @@ def _is_locked(exc: Exception) -> bool:
 def _keyring_failure(exc: Exception) -> str:
     if _is_locked(exc):
         return KEYRING_LOCKED
-    return f"the OS keyring refused: {scrub(str(exc)) or type(exc).__name__}; {INSTALL_HINT}"
+    return f"the OS keyring failed: {scrub(str(exc)) or type(exc).__name__}; {INSTALL_HINT}"
 
 
 def keyring_problem() -> str | None:

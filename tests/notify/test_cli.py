@@ -174,7 +174,7 @@ def test_credentials_without_a_keyring(cli: Cli, monkeypatch: pytest.MonkeyPatch
 
 
 LOCKED_HINT = (
-    "the OS keyring is locked; unlock it (log in to the desktop session, or run "
+    "the OS keyring is locked; unlock it (log in to the desktop session, or on Linux run "
     "'gnome-keyring-daemon --replace --unlock' and type the keyring's password), or set TWILIO_AUTH_TOKEN / "
     "SMTP_PASSWORD / O365_CLIENT_SECRET in the environment"
 )
