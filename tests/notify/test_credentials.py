@@ -141,6 +141,24 @@ def test_a_locked_keyring_is_named_as_locked_with_what_to_do(
     assert credentials.load_twilio(config).missing() == []
 
 
+def test_a_broken_keyring_says_what_failed_and_what_to_do(
+    home: Path, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_args: object) -> None:
+        raise RuntimeError("the Secret Service went away")
+
+    monkeypatch.setattr(memory_keyring, "get_password", broken)
+    monkeypatch.setattr(memory_keyring, "set_password", broken)
+    failed = f"the OS keyring failed: the Secret Service went away; {credentials.INSTALL_HINT}"
+    assert credentials.keyring_problem() == failed
+    assert credentials.load_twilio(Config()).auth_token == credentials.Value(None, "missing")
+    with pytest.raises(
+        KeyringUnavailableError, match=r"^cannot store TWILIO_AUTH_TOKEN: the OS keyring failed"
+    ):
+        credentials.set_twilio(home, Config(), account_sid=SID, phone_number="+13125550100", auth_token=TOKEN)
+    assert not config_path(home).exists()
+
+
 def test_bad_input_is_refused_before_anything_is_stored(home: Path, memory_keyring: MemoryKeyring) -> None:
     with pytest.raises(ValidationError, match="account SID"):
         credentials.set_twilio(
