@@ -32,3 +32,11 @@ class MemoryKeyring(KeyringBackend):
         self._unlock()
         if self.store.pop((service, username), None) is None:
             raise PasswordDeleteError(f"no {username} stored for {service}")
+
+
+class LockedKeyring(MemoryKeyring):
+    """Locked from the start, for a subprocess: PYTHON_KEYRING_BACKEND=tests.servers.memory_keyring.LockedKeyring."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.locked = True
