@@ -20,13 +20,14 @@ from PySide6.QtWidgets import QLabel
 import dispatch_desktop.ui as ui
 from dispatch_desktop.config import Config
 from dispatch_desktop.domain.errors import ConflictError
-from dispatch_desktop.services import agents, bookings, operators, outbox
+from dispatch_desktop.services import agents, bookings, operators, outbox, timeoff
 from dispatch_desktop.ui.app import Launcher
 from dispatch_desktop.ui.board import BoardPage
 from dispatch_desktop.ui.booking_form import BookingForm, to_qdatetime
 from dispatch_desktop.ui.dialogs import StaleVersionDialog, show_error
 from dispatch_desktop.ui.log_pane import LIVE, NotificationLogDock
 from dispatch_desktop.ui.main_window import MainWindow
+from dispatch_desktop.ui.timeoff_page import ApproveDialog
 from tests.conftest import TEST_TIMEZONE
 from tests.ui._support import notify_env  # noqa: F401 - fixture
 from tests.ui.conftest import drain
@@ -106,6 +107,27 @@ def test_an_agent_conflict_shows_the_other_customer_literally_in_the_form_and_th
     assert HOSTILE in box.text() and box.textFormat() == Qt.TextFormat.PlainText
     [body] = [label for label in box.findChildren(QLabel) if label.text() == box.text()]
     assert body.textFormat() == Qt.TextFormat.PlainText
+
+
+def test_the_time_off_conflict_dialog_shows_names_and_reason_literally(qtbot, desk):
+    console = desk()
+    agent = agents.add_agent(console.ctx, name=HOSTILE, phone="+13125550182", email="b@example.com")
+    _hostile_booking(console.ctx, agent_id=agent.id)
+    request = timeoff.request_time_off(
+        console.ctx, agent_id=agent.id, start=START, end=START + timedelta(hours=8), reason=HOSTILE
+    )
+    dialog = ApproveDialog(console, request, ZoneInfo(TEST_TIMEZONE))
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.loaded >= 1, timeout=10_000)
+    assert_literal(
+        dialog.conflict_label,
+        f"{HOSTILE} has 1 booking(s) in that time. Reassign them, or approve anyway and handle them later.",
+    )
+    [summary] = [
+        label for label in dialog.findChildren(QLabel) if label.text().endswith(f"Reason: {HOSTILE}")
+    ]
+    assert summary.textFormat() == Qt.TextFormat.PlainText and summary.text().startswith(HOSTILE)
+    assert dialog.model.index(0, 3).data() == HOSTILE
 
 
 def test_the_stale_version_dialog_shows_its_message_literally(qtbot):
