@@ -379,7 +379,9 @@ def cmd_credentials_show(app: CliApp, args: argparse.Namespace) -> int:
     decision = environment_decision(app.config)
     lines = [f"environment: {decision.describe()}"]
     for row in fields:
-        if not row.configured:
+        if row.source == credentials.LOCKED:
+            state = "cannot tell: the OS keyring is locked"
+        elif not row.configured:
             state = "not set"
         elif row.shown is None:
             state = "set"

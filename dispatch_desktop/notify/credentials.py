@@ -34,6 +34,14 @@ INSTALL_HINT = (
     "or 'pip install keyrings.alt' for a file-based one) or set TWILIO_AUTH_TOKEN / SMTP_PASSWORD "
     "/ O365_CLIENT_SECRET in the environment"
 )
+LOCKED = "locked"  # the source of a secret a locked keyring would not give
+KEYRING_LOCKED = (
+    "the OS keyring is locked; unlock it (log in to the desktop session, or on Linux run "
+    "'gnome-keyring-daemon --replace --unlock' and type the keyring's password), or set TWILIO_AUTH_TOKEN / "
+    "SMTP_PASSWORD / O365_CLIENT_SECRET in the environment"
+)
+# Never stored: reading it asks the keyring whether it is usable and unlocked.
+PROBE_ENTRY = "keyring-check"
 
 
 class KeyringUnavailableError(DispatchError):
@@ -45,11 +53,20 @@ class KeyringUnavailableError(DispatchError):
 @dataclass(frozen=True)
 class Value:
     value: str | None
-    source: str  # "env", "keyring", "config", "default" or "missing"
+    source: str  # "env", "keyring", "config", "default", "missing" or LOCKED
 
     @property
     def present(self) -> bool:
         return bool(self.value)
+
+
+def _absent(fields: tuple[tuple[str, Value], ...]) -> list[str]:
+    """The names of the fields without a value; one held back by a locked keyring says so."""
+    return [
+        f"{name} ({KEYRING_LOCKED})" if value.source == LOCKED else name
+        for name, value in fields
+        if not value.present
+    ]
 
 
 @dataclass(frozen=True)
@@ -62,9 +79,13 @@ class TwilioCredentials:
     rate_limit_per_second: float | None
 
     def missing(self) -> list[str]:
-        names = {"TWILIO_ACCOUNT_SID": self.account_sid, TWILIO_SECRET: self.auth_token}
-        names["TWILIO_PHONE_NUMBER"] = self.phone_number
-        return [name for name, value in names.items() if not value.present]
+        return _absent(
+            (
+                ("TWILIO_ACCOUNT_SID", self.account_sid),
+                (TWILIO_SECRET, self.auth_token),
+                ("TWILIO_PHONE_NUMBER", self.phone_number),
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -109,14 +130,14 @@ class SmtpCredentials:
             # SMTP_USER is the mailbox the app signs in as and sends from.
             required = (("SMTP_USER", self.user), (O365_TENANT_ENV, self.tenant_id))
             required += ((O365_CLIENT_ENV, self.client_id), (O365_SECRET, self.client_secret))
-            missing += [name for name, value in required if not value.present]
+            missing += _absent(required)
             if not self.encrypted:
                 # A bearer token must never cross the network in the clear.
                 missing.append("SMTP_STARTTLS (OAuth2 needs STARTTLS or port 465)")
             return missing
         # A local relay may take mail without a login; a user without a password cannot log in.
-        if self.user.present and not self.password.present:
-            missing.append(SMTP_SECRET)
+        if self.user.present:
+            missing += _absent(((SMTP_SECRET, self.password),))
         return missing
 
     @property
@@ -127,8 +148,8 @@ class SmtpCredentials:
 # --- the keyring -------------------------------------------------------------------------
 
 
-def keyring_problem() -> str | None:
-    """None when a usable keyring is configured, else one line saying what to do."""
+def _backend_problem() -> str | None:
+    """None when a keyring backend is configured, else one line saying what to do."""
     import keyring  # here, not at module level: it costs start-up time and is needed only here
 
     try:
@@ -144,21 +165,54 @@ def keyring_problem() -> str | None:
     return None
 
 
-def _read_secret(name: str) -> str | None:
-    if keyring_problem():
-        return None
+def _is_locked(exc: Exception) -> bool:
+    """KeyringLocked: Secret Service (or KWallet) stayed locked, its unlock prompt refused or not shown."""
+    from keyring.errors import KeyringLocked
+
+    if isinstance(exc, KeyringLocked):
+        return True
+    try:
+        from secretstorage.exceptions import LockedException
+    except ImportError:  # not Linux
+        return False
+    return isinstance(exc, LockedException)
+
+
+def _keyring_failure(exc: Exception) -> str:
+    if _is_locked(exc):
+        return KEYRING_LOCKED
+    return f"the OS keyring failed: {scrub(str(exc)) or type(exc).__name__}; {INSTALL_HINT}"
+
+
+def keyring_problem() -> str | None:
+    """None when a usable, unlocked keyring is configured, else one line saying what to do."""
+    problem = _backend_problem()
+    if problem:
+        return problem
+    import keyring
+
+    try:
+        keyring.get_password(SERVICE, PROBE_ENTRY)
+    except Exception as exc:
+        return _keyring_failure(exc)
+    return None
+
+
+def _read_secret(name: str) -> Value:
+    if _backend_problem():
+        return Value(None, "missing")
     import keyring
 
     try:
         value = keyring.get_password(SERVICE, name)
-    except Exception:  # locked or broken keyring: behave as if not stored, say so in `show`
-        return None
+    except Exception as exc:  # a broken keyring behaves as if nothing were stored; `show` says why
+        return Value(None, LOCKED if _is_locked(exc) else "missing")
     register_secret(value)
-    return value
+    return Value(value, "keyring") if value else Value(None, "missing")
 
 
 def _write_secret(name: str, value: str) -> None:
-    problem = keyring_problem()
+    problem = _backend_problem()
     if problem:
         raise KeyringUnavailableError(f"cannot store {name}: {problem}")
     register_secret(value)
@@ -167,13 +221,11 @@ def _write_secret(name: str, value: str) -> None:
     try:
         keyring.set_password(SERVICE, name, value)
     except Exception as exc:
-        raise KeyringUnavailableError(
-            f"cannot store {name} in the OS keyring: {scrub(str(exc)) or type(exc).__name__}; {INSTALL_HINT}"
-        ) from None
+        raise KeyringUnavailableError(f"cannot store {name}: {_keyring_failure(exc)}") from None
 
 
 def _delete_secret(name: str) -> bool:
-    if keyring_problem():
+    if _backend_problem():
         return False
     import keyring
     import keyring.errors
@@ -183,9 +235,7 @@ def _delete_secret(name: str) -> bool:
     except keyring.errors.PasswordDeleteError:
         return False
     except Exception as exc:
-        raise KeyringUnavailableError(
-            f"cannot delete {name} from the OS keyring: {scrub(str(exc)) or type(exc).__name__}"
-        ) from None
+        raise KeyringUnavailableError(f"cannot delete {name}: {_keyring_failure(exc)}") from None
     return True
 
 
@@ -208,8 +258,7 @@ def _secret(env_name: str) -> Value:
     if raw:
         register_secret(raw)
         return Value(raw, "env")
-    stored = _read_secret(env_name)
-    return Value(stored, "keyring") if stored else Value(None, "missing")
+    return _read_secret(env_name)
 
 
 def _env_only(env_name: str) -> Value:
@@ -357,7 +406,7 @@ def set_smtp(
             _write_secret(O365_SECRET, secret)
         if user and password is not None:  # kept for switching back; OAuth2 does not use it
             _write_secret(SMTP_SECRET, _require_secret("SMTP password", password))
-    elif user and (password is not None or auth_mode is not None or not _read_secret(SMTP_SECRET)):
+    elif user and (password is not None or auth_mode is not None or not _read_secret(SMTP_SECRET).present):
         _write_secret(SMTP_SECRET, _require_secret("SMTP password", password))
     updated = replace(config, smtp=smtp)
     save_config(home, updated)

@@ -39,6 +39,8 @@ def check_database(ctx: ServiceContext) -> Check:
 
 def check_keyring() -> Check:
     problem = credentials.keyring_problem()
+    if problem == credentials.KEYRING_LOCKED:  # secrets may be in there, but nothing can read them
+        return Check("keyring", False, problem)
     if problem:  # the program still works through environment variables, so this is a warning
         return Check("keyring", True, f"not usable ({problem})")
     return Check("keyring", True, "usable")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QVBoxLayout, QWidget
 
 from dispatch_desktop import __version__
 from dispatch_desktop.config import Config, load_config, resolve_home, resources_dir
@@ -29,6 +29,7 @@ from dispatch_desktop.ui.console import ConsoleContext
 from dispatch_desktop.ui.lifetime import MainThreadGarbageCollector
 from dispatch_desktop.ui.main_window import MainWindow, _os_full_name
 from dispatch_desktop.ui.operations import Operations, one_line
+from dispatch_desktop.ui.plain import PlainLabel, message_box
 
 APP_NAME = "Dispatch Desktop"
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
@@ -142,10 +143,7 @@ class Launcher(QObject):
     def _fail(self, error: Exception) -> None:
         self.exit_code = getattr(error, "exit_code", 1)
         message = one_line(error)
-        box = QMessageBox()
-        box.setIcon(QMessageBox.Icon.Critical)
-        box.setWindowTitle(tr("Dispatch Desktop cannot start"))
-        box.setText(message)
+        box = message_box(None, QMessageBox.Icon.Critical, tr("Dispatch Desktop cannot start"), message)
         if isinstance(error, PermissionDeniedError):
             box.setInformativeText(
                 tr("Ask a supervisor to add you as an operator, or start with --as USERNAME.")
@@ -170,10 +168,14 @@ class Launcher(QObject):
 class _Splash(QWidget):
     def __init__(self) -> None:
         super().__init__(None, Qt.WindowType.SplashScreen)
-        self.label = QLabel()
+        self.label = PlainLabel()
         self.label.setMargin(24)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"<b>{APP_NAME}</b>"))
+        title = PlainLabel(APP_NAME)
+        font = title.font()
+        font.setBold(True)
+        title.setFont(font)
+        layout.addWidget(title)
         layout.addWidget(self.label)
 
     def say(self, text: str) -> None:

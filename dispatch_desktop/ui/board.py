@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QGraphicsRectItem,
     QGraphicsSimpleTextItem,
     QHBoxLayout,
-    QLabel,
     QListWidgetItem,
     QMenu,
     QSplitter,
@@ -59,6 +58,7 @@ from dispatch_desktop.ui.board_view import (
 from dispatch_desktop.ui.booking_form import BookingForm
 from dispatch_desktop.ui.console import ConsoleContext
 from dispatch_desktop.ui.pane_helpers import MessageLine, retire, run_for
+from dispatch_desktop.ui.plain import PlainLabel, plain_tip
 
 __all__ = [
     "BOOKING_MIME",
@@ -114,7 +114,7 @@ class BoardPage(QWidget):
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("ddd yyyy-MM-dd")
         self.date_edit.dateChanged.connect(self._picked)
-        self.title = QLabel()
+        self.title = PlainLabel()
         title_font = self.title.font()
         title_font.setPointSizeF(title_font.pointSizeF() * 1.2)
         title_font.setBold(True)
@@ -139,14 +139,14 @@ class BoardPage(QWidget):
         )
         self.tray.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tray.customContextMenuRequested.connect(self._tray_menu)
-        self.tray_title = QLabel(self.tr("Unassigned"))
+        self.tray_title = PlainLabel(self.tr("Unassigned"))
         self.tray_title.setFont(title_font)
         tray_box = QWidget()
         tray_layout = QVBoxLayout(tray_box)
         tray_layout.setContentsMargins(0, 0, 0, 0)
         tray_layout.addWidget(self.tray_title)
         tray_layout.addWidget(self.tray)
-        hint = QLabel(
+        hint = PlainLabel(
             self.tr("Drag a booking onto an agent to assign it; drop a block here to unassign it.")
             if self.may_move
             else self.tr("The board is read-only for your role.")
@@ -177,7 +177,7 @@ class BoardPage(QWidget):
     def _tool(self, text: str, tip: str, shortcut: str) -> QToolButton:
         button = QToolButton()
         button.setText(text)
-        button.setToolTip(tip)
+        button.setToolTip(plain_tip(tip))
         button.setShortcut(QKeySequence(shortcut))
         return button
 
@@ -186,15 +186,15 @@ class BoardPage(QWidget):
         shown = [s for s in BookingStatus if s not in (BookingStatus.CANCELLED, BookingStatus.NO_SHOW)]
         for status in shown:
             fill = status_color(status)
-            chip = QLabel(status.value.replace("_", " "))
+            chip = PlainLabel(status.value.replace("_", " "))
             chip.setStyleSheet(
                 f"background:{fill.name()}; color:{text_color_on(fill).name()}; padding:2px 6px; border-radius:3px;"
             )
             legend.addWidget(chip)
-        off = QLabel(self.tr("time off"))
+        off = PlainLabel(self.tr("time off"))
         off.setStyleSheet("background: rgba(120,120,120,0.35); padding:2px 6px; border-radius:3px;")
         legend.addWidget(off)
-        now = QLabel(self.tr("│ now"))
+        now = PlainLabel(self.tr("│ now"))
         now.setStyleSheet(f"color:{NOW_COLOR.name()}; font-weight:600;")
         legend.addWidget(now)
         legend.addStretch(1)
@@ -321,7 +321,7 @@ class BoardPage(QWidget):
                 f"{booking.customer_name} · {booking.service}\n{booking.address}"
             )
             item.setData(Qt.ItemDataRole.UserRole, booking.id)
-            item.setToolTip(f"{booking.customer_phone} · {booking.source}")
+            item.setToolTip(plain_tip(f"{booking.customer_phone} · {booking.source}"))
             self.tray.addItem(item)
         self.tray_title.setText(self.tr("Unassigned (%d)") % len(data.unassigned))
 

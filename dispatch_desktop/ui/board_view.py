@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from dispatch_desktop.domain.statuses import BookingStatus
 from dispatch_desktop.services.views import BookingView
+from dispatch_desktop.ui.plain import rich_tip
 
 BOOKING_MIME = "application/x-dispatch-booking"
 HOUR_WIDTH = 84.0
@@ -147,8 +148,13 @@ class BookingBlock(QGraphicsRectItem):
             self.setCursor(Qt.CursorShape.OpenHandCursor)
         times = f"{zone_label(booking.start)}–{zone_label(booking.end)}"
         self.setToolTip(
-            f"<b>{booking.reference}</b> · {booking.status.replace('_', ' ')}<br>{times}<br>"
-            f"{booking.customer_name} · {booking.customer_phone}<br>{booking.service}<br>{booking.address}"
+            rich_tip(
+                f"{booking.reference} · {booking.status.replace('_', ' ')}",
+                times,
+                f"{booking.customer_name} · {booking.customer_phone}",
+                booking.service,
+                booking.address,
+            )
         )
         label = QGraphicsSimpleTextItem(f"{booking.customer_name}\n{times} · {booking.service}", self)
         label.setBrush(QBrush(text_color_on(fill)))

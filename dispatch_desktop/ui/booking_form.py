@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -41,6 +40,7 @@ from dispatch_desktop.ui.console import ConsoleContext
 from dispatch_desktop.ui.dialogs import StaleVersionDialog, availability_colour, availability_text
 from dispatch_desktop.ui.lifetime import run_for
 from dispatch_desktop.ui.operations import one_line
+from dispatch_desktop.ui.plain import PlainLabel
 from dispatch_desktop.ui.style import field_error_style, is_dark
 
 DEFAULT_MINUTES = 60
@@ -76,11 +76,11 @@ class BookingDraft:
     agent_id: int | None
 
 
-class HintLabel(QLabel):
+class HintLabel(PlainLabel):
     """A line under a field that takes no room while it has nothing to say."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent=parent)
         self.hide()
 
     def setText(self, text: str) -> None:
@@ -91,11 +91,11 @@ class HintLabel(QLabel):
         self.setText("")
 
 
-class FieldMessage(QLabel):
+class FieldMessage(PlainLabel):
     """The red line under a field that says what is wrong with it."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent=parent)
         self.setWordWrap(True)
         self.setStyleSheet(field_error_style(self.palette()))
         self.hide()
@@ -237,7 +237,7 @@ class BookingForm(CustomerFields, QDialog):
         self.duration.setSingleStep(15)
         self.duration.setSuffix(self.tr(" min"))
         self.duration.setValue(DEFAULT_MINUTES)
-        self.end_label = QLabel()
+        self.end_label = PlainLabel()
         self.agent = QComboBox()
         self.agent.setMinimumContentsLength(30)
         self.agent_state = HintLabel()
@@ -273,7 +273,7 @@ class BookingForm(CustomerFields, QDialog):
         self.stale_banner = QWidget()
         banner = QHBoxLayout(self.stale_banner)
         banner.setContentsMargins(0, 0, 0, 0)
-        self.stale_text = QLabel()
+        self.stale_text = PlainLabel()
         self.stale_text.setWordWrap(True)
         self.stale_text.setStyleSheet(field_error_style(self.palette()))
         self.reload_button = QPushButton(self.tr("Reload"))

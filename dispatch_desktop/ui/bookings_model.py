@@ -36,6 +36,7 @@ from dispatch_desktop.services.views import BookingView
 from dispatch_desktop.ui.console import ConsoleContext
 from dispatch_desktop.ui.lifetime import run_for
 from dispatch_desktop.ui.operations import one_line
+from dispatch_desktop.ui.plain import plain_tip
 from dispatch_desktop.ui.style import overdue_fill, source_label, status_colour, status_label
 
 PLACEHOLDER = "…"
@@ -369,7 +370,9 @@ class BookingsModel(QAbstractTableModel):
         overdue_tip = _tr("Start time has passed and the booking is still {0}").format(
             status_label(view.status)
         )
-        status_tip = _tr("Cancelled: {0}").format(view.cancel_reason) if view.cancel_reason else None
+        status_tip = (
+            plain_tip(_tr("Cancelled: {0}").format(view.cancel_reason)) if view.cancel_reason else None
+        )
         return _Row(view, texts, status_colour(view.status), overdue_tip, status_tip)
 
     @property

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QMenu,
     QPushButton,
@@ -44,6 +43,7 @@ from dispatch_desktop.ui.dialogs import (
 )
 from dispatch_desktop.ui.lifetime import is_alive, run_for
 from dispatch_desktop.ui.operations import one_line
+from dispatch_desktop.ui.plain import PlainLabel
 from dispatch_desktop.ui.style import source_label, status_label
 
 SEARCH_DELAY_MS = 250
@@ -117,7 +117,7 @@ class BookingsPage(QWidget):
         self.today_button.setToolTip(self.tr("Show only today's bookings"))
         self.new_button = QPushButton(self.tr("New booking"))
         self.new_button.setToolTip(self.tr("New booking (Ctrl+N)"))
-        self.count_label = QLabel()
+        self.count_label = PlainLabel()
 
         filters = QHBoxLayout()
         filters.addWidget(self.search, 3)
@@ -126,7 +126,7 @@ class BookingsPage(QWidget):
         filters.addWidget(self.source_filter)
         filters.addWidget(self.date_filter)
         filters.addWidget(self.date_from)
-        filters.addWidget(QLabel(self.tr("to")))
+        filters.addWidget(PlainLabel(self.tr("to")))
         filters.addWidget(self.date_to)
         filters.addWidget(self.today_button)
         filters.addStretch(0)
@@ -152,7 +152,7 @@ class BookingsPage(QWidget):
         header.setSortIndicator(1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
 
-        self.error_label = QLabel()
+        self.error_label = PlainLabel()
         self.error_label.setWordWrap(True)
         self.error_label.hide()
         footer = QHBoxLayout()

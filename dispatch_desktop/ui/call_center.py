@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -40,6 +39,7 @@ from dispatch_desktop.ui.booking_form import (
 from dispatch_desktop.ui.console import ConsoleContext
 from dispatch_desktop.ui.lifetime import run_for
 from dispatch_desktop.ui.operations import one_line
+from dispatch_desktop.ui.plain import PlainLabel
 
 CONFIRMATION_POLL_MS = 1_000
 CONFIRMATION_POLLS = 15
@@ -136,7 +136,7 @@ class CallCenterPanel(CustomerFields, QWidget):
         self.save_button.setAutoDefault(False)
         self.clear_button = QPushButton(self.tr("Clear  (Esc)"))
         self.clear_button.setAutoDefault(False)
-        self.result = QLabel()
+        self.result = PlainLabel()
         self.result.setObjectName("callCenterResult")
         self.result.setWordWrap(True)
         self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -163,12 +163,12 @@ class CallCenterPanel(CustomerFields, QWidget):
         card.setMinimumWidth(620)
         card.setMaximumWidth(760)
         inner = QVBoxLayout(card)
-        title = QLabel(self.tr("New call"))
+        title = PlainLabel(self.tr("New call"))
         title_font = title.font()
         title_font.setPointSizeF(title_font.pointSizeF() * 1.4)
         title_font.setBold(True)
         title.setFont(title_font)
-        hint = QLabel(
+        hint = PlainLabel(
             self.tr(
                 "Enter moves to the next field and saves on the last one. "
                 "The booking is created without an agent; a dispatcher assigns it."

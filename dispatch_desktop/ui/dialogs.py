@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -31,6 +30,7 @@ from dispatch_desktop.services.views import AuditView, BookingView
 from dispatch_desktop.ui.console import ConsoleContext
 from dispatch_desktop.ui.lifetime import run_for
 from dispatch_desktop.ui.operations import one_line
+from dispatch_desktop.ui.plain import PlainLabel, message_box
 from dispatch_desktop.ui.style import field_error_style, status_label
 
 
@@ -40,10 +40,8 @@ def tr(text: str) -> str:
 
 def show_error(parent: QWidget | None, error: BaseException | str, title: str | None = None) -> QMessageBox:
     """A non-blocking warning with the one-line message a person can act on."""
-    box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle(title or tr("Dispatch Desktop"))
-    box.setText(error if isinstance(error, str) else one_line(error))
+    text = error if isinstance(error, str) else one_line(error)
+    box = message_box(parent, QMessageBox.Icon.Warning, title or tr("Dispatch Desktop"), text)
     box.setStandardButtons(QMessageBox.StandardButton.Ok)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()
@@ -58,11 +56,11 @@ class ReasonDialog(QDialog):
     def __init__(self, title: str, prompt: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.prompt = QLabel(prompt)
+        self.prompt = PlainLabel(prompt)
         self.prompt.setWordWrap(True)
         self.reason = QLineEdit()
         self.reason.setPlaceholderText(tr("Required"))
-        self.hint = QLabel(tr("A reason is required."))
+        self.hint = PlainLabel(tr("A reason is required."))
         self.hint.setStyleSheet(field_error_style(self.palette()))
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -96,10 +94,10 @@ class StaleVersionDialog(QDialog):
     def __init__(self, message: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr("Booking changed by someone else"))
-        self.message = QLabel(message)
+        self.message = PlainLabel(message)
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        explain = QLabel(
+        explain = PlainLabel(
             tr("Your changes were not saved, and nothing was overwritten. Reload to see the current booking.")
         )
         explain.setWordWrap(True)
@@ -135,7 +133,7 @@ class HistoryDialog(QDialog):
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.error = QLabel()
+        self.error = PlainLabel()
         self.error.hide()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
@@ -216,7 +214,7 @@ class AssignDialog(QDialog):
         self.setWindowTitle(tr("Assign {0}").format(booking.reference))
         self.resize(520, 360)
         self.agents = QListWidget()
-        self.message = QLabel()
+        self.message = PlainLabel()
         self.message.setWordWrap(True)
         self.message.hide()
         self.buttons = QDialogButtonBox(
@@ -234,7 +232,7 @@ class AssignDialog(QDialog):
         self.agents.itemDoubleClicked.connect(lambda _item: self.accept())
         layout = QVBoxLayout(self)
         layout.addWidget(
-            QLabel(tr("{0}: {1}, {2}").format(booking.reference, booking.customer_name, booking.service))
+            PlainLabel(tr("{0}: {1}, {2}").format(booking.reference, booking.customer_name, booking.service))
         )
         layout.addWidget(self.agents)
         layout.addWidget(self.message)

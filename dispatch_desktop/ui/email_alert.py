@@ -7,13 +7,14 @@ sign-in is fixed.
 """
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from dispatch_desktop.domain.roles import Permission
 from dispatch_desktop.services import email_auth
 from dispatch_desktop.ui.console import ConsoleContext
 from dispatch_desktop.ui.lifetime import run_for
 from dispatch_desktop.ui.operations import one_line
+from dispatch_desktop.ui.plain import PlainLabel, plain_tip
 from dispatch_desktop.ui.style import alert_banner_style
 
 ALERT_INTERVAL_MS = 60_000
@@ -39,17 +40,17 @@ class EmailAlertBanner(QFrame):
         self.setObjectName("emailAlertBanner")
         self.setFrameShape(QFrame.Shape.StyledPanel)
 
-        self.title = QLabel(self.tr("Emails are not being sent: the mail server refused to sign in"))
+        self.title = PlainLabel(self.tr("Emails are not being sent: the mail server refused to sign in"))
         self.title.setObjectName("emailAlertTitle")
         font = self.title.font()
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.1)
         self.title.setFont(font)
-        self.explanation = QLabel()
+        self.explanation = PlainLabel()
         self.explanation.setObjectName("emailAlertText")
         self.explanation.setWordWrap(True)
         self.explanation.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.result = QLabel()
+        self.result = PlainLabel()
         self.result.setObjectName("emailAlertResult")
         self.result.setWordWrap(True)
         self.result.hide()
@@ -122,7 +123,7 @@ class EmailAlertBanner(QFrame):
             self.hide()
         else:
             self.explanation.setText(text)
-            self.explanation.setToolTip(text)
+            self.explanation.setToolTip(plain_tip(text))
             if changed:
                 self.result.hide()
             self.setVisible(text != self.dismissed_text)

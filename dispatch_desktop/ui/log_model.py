@@ -26,6 +26,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from dispatch_desktop.services.console_notify import LOGGER_NAME, environment_tag, outbox_line
 from dispatch_desktop.services.outbox import OutboxView
+from dispatch_desktop.ui.plain import plain_tip
 
 Index = QModelIndex | QPersistentModelIndex
 MAX_ROWS = 5000
@@ -282,7 +283,7 @@ class NotificationLogModel(QAbstractTableModel):
         if role == self.EntryRole:
             return entry
         if role == Qt.ItemDataRole.ToolTipRole and column == 5:
-            return entry.line
+            return plain_tip(entry.line)
         coloured = column == 3 or (column == 5 and entry.status in ATTENTION)
         if role == Qt.ItemDataRole.ForegroundRole and coloured and entry.status in STATUS_COLORS:
             return QBrush(QColor(STATUS_COLORS[entry.status]))

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QProgressBar,
@@ -52,6 +51,7 @@ from dispatch_desktop.ui.log_model import (
     detach_tail_handler,
 )
 from dispatch_desktop.ui.pane_helpers import MessageLine, run_for
+from dispatch_desktop.ui.plain import PlainLabel
 
 __all__ = [
     "LIVE",
@@ -178,7 +178,7 @@ class NotificationLogDock(QDockWidget):
         self.dismiss_button.clicked.connect(lambda: self._act_on_selected(retry=False))
         for button in (self.retry_button, self.dismiss_button, self.retry_all_button):
             button.setVisible(self.may_manage)
-        self.count_label = QLabel()
+        self.count_label = PlainLabel()
         self.message = MessageLine()
 
         filters = QHBoxLayout()

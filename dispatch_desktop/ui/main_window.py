@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QMainWindow,
     QProgressBar,
@@ -35,6 +34,7 @@ from dispatch_desktop.ui.dialogs import TextDialog, show_error
 from dispatch_desktop.ui.email_alert import EmailAlertBanner
 from dispatch_desktop.ui.lifetime import is_alive, run_for
 from dispatch_desktop.ui.operations import one_line
+from dispatch_desktop.ui.plain import PlainLabel, plain_tip
 from dispatch_desktop.ui.style import DEMO_BADGE, badge_style
 
 log = logging.getLogger("dispatch_desktop.ui")
@@ -127,7 +127,7 @@ class WelcomeDialog(QDialog):
         self.pages = QStackedWidget()
 
         first = QWidget()
-        intro = QLabel(
+        intro = PlainLabel(
             self.tr(
                 "This database has no operators yet. Add yourself as the team's supervisor; "
                 "you can add dispatchers and call-center staff afterwards."
@@ -138,7 +138,7 @@ class WelcomeDialog(QDialog):
         self.username = QLineEdit(console.ctx.username)
         self.username.setReadOnly(True)
         self.username.setToolTip(self.tr("Your login name: the console identifies you by it"))
-        self.message = QLabel()
+        self.message = PlainLabel()
         self.message.setWordWrap(True)
         form = QFormLayout()
         form.addRow(self.tr("Your &name"), self.name)
@@ -153,7 +153,7 @@ class WelcomeDialog(QDialog):
         column.addWidget(self.add_button)
 
         second = QWidget()
-        done = QLabel(self.tr("You are set up as supervisor. What next?"))
+        done = PlainLabel(self.tr("You are set up as supervisor. What next?"))
         self.agents_button = QPushButton(self.tr("Add my field agents"))
         self.demo_button = QPushButton(self.tr("Load demo data (sample agents, bookings, time off)"))
         self.empty_button = QPushButton(self.tr("Start with an empty database"))
@@ -492,17 +492,17 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
-        self.database_label = QLabel(self.console.ctx.db.description)
+        self.database_label = PlainLabel(self.console.ctx.db.description)
         self.database_label.setObjectName("databaseLabel")
         self.database_label.setToolTip(self.tr("The shared database this console works on"))
-        self.operator_label = QLabel()
+        self.operator_label = PlainLabel()
         self.operator_label.setObjectName("operatorLabel")
-        self.outbox_label = QLabel(self.tr("Outbox: {0}").format(NO_COUNT))
+        self.outbox_label = PlainLabel(self.tr("Outbox: {0}").format(NO_COUNT))
         self.outbox_label.setObjectName("outboxLabel")
         self.outbox_label.setToolTip(self.tr("Notifications queued / waiting to retry / failed"))
-        self.badge = QLabel()
+        self.badge = PlainLabel()
         self.badge.setObjectName("environmentBadge")
-        self.demo_badge = QLabel(self.tr("DEMO DATA"))
+        self.demo_badge = PlainLabel(self.tr("DEMO DATA"))
         self.demo_badge.setStyleSheet(DEMO_BADGE)
         self.demo_badge.setVisible(self.demo_mode)
         self.busy = QProgressBar()
@@ -550,7 +550,7 @@ class MainWindow(QMainWindow):
         elif badge.production:
             text = self.tr("PROD — messages are sent to customers")
         self.badge.setText(text)
-        self.badge.setToolTip(self.tr("Notifications: {0}").format(badge.description))
+        self.badge.setToolTip(plain_tip(self.tr("Notifications: {0}").format(badge.description)))
         self.badge.setStyleSheet(badge_style(badge.production, self.palette()))
         self.badge.setProperty("production", badge.production)
 
@@ -597,7 +597,7 @@ class MainWindow(QMainWindow):
             self.tr("{0} — unreachable, retrying").format(self.console.ctx.db.description)
         )
         self.database_label.setStyleSheet("color: #c62828; font-weight: 600;")
-        self.database_label.setToolTip(message)
+        self.database_label.setToolTip(plain_tip(message))
 
     def _database_reachable(self) -> None:
         self.database_label.setText(self.console.ctx.db.description)

@@ -6,9 +6,10 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from dispatch_desktop.ui.operations import one_line
+from dispatch_desktop.ui.plain import PlainLabel
 from dispatch_desktop.ui.record_table import RecordTableModel
 from dispatch_desktop.ui.style import field_error_style
 
@@ -26,13 +27,13 @@ def local_text(moment: datetime | None, zone: tzinfo | None) -> str:
     return (moment.astimezone(zone) if zone is not None else moment).strftime("%a %Y-%m-%d %H:%M")
 
 
-class MessageLine(QLabel):
+class MessageLine(PlainLabel):
     """One line under a form or list: why something was refused, or what just happened."""
 
     shown = Signal(str)  # every message, so a page can repeat it in the window's status bar
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent=parent)
         self.setWordWrap(True)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._error = False

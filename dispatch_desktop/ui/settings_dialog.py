@@ -48,6 +48,7 @@ from dispatch_desktop.services.console_notify import (
 from dispatch_desktop.ui.console import ConsoleContext
 from dispatch_desktop.ui.operations import one_line
 from dispatch_desktop.ui.pane_helpers import MessageLine, error_style, run_for
+from dispatch_desktop.ui.plain import PlainLabel, plain_tip
 
 MB = 1_000_000
 PASSWORD_AUTH, OAUTH2_AUTH = "password", "oauth2"
@@ -102,13 +103,13 @@ class SettingsDialog(QDialog):
         self.environment = QComboBox()
         self.environment.addItem(self.tr("Development: only log notifications"), "development")
         self.environment.addItem(self.tr("Production: send SMS and email for real"), "production")
-        self.environment_note = QLabel()
+        self.environment_note = PlainLabel()
         self.environment_note.setWordWrap(True)
         environment_box = QGroupBox(self.tr("Environment"))
         environment_form = QFormLayout(environment_box)
         environment_form.addRow(self.tr("This workstation"), self.environment)
         environment_form.addRow(self.environment_note)
-        self.production_warning = QLabel(
+        self.production_warning = PlainLabel(
             self.tr("Production sends real SMS and email to customers and agents from this workstation.")
         )
         self.production_warning.setWordWrap(True)
@@ -117,7 +118,7 @@ class SettingsDialog(QDialog):
         self.environment.currentIndexChanged.connect(self._warn_production)
 
         # Keyring
-        self.keyring_note = QLabel()
+        self.keyring_note = PlainLabel()
         self.keyring_note.setWordWrap(True)
         self.keyring_note.setStyleSheet(error_style())
         self.keyring_note.hide()
@@ -131,7 +132,7 @@ class SettingsDialog(QDialog):
         self.twilio_url.setPlaceholderText("https://api.twilio.com")
         self.twilio_token = QLineEdit()
         self.twilio_token.setEchoMode(QLineEdit.EchoMode.Password)
-        self.twilio_token_status = QLabel()
+        self.twilio_token_status = PlainLabel()
         self.test_sms_to = QLineEdit()
         self.test_sms_to.setPlaceholderText(self.tr("number to text, e.g. +13125550142"))
         self.test_sms_button = QPushButton(self.tr("Send test &SMS"))
@@ -155,12 +156,12 @@ class SettingsDialog(QDialog):
         self.smtp_starttls = QCheckBox(self.tr("Use STARTTLS (turn off only for a plain local relay)"))
         self.smtp_password = QLineEdit()
         self.smtp_password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.smtp_password_status = QLabel()
+        self.smtp_password_status = PlainLabel()
         self.test_email_to = QLineEdit()
         self.test_email_to.setPlaceholderText(self.tr("address to mail"))
         self.test_email_button = QPushButton(self.tr("Send test &email"))
         self.test_email_button.clicked.connect(self.send_test_email)
-        self.smtp_auth_warning = QLabel()
+        self.smtp_auth_warning = PlainLabel()
         self.smtp_auth_warning.setObjectName("smtpAuthWarning")
         self.smtp_auth_warning.setWordWrap(True)
         self.smtp_auth_warning.setStyleSheet(error_style())
@@ -169,7 +170,7 @@ class SettingsDialog(QDialog):
         self.smtp_auth_mode = QComboBox()
         self.smtp_auth_mode.addItem(self.tr("Password"), PASSWORD_AUTH)
         self.smtp_auth_mode.addItem(self.tr("OAuth2 (Office 365 app registration)"), OAUTH2_AUTH)
-        self.smtp_auth_note = QLabel()
+        self.smtp_auth_note = PlainLabel()
         self.smtp_auth_note.setWordWrap(True)
         self.smtp_auth_note.hide()
         self.o365_tenant = QLineEdit()
@@ -178,10 +179,10 @@ class SettingsDialog(QDialog):
         self.o365_client.setPlaceholderText(self.tr("Application (client) ID"))
         self.o365_secret = QLineEdit()
         self.o365_secret.setEchoMode(QLineEdit.EchoMode.Password)
-        self.o365_secret_status = QLabel()
+        self.o365_secret_status = PlainLabel()
         self.o365_authority = QLineEdit()
         self.o365_authority.setPlaceholderText("https://login.microsoftonline.com")
-        self.oauth2_note = QLabel(
+        self.oauth2_note = PlainLabel(
             self.tr(
                 "Signs in with AUTH XOAUTH2 as the mailbox above, using an Entra ID app registration with "
                 "the SMTP.SendAsApp permission; see docs/office365.md."
@@ -209,10 +210,10 @@ class SettingsDialog(QDialog):
         smtp_form.setRowVisible(self.smtp_auth_note, False)
         smtp_form.addRow("", self.smtp_starttls)
         smtp_form.addRow(self.tr("Test"), self._row(self.test_email_to, self.test_email_button))
-        self.test_result = QLabel()
+        self.test_result = PlainLabel()
         self.test_result.setWordWrap(True)
         self.test_result.hide()
-        tests_note = QLabel(
+        tests_note = PlainLabel(
             self.tr("Test messages use the saved settings and go through the outbox like real ones.")
         )
         tests_note.setWordWrap(True)
@@ -234,7 +235,7 @@ class SettingsDialog(QDialog):
         if not self.may_manage_team:
             self.timezone.setEnabled(False)
             self.region.setEnabled(False)
-            team_form.addRow(QLabel(self.tr("Only supervisors change team settings.")))
+            team_form.addRow(PlainLabel(self.tr("Only supervisors change team settings.")))
 
         # Log
         self.log_size = QSpinBox()
@@ -325,6 +326,8 @@ class SettingsDialog(QDialog):
             return self.tr("stored in the OS keyring")
         if source == "env":
             return self.tr("set by an environment variable (it overrides the keyring)")
+        if source == "locked":
+            return self.tr("cannot tell: the OS keyring is locked")
         return self.tr("not stored")
 
     def _row(self, *widgets: QWidget) -> QWidget:
@@ -381,16 +384,20 @@ class SettingsDialog(QDialog):
         self.smtp_password_status.setText(
             self.tr("Password: %s") % self._secret_status(state.smtp_password_source)
         )
-        for field, stored in (
-            (self.twilio_token, state.twilio_token_stored),
-            (self.smtp_password, state.smtp_password_stored),
+        for field, source in (
+            (self.twilio_token, state.twilio_token_source),
+            (self.smtp_password, state.smtp_password_source),
         ):
             field.setPlaceholderText(
-                self.tr("stored — type a new one to replace it") if stored else self.tr("not stored")
+                self.tr("stored — type a new one to replace it")
+                if source in ("keyring", "env")
+                else self._secret_status(source)
             )
         if state.keyring_problem:
             self.keyring_note.setText(
-                self.tr("Secrets cannot be stored on this computer: %s. The other settings still save.")
+                self.tr(
+                    "Secrets cannot be read or stored on this computer: %s. The other settings still save."
+                )
                 % state.keyring_problem
             )
             self.keyring_note.show()
@@ -437,7 +444,9 @@ class SettingsDialog(QDialog):
                 field.setText(value)
             field.setReadOnly(from_env)
             field.setToolTip(
-                self.tr("Set by %s where this program was started; it overrides this field.") % variable
+                plain_tip(
+                    self.tr("Set by %s where this program was started; it overrides this field.") % variable
+                )
                 if from_env
                 else ""
             )

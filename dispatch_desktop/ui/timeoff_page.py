@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -33,6 +32,7 @@ from dispatch_desktop.ui.pane_helpers import (
     select_row,
     selected_record,
 )
+from dispatch_desktop.ui.plain import PlainLabel
 from dispatch_desktop.ui.record_page import RecordListPage, WorkerDialog
 from dispatch_desktop.ui.record_table import Column, RecordTableModel
 
@@ -78,7 +78,7 @@ class TimeOffRequestDialog(WorkerDialog):
         form.addRow(self.tr("&From"), self.start)
         form.addRow(self.tr("&Until"), self.end)
         form.addRow(self.tr("&Reason"), self.reason)
-        form.addRow("", QLabel(self.tr("Times are in the business time zone (%s).") % zone.key))
+        form.addRow("", PlainLabel(self.tr("Times are in the business time zone (%s).") % zone.key))
         self._lay_out(form, on_accept=self.save, accept_text=self.tr("&Request"))
 
     def set_times(self, start: datetime, end: datetime) -> None:
@@ -109,7 +109,7 @@ class DenyDialog(WorkerDialog):
         self.reason = QLineEdit()
         self.reason.setPlaceholderText(self.tr("why, so the agent knows (e.g. peak week)"))
         self._lay_out(
-            QLabel(self.tr("Reason")),
+            PlainLabel(self.tr("Reason")),
             self.reason,
             on_accept=self.deny,
             accept=QDialogButtonBox.StandardButton.Ok,
@@ -149,13 +149,13 @@ class ApproveDialog(QDialog):
         self.loaded = 0
         self.setWindowTitle(self.tr("Approve time off for %s") % request.agent_name)
         self.resize(720, 420)
-        summary = QLabel(
+        summary = PlainLabel(
             self.tr("%s is asking for time off from %s until %s.")
             % (request.agent_name, local_text(request.start, zone), local_text(request.end, zone))
             + (f"\n{self.tr('Reason')}: {request.reason}" if request.reason else "")
         )
         summary.setWordWrap(True)
-        self.conflict_label = QLabel(self.tr("Checking the agent's bookings in that time…"))
+        self.conflict_label = PlainLabel(self.tr("Checking the agent's bookings in that time…"))
         self.conflict_label.setWordWrap(True)
         self.model = RecordTableModel(
             [
@@ -175,7 +175,7 @@ class ApproveDialog(QDialog):
         self.reassign_button = QPushButton(self.tr("&Reassign"))
         self.reassign_button.clicked.connect(self.reassign_selected)
         reassign_row = QHBoxLayout()
-        reassign_row.addWidget(QLabel(self.tr("Reassign the selected booking to")))
+        reassign_row.addWidget(PlainLabel(self.tr("Reassign the selected booking to")))
         reassign_row.addWidget(self.reassign_to, 1)
         reassign_row.addWidget(self.reassign_button)
         self.message = MessageLine()

@@ -173,6 +173,54 @@ def test_credentials_without_a_keyring(cli: Cli, monkeypatch: pytest.MonkeyPatch
     assert code == 0 and "keyring: no usable OS keyring found" in out
 
 
+LOCKED_HINT = (
+    "the OS keyring is locked; unlock it (log in to the desktop session, or on Linux run "
+    "'gnome-keyring-daemon --replace --unlock' and type the keyring's password), or set TWILIO_AUTH_TOKEN / "
+    "SMTP_PASSWORD / O365_CLIENT_SECRET in the environment"
+)
+
+
+def test_a_locked_keyring_is_named_as_locked_in_show_set_delete_and_sending(
+    cli: Cli,
+    production: None,
+    twilio: FakeTwilio,
+    memory_keyring: MemoryKeyring,
+    use_env: Env,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    use_env({"TWILIO_API_BASE_URL": twilio.base_url})
+    monkeypatch.setattr("sys.stdin", io.StringIO(twilio.auth_token + "\n"))
+    cli("credentials", "set", "twilio", "--account-sid", twilio.account_sid, "--phone-number", "+15005550006")
+    memory_keyring.locked = True
+
+    code, out, _ = cli("credentials", "show")
+    assert code == 0
+    assert "twilio  TWILIO_AUTH_TOKEN    cannot tell: the OS keyring is locked  (locked)" in out
+    assert f"keyring: {LOCKED_HINT}" in out.splitlines()
+    assert "not set" not in out.split("TWILIO_AUTH_TOKEN")[1].splitlines()[0]
+    shown = cli.json("credentials", "show")
+    assert shown["keyring_problem"] == LOCKED_HINT  # type: ignore[index]
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("token-6666\n"))
+    code, _, err = cli(
+        "credentials", "set", "twilio", "--account-sid", twilio.account_sid, "--phone-number", "+15005550006"
+    )
+    assert (code, err) == (1, f"error: cannot store TWILIO_AUTH_TOKEN: {LOCKED_HINT}\n")
+    code, _, err = cli("credentials", "delete", "twilio")
+    assert (code, err) == (1, f"error: cannot delete TWILIO_AUTH_TOKEN: {LOCKED_HINT}\n")
+
+    code, _, err = cli(*BOOKING)
+    assert code == 0 and twilio.sent_to() == []
+    expected = f"missing credentials: TWILIO_AUTH_TOKEN ({LOCKED_HINT})"
+    assert f"[PROD] SMS failed - To: {CUSTOMER_PHONE}, Error: {expected} (retry)" in err
+    sms = [row for row in cli.json("outbox", "list") if row["channel"] == "sms"]  # type: ignore[union-attr, index]
+    assert [(row["status"], row["last_error"]) for row in sms] == [("retry", expected)]
+
+    memory_keyring.locked = False  # unlocked: the next run sends the waiting row with the kept token
+    assert cli("notifier", "run", "--once")[0] == 0
+    assert twilio.sent_to() == [CUSTOMER_PHONE]
+
+
 def test_production_with_credentials_in_the_keyring_sends(
     cli: Cli,
     production: None,

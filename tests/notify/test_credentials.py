@@ -12,6 +12,7 @@ from dispatch_desktop.notify import credentials
 from dispatch_desktop.notify.credentials import KeyringUnavailableError
 from dispatch_desktop.notify.notifier import LOGGER_NAME, setup_notification_logging
 from dispatch_desktop.notify.secrets import register_secret
+from dispatch_desktop.services.self_check import check_keyring
 from tests.servers.memory_keyring import MemoryKeyring
 
 SID = "AC" + "1" * 32
@@ -111,6 +112,51 @@ def test_without_a_keyring_the_error_says_what_to_do_and_env_vars_still_work(
     assert credentials.keyring_problem() is not None
     use_env({"TWILIO_ACCOUNT_SID": SID, "TWILIO_AUTH_TOKEN": TOKEN, "TWILIO_PHONE_NUMBER": "+13125550100"})
     assert credentials.load_twilio(Config()).missing() == []
+
+
+def test_a_locked_keyring_is_named_as_locked_with_what_to_do(
+    home: Path, memory_keyring: MemoryKeyring
+) -> None:
+    credentials.set_twilio(home, Config(), account_sid=SID, phone_number="+13125550100", auth_token=TOKEN)
+    config = load_config(home)
+    saved = config_path(home).read_bytes()
+    memory_keyring.locked = True
+
+    assert credentials.keyring_problem() == credentials.KEYRING_LOCKED
+    assert check_keyring().line() == f"FAIL keyring: {credentials.KEYRING_LOCKED}"
+    twilio = credentials.load_twilio(config)
+    assert twilio.auth_token == credentials.Value(None, "locked")
+    assert twilio.missing() == [f"TWILIO_AUTH_TOKEN ({credentials.KEYRING_LOCKED})"]
+    with pytest.raises(KeyringUnavailableError) as raised:
+        credentials.set_smtp(
+            home, config, host="relay.example.com", port=587, user="me@example.com",
+            from_address="me@example.com", starttls=True, password=PASSWORD,
+        )  # fmt: skip
+    assert str(raised.value) == f"cannot store SMTP_PASSWORD: {credentials.KEYRING_LOCKED}"
+    assert "apt install" not in str(raised.value) and PASSWORD not in str(raised.value)
+    assert config_path(home).read_bytes() == saved  # nothing half-saved
+
+    memory_keyring.locked = False
+    assert credentials.keyring_problem() is None and check_keyring().line() == "ok   keyring: usable"
+    assert credentials.load_twilio(config).missing() == []
+
+
+def test_a_broken_keyring_says_what_failed_and_what_to_do(
+    home: Path, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_args: object) -> None:
+        raise RuntimeError("the Secret Service went away")
+
+    monkeypatch.setattr(memory_keyring, "get_password", broken)
+    monkeypatch.setattr(memory_keyring, "set_password", broken)
+    failed = f"the OS keyring failed: the Secret Service went away; {credentials.INSTALL_HINT}"
+    assert credentials.keyring_problem() == failed
+    assert credentials.load_twilio(Config()).auth_token == credentials.Value(None, "missing")
+    with pytest.raises(
+        KeyringUnavailableError, match=r"^cannot store TWILIO_AUTH_TOKEN: the OS keyring failed"
+    ):
+        credentials.set_twilio(home, Config(), account_sid=SID, phone_number="+13125550100", auth_token=TOKEN)
+    assert not config_path(home).exists()
 
 
 def test_bad_input_is_refused_before_anything_is_stored(home: Path, memory_keyring: MemoryKeyring) -> None:

@@ -96,6 +96,20 @@ def test_without_a_keyring_the_dialog_explains_and_still_saves_the_rest(qtbot, b
     assert load_config(home).smtp.host == "relay.local"
 
 
+def test_a_locked_keyring_is_named_as_locked_not_as_missing(qtbot, boss_console, memory_keyring):  # noqa: F811
+    memory_keyring.store[("dispatch-desktop", "TWILIO_AUTH_TOKEN")] = TOKEN
+    memory_keyring.locked = True
+    dialog = _dialog(qtbot, boss_console)
+    assert dialog.twilio_token_status.text() == "Auth token: cannot tell: the OS keyring is locked"
+    assert dialog.twilio_token.placeholderText() == "cannot tell: the OS keyring is locked"
+    note = dialog.keyring_note.text()
+    assert note.startswith(
+        "Secrets cannot be read or stored on this computer: the OS keyring is locked; unlock it"
+    )
+    assert "gnome-keyring-daemon --replace --unlock" in note and "install" not in note
+    assert not dialog.keyring_note.isHidden() and not dialog.twilio_token.isEnabled()
+
+
 def test_a_bad_value_is_refused_with_the_reason(qtbot, boss_console, memory_keyring):  # noqa: F811
     dialog = _dialog(qtbot, boss_console)
     dialog.twilio_sid.setText("not-a-sid")
