@@ -6,7 +6,8 @@ warning for the settings dialog, and the banner text when emails are failing to 
     auth_retirement_alert(ctx)                     banner: emails failed because basic SMTP AUTH is off
     email_sign_in_alert(ctx)                       banner: emails failed for any sign-in reason (wrong tenant,
                                                    client id or secret, missing Exchange permission, retirement)
-    retry_sign_in_failures(ctx)                    after the fix: queue those emails again; returns how many
+    retry_sign_in_failures(ctx)                    after the fix: queue those emails again (failed, or waiting
+                                                   to retry after a refused password); returns how many
     load_email_auth_state(config)                  settings dialog: mode, tenant/client ids, where each comes
                                                    from, whether the client secret is stored (reads the keyring:
                                                    call it on a worker)
@@ -47,6 +48,9 @@ __all__ = [
 
 # Long enough that a failure overnight is still on the banner in the morning.
 ALERT_WINDOW = timedelta(hours=24)
+# A refused password leaves its emails in `retry` (backing off until max_attempts), the others
+# fail at once: both are on the banner from the first refusal.
+_SIGN_IN_STATUSES = ("failed", "retry")
 
 
 def basic_auth_retirement_warning(config: Config) -> str | None:
@@ -91,7 +95,7 @@ def find_sign_in_alert(
     marker = office365.RETIREMENT_NOTICE if retirement_only else office365.SIGN_IN_FAILED
     where = (
         OutboxMessage.channel == "email",
-        OutboxMessage.status == "failed",
+        OutboxMessage.status.in_(_SIGN_IN_STATUSES),
         OutboxMessage.updated_at >= since,
         OutboxMessage.last_error.like(f"%{marker}%"),
     )
@@ -130,25 +134,34 @@ def email_sign_in_alert(
 def retry_sign_in_failures(
     ctx: ServiceContext, *, within: timedelta = ALERT_WINDOW, now: datetime | None = None
 ) -> int:
-    """After the sign-in is fixed: every email that failed for that reason in the window is queued again."""
+    """After the sign-in is fixed: every email that failed, or waits to retry, for that reason in the
+    window is queued again at once."""
     at = now or utcnow()
     with ctx.writing(Permission.MANAGE_OUTBOX) as unit:
         rows = list(
             unit.session.scalars(
-                select(OutboxMessage).where(
+                select(OutboxMessage)
+                .where(
                     OutboxMessage.channel == "email",
-                    OutboxMessage.status == "failed",
+                    OutboxMessage.status.in_(_SIGN_IN_STATUSES),
                     OutboxMessage.updated_at >= at - within,
                     OutboxMessage.last_error.like(f"%{office365.SIGN_IN_FAILED}%"),
                 )
+                # A `retry` row is claimable: locked, so a worker claiming it meanwhile keeps it.
+                .with_for_update()
             )
         )
         for row in rows:
+            audit.record(
+                unit.session,
+                "outbox",
+                row.id,
+                "retry",
+                unit.actor.username,
+                {"status": (row.status, "queued")},
+            )
             row.status, row.attempts, row.next_attempt_at, row.updated_at = "queued", 0, at, at
             row.claimed_by = row.claimed_at = None
-            audit.record(
-                unit.session, "outbox", row.id, "retry", unit.actor.username, {"status": ("failed", "queued")}
-            )
         unit.session.flush()
         return len(rows)
 
