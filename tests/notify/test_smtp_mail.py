@@ -4,19 +4,20 @@ Every test sends through the local aiosmtpd server (tests/servers/smtp_fake.py) 
 """
 
 from collections.abc import Callable, Iterator
-from email.message import EmailMessage
 from datetime import timedelta
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 
-from dispatch_desktop.config import Config
+from dispatch_desktop.config import Config, load_config
 from dispatch_desktop.notify.delivery import EMAIL_BATCH_SIZE, deliver_due
 from dispatch_desktop.services import email_auth
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.storage.engine import Database
 from dispatch_desktop.storage.types import utcnow
 from tests.notify.helpers import CUSTOMER_EMAIL, add_agent, add_booking, rows
+from tests.notify.test_cli import Cli
 from tests.servers.smtp_fake import PASSWORD, USER, Cert, FakeSmtp, make_cert
 
 Env = Callable[..., None]
@@ -33,6 +34,11 @@ def tls_cert(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Cert:
     cert = make_cert(tmp_path / "tls")
     monkeypatch.setenv("SSL_CERT_FILE", str(cert.cert_file))
     return cert
+
+
+@pytest.fixture
+def cli(home: Path, capsys: pytest.CaptureFixture[str]) -> Cli:
+    return Cli(home, capsys)
 
 
 @pytest.fixture
@@ -108,7 +114,9 @@ def test_a_wrong_password_uses_up_attempts_backs_off_shows_the_banner_and_fails_
     emails = rows(db, channel="email")
     assert {(r.status, r.attempts) for r in emails} == {("failed", 3)}
     assert server.failed_logins == 3 and server.messages == []
-    assert all((r.last_error or "").startswith("gave up after 3 attempts: email sign-in failed") for r in emails)
+    assert all(
+        (r.last_error or "").startswith("gave up after 3 attempts: email sign-in failed") for r in emails
+    )
     failed = [line for line in log_lines() if line.startswith("[PROD] EMAIL failed - To: c0@example.com")]
     assert failed[-1].startswith("[PROD] EMAIL failed - To: c0@example.com, Error: gave up after 3 attempts")
     assert failed[-1].endswith("(permanent)") and failed[0].endswith("(retry)")
@@ -206,7 +214,8 @@ def test_non_ascii_text_goes_out_quoted_printable_so_a_strict_server_takes_it(
     text = _text_part(message)
     assert text["Content-Transfer-Encoding"] == "quoted-printable"
     assert "Hello Åsa Lindqvist," in text.get_content()
-    assert "Åsa Lindqvist" in [p for p in message.walk() if p.get_content_type() == "text/html"][0].get_content()
+    html = next(p for p in message.walk() if p.get_content_type() == "text/html")
+    assert "Åsa Lindqvist" in html.get_content()
 
 
 # --- international addresses -------------------------------------------------------------------
@@ -253,3 +262,51 @@ def test_a_non_ascii_local_part_goes_out_where_the_server_offers_smtputf8(
     assert "SMTPUTF8" in server.mail_options[0]
     assert server.messages[0]["To"] == "jörg@bücher.de"
     assert "Hello Jörg Müller," in _text_part(server.messages[0]).get_content()
+
+
+# --- the from address: one rule for --from and EMAIL_FROM -------------------------------------
+
+
+@pytest.mark.parametrize("sender", ["dispatch@corp.local", "dispatch@ops.internal", "dispatch@srv.lan"])
+def test_company_network_from_addresses_are_taken_by_the_option_and_by_email_from(
+    sender: str,
+    cli: Cli,
+    home: Path,
+    db: Database,
+    ctx: ServiceContext,
+    mail: Callable[..., FakeSmtp],
+    use_env: Env,
+) -> None:
+    code, _out, err = cli(
+        "credentials", "set", "smtp", "--host", "127.0.0.1", "--port", "2525", "--from", sender, "--no-starttls"
+    )  # fmt: skip
+    assert (code, err) == (0, "")
+    assert load_config(home).smtp.from_address == sender
+
+    server = mail()
+    use_env({"EMAIL_FROM": sender})
+    add_booking(ctx, call_center=True)
+    deliver_due(db, Config(), worker_id="prod")
+    assert rows(db, channel="email")[0].status == "sent"
+    assert server.envelopes[0][0] == sender and server.messages[0]["From"] == sender
+
+
+def test_a_bad_from_address_is_refused_alike_by_the_option_and_in_email_from(
+    cli: Cli, db: Database, ctx: ServiceContext, mail: Callable[..., FakeSmtp], use_env: Env
+) -> None:
+    code, _out, err = cli(
+        "credentials", "set", "smtp", "--host", "127.0.0.1", "--port", "2525", "--from", "dispatch@",
+        "--no-starttls",
+    )  # fmt: skip
+    reason = "There must be something after the @-sign."
+    assert code == 2 and err == f"error: from address 'dispatch@' is not a valid email address: {reason}\n"
+
+    server = mail()
+    use_env({"EMAIL_FROM": "dispatch@"})
+    add_booking(ctx, call_center=True)
+    deliver_due(db, Config(), worker_id="prod")
+    [email] = rows(db, channel="email")
+    assert email.status == "retry" and email.last_error == (
+        f"missing credentials: EMAIL_FROM 'dispatch@' is not a valid email address: {reason}"
+    )
+    assert server.connections == 0
