@@ -264,7 +264,7 @@ class SmtpBatch:
                 body=body,
                 html_body=html_body,
                 message_id=message_id,
-                intended=intended,
+                intended=wire_to if intended == to else intended,
             )
             try:
                 smtp.send_message(message)

@@ -12,6 +12,7 @@ import pytest
 
 from dispatch_desktop.config import Config, load_config
 from dispatch_desktop.notify.delivery import EMAIL_BATCH_SIZE, deliver_due
+from dispatch_desktop.notify.smtp_sender import INTENDED_HEADER
 from dispatch_desktop.services import email_auth
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.storage.engine import Database
@@ -231,6 +232,7 @@ def test_a_unicode_domain_is_sent_to_its_ascii_form(
     assert (email.recipient, email.status, email.attempts) == ("kund@bücher.de", "sent", 1)
     assert server.envelopes[0][1] == ["kund@xn--bcher-kva.de"]
     assert server.messages[0]["To"] == "kund@xn--bcher-kva.de"
+    assert INTENDED_HEADER not in server.messages[0]  # not redirected: the same person
     assert "[PROD] EMAIL sent - To: kund@bücher.de, Subject: Booking Confirmation" in log_lines()
 
 
