@@ -72,13 +72,19 @@ def email(value: str | None, field: str = "email") -> str:
         raise ValidationError(f"{field} {raw!r} is not a valid email address: {exc}", field) from None
 
 
-def ascii_email(value: str) -> str | None:
-    """The address with its domain in ASCII (punycode), as servers without SMTPUTF8 take it;
-    None when the part before the @ is not ASCII (only SMTPUTF8 can carry it)."""
+def ascii_domain(address: str) -> str:
+    """The part after the @ in ASCII (punycode), as DNS, Message-IDs and servers without SMTPUTF8 take it."""
     try:
-        return _checked(value).ascii_email
+        return _checked(address).ascii_domain
     except EmailNotValidError:
-        return value if value.isascii() else None
+        return address.rpartition("@")[2]
+
+
+def ascii_email(address: str) -> str | None:
+    """The address with its domain in ASCII; None when the part before the @ is not ASCII (only a
+    server offering SMTPUTF8 can take it)."""
+    local = address.rpartition("@")[0]
+    return f"{local}@{ascii_domain(address)}" if local.isascii() else None
 
 
 def optional_email(value: str | None, field: str = "email") -> str | None:

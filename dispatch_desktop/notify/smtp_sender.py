@@ -52,11 +52,14 @@ def tls_context() -> ssl.SSLContext:
         return context
 
 
+def message_id_domain(from_address: str | None) -> str:
+    """The From address's domain for Message-IDs, in ASCII: a header must be, without SMTPUTF8."""
+    domain = validation.ascii_domain(from_address) if from_address and "@" in from_address else ""
+    return domain if domain and domain.isascii() else "dispatch-desktop.local"
+
+
 def new_message_id(from_address: str | None = None, idstring: str | None = None) -> str:
-    domain = (
-        from_address.rsplit("@", 1)[-1] if from_address and "@" in from_address else "dispatch-desktop.local"
-    )
-    return make_msgid(idstring=idstring, domain=domain)
+    return make_msgid(idstring=idstring, domain=message_id_domain(from_address))
 
 
 def build_message(

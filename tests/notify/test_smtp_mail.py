@@ -236,6 +236,23 @@ def test_a_unicode_domain_is_sent_to_its_ascii_form(
     assert "[PROD] EMAIL sent - To: kund@bücher.de, Subject: Booking Confirmation" in log_lines()
 
 
+def test_a_from_address_with_a_unicode_domain_goes_out_in_ascii_message_id_included(
+    db: Database, ctx: ServiceContext, mail: Callable[..., FakeSmtp], use_env: Env
+) -> None:
+    server = mail()  # no SMTPUTF8
+    use_env({"EMAIL_FROM": "dispatch@bücher.de"})
+    add_booking(ctx, call_center=True)
+    deliver_due(db, Config(), worker_id="prod")
+    [email] = rows(db, channel="email")
+    assert email.status == "sent", email.last_error
+    [message] = server.messages
+    assert (
+        server.envelopes[0][0] == "dispatch@xn--bcher-kva.de"
+        and message["From"] == "dispatch@xn--bcher-kva.de"
+    )
+    assert message["Message-ID"] == email.provider_id and email.provider_id.endswith("@xn--bcher-kva.de>")
+
+
 def test_a_non_ascii_local_part_fails_at_once_on_a_server_without_smtputf8(
     db: Database, ctx: ServiceContext, mail: Callable[..., FakeSmtp], log_lines: Lines
 ) -> None:
