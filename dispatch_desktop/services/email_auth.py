@@ -4,8 +4,9 @@ warning for the settings dialog, and the banner text when emails are failing to 
     basic_auth_retirement_warning(config)          settings dialog / `credentials show`: warn before it bites
     retirement_warning_for(host, auth_mode)        the same for what is typed in the dialog, before saving
     auth_retirement_alert(ctx)                     banner: emails failed because basic SMTP AUTH is off
-    email_sign_in_alert(ctx)                       banner: emails failed for any sign-in reason (wrong tenant,
-                                                   client id or secret, missing Exchange permission, retirement)
+    email_sign_in_alert(ctx)                       banner: emails failed for any sign-in reason (wrong password,
+                                                   tenant, client id or secret, missing Exchange permission,
+                                                   retirement)
     retry_sign_in_failures(ctx)                    after the fix: queue those emails again (failed, or waiting
                                                    to retry after a refused password); returns how many
     load_email_auth_state(config)                  settings dialog: mode, tenant/client ids, where each comes
@@ -125,8 +126,9 @@ def auth_retirement_alert(
 def email_sign_in_alert(
     ctx: ServiceContext, *, within: timedelta = ALERT_WINDOW, now: datetime | None = None
 ) -> str | None:
-    """Banner text when emails failed in the last `within` because the mail server sign-in is broken
-    (the retirement above, or a wrong tenant id, client id or secret, or a missing Exchange setting)."""
+    """Banner text when emails failed, or wait to retry, in the last `within` because the mail server
+    sign-in is broken (the retirement above, a refused password, a wrong tenant id, client id or
+    secret, or a missing Exchange setting)."""
     alert = find_sign_in_alert(ctx, within=within, now=now)
     return alert.text if alert else None
 
