@@ -256,7 +256,7 @@ def _sender(config: Config) -> tuple[Value, str | None]:
     try:
         return Value(validation.email(picked.value, "EMAIL_FROM"), picked.source), None
     except ValidationError as exc:
-        return Value(None, f"{picked.source} (not a valid email address)"), str(exc)
+        return Value(None, f"{picked.source}: {exc}"), str(exc)
 
 
 def load_smtp(config: Config) -> SmtpCredentials:

@@ -329,3 +329,6 @@ def test_a_bad_from_address_is_refused_alike_by_the_option_and_in_email_from(
         f"missing credentials: EMAIL_FROM 'dispatch@' is not a valid email address: {reason}"
     )
     assert server.connections == 0
+    _code, out, _err = cli("credentials", "show")
+    [shown] = [line for line in out.splitlines() if " EMAIL_FROM " in line]
+    assert "not set" in shown and f"EMAIL_FROM 'dispatch@' is not a valid email address: {reason}" in shown
