@@ -101,18 +101,20 @@ def _answers(mechanism: str, user: str, password: str) -> list[str]:
     return [_b64(user), _b64(password)]
 
 
-def sign_in(smtp: smtplib.SMTP, user: str, password: str) -> None:
+def sign_in(smtp: smtplib.SMTP, user: str, password: str, *, encrypted: bool) -> None:
     """AUTH with the user and password in UTF-8 (RFC 4616); smtplib's login() encodes them as ASCII
     and raises UnicodeEncodeError for a password such as 'pässwörd€'.
 
-    Tries CRAM-MD5, PLAIN, LOGIN in smtplib's order among those the server offers. Raises what
-    smtplib's login() raises: SMTPNotSupportedError, SMTPException, SMTPAuthenticationError.
+    Over TLS PLAIN comes first, as every server implements it; in the clear CRAM-MD5 does (as in
+    smtplib), which never sends the password itself. Raises what smtplib's login() raises:
+    SMTPNotSupportedError, SMTPException, SMTPAuthenticationError.
     """
     smtp.ehlo_or_helo_if_needed()
     if not smtp.has_extn("auth"):
         raise smtplib.SMTPNotSupportedError("SMTP AUTH extension not supported by server.")
     offered = smtp.esmtp_features["auth"].upper().split()
-    mechanisms = [name for name in ("CRAM-MD5", "PLAIN", "LOGIN") if name in offered]
+    preferred = ("PLAIN", "LOGIN", "CRAM-MD5") if encrypted else ("CRAM-MD5", "PLAIN", "LOGIN")
+    mechanisms = [name for name in preferred if name in offered]
     if not mechanisms:
         raise smtplib.SMTPException("No suitable authentication method found.")
     code, reply = 0, b""
@@ -196,7 +198,7 @@ class SmtpBatch:
                 # answers with an empty line so the server sends its final 5xx.
                 smtp.auth("XOAUTH2", lambda challenge=None: auth if challenge is None else "")
             elif creds.user.value:
-                sign_in(smtp, creds.user.value, creds.password.value or "")
+                sign_in(smtp, creds.user.value, creds.password.value or "", encrypted=creds.encrypted)
         except BaseException:
             smtp.close()
             raise

@@ -179,6 +179,15 @@ def test_a_non_ascii_password_signs_in_in_utf8(
     assert UTF8_PASSWORD not in "\n".join(log_lines())
 
 
+def test_over_tls_plain_is_preferred_to_cram_md5(
+    db: Database, ctx: ServiceContext, mail: Callable[..., FakeSmtp], tls_cert: Cert
+) -> None:
+    server = mail(tls=True, cert=tls_cert, password=UTF8_PASSWORD, mechanisms=("CRAM-MD5", "LOGIN", "PLAIN"))
+    add_booking(ctx, call_center=True)
+    deliver_due(db, Config(), worker_id="prod")
+    assert server.auth_mechanisms == ["PLAIN"] and server.logins == [USER]
+
+
 def test_a_wrong_non_ascii_password_is_refused_like_any_wrong_password(
     db: Database, ctx: ServiceContext, mail: Callable[..., FakeSmtp], tls_cert: Cert, use_env: Env
 ) -> None:
@@ -190,7 +199,7 @@ def test_a_wrong_non_ascii_password_is_refused_like_any_wrong_password(
     assert email.status == "retry" and "535" in (email.last_error or "")
     assert UTF8_PASSWORD not in (email.last_error or "")
     # PLAIN was refused with 535: LOGIN is not tried as well (one failed login, not two).
-    assert server.failed_logins == 1
+    assert server.failed_logins == 1 and server.auth_mechanisms == ["PLAIN"]
 
 
 # --- 7-bit bodies ---------------------------------------------------------------------------------

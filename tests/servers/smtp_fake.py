@@ -188,6 +188,7 @@ class FakeSmtp:
         self.raw: list[bytes] = []  # each accepted message as it came over the wire
         self.mail_options: list[list[str]] = []  # the MAIL FROM parameters of each (BODY=8BITMIME, SMTPUTF8)
         self.logins: list[str] = []
+        self.auth_mechanisms: list[str] = []  # the mechanism of each password login, refused or not
         self._failures: deque[tuple[int, str]] = deque()
         self._lock = threading.Lock()
         self._controller: Controller | None = None
@@ -221,8 +222,10 @@ class FakeSmtp:
         return "250 2.0.0 Message accepted for delivery"
 
     def _authenticate(
-        self, _server: Any, _session: Any, _envelope: Any, _mechanism: str, data: Any
+        self, _server: Any, _session: Any, _envelope: Any, mechanism: str, data: Any
     ) -> AuthResult:
+        with self._lock:
+            self.auth_mechanisms.append(mechanism)
         if self.refuse_logins:
             with self._lock:
                 self.failed_logins += 1
