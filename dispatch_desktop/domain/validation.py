@@ -3,8 +3,9 @@
 from datetime import datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import email_validator
 import phonenumbers
-from email_validator import EmailNotValidError, validate_email
+from email_validator import EmailNotValidError, ValidatedEmail, validate_email
 
 from dispatch_desktop.domain.errors import ValidationError
 
@@ -15,6 +16,14 @@ SERVICE_MAX = 200
 NOTES_MAX = 2000
 REASON_MAX = 500
 USERNAME_MAX = 64
+# Special-use names that company mail servers use for their own domains (corp.local, as Active
+# Directory sets up); .internal and .lan are not special-use to email-validator at all. Its
+# documented SPECIAL_USE_DOMAIN_NAMES list is its only switch for this; the product has one email
+# rule for every address (EMAIL_FROM, `credentials set smtp --from`, people), so it changes the list.
+COMPANY_NETWORK_DOMAINS = ("local",)
+email_validator.SPECIAL_USE_DOMAIN_NAMES = [
+    name for name in email_validator.SPECIAL_USE_DOMAIN_NAMES if name not in COMPANY_NETWORK_DOMAINS
+]
 
 
 def text(value: str | None, field: str, max_length: int, *, required: bool = True) -> str:
@@ -49,14 +58,33 @@ def optional_phone(value: str | None, region: str, field: str = "phone") -> str 
     return phone(value, region, field) if (value or "").strip() else None
 
 
+def _checked(address: str) -> ValidatedEmail:
+    return validate_email(address, check_deliverability=False)
+
+
 def email(value: str | None, field: str = "email") -> str:
     raw = (value or "").strip()
     if not raw:
         raise ValidationError(f"{field} must not be empty", field)
     try:
-        return validate_email(raw, check_deliverability=False).normalized
+        return _checked(raw).normalized
     except EmailNotValidError as exc:
         raise ValidationError(f"{field} {raw!r} is not a valid email address: {exc}", field) from None
+
+
+def ascii_domain(address: str) -> str:
+    """The part after the @ in ASCII (punycode), as DNS, Message-IDs and servers without SMTPUTF8 take it."""
+    try:
+        return _checked(address).ascii_domain
+    except EmailNotValidError:
+        return address.rpartition("@")[2]
+
+
+def ascii_email(address: str) -> str | None:
+    """The address with its domain in ASCII; None when the part before the @ is not ASCII (only a
+    server offering SMTPUTF8 can take it)."""
+    local = address.rpartition("@")[0]
+    return f"{local}@{ascii_domain(address)}" if local.isascii() else None
 
 
 def optional_email(value: str | None, field: str = "email") -> str | None:

@@ -188,7 +188,7 @@ def time_off_reference(time_off_id: int) -> str:
     return f"TO-{time_off_id:06d}"
 
 
-def _time_off_context(time_off: TimeOff, settings: TeamSettings) -> dict[str, Any]:
+def _time_off_context(time_off: TimeOff, settings: TeamSettings, decided_by: str | None) -> dict[str, Any]:
     return {
         "ref": time_off_reference(time_off.id),
         "agent_name": time_off.agent.name,
@@ -198,15 +198,23 @@ def _time_off_context(time_off: TimeOff, settings: TeamSettings) -> dict[str, An
         "reason": time_off.reason,
         "decision": time_off.status,
         "decision_reason": time_off.decision_reason,
-        "decided_by": time_off.decided_by,
+        "decided_by": decided_by,
     }
 
 
 def time_off_notifications(
-    event: str, time_off: TimeOff, settings: TeamSettings, *, dispatchers: Iterable[Operator] = ()
+    event: str,
+    time_off: TimeOff,
+    settings: TeamSettings,
+    *,
+    dispatchers: Iterable[Operator] = (),
+    decided_by: str | None = None,
 ) -> list[Notification]:
-    """time_off_requested: each given dispatcher with a phone or email; time_off_decided: the agent."""
-    context = _time_off_context(time_off, settings)
+    """time_off_requested: each given dispatcher with a phone or email; time_off_decided: the agent.
+
+    `decided_by` is the name of the person who decided (the row only keeps their username).
+    """
+    context = _time_off_context(time_off, settings, decided_by)
     ids = {"entity": "time_off", "entity_id": time_off.id, "version": time_off.version}
     out: list[Notification] = []
     if event == "time_off_requested":

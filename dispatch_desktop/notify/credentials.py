@@ -105,6 +105,7 @@ class SmtpCredentials:
     client_secret: Value = Value(None, "missing")
     auth_mode_source: str = "default"
     authority_source: str = "default"
+    from_problem: str | None = None  # EMAIL_FROM is set but is not an address validation.email takes
 
     @property
     def oauth2(self) -> bool:
@@ -124,6 +125,8 @@ class SmtpCredentials:
             )
             if not value.present
         ]
+        if self.from_problem:
+            missing = [self.from_problem if name == "EMAIL_FROM" else name for name in missing]
         if self.auth_mode not in AUTH_MODES:
             return [*missing, f"{SMTP_AUTH_ENV} ({self.auth_mode!r} is neither password nor oauth2)"]
         if self.oauth2:
@@ -294,6 +297,17 @@ def smtp_host(config: Config) -> Value:
     return _pick("SMTP_HOST", config.smtp.host)
 
 
+def _sender(config: Config) -> tuple[Value, str | None]:
+    """EMAIL_FROM or the config file's from address, checked like `credentials set smtp --from`."""
+    picked = _pick("EMAIL_FROM", config.smtp.from_address)
+    if picked.value is None:
+        return picked, None
+    try:
+        return Value(validation.email(picked.value, "EMAIL_FROM"), picked.source), None
+    except ValidationError as exc:
+        return Value(None, f"{picked.source}: {exc}"), str(exc)
+
+
 def load_smtp(config: Config) -> SmtpCredentials:
     port = _pick("SMTP_PORT", config.smtp.port, SmtpConfig.port)
     if port.value is not None and not port.value.isdigit():
@@ -309,12 +323,14 @@ def load_smtp(config: Config) -> SmtpCredentials:
         tls_source = "default" if starttls == SmtpConfig.starttls else "config"
     mode = smtp_auth_mode(config)
     authority = _pick(O365_AUTHORITY_ENV, config.smtp.authority or None, SmtpConfig.authority)
+    sender, sender_problem = _sender(config)
     return SmtpCredentials(
         host=smtp_host(config),
         port=port,
         user=user,
         password=password,
-        from_address=_pick("EMAIL_FROM", config.smtp.from_address),
+        from_address=sender,
+        from_problem=sender_problem,
         starttls=starttls,
         starttls_source=tls_source,
         timeout_seconds=config.smtp.timeout_seconds,

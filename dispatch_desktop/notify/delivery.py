@@ -35,7 +35,7 @@ from dispatch_desktop.notify.notifier import (
     send_email,
     send_sms,
 )
-from dispatch_desktop.notify.smtp_sender import SmtpBatch
+from dispatch_desktop.notify.smtp_sender import SmtpBatch, message_id_domain
 from dispatch_desktop.storage import outbox as store
 from dispatch_desktop.storage.engine import Database
 from dispatch_desktop.storage.models import SmsSuppression
@@ -517,11 +517,8 @@ def _suppress(session: Session, phone: str, reason: str, at: datetime) -> None:
 
 def outbox_message_id(row: store.Claimed, from_address: str | None) -> str:
     """Stable per row, so a resend after a crash carries the same Message-ID as the first try."""
-    domain = (
-        from_address.rsplit("@", 1)[-1] if from_address and "@" in from_address else "dispatch-desktop.local"
-    )
     digest = hashlib.sha256(row.dedupe_key.encode()).hexdigest()[:16]
-    return f"<outbox-{row.id}-{digest}@{domain}>"
+    return f"<outbox-{row.id}-{digest}@{message_id_domain(from_address)}>"
 
 
 def _retry_values(row: store.Claimed, result: SendResult, at: datetime) -> dict[str, object]:

@@ -56,10 +56,11 @@ def time_off_requested(session: Session, time_off: TimeOff, settings: TeamSettin
     queue(session, notes, time_off_id=time_off.id)
 
 
-def time_off_decided(session: Session, time_off: TimeOff, settings: TeamSettings) -> None:
-    """The agent: approved or denied."""
+def time_off_decided(session: Session, time_off: TimeOff, settings: TeamSettings, *, decided_by: str) -> None:
+    """The agent: approved or denied, naming the person who decided (`decided_by`, their name)."""
     session.flush()
-    queue(session, time_off_notifications("time_off_decided", time_off, settings), time_off_id=time_off.id)
+    notes = time_off_notifications("time_off_decided", time_off, settings, decided_by=decided_by)
+    queue(session, notes, time_off_id=time_off.id)
 
 
 def approvers(session: Session) -> list[Operator]:

@@ -1,9 +1,13 @@
 """Email through smtplib: STARTTLS by default, implicit TLS on 465, one connection per batch.
 
-Signs in with a password (AUTH PLAIN/LOGIN) or, for Office 365 in oauth2 mode, with
-AUTH XOAUTH2 after STARTTLS as the mailbox, using an app token from notify.oauth.
+Signs in with a password (AUTH CRAM-MD5/PLAIN/LOGIN, in UTF-8) or, for Office 365 in oauth2
+mode, with AUTH XOAUTH2 after STARTTLS as the mailbox, using an app token from notify.oauth.
+Messages are 7-bit clean (quoted-printable or base64 text parts), so every server takes them.
 """
 
+import base64
+import email.policy
+import hmac
 import os
 import smtplib
 import ssl
@@ -12,6 +16,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from types import TracebackType
 
+from dispatch_desktop.domain import validation
 from dispatch_desktop.notify import office365
 from dispatch_desktop.notify.credentials import SmtpCredentials
 from dispatch_desktop.notify.notifier import Outcome, SendResult
@@ -21,6 +26,13 @@ from dispatch_desktop.storage.types import utcnow
 
 IMPLICIT_TLS_PORT = 465
 INTENDED_HEADER = "X-Dispatch-Intended-Recipient"
+
+# Non-ASCII text goes out quoted-printable (or base64), never as raw 8-bit: a server that does not
+# offer 8BITMIME, or a relay behind it, may refuse or mangle 8-bit bodies.
+MAIL_POLICY = email.policy.default.clone(cte_type="7bit")
+# Replies to AUTH that say "not this mechanism" (RFC 4954): the next offered one is tried. Any other
+# refusal (535 wrong password) ends the sign-in, so a wrong password is one failed login, not three.
+_TRY_NEXT_MECHANISM = (504, 534, 538)
 
 _tls_contexts: dict[tuple[str | None, str | None], ssl.SSLContext] = {}
 _tls_lock = threading.Lock()
@@ -40,17 +52,20 @@ def tls_context() -> ssl.SSLContext:
         return context
 
 
+def message_id_domain(from_address: str | None) -> str:
+    """The From address's domain for Message-IDs, in ASCII: a header must be, without SMTPUTF8."""
+    domain = validation.ascii_domain(from_address) if from_address and "@" in from_address else ""
+    return domain if domain and domain.isascii() else "dispatch-desktop.local"
+
+
 def new_message_id(from_address: str | None = None, idstring: str | None = None) -> str:
-    domain = (
-        from_address.rsplit("@", 1)[-1] if from_address and "@" in from_address else "dispatch-desktop.local"
-    )
-    return make_msgid(idstring=idstring, domain=domain)
+    return make_msgid(idstring=idstring, domain=message_id_domain(from_address))
 
 
 def build_message(
     *, sender: str, to: str, subject: str, body: str, html_body: str | None, message_id: str, intended: str
 ) -> EmailMessage:
-    message = EmailMessage()
+    message = EmailMessage(policy=MAIL_POLICY)
     message["From"] = sender
     message["To"] = to
     message["Subject"] = subject
@@ -62,6 +77,65 @@ def build_message(
     if html_body:
         message.add_alternative(html_body, subtype="html")
     return message
+
+
+def _on_the_wire(address: str, smtputf8: bool) -> str | None:
+    """The address as this server can take it: with an ASCII local part, the domain in its ASCII
+    (punycode) form, which every server takes; otherwise as it is, only if the server offers SMTPUTF8."""
+    if address.isascii():
+        return address
+    ascii_form = validation.ascii_email(address)
+    if ascii_form is not None:
+        return ascii_form
+    return address if smtputf8 else None
+
+
+def _b64(text: str) -> str:
+    return base64.b64encode(text.encode("utf-8")).decode("ascii")
+
+
+def _answers(mechanism: str, user: str, password: str) -> list[str]:
+    """What the client sends after `AUTH <mechanism>`: the initial response, then one per 334 challenge."""
+    if mechanism == "PLAIN":
+        return [_b64(f"\0{user}\0{password}")]
+    return [_b64(user), _b64(password)]
+
+
+def sign_in(smtp: smtplib.SMTP, user: str, password: str, *, encrypted: bool) -> None:
+    """AUTH with the user and password in UTF-8 (RFC 4616); smtplib's login() encodes them as ASCII
+    and raises UnicodeEncodeError for a password such as 'pässwörd€'.
+
+    Over TLS PLAIN comes first, as every server implements it; in the clear CRAM-MD5 does (as in
+    smtplib), which never sends the password itself. Raises what smtplib's login() raises:
+    SMTPNotSupportedError, SMTPException, SMTPAuthenticationError.
+    """
+    smtp.ehlo_or_helo_if_needed()
+    if not smtp.has_extn("auth"):
+        raise smtplib.SMTPNotSupportedError("SMTP AUTH extension not supported by server.")
+    offered = smtp.esmtp_features["auth"].upper().split()
+    preferred = ("PLAIN", "LOGIN", "CRAM-MD5") if encrypted else ("CRAM-MD5", "PLAIN", "LOGIN")
+    mechanisms = [name for name in preferred if name in offered]
+    if not mechanisms:
+        raise smtplib.SMTPException("No suitable authentication method found.")
+    code, reply = 0, b""
+    for mechanism in mechanisms:
+        if mechanism == "CRAM-MD5":
+            code, reply = smtp.docmd("AUTH", mechanism)
+            if code == 334:
+                digest = hmac.new(password.encode("utf-8"), base64.b64decode(reply), "md5").hexdigest()
+                code, reply = smtp.docmd(_b64(f"{user} {digest}"))
+        else:
+            first, *rest = _answers(mechanism, user, password)
+            code, reply = smtp.docmd("AUTH", f"{mechanism} {first}")
+            for answer in rest:
+                if code != 334:
+                    break
+                code, reply = smtp.docmd(answer)
+        if code in (235, 503):  # signed in; 503: already signed in
+            return
+        if code not in _TRY_NEXT_MECHANISM:
+            break
+    raise smtplib.SMTPAuthenticationError(code, reply)
 
 
 def _code_outcome(code: int) -> Outcome:
@@ -87,6 +161,9 @@ class SmtpBatch:
         self._smtp: smtplib.SMTP | None = None
         self._broken: str | None = None
         self._broken_outcome, self._broken_counts = Outcome.RETRY, False
+        # The server refused the sign-in: the same credentials are not offered again by this
+        # connection's lane (one failed login per run, not one per batch: fail2ban counts them).
+        self._refused = False
 
     def __enter__(self) -> "SmtpBatch":
         return self
@@ -121,7 +198,7 @@ class SmtpBatch:
                 # answers with an empty line so the server sends its final 5xx.
                 smtp.auth("XOAUTH2", lambda challenge=None: auth if challenge is None else "")
             elif creds.user.value:
-                smtp.login(creds.user.value, creds.password.value or "")
+                sign_in(smtp, creds.user.value, creds.password.value or "", encrypted=creds.encrypted)
         except BaseException:
             smtp.close()
             raise
@@ -129,8 +206,10 @@ class SmtpBatch:
 
     def start_batch(self) -> None:
         """Before the next claimed batch: a server that could not be used for the last one is
-        tried again, and an open connection the server has meanwhile closed is dropped."""
-        self._broken = None
+        tried again (unless it refused the sign-in), and an open connection the server has
+        meanwhile closed is dropped."""
+        if not self._refused:
+            self._broken = None
         if self._smtp is not None:
             try:
                 alive = self._smtp.noop()[0] == 250
@@ -157,15 +236,6 @@ class SmtpBatch:
     ) -> SendResult:
         if self._broken:
             return SendResult(self._broken_outcome, error=self._broken, counts_attempt=self._broken_counts)
-        message = build_message(
-            sender=self.credentials.from_address.value or "",
-            to=to,
-            subject=subject,
-            body=body,
-            html_body=html_body,
-            message_id=message_id,
-            intended=intended,
-        )
         for reconnect in (False, True):
             try:
                 smtp = self._connection()
@@ -185,6 +255,22 @@ class SmtpBatch:
                 )
             except (smtplib.SMTPException, OSError) as exc:
                 return self._break(f"cannot connect to {self.where}: {scrub(str(exc)) or type(exc).__name__}")
+            sender = self.credentials.from_address.value or ""
+            smtputf8 = smtp.has_extn("smtputf8")
+            wire_sender, wire_to = _on_the_wire(sender, smtputf8), _on_the_wire(to, smtputf8)
+            if wire_sender is None or wire_to is None:
+                return SendResult(
+                    Outcome.FAILED, error=self._cannot_address(to if wire_to is None else sender)
+                )
+            message = build_message(
+                sender=wire_sender,
+                to=wire_to,
+                subject=subject,
+                body=body,
+                html_body=html_body,
+                message_id=message_id,
+                intended=wire_to if intended == to else intended,
+            )
             try:
                 smtp.send_message(message)
             except smtplib.SMTPRecipientsRefused as exc:
@@ -208,6 +294,13 @@ class SmtpBatch:
             return SendResult(Outcome.SENT, provider_id=message_id, sent_to=to)
         raise AssertionError("unreachable")
 
+    def _cannot_address(self, address: str) -> str:
+        return (
+            f"{self.where} cannot take the address {address}: the part before the @ is not ASCII and the "
+            "server does not offer SMTPUTF8 (international addresses); use an ASCII address or a server that "
+            "offers SMTPUTF8"
+        )
+
     def _break(
         self, error: str, outcome: Outcome = Outcome.RETRY, *, counts_attempt: bool = False
     ) -> SendResult:
@@ -226,15 +319,24 @@ class SmtpBatch:
 
     def _login_refused(self, code: int, message: bytes | str) -> SendResult:
         reply = _reply(code, message)
+        if code < 500:  # 454: the server cannot check logins just now; the credentials are not at fault
+            return self._break(f"login to {self.where} refused: {reply}")
+        self._refused = True
         if not self.credentials.oauth2 and office365.is_retirement_reply(code, _text(message)):
             error = office365.retirement_error(reply)
             if "smtpclientauthentication" in reply.lower():
                 error += f"; SMTP AUTH itself is off too: {self._setup().enable_smtp_auth}"
             return self._break(error, Outcome.FAILED)
-        if self.credentials.oauth2 and code >= 500:
+        if self.credentials.oauth2:
             discard_token(self.credentials)
             return self._break(office365.xoauth2_refused_error(reply, self._setup()), Outcome.FAILED)
-        return self._break(f"login to {self.where} refused: {reply}")
+        # A wrong user or password: each row uses up an attempt and backs off, so the server sees
+        # fewer and fewer failed logins, and fails after max_attempts; the banner shows it at once.
+        return self._break(
+            f"{office365.SIGN_IN_FAILED}: login to {self.where} as {self.credentials.user.value} refused: "
+            f"{reply}; check the SMTP user and password (dispatch-desktop credentials set smtp)",
+            counts_attempt=True,
+        )
 
     def _explain(self, code: int, message: bytes | str) -> str:
         """A reply to one message, with what to change when it is an Office 365 sign-in matter."""

@@ -4,9 +4,11 @@ warning for the settings dialog, and the banner text when emails are failing to 
     basic_auth_retirement_warning(config)          settings dialog / `credentials show`: warn before it bites
     retirement_warning_for(host, auth_mode)        the same for what is typed in the dialog, before saving
     auth_retirement_alert(ctx)                     banner: emails failed because basic SMTP AUTH is off
-    email_sign_in_alert(ctx)                       banner: emails failed for any sign-in reason (wrong tenant,
-                                                   client id or secret, missing Exchange permission, retirement)
-    retry_sign_in_failures(ctx)                    after the fix: queue those emails again; returns how many
+    email_sign_in_alert(ctx)                       banner: emails failed for any sign-in reason (wrong password,
+                                                   tenant, client id or secret, missing Exchange permission,
+                                                   retirement)
+    retry_sign_in_failures(ctx)                    after the fix: queue those emails again (failed, or waiting
+                                                   to retry after a refused password); returns how many
     load_email_auth_state(config)                  settings dialog: mode, tenant/client ids, where each comes
                                                    from, whether the client secret is stored (reads the keyring:
                                                    call it on a worker)
@@ -47,6 +49,9 @@ __all__ = [
 
 # Long enough that a failure overnight is still on the banner in the morning.
 ALERT_WINDOW = timedelta(hours=24)
+# A refused password leaves its emails in `retry` (backing off until max_attempts), the others
+# fail at once: both are on the banner from the first refusal.
+_SIGN_IN_STATUSES = ("failed", "retry")
 
 
 def basic_auth_retirement_warning(config: Config) -> str | None:
@@ -91,7 +96,7 @@ def find_sign_in_alert(
     marker = office365.RETIREMENT_NOTICE if retirement_only else office365.SIGN_IN_FAILED
     where = (
         OutboxMessage.channel == "email",
-        OutboxMessage.status == "failed",
+        OutboxMessage.status.in_(_SIGN_IN_STATUSES),
         OutboxMessage.updated_at >= since,
         OutboxMessage.last_error.like(f"%{marker}%"),
     )
@@ -121,8 +126,9 @@ def auth_retirement_alert(
 def email_sign_in_alert(
     ctx: ServiceContext, *, within: timedelta = ALERT_WINDOW, now: datetime | None = None
 ) -> str | None:
-    """Banner text when emails failed in the last `within` because the mail server sign-in is broken
-    (the retirement above, or a wrong tenant id, client id or secret, or a missing Exchange setting)."""
+    """Banner text when emails failed, or wait to retry, in the last `within` because the mail server
+    sign-in is broken (the retirement above, a refused password, a wrong tenant id, client id or
+    secret, or a missing Exchange setting)."""
     alert = find_sign_in_alert(ctx, within=within, now=now)
     return alert.text if alert else None
 
@@ -130,25 +136,34 @@ def email_sign_in_alert(
 def retry_sign_in_failures(
     ctx: ServiceContext, *, within: timedelta = ALERT_WINDOW, now: datetime | None = None
 ) -> int:
-    """After the sign-in is fixed: every email that failed for that reason in the window is queued again."""
+    """After the sign-in is fixed: every email that failed, or waits to retry, for that reason in the
+    window is queued again at once."""
     at = now or utcnow()
     with ctx.writing(Permission.MANAGE_OUTBOX) as unit:
         rows = list(
             unit.session.scalars(
-                select(OutboxMessage).where(
+                select(OutboxMessage)
+                .where(
                     OutboxMessage.channel == "email",
-                    OutboxMessage.status == "failed",
+                    OutboxMessage.status.in_(_SIGN_IN_STATUSES),
                     OutboxMessage.updated_at >= at - within,
                     OutboxMessage.last_error.like(f"%{office365.SIGN_IN_FAILED}%"),
                 )
+                # A `retry` row is claimable: locked, so a worker claiming it meanwhile keeps it.
+                .with_for_update()
             )
         )
         for row in rows:
+            audit.record(
+                unit.session,
+                "outbox",
+                row.id,
+                "retry",
+                unit.actor.username,
+                {"status": (row.status, "queued")},
+            )
             row.status, row.attempts, row.next_attempt_at, row.updated_at = "queued", 0, at, at
             row.claimed_by = row.claimed_at = None
-            audit.record(
-                unit.session, "outbox", row.id, "retry", unit.actor.username, {"status": ("failed", "queued")}
-            )
         unit.session.flush()
         return len(rows)
 

@@ -107,7 +107,7 @@ def _decide(
         unit.session.flush()
         audit.record(unit.session, ENTITY, row.id, new_status.value, unit.actor.username, changes)
         if new_status != TimeOffStatus.CANCELLED:
-            events.time_off_decided(unit.session, row, unit.settings)
+            events.time_off_decided(unit.session, row, unit.settings, decided_by=unit.actor.name)
         return TimeOffView.of(row)
 
 

@@ -180,6 +180,22 @@ def test_time_off_decision_tells_the_agent(db: Database, ctx: ServiceContext, de
     assert all(word in r.body for r in decided)
 
 
+def test_the_time_off_decision_names_the_person_who_decided_not_their_username(
+    db: Database, ctx: ServiceContext
+) -> None:
+    make_supervisor(ctx)
+    operators.add_operator(ctx, name="Åsa Lindqvist", username="asa", role="supervisor")
+    agent = add_agent(ctx)
+    request = timeoff.request_time_off(
+        ctx, agent_id=agent.id, start="2026-12-02 00:00", end="2026-12-03 00:00"
+    )
+    timeoff.approve_time_off(ServiceContext(db, "asa"), request.id)
+    [email] = rows(db, event="time_off_decided", channel="email")
+    assert f"Your time-off request TO-{request.id:06d} was approved by Åsa Lindqvist." in email.body
+    assert "approved</strong> by Åsa Lindqvist." in (email.html_body or "")
+    assert "asa" not in email.body.replace("Åsa", "")
+
+
 def test_a_refused_change_queues_nothing(db: Database, ctx: ServiceContext) -> None:
     agent = add_agent(ctx)
     add_booking(ctx, agent_id=agent.id)

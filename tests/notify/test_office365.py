@@ -162,7 +162,7 @@ def test_a_basic_auth_refusal_at_send_time_is_explained_too(
     assert email_auth.auth_retirement_alert(ctx) is not None
 
 
-def test_other_login_refusals_keep_their_old_behaviour(
+def test_a_wrong_password_is_a_sign_in_failure_but_not_the_retirement(
     db: Database,
     ctx: ServiceContext,
     home: Path,
@@ -178,7 +178,9 @@ def test_other_login_refusals_keep_their_old_behaviour(
     deliver_due(db, config, worker_id="prod")
     [email] = rows(db, channel="email")
     assert email.status == "retry" and "login to" in (email.last_error or "")
-    assert email_auth.auth_retirement_alert(ctx) is None and email_auth.email_sign_in_alert(ctx) is None
+    assert email_auth.auth_retirement_alert(ctx) is None
+    banner = email_auth.email_sign_in_alert(ctx)
+    assert banner is not None and "535 5.7.8" in banner and "MC786329" not in banner
 
 
 def test_switching_a_workstation_to_oauth2_from_the_command_line(

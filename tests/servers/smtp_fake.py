@@ -10,6 +10,10 @@
     smtp.refuse_xoauth2 = "535 5.7.3 Authentication unsuccessful"   # a valid token, but Exchange says no
     smtp.refuse_logins = "535 5.7.139 Authentication unsuccessful, basic authentication is disabled."
     smtp.down(); smtp.up()                          # stop listening / listen again on the same port
+    FakeSmtp(eight_bit=False)                       # no 8BITMIME, and a raw 8-bit message gets "500 strict ASCII"
+    FakeSmtp(smtputf8=True)                         # offers SMTPUTF8 (international addresses)
+    FakeSmtp(tls=True, cert=..., mechanisms=("LOGIN",))   # the password mechanisms offered (also CRAM-MD5)
+    smtp.failed_logins                              # password logins refused
     smtp.messages                                   # accepted messages (email.message.EmailMessage)
     smtp.connections                                # TCP sessions opened (0 in development)
 
@@ -20,6 +24,7 @@ import base64
 import datetime
 import email
 import email.policy
+import hmac
 import ipaddress
 import socket
 import threading
@@ -115,6 +120,18 @@ class _Handler:
                 self.fake.logins.append(f"xoauth2:{fields['user']}")
         return AuthResult(success=bool(ok), handled=False, message=None if ok else failed)
 
+    async def auth_CRAM__MD5(self, server: Any, _args: list[str]) -> AuthResult:
+        """RFC 2195: the client answers the challenge with "user hex(HMAC-MD5(password, challenge))"."""
+        challenge = f"<{datetime.datetime.now().timestamp()}@fake-smtp.local>".encode()
+        answer = await server.challenge_auth(challenge)
+        if not isinstance(answer, bytes):
+            return AuthResult(success=False, handled=False)
+        login, _, digest = answer.partition(b" ")
+        expected = hmac.new(self.fake.password.encode(), challenge, "md5").hexdigest().encode()
+        return self.fake._authenticate(
+            server, None, None, "CRAM-MD5", (login, hmac.compare_digest(digest, expected))
+        )
+
     async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:
         return self.fake._accept(envelope)
 
@@ -141,6 +158,9 @@ class FakeSmtp:
         cert: Cert | None = None,
         user: str = USER,
         password: str = PASSWORD,
+        mechanisms: tuple[str, ...] = ("PLAIN", "LOGIN"),
+        eight_bit: bool = True,
+        smtputf8: bool = False,
     ) -> None:
         if (tls or implicit_tls) and cert is None:
             raise ValueError("TLS needs a cert (make_cert(tmp_path))")
@@ -151,7 +171,9 @@ class FakeSmtp:
             user,
             password,
         )
+        self.mechanisms, self.eight_bit, self.smtputf8 = mechanisms, eight_bit, smtputf8
         self.connections = 0
+        self.failed_logins = 0
         # With TLS: XOAUTH2 logins succeed when this says the bearer token is valid...
         self.accept_token: Callable[[str], bool] | None = None
         # ...unless this reply is set (Exchange refusing a valid token: no SMTP.SendAsApp, SMTP AUTH off).
@@ -163,7 +185,10 @@ class FakeSmtp:
         self.host = "127.0.0.1"
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
+        self.raw: list[bytes] = []  # each accepted message as it came over the wire
+        self.mail_options: list[list[str]] = []  # the MAIL FROM parameters of each (BODY=8BITMIME, SMTPUTF8)
         self.logins: list[str] = []
+        self.auth_mechanisms: list[str] = []  # the mechanism of each password login, refused or not
         self._failures: deque[tuple[int, str]] = deque()
         self._lock = threading.Lock()
         self._controller: Controller | None = None
@@ -192,21 +217,28 @@ class FakeSmtp:
             message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
             self.messages.append(message)  # type: ignore[arg-type]
             self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+            self.raw.append(envelope.original_content)
+            self.mail_options.append(list(envelope.mail_options))
         return "250 2.0.0 Message accepted for delivery"
 
     def _authenticate(
-        self, _server: Any, _session: Any, _envelope: Any, _mechanism: str, data: Any
+        self, _server: Any, _session: Any, _envelope: Any, mechanism: str, data: Any
     ) -> AuthResult:
+        with self._lock:
+            self.auth_mechanisms.append(mechanism)
         if self.refuse_logins:
-            return AuthResult(success=False, handled=False, message=self.refuse_logins)
-        ok = (
-            isinstance(data, LoginPassword)
-            and data.login.decode() == self.user
-            and data.password.decode() == self.password
-        )
-        if ok:
             with self._lock:
+                self.failed_logins += 1
+            return AuthResult(success=False, handled=False, message=self.refuse_logins)
+        if isinstance(data, LoginPassword):  # PLAIN, LOGIN: both in UTF-8 (RFC 4616)
+            ok = data.login.decode() == self.user and data.password.decode() == self.password
+        else:  # CRAM-MD5: (login, whether the digest matched)
+            ok = data[0].decode() == self.user and data[1]
+        with self._lock:
+            if ok:
                 self.logins.append(self.user)
+            else:
+                self.failed_logins += 1
         return AuthResult(success=ok, handled=False)  # a refusal gets its 535 reply
 
     def up(self) -> "FakeSmtp":
@@ -214,6 +246,10 @@ class FakeSmtp:
             "hostname": self.host,
             "port": self.port,
             "server_hostname": "fake-smtp.local",
+            # decode_data: no 8BITMIME offered, and 8-bit data refused ("500 Error: strict ASCII mode").
+            "decode_data": not self.eight_bit,
+            "enable_SMTPUTF8": self.smtputf8,
+            "auth_exclude_mechanism": [m for m in ("PLAIN", "LOGIN", "CRAM-MD5") if m not in self.mechanisms],
         }
         if self.tls or self.implicit_tls:
             import ssl

@@ -163,3 +163,25 @@ def test_banner_red_is_readable_in_both_themes():
     light.setColor(QPalette.ColorRole.Window, QColor("#f5f5f5"))
     assert alert_banner_style(dark) == ALERT_BANNER_DARK
     assert alert_banner_style(light) == ALERT_BANNER
+
+
+def test_a_wrong_password_raises_the_banner_after_the_first_refusal(qtbot, desk, db, home, office):
+    office.refuse_logins = None  # a plain server: only the password is wrong
+    console = desk("dana", "dispatcher")
+    refused = Office(db, home, office)
+    refused.config = credentials.set_smtp(
+        home, Config(), host=office.host, port=office.port, user=USER, from_address=FROM, starttls=True,
+        password="not-the-password-1",
+    )  # fmt: skip
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("FLASK_ENV", "production")
+        refused.book_and_deliver()
+    assert {(row.status, row.attempts) for row in refused.emails()} == {("retry", 1)}
+
+    window = _window(qtbot, console)
+    banner = window.email_alert
+    qtbot.waitUntil(lambda: not banner.isHidden(), timeout=10_000)
+    text = banner.explanation.text()
+    assert text.startswith("2 emails could not be sent") and "535 5.7.8" in text
+    assert f"login to 127.0.0.1:{office.port} as {USER} refused" in text
+    assert "not-the-password-1" not in text
