@@ -59,6 +59,10 @@ def confirmation_text(reference: str, rows: list[OutboxView], tr) -> str:  # typ
         return tr("{0} saved — confirmation logged (DEV, not sent) ({1})").format(reference, channels)
     if statuses & {"failed", "unknown"}:
         return tr("{0} saved — confirmation could not be sent; see the notification log").format(reference)
+    if any(row.waiting_for_credentials for row in mine):
+        return tr("{0} saved — confirmation NOT sent yet: no credentials on any running notifier").format(
+            reference
+        )
     if statuses <= {"skipped", "dismissed"}:
         return tr("{0} saved — confirmation skipped").format(reference)
     return tr("{0} saved — confirmation queued for the customer ({1})").format(reference, channels)
