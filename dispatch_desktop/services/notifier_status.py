@@ -148,47 +148,63 @@ def _plural(count: int, word: str) -> str:
 
 
 def delivery_health(ctx: ServiceContext, now: datetime | None = None) -> DeliveryHealth:
-    """Due rows this workstation's environment never delivers, rows waiting for credentials, and
-    production rows that nothing able to send them has been seen for SEEN_WITHIN."""
+    """Due rows this workstation's environment never delivers, production rows waiting for
+    credentials, and production rows that nothing able to send them has been seen for SEEN_WITHIN."""
     at = now or utcnow()
     environment = ctx.environment
     with ctx.reading() as unit:
         due = store.due_summary(unit.session, now=at, held_prefix=MISSING_CREDENTIALS)
         beats = [_view(row) for row in heartbeat.seen(unit.session)]
-    alerts: list[str] = []
+    production = [row for row in due if row.queued_environment == PRODUCTION]
+    alerts = [
+        *_foreign_alerts(due, environment),
+        *_held_alerts(production),
+        *_unsent_alerts(production, beats, at),
+    ]
+    return _deliverer(beats, environment, at, alerts)
+
+
+def _foreign_alerts(due: list[Any], environment: str) -> list[str]:
     foreign: dict[str, int] = {}
-    held: dict[str, tuple[int, set[str]]] = {}
-    production_due: dict[str, int] = {}
     for row in due:
         if row.queued_environment != environment:
             foreign[row.queued_environment] = foreign.get(row.queued_environment, 0) + row.count
-        if row.queued_environment != PRODUCTION:
-            continue
-        production_due[row.channel] = production_due.get(row.channel, 0) + row.count
+    return [
+        f"{_plural(count, f'{other} notification')} waiting, but this workstation is {environment}: "
+        f"it never delivers them; only a {other} notifier or console does"
+        for other, count in sorted(foreign.items())
+    ]
+
+
+def _held_alerts(production: list[Any]) -> list[str]:
+    held: dict[str, tuple[int, set[str]]] = {}
+    for row in production:
         if row.held:
             count, reasons = held.get(row.channel, (0, set()))
             held[row.channel] = (count + row.count, reasons | {row.held})
-    for other, count in sorted(foreign.items()):
-        alerts.append(
-            f"{_plural(count, f'{other} notification')} waiting, but this workstation is {environment}: "
-            f"it never delivers them; only a {other} notifier or console does"
-        )
-    for channel, (count, reasons) in sorted(held.items()):
-        alerts.append(
-            f"{_plural(count, f'production {MESSAGE_WORDS[channel]}')} waiting for credentials "
-            f"({'; '.join(sorted(reasons))}): set them where a notifier runs "
-            f"('dispatch-desktop credentials set', or Settings)"
-        )
-    for channel, count in sorted(production_due.items()):
+    return [
+        f"{_plural(count, f'production {MESSAGE_WORDS[channel]}')} waiting for credentials "
+        f"({'; '.join(sorted(reasons))}): set them where a notifier runs "
+        f"('dispatch-desktop credentials set', or Settings)"
+        for channel, (count, reasons) in sorted(held.items())
+    ]
+
+
+def _unsent_alerts(production: list[Any], beats: list[NotifierView], at: datetime) -> list[str]:
+    due: dict[str, int] = {}
+    for row in production:
+        due[row.channel] = due.get(row.channel, 0) + row.count
+    alerts = []
+    for channel, count in sorted(due.items()):
         if any(beat.can_send(channel, at) for beat in beats):
             continue
         name = CHANNEL_NAMES[channel]
-        production = [beat for beat in beats if beat.environment == PRODUCTION]
-        able = [beat for beat in production if channel in beat.channels]
+        seen = [beat for beat in beats if beat.environment == PRODUCTION]
+        able = [beat for beat in seen if channel in beat.channels]
         if able:
             last = f"last: {able[0].who(at)}"
-        elif production:
-            last = f"{production[0].who(at)}, has no {name} credentials"
+        elif seen:
+            last = f"{seen[0].who(at)}, has no {name} credentials"
         else:
             last = "none ever seen"
         alerts.append(
@@ -196,7 +212,7 @@ def delivery_health(ctx: ServiceContext, now: datetime | None = None) -> Deliver
             f"{name} has been seen for {age(SEEN_WITHIN)} ({last}): start "
             f"'dispatch-desktop notifier run' with FLASK_ENV=production and credentials"
         )
-    return _deliverer(beats, environment, at, alerts)
+    return alerts
 
 
 def _deliverer(
