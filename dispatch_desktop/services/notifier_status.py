@@ -110,13 +110,11 @@ class Heartbeat:
         """Record this run; returns whether a row was written."""
         at = now or utcnow()
         channels = tuple(deliverable_channels(report))
-        delivered = report.processed > 0
-        if self._last is not None and not delivered:
-            last_at, environment, last_channels = self._last
-            if (environment, last_channels) == (
-                report.environment,
-                channels,
-            ) and at - last_at < HEARTBEAT_EVERY:
+        # A delivery is a message that went out (or was logged, in development), not a failure.
+        delivered = report.counts.get("sent", 0) + report.counts.get("logged", 0) > 0
+        if not delivered and self._last is not None:
+            last_at, *last_state = self._last
+            if last_state == [report.environment, channels] and at - last_at < HEARTBEAT_EVERY:
                 return False
         with self.db.write() as session:
             heartbeat.beat(

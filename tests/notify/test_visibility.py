@@ -218,6 +218,9 @@ def test_an_idle_heartbeat_is_renewed_every_30_s_and_at_once_after_a_delivery(db
     assert last_seen() == (start + timedelta(seconds=29), start + timedelta(seconds=29))
     assert beat.beat(idle, start + timedelta(seconds=60))
     assert last_seen() == (start + timedelta(seconds=60), start + timedelta(seconds=29))
+    # A run whose every send failed is no delivery.
+    assert beat.beat(DeliveryReport("development", counts={"failed": 1}), start + timedelta(seconds=95))
+    assert last_seen() == (start + timedelta(seconds=95), start + timedelta(seconds=29))
 
 
 def test_production_rows_due_and_no_able_notifier_seen_for_two_minutes_is_an_alert(db: Database) -> None:
