@@ -86,7 +86,7 @@ class ServiceContext:
 
     @property
     def environment(self) -> str:
-        """ "production" or "development": where this context's changes are made."""
+        """Where this context's changes are made: "production" or "development"."""
         return environment_decision(self.config).name
 
     def actor(self) -> Actor:
