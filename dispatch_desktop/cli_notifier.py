@@ -165,6 +165,7 @@ def cmd_notifier_run(app: CliApp, args: argparse.Namespace) -> int:
     stop = threading.Event()
     total = DeliveryReport(decision.name)
     heartbeat = Heartbeat(app.db, kind="notifier", name=args.worker)
+    warned = False
     with _stop_on_sigterm(stop):
         try:
             while True:
@@ -172,6 +173,9 @@ def cmd_notifier_run(app: CliApp, args: argparse.Namespace) -> int:
                     report = outbox.deliver_due(app.db, app.config, app.home, worker_id=args.worker)
                     _merge(total, report)
                     heartbeat.beat(report)
+                    if not warned:  # after the first run, so this notifier's own heartbeat counts
+                        warned = True
+                        _warn_about_delivery(app)
                 except DispatchError as exc:
                     if args.once:
                         raise

@@ -111,6 +111,14 @@ def test_outbox_counts_warns_when_rows_wait_that_this_environment_never_delivers
     assert warning in err.splitlines()
 
 
+def test_a_development_notifier_run_says_it_leaves_production_rows_waiting(db: Database, cli: Cli) -> None:
+    _production_booking(db)
+    code, out, err = cli("notifier", "run", "--once")
+    assert code == 0 and "[DEV] delivered: nothing due" in out
+    assert "warning: 2 production notifications waiting, but this workstation is development: " in err
+    assert [row.status for row in rows(db)] == ["queued", "queued"]
+
+
 def test_outbox_counts_is_quiet_when_this_environment_delivers_what_waits(db: Database, cli: Cli) -> None:
     add_booking(ServiceContext(db, "boss"), call_center=True)
     code, _out, err = cli("outbox", "counts")
@@ -146,8 +154,8 @@ def test_notifier_run_writes_a_heartbeat_that_notifier_status_lists(
 ) -> None:
     use_env(twilio.env(), smtp.env())
     _production_booking(db)
-    code, out, _err = cli("notifier", "run", "--once", "--worker", "srv")
-    assert code == 0 and "2 sent" in out
+    code, out, err = cli("notifier", "run", "--once", "--worker", "srv")
+    assert code == 0 and "2 sent" in out and "warning" not in err
     code, out, err = cli("notifier", "status", "--json")
     assert code == 0 and "warning" not in err
     [listed] = json.loads(out)
@@ -183,7 +191,9 @@ def test_a_notifier_without_credentials_is_listed_with_no_channels_and_raises_th
     db: Database, cli: Cli, production: None
 ) -> None:
     _production_booking(db)
-    assert cli("notifier", "run", "--once")[0] == 0
+    code, _out, err = cli("notifier", "run", "--once")
+    assert code == 0
+    assert "warning: 1 production text waiting for credentials (missing credentials: " in err
     _code, out, err = cli("notifier", "status", "--json")
     assert [(n["kind"], n["channels"], n["last_delivery"]) for n in json.loads(out)] == [
         ("notifier", [], None)
