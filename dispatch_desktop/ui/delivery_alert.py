@@ -48,7 +48,7 @@ class DeliveryAlertBanner(QFrame):
         column.setSpacing(2)
         column.addWidget(self.title)
         column.addWidget(self.explanation)
-        self.setStyleSheet(alert_banner_style(self.palette()))
+        self.setStyleSheet(alert_banner_style(self.palette(), self.objectName()))
         self.hide()
         self.timer = QTimer(self, interval=interval_ms)
         self.timer.timeout.connect(self.poll)

@@ -16,7 +16,6 @@ from dispatch_desktop.services.notifier_status import Heartbeat
 from dispatch_desktop.storage.types import utcnow
 from dispatch_desktop.ui.main_window import MainWindow
 from dispatch_desktop.ui.settings_dialog import SettingsDialog
-from dispatch_desktop.ui.style import ALERT_BANNER, ALERT_BANNER_DARK
 from tests.ui.conftest import drain
 
 pytestmark = [
@@ -61,7 +60,10 @@ def test_a_development_console_seeing_production_rows_says_so_in_red_and_leaves_
     banner = window.delivery_alert
     assert not banner.isHidden()
     assert banner.title.text() == "Notifications are not going out"
-    assert banner.styleSheet() in (ALERT_BANNER, ALERT_BANNER_DARK)
+    assert "QFrame#deliveryAlertBanner { background: #" in banner.styleSheet()
+    # Painted red, not only styled: the banner's pixels are the alert red.
+    colour = banner.grab().toImage().pixelColor(banner.width() // 2, banner.height() - 4)
+    assert colour.red() > 120 and colour.green() < 60 and colour.blue() < 60, colour.name()
     assert (
         "2 production notifications waiting, but this workstation is development: it never delivers "
         "them; only a production notifier or console does"
