@@ -285,6 +285,7 @@ def _detail(view: OutboxView) -> str:
         f"outbox message {view.id}: {view.status} ({view.channel}, {view.event})",
         f"  to:        {view.recipient or '-'} ({view.recipient_name or '-'}, {view.recipient_kind})",
         f"  attempts:  {view.attempts}",
+        f"  queued in: {view.queued_environment} (only a {view.queued_environment} worker delivers it)",
     ]
     if view.subject:
         lines.append(f"  subject:   {view.subject}")

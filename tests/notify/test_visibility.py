@@ -119,6 +119,13 @@ def test_a_development_notifier_run_says_it_leaves_production_rows_waiting(db: D
     assert [row.status for row in rows(db)] == ["queued", "queued"]
 
 
+def test_outbox_show_says_which_environment_queued_the_row(db: Database, cli: Cli) -> None:
+    _production_booking(db)
+    code, out, _err = cli("outbox", "show", "1")
+    assert code == 0
+    assert "  queued in: production (only a production worker delivers it)" in out.splitlines()
+
+
 def test_outbox_counts_is_quiet_when_this_environment_delivers_what_waits(db: Database, cli: Cli) -> None:
     add_booking(ServiceContext(db, "boss"), call_center=True)
     code, _out, err = cli("outbox", "counts")
