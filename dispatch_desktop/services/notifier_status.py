@@ -76,6 +76,14 @@ def list_notifiers(ctx: ServiceContext) -> list[NotifierView]:
         return [_view(row) for row in heartbeat.seen(unit.session)]
 
 
+def sending_channels(ctx: ServiceContext, now: datetime | None = None) -> frozenset[str]:
+    """The channels some production notifier or console seen within SEEN_WITHIN can send."""
+    at = now or utcnow()
+    return frozenset(
+        channel for view in list_notifiers(ctx) for channel in view.channels if view.can_send(channel, at)
+    )
+
+
 def _view(row: Any) -> NotifierView:
     return NotifierView(
         worker=row.id,

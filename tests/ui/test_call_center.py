@@ -148,3 +148,5 @@ def test_a_confirmation_held_for_credentials_is_not_called_queued():
     text = confirmation_text("BK-000123", [held], lambda s: s)
     assert text == "BK-000123 saved — confirmation NOT sent yet: no credentials on any running notifier"
     assert "queued" in confirmation_text("BK-000123", [other], lambda s: s)
+    # Held by this workstation, but a running notifier can send texts: it goes out, it is queued.
+    assert "queued" in confirmation_text("BK-000123", [held], lambda s: s, frozenset({"sms"}))

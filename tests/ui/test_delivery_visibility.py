@@ -159,6 +159,29 @@ def test_a_call_center_confirmation_held_for_credentials_is_not_called_queued(qt
     )
 
 
+def test_a_held_confirmation_a_running_notifier_can_send_is_still_called_queued(qtbot, desk, db, monkeypatch):
+    monkeypatch.setenv("FLASK_ENV", "production")
+    Heartbeat(db, kind="notifier", name="srv").beat(DeliveryReport("production"))
+    console = desk("carla", "call-center")
+    window = _window(qtbot, console)
+    panel = window.call_center
+    qtbot.waitUntil(lambda: panel.settings is not None, timeout=10_000)
+    panel.phone.setText("312 555 0143")
+    panel.name.setText("Kim Park")
+    panel.address.setText("1200 W Belmont Ave")
+    panel.service.setText("No hot water")
+    with qtbot.waitSignal(panel.saved, timeout=10_000) as saved:
+        panel.save()
+    window.deliver_now()  # this console has no credentials: it holds the text for the notifier
+    qtbot.waitUntil(
+        lambda: any(v.waiting_for_credentials for v in outbox.list_outbox(console.ctx)), timeout=10_000
+    )
+    panel._poll_confirmation()
+    drain()
+    reference = saved.args[0].reference
+    assert panel.result.text().startswith(f"{reference} saved — confirmation queued for the customer")
+
+
 def test_settings_in_production_without_credentials_does_not_claim_this_workstation_sends(
     qtbot, desk, db, monkeypatch
 ):
