@@ -52,7 +52,7 @@ class App:
     @cached_property
     def ctx(self) -> ServiceContext:
         schema.ensure_ready(self.db)
-        return ServiceContext(self.db, self.args.operator)
+        return ServiceContext(self.db, self.args.operator, self.config)
 
     @cached_property
     def team(self) -> TeamSettings:

@@ -7,6 +7,7 @@ import signal
 import sys
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from dispatch_desktop.config import Config
@@ -14,7 +15,8 @@ from dispatch_desktop.domain.errors import DispatchError, ValidationError
 from dispatch_desktop.notify import credentials
 from dispatch_desktop.notify.delivery import DeliveryReport
 from dispatch_desktop.notify.notifier import environment_decision, setup_notification_logging
-from dispatch_desktop.services import email_auth, outbox
+from dispatch_desktop.services import email_auth, notifier_status, outbox
+from dispatch_desktop.services.notifier_status import Heartbeat
 from dispatch_desktop.services.outbox import OutboxView
 
 DEFAULT_INTERVAL = 5.0
@@ -55,6 +57,7 @@ def add_commands(subparsers: Any) -> None:
         "--interval", type=float, default=DEFAULT_INTERVAL, metavar="SECONDS", help="pause between runs"
     )
     c.add_argument("--worker", default="cli", help="worker name recorded on claimed rows")
+    _leaf(nr, "status", cmd_notifier_status, "the notifiers and delivering consoles seen, and when")
 
     ob = _group(subparsers, "outbox", "notifications queued, sent, failed")
     c = _leaf(ob, "list", cmd_outbox_list, "list outbox messages, newest first")
@@ -161,11 +164,18 @@ def cmd_notifier_run(app: CliApp, args: argparse.Namespace) -> int:
     print(f"notifier: {decision.describe()}, database {app.db.description}", file=sys.stderr)
     stop = threading.Event()
     total = DeliveryReport(decision.name)
+    heartbeat = Heartbeat(app.db, kind="notifier", name=args.worker)
+    warned = False
     with _stop_on_sigterm(stop):
         try:
             while True:
                 try:
-                    _merge(total, outbox.deliver_due(app.db, app.config, app.home, worker_id=args.worker))
+                    report = outbox.deliver_due(app.db, app.config, app.home, worker_id=args.worker)
+                    _merge(total, report)
+                    heartbeat.beat(report)
+                    if not warned:  # after the first run, so this notifier's own heartbeat counts
+                        warned = True
+                        _warn_about_delivery(app)
                 except DispatchError as exc:
                     if args.once:
                         raise
@@ -200,6 +210,37 @@ def _merge(total: DeliveryReport, report: DeliveryReport) -> None:
     total.recovered += report.recovered
     total.skipped += report.skipped
     total.missing = report.missing
+
+
+def cmd_notifier_status(app: CliApp, args: argparse.Namespace) -> int:
+    views = notifier_status.list_notifiers(app.ctx)
+    now = datetime.now(UTC)
+
+    def ago(moment: Any) -> str:
+        return f"{notifier_status.age(now - moment)} ago" if moment else "never"
+
+    rows = [
+        (
+            v.kind,
+            v.host,
+            v.environment,
+            ",".join(v.channels) or "none",
+            ago(v.last_seen),
+            ago(v.last_delivery),
+            v.worker,
+        )
+        for v in views
+    ]
+    headers = ("KIND", "HOST", "ENVIRONMENT", "CHANNELS", "LAST SEEN", "LAST DELIVERY", "WORKER")
+    _emit(app, args, [v.to_json() for v in views], _table(rows, headers))
+    _warn_about_delivery(app)
+    return 0
+
+
+def _warn_about_delivery(app: CliApp) -> None:
+    """What a console's red banner would say, as warning lines on stderr (stdout stays parseable)."""
+    for alert in notifier_status.delivery_health(app.ctx).alerts:
+        print(f"warning: {alert}", file=sys.stderr)
 
 
 # --- outbox ---------------------------------------------------------------------------------
@@ -244,6 +285,7 @@ def _detail(view: OutboxView) -> str:
         f"outbox message {view.id}: {view.status} ({view.channel}, {view.event})",
         f"  to:        {view.recipient or '-'} ({view.recipient_name or '-'}, {view.recipient_kind})",
         f"  attempts:  {view.attempts}",
+        f"  queued in: {view.queued_environment} (only a {view.queued_environment} worker delivers it)",
     ]
     if view.subject:
         lines.append(f"  subject:   {view.subject}")
@@ -285,6 +327,7 @@ def cmd_outbox_retry_sign_in(app: CliApp, args: argparse.Namespace) -> int:
 def cmd_outbox_counts(app: CliApp, args: argparse.Namespace) -> int:
     counts = outbox.status_counts(app.ctx)
     _emit(app, args, counts, "  ".join(f"{status}: {count}" for status, count in counts.items()))
+    _warn_about_delivery(app)
     return 0
 
 

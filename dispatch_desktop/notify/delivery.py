@@ -263,7 +263,7 @@ def _sms_window(run: _Run, budget: _Budget, started: datetime, now: Callable[[],
     ones that had not started.
     """
     with run.db.read() as session:
-        if not store.has_due(session, now=started, channels=[SMS]):
+        if not store.has_due(session, now=started, channels=[SMS], environment=run.environment):
             return  # an idle run never takes SQLite's write lock
     drained = threading.Event()
     senders = SMS_CONCURRENCY
@@ -346,7 +346,7 @@ def _lane(
         if wanted == 0:
             return
         with run.db.read() as session:
-            due = store.has_due(session, now=started, channels=channels)
+            due = store.has_due(session, now=started, channels=channels, environment=run.environment)
         batch: list[store.Claimed] = []
         if due:
             with _serialized(run), run.db.write() as session:
@@ -368,7 +368,7 @@ def _lane(
 
 def _announce_skips(run: _Run, now: datetime) -> None:
     with run.db.read() as session:
-        if not store.has_unannounced_skips(session):
+        if not store.has_unannounced_skips(session, run.environment):
             return
     with run.db.write() as session:
         rows = store.announce_skips(session, environment=run.environment, now=now)

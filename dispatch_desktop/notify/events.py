@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session
 from dispatch_desktop.domain.roles import Role
 from dispatch_desktop.domain.team import TeamSettings
 from dispatch_desktop.notify.async_notifier import Notification, booking_notifications, time_off_notifications
+from dispatch_desktop.notify.notifier import environment_decision
 from dispatch_desktop.storage.models import Agent, Booking, Operator, OutboxMessage, TimeOff
+from dispatch_desktop.storage.outbox import ENVIRONMENT_INFO
 from dispatch_desktop.storage.types import utcnow
 
 QUEUED, SKIPPED = "queued", "skipped"
@@ -88,8 +90,13 @@ def queue(
     booking_id: int | None = None,
     time_off_id: int | None = None,
 ) -> int:
-    """Insert the rows; a row whose dedupe key already exists is left alone. Returns rows inserted."""
+    """Insert the rows; a row whose dedupe key already exists is left alone. Returns rows inserted.
+
+    Each row is stamped with the environment of the change (the transaction's, else FLASK_ENV's),
+    so only a worker of that environment delivers it.
+    """
     now = utcnow()
+    environment = session.info.get(ENVIRONMENT_INFO) or environment_decision().name
     rows = [
         {
             "dedupe_key": note.dedupe_key,
@@ -107,6 +114,7 @@ def queue(
             "attempts": 0,
             "next_attempt_at": now,
             "last_error": note.skip_reason,
+            "queued_environment": environment,
             "created_at": now,
             "updated_at": now,
         }

@@ -162,8 +162,11 @@ class EmailSender(Protocol):
     ) -> SendResult: ...
 
 
+MISSING_CREDENTIALS = "missing credentials"
+
+
 def missing_credentials(fields: list[str]) -> str:
-    return f"missing credentials: {', '.join(fields)}"
+    return f"{MISSING_CREDENTIALS}: {', '.join(fields)}"
 
 
 def _final(result: SendResult, attempt: int, max_attempts: int | None) -> SendResult:

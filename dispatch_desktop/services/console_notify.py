@@ -7,7 +7,7 @@ outbox lines, credentials, the environment and test sends goes through here.
 import logging
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
@@ -129,6 +129,8 @@ class CredentialsState:
     smtp_starttls: bool
     smtp_password_source: str
     keyring_problem: str | None
+    # Per channel ("sms", "email"), what production would lack to send from here; empty when complete.
+    missing: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def twilio_token_stored(self) -> bool:
@@ -159,6 +161,14 @@ def load_credentials_state(config: Config) -> CredentialsState:
         smtp_starttls=config.smtp.starttls,
         smtp_password_source=source.get(credentials.SMTP_SECRET, "missing"),
         keyring_problem=problem,
+        missing={
+            channel: names
+            for channel, names in (
+                ("sms", credentials.load_twilio(config).missing()),
+                ("email", credentials.load_smtp(config).missing()),
+            )
+            if names
+        },
     )
 
 

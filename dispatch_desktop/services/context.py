@@ -12,12 +12,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from dispatch_desktop.config import Config
 from dispatch_desktop.domain import validation
 from dispatch_desktop.domain.errors import ConflictError, PermissionDeniedError, StaleVersionError
 from dispatch_desktop.domain.roles import Permission, Role, can
 from dispatch_desktop.domain.team import TeamSettings
+from dispatch_desktop.notify.notifier import environment_decision
 from dispatch_desktop.storage.engine import Database
 from dispatch_desktop.storage.models import Operator, Revision, Setting
+from dispatch_desktop.storage.outbox import ENVIRONMENT_INFO
 
 DEFAULT_REGION = "US"
 EXCLUSION_VIOLATION = "23P01"
@@ -70,11 +73,21 @@ def bump_revision(session: Session) -> None:
 
 
 class ServiceContext:
-    """The acting operator on one database. Each call opens its own short-lived Session."""
+    """The acting operator on one database. Each call opens its own short-lived Session.
 
-    def __init__(self, db: Database, username: str | None = None) -> None:
+    `config` is this workstation's: its environment is stamped on the notifications a change
+    queues (the console replaces it when Settings are saved).
+    """
+
+    def __init__(self, db: Database, username: str | None = None, config: Config | None = None) -> None:
         self.db = db
         self.username = username or default_operator_name()
+        self.config = config
+
+    @property
+    def environment(self) -> str:
+        """Where this context's changes are made: "production" or "development"."""
+        return environment_decision(self.config).name
 
     def actor(self) -> Actor:
         with self.db.read() as session:
@@ -94,6 +107,7 @@ class ServiceContext:
         """One transaction: checks, writes, audit and outbox rows commit together or not at all."""
         try:
             with self.db.write() as session:
+                session.info[ENVIRONMENT_INFO] = self.environment
                 unit = self._unit(session, permission)
                 yield unit
                 session.flush()

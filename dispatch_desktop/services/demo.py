@@ -219,7 +219,7 @@ def _ensure_operators(ctx: ServiceContext, os_name: str | None) -> ServiceContex
     loader = ctx
     if not known:
         if ctx.username in demo_names:
-            loader = ServiceContext(ctx.db, "sam")
+            loader = ServiceContext(ctx.db, "sam", ctx.config)
         else:
             operators.add_operator(
                 ctx, name=os_name or ctx.username, username=ctx.username, role=Role.SUPERVISOR.value
@@ -258,8 +258,8 @@ def load_demo_data(
         return _plan_time(on, hour) + shift
 
     loader = _ensure_operators(ctx, os_name)
-    dispatcher = ServiceContext(ctx.db, "dana")
-    call_center = ServiceContext(ctx.db, "carla")
+    dispatcher = ServiceContext(ctx.db, "dana", ctx.config)
+    call_center = ServiceContext(ctx.db, "carla", ctx.config)
 
     team: list[AgentView] = []
     for name, phone in DEMO_AGENTS:

@@ -17,6 +17,7 @@ from dispatch_desktop.domain.roles import Permission
 from dispatch_desktop.notify import delivery, events, templates
 from dispatch_desktop.notify.async_notifier import DISPATCHER, EMAIL, SMS, Notification, Recipient
 from dispatch_desktop.notify.delivery import DeliveryReport
+from dispatch_desktop.notify.notifier import MISSING_CREDENTIALS
 from dispatch_desktop.services import audit
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.services.views import jsonable
@@ -54,6 +55,7 @@ class OutboxView:
     next_attempt_at: datetime
     created_at: datetime
     updated_at: datetime
+    queued_environment: str  # the change's environment: only a worker of it delivers the row
 
     @classmethod
     def of(cls, row: OutboxMessage) -> "OutboxView":
@@ -78,10 +80,16 @@ class OutboxView:
             row.next_attempt_at,
             row.created_at,
             row.updated_at,
+            row.queued_environment,
         )
 
     def to_json(self) -> dict[str, Any]:
         return jsonable(self)
+
+    @property
+    def waiting_for_credentials(self) -> bool:
+        """Held by a production worker without credentials for its channel (still due for one that has them)."""
+        return self.status == "retry" and (self.last_error or "").startswith(MISSING_CREDENTIALS)
 
 
 @dataclass(frozen=True)

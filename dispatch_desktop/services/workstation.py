@@ -4,11 +4,16 @@ import os
 import socket
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dispatch_desktop.config import Config, database_url, default_home, load_config
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.storage import schema
 from dispatch_desktop.storage.engine import Database
+
+if TYPE_CHECKING:  # the notifier loads on the first delivery, not at start-up
+    from dispatch_desktop.notify.delivery import DeliveryReport
+    from dispatch_desktop.services.notifier_status import Heartbeat
 
 DEMO_FOLDER = "demo"
 
@@ -38,13 +43,14 @@ def open_workstation(
     SQLite is created and upgraded in place; a PostgreSQL schema that does not match raises
     SchemaMismatchError, and an unreachable server DatabaseUnavailableError.
     """
-    db = Database(database_url(home, config or load_config(home), database_url_override))
+    config = config or load_config(home)
+    db = Database(database_url(home, config, database_url_override))
     try:
         schema.ensure_ready(db)
     except BaseException:
         db.dispose()
         raise
-    return ServiceContext(db, operator)
+    return ServiceContext(db, operator, config)
 
 
 def open_database_url(url: str, operator: str | None = None) -> ServiceContext:
@@ -86,22 +92,23 @@ def console_worker_id() -> str:
 
 
 def deliver_outbox(
-    ctx: ServiceContext, config: Config, home: Path, *, limit: int | None = 200
-) -> object | None:
+    ctx: ServiceContext,
+    config: Config,
+    home: Path,
+    *,
+    limit: int | None = 200,
+    heartbeat: "Heartbeat | None" = None,
+) -> "DeliveryReport":
     """Send (PROD) or log (DEV) whatever is due, as this console's share of the delivery work.
 
     Several workstations may do this at once; rows are claimed, so each goes out once. In
-    production a console without complete Twilio and SMTP credentials leaves delivery to those
-    that have them (or to the headless notifier): otherwise it would hold every due row back as
-    "missing credentials" while a properly set-up workstation could send it.
-    Returns the notifier's DeliveryReport, or None when this workstation stood aside.
+    production a channel without credentials does what `notifier run` does: its due rows go to
+    `retry` with "missing credentials: ..." (still due, so a workstation that has them sends
+    them). With `heartbeat`, the run is recorded for `notifier status` and the other consoles.
     """
-    from dispatch_desktop.notify import credentials
-    from dispatch_desktop.notify.notifier import environment_decision
     from dispatch_desktop.services.outbox import deliver_due
 
-    if environment_decision(config).production and (
-        credentials.load_twilio(config).missing() or credentials.load_smtp(config).missing()
-    ):
-        return None
-    return deliver_due(ctx.db, config, home, worker_id=console_worker_id(), limit=limit)
+    report = deliver_due(ctx.db, config, home, worker_id=console_worker_id(), limit=limit)
+    if heartbeat is not None:
+        heartbeat.beat(report)
+    return report

@@ -185,12 +185,30 @@ class OutboxMessage(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_error: Mapped[str | None] = mapped_column(Text)
     provider_id: Mapped[str | None] = mapped_column(String(255))
-    environment: Mapped[str | None] = mapped_column(String(16))
+    environment: Mapped[str | None] = mapped_column(String(16))  # where it was handled
+    # Where the change that caused it was made: only a worker of the same environment delivers it.
+    queued_environment: Mapped[str] = mapped_column(String(16))
     sent_to: Mapped[str | None] = mapped_column(String(320))
     claimed_by: Mapped[str | None] = mapped_column(String(120))
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class NotifierHeartbeat(Base):
+    """A notifier or delivering console, as last seen: who delivers, in which environment, which channels."""
+
+    __tablename__ = "notifier_heartbeats"
+
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)  # kind:name@host
+    kind: Mapped[str] = mapped_column(String(16))  # "notifier" or "console"
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    environment: Mapped[str] = mapped_column(String(16))
+    channels: Mapped[str] = mapped_column(String(32))  # comma-separated: what it can deliver now
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_delivery: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class SmsSuppression(Base):

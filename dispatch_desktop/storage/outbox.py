@@ -4,13 +4,16 @@ PostgreSQL locks candidate rows with FOR UPDATE SKIP LOCKED, so concurrent worke
 over each other's rows; SQLite has one writer at a time (BEGIN IMMEDIATE), so one
 conditional UPDATE ... WHERE status IN ('queued', 'retry') is atomic by itself.
 Either way the claim commits before anything is sent.
+
+A worker only ever takes rows queued in its own environment (`queued_environment`): a
+development console on a production database must never log a customer's notification away.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Row, or_, select, update
+from sqlalchemy import Row, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from dispatch_desktop.storage.models import OutboxMessage
@@ -18,6 +21,8 @@ from dispatch_desktop.storage.models import OutboxMessage
 QUEUED, RETRY, SENDING = "queued", "retry", "sending"
 DUE_STATUSES = (QUEUED, RETRY)
 T = OutboxMessage.__table__
+# Session.info key: the environment a write transaction's change is made in (stamped on its rows).
+ENVIRONMENT_INFO = "dispatch_environment"
 
 
 @dataclass(frozen=True)
@@ -37,26 +42,29 @@ class Claimed:
     claimed_by: str
 
 
-def _due(now: datetime, channels: Sequence[str]):  # type: ignore[no-untyped-def]
+def _due(now: datetime, channels: Sequence[str], environment: str):  # type: ignore[no-untyped-def]
     return (
         T.c.status.in_(DUE_STATUSES),
         T.c.next_attempt_at <= now,
         T.c.channel.in_(list(channels)),
+        T.c.queued_environment == environment,
     )
 
 
-def has_due(session: Session, *, now: datetime, channels: Sequence[str]) -> bool:
+def has_due(session: Session, *, now: datetime, channels: Sequence[str], environment: str) -> bool:
     """A cheap read first, so an idle poll never takes SQLite's write lock."""
     if not channels:
         return False
-    return session.scalar(select(T.c.id).where(*_due(now, channels)).limit(1)) is not None
+    query = select(T.c.id).where(*_due(now, channels, environment)).limit(1)
+    return session.scalar(query) is not None
 
 
-def has_unannounced_skips(session: Session) -> bool:
-    return (
-        session.scalar(select(T.c.id).where(T.c.status == "skipped", T.c.environment.is_(None)).limit(1))
-        is not None
-    )
+def _unannounced(environment: str):  # type: ignore[no-untyped-def]
+    return T.c.status == "skipped", T.c.environment.is_(None), T.c.queued_environment == environment
+
+
+def has_unannounced_skips(session: Session, environment: str) -> bool:
+    return session.scalar(select(T.c.id).where(*_unannounced(environment)).limit(1)) is not None
 
 
 def claim_due(
@@ -82,7 +90,7 @@ def claim_due(
     }
     candidates = (
         select(T.c.id)
-        .where(*_due(due_by or now, channels))
+        .where(*_due(due_by or now, channels, environment))
         .order_by(T.c.next_attempt_at, T.c.id)
         .limit(limit)
     )
@@ -184,15 +192,14 @@ def hold_for_credentials(
 ) -> list[Row]:  # type: ignore[type-arg]
     """Due rows of a channel with no credentials: waiting, with the reason, not failed.
 
+    Only rows queued in `environment` (production): a development row is never held.
     Returns only rows whose reason changed, so each is announced once, not on every run.
     """
     return list(
         session.execute(
             update(T)
             .where(
-                T.c.status.in_(DUE_STATUSES),
-                T.c.channel == channel,
-                T.c.next_attempt_at <= now,
+                *_due(now, [channel], environment),
                 or_(T.c.last_error.is_(None), T.c.last_error != error),
             )
             .values(status=RETRY, last_error=error, updated_at=now, environment=environment)
@@ -206,8 +213,24 @@ def announce_skips(session: Session, *, environment: str, now: datetime) -> list
     return list(
         session.execute(
             update(T)
-            .where(T.c.status == "skipped", T.c.environment.is_(None))
+            .where(*_unannounced(environment))
             .values(environment=environment, updated_at=now)
             .returning(T.c.id, T.c.channel, T.c.recipient_name, T.c.recipient_kind, T.c.last_error)
+        )
+    )
+
+
+def due_summary(session: Session, *, now: datetime, held_prefix: str) -> list[Row]:  # type: ignore[type-arg]
+    """Rows due now per queued environment and channel, with the credentials reason they wait for.
+
+    Each row: queued_environment, channel, held (the `held_prefix...` error, else None), count.
+    """
+    held = case((T.c.last_error.like(f"{held_prefix}%"), T.c.last_error), else_=None).label("held")
+    return list(
+        session.execute(
+            select(T.c.queued_environment, T.c.channel, held, func.count().label("count"))
+            .where(T.c.status.in_(DUE_STATUSES), T.c.next_attempt_at <= now)
+            .group_by(T.c.queued_environment, T.c.channel, held)
+            .order_by(T.c.queued_environment, T.c.channel)
         )
     )

@@ -5,6 +5,7 @@ save the panel says what happened to the customer's confirmation, clears itself 
 cursor back in the phone field for the next call.
 """
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -22,8 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from dispatch_desktop.domain.team import TeamSettings
-from dispatch_desktop.services import bookings
+from dispatch_desktop.services import bookings, notifier_status
 from dispatch_desktop.services.booking_notices import booking_notifications
+from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.services.outbox import OutboxView
 from dispatch_desktop.services.views import BookingView
 from dispatch_desktop.ui.booking_form import (
@@ -44,10 +46,22 @@ from dispatch_desktop.ui.plain import PlainLabel
 CONFIRMATION_POLL_MS = 1_000
 CONFIRMATION_POLLS = 15
 DONE_STATUSES = ("sent", "logged", "failed", "unknown", "skipped", "dismissed")
+Confirmation = tuple[list[OutboxView], frozenset[str]]
 
 
-def confirmation_text(reference: str, rows: list[OutboxView], tr) -> str:  # type: ignore[no-untyped-def]
-    """What the call-center agent reads back: did the customer's confirmation go out?"""
+def _confirmation(ctx: ServiceContext, booking_id: int) -> Confirmation:
+    """The booking's notifications, and the channels a running notifier can send them on."""
+    return booking_notifications(ctx, booking_id), notifier_status.sending_channels(ctx)
+
+
+def confirmation_text(  # type: ignore[no-untyped-def]
+    reference: str, rows: list[OutboxView], tr, sending: Collection[str] = ()
+) -> str:
+    """What the call-center agent reads back: did the customer's confirmation go out?
+
+    `sending`: the channels a running production notifier can send (a row held for credentials
+    by this workstation still goes out through one of those).
+    """
     mine = [row for row in rows if row.recipient_kind == "customer"]
     if not mine:
         return tr("{0} saved — no confirmation: the customer has no phone or email on file").format(reference)
@@ -59,6 +73,10 @@ def confirmation_text(reference: str, rows: list[OutboxView], tr) -> str:  # typ
         return tr("{0} saved — confirmation logged (DEV, not sent) ({1})").format(reference, channels)
     if statuses & {"failed", "unknown"}:
         return tr("{0} saved — confirmation could not be sent; see the notification log").format(reference)
+    if any(row.waiting_for_credentials and row.channel not in sending for row in mine):
+        return tr("{0} saved — confirmation NOT sent yet: no credentials on any running notifier").format(
+            reference
+        )
     if statuses <= {"skipped", "dismissed"}:
         return tr("{0} saved — confirmation skipped").format(reference)
     return tr("{0} saved — confirmation queued for the customer ({1})").format(reference, channels)
@@ -285,18 +303,18 @@ class CallCenterPanel(CustomerFields, QWidget):
         self.general.show_message("")
         ctx = self.console.ctx
 
-        def work() -> tuple[BookingView, list[OutboxView]]:
+        def work() -> tuple[BookingView, Confirmation]:
             view = bookings.create_booking(ctx, call_center=True, **values)  # type: ignore[arg-type]
-            return view, booking_notifications(ctx, view.id)
+            return view, _confirmation(ctx, view.id)
 
         run_for(self, self.console.ops, work, self._saved, self._refused, changes="bookings")
 
-    def _saved(self, result: tuple[BookingView, list[OutboxView]]) -> None:
-        view, rows = result
+    def _saved(self, result: tuple[BookingView, Confirmation]) -> None:
+        view, (rows, sending) = result
         self.saving = False
         self.save_button.setEnabled(True)
         self.last_saved = view
-        self._show_notice(confirmation_text(view.reference, rows, self.tr))
+        self._show_notice(confirmation_text(view.reference, rows, self.tr, sending))
         self.saved.emit(view)
         self.clear(keep_result=True)
         self._polls_left = CONFIRMATION_POLLS
@@ -317,15 +335,16 @@ class CallCenterPanel(CustomerFields, QWidget):
         run_for(
             self,
             self.console.ops,
-            lambda: booking_notifications(ctx, view.id),
-            lambda rows: self._confirmation_arrived(view, rows),
+            lambda: _confirmation(ctx, view.id),
+            lambda found: self._confirmation_arrived(view, found),
             lambda _e: None,
         )
 
-    def _confirmation_arrived(self, view: BookingView, rows: list[OutboxView]) -> None:
+    def _confirmation_arrived(self, view: BookingView, found: Confirmation) -> None:
         if self.last_saved is None or view.id != self.last_saved.id:
             return
-        self._show_notice(confirmation_text(view.reference, rows, self.tr))
+        rows, sending = found
+        self._show_notice(confirmation_text(view.reference, rows, self.tr, sending))
         if all(row.status in DONE_STATUSES for row in rows if row.recipient_kind == "customer"):
             self._poll_timer.stop()
 

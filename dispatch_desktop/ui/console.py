@@ -23,5 +23,13 @@ class ConsoleContext:
     config: Config
     actor: Actor
 
+    def __post_init__(self) -> None:
+        self.use_config(self.config)
+
+    def use_config(self, config: Config) -> None:
+        """This workstation's config from now on, also for the environment its changes are stamped with."""
+        self.config = config
+        self.ctx.config = config
+
     def can(self, permission: Permission) -> bool:
         return can(self.actor.role, permission)

@@ -26,10 +26,12 @@ from PySide6.QtWidgets import (
 from dispatch_desktop import __version__
 from dispatch_desktop.domain.roles import Permission, Role
 from dispatch_desktop.services import operators, outbox, revision
+from dispatch_desktop.services.notifier_status import DeliveryHealth, Heartbeat
 from dispatch_desktop.services.workstation import EnvironmentBadge, deliver_outbox, environment_badge
 from dispatch_desktop.ui.bookings_page import BookingsPage
 from dispatch_desktop.ui.call_center import CallCenterPanel
 from dispatch_desktop.ui.console import ConsoleContext
+from dispatch_desktop.ui.delivery_alert import DeliveryAlertBanner
 from dispatch_desktop.ui.dialogs import TextDialog, show_error
 from dispatch_desktop.ui.email_alert import EmailAlertBanner
 from dispatch_desktop.ui.lifetime import is_alive, run_for
@@ -241,11 +243,14 @@ class MainWindow(QMainWindow):
         # Emails failing to sign in (Office 365 retired the password) show across the top, above the tabs.
         self.email_alert = EmailAlertBanner(console)
         self.email_alert.status_message.connect(self.show_status)
+        # Notifications waiting with nobody able to deliver them, on every workstation.
+        self.delivery_alert = DeliveryAlertBanner(console)
         central = QWidget()
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addWidget(self.email_alert)
+        column.addWidget(self.delivery_alert)
         column.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         self.pages: dict[str, QWidget] = {}
@@ -255,6 +260,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_toolbar()
         self._build_status_bar()
+        self.delivery_alert.health_changed.connect(self._health_arrived)
         self.update_title()
         self.layout_file = console.home / LAYOUT_FILE
         self._restore_layout()
@@ -266,13 +272,18 @@ class MainWindow(QMainWindow):
         console.ops.failed.connect(self.show_status)
         console.ops.busy_changed.connect(self._busy_changed)
         self._delivering = False
+        self._deliver_again = False
+        self._report_delivery = False
+        self.heartbeat = Heartbeat(console.ctx.db, kind="console", name=console.ctx.username)
         self.delivery_timer = QTimer(self, interval=DELIVERY_INTERVAL_MS)
         self.delivery_timer.timeout.connect(self.deliver_now)
         if live_refresh:
             self.watcher.start()
             self.email_alert.start()
+            self.delivery_alert.start()
         else:
             self.email_alert.poll()
+            self.delivery_alert.poll()
         if deliver:
             self.delivery_timer.start()
         self.refresh_outbox_counts()
@@ -427,7 +438,12 @@ class MainWindow(QMainWindow):
             can(Permission.MANAGE_SETTINGS)
             and optional_class("dispatch_desktop.ui.settings_dialog", "SettingsDialog") is not None
         )
-        self.deliver_action = self._action(self.tr("Send due &notifications now"), None, self.deliver_now)
+        self.deliver_action = self._action(
+            self.tr("Send due &notifications now"),
+            None,
+            self.send_due_now,
+            self.tr("Deliver what is due now"),
+        )
         self.quit_action = self._action(self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close)
         self.shortcuts_action = self._action(self.tr("&Keyboard shortcuts"), "F1", self.show_shortcuts)
         self.about_action = self._action(self.tr("&About Dispatch Desktop"), None, self.show_about)
@@ -500,6 +516,9 @@ class MainWindow(QMainWindow):
         self.outbox_label = PlainLabel(self.tr("Outbox: {0}").format(NO_COUNT))
         self.outbox_label.setObjectName("outboxLabel")
         self.outbox_label.setToolTip(self.tr("Notifications queued / waiting to retry / failed"))
+        self.deliverer_label = PlainLabel(NO_COUNT)
+        self.deliverer_label.setObjectName("delivererLabel")
+        self.deliverer_label.setToolTip(self.tr("Who delivers this workstation's notifications, last seen"))
         self.badge = PlainLabel()
         self.badge.setObjectName("environmentBadge")
         self.demo_badge = PlainLabel(self.tr("DEMO DATA"))
@@ -515,6 +534,7 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.database_label)
         bar.addWidget(self.operator_label)
         bar.addPermanentWidget(self.busy)
+        bar.addPermanentWidget(self.deliverer_label)
         bar.addPermanentWidget(self.outbox_label)
         bar.addPermanentWidget(self.demo_badge)
         bar.addPermanentWidget(self.badge)
@@ -571,6 +591,12 @@ class MainWindow(QMainWindow):
             self.tr("Outbox: {0} queued · {1} retry · {2} failed").format(queued, retry, failed)
         )
         self.outbox_label.setStyleSheet("color: #c62828; font-weight: 600;" if failed else "")
+
+    def _health_arrived(self, health: DeliveryHealth) -> None:
+        self.deliverer_label.setText(health.deliverer)
+        self.deliverer_label.setStyleSheet(
+            "color: #c62828; font-weight: 600;" if health.deliverer_missing else ""
+        )
 
     def _busy_changed(self, busy: bool) -> None:
         if busy:
@@ -650,15 +676,23 @@ class MainWindow(QMainWindow):
         if 0 <= index < self.tabs.count():
             self.tabs.setCurrentIndex(index)
 
+    def send_due_now(self) -> None:
+        """The menu command: deliver now, and say in the status bar what the run did."""
+        self._report_delivery = True
+        if self._delivering:
+            self._deliver_again = True  # the timer's run may have started before the rows were due
+            return
+        self.deliver_now()
+
     def deliver_now(self) -> None:
         if self._delivering:
             return
         self._delivering = True
-        console = self.console
+        console, heartbeat = self.console, self.heartbeat
         run_for(
             self,
             self.console.ops,
-            lambda: deliver_outbox(console.ctx, console.config, console.home),
+            lambda: deliver_outbox(console.ctx, console.config, console.home, heartbeat=heartbeat),
             self._delivered,
             self._delivery_failed,
             quiet=True,  # the delivery timer's work: slow servers must not animate the busy bar
@@ -666,12 +700,22 @@ class MainWindow(QMainWindow):
 
     def _delivered(self, report: Any) -> None:
         self._delivering = False
-        if getattr(report, "processed", 0):
+        if report.processed or report.held:
             self.console.ops.changed.emit("outbox")
+        self._after_delivery(report.summary())
 
     def _delivery_failed(self, error: Exception) -> None:
         self._delivering = False
         log.warning("notification delivery failed: %s", one_line(error))
+        self._after_delivery(self.tr("Notifications not delivered: {0}").format(one_line(error)))
+
+    def _after_delivery(self, summary: str) -> None:
+        if self._deliver_again:
+            self._deliver_again = False
+            self.deliver_now()
+        elif self._report_delivery:
+            self._report_delivery = False
+            self.show_status(summary)
 
     def load_demo_data(self) -> None:
         from dispatch_desktop.services import demo  # only when asked: not part of every start-up
@@ -794,6 +838,7 @@ class MainWindow(QMainWindow):
             log.warning("could not save the window layout: %s", exc)
         self.watcher.stop()
         self.email_alert.stop()
+        self.delivery_alert.stop()
         self.delivery_timer.stop()
         detach = getattr(self.log_dock, "detach", None)
         if detach is not None:

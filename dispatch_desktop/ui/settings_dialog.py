@@ -286,6 +286,23 @@ class SettingsDialog(QDialog):
         self.reload()
 
     def _warn_production(self, *_: object) -> None:
+        missing = self.state.missing if self.state is not None else {}
+        if missing:
+            names = {"sms": self.tr("SMS"), "email": self.tr("email")}
+            lacking = "; ".join(
+                f"{names[channel]}: {', '.join(fields)}" for channel, fields in missing.items()
+            )
+            self.production_warning.setText(
+                self.tr(
+                    "Production, but this workstation cannot send: missing credentials ({0}). Its "
+                    "notifications wait as 'retry' (missing credentials) until a notifier that has "
+                    "them sends them."
+                ).format(lacking)
+            )
+        else:
+            self.production_warning.setText(
+                self.tr("Production sends real SMS and email to customers and agents from this workstation.")
+            )
         self.production_warning.setVisible(self.environment.currentData() == "production")
 
     def auth_mode(self) -> str:
@@ -418,6 +435,7 @@ class SettingsDialog(QDialog):
         else:
             self.environment.setEnabled(True)
             self.environment_note.setText(self.tr("Now: %s.") % state.environment_description)
+        self._warn_production()
         if self.team is not None:
             self.timezone.setCurrentText(self.team.timezone_name)
             self.region.setText(self.team.region)
@@ -536,7 +554,7 @@ class SettingsDialog(QDialog):
         run_for(self, work, self._saved, self._refused, changes="settings")
 
     def _saved(self, config: Config) -> None:
-        self.console.config = config
+        self.console.use_config(config)
         self.message.show_info(self.tr("Saved. Secrets, if any were typed, are in the OS keyring."))
         self.saved.emit(config)
         self._fill_config(config)

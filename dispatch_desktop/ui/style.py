@@ -110,16 +110,19 @@ def source_label(source: str) -> str:
     }.get(source, source)
 
 
-# The email sign-in alert across the top of the main window: solid red in both themes, so nobody misses it.
-ALERT_BANNER = (
-    "QFrame#emailAlertBanner { background: #b71c1c; border: 2px solid #7f0000; border-radius: 4px; }"
-    " QFrame#emailAlertBanner QLabel { color: #ffffff; }"
+# The alerts across the top of the main window (email sign-in, delivery): solid red in both themes,
+# so nobody misses them. Each banner's own object name scopes the style to it.
+_ALERT_BANNER = (
+    "QFrame#{name} {{ background: #b71c1c; border: 2px solid #7f0000; border-radius: 4px; }}"
+    " QFrame#{name} QLabel {{ color: #ffffff; }}"
 )
-ALERT_BANNER_DARK = (
-    "QFrame#emailAlertBanner { background: #8e1b1b; border: 2px solid #ff6b6b; border-radius: 4px; }"
-    " QFrame#emailAlertBanner QLabel { color: #fff1f1; }"
+_ALERT_BANNER_DARK = (
+    "QFrame#{name} {{ background: #8e1b1b; border: 2px solid #ff6b6b; border-radius: 4px; }}"
+    " QFrame#{name} QLabel {{ color: #fff1f1; }}"
 )
+ALERT_BANNER = _ALERT_BANNER.format(name="emailAlertBanner")
+ALERT_BANNER_DARK = _ALERT_BANNER_DARK.format(name="emailAlertBanner")
 
 
-def alert_banner_style(palette: QPalette | None = None) -> str:
-    return ALERT_BANNER_DARK if is_dark(palette) else ALERT_BANNER
+def alert_banner_style(palette: QPalette | None = None, name: str = "emailAlertBanner") -> str:
+    return (_ALERT_BANNER_DARK if is_dark(palette) else _ALERT_BANNER).format(name=name)

@@ -285,6 +285,7 @@ def _outbox_row(
         "body": body,
         "html_body": html,
         "status": "queued",
+        "queued_environment": "production",
         "attempts": 0,
         "next_attempt_at": now,
         "created_at": now,

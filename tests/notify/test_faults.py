@@ -153,6 +153,7 @@ def _queue_many(db: Database, count: int) -> None:
                     "recipient_kind": "customer",
                     "body": f"message {i}",
                     "status": "queued",
+                    "queued_environment": "production",
                     "attempts": 0,
                     "next_attempt_at": now,
                     "created_at": now,

@@ -43,6 +43,7 @@ def queue(db: Database, count: int, channel: str = "sms") -> None:
                     "subject": None if channel == "sms" else f"Booking {i}",
                     "body": f"message {i}",
                     "status": "queued",
+                    "queued_environment": "production",
                     "attempts": 0,
                     "next_attempt_at": now,
                     "created_at": now,

@@ -97,7 +97,7 @@ def test_bad_input_stays_in_the_panel_with_the_reason(qtbot, desk, db):
     assert bookings.count_bookings(console.ctx, bookings.BookingQuery()) == 0
 
 
-def _row(status: str, kind: str = "customer", channel: str = "sms") -> OutboxView:
+def _row(status: str, kind: str = "customer", channel: str = "sms", error: str | None = None) -> OutboxView:
     from datetime import UTC, datetime
 
     now = datetime.now(UTC)
@@ -112,7 +112,7 @@ def _row(status: str, kind: str = "customer", channel: str = "sms") -> OutboxVie
         "body",
         status,
         0,
-        None,
+        error,
         None,
         None,
         None,
@@ -122,6 +122,7 @@ def _row(status: str, kind: str = "customer", channel: str = "sms") -> OutboxVie
         now,
         now,
         now,
+        "production",
     )
 
 
@@ -139,3 +140,13 @@ def test_confirmation_text_says_what_happened(statuses, expected):
     text = confirmation_text("BK-000123", [_row(s) for s in statuses], lambda s: s)
     assert text.startswith("BK-000123 saved — ")
     assert expected in text
+
+
+def test_a_confirmation_held_for_credentials_is_not_called_queued():
+    held = _row("retry", error="missing credentials: TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN")
+    other = _row("retry", error="Twilio HTTP 503 (retry)")
+    text = confirmation_text("BK-000123", [held], lambda s: s)
+    assert text == "BK-000123 saved — confirmation NOT sent yet: no credentials on any running notifier"
+    assert "queued" in confirmation_text("BK-000123", [other], lambda s: s)
+    # Held by this workstation, but a running notifier can send texts: it goes out, it is queued.
+    assert "queued" in confirmation_text("BK-000123", [held], lambda s: s, frozenset({"sms"}))

@@ -1,0 +1,52 @@
+"""Heartbeats in the shared database: which notifiers and delivering consoles are alive, and where."""
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import Row, case, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from dispatch_desktop.storage.models import NotifierHeartbeat
+
+T = NotifierHeartbeat.__table__
+# A heartbeat nobody has renewed for this long is history, not a notifier: it is removed.
+FORGET_AFTER = timedelta(days=7)
+
+
+def beat(
+    session: Session,
+    *,
+    worker: str,
+    kind: str,
+    host: str,
+    pid: int,
+    environment: str,
+    channels: list[str],
+    now: datetime,
+    delivered: bool,
+) -> None:
+    """Insert or renew this worker's row; `delivered` also moves last_delivery to `now`."""
+    values = {
+        "kind": kind,
+        "host": host,
+        "pid": pid,
+        "environment": environment,
+        "channels": ",".join(channels),
+        "last_seen": now,
+    }
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = insert(T).values(
+        id=worker, started_at=now, last_delivery=now if delivered else None, **values
+    )
+    renew: dict[str, object] = dict(values)
+    # Restarted (another process, same worker and host): it started now.
+    renew["started_at"] = case((T.c.pid != statement.excluded.pid, now), else_=T.c.started_at)
+    if delivered:
+        renew["last_delivery"] = now
+    session.execute(statement.on_conflict_do_update(index_elements=["id"], set_=renew))
+    session.execute(delete(T).where(T.c.last_seen < now - FORGET_AFTER))
+
+
+def seen(session: Session) -> list[Row]:  # type: ignore[type-arg]
+    """Every heartbeat, the most recently seen first."""
+    return list(session.execute(select(T).order_by(T.c.last_seen.desc(), T.c.id)))

@@ -1,0 +1,101 @@
+"""The red banner when notifications wait with nobody able to deliver them, and who delivers.
+
+On every workstation: production rows waiting for credentials, production rows due with no
+notifier able to send them seen for two minutes, and rows queued in the other environment
+than this console's (which it never delivers). The same poll tells the status bar who delivers.
+"""
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
+
+from dispatch_desktop.services import notifier_status
+from dispatch_desktop.services.notifier_status import DeliveryHealth
+from dispatch_desktop.ui.console import ConsoleContext
+from dispatch_desktop.ui.lifetime import run_for
+from dispatch_desktop.ui.plain import PlainLabel
+from dispatch_desktop.ui.style import alert_banner_style
+
+HEALTH_INTERVAL_MS = 10_000
+
+
+class DeliveryAlertBanner(QFrame):
+    """Hidden while delivery is healthy; red, one line per problem, while it is not."""
+
+    health_changed = Signal(object)  # DeliveryHealth
+
+    def __init__(
+        self, console: ConsoleContext, interval_ms: int = HEALTH_INTERVAL_MS, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.console = console
+        self.health: DeliveryHealth | None = None
+        self.polls = 0
+        self._in_flight = False
+        self._again = False
+        self.setObjectName("deliveryAlertBanner")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.title = PlainLabel(self.tr("Notifications are not going out"))
+        self.title.setObjectName("deliveryAlertTitle")
+        font = self.title.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.1)
+        self.title.setFont(font)
+        self.explanation = PlainLabel()
+        self.explanation.setObjectName("deliveryAlertText")
+        self.explanation.setWordWrap(True)
+        self.explanation.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(10, 6, 10, 6)
+        column.setSpacing(2)
+        column.addWidget(self.title)
+        column.addWidget(self.explanation)
+        self.setStyleSheet(alert_banner_style(self.palette(), self.objectName()))
+        self.hide()
+        self.timer = QTimer(self, interval=interval_ms)
+        self.timer.timeout.connect(self.poll)
+        console.ops.changed.connect(self._data_changed)
+
+    def start(self) -> None:
+        self.timer.start()
+        self.poll()
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+    def _data_changed(self, what: str) -> None:
+        if what in ("outbox", "bookings", "time_off", "settings", "*"):
+            self.poll()
+
+    def poll(self) -> None:
+        if self._in_flight:
+            self._again = True  # something changed while asking: ask again once this answer is in
+            return
+        self._in_flight = True
+        ctx = self.console.ctx
+        run_for(
+            self,
+            self.console.ops,
+            lambda: notifier_status.delivery_health(ctx),
+            self._arrived,
+            self._failed,
+            quiet=True,  # a background poll, not work a person is waiting for
+        )
+
+    def _arrived(self, health: DeliveryHealth) -> None:
+        self._in_flight = False
+        self.polls += 1
+        self.health = health
+        self.explanation.setText("\n".join(health.alerts))
+        self.setVisible(bool(health.alerts))
+        self.health_changed.emit(health)
+        self._poll_again()
+
+    def _failed(self, _error: Exception) -> None:
+        # An unreachable database is the status bar's news; keep showing what was last known.
+        self._in_flight = False
+        self._poll_again()
+
+    def _poll_again(self) -> None:
+        if self._again:
+            self._again = False
+            self.poll()
