@@ -15,6 +15,10 @@ from dispatch_desktop.domain.errors import DatabaseUnavailableError, ValidationE
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 PG_CONNECT_TIMEOUT_S = 5
+# psycopg's own option, read from the URL query: `none` for a pooler in transaction mode
+# (PgBouncer), which hands each transaction to any server connection, where prepared
+# statements of other clients collide with this one's.
+PREPARE_THRESHOLD = "prepare_threshold"
 
 
 def sqlite_url(path: Path) -> str:
@@ -32,9 +36,33 @@ def parse_url(raw: str) -> URL:
         raise ValidationError(
             f"unsupported database {url.get_backend_name()!r}: use sqlite or postgresql+psycopg"
         )
-    if url.get_backend_name() == "postgresql" and url.get_driver_name() != "psycopg":
-        url = url.set(drivername="postgresql+psycopg")
+    if url.get_backend_name() == "postgresql":
+        if url.get_driver_name() != "psycopg":
+            url = url.set(drivername="postgresql+psycopg")
+        _prepare_threshold(url)  # a bad value is the user's error now, not at the first query
     return url
+
+
+def _prepare_threshold(url: URL) -> int | None:
+    """The URL's `prepare_threshold`: `none` turns server-side prepared statements off."""
+    raw = url.query.get(PREPARE_THRESHOLD, "5")
+    value = raw[-1] if isinstance(raw, tuple) else raw
+    if value.strip().lower() == "none":
+        return None
+    if value.strip().isdigit():
+        return int(value)
+    raise ValidationError(
+        f"database URL option {PREPARE_THRESHOLD}={value!r} must be 'none' (for PgBouncer in "
+        "transaction mode) or a whole number"
+    )
+
+
+def _pg_connect_args(url: URL) -> dict[str, Any]:
+    return {
+        "connect_timeout": PG_CONNECT_TIMEOUT_S,
+        "application_name": "dispatch-desktop",
+        PREPARE_THRESHOLD: _prepare_threshold(url),
+    }
 
 
 def describe(url: URL) -> str:
@@ -72,9 +100,9 @@ def make_engine(url: URL) -> Engine:
         _configure_sqlite(engine)
         return engine
     return create_engine(
-        url,
+        url.difference_update_query([PREPARE_THRESHOLD]),
         pool_pre_ping=True,
-        connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_S, "application_name": "dispatch-desktop"},
+        connect_args=_pg_connect_args(url),
     )
 
 
