@@ -10,6 +10,7 @@ from sqlalchemy import text
 
 from dispatch_desktop.cli import main
 from dispatch_desktop.storage.engine import Database
+from tests.conftest import PG_URL, PostgresSchemas
 from tests.core.helpers import row_counts
 
 
@@ -173,6 +174,33 @@ def test_unreachable_database_exits_5(home: Path, capsys: pytest.CaptureFixture[
     )
     err = capsys.readouterr().err
     assert code == 5 and err.startswith("error: database unavailable (PostgreSQL 127.0.0.1:1/none)")
+
+
+def test_a_bad_prepare_threshold_in_the_url_is_invalid_input(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = "postgresql+psycopg://nobody@127.0.0.1:1/none?prepare_threshold=off"
+    code = main(["--home", str(home), "--database-url", url, "booking", "list"])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err == (
+        "error: database URL option prepare_threshold='off' must be 'none' (for PgBouncer in "
+        "transaction mode) or a whole number\n"
+    )
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not PG_URL, reason="PostgreSQL-only: set DISPATCH_TEST_DATABASE_URL")
+def test_prepare_threshold_none_turns_prepared_statements_off(pg_schemas: PostgresSchemas) -> None:
+    db = Database(pg_schemas.new_url() + "&prepare_threshold=None")
+    try:
+        with db.read() as session:
+            for _ in range(8):
+                session.execute(text("SELECT 1"))
+            assert session.connection().connection.dbapi_connection.prepare_threshold is None
+            assert session.execute(text("SELECT count(*) FROM pg_prepared_statements")).scalar() == 0
+    finally:
+        db.dispose()
 
 
 def test_schema_out_of_date_exits_5_and_upgrade_fixes_it(
