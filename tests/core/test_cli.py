@@ -1,6 +1,7 @@
 """The command line as scripts use it: exit codes, one-line errors, JSON, nothing written on error."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -235,3 +236,19 @@ def test_module_entry_point_has_no_traceback_for_user_errors(home: Path) -> None
         timeout=120,
     )
     assert (result.returncode, result.stderr) == (2, "error: no booking with id 5\n")
+
+
+def test_without_a_business_zone_the_system_zone_comes_from_tz(home: Path) -> None:
+    def run(*argv: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "dispatch_desktop", "--home", str(home), "--json", *argv],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "TZ": "Asia/Tokyo"},
+        )
+
+    added = run(*_booking_args("2026-12-04T12:00", "2026-12-04T13:00"), "--call-center")
+    assert added.returncode == 0, added.stderr
+    assert json.loads(added.stdout)["start"] == "2026-12-04T03:00:00+00:00"
+    assert json.loads(run("settings", "show").stdout)["business_timezone"] == "Asia/Tokyo"
