@@ -61,7 +61,7 @@ def add_commands(subparsers: Any) -> None:
     c.add_argument("--status", choices=outbox.STATUSES)
     c.add_argument("--channel", choices=outbox.CHANNELS)
     c.add_argument("--search", metavar="TEXT")
-    c.add_argument("--limit", type=int, default=50)
+    c.add_argument("--limit", type=int, metavar="N", help="only the newest N (default: every matching row)")
     c = _leaf(ob, "show", cmd_outbox_show, "show one message in full")
     c.add_argument("id", type=int)
     c = _leaf(ob, "retry", cmd_outbox_retry, "send a failed, unknown or waiting message again")
@@ -229,12 +229,15 @@ def _table(rows: list[tuple[Any, ...]], headers: tuple[str, ...]) -> str:
 
 
 def cmd_outbox_list(app: CliApp, args: argparse.Namespace) -> int:
-    views = outbox.list_outbox(
-        app.ctx, status=args.status, channel=args.channel, text=args.search, limit=args.limit
-    )
+    matching = {"status": args.status, "channel": args.channel, "text": args.search}
+    views = outbox.list_outbox(app.ctx, limit=args.limit, **matching)
     text = _table(
         [_row(v) for v in views], ("ID", "STATUS", "CHANNEL", "RECIPIENT", "EVENT", "TRIES", "ERROR")
     )
+    if args.limit is not None and len(views) == args.limit:
+        total = outbox.count_outbox(app.ctx, **matching)
+        if total > len(views):
+            text += f"\nshowing {len(views)} of {total}"
     _emit(app, args, [v.to_json() for v in views], text)
     return 0
 
