@@ -381,6 +381,8 @@ def cmd_credentials_show(app: CliApp, args: argparse.Namespace) -> int:
     fields, problem = credentials.describe(app.config)
     decision = environment_decision(app.config)
     lines = [f"environment: {decision.describe()}"]
+    if decision.warning:
+        lines.append(f"warning: {decision.warning}")
     for row in fields:
         if not row.configured:
             state = "not set"
@@ -399,7 +401,7 @@ def cmd_credentials_show(app: CliApp, args: argparse.Namespace) -> int:
         "environment_source": decision.source,
         "fields": [row.to_json() for row in fields],
         "keyring_problem": problem,
-        "warnings": [warning] if warning else [],
+        "warnings": [text for text in (decision.warning, warning) if text],
     }
     _emit(app, args, payload, "\n".join(lines))
     return 0

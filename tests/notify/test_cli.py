@@ -265,3 +265,30 @@ def test_outbox_list_returns_every_matching_row_unless_limited(cli: Cli, home: P
     assert len(cli.json("outbox", "list", "--limit", "50")) == 50  # type: ignore[arg-type]
     assert "showing" not in cli("outbox", "list", "--limit", "300")[1]
     assert cli("outbox", "list", "--limit", "0")[::2] == (2, "error: limit must be at least 1, not 0\n")
+
+
+MISTAKEN = "FLASK_ENV='Production ' is not 'production': development, nothing is sent"
+
+
+def test_production_with_a_trailing_space_sends_nothing_and_every_command_says_so(
+    cli: Cli, twilio: FakeTwilio, smtp: FakeSmtp, use_env: Env
+) -> None:
+    use_env(twilio.env(), smtp.env(), {"FLASK_ENV": "Production "})
+    code, _out, err = cli(*BOOKING)
+    assert code == 0, err
+    assert err.splitlines()[0] == f"warning: {MISTAKEN}"
+    assert f"[DEV] SMS (not sent) - To: {CUSTOMER_PHONE}" in err
+    assert twilio.requests == [] and smtp.messages == []
+    for argv in (("outbox", "counts"), ("outbox", "list", "--json"), ("notifier", "run", "--once")):
+        code, _out, err = cli(*argv)
+        assert code == 0 and err.splitlines()[0] == f"warning: {MISTAKEN}", argv
+    code, out, err = cli("credentials", "show")
+    assert code == 0 and f"warning: {MISTAKEN}" in out.splitlines()
+    assert MISTAKEN in cli.json("credentials", "show")["warnings"]  # type: ignore[index]
+    assert twilio.requests == [] and smtp.messages == []
+
+
+def test_the_exact_word_prints_no_warning(cli: Cli, use_env: Env) -> None:
+    use_env({"FLASK_ENV": "production"})
+    code, _out, err = cli("outbox", "counts")
+    assert code == 0 and "is not 'production'" not in err
