@@ -19,6 +19,9 @@ import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
+from dispatch_desktop.services import bookings
+from dispatch_desktop.services.context import ServiceContext
+from dispatch_desktop.storage.engine import Database
 from tests.conftest import PG_URL, PostgresSchemas
 from tests.notify.helpers import CUSTOMER_EMAIL
 from tests.servers.smtp_fake import FakeSmtp, free_port
@@ -178,3 +181,11 @@ def test_bookings_and_two_concurrent_notifiers_through_pgbouncer_in_transaction_
     assert counted.returncode == 0, counted.stderr
     counts = {status: n for status, n in json.loads(counted.stdout).items() if n}
     assert counts == {"sent": 2 * BOOKINGS}
+
+    # The console's bookings table streams ids through a server-side cursor, inside one transaction.
+    db = Database(pgbouncer)
+    try:
+        ids = bookings.booking_ids(ServiceContext(db, "boss"), bookings.BookingQuery())
+    finally:
+        db.dispose()
+    assert ids == list(range(1, BOOKINGS + 1))
