@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
@@ -19,6 +19,8 @@ PG_CONNECT_TIMEOUT_S = 5
 # (PgBouncer), which hands each transaction to any server connection, where prepared
 # statements of other clients collide with this one's.
 PREPARE_THRESHOLD = "prepare_threshold"
+# What a transaction pooler does to prepared statements: "already exists", "does not exist".
+PREPARED_STATEMENT_CLASHES = ("42P05", "26000")
 
 
 def sqlite_url(path: Path) -> str:
@@ -154,3 +156,11 @@ def unavailable_as_error(url: URL) -> Iterator[None]:
                 f"database is busy ({describe(url)}): {reason}; try again"
             ) from None
         raise DatabaseUnavailableError(f"database unavailable ({describe(url)}): {reason}") from None
+    except ProgrammingError as exc:
+        if getattr(exc.orig, "sqlstate", None) not in PREPARED_STATEMENT_CLASHES:
+            raise
+        reason = str(exc.orig).strip().splitlines()[0]
+        raise DatabaseUnavailableError(
+            f"database unavailable ({describe(url)}): {reason}; behind PgBouncer in transaction mode, "
+            f"add ?{PREPARE_THRESHOLD}=none to the database URL"
+        ) from None

@@ -17,8 +17,10 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from dispatch_desktop.domain.errors import DatabaseUnavailableError
 from dispatch_desktop.services import bookings
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.storage.engine import Database
@@ -189,3 +191,18 @@ def test_bookings_and_two_concurrent_notifiers_through_pgbouncer_in_transaction_
     finally:
         db.dispose()
     assert ids == list(range(1, BOOKINGS + 1))
+
+
+def test_without_the_url_option_a_clash_is_one_error_line_naming_the_fix(pgbouncer: str) -> None:
+    _another_program_prepares_a_statement(pgbouncer)
+    db = Database(pgbouncer.replace("?prepare_threshold=none", ""))
+    try:
+        with pytest.raises(DatabaseUnavailableError) as raised, db.read() as session:
+            for _ in range(6):  # psycopg prepares on the fifth, as `_pg3_0`
+                session.execute(text("SELECT 2"))
+    finally:
+        db.dispose()
+    assert str(raised.value).endswith(
+        'prepared statement "_pg3_0" already exists; behind PgBouncer in transaction mode, '
+        "add ?prepare_threshold=none to the database URL"
+    )
