@@ -41,13 +41,12 @@ def parse_url(raw: str) -> URL:
     if url.get_backend_name() == "postgresql":
         if url.get_driver_name() != "psycopg":
             url = url.set(drivername="postgresql+psycopg")
-        _prepare_threshold(url)  # a bad value is the user's error now, not at the first query
+        _pg_connect_args(url)  # a bad option is the user's error now, not at the first query
     return url
 
 
-def _prepare_threshold(url: URL) -> int | None:
+def _prepare_threshold(raw: str | tuple[str, ...]) -> int | None:
     """The URL's `prepare_threshold`: `none` turns server-side prepared statements off."""
-    raw = url.query.get(PREPARE_THRESHOLD, "5")
     value = raw[-1] if isinstance(raw, tuple) else raw
     if value.strip().lower() == "none":
         return None
@@ -60,11 +59,10 @@ def _prepare_threshold(url: URL) -> int | None:
 
 
 def _pg_connect_args(url: URL) -> dict[str, Any]:
-    return {
-        "connect_timeout": PG_CONNECT_TIMEOUT_S,
-        "application_name": "dispatch-desktop",
-        PREPARE_THRESHOLD: _prepare_threshold(url),
-    }
+    args: dict[str, Any] = {"connect_timeout": PG_CONNECT_TIMEOUT_S, "application_name": "dispatch-desktop"}
+    if PREPARE_THRESHOLD in url.query:  # otherwise psycopg's default
+        args[PREPARE_THRESHOLD] = _prepare_threshold(url.query[PREPARE_THRESHOLD])
+    return args
 
 
 def describe(url: URL) -> str:
