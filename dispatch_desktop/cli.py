@@ -18,6 +18,7 @@ from dispatch_desktop.cli_notifier import add_commands, deliver_after_command
 from dispatch_desktop.config import Config, database_url, load_config, resolve_home
 from dispatch_desktop.domain.errors import DispatchError
 from dispatch_desktop.domain.team import TeamSettings
+from dispatch_desktop.notify.notifier import environment_decision
 from dispatch_desktop.services import agents, bookings, maintenance, operators, team_settings, timeoff
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.services.views import AgentView, BookingView, OperatorView, TimeOffView
@@ -544,6 +545,12 @@ def _open_console(args: argparse.Namespace) -> int:
     return run_self_check(args) if args.self_check else run_console(args)
 
 
+def _warn_about_the_environment_word(app: App) -> None:
+    warning = environment_decision(app.config).warning
+    if warning:
+        print(f"warning: {warning}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
@@ -555,6 +562,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _open_console(args)
     app = App(args)
     try:
+        _warn_about_the_environment_word(app)
         return args.func(app, args)
     except DispatchError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -64,7 +64,7 @@ def add_commands(subparsers: Any) -> None:
     c.add_argument("--status", choices=outbox.STATUSES)
     c.add_argument("--channel", choices=outbox.CHANNELS)
     c.add_argument("--search", metavar="TEXT")
-    c.add_argument("--limit", type=int, default=50)
+    c.add_argument("--limit", type=int, metavar="N", help="only the newest N (default: every matching row)")
     c = _leaf(ob, "show", cmd_outbox_show, "show one message in full")
     c.add_argument("id", type=int)
     c = _leaf(ob, "retry", cmd_outbox_retry, "send a failed, unknown or waiting message again")
@@ -270,12 +270,15 @@ def _table(rows: list[tuple[Any, ...]], headers: tuple[str, ...]) -> str:
 
 
 def cmd_outbox_list(app: CliApp, args: argparse.Namespace) -> int:
-    views = outbox.list_outbox(
-        app.ctx, status=args.status, channel=args.channel, text=args.search, limit=args.limit
-    )
+    matching = {"status": args.status, "channel": args.channel, "text": args.search}
+    views = outbox.list_outbox(app.ctx, limit=args.limit, **matching)
     text = _table(
         [_row(v) for v in views], ("ID", "STATUS", "CHANNEL", "RECIPIENT", "EVENT", "TRIES", "ERROR")
     )
+    if args.limit is not None and len(views) == args.limit:
+        total = outbox.count_outbox(app.ctx, **matching)
+        if total > len(views):
+            text += f"\nshowing {len(views)} of {total}"
     _emit(app, args, [v.to_json() for v in views], text)
     return 0
 
@@ -421,6 +424,8 @@ def cmd_credentials_show(app: CliApp, args: argparse.Namespace) -> int:
     fields, problem = credentials.describe(app.config)
     decision = environment_decision(app.config)
     lines = [f"environment: {decision.describe()}"]
+    if decision.warning:
+        lines.append(f"warning: {decision.warning}")
     for row in fields:
         if row.source == credentials.LOCKED:
             state = "cannot tell: the OS keyring is locked"
@@ -441,7 +446,7 @@ def cmd_credentials_show(app: CliApp, args: argparse.Namespace) -> int:
         "environment_source": decision.source,
         "fields": [row.to_json() for row in fields],
         "keyring_problem": problem,
-        "warnings": [warning] if warning else [],
+        "warnings": [text for text in (decision.warning, warning) if text],
     }
     _emit(app, args, payload, "\n".join(lines))
     return 0

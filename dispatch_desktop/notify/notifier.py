@@ -51,12 +51,21 @@ class EnvironmentDecision:
             return f"{self.name} (from {shown}; only 'production' sends)"
         return f"{self.name} (from {shown})"
 
+    @property
+    def warning(self) -> str | None:
+        """Said on every command, the badge and `credentials show` when the value looks like
+        production (`Production `, `PRODUCTION`, `prod`) but is not the exact word."""
+        if self.production or self.raw_value is None or not _looks_like_production(self.raw_value):
+            return None
+        name = "FLASK_ENV" if self.source == "FLASK_ENV" else "environment in the config file"
+        return f"{name}={self.raw_value!r} is not {PRODUCTION!r}: {DEVELOPMENT}, nothing is sent"
+
 
 def environment_decision(config: Config | None = None) -> EnvironmentDecision:
     """A set FLASK_ENV wins; otherwise the workstation config file; otherwise development.
 
-    Only the exact word "production" (any case, surrounding spaces ignored) sends; anything
-    else, including a misspelling, is development so a typo can never text a customer.
+    As the seed says, only the exact value "production" sends; anything else, including another
+    case, surrounding spaces or a misspelling, is development so a typo can never text a customer.
     """
     flask_env = os.environ.get("FLASK_ENV")
     if flask_env is not None and flask_env.strip():
@@ -72,7 +81,11 @@ def is_production_environment(config: Config | None = None) -> bool:
 
 
 def _is_production(value: str) -> bool:
-    return value.strip().lower() == PRODUCTION
+    return value == PRODUCTION
+
+
+def _looks_like_production(value: str) -> bool:
+    return value.strip().strip("'\"").strip().lower() in (PRODUCTION, "prod")
 
 
 # --- the log -----------------------------------------------------------------------------

@@ -6,7 +6,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfoNotFoundError
 
+import tzlocal
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -14,7 +16,12 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from dispatch_desktop.config import Config
 from dispatch_desktop.domain import validation
-from dispatch_desktop.domain.errors import ConflictError, PermissionDeniedError, StaleVersionError
+from dispatch_desktop.domain.errors import (
+    ConflictError,
+    PermissionDeniedError,
+    StaleVersionError,
+    ValidationError,
+)
 from dispatch_desktop.domain.roles import Permission, Role, can
 from dispatch_desktop.domain.team import TeamSettings
 from dispatch_desktop.notify.notifier import environment_decision
@@ -31,14 +38,13 @@ def default_operator_name() -> str:
 
 
 def system_timezone_name() -> str:
-    local = datetime.now().astimezone().tzinfo
-    key = getattr(local, "key", None)
-    if key:
-        return key
+    """This computer's IANA zone: TZ, /etc/timezone, /etc/localtime, or Windows' setting (tzlocal)."""
     try:
-        return os.path.realpath("/etc/localtime").split("zoneinfo/", 1)[1]
-    except IndexError:
+        name = tzlocal.get_localzone_name()
+        validation.timezone(name or "")
+    except (ZoneInfoNotFoundError, ValidationError):  # conflicting settings, or a TZ naming no zone
         return "UTC"
+    return name or "UTC"
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from dispatch_desktop.config import Config
@@ -30,7 +30,6 @@ RETRYABLE = ("failed", "unknown", "retry")
 DISMISSABLE = ("queued", "retry", "failed", "unknown")
 ATTENTION = ("queued", "retry", "failed", "unknown")
 CHANNELS = (SMS, EMAIL)
-DEFAULT_LIMIT = 200
 
 
 @dataclass(frozen=True)
@@ -107,41 +106,67 @@ def _check_status(status: str | None) -> None:
         raise ValidationError(f"unknown outbox status {status!r} (one of {', '.join(STATUSES)})", "status")
 
 
+@dataclass(frozen=True)
+class OutboxFilter:
+    """Which rows `outbox list` and the log pane show. Empty fields do not filter."""
+
+    status: str | None = None
+    channel: str | None = None
+    text: str | None = None
+
+    def apply(self, query: Select) -> Select:
+        _check_status(self.status)
+        if self.channel is not None and self.channel not in CHANNELS:
+            raise ValidationError(f"unknown channel {self.channel!r} (sms or email)", "channel")
+        if self.status:
+            query = query.where(OutboxMessage.status == self.status)
+        if self.channel:
+            query = query.where(OutboxMessage.channel == self.channel)
+        if self.text and self.text.strip():
+            pattern = f"%{self.text.strip().lower()}%"
+            query = query.where(
+                or_(
+                    *(
+                        func.lower(column).like(pattern)
+                        for column in (
+                            OutboxMessage.recipient,
+                            OutboxMessage.recipient_name,
+                            OutboxMessage.subject,
+                            OutboxMessage.last_error,
+                            OutboxMessage.event,
+                        )
+                    )
+                )
+            )
+        return query
+
+
 def list_outbox(
     ctx: ServiceContext,
     *,
     status: str | None = None,
     channel: str | None = None,
     text: str | None = None,
-    limit: int = DEFAULT_LIMIT,
+    limit: int | None = None,
 ) -> list[OutboxView]:
-    """The newest rows first, filtered by status, channel and text (recipient, name, subject, error)."""
-    _check_status(status)
-    if channel is not None and channel not in CHANNELS:
-        raise ValidationError(f"unknown channel {channel!r} (sms or email)", "channel")
-    query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(max(1, limit))
-    if status:
-        query = query.where(OutboxMessage.status == status)
-    if channel:
-        query = query.where(OutboxMessage.channel == channel)
-    if text and text.strip():
-        pattern = f"%{text.strip().lower()}%"
-        query = query.where(
-            or_(
-                *(
-                    func.lower(column).like(pattern)
-                    for column in (
-                        OutboxMessage.recipient,
-                        OutboxMessage.recipient_name,
-                        OutboxMessage.subject,
-                        OutboxMessage.last_error,
-                        OutboxMessage.event,
-                    )
-                )
-            )
-        )
+    """Every matching row, newest first (the newest `limit` when given), filtered by status,
+    channel and text (recipient, name, subject, error, event)."""
+    if limit is not None and limit < 1:
+        raise ValidationError(f"limit must be at least 1, not {limit}", "limit")
+    query = OutboxFilter(status, channel, text).apply(select(OutboxMessage).order_by(OutboxMessage.id.desc()))
+    if limit is not None:
+        query = query.limit(limit)
     with ctx.reading() as unit:
         return [OutboxView.of(row) for row in unit.session.scalars(query)]
+
+
+def count_outbox(
+    ctx: ServiceContext, *, status: str | None = None, channel: str | None = None, text: str | None = None
+) -> int:
+    """How many rows `list_outbox` would return without a limit."""
+    query = OutboxFilter(status, channel, text).apply(select(func.count(OutboxMessage.id)))
+    with ctx.reading() as unit:
+        return unit.session.scalar(query) or 0
 
 
 def changed_since(

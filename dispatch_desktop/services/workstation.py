@@ -26,6 +26,7 @@ class EnvironmentBadge:
     tag: str  # "DEV" or "PROD"
     source: str  # "FLASK_ENV", "config file" or "default"
     description: str
+    warning: str | None = None  # a value that looks like production but is not the exact word
 
     @property
     def decided_by_flask_env(self) -> bool:
@@ -77,7 +78,9 @@ def environment_badge(config: Config | None) -> EnvironmentBadge:
     from dispatch_desktop.notify.notifier import environment_decision
 
     decision = environment_decision(config)
-    return EnvironmentBadge(decision.production, decision.tag, decision.source, decision.describe())
+    return EnvironmentBadge(
+        decision.production, decision.tag, decision.source, decision.describe(), decision.warning
+    )
 
 
 def start_notification_log(home: Path, config: Config) -> Path:

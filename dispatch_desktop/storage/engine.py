@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
@@ -15,6 +15,12 @@ from dispatch_desktop.domain.errors import DatabaseUnavailableError, ValidationE
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 PG_CONNECT_TIMEOUT_S = 5
+# psycopg's own option, read from the URL query: `none` for a pooler in transaction mode
+# (PgBouncer), which hands each transaction to any server connection, where prepared
+# statements of other clients collide with this one's.
+PREPARE_THRESHOLD = "prepare_threshold"
+# What a transaction pooler does to prepared statements: "already exists", "does not exist".
+PREPARED_STATEMENT_CLASHES = ("42P05", "26000")
 
 
 def sqlite_url(path: Path) -> str:
@@ -32,9 +38,31 @@ def parse_url(raw: str) -> URL:
         raise ValidationError(
             f"unsupported database {url.get_backend_name()!r}: use sqlite or postgresql+psycopg"
         )
-    if url.get_backend_name() == "postgresql" and url.get_driver_name() != "psycopg":
-        url = url.set(drivername="postgresql+psycopg")
+    if url.get_backend_name() == "postgresql":
+        if url.get_driver_name() != "psycopg":
+            url = url.set(drivername="postgresql+psycopg")
+        _pg_connect_args(url)  # a bad option is the user's error now, not at the first query
     return url
+
+
+def _prepare_threshold(raw: str | tuple[str, ...]) -> int | None:
+    """The URL's `prepare_threshold`: `none` turns server-side prepared statements off."""
+    value = raw[-1] if isinstance(raw, tuple) else raw
+    if value.strip().lower() == "none":
+        return None
+    if value.strip().isdigit():
+        return int(value)
+    raise ValidationError(
+        f"database URL option {PREPARE_THRESHOLD}={value!r} must be 'none' (for PgBouncer in "
+        "transaction mode) or a whole number"
+    )
+
+
+def _pg_connect_args(url: URL) -> dict[str, Any]:
+    args: dict[str, Any] = {"connect_timeout": PG_CONNECT_TIMEOUT_S, "application_name": "dispatch-desktop"}
+    if PREPARE_THRESHOLD in url.query:  # otherwise psycopg's default
+        args[PREPARE_THRESHOLD] = _prepare_threshold(url.query[PREPARE_THRESHOLD])
+    return args
 
 
 def describe(url: URL) -> str:
@@ -72,9 +100,9 @@ def make_engine(url: URL) -> Engine:
         _configure_sqlite(engine)
         return engine
     return create_engine(
-        url,
+        url.difference_update_query([PREPARE_THRESHOLD]),
         pool_pre_ping=True,
-        connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_S, "application_name": "dispatch-desktop"},
+        connect_args=_pg_connect_args(url),
     )
 
 
@@ -126,3 +154,11 @@ def unavailable_as_error(url: URL) -> Iterator[None]:
                 f"database is busy ({describe(url)}): {reason}; try again"
             ) from None
         raise DatabaseUnavailableError(f"database unavailable ({describe(url)}): {reason}") from None
+    except ProgrammingError as exc:
+        if getattr(exc.orig, "sqlstate", None) not in PREPARED_STATEMENT_CLASHES:
+            raise
+        reason = str(exc.orig).strip().splitlines()[0]
+        raise DatabaseUnavailableError(
+            f"database unavailable ({describe(url)}): {reason}; behind PgBouncer in transaction mode, "
+            f"add ?{PREPARE_THRESHOLD}=none to the database URL"
+        ) from None

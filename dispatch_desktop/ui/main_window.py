@@ -37,7 +37,7 @@ from dispatch_desktop.ui.email_alert import EmailAlertBanner
 from dispatch_desktop.ui.lifetime import is_alive, run_for
 from dispatch_desktop.ui.operations import one_line
 from dispatch_desktop.ui.plain import PlainLabel, plain_tip
-from dispatch_desktop.ui.style import DEMO_BADGE, badge_style
+from dispatch_desktop.ui.style import DEMO_BADGE, alert_badge_style, badge_style
 
 log = logging.getLogger("dispatch_desktop.ui")
 
@@ -565,13 +565,19 @@ class MainWindow(QMainWindow):
     def update_badge(self) -> None:
         badge = self.environment()
         text = badge.tag
-        if badge.decided_by_flask_env:
+        if badge.warning:
+            text = self.tr("{0} · {1}").format(badge.tag, badge.warning)
+        elif badge.decided_by_flask_env:
             text = self.tr("{0} · set by FLASK_ENV").format(badge.tag)
         elif badge.production:
             text = self.tr("PROD — messages are sent to customers")
         self.badge.setText(text)
         self.badge.setToolTip(plain_tip(self.tr("Notifications: {0}").format(badge.description)))
-        self.badge.setStyleSheet(badge_style(badge.production, self.palette()))
+        self.badge.setStyleSheet(
+            alert_badge_style(self.palette())
+            if badge.warning
+            else badge_style(badge.production, self.palette())
+        )
         self.badge.setProperty("production", badge.production)
 
     def show_status(self, message: str) -> None:

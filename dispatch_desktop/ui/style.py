@@ -49,6 +49,15 @@ PROD_BADGE = (
     "QLabel { background: #c8102e; color: white; font-weight: bold; border: 2px solid #7a0019;"
     " border-radius: 4px; padding: 1px 10px; }"
 )
+# Development because FLASK_ENV is almost "production": loud, but not the PROD red.
+MISTAKEN_BADGE = (
+    "QLabel { background: #fff3e0; color: #b71c1c; font-weight: bold; border: 2px solid #b71c1c;"
+    " border-radius: 4px; padding: 1px 8px; }"
+)
+MISTAKEN_BADGE_DARK = (
+    "QLabel { background: #4a1c00; color: #ffab91; font-weight: bold; border: 2px solid #ff6b6b;"
+    " border-radius: 4px; padding: 1px 8px; }"
+)
 DEMO_BADGE = (
     "QLabel { background: #fff4c2; color: #5c4300; border: 1px solid #e0c060;"
     " border-radius: 4px; padding: 1px 8px; }"
@@ -82,6 +91,10 @@ def badge_style(production: bool, palette: QPalette | None = None) -> str:
     if production:
         return PROD_BADGE
     return DEV_BADGE_DARK if is_dark(palette) else DEV_BADGE
+
+
+def alert_badge_style(palette: QPalette | None = None) -> str:
+    return MISTAKEN_BADGE_DARK if is_dark(palette) else MISTAKEN_BADGE
 
 
 def field_error_style(palette: QPalette | None = None) -> str:

@@ -1,6 +1,7 @@
 """The command line as scripts use it: exit codes, one-line errors, JSON, nothing written on error."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ from sqlalchemy import text
 
 from dispatch_desktop.cli import main
 from dispatch_desktop.storage.engine import Database
+from tests.conftest import PG_URL, PostgresSchemas
 from tests.core.helpers import row_counts
 
 
@@ -175,6 +177,33 @@ def test_unreachable_database_exits_5(home: Path, capsys: pytest.CaptureFixture[
     assert code == 5 and err.startswith("error: database unavailable (PostgreSQL 127.0.0.1:1/none)")
 
 
+def test_a_bad_prepare_threshold_in_the_url_is_invalid_input(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = "postgresql+psycopg://nobody@127.0.0.1:1/none?prepare_threshold=off"
+    code = main(["--home", str(home), "--database-url", url, "booking", "list"])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err == (
+        "error: database URL option prepare_threshold='off' must be 'none' (for PgBouncer in "
+        "transaction mode) or a whole number\n"
+    )
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not PG_URL, reason="PostgreSQL-only: set DISPATCH_TEST_DATABASE_URL")
+def test_prepare_threshold_none_turns_prepared_statements_off(pg_schemas: PostgresSchemas) -> None:
+    db = Database(pg_schemas.new_url() + "&prepare_threshold=None")
+    try:
+        with db.read() as session:
+            for _ in range(8):
+                session.execute(text("SELECT 1"))
+            assert session.connection().connection.dbapi_connection.prepare_threshold is None
+            assert session.execute(text("SELECT count(*) FROM pg_prepared_statements")).scalar() == 0
+    finally:
+        db.dispose()
+
+
 def test_schema_out_of_date_exits_5_and_upgrade_fixes_it(
     home: Path, database_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -207,3 +236,19 @@ def test_module_entry_point_has_no_traceback_for_user_errors(home: Path) -> None
         timeout=120,
     )
     assert (result.returncode, result.stderr) == (2, "error: no booking with id 5\n")
+
+
+def test_without_a_business_zone_the_system_zone_comes_from_tz(home: Path) -> None:
+    def run(*argv: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "dispatch_desktop", "--home", str(home), "--json", *argv],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "TZ": "Asia/Tokyo"},
+        )
+
+    added = run(*_booking_args("2026-12-04T12:00", "2026-12-04T13:00"), "--call-center")
+    assert added.returncode == 0, added.stderr
+    assert json.loads(added.stdout)["start"] == "2026-12-04T03:00:00+00:00"
+    assert json.loads(run("settings", "show").stdout)["business_timezone"] == "Asia/Tokyo"

@@ -6,8 +6,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from sqlalchemy import insert
 
 from dispatch_desktop.cli import main
+from dispatch_desktop.storage.engine import Database
+from dispatch_desktop.storage.models import OutboxMessage
 from tests.notify.helpers import CUSTOMER_EMAIL, CUSTOMER_PHONE
 from tests.servers.memory_keyring import MemoryKeyring
 from tests.servers.smtp_fake import FakeSmtp
@@ -278,3 +281,62 @@ def test_notifier_run_keeps_going_and_stops_cleanly_on_sigterm(cli: Cli, home: P
     assert runner.returncode == 0, err
     assert "[DEV] delivered: 2 logged" in out
     assert err.count("(not sent)") == 2
+
+
+def test_outbox_list_returns_every_matching_row_unless_limited(cli: Cli, home: Path) -> None:
+    assert cli("outbox", "counts")[0] == 0  # creates the SQLite database in the home folder
+    db = Database(f"sqlite:///{home / 'dispatch.db'}")
+    with db.write() as session:
+        session.execute(
+            insert(OutboxMessage),
+            [
+                {
+                    "dedupe_key": f"test|{n}",
+                    "event": "test",
+                    "channel": "sms",
+                    "recipient": f"+1312555{n:04d}",
+                    "recipient_kind": "customer",
+                    "body": "hello",
+                    "status": "logged",
+                }
+                for n in range(300)
+            ],
+        )
+    db.dispose()
+
+    assert len(cli.json("outbox", "list")) == 300  # type: ignore[arg-type]
+    code, out, _err = cli("outbox", "list")
+    assert code == 0 and len(out.splitlines()) == 301 and "showing" not in out
+    code, out, _err = cli("outbox", "list", "--limit", "50")
+    assert code == 0 and len(out.splitlines()) == 52 and out.splitlines()[-1] == "showing 50 of 300"
+    assert out.splitlines()[1].startswith("300 ")  # the newest first
+    assert len(cli.json("outbox", "list", "--limit", "50")) == 50  # type: ignore[arg-type]
+    assert "showing" not in cli("outbox", "list", "--limit", "300")[1]
+    assert cli("outbox", "list", "--limit", "0")[::2] == (2, "error: limit must be at least 1, not 0\n")
+
+
+MISTAKEN = "FLASK_ENV='Production ' is not 'production': development, nothing is sent"
+
+
+def test_production_with_a_trailing_space_sends_nothing_and_every_command_says_so(
+    cli: Cli, twilio: FakeTwilio, smtp: FakeSmtp, use_env: Env
+) -> None:
+    use_env(twilio.env(), smtp.env(), {"FLASK_ENV": "Production "})
+    code, _out, err = cli(*BOOKING)
+    assert code == 0, err
+    assert err.splitlines()[0] == f"warning: {MISTAKEN}"
+    assert f"[DEV] SMS (not sent) - To: {CUSTOMER_PHONE}" in err
+    assert twilio.requests == [] and smtp.messages == []
+    for argv in (("outbox", "counts"), ("outbox", "list", "--json"), ("notifier", "run", "--once")):
+        code, _out, err = cli(*argv)
+        assert code == 0 and err.splitlines()[0] == f"warning: {MISTAKEN}", argv
+    code, out, err = cli("credentials", "show")
+    assert code == 0 and f"warning: {MISTAKEN}" in out.splitlines()
+    assert MISTAKEN in cli.json("credentials", "show")["warnings"]  # type: ignore[index]
+    assert twilio.requests == [] and smtp.messages == []
+
+
+def test_the_exact_word_prints_no_warning(cli: Cli, use_env: Env) -> None:
+    use_env({"FLASK_ENV": "production"})
+    code, _out, err = cli("outbox", "counts")
+    assert code == 0 and "is not 'production'" not in err

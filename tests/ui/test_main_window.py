@@ -80,6 +80,16 @@ def test_development_set_by_flask_env_says_so(qtbot, desk, db, monkeypatch):
     assert "#c8102e" not in window.badge.styleSheet()
 
 
+def test_a_value_that_looks_like_production_is_development_loudly(qtbot, desk, db, monkeypatch):
+    monkeypatch.setenv("FLASK_ENV", "Production ")
+    window = _window(qtbot, desk())
+    assert window.badge.text() == (
+        "DEV · FLASK_ENV='Production ' is not 'production': development, nothing is sent"
+    )
+    assert window.badge.property("production") is False
+    assert "#b71c1c" in window.badge.styleSheet() and "#c8102e" not in window.badge.styleSheet()
+
+
 def test_tabs_follow_the_role(qtbot, desk, db):
     supervisor = _window(qtbot, desk())
     assert supervisor.tab_titles()[:2] == ["Bookings", "Call-center entry"]
