@@ -4,10 +4,11 @@ Secrets never live here; they are in the OS keyring (see notify.credentials).
 Team-wide settings (business time zone, phone region) live in the shared database.
 """
 
+import importlib.resources
 import os
-import sys
 import tomllib
 from dataclasses import asdict, dataclass, field, fields
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -65,12 +66,9 @@ def resolve_home(cli_home: str | None = None) -> Path:
     return Path(raw).expanduser().resolve() if raw else default_home()
 
 
-def resources_dir() -> Path:
-    """The shipped resources: next to the package in a checkout, inside the bundle when frozen."""
-    frozen_root = getattr(sys, "_MEIPASS", None)
-    if frozen_root:
-        return Path(frozen_root) / "resources"
-    return Path(__file__).resolve().parent.parent / "resources"
+def resources() -> Traversable:
+    """The shipped resources/ folder, installed as dispatch_desktop.resources (wheel, checkout or bundle)."""
+    return importlib.resources.files("dispatch_desktop.resources")
 
 
 def config_path(home: Path) -> Path:
