@@ -109,3 +109,19 @@ def test_it_installs_every_package_the_start_check_asks_for(tmp_path: Path, tabl
 
 def test_the_script_is_executable() -> None:
     assert os.access(SCRIPT, os.X_OK)
+
+
+def _readme_commands() -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return [block.split("```", 1)[0].strip() for block in text.split("```bash\n")[1:3]]
+
+
+def test_the_readmes_two_commands_install_the_system_packages_first() -> None:
+    start, tests = _readme_commands()
+    assert start.startswith("scripts/install-debian-deps.sh && python3 -m venv .venv && ")
+    assert tests.startswith("scripts/install-debian-deps.sh --test && python3 -m venv .venv && ")
+
+
+def test_ci_runs_the_readmes_test_command_verbatim() -> None:
+    _, tests = _readme_commands()
+    assert tests in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
