@@ -86,14 +86,17 @@ def test_an_installed_wheel_reads_its_templates_and_icons_through_the_package(
         "print(templates.compile_all());"
         "print(templates.render('test_message', **json.loads(sys.argv[2])).text.encode());"
         "print(resources().joinpath('icons', 'dispatch-desktop-256.png').read_bytes()[:4]);"
-        "print(resources())"
+        "print(resources());"
+        "from dispatch_desktop.ui.app import ICON_SIZES, make_application;"
+        "sizes = make_application().windowIcon().availableSizes();"
+        "print(sorted(size.width() for size in sizes) == sorted(ICON_SIZES))"
     )
     result = subprocess.run(
         [sys.executable, "-c", probe, str(target), json.dumps(SAMPLE)],
         capture_output=True,
         text=True,
         timeout=120,
-        env={**os.environ, "PYTHONSAFEPATH": "1"},
+        env={**os.environ, "PYTHONSAFEPATH": "1", "QT_QPA_PLATFORM": "offscreen"},
         cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr
@@ -103,4 +106,5 @@ def test_an_installed_wheel_reads_its_templates_and_icons_through_the_package(
         str(templates.render("test_message", **SAMPLE).text.encode()),  # as the checkout renders it
         "b'\\x89PNG'",
         str(target / "dispatch_desktop" / "resources"),
+        "True",  # the window icon in every size, from the installed package
     ]
