@@ -14,7 +14,7 @@ from typing import Any
 
 import platformdirs
 
-from dispatch_desktop.domain.errors import ValidationError
+from dispatch_desktop.domain.errors import DispatchError, ValidationError
 
 APP_NAME = "dispatch-desktop"
 CONFIG_FILE = "config.toml"
@@ -66,9 +66,21 @@ def resolve_home(cli_home: str | None = None) -> Path:
     return Path(raw).expanduser().resolve() if raw else default_home()
 
 
+class ResourcesUnavailableError(DispatchError):
+    """The shipped templates or icons cannot be found or read: the installation is damaged."""
+
+    exit_code = 5
+
+
 def resources() -> Traversable:
     """The shipped resources/ folder, installed as dispatch_desktop.resources (wheel, checkout or bundle)."""
-    return importlib.resources.files("dispatch_desktop.resources")
+    try:
+        return importlib.resources.files("dispatch_desktop.resources")
+    except ModuleNotFoundError:  # an editable install made before the folder was mapped, or a damaged one
+        raise ResourcesUnavailableError(
+            "the package dispatch_desktop.resources is not installed; reinstall dispatch-desktop"
+            " (in a checkout: .venv/bin/pip install -e .)"
+        ) from None
 
 
 def config_path(home: Path) -> Path:

@@ -12,8 +12,7 @@ from functools import lru_cache
 from importlib.resources.abc import Traversable
 from typing import TYPE_CHECKING, Any
 
-from dispatch_desktop.config import resources
-from dispatch_desktop.domain.errors import DispatchError
+from dispatch_desktop.config import ResourcesUnavailableError, resources
 
 if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
@@ -37,10 +36,8 @@ class Rendered:
     html: str
 
 
-class TemplateUnavailableError(DispatchError):
-    """A shipped message template is missing, unreadable or broken: the installation is damaged."""
-
-    exit_code = 5
+class TemplateUnavailableError(ResourcesUnavailableError):
+    """A shipped message template is missing, unreadable or broken."""
 
 
 def templates_root() -> Traversable:

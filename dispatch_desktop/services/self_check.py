@@ -62,7 +62,10 @@ SHIPPED = ("icons/dispatch-desktop-256.png", "dispatch-desktop.desktop", "system
 
 
 def check_resources() -> Check:
-    root = resources()
+    try:
+        root = resources()
+    except DispatchError as exc:
+        return Check("resources", False, str(exc))
     missing = [name for name in SHIPPED if not root.joinpath(*name.split("/")).is_file()]
     return Check(
         "resources", not missing, f"missing {', '.join(missing)} in {root}" if missing else str(root)

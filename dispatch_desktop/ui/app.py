@@ -15,7 +15,7 @@ from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QVBoxLayout, QWidget
 
 from dispatch_desktop import __version__
-from dispatch_desktop.config import Config, load_config, resolve_home, resources
+from dispatch_desktop.config import Config, ResourcesUnavailableError, load_config, resolve_home, resources
 from dispatch_desktop.domain.errors import DispatchError, PermissionDeniedError
 from dispatch_desktop.services import operators
 from dispatch_desktop.services.context import Actor, ServiceContext
@@ -40,7 +40,10 @@ def tr(text: str) -> str:
 
 def application_icon() -> QIcon:
     icon = QIcon()
-    folder = resources() / "icons"
+    try:
+        folder = resources() / "icons"
+    except ResourcesUnavailableError:  # the window still opens; --self-check and the first message say why
+        return icon
     for size in ICON_SIZES:
         entry = folder / f"dispatch-desktop-{size}.png"
         pixmap = QPixmap()

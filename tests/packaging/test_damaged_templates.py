@@ -1,15 +1,19 @@
 """A damaged installation (a template missing or broken) refuses with one line and writes nothing."""
 
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
 from dispatch_desktop.cli import main
 from dispatch_desktop.notify import templates
 from dispatch_desktop.services.self_check import check_templates
 from dispatch_desktop.storage.engine import Database
+from dispatch_desktop.storage.models import Booking
 from tests.core.helpers import row_counts
 
 SHIPPED = Path(__file__).resolve().parents[2] / "resources" / "templates"
@@ -27,32 +31,29 @@ def damaged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     templates._environment.cache_clear()
 
 
+BOOKING_ARGS = [
+    "booking",
+    "add",
+    "--customer-name",
+    "Carla Customer",
+    "--customer-phone",
+    "312-555-0199",
+    "--customer-email",
+    "carla@example.com",
+    "--address",
+    "12 Elm Street",
+    "--service",
+    "Boiler service",
+    "--start",
+    "2026-12-01 09:00",
+    "--end",
+    "2026-12-01 10:00",
+    "--call-center",
+]
+
+
 def _booking_add(home: Path, url: str) -> int:
-    return main(
-        [
-            "--home",
-            str(home),
-            "--database-url",
-            url,
-            "booking",
-            "add",
-            "--customer-name",
-            "Carla Customer",
-            "--customer-phone",
-            "312-555-0199",
-            "--customer-email",
-            "carla@example.com",
-            "--address",
-            "12 Elm Street",
-            "--service",
-            "Boiler service",
-            "--start",
-            "2026-12-01 09:00",
-            "--end",
-            "2026-12-01 10:00",
-            "--call-center",
-        ]
-    )
+    return main(["--home", str(home), "--database-url", url, *BOOKING_ARGS])
 
 
 @pytest.mark.parametrize(
@@ -123,3 +124,29 @@ def test_self_check_counts_every_shipped_template() -> None:
     check = check_templates()
     assert check.ok, check.line()
     assert check.detail.startswith(f"{shipped} files parse; test message renders (")
+
+
+def test_an_install_without_the_resources_package_is_one_error_line(tmp_path: Path) -> None:
+    # What an editable install made before resources/ was mapped into the package looks like.
+    script = (
+        "import sys; sys.modules['dispatch_desktop.resources'] = None;"
+        "from dispatch_desktop.cli import main; from dispatch_desktop.services import self_check;"
+        "print(self_check.check_resources().line()); print(self_check.check_templates().line());"
+        "sys.exit(main(sys.argv[1:]))"
+    )
+    home = tmp_path / "home"
+    result = subprocess.run(
+        [sys.executable, "-c", script, "--home", str(home), *BOOKING_ARGS],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    problem = (
+        "the package dispatch_desktop.resources is not installed; reinstall dispatch-desktop"
+        " (in a checkout: .venv/bin/pip install -e .)"
+    )
+    assert result.returncode == 5
+    assert result.stderr == f"error: {problem}\n"
+    assert result.stdout.splitlines() == [f"FAIL resources: {problem}", f"FAIL templates: {problem}"]
+    with Database(f"sqlite:///{home / 'dispatch.db'}").read() as session:
+        assert session.scalar(select(func.count()).select_from(Booking)) == 0
