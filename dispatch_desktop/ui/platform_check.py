@@ -3,7 +3,8 @@
 Without them Qt aborts the process (a core dump), and its message may blame a library that is
 installed. This module imports no Qt. The tables are the NEEDED entries of PySide6's libQt6Core,
 libQt6Gui, libQt6DBus, libQt6Widgets (any platform) and libQt6XcbQpa, libqxcb.so (xcb), outside
-what the PySide6 wheel bundles; tests/packaging/test_platform_check.py re-reads them from the installed PySide6.
+what the PySide6 wheel bundles; tests/packaging/test_platform_check.py re-reads them from the
+installed PySide6, and scripts/install-debian-deps.sh installs the same packages.
 """
 
 import ctypes
