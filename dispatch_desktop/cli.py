@@ -1,7 +1,8 @@
 """The command line: a thin shell over the services, for admins, imports and automation.
 
-Exit codes: 0 ok, 2 invalid input, 3 conflict, 4 not permitted, 5 database unavailable
-or schema out of date. Errors are one line on stderr starting "error: ".
+Exit codes: 0 ok, 2 invalid input, 3 conflict, 4 not permitted, 5 database unavailable,
+schema out of date, or a file the program needs (message template, system library) missing.
+Errors are one line on stderr starting "error: ".
 """
 
 import argparse
@@ -24,6 +25,7 @@ from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.services.views import AgentView, BookingView, OperatorView, TimeOffView
 from dispatch_desktop.storage import schema
 from dispatch_desktop.storage.engine import Database
+from dispatch_desktop.ui.platform_check import check_platform
 
 log = logging.getLogger("dispatch_desktop")
 Handler = Callable[["App", argparse.Namespace], int]
@@ -536,6 +538,11 @@ def build_parser() -> ArgumentParser:
 
 
 def _open_console(args: argparse.Namespace) -> int:
+    try:
+        check_platform()  # Qt aborts the process when a library or the display is missing
+    except DispatchError as exc:
+        print(f"error: the console cannot start: {exc}", file=sys.stderr)
+        return exc.exit_code
     try:
         from dispatch_desktop.ui.app import run_console
         from dispatch_desktop.ui.self_check import run_self_check

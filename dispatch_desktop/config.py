@@ -4,16 +4,17 @@ Secrets never live here; they are in the OS keyring (see notify.credentials).
 Team-wide settings (business time zone, phone region) live in the shared database.
 """
 
+import importlib.resources
 import os
-import sys
 import tomllib
 from dataclasses import asdict, dataclass, field, fields
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
 import platformdirs
 
-from dispatch_desktop.domain.errors import ValidationError
+from dispatch_desktop.domain.errors import DispatchError, ValidationError
 
 APP_NAME = "dispatch-desktop"
 CONFIG_FILE = "config.toml"
@@ -65,12 +66,21 @@ def resolve_home(cli_home: str | None = None) -> Path:
     return Path(raw).expanduser().resolve() if raw else default_home()
 
 
-def resources_dir() -> Path:
-    """The shipped resources: next to the package in a checkout, inside the bundle when frozen."""
-    frozen_root = getattr(sys, "_MEIPASS", None)
-    if frozen_root:
-        return Path(frozen_root) / "resources"
-    return Path(__file__).resolve().parent.parent / "resources"
+class ResourcesUnavailableError(DispatchError):
+    """The shipped templates or icons cannot be found or read: the installation is damaged."""
+
+    exit_code = 5
+
+
+def resources() -> Traversable:
+    """The shipped resources/ folder, installed as dispatch_desktop.resources (wheel, checkout or bundle)."""
+    try:
+        return importlib.resources.files("dispatch_desktop.resources")
+    except ModuleNotFoundError:  # an editable install made before the folder was mapped, or a damaged one
+        raise ResourcesUnavailableError(
+            "the package dispatch_desktop.resources is not installed; reinstall dispatch-desktop"
+            " (in a checkout: .venv/bin/pip install -e .)"
+        ) from None
 
 
 def config_path(home: Path) -> Path:

@@ -2,12 +2,8 @@
 
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
-from jinja2 import TemplateError
-from jinja2.sandbox import SandboxedEnvironment
-
-from dispatch_desktop.config import resources_dir
+from dispatch_desktop.config import resources
 from dispatch_desktop.domain.errors import DispatchError
 from dispatch_desktop.notify import credentials, templates
 from dispatch_desktop.services import maintenance, revision
@@ -47,14 +43,8 @@ def check_keyring() -> Check:
 
 
 def check_templates() -> Check:
-    folder = templates.templates_dir()
-    files = sorted(p for p in folder.rglob("*") if p.is_file())
-    if not files:
-        return Check("templates", False, f"no templates in {folder}")
-    parser = SandboxedEnvironment()
     try:
-        for path in files:
-            parser.parse(path.read_text(encoding="utf-8"), name=str(path.relative_to(folder)))
+        count = templates.compile_all()
         sample = templates.render(
             "test_message",
             recipient_name="Self-check",
@@ -63,17 +53,25 @@ def check_templates() -> Check:
             timezone="local",
             company_line="",
         )
-    except (TemplateError, OSError) as exc:
-        return Check("templates", False, f"{type(exc).__name__}: {exc}")
+    except DispatchError as exc:
+        return Check("templates", False, str(exc))
     return Check(
-        "templates", True, f"{len(files)} files parse; test message renders ({len(sample.sms)} SMS chars)"
+        "templates", True, f"{count} files parse; test message renders ({len(sample.sms)} SMS chars)"
     )
 
 
+SHIPPED = ("icons/dispatch-desktop-256.png", "dispatch-desktop.desktop", "systemd/dispatch-notifier.service")
+
+
 def check_resources() -> Check:
-    root: Path = resources_dir()
-    icon = root / "icons" / "dispatch-desktop-256.png"
-    return Check("resources", icon.is_file(), str(root))
+    try:
+        root = resources()
+    except DispatchError as exc:
+        return Check("resources", False, str(exc))
+    missing = [name for name in SHIPPED if not root.joinpath(*name.split("/")).is_file()]
+    return Check(
+        "resources", not missing, f"missing {', '.join(missing)} in {root}" if missing else str(root)
+    )
 
 
 def run_checks(ctx: ServiceContext) -> list[Check]:

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QApplication, QMessageBox, QVBoxLayout, QWidget
 
 from dispatch_desktop import __version__
-from dispatch_desktop.config import Config, load_config, resolve_home, resources_dir
+from dispatch_desktop.config import Config, ResourcesUnavailableError, load_config, resolve_home, resources
 from dispatch_desktop.domain.errors import DispatchError, PermissionDeniedError
 from dispatch_desktop.services import operators
 from dispatch_desktop.services.context import Actor, ServiceContext
@@ -41,11 +41,15 @@ def tr(text: str) -> str:
 
 def application_icon() -> QIcon:
     icon = QIcon()
-    folder = resources_dir() / "icons"
+    try:
+        folder = resources() / "icons"
+    except ResourcesUnavailableError:  # the window still opens; --self-check and the first message say why
+        return icon
     for size in ICON_SIZES:
-        path = folder / f"dispatch-desktop-{size}.png"
-        if path.exists():
-            icon.addFile(str(path))
+        entry = folder / f"dispatch-desktop-{size}.png"
+        pixmap = QPixmap()
+        if entry.is_file() and pixmap.loadFromData(entry.read_bytes()):
+            icon.addPixmap(pixmap)
     return icon
 
 
