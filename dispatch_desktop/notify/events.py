@@ -14,6 +14,7 @@ from dispatch_desktop.domain.roles import Role
 from dispatch_desktop.domain.team import TeamSettings
 from dispatch_desktop.notify.async_notifier import Notification, booking_notifications, time_off_notifications
 from dispatch_desktop.storage.models import Agent, Booking, Operator, OutboxMessage, TimeOff
+from dispatch_desktop.storage.sms_counts import QUEUED_BY
 from dispatch_desktop.storage.types import utcnow
 
 QUEUED, SKIPPED = "queued", "skipped"
@@ -89,6 +90,7 @@ def queue(
 ) -> int:
     """Insert the rows; a row whose dedupe key already exists is left alone. Returns rows inserted."""
     now = utcnow()
+    queued_by = session.info.get(QUEUED_BY)
     rows = [
         {
             "dedupe_key": note.dedupe_key,
@@ -106,6 +108,7 @@ def queue(
             "attempts": 0,
             "next_attempt_at": now,
             "last_error": note.skip_reason,
+            "queued_by": queued_by,
             "created_at": now,
             "updated_at": now,
         }
