@@ -16,10 +16,11 @@ from dispatch_desktop.domain import validation
 from dispatch_desktop.domain.errors import ConflictError, PermissionDeniedError, StaleVersionError
 from dispatch_desktop.domain.roles import Permission, Role, can
 from dispatch_desktop.domain.team import TeamSettings
+from dispatch_desktop.services import sms_limits
 from dispatch_desktop.storage.engine import Database
 from dispatch_desktop.storage.models import Operator, Revision, Setting
+from dispatch_desktop.storage.types import utcnow
 
-DEFAULT_REGION = "US"
 EXCLUSION_VIOLATION = "23P01"
 
 
@@ -48,10 +49,7 @@ class Actor:
 
 def read_team_settings(session: Session) -> TeamSettings:
     stored = {key: value for key, value in session.execute(select(Setting.key, Setting.value))}
-    return TeamSettings(
-        timezone_name=stored.get("business_timezone") or system_timezone_name(),
-        region=stored.get("default_region") or DEFAULT_REGION,
-    )
+    return TeamSettings.from_stored(stored, system_timezone_name())
 
 
 def resolve_actor(session: Session, username: str) -> Actor:
@@ -97,6 +95,7 @@ class ServiceContext:
                 unit = self._unit(session, permission)
                 yield unit
                 session.flush()
+                sms_limits.enforce(session, unit.settings, unit.actor.username, unit.started_at)
                 bump_revision(session)
         except StaleDataError:
             raise StaleVersionError(
@@ -121,7 +120,9 @@ class Unit:
     def __init__(self, session: Session, actor: Actor) -> None:
         self.session = session
         self.actor = actor
+        self.started_at = utcnow()
         self._settings: TeamSettings | None = None
+        session.info[sms_limits.QUEUED_BY] = actor.username
 
     @property
     def settings(self) -> TeamSettings:
@@ -137,7 +138,7 @@ class Unit:
         zone = self.settings.zone
         if isinstance(value, str):
             return validation.parse_time(value, zone, field)
-        return validation.to_utc(value, zone)
+        return validation.to_utc(value, zone, field)
 
     def local(self, moment: datetime) -> str:
         return self.settings.local(moment)
