@@ -201,7 +201,8 @@ def parse_time(value: str, zone: tzinfo, field: str) -> datetime:
     return to_utc(parsed, zone, field)
 
 
-def _offset(moment: datetime) -> str:
+def offset_text(moment: datetime) -> str:
+    """The UTC offset as typed after a time: -05:00."""
     total = int(moment.utcoffset().total_seconds() // 60)  # type: ignore[union-attr]
     sign, minutes = ("-" if total < 0 else "+"), abs(total)
     return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
@@ -225,7 +226,7 @@ def dst_problem(moment: datetime, zone: tzinfo) -> str | None:
     when, day = moment.strftime("%H:%M"), moment.strftime("%Y-%m-%d")
     choices = local_offsets(moment, zone)
     if len(choices) == 2:
-        return f"{when} happens twice on {day}; add {_offset(choices[0])} or {_offset(choices[1])}"
+        return f"{when} happens twice on {day}; add {offset_text(choices[0])} or {offset_text(choices[1])}"
     if not choices:
         # The wall clock an hour (the gap) later is the same instant read with the old offset.
         later = moment.replace(tzinfo=zone, fold=0).astimezone(UTC).astimezone(zone)
