@@ -337,7 +337,9 @@ def cmd_booking_history(app: App, args: argparse.Namespace) -> int:
 
 
 def _time_off_line(app: App, t: TimeOffView) -> str:
-    return f"time off #{t.id} {t.status}: {t.agent_name}, {app.local(t.start)} to {app.local(t.end)}"
+    return (
+        f"time off #{t.id} {t.status}: {printable(t.agent_name)}, {app.local(t.start)} to {app.local(t.end)}"
+    )
 
 
 def _time_off_changed(app: App, args: argparse.Namespace, view: TimeOffView) -> int:

@@ -460,3 +460,8 @@ def test_two_workstations_adding_the_same_username_exit_3(pg_db: Database) -> No
     assert str(outcome) == "username 'sam' is already taken"
     with pg_db.read() as session:
         assert session.execute(select(Operator.name)).scalars().all() == ["Sam First"]
+
+
+def test_a_test_text_obeys_the_same_rules(cli: Cli, db: Database) -> None:
+    message = refused(cli, db, "notify", "test", "--sms", "+1 900 555 0100")
+    assert message == "sms +19005550100 is a premium-rate number; texts go only to mobile numbers"
