@@ -166,6 +166,11 @@ def regions(value: str) -> tuple[str, ...]:
     return codes
 
 
+def team_timezones() -> list[str]:
+    """The zone names a team may pick, sorted."""
+    return sorted(available_timezones() - NOT_TEAM_ZONES)
+
+
 def timezone(name: str) -> ZoneInfo:
     """An IANA zone name; "localtime" and file paths would mean a different zone on each workstation."""
     key = name.strip()

@@ -1,11 +1,15 @@
-"""The booking form at a clock change: a repeated hour offers both readings, a skipped one says what to type."""
+"""The console's side of the input rules: clock changes in the booking form, SMS caps, team zones.
+
+A repeated hour offers both readings, a skipped one says what to type; a refused change says why.
+"""
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from dispatch_desktop.services import bookings
+from dispatch_desktop.services import bookings, team_settings
 from dispatch_desktop.ui.booking_form import BookingForm
+from dispatch_desktop.ui.settings_dialog import SettingsDialog
 from tests.ui.test_booking_form import _fill, _ready
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -68,3 +72,30 @@ def test_a_skipped_time_is_explained_under_start_and_nothing_is_saved(qtbot, des
     qtbot.waitUntil(lambda: form.messages["start"].text() == f"start: {expected}", timeout=10_000)
     assert form.messages["start"].isVisible()
     assert bookings.count_bookings(console.ctx, bookings.BookingQuery()) == 0
+
+
+def test_a_change_over_an_sms_cap_is_refused_in_the_form_with_the_reason(qtbot, desk, db):
+    console = desk()
+    team_settings.update_team_settings(console.ctx, sms_per_recipient_per_day=1)
+    first = _form(qtbot, console)
+    _fill(first)
+    with qtbot.waitSignal(first.saved, timeout=10_000):
+        first.save()
+    second = _form(qtbot, console)
+    _fill(second, start=datetime(2030, 3, 14, 13, 0))
+    second.save()
+    qtbot.waitUntil(lambda: not second.saving, timeout=10_000)
+    assert second.general.isVisible()
+    assert second.general.text().startswith(
+        "+13125550150 would get 2 texts within 24 hours, over the team's cap of 1; nothing was saved"
+    )
+    assert bookings.count_bookings(console.ctx, bookings.BookingQuery()) == 1
+
+
+def test_the_settings_dialog_offers_only_iana_zones(qtbot, desk):
+    dialog = SettingsDialog(desk())
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.load_count >= 1, timeout=10_000)
+    zones = {dialog.timezone.itemText(i) for i in range(dialog.timezone.count())}
+    assert "America/Chicago" in zones and "UTC" in zones
+    assert not zones & {"localtime", "Factory"}
