@@ -54,6 +54,10 @@ def read_team_settings(session: Session) -> TeamSettings:
 
 def resolve_actor(session: Session, username: str) -> Actor:
     operator = session.scalar(select(Operator).where(Operator.username == username))
+    if operator is None and username != username.lower():
+        # Usernames are lowercase; an OS login such as "JSmith" is operator "jsmith". Rows added
+        # before that rule still match exactly, above.
+        operator = session.scalar(select(Operator).where(Operator.username == username.lower()))
     if operator is None:
         if session.scalar(select(func.count()).select_from(Operator)) == 0:
             return Actor(username=username, name=username, role=Role.SUPERVISOR, bootstrap=True)

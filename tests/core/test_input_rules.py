@@ -465,3 +465,12 @@ def test_two_workstations_adding_the_same_username_exit_3(pg_db: Database) -> No
 def test_a_test_text_obeys_the_same_rules(cli: Cli, db: Database) -> None:
     message = refused(cli, db, "notify", "test", "--sms", "+1 900 555 0100")
     assert message == "sms +19005550100 is a premium-rate number; texts go only to mobile numbers"
+
+
+def test_a_mixed_case_login_signs_in_as_its_lowercase_operator(db: Database) -> None:
+    """A Windows login "JSmith" is operator "jsmith" (the first-run dialog offers that username)."""
+    login = ServiceContext(db, "JSmith")
+    operators.add_operator(login, name="Jo Smith", username="jsmith", role="supervisor")
+    actor = login.actor()
+    assert (actor.username, actor.role, actor.bootstrap) == ("jsmith", "supervisor", False)
+    assert ServiceContext(db, "jsmith").actor().username == "jsmith"

@@ -9,6 +9,7 @@ import pytest
 
 from dispatch_desktop.services import bookings, team_settings
 from dispatch_desktop.ui.booking_form import BookingForm
+from dispatch_desktop.ui.main_window import WelcomeDialog
 from dispatch_desktop.ui.settings_dialog import SettingsDialog
 from tests.ui.test_booking_form import _fill, _ready
 
@@ -99,3 +100,13 @@ def test_the_settings_dialog_offers_only_iana_zones(qtbot, desk):
     zones = {dialog.timezone.itemText(i) for i in range(dialog.timezone.count())}
     assert "America/Chicago" in zones and "UTC" in zones
     assert not zones & {"localtime", "Factory"}
+
+
+def test_first_run_with_a_mixed_case_login_adds_its_lowercase_username(qtbot, desk):
+    console = desk("JSmith")
+    welcome = WelcomeDialog(console)
+    qtbot.addWidget(welcome)
+    assert welcome.username.text() == "jsmith"
+    welcome.add_button.click()
+    qtbot.waitUntil(lambda: welcome.pages.currentIndex() == 1, timeout=10_000)
+    assert (console.actor.username, console.actor.role) == ("jsmith", "supervisor")
