@@ -67,7 +67,7 @@ class App:
             document = json.dumps(payload, indent=2, ensure_ascii=False)
             # json.dumps leaves DEL, C1, U+2028/9 and bidi controls raw; inside strings (the only
             # place they occur) a \\uXXXX escape is the same JSON and harmless in a terminal.
-            print("".join(ch if ch.isprintable() or ch in "\n " else f"\\u{ord(ch):04x}" for ch in document))
+            print("".join(ch if ch.isprintable() or ch == "\n" else json.dumps(ch)[1:-1] for ch in document))
         else:
             print(printable(text, keep_newlines=True))
 
@@ -83,7 +83,7 @@ def printable(value: object, *, keep_newlines: bool = False) -> str:
         if ch.isprintable() or (keep_newlines and ch == "\n"):
             shown.append(ch)
         else:
-            shown.append(repr(ch)[1:-1] if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+            shown.append(repr(ch)[1:-1])
     return "".join(shown)
 
 
