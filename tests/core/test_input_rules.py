@@ -272,6 +272,12 @@ def test_settings_show_and_set_every_team_setting(cli: Cli, db: Database) -> Non
     for option, value, message in [
         ("--sms-per-recipient-day", "0", "texts per recipient per day must be from 1 to 1000, not 0"),
         ("--sms-per-operator-hour", "lots", "texts per operator per hour 'lots' is not a whole number"),
+        ("--sms-per-operator-hour", "1_000", "texts per operator per hour '1_000' is not a whole number"),
+        (
+            "--sms-per-operator-hour",
+            "\u0661\u0662",
+            "texts per operator per hour '\u0661\u0662' is not a whole",
+        ),
         ("--booking-days-ahead", "99999999999999999999", "booking days ahead must be from 1 to 3650"),
         ("--sms-countries", "US,XX", "unknown phone region 'XX'"),
         ("--sms-countries", " , ", "give at least one country code"),
