@@ -99,7 +99,7 @@ class ServiceContext:
                 unit = self._unit(session, permission)
                 yield unit
                 session.flush()
-                sms_limits.enforce(session, unit.settings, unit.actor.username, unit.started_at)
+                sms_limits.enforce(session, lambda: unit.settings, unit.actor.username, unit.started_at)
                 bump_revision(session)
         except StaleDataError:
             raise StaleVersionError(

@@ -4,6 +4,7 @@ Over a cap the whole change is refused (ConflictError, exit 3): the booking is n
 half-way without its text, and no text is dropped in silence.
 """
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
@@ -16,11 +17,16 @@ from dispatch_desktop.storage.types import utcnow
 QUEUED_BY = sms_counts.QUEUED_BY
 
 
-def enforce(session: Session, settings: TeamSettings, operator: str, started_at: datetime) -> None:
-    """Refuse when the texts this transaction queued take a number or the operator over a cap."""
+def enforce(
+    session: Session, settings_of: Callable[[], TeamSettings], operator: str, started_at: datetime
+) -> None:
+    """Refuse when the texts this transaction queued take a number or the operator over a cap.
+
+    `settings_of` is only called when the transaction queued texts."""
     recipients = sms_counts.recipients_queued_since(session, operator, started_at)
     if not recipients:
         return
+    settings = settings_of()
     now = utcnow()
     day_cap = settings.sms_per_recipient_per_day
     for recipient in recipients:
