@@ -5,7 +5,6 @@ or schema out of date. Errors are one line on stderr starting "error: ".
 """
 
 import argparse
-import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -15,6 +14,7 @@ from typing import Any, NoReturn
 
 from dispatch_desktop import __version__
 from dispatch_desktop.cli_notifier import add_commands, deliver_after_command
+from dispatch_desktop.cli_text import json_text, printable
 from dispatch_desktop.config import Config, database_url, load_config, resolve_home
 from dispatch_desktop.domain.errors import DispatchError
 from dispatch_desktop.domain.team import TeamSettings
@@ -64,27 +64,12 @@ class App:
 
     def emit(self, payload: Any, text: str) -> None:
         if self.json:
-            document = json.dumps(payload, indent=2, ensure_ascii=False)
-            # json.dumps leaves DEL, C1, U+2028/9 and bidi controls raw; inside strings (the only
-            # place they occur) a \\uXXXX escape is the same JSON and harmless in a terminal.
-            print("".join(ch if ch.isprintable() or ch == "\n" else json.dumps(ch)[1:-1] for ch in document))
+            print(json_text(payload))
         else:
             print(printable(text, keep_newlines=True))
 
     def local(self, moment: Any) -> str:
         return self.team.local(moment) if moment else "-"
-
-
-def printable(value: object, *, keep_newlines: bool = False) -> str:
-    """Text as a terminal may show it: line breaks, control and bidi characters escaped
-    (rows written before input was checked can hold them)."""
-    shown = []
-    for ch in str(value):
-        if ch.isprintable() or (keep_newlines and ch == "\n"):
-            shown.append(ch)
-        else:
-            shown.append(repr(ch)[1:-1])
-    return "".join(shown)
 
 
 def _table(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> str:

@@ -480,3 +480,13 @@ def test_a_mixed_case_login_signs_in_as_its_lowercase_operator(db: Database) -> 
     actor = login.actor()
     assert (actor.username, actor.role, actor.bootstrap) == ("jsmith", "supervisor", False)
     assert ServiceContext(db, "jsmith").actor().username == "jsmith"
+
+
+def test_outbox_listings_escape_what_a_provider_or_an_old_row_put_there(cli: Cli, db: Database) -> None:
+    cli.json(*_booking_args(), "--queue-only")
+    with db.write() as session:
+        session.execute(text("UPDATE outbox SET last_error = :error"), {"error": "bad\x9b31m\nFORGED line"})
+    code, out, _ = cli("outbox", "list")
+    assert code == 0 and "bad\\x9b31m\\nFORGED line" in out and "\x9b" not in out
+    code, out, _ = cli("outbox", "list", "--json")
+    assert code == 0 and "bad\\u009b31m\\nFORGED line" in out and "\x9b" not in out
