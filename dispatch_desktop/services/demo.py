@@ -224,10 +224,11 @@ def _ensure_operators(ctx: ServiceContext, os_name: str | None) -> ServiceContex
         if ctx.username in demo_names:
             loader = ServiceContext(ctx.db, "sam")
         else:
+            username = ctx.username.lower()  # an OS login "JSmith" signs in as "jsmith"
             operators.add_operator(
-                ctx, name=os_name or ctx.username, username=ctx.username, role=Role.SUPERVISOR.value
+                ctx, name=os_name or ctx.username, username=username, role=Role.SUPERVISOR.value
             )
-            known.add(ctx.username)
+            known.add(username)
     for name, username, role, phone, email in DEMO_OPERATORS:
         if username not in known:
             operators.add_operator(

@@ -6,14 +6,14 @@ usernames, SMS destinations and caps, and two PostgreSQL workstations racing.
 
 import threading
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, insert, select, text
 
 from dispatch_desktop.domain import team
 from dispatch_desktop.domain.errors import ConflictError, ValidationError
-from dispatch_desktop.services import bookings, operators
+from dispatch_desktop.services import bookings, demo, operators
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.services.team_settings import update_team_settings
 from dispatch_desktop.storage.engine import Database
@@ -490,3 +490,9 @@ def test_outbox_listings_escape_what_a_provider_or_an_old_row_put_there(cli: Cli
     assert code == 0 and "bad\\x9b31m\\nFORGED line" in out and "\x9b" not in out
     code, out, _ = cli("outbox", "list", "--json")
     assert code == 0 and "bad\\u009b31m\\nFORGED line" in out and "\x9b" not in out
+
+
+def test_the_demo_loads_for_a_mixed_case_login(db: Database) -> None:
+    login = ServiceContext(db, "JSmith")
+    demo.load_demo_data(login, date(2030, 3, 14), os_name="Jo Smith")
+    assert (login.actor().username, login.actor().role) == ("jsmith", "supervisor")
