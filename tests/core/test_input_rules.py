@@ -389,25 +389,22 @@ def test_texts_one_operator_queues_are_capped_per_hour(ctx: ServiceContext, db: 
 # --- PostgreSQL: two workstations at once ---------------------------------------------------------
 
 
-def _wait_for_lock_wait(db: Database, statement_start: str) -> None:
-    """Until another session is blocked on a row lock in a statement starting so."""
+def _wait_until_blocked_by(db: Database, holder_pid: int) -> None:
+    """Until another session waits for a lock the session `holder_pid` holds."""
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
         with db.read() as session:
             waiting = session.scalar(
-                text(
-                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                    "AND query LIKE :start AND datname = current_database()"
-                ),
-                {"start": f"{statement_start}%"},
+                text("SELECT count(*) FROM pg_stat_activity WHERE :pid = ANY(pg_blocking_pids(pid))"),
+                {"pid": holder_pid},
             )
         if waiting:
             return
         time.sleep(0.05)
-    raise AssertionError(f"no session waited on {statement_start!r}")
+    raise AssertionError("the second workstation never waited for the first")
 
 
-def _while_uncommitted(db: Database, statement, values: dict, statement_start: str, work) -> list:  # type: ignore[no-untyped-def]
+def _while_uncommitted(db: Database, statement, values: dict, work) -> list:  # type: ignore[no-untyped-def]
     """Run `work` on a second workstation while this one holds an uncommitted insert, then commit."""
     other = Database(db.url)
     outcome: list = []
@@ -422,8 +419,9 @@ def _while_uncommitted(db: Database, statement, values: dict, statement_start: s
     try:
         with db.write() as session:
             session.execute(statement, values)
+            holder = session.scalar(text("SELECT pg_backend_pid()"))
             thread.start()
-            _wait_for_lock_wait(db, statement_start)
+            _wait_until_blocked_by(db, holder)
         thread.join(timeout=30)
     finally:
         other.dispose()
@@ -446,7 +444,7 @@ def test_two_workstations_booking_the_same_new_customer_share_one_row(pg_db: Dat
             end=start + timedelta(hours=1),
         )
 
-    [outcome] = _while_uncommitted(pg_db, insert(Customer), values, "INSERT INTO customers", book)
+    [outcome] = _while_uncommitted(pg_db, insert(Customer), values, book)
     assert not isinstance(outcome, Exception), repr(outcome)
     with pg_db.read() as session:
         assert session.execute(select(Customer.phone, Customer.name)).all() == [
@@ -461,7 +459,7 @@ def test_two_workstations_adding_the_same_username_exit_3(pg_db: Database) -> No
     def add(ctx: ServiceContext) -> object:
         return operators.add_operator(ctx, name="Sam Second", username="sam", role="dispatcher")
 
-    [outcome] = _while_uncommitted(pg_db, insert(Operator), values, "INSERT INTO operators", add)
+    [outcome] = _while_uncommitted(pg_db, insert(Operator), values, add)
     assert isinstance(outcome, ConflictError) and outcome.exit_code == 3
     assert str(outcome) == "username 'sam' is already taken"
     with pg_db.read() as session:
