@@ -494,3 +494,26 @@ def test_the_demo_loads_for_a_mixed_case_login(db: Database) -> None:
     login = ServiceContext(db, "JSmith")
     demo.load_demo_data(login, date(2030, 3, 14), os_name="Jo Smith")
     assert (login.actor().username, login.actor().role) == ("jsmith", "supervisor")
+
+
+def test_a_text_to_a_number_stored_before_the_rules_is_skipped_with_the_reason(
+    ctx: ServiceContext, db: Database
+) -> None:
+    ann = add_agent(ctx)
+    with db.write() as session:  # an agent saved before premium-rate numbers were refused
+        session.execute(text("UPDATE agents SET phone = '+19005550100'"))
+    booking = add_booking(ctx, agent_id=ann.id)
+    with db.read() as session:
+        rows = session.execute(
+            select(OutboxMessage.recipient, OutboxMessage.status, OutboxMessage.last_error)
+            .where(OutboxMessage.booking_id == booking.id, OutboxMessage.channel == "sms")
+            .order_by(OutboxMessage.id)
+        ).all()
+    assert rows == [
+        ("+13125550199", "queued", None),
+        (
+            "+19005550100",
+            "skipped",
+            "phone +19005550100 is a premium-rate number; texts go only to mobile numbers",
+        ),
+    ]
