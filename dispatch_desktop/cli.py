@@ -6,7 +6,6 @@ Errors are one line on stderr starting "error: ".
 """
 
 import argparse
-import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -16,6 +15,7 @@ from typing import Any, NoReturn
 
 from dispatch_desktop import __version__
 from dispatch_desktop.cli_notifier import add_commands, deliver_after_command
+from dispatch_desktop.cli_text import json_text, printable
 from dispatch_desktop.config import Config, database_url, load_config, resolve_home
 from dispatch_desktop.domain.errors import DispatchError
 from dispatch_desktop.domain.team import TeamSettings
@@ -67,16 +67,16 @@ class App:
 
     def emit(self, payload: Any, text: str) -> None:
         if self.json:
-            print(json.dumps(payload, indent=2, ensure_ascii=False))
+            print(json_text(payload))
         else:
-            print(text)
+            print(printable(text, keep_newlines=True))
 
     def local(self, moment: Any) -> str:
         return self.team.local(moment) if moment else "-"
 
 
 def _table(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> str:
-    cells = [[str(h) for h in headers]] + [["-" if v is None else str(v) for v in row] for row in rows]
+    cells = [[str(h) for h in headers]] + [["-" if v is None else printable(v) for v in row] for row in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
     lines = [
         "  ".join(value.ljust(width) for value, width in zip(row, widths, strict=True)).rstrip()
@@ -200,24 +200,27 @@ def cmd_agent_deactivate(app: App, args: argparse.Namespace) -> int:
 
 
 def _booking_line(app: App, b: BookingView) -> str:
-    agent = b.agent_name or "unassigned"
-    return f"{b.reference} {b.status} v{b.version}: {b.customer_name}, {app.local(b.start)}, {agent}"
+    agent = printable(b.agent_name or "unassigned")
+    return (
+        f"{b.reference} {b.status} v{b.version}: {printable(b.customer_name)}, {app.local(b.start)}, {agent}"
+    )
 
 
 def _booking_text(app: App, b: BookingView) -> str:
+    p = printable
     lines = [
         f"{b.reference} (id {b.id}, version {b.version})",
-        f"  status:   {b.status}" + (f" ({b.cancel_reason})" if b.cancel_reason else ""),
-        f"  customer: {b.customer_name}, {b.customer_phone}, {b.customer_email or 'no email'}",
-        f"  address:  {b.address}",
-        f"  service:  {b.service}",
+        f"  status:   {b.status}" + (f" ({p(b.cancel_reason)})" if b.cancel_reason else ""),
+        f"  customer: {p(b.customer_name)}, {b.customer_phone}, {p(b.customer_email or 'no email')}",
+        f"  address:  {p(b.address)}",
+        f"  service:  {p(b.service)}",
         f"  time:     {app.local(b.start)} to {app.local(b.end)} ({app.team.timezone_name})",
-        f"  agent:    {b.agent_name or 'unassigned'}",
+        f"  agent:    {p(b.agent_name or 'unassigned')}",
         f"  source:   {b.source}",
-        f"  updated:  {app.local(b.updated_at)} by {b.updated_by}",
+        f"  updated:  {app.local(b.updated_at)} by {p(b.updated_by)}",
     ]
-    if b.notes:
-        lines.append(f"  notes:    {b.notes}")
+    if b.notes:  # one note line per line, indented under the label
+        lines.append("  notes:    " + "\n            ".join(p(line) for line in b.notes.split("\n")))
     return "\n".join(lines)
 
 
@@ -268,7 +271,7 @@ def cmd_booking_status(app: App, args: argparse.Namespace) -> int:
 
 
 def cmd_booking_reschedule(app: App, args: argparse.Namespace) -> int:
-    view = bookings.update_booking(
+    view = bookings.reschedule_booking(
         app.ctx, args.id, start=args.start, end=args.end, expect_version=args.expect_version
     )
     return _booking_changed(app, args, view, "rescheduled")
@@ -322,7 +325,9 @@ def cmd_booking_history(app: App, args: argparse.Namespace) -> int:
 
 
 def _time_off_line(app: App, t: TimeOffView) -> str:
-    return f"time off #{t.id} {t.status}: {t.agent_name}, {app.local(t.start)} to {app.local(t.end)}"
+    return (
+        f"time off #{t.id} {t.status}: {printable(t.agent_name)}, {app.local(t.start)} to {app.local(t.end)}"
+    )
 
 
 def _time_off_changed(app: App, args: argparse.Namespace, view: TimeOffView) -> int:
@@ -364,26 +369,50 @@ def cmd_timeoff_list(app: App, args: argparse.Namespace) -> int:
 # --- settings ---------------------------------------------------------------------------------
 
 
+def _settings_json(team: TeamSettings) -> dict[str, Any]:
+    return {
+        "business_timezone": team.timezone_name,
+        "default_region": team.region,
+        "sms_countries": list(team.texted_countries),
+        "sms_per_recipient_per_day": team.sms_per_recipient_per_day,
+        "sms_per_operator_per_hour": team.sms_per_operator_per_hour,
+        "booking_days_back": team.booking_days_back,
+        "booking_days_ahead": team.booking_days_ahead,
+    }
+
+
+def _settings_text(team: TeamSettings) -> str:
+    return (
+        f"business time zone: {team.timezone_name}\n"
+        f"default phone region: {team.region}\n"
+        f"SMS countries: {','.join(team.texted_countries)}\n"
+        f"texts per recipient per day: {team.sms_per_recipient_per_day}\n"
+        f"texts per operator per hour: {team.sms_per_operator_per_hour}\n"
+        f"booking window: {team.booking_days_back} day(s) back to {team.booking_days_ahead} days ahead"
+    )
+
+
 def cmd_settings_show(app: App, _args: argparse.Namespace) -> int:
     team = app.ctx.team_settings()
     app.emit(
-        {
-            "business_timezone": team.timezone_name,
-            "default_region": team.region,
-            "database": app.db.description,
-        },
-        f"business time zone: {team.timezone_name}\ndefault phone region: {team.region}\n"
-        f"database: {app.db.description}",
+        {**_settings_json(team), "database": app.db.description},
+        f"{_settings_text(team)}\ndatabase: {app.db.description}",
     )
     return 0
 
 
 def cmd_settings_set(app: App, args: argparse.Namespace) -> int:
-    team = team_settings.update_team_settings(app.ctx, timezone_name=args.timezone, region=args.region)
-    app.emit(
-        {"business_timezone": team.timezone_name, "default_region": team.region},
-        f"business time zone: {team.timezone_name}; default phone region: {team.region}",
+    team = team_settings.update_team_settings(
+        app.ctx,
+        timezone_name=args.timezone,
+        region=args.region,
+        sms_countries=args.sms_countries,
+        sms_per_recipient_per_day=args.sms_per_recipient_day,
+        sms_per_operator_per_hour=args.sms_per_operator_hour,
+        booking_days_back=args.booking_days_back,
+        booking_days_ahead=args.booking_days_ahead,
     )
+    app.emit(_settings_json(team), _settings_text(team))
     return 0
 
 
@@ -532,6 +561,11 @@ def build_parser() -> ArgumentParser:
     c = command(st, "set", cmd_settings_set, "change team settings (supervisors)")
     c.add_argument("--timezone", help="business time zone, e.g. America/Chicago")
     c.add_argument("--region", help="default phone region, e.g. US")
+    c.add_argument("--sms-countries", metavar="CODES", help="countries texts may go to, e.g. US,CA")
+    c.add_argument("--sms-per-recipient-day", metavar="N", help="cap on texts to one number in 24 hours")
+    c.add_argument("--sms-per-operator-hour", metavar="N", help="cap on texts one operator queues in an hour")
+    c.add_argument("--booking-days-back", metavar="N", help="how many days in the past a booking may start")
+    c.add_argument("--booking-days-ahead", metavar="N", help="how many days ahead a booking may start")
 
     add_commands(sub)
     return parser
@@ -572,7 +606,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _warn_about_the_environment_word(app)
         return args.func(app, args)
     except DispatchError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {printable(exc)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)

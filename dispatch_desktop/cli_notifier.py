@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from dispatch_desktop.cli_text import json_text, printable
 from dispatch_desktop.config import Config
 from dispatch_desktop.domain.errors import DispatchError, ValidationError
 from dispatch_desktop.notify import credentials
@@ -127,9 +128,7 @@ def _as_json(app: CliApp, args: argparse.Namespace) -> bool:
 
 def _emit(app: CliApp, args: argparse.Namespace, payload: Any, text: str) -> None:
     if _as_json(app, args) and not app.json:
-        import json
-
-        print(json.dumps(payload, indent=2, ensure_ascii=False))
+        print(json_text(payload))
     else:
         app.emit(payload, text)
 
@@ -260,7 +259,7 @@ def _row(view: OutboxView) -> tuple[Any, ...]:
 
 
 def _table(rows: list[tuple[Any, ...]], headers: tuple[str, ...]) -> str:
-    cells = [list(map(str, headers))] + [[str(value) for value in row] for row in rows]
+    cells = [list(map(str, headers))] + [[printable(value) for value in row] for row in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
     lines = [
         "  ".join(value.ljust(width) for value, width in zip(row, widths, strict=True)).rstrip()

@@ -34,6 +34,7 @@ from dispatch_desktop.storage.engine import Database  # noqa: E402
 PG_URL = os.environ.get("DISPATCH_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
 TEST_TIMEZONE = "America/Chicago"
+TEST_BOOKING_DAYS = 3650
 
 
 def postgres_schema_url(base_url: str, schema_name: str) -> str:
@@ -91,10 +92,20 @@ def database_url(request: pytest.FixtureRequest, home: Path) -> str:
 
 @pytest.fixture
 def db(database_url: str) -> Iterator[Database]:
-    """A migrated database with the business time zone fixed, so local times are predictable."""
+    """A migrated database with the business time zone fixed, so local times are predictable.
+
+    Tests book fixed days (2026-12-01, 2030-03-12), so the booking window is widened to ten
+    years either way; tests of the window set it back (tests/core/test_input_rules.py).
+    """
     database = Database(database_url)
     schema.upgrade(database)
-    update_team_settings(ServiceContext(database, "bootstrap"), timezone_name=TEST_TIMEZONE, region="US")
+    update_team_settings(
+        ServiceContext(database, "bootstrap"),
+        timezone_name=TEST_TIMEZONE,
+        region="US",
+        booking_days_back=TEST_BOOKING_DAYS,
+        booking_days_ahead=TEST_BOOKING_DAYS,
+    )
     yield database
     database.dispose()
 

@@ -1,18 +1,66 @@
 """Team-wide settings shared by every workstation."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from zoneinfo import ZoneInfo
+
+# What a team gets until a supervisor changes it (`settings set`).
+DEFAULT_REGION = "US"
+DEFAULT_SMS_PER_RECIPIENT_PER_DAY = 20
+DEFAULT_SMS_PER_OPERATOR_PER_HOUR = 200
+DEFAULT_BOOKING_DAYS_BACK = 1
+DEFAULT_BOOKING_DAYS_AHEAD = 730
+
+# Keys of the settings table.
+TIMEZONE_KEY = "business_timezone"
+REGION_KEY = "default_region"
+SMS_COUNTRIES_KEY = "sms_countries"
+SMS_PER_RECIPIENT_KEY = "sms_per_recipient_per_day"
+SMS_PER_OPERATOR_KEY = "sms_per_operator_per_hour"
+DAYS_BACK_KEY = "booking_days_back"
+DAYS_AHEAD_KEY = "booking_days_ahead"
 
 
 @dataclass(frozen=True)
 class TeamSettings:
     timezone_name: str
     region: str
+    sms_countries: tuple[str, ...] = ()  # empty: the team's region only
+    sms_per_recipient_per_day: int = DEFAULT_SMS_PER_RECIPIENT_PER_DAY
+    sms_per_operator_per_hour: int = DEFAULT_SMS_PER_OPERATOR_PER_HOUR
+    booking_days_back: int = DEFAULT_BOOKING_DAYS_BACK
+    booking_days_ahead: int = DEFAULT_BOOKING_DAYS_AHEAD
+
+    @classmethod
+    def from_stored(cls, stored: Mapping[str, str], fallback_timezone: str) -> "TeamSettings":
+        """The settings table's rows; a missing or unreadable number keeps its default."""
+
+        def number(key: str, default: int) -> int:
+            try:
+                return int(stored.get(key) or default)
+            except ValueError:
+                return default
+
+        countries = tuple(code for code in (stored.get(SMS_COUNTRIES_KEY) or "").split(",") if code)
+        return cls(
+            timezone_name=stored.get(TIMEZONE_KEY) or fallback_timezone,
+            region=stored.get(REGION_KEY) or DEFAULT_REGION,
+            sms_countries=countries,
+            sms_per_recipient_per_day=number(SMS_PER_RECIPIENT_KEY, DEFAULT_SMS_PER_RECIPIENT_PER_DAY),
+            sms_per_operator_per_hour=number(SMS_PER_OPERATOR_KEY, DEFAULT_SMS_PER_OPERATOR_PER_HOUR),
+            booking_days_back=number(DAYS_BACK_KEY, DEFAULT_BOOKING_DAYS_BACK),
+            booking_days_ahead=number(DAYS_AHEAD_KEY, DEFAULT_BOOKING_DAYS_AHEAD),
+        )
 
     @property
     def zone(self) -> tzinfo:
         return ZoneInfo(self.timezone_name)
+
+    @property
+    def texted_countries(self) -> tuple[str, ...]:
+        """Regions whose numbers may be texted."""
+        return self.sms_countries or (self.region,)
 
     def local(self, moment: datetime) -> str:
         return moment.astimezone(self.zone).strftime("%Y-%m-%d %H:%M")

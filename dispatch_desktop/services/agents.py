@@ -22,7 +22,7 @@ def add_agent(ctx: ServiceContext, *, name: str, phone: str, email: str) -> Agen
     with ctx.writing(Permission.MANAGE_AGENTS) as unit:
         agent = Agent(
             name=validation.text(name, "name", validation.NAME_MAX),
-            phone=validation.phone(phone, unit.settings.region),
+            phone=validation.textable_phone(phone, unit.settings.region, unit.settings.texted_countries),
             email=validation.email(email),
             active=True,
         )
@@ -44,7 +44,9 @@ def update_agent(
         if name is not None:
             agent.name = validation.text(name, "name", validation.NAME_MAX)
         if phone is not None:
-            agent.phone = validation.phone(phone, unit.settings.region)
+            agent.phone = validation.textable_phone(
+                phone, unit.settings.region, unit.settings.texted_countries
+            )
         if email is not None:
             agent.email = validation.email(email)
         return AgentView.of(agent)

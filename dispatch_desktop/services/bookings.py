@@ -80,6 +80,11 @@ def _assignable_agent(
     return agent
 
 
+def _check_times(unit: Unit, start: datetime, end: datetime) -> None:
+    settings = unit.settings
+    validation.booking_times(start, end, utcnow(), settings.booking_days_back, settings.booking_days_ahead)
+
+
 def _touch(unit: Unit, booking: Booking) -> None:
     booking.updated_by = unit.actor.username
     booking.updated_at = utcnow()
@@ -106,11 +111,11 @@ def create_booking(
             unit.require(Permission.MANAGE_BOOKINGS)
         is_call_center = call_center or not can(unit.actor.role, Permission.MANAGE_BOOKINGS)
         starts_at, ends_at = unit.time(start, "start"), unit.time(end, "end")
-        validation.interval(starts_at, ends_at)
+        _check_times(unit, starts_at, ends_at)
         booking = Booking(
             address=validation.text(address, "address", validation.ADDRESS_MAX),
             service=validation.text(service, "service", validation.SERVICE_MAX),
-            notes=validation.optional_text(notes, "notes", validation.NOTES_MAX),
+            notes=validation.optional_text(notes, "notes", validation.NOTES_MAX, multiline=True),
             starts_at=starts_at,
             ends_at=ends_at,
             source=(BookingSource.CALL_CENTER if is_call_center else BookingSource.DISPATCHER).value,
@@ -154,6 +159,7 @@ def update_booking(
     start: datetime | str | None = None,
     end: datetime | str | None = None,
     notes: str | None = None,
+    require_new_time: bool = False,
 ) -> BookingView:
     """Edit the details given; a new time is checked against the agent's schedule."""
     with ctx.writing(Permission.EDIT_UNASSIGNED_BOOKING) as unit:
@@ -191,10 +197,16 @@ def update_booking(
             if change("service", booking.service, new_service):
                 booking.service = new_service
         if notes is not None:
-            new_notes = validation.optional_text(notes, "notes", validation.NOTES_MAX)
+            new_notes = validation.optional_text(notes, "notes", validation.NOTES_MAX, multiline=True)
             if change("notes", booking.notes, new_notes):
                 booking.notes = new_notes
         rescheduled = _apply_times(unit, booking, start, end, booking.agent_id, changes)
+        if require_new_time and not rescheduled:
+            raise ValidationError(
+                f"{booking_reference(booking.id)} already runs from {unit.local(booking.starts_at)} "
+                f"to {unit.local(booking.ends_at)}; give a different start or end",
+                "start",
+            )
         if not changes:
             return BookingView.of(booking)
         _touch(unit, booking)
@@ -203,6 +215,22 @@ def update_booking(
         if rescheduled:
             events.booking_rescheduled(unit.session, booking, unit.settings)
         return BookingView.of(booking)
+
+
+def reschedule_booking(
+    ctx: ServiceContext,
+    booking_id: int,
+    *,
+    start: datetime | str | None = None,
+    end: datetime | str | None = None,
+    expect_version: int | None = None,
+) -> BookingView:
+    """Move to a new time; a reschedule that would leave the times as they are is refused."""
+    if start is None and end is None:
+        raise ValidationError("give a new start, a new end, or both", "start")
+    return update_booking(
+        ctx, booking_id, start=start, end=end, expect_version=expect_version, require_new_time=True
+    )
 
 
 def _apply_times(
@@ -220,6 +248,7 @@ def _apply_times(
     validation.interval(new_start, new_end)
     if (new_start, new_end) == (booking.starts_at, booking.ends_at):
         return False
+    _check_times(unit, new_start, new_end)
     if agent_id is not None:
         _assignable_agent(unit, agent_id, new_start, new_end, booking.id)
     changes["start"] = (booking.starts_at, new_start)

@@ -25,11 +25,12 @@ from dispatch_desktop.domain.errors import (
 from dispatch_desktop.domain.roles import Permission, Role, can
 from dispatch_desktop.domain.team import TeamSettings
 from dispatch_desktop.notify.notifier import environment_decision
+from dispatch_desktop.services import sms_limits
 from dispatch_desktop.storage.engine import Database
 from dispatch_desktop.storage.models import Operator, Revision, Setting
 from dispatch_desktop.storage.outbox import ENVIRONMENT_INFO
+from dispatch_desktop.storage.types import utcnow
 
-DEFAULT_REGION = "US"
 EXCLUSION_VIOLATION = "23P01"
 
 
@@ -57,14 +58,15 @@ class Actor:
 
 def read_team_settings(session: Session) -> TeamSettings:
     stored = {key: value for key, value in session.execute(select(Setting.key, Setting.value))}
-    return TeamSettings(
-        timezone_name=stored.get("business_timezone") or system_timezone_name(),
-        region=stored.get("default_region") or DEFAULT_REGION,
-    )
+    return TeamSettings.from_stored(stored, system_timezone_name())
 
 
 def resolve_actor(session: Session, username: str) -> Actor:
     operator = session.scalar(select(Operator).where(Operator.username == username))
+    if operator is None and username != username.lower():
+        # Usernames are lowercase; an OS login such as "JSmith" is operator "jsmith". Rows added
+        # before that rule still match exactly, above.
+        operator = session.scalar(select(Operator).where(Operator.username == username.lower()))
     if operator is None:
         if session.scalar(select(func.count()).select_from(Operator)) == 0:
             return Actor(username=username, name=username, role=Role.SUPERVISOR, bootstrap=True)
@@ -117,6 +119,7 @@ class ServiceContext:
                 unit = self._unit(session, permission)
                 yield unit
                 session.flush()
+                sms_limits.enforce(session, lambda: unit.settings, unit.actor.username, unit.started_at)
                 bump_revision(session)
         except StaleDataError:
             raise StaleVersionError(
@@ -141,7 +144,9 @@ class Unit:
     def __init__(self, session: Session, actor: Actor) -> None:
         self.session = session
         self.actor = actor
+        self.started_at = utcnow()
         self._settings: TeamSettings | None = None
+        session.info[sms_limits.QUEUED_BY] = actor.username
 
     @property
     def settings(self) -> TeamSettings:
@@ -157,7 +162,7 @@ class Unit:
         zone = self.settings.zone
         if isinstance(value, str):
             return validation.parse_time(value, zone, field)
-        return validation.to_utc(value, zone)
+        return validation.to_utc(value, zone, field)
 
     def local(self, moment: datetime) -> str:
         return self.settings.local(moment)

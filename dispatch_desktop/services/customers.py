@@ -9,6 +9,8 @@ from dispatch_desktop.domain.team import TeamSettings
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.services.views import CustomerView
 from dispatch_desktop.storage.models import Customer
+from dispatch_desktop.storage.types import utcnow
+from dispatch_desktop.storage.upsert import dialect_insert
 
 
 def find_by_phone(ctx: ServiceContext, phone: str) -> CustomerView | None:
@@ -25,17 +27,23 @@ def find_by_phone(ctx: ServiceContext, phone: str) -> CustomerView | None:
 def upsert_customer(
     session: Session, settings: TeamSettings, *, name: str, phone: str, email: str | None
 ) -> Customer:
-    """The customer with this phone, refreshed with the name and email given; created if new."""
+    """The customer with this phone, refreshed with the name and email given; created if new.
+
+    One INSERT ... ON CONFLICT, so two workstations booking the same new customer at once
+    both end with the one row instead of a unique-key error.
+    """
     clean_name = validation.text(name, "customer name", validation.NAME_MAX)
-    e164 = validation.phone(phone, settings.region, "customer phone")
+    e164 = validation.textable_phone(phone, settings.region, settings.texted_countries, "customer phone")
     clean_email = validation.optional_email(email, "customer email")
-    customer = session.scalar(select(Customer).where(Customer.phone == e164))
-    if customer is None:
-        customer = Customer(name=clean_name, phone=e164, email=clean_email)
-        session.add(customer)
-        session.flush()
-        return customer
-    customer.name = clean_name
+    insert = dialect_insert(session)(Customer).values(
+        name=clean_name, phone=e164, email=clean_email, created_at=utcnow()
+    )
+    refreshed = {"name": insert.excluded.name}
     if clean_email:
-        customer.email = clean_email
+        refreshed["email"] = insert.excluded.email
+    customer_id = session.scalar(
+        insert.on_conflict_do_update(index_elements=["phone"], set_=refreshed).returning(Customer.id)
+    )
+    customer = session.get(Customer, customer_id, populate_existing=True)
+    assert customer is not None
     return customer

@@ -15,7 +15,7 @@ from sqlalchemy import func, insert, select
 
 from dispatch_desktop.domain.roles import Permission, Role
 from dispatch_desktop.domain.statuses import BookingSource, BookingStatus
-from dispatch_desktop.services import agents, bookings, operators, timeoff
+from dispatch_desktop.services import agents, bookings, operators, team_settings, timeoff
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.services.views import AgentView, BookingView
 from dispatch_desktop.storage.models import Agent, Booking, Customer
@@ -212,6 +212,9 @@ def _customer(rng: random.Random, index: int) -> tuple[str, str, str | None, str
     return f"{first} {last}", phone, email, address
 
 
+DEMO_DAYS_BACK = 2
+
+
 def _ensure_operators(ctx: ServiceContext, os_name: str | None) -> ServiceContext:
     """Adds the demo team; returns a context acting as a supervisor of it."""
     known = {op.username for op in operators.list_operators(ctx)}
@@ -221,10 +224,11 @@ def _ensure_operators(ctx: ServiceContext, os_name: str | None) -> ServiceContex
         if ctx.username in demo_names:
             loader = ServiceContext(ctx.db, "sam", ctx.config)
         else:
+            username = ctx.username.lower()  # an OS login "JSmith" signs in as "jsmith"
             operators.add_operator(
-                ctx, name=os_name or ctx.username, username=ctx.username, role=Role.SUPERVISOR.value
+                ctx, name=os_name or ctx.username, username=username, role=Role.SUPERVISOR.value
             )
-            known.add(ctx.username)
+            known.add(username)
     for name, username, role, phone, email in DEMO_OPERATORS:
         if username not in known:
             operators.add_operator(
@@ -258,6 +262,8 @@ def load_demo_data(
         return _plan_time(on, hour) + shift
 
     loader = _ensure_operators(ctx, os_name)
+    if settings.booking_days_back < DEMO_DAYS_BACK:  # the day before starts over a day ago
+        team_settings.update_team_settings(loader, booking_days_back=DEMO_DAYS_BACK)
     dispatcher = ServiceContext(ctx.db, "dana", ctx.config)
     call_center = ServiceContext(ctx.db, "carla", ctx.config)
 

@@ -1,11 +1,13 @@
 """Console users and their roles. Only supervisors manage them."""
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from dispatch_desktop.domain import validation
 from dispatch_desktop.domain.errors import ConflictError, NotFoundError, ValidationError
 from dispatch_desktop.domain.roles import Permission, Role
+from dispatch_desktop.domain.team import TeamSettings
 from dispatch_desktop.services.context import Actor, ServiceContext
 from dispatch_desktop.services.views import OperatorView
 from dispatch_desktop.storage.models import Operator
@@ -17,13 +19,6 @@ def parse_role(value: str) -> Role:
     except ValueError:
         choices = ", ".join(role.value for role in Role)
         raise ValidationError(f"unknown role {value!r} (choose {choices})", "role") from None
-
-
-def _username(value: str) -> str:
-    username = validation.text(value, "username", validation.USERNAME_MAX)
-    if any(ch.isspace() for ch in username):
-        raise ValidationError("username must not contain spaces", "username")
-    return username
 
 
 def _get(session: Session, operator_id: int) -> Operator:
@@ -54,17 +49,26 @@ def add_operator(
     with ctx.writing(Permission.MANAGE_OPERATORS) as unit:
         operator = Operator(
             name=validation.text(name, "name", validation.NAME_MAX),
-            username=_username(username),
+            username=validation.username(username),
             role=parse_role(role).value,
-            phone=validation.optional_phone(phone, unit.settings.region),
+            phone=_phone(unit.settings, phone),
             email=validation.optional_email(email),
             active=True,
         )
+        taken = ConflictError(f"username {operator.username!r} is already taken")
         if unit.session.scalar(select(Operator.id).where(Operator.username == operator.username)):
-            raise ConflictError(f"username {operator.username!r} is already taken")
+            raise taken
         unit.session.add(operator)
-        unit.session.flush()
+        try:
+            unit.session.flush()
+        except IntegrityError:  # another workstation added it since the check (PostgreSQL)
+            raise taken from None
         return OperatorView.of(operator)
+
+
+def _phone(settings: TeamSettings, phone: str | None) -> str | None:
+    """Operators' phones get texts (time-off requests), so they obey the SMS rules."""
+    return validation.optional_textable_phone(phone, settings.region, settings.texted_countries)
 
 
 def list_operators(ctx: ServiceContext) -> list[OperatorView]:
@@ -90,7 +94,7 @@ def update_operator(
         if role is not None:
             operator.role = parse_role(role).value
         if phone is not None:
-            operator.phone = validation.optional_phone(phone, unit.settings.region)
+            operator.phone = _phone(unit.settings, phone)
         if email is not None:
             operator.email = validation.optional_email(email)
         _keep_a_supervisor(unit.session)

@@ -277,7 +277,10 @@ def queue_test(ctx: ServiceContext, *, sms: str | None = None, email: str | None
                 raise ValidationError(
                     "give --sms NUMBER and/or --email ADDRESS (you have no phone or email on file)"
                 )
-        phone = validation.phone(sms, unit.settings.region, "sms") if sms else None
+        settings = unit.settings
+        phone = (
+            validation.textable_phone(sms, settings.region, settings.texted_countries, "sms") if sms else None
+        )
         address = validation.email(email, "email") if email else None
         now = utcnow()
         recipient = Recipient(f"test:{uuid.uuid4().hex}", actor.name, DISPATCHER, phone, address)

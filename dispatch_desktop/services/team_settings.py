@@ -1,10 +1,18 @@
 """Team-wide settings kept in the shared database."""
 
-from dispatch_desktop.domain import validation
+from dispatch_desktop.domain import team, validation
 from dispatch_desktop.domain.roles import Permission
 from dispatch_desktop.domain.team import TeamSettings
 from dispatch_desktop.services.context import ServiceContext, read_team_settings
 from dispatch_desktop.storage.models import Setting
+
+# Bounds of the numeric settings: (field name in errors, lowest, highest).
+LIMITS = {
+    team.SMS_PER_RECIPIENT_KEY: ("texts per recipient per day", 1, 1000),
+    team.SMS_PER_OPERATOR_KEY: ("texts per operator per hour", 1, 100_000),
+    team.DAYS_BACK_KEY: ("booking days back", 0, 3650),
+    team.DAYS_AHEAD_KEY: ("booking days ahead", 1, 3650),
+}
 
 
 def get_team_settings(ctx: ServiceContext) -> TeamSettings:
@@ -12,13 +20,36 @@ def get_team_settings(ctx: ServiceContext) -> TeamSettings:
 
 
 def update_team_settings(
-    ctx: ServiceContext, *, timezone_name: str | None = None, region: str | None = None
+    ctx: ServiceContext,
+    *,
+    timezone_name: str | None = None,
+    region: str | None = None,
+    sms_countries: str | None = None,
+    sms_per_recipient_per_day: int | str | None = None,
+    sms_per_operator_per_hour: int | str | None = None,
+    booking_days_back: int | str | None = None,
+    booking_days_ahead: int | str | None = None,
 ) -> TeamSettings:
+    """Change the settings given; every value is checked before any is written."""
+    numbers = {
+        team.SMS_PER_RECIPIENT_KEY: sms_per_recipient_per_day,
+        team.SMS_PER_OPERATOR_KEY: sms_per_operator_per_hour,
+        team.DAYS_BACK_KEY: booking_days_back,
+        team.DAYS_AHEAD_KEY: booking_days_ahead,
+    }
     with ctx.writing(Permission.MANAGE_SETTINGS) as unit:
+        values: dict[str, str] = {}
         if timezone_name is not None:
-            validation.timezone(timezone_name)
-            unit.session.merge(Setting(key="business_timezone", value=timezone_name.strip()))
+            values[team.TIMEZONE_KEY] = validation.timezone(timezone_name).key
         if region is not None:
-            unit.session.merge(Setting(key="default_region", value=validation.region(region)))
+            values[team.REGION_KEY] = validation.region(region)
+        if sms_countries is not None:
+            values[team.SMS_COUNTRIES_KEY] = ",".join(validation.regions(sms_countries))
+        for key, value in numbers.items():
+            if value is not None:
+                field, low, high = LIMITS[key]
+                values[key] = str(validation.whole_number(value, field, low, high))
+        for key, value in values.items():
+            unit.session.merge(Setting(key=key, value=value))
         unit.session.flush()
         return read_team_settings(unit.session)

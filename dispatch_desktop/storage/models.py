@@ -166,6 +166,8 @@ class OutboxMessage(Base):
         UniqueConstraint("dedupe_key", name="uq_outbox_dedupe_key"),
         Index("ix_outbox_due", "status", "next_attempt_at"),
         Index("ix_outbox_updated", "updated_at"),
+        Index("ix_outbox_recipient_created", "recipient", "created_at"),
+        Index("ix_outbox_queued_by_created", "queued_by", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
@@ -191,6 +193,8 @@ class OutboxMessage(Base):
     sent_to: Mapped[str | None] = mapped_column(String(320))
     claimed_by: Mapped[str | None] = mapped_column(String(120))
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The operator whose change queued the row, for the per-operator SMS cap.
+    queued_by: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -8,7 +8,7 @@ offers a reload.
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
 
 from PySide6.QtCore import QDateTime, QSignalBlocker, Qt, QTimer, Signal
@@ -70,7 +70,7 @@ class BookingDraft:
     customer_email: str | None
     address: str
     service: str
-    start: datetime  # naive, business time zone
+    start: datetime  # with its UTC offset once the team's zone is known
     end: datetime
     notes: str | None
     agent_id: int | None
@@ -232,6 +232,9 @@ class BookingForm(CustomerFields, QDialog):
         self.start = QDateTimeEdit()
         self.start.setCalendarPopup(True)
         self.start.setDisplayFormat("ddd yyyy-MM-dd HH:mm")
+        # Shown only for a time the clocks go through twice: which of the two is meant.
+        self.offset_choice = QComboBox()
+        self.offset_choice.hide()
         self.duration = QSpinBox()
         self.duration.setRange(5, 24 * 60 - 1)
         self.duration.setSingleStep(15)
@@ -255,7 +258,7 @@ class BookingForm(CustomerFields, QDialog):
         form.addRow(self.tr("E&mail"), self._with_message(self.email, "email"))
         form.addRow(self.tr("&Address"), self._with_message(self.address, "address"))
         form.addRow(self.tr("Ser&vice"), self._with_message(self.service, "service"))
-        form.addRow(self.tr("&Start"), self._with_message(self.start, "start"))
+        form.addRow(self.tr("&Start"), self._with_message(self.start, "start", self.offset_choice))
         duration_row = QHBoxLayout()
         duration_row.addWidget(self.duration)
         duration_row.addWidget(self.end_label, 1)
@@ -303,6 +306,7 @@ class BookingForm(CustomerFields, QDialog):
             self.address,
             self.service,
             self.start,
+            self.offset_choice,
             self.duration,
             self.agent,
             self.notes,
@@ -339,6 +343,7 @@ class BookingForm(CustomerFields, QDialog):
         self._availability_timer = QTimer(self, singleShot=True, interval=300)
         self._availability_timer.timeout.connect(self._load_availability)
         self.start.dateTimeChanged.connect(self._times_changed)
+        self.offset_choice.currentIndexChanged.connect(self._times_changed)
         self.duration.valueChanged.connect(self._times_changed)
         self.agent.currentIndexChanged.connect(self._show_agent_state)
         self.console.ops.changed.connect(self._data_changed)
@@ -366,11 +371,12 @@ class BookingForm(CustomerFields, QDialog):
         self.address.setText(view.address)
         self.service.setText(view.service)
         self.notes.setText(view.notes or "")
-        local_start = view.start.astimezone(self.settings.zone).replace(tzinfo=None)
+        local_start = view.start.astimezone(self.settings.zone)
         with QSignalBlocker(self.start), QSignalBlocker(self.duration):
-            self.start.setDateTime(to_qdatetime(local_start))
+            self.start.setDateTime(to_qdatetime(local_start.replace(tzinfo=None)))
             self.duration.setValue(max(5, int((view.end - view.start).total_seconds() // 60)))
         self.stale_banner.hide()
+        self._offer_offsets(local_start.fold)
         self._times_changed()
 
     def reload(self) -> None:
@@ -428,11 +434,48 @@ class BookingForm(CustomerFields, QDialog):
 
     # --- times and agents -----------------------------------------------------------------
 
+    def _start_instants(self) -> tuple[datetime, ...]:
+        """What the typed start means in the team's zone: one instant, two (clocks go back) or none."""
+        typed = from_qdatetime(self.start.dateTime())
+        return validation.local_offsets(typed, self.settings.zone) if self.settings else (typed,)
+
     def times(self) -> tuple[datetime, datetime]:
-        start = from_qdatetime(self.start.dateTime())
-        return start, start + timedelta(minutes=self.duration.value())
+        """Start and end; once the zone is known they carry their offsets, so a booking across a
+        clock change keeps its length and a repeated hour means the one picked."""
+        duration = timedelta(minutes=self.duration.value())
+        choices = self._start_instants()
+        if self.settings is None or not choices:  # a skipped time: the service says what to type
+            typed = from_qdatetime(self.start.dateTime())
+            return typed, typed + duration
+        start = choices[self.offset_choice.currentIndex() if len(choices) == 2 else 0]
+        return start, (start.astimezone(UTC) + duration).astimezone(self.settings.zone)
+
+    def _offer_offsets(self, preferred: int | None = None) -> None:
+        """Show the two readings of a repeated local time, or a skipped time's reason, under Start."""
+        choices = self._start_instants()
+        keep = self.offset_choice.currentIndex() if preferred is None else preferred
+        with QSignalBlocker(self.offset_choice):
+            self.offset_choice.clear()
+            if len(choices) == 2:
+                for moment, when in zip(choices, (self.tr("first"), self.tr("second")), strict=True):
+                    self.offset_choice.addItem(
+                        self.tr("{0} {1} ({2}, the {3} time)").format(
+                            moment.strftime("%H:%M"), validation.offset_text(moment), moment.tzname(), when
+                        )
+                    )
+                self.offset_choice.setCurrentIndex(max(0, min(keep, 1)))
+        self.offset_choice.setVisible(len(choices) == 2)
+        if self.settings is None:
+            return
+        typed = from_qdatetime(self.start.dateTime())
+        problem = validation.dst_problem(typed, self.settings.zone)
+        if problem and len(choices) == 2:
+            problem = self.tr("{0}: pick one below").format(problem.split(";")[0])
+        self.messages["start"].show_message(problem or "")
 
     def _times_changed(self) -> None:
+        if self.sender() is not self.offset_choice:
+            self._offer_offsets()
         start, end = self.times()
         same_day = end.date() == start.date()
         self.end_label.setText(self.tr("until {0}").format(end.strftime("%H:%M" if same_day else "%a %H:%M")))

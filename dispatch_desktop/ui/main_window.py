@@ -137,7 +137,7 @@ class WelcomeDialog(QDialog):
         )
         intro.setWordWrap(True)
         self.name = QLineEdit(_os_full_name())
-        self.username = QLineEdit(console.ctx.username)
+        self.username = QLineEdit(console.ctx.username.lower())  # usernames are lowercase
         self.username.setReadOnly(True)
         self.username.setToolTip(self.tr("Your login name: the console identifies you by it"))
         self.message = PlainLabel()

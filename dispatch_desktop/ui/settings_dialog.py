@@ -11,7 +11,6 @@ host in password mode.
 
 from dataclasses import dataclass
 from pathlib import Path
-from zoneinfo import available_timezones
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from dispatch_desktop.config import Config
+from dispatch_desktop.domain import validation
 from dispatch_desktop.domain.roles import Permission
 from dispatch_desktop.domain.team import TeamSettings
 from dispatch_desktop.services import email_auth, team_settings
@@ -224,7 +224,7 @@ class SettingsDialog(QDialog):
         # Team
         self.timezone = QComboBox()
         self.timezone.setEditable(True)
-        self.timezone.addItems(sorted(available_timezones()))
+        self.timezone.addItems(validation.team_timezones())
         self.region = QLineEdit()
         self.region.setMaxLength(2)
         self.region.setPlaceholderText("US")

@@ -94,7 +94,7 @@ def test_filters_are_queries(qtbot, desk, demo_db):
 
 def test_overdue_bookings_are_highlighted(qtbot, desk, db):
     console = desk()
-    start = datetime.now(UTC) - timedelta(hours=2)
+    start = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(hours=2)
     late = bookings.create_booking(
         console.ctx,
         customer_name="Ann Late",

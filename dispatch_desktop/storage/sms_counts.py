@@ -1,0 +1,41 @@
+"""How many texts the outbox holds for a number or from an operator, for the team's SMS caps."""
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from dispatch_desktop.storage.models import OutboxMessage
+
+# session.info key naming the operator whose change queues outbox rows (outbox.queued_by).
+QUEUED_BY = "dispatch_queued_by"
+SMS, SKIPPED = "sms", "skipped"
+T = OutboxMessage.__table__
+
+
+def _texts():  # type: ignore[no-untyped-def]
+    """SMS rows that were or will be sent (skipped ones never go out)."""
+    return select(func.count()).select_from(T).where(T.c.channel == SMS, T.c.status != SKIPPED)
+
+
+def recipients_queued_since(session: Session, operator: str, since: datetime) -> list[str]:
+    """Numbers this operator's texts went to since `since` (in practice: this transaction's)."""
+    rows = session.execute(
+        select(T.c.recipient)
+        .distinct()
+        .where(
+            T.c.channel == SMS,
+            T.c.status != SKIPPED,
+            T.c.queued_by == operator,
+            T.c.created_at >= since,
+        )
+    )
+    return sorted(recipient for (recipient,) in rows)
+
+
+def texts_to(session: Session, recipient: str, since: datetime) -> int:
+    return session.scalar(_texts().where(T.c.recipient == recipient, T.c.created_at >= since)) or 0
+
+
+def texts_by(session: Session, operator: str, since: datetime) -> int:
+    return session.scalar(_texts().where(T.c.queued_by == operator, T.c.created_at >= since)) or 0
