@@ -298,6 +298,7 @@ def test_outbox_list_returns_every_matching_row_unless_limited(cli: Cli, home: P
                     "recipient_kind": "customer",
                     "body": "hello",
                     "status": "logged",
+                    "queued_environment": "development",
                 }
                 for n in range(300)
             ],
