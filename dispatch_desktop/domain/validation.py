@@ -94,7 +94,10 @@ def parse_time(value: str, zone: tzinfo, field: str) -> datetime:
 def to_utc(moment: datetime, zone: tzinfo) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
-    return moment.astimezone(ZoneInfo("UTC"))
+    try:
+        return moment.astimezone(ZoneInfo("UTC"))
+    except OverflowError:  # the UTC instant falls before year 1 or after 9999
+        raise ValidationError(f"time {moment.isoformat()} is outside the years 1 to 9999", "time") from None
 
 
 def interval(start: datetime, end: datetime, *, max_duration: timedelta | None = MAX_DURATION) -> None:

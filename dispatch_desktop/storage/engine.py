@@ -1,5 +1,6 @@
 """Engines and sessions for the shared database: SQLite (embedded) or PostgreSQL (shared)."""
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -7,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
@@ -24,7 +25,8 @@ def sqlite_url(path: Path) -> str:
 def parse_url(raw: str) -> URL:
     try:
         url = make_url(raw)
-    except ArgumentError:
+        url.port  # noqa: B018  a port such as 5432x fails here, not at the first connection
+    except (ArgumentError, ValueError):
         raise ValidationError(
             f"database URL {raw!r} is not a URL (e.g. postgresql+psycopg://user@host/db)"
         ) from None
@@ -34,7 +36,36 @@ def parse_url(raw: str) -> URL:
         )
     if url.get_backend_name() == "postgresql" and url.get_driver_name() != "psycopg":
         url = url.set(drivername="postgresql+psycopg")
+    _check_options(url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        check_local_path(Path(url.database), "SQLite database", folder=False)
     return url
+
+
+def _check_options(url: URL) -> None:
+    if url.get_backend_name() == "sqlite":
+        allowed: set[str] = set()
+    else:
+        from psycopg import pq
+
+        allowed = {option.keyword.decode() for option in pq.Conninfo.get_defaults()}
+    unknown = sorted(set(url.query) - allowed)
+    if unknown:
+        where = "SQLite URLs take no options" if not allowed else "not a PostgreSQL connection option"
+        raise ValidationError(f"database URL option(s) {', '.join(unknown)}: {where}")
+
+
+def check_local_path(path: Path, what: str, *, folder: bool) -> None:
+    """Refuse, as invalid input, a path the program could never use: too long, under a file, wrong kind."""
+    try:
+        path.stat()
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise ValidationError(f"{what} {str(path)!r}: {exc.strerror}") from None
+    wanted, found = ("a folder", "a file") if folder else ("a file", "a folder")
+    if path.is_dir() != folder:
+        raise ValidationError(f"{what} {str(path)!r} is {found}, not {wanted}")
 
 
 def describe(url: URL) -> str:
@@ -126,3 +157,8 @@ def unavailable_as_error(url: URL) -> Iterator[None]:
                 f"database is busy ({describe(url)}): {reason}; try again"
             ) from None
         raise DatabaseUnavailableError(f"database unavailable ({describe(url)}): {reason}") from None
+    except DatabaseError as exc:
+        # Exactly sqlite3.DatabaseError: the file is not a database, or a damaged one.
+        if type(exc.orig) is not sqlite3.DatabaseError:
+            raise
+        raise DatabaseUnavailableError(f"{describe(url)} cannot be used: {exc.orig}") from None
