@@ -1,7 +1,8 @@
 """The command line: a thin shell over the services, for admins, imports and automation.
 
-Exit codes: 0 ok, 2 invalid input, 3 conflict, 4 not permitted, 5 database unavailable
-or schema out of date. Errors are one line on stderr starting "error: ".
+Exit codes: 0 ok, 2 invalid input, 3 conflict, 4 not permitted, 5 database or file unavailable
+or schema out of date, 70 unexpected error (traceback in HOME/logs/errors.log), 130 interrupted.
+Errors are one line on stderr starting "error: ".
 """
 
 import argparse
@@ -13,7 +14,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, NoReturn
 
-from dispatch_desktop import __version__
+from dispatch_desktop import __version__, cli_args
+from dispatch_desktop.cli_errors import UNEXPECTED_EXIT, report, unexpected
 from dispatch_desktop.cli_notifier import add_commands, deliver_after_command
 from dispatch_desktop.config import Config, database_url, load_config, resolve_home
 from dispatch_desktop.domain.errors import DispatchError
@@ -28,9 +30,13 @@ log = logging.getLogger("dispatch_desktop")
 Handler = Callable[["App", argparse.Namespace], int]
 
 
+class UsageError(Exception):
+    """A command line argparse cannot read; main() reports it like any other bad input."""
+
+
 class ArgumentParser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"error: {message} (see '{self.prog} --help')\n")
+        raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
 class App:
@@ -405,7 +411,7 @@ def _queue_parent() -> ArgumentParser:
 
 def _version_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--expect-version", type=int, metavar="V", help="refuse if the record changed since V"
+        "--expect-version", type=cli_args.version, metavar="V", help="refuse if the record changed since V"
     )
 
 
@@ -453,10 +459,10 @@ def build_parser() -> ArgumentParser:
     c.add_argument("--email")
     command(op, "list", cmd_operator_list, "list operators")
     c = command(op, "role", cmd_operator_role, "change an operator's role")
-    c.add_argument("id", type=int)
+    c.add_argument("id", type=cli_args.record_id)
     c.add_argument("role")
     c = command(op, "deactivate", cmd_operator_deactivate, "deactivate an operator")
-    c.add_argument("id", type=int)
+    c.add_argument("id", type=cli_args.record_id)
 
     ag = group("agent", "field agents")
     c = command(ag, "add", cmd_agent_add, "add an agent")
@@ -465,7 +471,7 @@ def build_parser() -> ArgumentParser:
     c.add_argument("--email", required=True)
     command(ag, "list", cmd_agent_list, "list agents")
     c = command(ag, "deactivate", cmd_agent_deactivate, "deactivate an agent")
-    c.add_argument("id", type=int)
+    c.add_argument("id", type=cli_args.record_id)
 
     bk = group("booking", "bookings")
     c = command(bk, "add", cmd_booking_add, "create a booking", queue)
@@ -476,53 +482,55 @@ def build_parser() -> ArgumentParser:
     c.add_argument("--service", required=True)
     c.add_argument("--start", required=True, help="YYYY-MM-DD HH:MM in the business time zone, or ISO 8601")
     c.add_argument("--end", required=True)
-    c.add_argument("--agent", type=int, metavar="ID")
+    c.add_argument("--agent", type=cli_args.record_id, metavar="ID")
     c.add_argument("--call-center", action="store_true", help="taken by the call center: no agent yet")
     c.add_argument("--notes")
     c = command(bk, "assign", cmd_booking_assign, "assign or reassign an agent", queue)
-    c.add_argument("id", type=int)
-    c.add_argument("agent_id", type=int)
+    c.add_argument("id", type=cli_args.record_id)
+    c.add_argument("agent_id", type=cli_args.record_id)
     _version_arg(c)
     c = command(bk, "unassign", cmd_booking_unassign, "take the agent off (back to pending)", queue)
-    c.add_argument("id", type=int)
+    c.add_argument("id", type=cli_args.record_id)
     _version_arg(c)
     c = command(bk, "status", cmd_booking_status, "change the status", queue)
-    c.add_argument("id", type=int)
+    c.add_argument("id", type=cli_args.record_id)
     c.add_argument("status")
     c.add_argument("--reason", help="required for cancelled")
     _version_arg(c)
     c = command(bk, "reschedule", cmd_booking_reschedule, "move to a new time", queue)
-    c.add_argument("id", type=int)
+    c.add_argument("id", type=cli_args.record_id)
     c.add_argument("--start")
     c.add_argument("--end")
     _version_arg(c)
     c = command(bk, "list", cmd_booking_list, "list bookings")
     c.add_argument("--status")
-    c.add_argument("--agent", type=int, metavar="ID")
-    c.add_argument("--search", metavar="TEXT", help="reference, customer, phone or address")
-    c.add_argument("--limit", type=int)
+    c.add_argument("--agent", type=cli_args.record_id, metavar="ID")
+    c.add_argument(
+        "--search", type=cli_args.search_text, metavar="TEXT", help="reference, customer, phone or address"
+    )
+    c.add_argument("--limit", type=cli_args.limit)
     c = command(bk, "show", cmd_booking_show, "show one booking")
-    c.add_argument("id", type=int)
+    c.add_argument("id", type=cli_args.record_id)
     c = command(bk, "history", cmd_booking_history, "show the audit trail")
-    c.add_argument("id", type=int)
+    c.add_argument("id", type=cli_args.record_id)
 
     to = group("timeoff", "agents' time off")
     c = command(to, "request", cmd_timeoff_request, "request time off for an agent", queue)
-    c.add_argument("--agent", type=int, required=True, metavar="ID")
+    c.add_argument("--agent", type=cli_args.record_id, required=True, metavar="ID")
     c.add_argument("--start", required=True)
     c.add_argument("--end", required=True)
     c.add_argument("--reason")
     c = command(to, "approve", cmd_timeoff_approve, "approve a request", queue)
-    c.add_argument("id", type=int)
+    c.add_argument("id", type=cli_args.record_id)
     c.add_argument("--force", action="store_true", help="approve although the agent has bookings then")
     _version_arg(c)
     c = command(to, "deny", cmd_timeoff_deny, "deny a request", queue)
-    c.add_argument("id", type=int)
+    c.add_argument("id", type=cli_args.record_id)
     c.add_argument("--reason")
     _version_arg(c)
     c = command(to, "list", cmd_timeoff_list, "list requests, pending first")
     c.add_argument("--status")
-    c.add_argument("--agent", type=int, metavar="ID")
+    c.add_argument("--agent", type=cli_args.record_id, metavar="ID")
 
     st = group("settings", "team-wide settings")
     command(st, "show", cmd_settings_show, "show team settings")
@@ -545,22 +553,29 @@ def _open_console(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    words = list(sys.argv[1:] if argv is None else argv)
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as stop:  # --help, --version, or a usage error already printed
+        args = build_parser().parse_args(words)
+    except UsageError as exc:
+        return report(str(exc), 2, words)
+    except SystemExit as stop:  # --help or --version, already printed
         return stop.code if isinstance(stop.code, int) else 0
     logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
     if args.command is None:
         return _open_console(args)
-    app = App(args)
+    app: App | None = None
     try:
+        app = App(args)
         return args.func(app, args)
     except DispatchError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return exc.exit_code
+        return report(str(exc), exc.exit_code, words)
     except KeyboardInterrupt:
-        print("error: interrupted", file=sys.stderr)
-        return 130
+        return report("interrupted", 130)
+    except OSError as exc:  # a file or folder the command needs: read-only, full, missing, wrong owner
+        where = f"{exc.filename}: " if exc.filename else ""
+        return report(f"cannot use {where}{exc.strerror or exc}", 5, words)
+    except Exception as exc:
+        return report(unexpected(exc, app.home if app else None), UNEXPECTED_EXIT, words)
     finally:
-        app.close()
+        if app is not None:
+            app.close()

@@ -9,7 +9,8 @@ import threading
 from collections.abc import Iterator
 from typing import Any, Protocol
 
-from dispatch_desktop.config import Config
+from dispatch_desktop import cli_args
+from dispatch_desktop.config import Config, load_config_without
 from dispatch_desktop.domain.errors import DispatchError, ValidationError
 from dispatch_desktop.notify import credentials
 from dispatch_desktop.notify.delivery import DeliveryReport
@@ -52,7 +53,11 @@ def add_commands(subparsers: Any) -> None:
     c = _leaf(nr, "run", cmd_notifier_run, "deliver due notifications and keep going (Ctrl-C stops)")
     c.add_argument("--once", action="store_true", help="deliver what is due now, then exit")
     c.add_argument(
-        "--interval", type=float, default=DEFAULT_INTERVAL, metavar="SECONDS", help="pause between runs"
+        "--interval",
+        type=cli_args.seconds,
+        default=DEFAULT_INTERVAL,
+        metavar="SECONDS",
+        help="pause between runs",
     )
     c.add_argument("--worker", default="cli", help="worker name recorded on claimed rows")
 
@@ -60,14 +65,14 @@ def add_commands(subparsers: Any) -> None:
     c = _leaf(ob, "list", cmd_outbox_list, "list outbox messages, newest first")
     c.add_argument("--status", choices=outbox.STATUSES)
     c.add_argument("--channel", choices=outbox.CHANNELS)
-    c.add_argument("--search", metavar="TEXT")
-    c.add_argument("--limit", type=int, default=50)
+    c.add_argument("--search", type=cli_args.search_text, metavar="TEXT")
+    c.add_argument("--limit", type=cli_args.limit, default=50)
     c = _leaf(ob, "show", cmd_outbox_show, "show one message in full")
-    c.add_argument("id", type=int)
+    c.add_argument("id", type=cli_args.record_id)
     c = _leaf(ob, "retry", cmd_outbox_retry, "send a failed, unknown or waiting message again")
-    c.add_argument("id", type=int)
+    c.add_argument("id", type=cli_args.record_id)
     c = _leaf(ob, "dismiss", cmd_outbox_dismiss, "do not send this message")
-    c.add_argument("id", type=int)
+    c.add_argument("id", type=cli_args.record_id)
     _leaf(
         ob,
         "retry-sign-in",
@@ -90,7 +95,7 @@ def add_commands(subparsers: Any) -> None:
     c.add_argument("--phone-number", required=True, metavar="NUM")
     c = _leaf(cs, "smtp", cmd_credentials_set_smtp, "SMTP: server in config, password in keyring")
     c.add_argument("--host", required=True)
-    c.add_argument("--port", required=True, type=int)
+    c.add_argument("--port", required=True, type=cli_args.port)
     c.add_argument("--user", metavar="U", help="login (omit for a relay that needs none)")
     c.add_argument("--from", dest="from_address", required=True, metavar="ADDR")
     c.add_argument("--no-starttls", action="store_true", help="plain SMTP (a local relay only)")
@@ -403,10 +408,11 @@ def cmd_credentials_show(app: CliApp, args: argparse.Namespace) -> int:
 
 
 def cmd_credentials_delete(app: CliApp, args: argparse.Namespace) -> int:
+    config = load_config_without(app.home, args.service)  # works on a file this section broke
     if args.service == "twilio":
-        credentials.delete_twilio(app.home, app.config)
+        credentials.delete_twilio(app.home, config)
     else:
-        credentials.delete_smtp(app.home, app.config)
+        credentials.delete_smtp(app.home, config)
     _emit(app, args, {"service": args.service, "deleted": True}, f"{args.service} credentials deleted")
     return 0
 
