@@ -7,6 +7,9 @@ import argparse
 import math
 import re
 from collections.abc import Callable
+from typing import TypeVar
+
+Handler = TypeVar("Handler", bound=Callable[..., int])
 
 ID_MAX = 2**63 - 1  # the largest id SQLite and PostgreSQL can store
 LIMIT_MAX = 100_000
@@ -58,3 +61,13 @@ def bounded_text(max_length: int) -> Callable[[str], str]:
 
 
 search_text = bounded_text(SEARCH_MAX)
+
+
+def reads_only(handler: Handler) -> Handler:
+    """Marks a command that never writes: its SQLite database opens even in a read-only home."""
+    handler.read_only = True  # type: ignore[attr-defined]
+    return handler
+
+
+def is_read_only(handler: Callable[..., int]) -> bool:
+    return getattr(handler, "read_only", False)

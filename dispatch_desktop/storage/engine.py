@@ -1,10 +1,12 @@
 """Engines and sessions for the shared database: SQLite (embedded) or PostgreSQL (shared)."""
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.engine import URL
@@ -95,11 +97,30 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def make_engine(url: URL) -> Engine:
+def _read_only_sqlite(path: Path) -> Any:
+    """A connection factory for a database in a folder this process cannot write (read-only home).
+
+    WAL needs its -shm file; when none exists and none can be created, the file is read as
+    immutable, which is right because nobody can be writing it through this folder.
+    """
+    shm = path.with_name(path.name + "-shm")
+    uri = f"file:{quote(str(path))}?mode=ro" + ("" if shm.exists() else "&immutable=1")
+    return lambda: sqlite3.connect(uri, uri=True, check_same_thread=False)
+
+
+def _unwritable(path: Path) -> bool:
+    return path.is_file() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+
+
+def make_engine(url: URL, *, read_only: bool = False) -> Engine:
     if url.get_backend_name() == "sqlite":
-        if url.database and url.database != ":memory:":
-            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, poolclass=NullPool if url.database == ":memory:" else None)
+        path = Path(url.database) if url.database and url.database != ":memory:" else None
+        extra: dict[str, Any] = {}
+        if path is not None and read_only and _unwritable(path):
+            extra["creator"] = _read_only_sqlite(path)
+        elif path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, poolclass=NullPool if url.database == ":memory:" else None, **extra)
         _configure_sqlite(engine)
         return engine
     return create_engine(
@@ -112,9 +133,10 @@ def make_engine(url: URL) -> Engine:
 class Database:
     """One shared database. Hands out a fresh Session per operation; never share one across threads."""
 
-    def __init__(self, url: URL | str) -> None:
+    def __init__(self, url: URL | str, *, read_only: bool = False) -> None:
+        """read_only: the caller only reads, so a SQLite file in a read-only folder can still be opened."""
         self.url = parse_url(url) if isinstance(url, str) else url
-        self.engine = make_engine(self.url)
+        self.engine = make_engine(self.url, read_only=read_only)
         self._reads = sessionmaker(self.engine, expire_on_commit=False)
         writer = self.engine.execution_options(sqlite_immediate=True) if self.is_sqlite else self.engine
         self._writes = sessionmaker(writer, expire_on_commit=False)
