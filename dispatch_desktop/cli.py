@@ -53,7 +53,8 @@ class App:
 
     @cached_property
     def db(self) -> Database:
-        return Database(database_url(self.home, self.config, self.args.database_url))
+        url = database_url(self.home, self.config, self.args.database_url)
+        return Database(url, read_only=cli_args.is_read_only(self.args.func))
 
     @cached_property
     def ctx(self) -> ServiceContext:
@@ -92,7 +93,7 @@ def _table(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> str:
 
 
 def cmd_db_upgrade(app: App, _args: argparse.Namespace) -> int:
-    before, after = maintenance.upgrade_schema(app.db)
+    before, after = maintenance.upgrade_schema(ServiceContext(app.db, app.args.operator))
     app.emit(
         {"database": app.db.description, "from": before, "to": after},
         f"{app.db.description}: schema {before or 'empty'} -> {after}",
@@ -100,6 +101,7 @@ def cmd_db_upgrade(app: App, _args: argparse.Namespace) -> int:
     return 0
 
 
+@cli_args.reads_only
 def cmd_db_status(app: App, _args: argparse.Namespace) -> int:
     status = maintenance.schema_status(app.db)
     state = "up to date" if status.up_to_date else "needs 'dispatch-desktop db upgrade'"
@@ -116,7 +118,7 @@ def cmd_db_status(app: App, _args: argparse.Namespace) -> int:
 
 
 def cmd_db_backup(app: App, args: argparse.Namespace) -> int:
-    target = maintenance.backup(app.db, Path(args.path))
+    target = maintenance.backup(ServiceContext(app.db, app.args.operator), Path(args.path))
     app.emit(
         {"database": app.db.description, "backup": str(target)}, f"backed up {app.db.description} to {target}"
     )
@@ -141,6 +143,7 @@ def cmd_operator_add(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
+@cli_args.reads_only
 def cmd_operator_list(app: App, _args: argparse.Namespace) -> int:
     views = operators.list_operators(app.ctx)
     app.emit([v.to_json() for v in views], _operator_text(views))
@@ -159,6 +162,7 @@ def cmd_operator_deactivate(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
+@cli_args.reads_only
 def cmd_whoami(app: App, _args: argparse.Namespace) -> int:
     actor = app.ctx.actor()
     note = " (no operators yet: acting as supervisor)" if actor.bootstrap else ""
@@ -187,6 +191,7 @@ def cmd_agent_add(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
+@cli_args.reads_only
 def cmd_agent_list(app: App, _args: argparse.Namespace) -> int:
     views = agents.list_agents(app.ctx)
     app.emit([v.to_json() for v in views], _agent_text(views))
@@ -277,6 +282,7 @@ def cmd_booking_reschedule(app: App, args: argparse.Namespace) -> int:
     return _booking_changed(app, args, view, "rescheduled")
 
 
+@cli_args.reads_only
 def cmd_booking_list(app: App, args: argparse.Namespace) -> int:
     query = bookings.BookingQuery(
         text=args.search or "",
@@ -305,12 +311,14 @@ def cmd_booking_list(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
+@cli_args.reads_only
 def cmd_booking_show(app: App, args: argparse.Namespace) -> int:
     view = bookings.get_booking(app.ctx, args.id)
     app.emit(view.to_json(), _booking_text(app, view))
     return 0
 
 
+@cli_args.reads_only
 def cmd_booking_history(app: App, args: argparse.Namespace) -> int:
     entries = bookings.booking_history(app.ctx, args.id)
     text = _table(
@@ -351,6 +359,7 @@ def cmd_timeoff_deny(app: App, args: argparse.Namespace) -> int:
     return _time_off_changed(app, args, view)
 
 
+@cli_args.reads_only
 def cmd_timeoff_list(app: App, args: argparse.Namespace) -> int:
     views = timeoff.list_time_off(app.ctx, status=args.status, agent_id=args.agent)
     text = _table(
@@ -367,6 +376,7 @@ def cmd_timeoff_list(app: App, args: argparse.Namespace) -> int:
 # --- settings ---------------------------------------------------------------------------------
 
 
+@cli_args.reads_only
 def cmd_settings_show(app: App, _args: argparse.Namespace) -> int:
     team = app.ctx.team_settings()
     app.emit(

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any, Protocol
 
 from dispatch_desktop import cli_args
+from dispatch_desktop.cli_errors import unexpected
 from dispatch_desktop.config import Config, load_config_without
 from dispatch_desktop.domain.errors import DispatchError, ValidationError
 from dispatch_desktop.notify import credentials
@@ -153,10 +154,13 @@ def deliver_after_command(app: CliApp) -> DeliveryReport | None:
     try:
         return outbox.deliver_due(app.db, app.config, app.home, worker_id="cli")
     except DispatchError as exc:
-        print(
-            f"warning: notifications stay queued for 'dispatch-desktop notifier run': {exc}", file=sys.stderr
-        )
-        return None
+        problem = str(exc)
+    except Exception as exc:  # a bug here must not make a script retry a change already saved
+        problem = unexpected(exc, app.home)
+    print(
+        f"warning: notifications stay queued for 'dispatch-desktop notifier run': {problem}", file=sys.stderr
+    )
+    return None
 
 
 def cmd_notifier_run(app: CliApp, args: argparse.Namespace) -> int:
@@ -233,6 +237,7 @@ def _table(rows: list[tuple[Any, ...]], headers: tuple[str, ...]) -> str:
     return "\n".join(lines) if rows else f"{lines[0]}\n(none)"
 
 
+@cli_args.reads_only
 def cmd_outbox_list(app: CliApp, args: argparse.Namespace) -> int:
     views = outbox.list_outbox(
         app.ctx, status=args.status, channel=args.channel, text=args.search, limit=args.limit
@@ -263,6 +268,7 @@ def _detail(view: OutboxView) -> str:
     return "\n".join(lines)
 
 
+@cli_args.reads_only
 def cmd_outbox_show(app: CliApp, args: argparse.Namespace) -> int:
     view = outbox.get_message(app.ctx, args.id)
     _emit(app, args, view.to_json(), _detail(view) + "\n\n" + view.body.rstrip())
@@ -287,12 +293,14 @@ def cmd_outbox_retry_sign_in(app: CliApp, args: argparse.Namespace) -> int:
     return 0
 
 
+@cli_args.reads_only
 def cmd_outbox_counts(app: CliApp, args: argparse.Namespace) -> int:
     counts = outbox.status_counts(app.ctx)
     _emit(app, args, counts, "  ".join(f"{status}: {count}" for status, count in counts.items()))
     return 0
 
 
+@cli_args.reads_only
 def cmd_outbox_suppressions(app: CliApp, args: argparse.Namespace) -> int:
     views = outbox.list_suppressions(app.ctx)
     text = _table(
