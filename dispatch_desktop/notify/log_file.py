@@ -4,6 +4,7 @@ A full disk, a read-only or foreign-owned logs/ folder must never turn a command
 change is already committed into a failure: the lines go to stderr and one warning says why.
 """
 
+import contextlib
 import logging
 import sys
 from logging.handlers import RotatingFileHandler
@@ -36,6 +37,11 @@ class NotificationFileHandler(RotatingFileHandler):
             _warn(self.path, sys.exc_info()[1])
         if self.echo_to_stderr:
             print(record.getMessage(), file=sys.stderr)
+
+    def close(self) -> None:
+        # Flushing what a full disk would not take fails again; that was already warned about.
+        with contextlib.suppress(OSError):
+            super().close()
 
 
 def file_handler(path: Path, max_bytes: int, backups: int, *, console: bool) -> logging.Handler:

@@ -58,10 +58,10 @@ def upgrade_schema(ctx: ServiceContext) -> tuple[str | None, str | None]:
     Only a supervisor may, and on PostgreSQL only as the database owner.
     """
     db = ctx.db
-    before = schema.current_revision(db)
-    _require_administrator(ctx, before)
     if db.is_postgresql:
         _require_database_owner(db)
+    before = schema.current_revision(db)
+    _require_administrator(ctx, before)
     schema.upgrade(db)
     return before, schema.current_revision(db)
 
