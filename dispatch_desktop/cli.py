@@ -19,6 +19,7 @@ from dispatch_desktop.cli_errors import UNEXPECTED_EXIT, report, unexpected
 from dispatch_desktop.cli_notifier import add_commands, deliver_after_command
 from dispatch_desktop.config import Config, database_url, load_config, resolve_home
 from dispatch_desktop.domain.errors import DispatchError
+from dispatch_desktop.domain.statuses import TimeOffStatus
 from dispatch_desktop.domain.team import TeamSettings
 from dispatch_desktop.services import agents, bookings, maintenance, operators, team_settings, timeoff
 from dispatch_desktop.services.context import ServiceContext
@@ -539,7 +540,7 @@ def build_parser() -> ArgumentParser:
     c.add_argument("--reason")
     _version_arg(c)
     c = command(to, "list", cmd_timeoff_list, "list requests, pending first")
-    c.add_argument("--status")
+    c.add_argument("--status", choices=[status.value for status in TimeOffStatus])
     c.add_argument("--agent", type=cli_args.record_id, metavar="ID")
 
     st = group("settings", "team-wide settings")

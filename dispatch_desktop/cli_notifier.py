@@ -164,8 +164,8 @@ def deliver_after_command(app: CliApp) -> DeliveryReport | None:
 
 
 def cmd_notifier_run(app: CliApp, args: argparse.Namespace) -> int:
-    _logging(app)
     app.ctx.actor()  # a known operator (or the bootstrap) only; also checks the schema
+    _logging(app)
     decision = environment_decision(app.config)
     print(f"notifier: {decision.describe()}, database {app.db.description}", file=sys.stderr)
     stop = threading.Event()
