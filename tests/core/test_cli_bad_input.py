@@ -31,6 +31,22 @@ def cli(home: Path, database_url: str, db: Database, capsys: pytest.CaptureFixtu
     return Cli(home, database_url, capsys)
 
 
+def _set_twilio(home: Path, sid: str) -> int:
+    return main(
+        [
+            "--home",
+            str(home),
+            "credentials",
+            "set",
+            "twilio",
+            "--account-sid",
+            sid,
+            "--phone-number",
+            "+13125550100",
+        ]
+    )
+
+
 def _one_error(err: str, starts: str) -> None:
     assert err.startswith(starts), err
     assert err.count("\n") == 1 and err.count("error: ") == 1 and "Traceback" not in err
@@ -220,19 +236,7 @@ def test_credentials_set_on_a_full_home_is_exit_5_and_leaves_nothing(
 ) -> None:
     (home / "config.tmp").symlink_to("/dev/full")
     monkeypatch.setattr("sys.stdin", io.StringIO("token-5555-abcdef\n"))
-    code = main(
-        [
-            "--home",
-            str(home),
-            "credentials",
-            "set",
-            "twilio",
-            "--account-sid",
-            SID,
-            "--phone-number",
-            "+13125550100",
-        ]
-    )
+    code = _set_twilio(home, SID)
     out, err = capsys.readouterr()
     assert (code, out) == (5, "")
     assert err == f"error: cannot write config file {config_path(home)}: No space left on device\n"
@@ -391,19 +395,7 @@ def test_secrets_are_checked_against_an_ascii_pattern_and_never_echoed(
     problem: str,
 ) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO(secret + "\n"))
-    code = main(
-        [
-            "--home",
-            str(home),
-            "credentials",
-            "set",
-            "twilio",
-            "--account-sid",
-            SID,
-            "--phone-number",
-            "+13125550100",
-        ]
-    )
+    code = _set_twilio(home, SID)
     out, err = capsys.readouterr()
     assert (code, out, err) == (2, "", f"error: {problem}\n")
     assert memory_keyring.store == {} and not config_path(home).exists()
@@ -417,19 +409,7 @@ def test_a_sid_in_arabic_indic_digits_is_refused(
 ) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO("token-5555-abcdef\n"))
     sid = "AC" + "٣" * 32
-    code = main(
-        [
-            "--home",
-            str(home),
-            "credentials",
-            "set",
-            "twilio",
-            "--account-sid",
-            sid,
-            "--phone-number",
-            "+13125550100",
-        ]
-    )
+    code = _set_twilio(home, sid)
     _out, err = capsys.readouterr()
     assert code == 2
     _one_error(

@@ -46,6 +46,16 @@ def _times() -> list[Arg]:
     return [Arg("--start", "time", "2026-12-02 09:00"), Arg("--end", "time", "2026-12-02 10:00")]
 
 
+def _smtp(host: str) -> list[Arg]:
+    return [
+        Arg("--host", "host", host),
+        Arg("--port", "number", "587"),
+        Arg("--user", "login", "ops@example.com"),
+        Arg("--from", "email", "ops@example.com"),
+        Arg("stdin", "secret", SECRET),
+    ]
+
+
 # Every command with its arguments; test_the_table_covers_every_command keeps this complete.
 COMMANDS: dict[str, list[Arg]] = {
     "db upgrade": [],
@@ -128,24 +138,13 @@ COMMANDS: dict[str, list[Arg]] = {
         Arg("--phone-number", "phone", "+13125550100"),
         Arg("stdin", "token", SECRET),
     ],
-    "credentials set smtp": [
-        Arg("--host", "host", "smtp.example.com"),
-        Arg("--port", "number", "587"),
-        Arg("--user", "login", "ops@example.com"),
-        Arg("--from", "email", "ops@example.com"),
-        Arg("--auth", "word", "password", optional=True),
-        Arg("stdin", "secret", SECRET),
-    ],
+    "credentials set smtp": [*_smtp("smtp.example.com"), Arg("--auth", "word", "password", optional=True)],
     "credentials set smtp oauth2": [
-        Arg("--host", "host", "smtp.office365.com"),
-        Arg("--port", "number", "587"),
-        Arg("--user", "login", "ops@example.com"),
-        Arg("--from", "email", "ops@example.com"),
+        *_smtp("smtp.office365.com"),
         Arg("--auth", "flag", "oauth2"),
         Arg("--tenant-id", "tenant", "contoso.onmicrosoft.com"),
         Arg("--client-id", "guid", "00000000-1111-2222-3333-444444444444"),
         Arg("--authority", "url", "https://login.microsoftonline.com", optional=True),
-        Arg("stdin", "secret", SECRET),
     ],
     "credentials show": [],
     "credentials delete": [Arg(None, "word", "twilio")],
