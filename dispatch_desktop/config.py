@@ -68,9 +68,10 @@ def default_home() -> Path:
 
 def resolve_home(cli_home: str | None = None) -> Path:
     raw = cli_home or os.environ.get("DISPATCH_HOME")
-    home = Path(raw).expanduser().resolve() if raw else default_home()
-    check_local_path(home, "home folder", folder=True)
-    return home
+    if not raw:
+        return default_home()
+    check_local_path(Path(raw).expanduser(), "home folder", folder=True)
+    return Path(raw).expanduser().resolve()
 
 
 def resources_dir() -> Path:

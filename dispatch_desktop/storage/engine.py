@@ -65,6 +65,8 @@ def check_local_path(path: Path, what: str, *, folder: bool) -> None:
         return
     except OSError as exc:
         raise ValidationError(f"{what} {str(path)!r}: {exc.strerror}") from None
+    except ValueError:  # a NUL character, which no file name can hold
+        raise ValidationError(f"{what} {str(path)!r} contains a NUL character") from None
     wanted, found = ("a folder", "a file") if folder else ("a file", "a folder")
     if path.is_dir() != folder:
         raise ValidationError(f"{what} {str(path)!r} is {found}, not {wanted}")

@@ -469,3 +469,22 @@ def test_db_upgrade_on_postgresql_needs_the_database_owner(
     finally:
         with pg_db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text(f'DROP ROLE "{role}"'))
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("b" * 300, "error: backup file 'HOME/bbbb"),
+        ("afile/x.db", "error: backup file 'HOME/afile/x.db': Not a directory"),
+        (".", "error: backup file 'HOME' is a folder, not a file"),
+    ],
+)
+def test_a_backup_path_that_cannot_work_is_exit_2(
+    cli: Cli, home: Path, database_url: str, target: str, message: str
+) -> None:
+    if not database_url.startswith("sqlite"):
+        pytest.skip("db backup is for SQLite")
+    (home / "afile").write_text("x", encoding="utf-8")
+    code, out, err = cli("db", "backup", str(home / target))
+    assert (code, out) == (2, "")
+    _one_error(err, message.replace("HOME", str(home)))

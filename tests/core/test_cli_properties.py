@@ -226,7 +226,17 @@ BAD: dict[str, st.SearchStrategy[str]] = {
     "url": st.sampled_from(
         ["http://login.example.com", "https://", "ftp://x", "https://a b", "https://x/\na"]
     ),
-    "backup path": st.sampled_from(["HOME/dispatch.db", "HOME/afile", "HOME/afile/x.db", "HOME/none/x.db"]),
+    "backup path": st.sampled_from(
+        [
+            "HOME/dispatch.db",
+            "HOME/afile",
+            "HOME/afile/x.db",
+            "HOME/none/x.db",
+            "HOME/" + "b" * 300,
+            "HOME/a\x00b",
+            "HOME",
+        ]
+    ),
     "database url": st.sampled_from(
         [
             "[::1/db",
@@ -238,9 +248,10 @@ BAD: dict[str, st.SearchStrategy[str]] = {
             "sqlite:///HOME/dispatch.db?timeout=1",
             "sqlite:///HOME/" + "n" * 300,
             "not a url",
+            "sqlite:///HOME/a\x00b",
         ]
     ),
-    "home": st.sampled_from(["HOME/afile", "HOME/afile/deeper", "HOME/" + "h" * 300]),
+    "home": st.sampled_from(["HOME/afile", "HOME/afile/deeper", "HOME/" + "h" * 300, "HOME/a\x00b"]),
     "flag": st.sampled_from(["--no-such-option", "--once=yes"]),
 }
 EXIT_CODES = {"database url": frozenset({2, 5})}  # 5: a file that exists but is no database
