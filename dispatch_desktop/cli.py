@@ -572,10 +572,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as stop:  # --help or --version, already printed
         return stop.code if isinstance(stop.code, int) else 0
     logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
-    if args.command is None:
-        return _open_console(args)
     app: App | None = None
     try:
+        if args.command is None:
+            return _open_console(args)
         app = App(args)
         return args.func(app, args)
     except DispatchError as exc:

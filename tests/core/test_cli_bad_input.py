@@ -488,3 +488,14 @@ def test_a_backup_path_that_cannot_work_is_exit_2(
     code, out, err = cli("db", "backup", str(home / target))
     assert (code, out) == (2, "")
     _one_error(err, message.replace("HOME", str(home)))
+
+
+def test_the_console_with_a_home_that_is_a_file_is_one_error_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    code = main(["--home", str(tmp_path / "afile"), "--self-check"])
+    assert (code, capsys.readouterr().err) == (
+        2,
+        f"error: home folder '{tmp_path}/afile' is a file, not a folder\n",
+    )
