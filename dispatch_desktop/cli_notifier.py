@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any, Protocol
 
 from dispatch_desktop import cli_args
-from dispatch_desktop.cli_errors import unexpected
+from dispatch_desktop.cli_errors import printable, unexpected
 from dispatch_desktop.config import Config, load_config_without
 from dispatch_desktop.domain.errors import DispatchError, ValidationError
 from dispatch_desktop.notify import credentials
@@ -158,7 +158,8 @@ def deliver_after_command(app: CliApp) -> DeliveryReport | None:
     except Exception as exc:  # a bug here must not make a script retry a change already saved
         problem = unexpected(exc, app.home)
     print(
-        f"warning: notifications stay queued for 'dispatch-desktop notifier run': {problem}", file=sys.stderr
+        f"warning: notifications stay queued for 'dispatch-desktop notifier run': {printable(problem)}",
+        file=sys.stderr,
     )
     return None
 

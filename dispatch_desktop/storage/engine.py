@@ -14,10 +14,11 @@ from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
-from dispatch_desktop.domain.errors import DatabaseUnavailableError, ValidationError
+from dispatch_desktop.domain.errors import DatabaseUnavailableError, PermissionDeniedError, ValidationError
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 PG_CONNECT_TIMEOUT_S = 5
+INSUFFICIENT_PRIVILEGE = "42501"
 
 
 def sqlite_url(path: Path) -> str:
@@ -182,7 +183,12 @@ def unavailable_as_error(url: URL) -> Iterator[None]:
             ) from None
         raise DatabaseUnavailableError(f"database unavailable ({describe(url)}): {reason}") from None
     except DatabaseError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+        if getattr(exc.orig, "sqlstate", None) == INSUFFICIENT_PRIVILEGE:
+            raise PermissionDeniedError(
+                f"the database role in the URL may not do this ({describe(url)}): {reason}"
+            ) from None
         # Exactly sqlite3.DatabaseError: the file is not a database, or a damaged one.
         if type(exc.orig) is not sqlite3.DatabaseError:
             raise
-        raise DatabaseUnavailableError(f"{describe(url)} cannot be used: {exc.orig}") from None
+        raise DatabaseUnavailableError(f"{describe(url)} cannot be used: {reason}") from None

@@ -10,9 +10,11 @@ import shutil
 import subprocess
 import sys
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import make_url, text
 
 from dispatch_desktop.cli import main
 from dispatch_desktop.cli_errors import UNEXPECTED_EXIT
@@ -444,31 +446,46 @@ def test_db_backup_and_upgrade_need_a_supervisor(
         assert cli("--as", "boss", "db", "backup", str(target))[0] == 0 and target.exists()
 
 
-@pytest.mark.postgres
-def test_db_upgrade_on_postgresql_needs_the_database_owner(
-    pg_db: Database, capsys: pytest.CaptureFixture[str], home: Path
-) -> None:
-    from sqlalchemy import text
-
+@pytest.fixture
+def pg_stranger(pg_db: Database) -> Iterator[str]:
+    """A login role that neither owns the database nor has rights on the tables: the URL for it."""
     role = f"dd_not_owner_{os.getpid()}"
+    schema_name = pg_db.engine.dialect.default_schema_name
     with pg_db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text(f'CREATE ROLE "{role}" LOGIN'))
+        conn.execute(text(f'GRANT USAGE ON SCHEMA "{schema_name}" TO "{role}"'))
     try:
-        url = pg_db.url.set(username=role).render_as_string(hide_password=False)
-        code = main(["--home", str(home), "--database-url", url, "db", "upgrade"])
-        out, err = capsys.readouterr()
-        with pg_db.read() as session:
-            owner = session.scalar(
-                text("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()")
-            )
-        assert (code, out) == (4, "")
-        assert err == (
-            f"error: db upgrade on PostgreSQL must run as the database owner '{owner}', not '{role}': "
-            f"put {owner} in the database URL\n"
-        )
+        yield pg_db.url.set(username=role).render_as_string(hide_password=False)
     finally:
         with pg_db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(f'DROP OWNED BY "{role}"'))
             conn.execute(text(f'DROP ROLE "{role}"'))
+
+
+@pytest.mark.postgres
+def test_postgresql_roles_without_rights_are_exit_4(
+    pg_db: Database, pg_stranger: str, capsys: pytest.CaptureFixture[str], home: Path
+) -> None:
+    role = make_url(pg_stranger).username
+    with pg_db.read() as session:
+        owner = session.scalar(
+            text("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()")
+        )
+    code = main(["--home", str(home), "--database-url", pg_stranger, "db", "upgrade"])
+    assert (code, capsys.readouterr()) == (
+        4,
+        (
+            "",
+            f"error: db upgrade on PostgreSQL must run as the database owner '{owner}', not '{role}': "
+            f"put {owner} in the database URL\n",
+        ),
+    )
+    code = main(["--home", str(home), "--database-url", pg_stranger, "agent", "list"])
+    out, err = capsys.readouterr()
+    assert (code, out) == (4, "")
+    _one_error(
+        err, f"error: the database role in the URL may not do this ({pg_db.description}): permission denied"
+    )
 
 
 @pytest.mark.parametrize(
