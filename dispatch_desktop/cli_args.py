@@ -15,6 +15,7 @@ ID_MAX = 2**63 - 1  # the largest id SQLite and PostgreSQL can store
 LIMIT_MAX = 100_000
 INTERVAL_RANGE = (0.1, 86_400.0)
 SEARCH_MAX = 200
+_WORKER = re.compile(r"[!-~]{1,64}")
 _INTEGER = re.compile(r"-?[0-9]{1,30}")  # ASCII digits only: int() would take Arabic-Indic ones
 _DECIMAL = re.compile(r"[0-9]{1,10}(\.[0-9]{1,10})?|\.[0-9]{1,10}")
 
@@ -61,6 +62,13 @@ def bounded_text(max_length: int) -> Callable[[str], str]:
 
 
 search_text = bounded_text(SEARCH_MAX)
+
+
+def worker_name(text: str) -> str:
+    """Recorded on the rows a notifier claims, and shown in the console: short visible ASCII."""
+    if not _WORKER.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a worker name (1 to 64 visible ASCII characters)")
+    return text
 
 
 def reads_only(handler: Handler) -> Handler:

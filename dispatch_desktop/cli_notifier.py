@@ -60,7 +60,9 @@ def add_commands(subparsers: Any) -> None:
         metavar="SECONDS",
         help="pause between runs",
     )
-    c.add_argument("--worker", default="cli", help="worker name recorded on claimed rows")
+    c.add_argument(
+        "--worker", type=cli_args.worker_name, default="cli", help="worker name recorded on claimed rows"
+    )
 
     ob = _group(subparsers, "outbox", "notifications queued, sent, failed")
     c = _leaf(ob, "list", cmd_outbox_list, "list outbox messages, newest first")

@@ -3,7 +3,8 @@
 Each example takes a valid invocation of one command, spoils one argument (or the secret
 read from stdin, or a global option) with a generated bad value, runs cli.main() in this
 process, and compares the database dump, the home folder and the keyring before and after.
-The number of examples is bounded so the suite stays well under a minute in CI.
+Every command gets its own examples; their number is bounded so the suite stays well under a
+minute in CI.
 """
 
 import argparse
@@ -27,7 +28,7 @@ from dispatch_desktop.storage.engine import Database
 from tests.core.helpers import add_agent, add_booking
 from tests.servers.memory_keyring import MemoryKeyring
 
-EXAMPLES = 300
+EXAMPLES_PER_COMMAND = 20
 ID_MAX = 2**63 - 1
 SID = "AC" + "4" * 32
 SECRET = "secret-token-4711"
@@ -119,7 +120,11 @@ COMMANDS: dict[str, list[Arg]] = {
     ],
     "settings show": [],
     "settings set": [Arg("--timezone", "zone", "America/Denver"), Arg("--region", "region", "CA")],
-    "notifier run": [Arg("--once", "flag"), Arg("--interval", "seconds", "1")],
+    "notifier run": [
+        Arg("--once", "flag"),
+        Arg("--interval", "seconds", "1"),
+        Arg("--worker", "worker", "cli", optional=True),
+    ],
     "outbox list": [
         Arg("--status", "word", "queued", optional=True),
         Arg("--channel", "word", "sms", optional=True),
@@ -252,6 +257,7 @@ BAD: dict[str, st.SearchStrategy[str]] = {
         ]
     ),
     "home": st.sampled_from(["HOME/afile", "HOME/afile/deeper", "HOME/" + "h" * 300, "HOME/a\x00b"]),
+    "worker": st.sampled_from(["", "a b", "x" * 65, "w\n1", "wörker", "w\x7f"]),
     "flag": st.sampled_from(["--no-such-option", "--once=yes"]),
 }
 EXIT_CODES = {"database url": frozenset({2, 5})}  # 5: a file that exists but is no database
@@ -266,8 +272,7 @@ class Invocation:
 
 
 @st.composite
-def bad_invocations(draw: st.DrawFn) -> Invocation:
-    name = draw(st.sampled_from(sorted(COMMANDS)))
+def bad_invocations(draw: st.DrawFn, name: str) -> Invocation:
     args = COMMANDS[name]
     spoilable = [*args, *(GLOBAL[1:] if name in NO_DATABASE else GLOBAL)]
     target = draw(st.sampled_from(spoilable))
@@ -342,16 +347,18 @@ def _run(home: Path, invocation: Invocation) -> tuple[int, str, str]:
 
 
 @settings(
-    max_examples=EXAMPLES,
+    max_examples=EXAMPLES_PER_COMMAND,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(invocation=bad_invocations())
+@given(data=st.data())
+@pytest.mark.parametrize("command", sorted(COMMANDS))
 def test_a_bad_value_anywhere_is_one_error_line_and_changes_nothing(
-    prepared: Path, memory_keyring: MemoryKeyring, invocation: Invocation
+    prepared: Path, memory_keyring: MemoryKeyring, command: str, data: st.DataObject
 ) -> None:
     home = prepared
+    invocation = data.draw(bad_invocations(command))
     database, files, secrets = _dump(home / "dispatch.db"), _listing(home), dict(memory_keyring.store)
     code, out, err = _run(home, invocation)
     kind = invocation.spoiled
