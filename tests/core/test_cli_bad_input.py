@@ -200,6 +200,20 @@ def test_an_unexpected_exception_is_one_line_naming_the_log_with_the_traceback(
     )
 
 
+def test_a_file_the_command_cannot_use_is_exit_5_with_the_file_and_reason(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def locked(*_args: object, **_kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", "/srv/dispatch/export.csv")
+
+    monkeypatch.setattr(bookings, "list_bookings", locked)
+    assert cli("booking", "list") == (
+        5,
+        "",
+        "error: cannot use /srv/dispatch/export.csv: Permission denied\n",
+    )
+
+
 # --- committed, then crashed ---------------------------------------------------------------------
 
 
