@@ -1,7 +1,8 @@
 """The command line: a thin shell over the services, for admins, imports and automation.
 
-Exit codes: 0 ok, 2 invalid input, 3 conflict, 4 not permitted, 5 database unavailable,
-schema out of date, or a file the program needs (message template, system library) missing.
+Exit codes: 0 ok, 2 invalid input, 3 conflict, 4 not permitted, 5 database or file unavailable,
+schema out of date, or a file the program needs (message template, system library) missing,
+70 unexpected error (traceback in HOME/logs/errors.log), 130 interrupted.
 Errors are one line on stderr starting "error: ".
 """
 
@@ -13,11 +14,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, NoReturn
 
-from dispatch_desktop import __version__
+from dispatch_desktop import __version__, cli_args
+from dispatch_desktop.cli_errors import UNEXPECTED_EXIT, report, unexpected
 from dispatch_desktop.cli_notifier import add_commands, deliver_after_command
 from dispatch_desktop.cli_text import json_text, printable
 from dispatch_desktop.config import Config, database_url, load_config, resolve_home
 from dispatch_desktop.domain.errors import DispatchError
+from dispatch_desktop.domain.statuses import TimeOffStatus
 from dispatch_desktop.domain.team import TeamSettings
 from dispatch_desktop.notify.notifier import environment_decision
 from dispatch_desktop.services import agents, bookings, maintenance, operators, team_settings, timeoff
@@ -31,9 +34,13 @@ log = logging.getLogger("dispatch_desktop")
 Handler = Callable[["App", argparse.Namespace], int]
 
 
+class UsageError(Exception):
+    """A command line argparse cannot read; main() reports it like any other bad input."""
+
+
 class ArgumentParser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"error: {message} (see '{self.prog} --help')\n")
+        raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
 class App:
@@ -50,7 +57,8 @@ class App:
 
     @cached_property
     def db(self) -> Database:
-        return Database(database_url(self.home, self.config, self.args.database_url))
+        url = database_url(self.home, self.config, self.args.database_url)
+        return Database(url, read_only=cli_args.is_read_only(self.args.func))
 
     @cached_property
     def ctx(self) -> ServiceContext:
@@ -89,7 +97,7 @@ def _table(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> str:
 
 
 def cmd_db_upgrade(app: App, _args: argparse.Namespace) -> int:
-    before, after = maintenance.upgrade_schema(app.db)
+    before, after = maintenance.upgrade_schema(ServiceContext(app.db, app.args.operator))
     app.emit(
         {"database": app.db.description, "from": before, "to": after},
         f"{app.db.description}: schema {before or 'empty'} -> {after}",
@@ -97,6 +105,7 @@ def cmd_db_upgrade(app: App, _args: argparse.Namespace) -> int:
     return 0
 
 
+@cli_args.reads_only
 def cmd_db_status(app: App, _args: argparse.Namespace) -> int:
     status = maintenance.schema_status(app.db)
     state = "up to date" if status.up_to_date else "needs 'dispatch-desktop db upgrade'"
@@ -113,7 +122,7 @@ def cmd_db_status(app: App, _args: argparse.Namespace) -> int:
 
 
 def cmd_db_backup(app: App, args: argparse.Namespace) -> int:
-    target = maintenance.backup(app.db, Path(args.path))
+    target = maintenance.backup(ServiceContext(app.db, app.args.operator), Path(args.path))
     app.emit(
         {"database": app.db.description, "backup": str(target)}, f"backed up {app.db.description} to {target}"
     )
@@ -138,6 +147,7 @@ def cmd_operator_add(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
+@cli_args.reads_only
 def cmd_operator_list(app: App, _args: argparse.Namespace) -> int:
     views = operators.list_operators(app.ctx)
     app.emit([v.to_json() for v in views], _operator_text(views))
@@ -156,6 +166,7 @@ def cmd_operator_deactivate(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
+@cli_args.reads_only
 def cmd_whoami(app: App, _args: argparse.Namespace) -> int:
     actor = app.ctx.actor()
     note = " (no operators yet: acting as supervisor)" if actor.bootstrap else ""
@@ -184,6 +195,7 @@ def cmd_agent_add(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
+@cli_args.reads_only
 def cmd_agent_list(app: App, _args: argparse.Namespace) -> int:
     views = agents.list_agents(app.ctx)
     app.emit([v.to_json() for v in views], _agent_text(views))
@@ -277,6 +289,7 @@ def cmd_booking_reschedule(app: App, args: argparse.Namespace) -> int:
     return _booking_changed(app, args, view, "rescheduled")
 
 
+@cli_args.reads_only
 def cmd_booking_list(app: App, args: argparse.Namespace) -> int:
     query = bookings.BookingQuery(
         text=args.search or "",
@@ -305,12 +318,14 @@ def cmd_booking_list(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
+@cli_args.reads_only
 def cmd_booking_show(app: App, args: argparse.Namespace) -> int:
     view = bookings.get_booking(app.ctx, args.id)
     app.emit(view.to_json(), _booking_text(app, view))
     return 0
 
 
+@cli_args.reads_only
 def cmd_booking_history(app: App, args: argparse.Namespace) -> int:
     entries = bookings.booking_history(app.ctx, args.id)
     text = _table(
@@ -353,6 +368,7 @@ def cmd_timeoff_deny(app: App, args: argparse.Namespace) -> int:
     return _time_off_changed(app, args, view)
 
 
+@cli_args.reads_only
 def cmd_timeoff_list(app: App, args: argparse.Namespace) -> int:
     views = timeoff.list_time_off(app.ctx, status=args.status, agent_id=args.agent)
     text = _table(
@@ -392,6 +408,7 @@ def _settings_text(team: TeamSettings) -> str:
     )
 
 
+@cli_args.reads_only
 def cmd_settings_show(app: App, _args: argparse.Namespace) -> int:
     team = app.ctx.team_settings()
     app.emit(
@@ -437,7 +454,7 @@ def _queue_parent() -> ArgumentParser:
 
 def _version_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--expect-version", type=int, metavar="V", help="refuse if the record changed since V"
+        "--expect-version", type=cli_args.version, metavar="V", help="refuse if the record changed since V"
     )
 
 
@@ -485,10 +502,10 @@ def build_parser() -> ArgumentParser:
     c.add_argument("--email")
     command(op, "list", cmd_operator_list, "list operators")
     c = command(op, "role", cmd_operator_role, "change an operator's role")
-    c.add_argument("id", type=int)
+    c.add_argument("id", type=cli_args.record_id)
     c.add_argument("role")
     c = command(op, "deactivate", cmd_operator_deactivate, "deactivate an operator")
-    c.add_argument("id", type=int)
+    c.add_argument("id", type=cli_args.record_id)
 
     ag = group("agent", "field agents")
     c = command(ag, "add", cmd_agent_add, "add an agent")
@@ -497,7 +514,7 @@ def build_parser() -> ArgumentParser:
     c.add_argument("--email", required=True)
     command(ag, "list", cmd_agent_list, "list agents")
     c = command(ag, "deactivate", cmd_agent_deactivate, "deactivate an agent")
-    c.add_argument("id", type=int)
+    c.add_argument("id", type=cli_args.record_id)
 
     bk = group("booking", "bookings")
     c = command(bk, "add", cmd_booking_add, "create a booking", queue)
@@ -508,53 +525,55 @@ def build_parser() -> ArgumentParser:
     c.add_argument("--service", required=True)
     c.add_argument("--start", required=True, help="YYYY-MM-DD HH:MM in the business time zone, or ISO 8601")
     c.add_argument("--end", required=True)
-    c.add_argument("--agent", type=int, metavar="ID")
+    c.add_argument("--agent", type=cli_args.record_id, metavar="ID")
     c.add_argument("--call-center", action="store_true", help="taken by the call center: no agent yet")
     c.add_argument("--notes")
     c = command(bk, "assign", cmd_booking_assign, "assign or reassign an agent", queue)
-    c.add_argument("id", type=int)
-    c.add_argument("agent_id", type=int)
+    c.add_argument("id", type=cli_args.record_id)
+    c.add_argument("agent_id", type=cli_args.record_id)
     _version_arg(c)
     c = command(bk, "unassign", cmd_booking_unassign, "take the agent off (back to pending)", queue)
-    c.add_argument("id", type=int)
+    c.add_argument("id", type=cli_args.record_id)
     _version_arg(c)
     c = command(bk, "status", cmd_booking_status, "change the status", queue)
-    c.add_argument("id", type=int)
+    c.add_argument("id", type=cli_args.record_id)
     c.add_argument("status")
     c.add_argument("--reason", help="required for cancelled")
     _version_arg(c)
     c = command(bk, "reschedule", cmd_booking_reschedule, "move to a new time", queue)
-    c.add_argument("id", type=int)
+    c.add_argument("id", type=cli_args.record_id)
     c.add_argument("--start")
     c.add_argument("--end")
     _version_arg(c)
     c = command(bk, "list", cmd_booking_list, "list bookings")
     c.add_argument("--status")
-    c.add_argument("--agent", type=int, metavar="ID")
-    c.add_argument("--search", metavar="TEXT", help="reference, customer, phone or address")
-    c.add_argument("--limit", type=int)
+    c.add_argument("--agent", type=cli_args.record_id, metavar="ID")
+    c.add_argument(
+        "--search", type=cli_args.search_text, metavar="TEXT", help="reference, customer, phone or address"
+    )
+    c.add_argument("--limit", type=cli_args.limit)
     c = command(bk, "show", cmd_booking_show, "show one booking")
-    c.add_argument("id", type=int)
+    c.add_argument("id", type=cli_args.record_id)
     c = command(bk, "history", cmd_booking_history, "show the audit trail")
-    c.add_argument("id", type=int)
+    c.add_argument("id", type=cli_args.record_id)
 
     to = group("timeoff", "agents' time off")
     c = command(to, "request", cmd_timeoff_request, "request time off for an agent", queue)
-    c.add_argument("--agent", type=int, required=True, metavar="ID")
+    c.add_argument("--agent", type=cli_args.record_id, required=True, metavar="ID")
     c.add_argument("--start", required=True)
     c.add_argument("--end", required=True)
     c.add_argument("--reason")
     c = command(to, "approve", cmd_timeoff_approve, "approve a request", queue)
-    c.add_argument("id", type=int)
+    c.add_argument("id", type=cli_args.record_id)
     c.add_argument("--force", action="store_true", help="approve although the agent has bookings then")
     _version_arg(c)
     c = command(to, "deny", cmd_timeoff_deny, "deny a request", queue)
-    c.add_argument("id", type=int)
+    c.add_argument("id", type=cli_args.record_id)
     c.add_argument("--reason")
     _version_arg(c)
     c = command(to, "list", cmd_timeoff_list, "list requests, pending first")
-    c.add_argument("--status")
-    c.add_argument("--agent", type=int, metavar="ID")
+    c.add_argument("--status", choices=[status.value for status in TimeOffStatus])
+    c.add_argument("--agent", type=cli_args.record_id, metavar="ID")
 
     st = group("settings", "team-wide settings")
     command(st, "show", cmd_settings_show, "show team settings")
@@ -587,29 +606,40 @@ def _open_console(args: argparse.Namespace) -> int:
 
 
 def _warn_about_the_environment_word(app: App) -> None:
-    warning = environment_decision(app.config).warning
+    try:
+        config = app.config
+    except DispatchError:  # a broken config file: the command reports it, or repairs it (credentials delete)
+        config = None
+    warning = environment_decision(config).warning
     if warning:
         print(f"warning: {warning}", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    words = list(sys.argv[1:] if argv is None else argv)
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as stop:  # --help, --version, or a usage error already printed
+        args = build_parser().parse_args(words)
+    except UsageError as exc:
+        return report(str(exc), 2, words)
+    except SystemExit as stop:  # --help or --version, already printed
         return stop.code if isinstance(stop.code, int) else 0
     logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
-    if args.command is None:
-        return _open_console(args)
-    app = App(args)
+    app: App | None = None
     try:
+        if args.command is None:
+            return _open_console(args)
+        app = App(args)
         _warn_about_the_environment_word(app)
         return args.func(app, args)
     except DispatchError as exc:
-        print(f"error: {printable(exc)}", file=sys.stderr)
-        return exc.exit_code
+        return report(str(exc), exc.exit_code, words)
     except KeyboardInterrupt:
-        print("error: interrupted", file=sys.stderr)
-        return 130
+        return report("interrupted", 130)
+    except OSError as exc:  # a file or folder the command needs: read-only, full, missing, wrong owner
+        where = f"{exc.filename}: " if exc.filename else ""
+        return report(f"cannot use {where}{exc.strerror or exc}", 5, words)
+    except Exception as exc:
+        return report(unexpected(exc, app.home if app else None), UNEXPECTED_EXIT, words)
     finally:
-        app.close()
+        if app is not None:
+            app.close()

@@ -10,8 +10,10 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from dispatch_desktop import cli_args
+from dispatch_desktop.cli_errors import unexpected
 from dispatch_desktop.cli_text import json_text, printable
-from dispatch_desktop.config import Config
+from dispatch_desktop.config import Config, load_config_without
 from dispatch_desktop.domain.errors import DispatchError, ValidationError
 from dispatch_desktop.notify import credentials
 from dispatch_desktop.notify.delivery import DeliveryReport
@@ -55,23 +57,31 @@ def add_commands(subparsers: Any) -> None:
     c = _leaf(nr, "run", cmd_notifier_run, "deliver due notifications and keep going (Ctrl-C stops)")
     c.add_argument("--once", action="store_true", help="deliver what is due now, then exit")
     c.add_argument(
-        "--interval", type=float, default=DEFAULT_INTERVAL, metavar="SECONDS", help="pause between runs"
+        "--interval",
+        type=cli_args.seconds,
+        default=DEFAULT_INTERVAL,
+        metavar="SECONDS",
+        help="pause between runs",
     )
-    c.add_argument("--worker", default="cli", help="worker name recorded on claimed rows")
+    c.add_argument(
+        "--worker", type=cli_args.worker_name, default="cli", help="worker name recorded on claimed rows"
+    )
     _leaf(nr, "status", cmd_notifier_status, "the notifiers and delivering consoles seen, and when")
 
     ob = _group(subparsers, "outbox", "notifications queued, sent, failed")
     c = _leaf(ob, "list", cmd_outbox_list, "list outbox messages, newest first")
     c.add_argument("--status", choices=outbox.STATUSES)
     c.add_argument("--channel", choices=outbox.CHANNELS)
-    c.add_argument("--search", metavar="TEXT")
-    c.add_argument("--limit", type=int, metavar="N", help="only the newest N (default: every matching row)")
+    c.add_argument("--search", type=cli_args.search_text, metavar="TEXT")
+    c.add_argument(
+        "--limit", type=cli_args.limit, metavar="N", help="only the newest N (default: every matching row)"
+    )
     c = _leaf(ob, "show", cmd_outbox_show, "show one message in full")
-    c.add_argument("id", type=int)
+    c.add_argument("id", type=cli_args.record_id)
     c = _leaf(ob, "retry", cmd_outbox_retry, "send a failed, unknown or waiting message again")
-    c.add_argument("id", type=int)
+    c.add_argument("id", type=cli_args.record_id)
     c = _leaf(ob, "dismiss", cmd_outbox_dismiss, "do not send this message")
-    c.add_argument("id", type=int)
+    c.add_argument("id", type=cli_args.record_id)
     _leaf(
         ob,
         "retry-sign-in",
@@ -94,7 +104,7 @@ def add_commands(subparsers: Any) -> None:
     c.add_argument("--phone-number", required=True, metavar="NUM")
     c = _leaf(cs, "smtp", cmd_credentials_set_smtp, "SMTP: server in config, password in keyring")
     c.add_argument("--host", required=True)
-    c.add_argument("--port", required=True, type=int)
+    c.add_argument("--port", required=True, type=cli_args.port)
     c.add_argument("--user", metavar="U", help="login (omit for a relay that needs none)")
     c.add_argument("--from", dest="from_address", required=True, metavar="ADDR")
     c.add_argument("--no-starttls", action="store_true", help="plain SMTP (a local relay only)")
@@ -150,15 +160,19 @@ def deliver_after_command(app: CliApp) -> DeliveryReport | None:
     try:
         return outbox.deliver_due(app.db, app.config, app.home, worker_id="cli")
     except DispatchError as exc:
-        print(
-            f"warning: notifications stay queued for 'dispatch-desktop notifier run': {exc}", file=sys.stderr
-        )
-        return None
+        problem = str(exc)
+    except Exception as exc:  # a bug here must not make a script retry a change already saved
+        problem = unexpected(exc, app.home)
+    print(
+        f"warning: notifications stay queued for 'dispatch-desktop notifier run': {printable(problem)}",
+        file=sys.stderr,
+    )
+    return None
 
 
 def cmd_notifier_run(app: CliApp, args: argparse.Namespace) -> int:
-    _logging(app)
     app.ctx.actor()  # a known operator (or the bootstrap) only; also checks the schema
+    _logging(app)
     decision = environment_decision(app.config)
     print(f"notifier: {decision.describe()}, database {app.db.description}", file=sys.stderr)
     stop = threading.Event()
@@ -268,6 +282,7 @@ def _table(rows: list[tuple[Any, ...]], headers: tuple[str, ...]) -> str:
     return "\n".join(lines) if rows else f"{lines[0]}\n(none)"
 
 
+@cli_args.reads_only
 def cmd_outbox_list(app: CliApp, args: argparse.Namespace) -> int:
     matching = {"status": args.status, "channel": args.channel, "text": args.search}
     views = outbox.list_outbox(app.ctx, limit=args.limit, **matching)
@@ -302,6 +317,7 @@ def _detail(view: OutboxView) -> str:
     return "\n".join(lines)
 
 
+@cli_args.reads_only
 def cmd_outbox_show(app: CliApp, args: argparse.Namespace) -> int:
     view = outbox.get_message(app.ctx, args.id)
     _emit(app, args, view.to_json(), _detail(view) + "\n\n" + view.body.rstrip())
@@ -326,6 +342,7 @@ def cmd_outbox_retry_sign_in(app: CliApp, args: argparse.Namespace) -> int:
     return 0
 
 
+@cli_args.reads_only
 def cmd_outbox_counts(app: CliApp, args: argparse.Namespace) -> int:
     counts = outbox.status_counts(app.ctx)
     _emit(app, args, counts, "  ".join(f"{status}: {count}" for status, count in counts.items()))
@@ -333,6 +350,7 @@ def cmd_outbox_counts(app: CliApp, args: argparse.Namespace) -> int:
     return 0
 
 
+@cli_args.reads_only
 def cmd_outbox_suppressions(app: CliApp, args: argparse.Namespace) -> int:
     views = outbox.list_suppressions(app.ctx)
     text = _table(
@@ -452,10 +470,11 @@ def cmd_credentials_show(app: CliApp, args: argparse.Namespace) -> int:
 
 
 def cmd_credentials_delete(app: CliApp, args: argparse.Namespace) -> int:
+    config = load_config_without(app.home, args.service)  # works on a file this section broke
     if args.service == "twilio":
-        credentials.delete_twilio(app.home, app.config)
+        credentials.delete_twilio(app.home, config)
     else:
-        credentials.delete_smtp(app.home, app.config)
+        credentials.delete_smtp(app.home, config)
     _emit(app, args, {"service": args.service, "deleted": True}, f"{args.service} credentials deleted")
     return 0
 

@@ -39,5 +39,11 @@ class DatabaseUnavailableError(DispatchError):
     exit_code = 5
 
 
+class FileUnavailableError(DispatchError):
+    """A file or folder the program needs cannot be read or written (read-only, full, wrong owner)."""
+
+    exit_code = 5
+
+
 class SchemaMismatchError(DatabaseUnavailableError):
     """The database schema is behind or ahead of this program."""

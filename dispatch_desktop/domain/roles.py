@@ -19,6 +19,7 @@ class Permission(StrEnum):
     MANAGE_OUTBOX = "retry or dismiss notifications"
     MANAGE_OPERATORS = "manage operators"
     MANAGE_SETTINGS = "change settings"
+    ADMINISTER_DATABASE = "back up or upgrade the database"
 
 
 _CALL_CENTER = frozenset(

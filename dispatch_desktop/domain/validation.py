@@ -268,15 +268,15 @@ def dst_problem(moment: datetime, zone: tzinfo) -> str | None:
 
 
 def to_utc(moment: datetime, zone: tzinfo, field: str = "time") -> datetime:
-    if moment.tzinfo is None:
-        problem = dst_problem(moment, zone)
-        if problem:
-            raise ValidationError(f"{field}: {problem}", field)
-        moment = moment.replace(tzinfo=zone)
     try:
+        if moment.tzinfo is None:
+            problem = dst_problem(moment, zone)
+            if problem:
+                raise ValidationError(f"{field}: {problem}", field)
+            moment = moment.replace(tzinfo=zone)
         return moment.astimezone(UTC)
-    except OverflowError:
-        raise ValidationError(f"{field} {moment.isoformat()} is out of range", field) from None
+    except OverflowError:  # the UTC instant falls before year 1 or after 9999
+        raise ValidationError(f"{field} {moment.isoformat()} is outside the years 1 to 9999", field) from None
 
 
 def interval(start: datetime, end: datetime, *, max_duration: timedelta | None = MAX_DURATION) -> None:

@@ -6,13 +6,14 @@ message; each loaded secret is registered with notify.secrets so it is masked ev
 """
 
 import os
-import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from dispatch_desktop.config import Config, SmtpConfig, TwilioConfig, save_config
 from dispatch_desktop.domain import validation
 from dispatch_desktop.domain.errors import DispatchError, ValidationError
+from dispatch_desktop.notify import credential_fields
 from dispatch_desktop.notify.secrets import register_login, register_secret, scrub
 
 SERVICE = "dispatch-desktop"
@@ -27,8 +28,6 @@ FALSE_WORDS = {"0", "false", "no", "off"}
 PASSWORD_AUTH, OAUTH2_AUTH = "password", "oauth2"
 AUTH_MODES = (PASSWORD_AUTH, OAUTH2_AUTH)
 IMPLICIT_TLS_PORT = 465
-_GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-_TENANT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]{0,253}$")
 INSTALL_HINT = (
     "install a keyring backend (e.g. 'sudo apt install gnome-keyring' for a desktop session, "
     "or 'pip install keyrings.alt' for a file-based one) or set TWILIO_AUTH_TOKEN / SMTP_PASSWORD "
@@ -348,24 +347,21 @@ def load_smtp(config: Config) -> SmtpCredentials:
 # --- changing ---------------------------------------------------------------------------
 
 
-def _require_secret(name: str, secret: str | None) -> str:
-    cleaned = (secret or "").strip()
-    if not cleaned:
-        raise ValidationError(f"{name} must not be empty", name)
-    if any(ord(ch) < 32 for ch in cleaned):
-        raise ValidationError(f"{name} contains control characters", name)
-    return cleaned
+def _writing(secrets: list[tuple[str, str]]) -> Callable[[], None]:
+    """Stores the secrets once the config file is written, so a full disk stores neither."""
+
+    def write() -> None:
+        for name, value in secrets:
+            _write_secret(name, value)
+
+    return write
 
 
 def set_twilio(home: Path, config: Config, *, account_sid: str, phone_number: str, auth_token: str) -> Config:
     """Auth token to the keyring, SID and sending number to the config file. Returns the new config."""
     import phonenumbers
 
-    sid = validation.text(account_sid, "account SID", 64)
-    if not sid.startswith("AC") or not sid.isalnum():
-        raise ValidationError(
-            f"account SID {sid!r} does not look like a Twilio account SID (AC...)", "account_sid"
-        )
+    sid = credential_fields.account_sid(account_sid)
     try:
         number = phonenumbers.parse(phone_number.strip(), None)
     except phonenumbers.NumberParseException:
@@ -375,9 +371,9 @@ def set_twilio(home: Path, config: Config, *, account_sid: str, phone_number: st
     if not phonenumbers.is_valid_number(number):
         raise ValidationError(f"phone number {phone_number!r} is not a valid number", "phone_number")
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    _write_secret(TWILIO_SECRET, _require_secret("auth token", auth_token))
+    token = credential_fields.secret(auth_token, "auth token", credential_fields.AUTH_TOKEN)
     updated = replace(config, twilio=replace(config.twilio, account_sid=sid, phone_number=e164))
-    save_config(home, updated)
+    save_config(home, updated, _writing([(TWILIO_SECRET, token)]))
     return updated
 
 
@@ -407,26 +403,31 @@ def set_smtp(
     mode = (auth_mode or config.smtp.auth_mode or PASSWORD_AUTH).strip().lower()
     if mode not in AUTH_MODES:
         raise ValidationError(f"unknown SMTP auth mode {mode!r} (password or oauth2)", "auth_mode")
-    host = validation.text(host, "host", 255)
+    host = credential_fields.host(host)
     if not 0 < port < 65536:
         raise ValidationError(f"port {port} is not a TCP port", "port")
     sender = validation.email(from_address, "from address")
-    user = validation.optional_text(user, "user", 320)
+    user = credential_fields.login(user)
     smtp = replace(
         config.smtp, host=host, port=port, user=user, from_address=sender, starttls=starttls, auth_mode=mode
     )
+    secrets: list[tuple[str, str]] = []
     if mode == OAUTH2_AUTH:
         smtp = _oauth2_settings(smtp, tenant_id, client_id, authority)
-        secret = _require_secret("client secret", client_secret) if client_secret is not None else None
-        if secret is not None:
-            _write_secret(O365_SECRET, secret)
+        if client_secret is not None:
+            rule = credential_fields.CLIENT_SECRET
+            secrets.append((O365_SECRET, credential_fields.secret(client_secret, "client secret", rule)))
         if user and password is not None:  # kept for switching back; OAuth2 does not use it
-            _write_secret(SMTP_SECRET, _require_secret("SMTP password", password))
+            secrets.append((SMTP_SECRET, _password(password)))
     elif user and (password is not None or auth_mode is not None or not _read_secret(SMTP_SECRET).present):
-        _write_secret(SMTP_SECRET, _require_secret("SMTP password", password))
+        secrets.append((SMTP_SECRET, _password(password)))
     updated = replace(config, smtp=smtp)
-    save_config(home, updated)
+    save_config(home, updated, _writing(secrets))
     return updated
+
+
+def _password(password: str | None) -> str:
+    return credential_fields.secret(password, "SMTP password", credential_fields.PASSWORD)
 
 
 def _oauth2_settings(
@@ -438,36 +439,38 @@ def _oauth2_settings(
         raise ValidationError(
             "OAuth2 needs the mailbox as --user, plus --tenant-id and --client-id", "auth_mode"
         )
-    if not _TENANT.match(tenant):
+    if not credential_fields.TENANT.fullmatch(tenant):
         raise ValidationError(
             f"tenant id {tenant!r} is neither a GUID nor a domain such as contoso.onmicrosoft.com",
             "tenant_id",
         )
-    if not _GUID.match(client):
+    if not credential_fields.GUID.fullmatch(client):
         raise ValidationError(
             f"client id {client!r} is not a GUID (the app registration's Application (client) ID)",
             "client_id",
         )
     if not smtp.starttls and smtp.port != IMPLICIT_TLS_PORT:
         raise ValidationError("OAuth2 sends a bearer token: it needs STARTTLS (or port 465)", "starttls")
-    base = (
-        (authority if authority is not None else smtp.authority or SmtpConfig.authority).strip().rstrip("/")
-    )
-    if not base.startswith("https://") or len(base) <= len("https://"):
-        raise ValidationError(f"authority {base!r} must be an https:// URL", "authority")
+    chosen = authority if authority is not None else smtp.authority or SmtpConfig.authority
+    base = credential_fields.https_url(chosen, "authority")
     return replace(smtp, tenant_id=tenant, client_id=client, authority=base)
 
 
+def _deleting(*names: str) -> Callable[[], None]:
+    def delete() -> None:
+        for name in names:
+            _delete_secret(name)
+
+    return delete
+
+
 def delete_twilio(home: Path, config: Config) -> Config:
-    _delete_secret(TWILIO_SECRET)
     updated = replace(config, twilio=replace(config.twilio, account_sid=None, phone_number=None))
-    save_config(home, updated)
+    save_config(home, updated, _deleting(TWILIO_SECRET))
     return updated
 
 
 def delete_smtp(home: Path, config: Config) -> Config:
-    _delete_secret(SMTP_SECRET)
-    _delete_secret(O365_SECRET)
     smtp = replace(
         config.smtp,
         host=None,
@@ -479,7 +482,7 @@ def delete_smtp(home: Path, config: Config) -> Config:
         authority=SmtpConfig.authority,
     )
     updated = replace(config, smtp=smtp)
-    save_config(home, updated)
+    save_config(home, updated, _deleting(SMTP_SECRET, O365_SECRET))
     return updated
 
 

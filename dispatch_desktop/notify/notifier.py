@@ -10,11 +10,11 @@ import os
 import sys
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import Protocol
 
 from dispatch_desktop.config import Config
+from dispatch_desktop.notify.log_file import file_handler
 from dispatch_desktop.notify.secrets import SecretScrubFilter, scrub
 
 LOGGER_NAME = "dispatch_desktop.notify"
@@ -96,23 +96,18 @@ _HANDLER_MARK = "_dispatch_notify_handler"
 def setup_notification_logging(home: Path, config: Config, *, console: bool = True) -> Path:
     """Send notification lines to stderr and to HOME/logs/notifications.log (rotated by size).
 
+    A log file that cannot be written is warned about once; its lines then go to stderr.
+
     Idempotent: calling it again (another home, new limits) replaces the handlers it added.
     Other code that wants the lines (the console's log pane) attaches a handler to this logger.
     """
     path = home / LOG_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
     for handler in list(log.handlers):
         if getattr(handler, _HANDLER_MARK, False):
             log.removeHandler(handler)
             handler.close()
-    file_handler = RotatingFileHandler(
-        path,
-        maxBytes=max(0, config.log_max_bytes),
-        backupCount=max(0, config.log_backup_count),
-        encoding="utf-8",
-    )
-    file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
-    handlers: list[logging.Handler] = [file_handler]
+    max_bytes, backups = max(0, config.log_max_bytes), max(0, config.log_backup_count)
+    handlers: list[logging.Handler] = [file_handler(path, max_bytes, backups, console=console)]
     if console:
         stream = logging.StreamHandler(sys.stderr)
         stream.setFormatter(logging.Formatter("%(message)s"))

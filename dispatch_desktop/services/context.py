@@ -62,11 +62,13 @@ def read_team_settings(session: Session) -> TeamSettings:
 
 
 def resolve_actor(session: Session, username: str) -> Actor:
-    operator = session.scalar(select(Operator).where(Operator.username == username))
+    # The columns the first schema has, so `db upgrade` can ask who acts before it upgrades.
+    columns = (Operator.username, Operator.name, Operator.role, Operator.active)
+    operator = session.execute(select(*columns).where(Operator.username == username)).first()
     if operator is None and username != username.lower():
         # Usernames are lowercase; an OS login such as "JSmith" is operator "jsmith". Rows added
         # before that rule still match exactly, above.
-        operator = session.scalar(select(Operator).where(Operator.username == username.lower()))
+        operator = session.execute(select(*columns).where(Operator.username == username.lower())).first()
     if operator is None:
         if session.scalar(select(func.count()).select_from(Operator)) == 0:
             return Actor(username=username, name=username, role=Role.SUPERVISOR, bootstrap=True)

@@ -3,6 +3,11 @@
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import text
+
+from dispatch_desktop.domain.errors import PermissionDeniedError
+from dispatch_desktop.domain.roles import Permission
+from dispatch_desktop.services.context import ServiceContext, Unit, resolve_actor
 from dispatch_desktop.storage import schema
 from dispatch_desktop.storage.backup import backup_sqlite
 from dispatch_desktop.storage.engine import Database
@@ -23,12 +28,45 @@ def schema_status(db: Database) -> SchemaStatus:
     return SchemaStatus(db.description, schema.current_revision(db), schema.head_revision(db))
 
 
-def upgrade_schema(db: Database) -> tuple[str | None, str | None]:
-    """Bring the schema to this program's version; returns (before, after)."""
+def _require_administrator(ctx: ServiceContext, current: str | None) -> None:
+    """A supervisor, once the database has a schema; before that there are no operators to ask."""
+    if current is None:
+        return
+    with ctx.db.read() as session:
+        Unit(session, resolve_actor(session, ctx.username)).require(Permission.ADMINISTER_DATABASE)
+
+
+def _require_database_owner(db: Database) -> None:
+    """On PostgreSQL the schema belongs to the database owner: anyone else would own half of it."""
+    query = text(
+        "SELECT current_user, pg_catalog.pg_get_userbyid(d.datdba),"
+        " (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user)"
+        " FROM pg_catalog.pg_database d WHERE d.datname = current_database()"
+    )
+    with db.read() as session:
+        user, owner, superuser = session.execute(query).one()
+    if user != owner and not superuser:
+        raise PermissionDeniedError(
+            f"db upgrade on PostgreSQL must run as the database owner {owner!r}, not {user!r}: "
+            f"put {owner} in the database URL"
+        )
+
+
+def upgrade_schema(ctx: ServiceContext) -> tuple[str | None, str | None]:
+    """Bring the schema to this program's version; returns (before, after).
+
+    Only a supervisor may, and on PostgreSQL only as the database owner.
+    """
+    db = ctx.db
+    if db.is_postgresql:
+        _require_database_owner(db)
     before = schema.current_revision(db)
+    _require_administrator(ctx, before)
     schema.upgrade(db)
     return before, schema.current_revision(db)
 
 
-def backup(db: Database, target: Path) -> Path:
-    return backup_sqlite(db, target)
+def backup(ctx: ServiceContext, target: Path) -> Path:
+    """An online copy of the SQLite database; only a supervisor may take one."""
+    _require_administrator(ctx, schema.current_revision(ctx.db))
+    return backup_sqlite(ctx.db, target)

@@ -4,7 +4,7 @@ import sqlite3
 from pathlib import Path
 
 from dispatch_desktop.domain.errors import ValidationError
-from dispatch_desktop.storage.engine import Database
+from dispatch_desktop.storage.engine import Database, check_local_path
 
 PAGES_PER_STEP = 1024
 
@@ -14,6 +14,7 @@ def backup_sqlite(db: Database, target: Path) -> Path:
     if not db.is_sqlite:
         raise ValidationError("db backup is for SQLite; back up PostgreSQL with pg_dump")
     source_path = Path(db.url.database or "")
+    check_local_path(target.expanduser(), "backup file", folder=False)
     target = target.expanduser().resolve()
     if target == source_path.resolve():
         raise ValidationError("the backup must not overwrite the live database")

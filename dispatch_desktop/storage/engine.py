@@ -1,17 +1,20 @@
 """Engines and sessions for the shared database: SQLite (embedded) or PostgreSQL (shared)."""
 
+import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
+from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
-from dispatch_desktop.domain.errors import DatabaseUnavailableError, ValidationError
+from dispatch_desktop.domain.errors import DatabaseUnavailableError, PermissionDeniedError, ValidationError
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 PG_CONNECT_TIMEOUT_S = 5
@@ -21,6 +24,7 @@ PG_CONNECT_TIMEOUT_S = 5
 PREPARE_THRESHOLD = "prepare_threshold"
 # What a transaction pooler does to prepared statements: "already exists", "does not exist".
 PREPARED_STATEMENT_CLASHES = ("42P05", "26000")
+INSUFFICIENT_PRIVILEGE = "42501"
 
 
 def sqlite_url(path: Path) -> str:
@@ -30,7 +34,8 @@ def sqlite_url(path: Path) -> str:
 def parse_url(raw: str) -> URL:
     try:
         url = make_url(raw)
-    except ArgumentError:
+        url.port  # noqa: B018  a port such as 5432x fails here, not at the first connection
+    except (ArgumentError, ValueError):
         raise ValidationError(
             f"database URL {raw!r} is not a URL (e.g. postgresql+psycopg://user@host/db)"
         ) from None
@@ -38,10 +43,13 @@ def parse_url(raw: str) -> URL:
         raise ValidationError(
             f"unsupported database {url.get_backend_name()!r}: use sqlite or postgresql+psycopg"
         )
+    if url.get_backend_name() == "postgresql" and url.get_driver_name() != "psycopg":
+        url = url.set(drivername="postgresql+psycopg")
+    _check_options(url)
     if url.get_backend_name() == "postgresql":
-        if url.get_driver_name() != "psycopg":
-            url = url.set(drivername="postgresql+psycopg")
         _pg_connect_args(url)  # a bad option is the user's error now, not at the first query
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        check_local_path(Path(url.database), "SQLite database", folder=False)
     return url
 
 
@@ -63,6 +71,34 @@ def _pg_connect_args(url: URL) -> dict[str, Any]:
     if PREPARE_THRESHOLD in url.query:  # otherwise psycopg's default
         args[PREPARE_THRESHOLD] = _prepare_threshold(url.query[PREPARE_THRESHOLD])
     return args
+
+
+def _check_options(url: URL) -> None:
+    if url.get_backend_name() == "sqlite":
+        allowed: set[str] = set()
+    else:
+        from psycopg import pq
+
+        allowed = {option.keyword.decode() for option in pq.Conninfo.get_defaults()} | {PREPARE_THRESHOLD}
+    unknown = sorted(set(url.query) - allowed)
+    if unknown:
+        where = "SQLite URLs take no options" if not allowed else "not a PostgreSQL connection option"
+        raise ValidationError(f"database URL option(s) {', '.join(unknown)}: {where}")
+
+
+def check_local_path(path: Path, what: str, *, folder: bool) -> None:
+    """Refuse, as invalid input, a path the program could never use: too long, under a file, wrong kind."""
+    try:
+        path.stat()
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise ValidationError(f"{what} {str(path)!r}: {exc.strerror}") from None
+    except ValueError:  # a NUL character, which no file name can hold
+        raise ValidationError(f"{what} {str(path)!r} contains a NUL character") from None
+    wanted, found = ("a folder", "a file") if folder else ("a file", "a folder")
+    if path.is_dir() != folder:
+        raise ValidationError(f"{what} {str(path)!r} is {found}, not {wanted}")
 
 
 def describe(url: URL) -> str:
@@ -92,11 +128,30 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def make_engine(url: URL) -> Engine:
+def _read_only_sqlite(path: Path) -> Any:
+    """A connection factory for a database in a folder this process cannot write (read-only home).
+
+    WAL needs its -shm file; when none exists and none can be created, the file is read as
+    immutable, which is right because nobody can be writing it through this folder.
+    """
+    shm = path.with_name(path.name + "-shm")
+    uri = f"file:{quote(str(path))}?mode=ro" + ("" if shm.exists() else "&immutable=1")
+    return lambda: sqlite3.connect(uri, uri=True, check_same_thread=False)
+
+
+def _unwritable(path: Path) -> bool:
+    return path.is_file() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+
+
+def make_engine(url: URL, *, read_only: bool = False) -> Engine:
     if url.get_backend_name() == "sqlite":
-        if url.database and url.database != ":memory:":
-            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, poolclass=NullPool if url.database == ":memory:" else None)
+        path = Path(url.database) if url.database and url.database != ":memory:" else None
+        extra: dict[str, Any] = {}
+        if path is not None and read_only and _unwritable(path):
+            extra["creator"] = _read_only_sqlite(path)
+        elif path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, poolclass=NullPool if url.database == ":memory:" else None, **extra)
         _configure_sqlite(engine)
         return engine
     return create_engine(
@@ -109,9 +164,10 @@ def make_engine(url: URL) -> Engine:
 class Database:
     """One shared database. Hands out a fresh Session per operation; never share one across threads."""
 
-    def __init__(self, url: URL | str) -> None:
+    def __init__(self, url: URL | str, *, read_only: bool = False) -> None:
+        """read_only: the caller only reads, so a SQLite file in a read-only folder can still be opened."""
         self.url = parse_url(url) if isinstance(url, str) else url
-        self.engine = make_engine(self.url)
+        self.engine = make_engine(self.url, read_only=read_only)
         self._reads = sessionmaker(self.engine, expire_on_commit=False)
         writer = self.engine.execution_options(sqlite_immediate=True) if self.is_sqlite else self.engine
         self._writes = sessionmaker(writer, expire_on_commit=False)
@@ -154,11 +210,19 @@ def unavailable_as_error(url: URL) -> Iterator[None]:
                 f"database is busy ({describe(url)}): {reason}; try again"
             ) from None
         raise DatabaseUnavailableError(f"database unavailable ({describe(url)}): {reason}") from None
-    except ProgrammingError as exc:
-        if getattr(exc.orig, "sqlstate", None) not in PREPARED_STATEMENT_CLASHES:
+    except DatabaseError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+        sqlstate = getattr(exc.orig, "sqlstate", None)
+        if sqlstate == INSUFFICIENT_PRIVILEGE:
+            raise PermissionDeniedError(
+                f"the database role in the URL may not do this ({describe(url)}): {reason}"
+            ) from None
+        if sqlstate in PREPARED_STATEMENT_CLASHES:
+            raise DatabaseUnavailableError(
+                f"database unavailable ({describe(url)}): {reason}; behind PgBouncer in transaction mode, "
+                f"add ?{PREPARE_THRESHOLD}=none to the database URL"
+            ) from None
+        # Exactly sqlite3.DatabaseError: the file is not a database, or a damaged one.
+        if type(exc.orig) is not sqlite3.DatabaseError:
             raise
-        reason = str(exc.orig).strip().splitlines()[0]
-        raise DatabaseUnavailableError(
-            f"database unavailable ({describe(url)}): {reason}; behind PgBouncer in transaction mode, "
-            f"add ?{PREPARE_THRESHOLD}=none to the database URL"
-        ) from None
+        raise DatabaseUnavailableError(f"{describe(url)} cannot be used: {reason}") from None

@@ -114,7 +114,11 @@ def test_time_off_from_the_terminal(cli: Cli) -> None:
             2,
             "error: phone '1' is not a phone number\n",
         ),
-        (["booking", "list", "--agent", "notanumber"], 2, "error: argument --agent: invalid int value"),
+        (
+            ["booking", "list", "--agent", "notanumber"],
+            2,
+            "error: argument --agent: 'notanumber' is not an id",
+        ),
     ],
 )
 def test_bad_input_is_one_line_with_its_exit_code(

@@ -313,7 +313,12 @@ def test_outbox_list_returns_every_matching_row_unless_limited(cli: Cli, home: P
     assert out.splitlines()[1].startswith("300 ")  # the newest first
     assert len(cli.json("outbox", "list", "--limit", "50")) == 50  # type: ignore[arg-type]
     assert "showing" not in cli("outbox", "list", "--limit", "300")[1]
-    assert cli("outbox", "list", "--limit", "0")[::2] == (2, "error: limit must be at least 1, not 0\n")
+    code, _out, err = cli("outbox", "list", "--limit", "0")
+    assert (code, err) == (
+        2,
+        "error: argument --limit: '0' is not a limit (a whole number from 1 to 100000)"
+        " (see 'dispatch-desktop outbox list --help')\n",
+    )
 
 
 MISTAKEN = "FLASK_ENV='Production ' is not 'production': development, nothing is sent"
