@@ -370,7 +370,7 @@ def _claim_text(
 
 
 def _has_due(run: _Run, started: datetime, channels: list[str]) -> bool:
-    def read() -> bool:
+    def read(_again: bool) -> bool:
         with run.db.read() as session:
             return store.has_due(session, now=started, channels=channels)
 
@@ -397,34 +397,27 @@ def _claim(
         while stamp in run.stamps:
             stamp += timedelta(microseconds=1)
         run.stamps.add(stamp)
-    interrupted = False
 
     def suppressions(session: Session, rows: list[store.Claimed]) -> set[str]:
         return _suppressed_in(session, run, [row.recipient for row in rows]) if sms and rows else set()
 
-    def attempt() -> tuple[list[store.Claimed], set[str]]:
-        nonlocal interrupted
-        if interrupted:
+    def attempt(again: bool) -> tuple[list[store.Claimed], set[str]]:
+        if again:
             with run.db.read() as session:
                 landed = store.claimed_at(session, worker=run.worker, at=stamp)
                 if landed:
                     return landed, suppressions(session, landed)
-        try:
-            with _serialized(run), run.db.write() as session:
-                batch = store.claim_due(
-                    session,
-                    worker=run.worker,
-                    now=stamp,
-                    due_by=started,
-                    limit=limit,
-                    channels=channels,
-                    environment=run.environment,
-                )
-                claimed = batch, suppressions(session, batch)
-        except DatabaseUnavailableError:
-            interrupted = True
-            raise
-        return claimed
+        with _serialized(run), run.db.write() as session:
+            batch = store.claim_due(
+                session,
+                worker=run.worker,
+                now=stamp,
+                due_by=started,
+                limit=limit,
+                channels=channels,
+                environment=run.environment,
+            )
+            return batch, suppressions(session, batch)
 
     batch, suppressed = _patiently(run, attempt, what="claiming due messages", patience=CLAIM_PATIENCE)
     with run.report_lock:
@@ -432,13 +425,17 @@ def _claim(
     return batch, suppressed
 
 
-def _patiently(run: _Run, step: Callable[[], _R], *, what: str, patience: float | None) -> _R:
+def _patiently(run: _Run, step: Callable[[bool], _R], *, what: str, patience: float | None) -> _R:
     """`step`, tried again with backoff while the database is unavailable, for at most `patience`
-    seconds (None: until it succeeds). Each engine reconnects on its own (pre-ping, invalidation)."""
+    seconds (None: until it succeeds). Each engine reconnects on its own (pre-ping, invalidation).
+
+    `step(again)` is told when an earlier try failed: its commit may have reached the server
+    before the connection dropped, so it checks what landed before writing anything twice.
+    """
     delay, waiting_since = DB_RETRY_FIRST, None
     while True:
         try:
-            result = step()
+            result = step(waiting_since is not None)
         except DatabaseUnavailableError as exc:
             if waiting_since is None:
                 waiting_since = time.monotonic()
@@ -552,8 +549,11 @@ def _deliver_in_order(run: _Run, batch: list[store.Claimed], now: Callable[[], d
 
 
 def _suppressed(run: _Run, phones: list[str]) -> set[str]:
-    with run.db.read() as session:
-        return _suppressed_in(session, run, phones)
+    def read(_again: bool) -> set[str]:
+        with run.db.read() as session:
+            return _suppressed_in(session, run, phones)
+
+    return _patiently(run, read, what="reading STOP suppressions", patience=CLAIM_PATIENCE)
 
 
 def _suppressed_in(session: Session, run: _Run, phones: list[str]) -> set[str]:
@@ -674,32 +674,23 @@ def _record(
     answers again, so a message that went out is never left for recover_stale to doubt.
     """
     status = result.outcome.value
-    interrupted = False
 
-    def write() -> bool:
-        nonlocal interrupted
+    def write(again: bool) -> bool:
         at = now()
-        try:
-            with _serialized(run), run.db.write() as session:
-                recorded = store.finish(
-                    session,
-                    row,
-                    status=status,
-                    now=at,
-                    error=result.error,
-                    provider_id=result.provider_id,
-                    sent_to=result.sent_to,
-                    **_retry_values(row, result, at),  # type: ignore[arg-type]
-                )
-                if recorded and suppress_phone:
-                    _suppress(session, suppress_phone, result.error or "replied STOP", at)
-                if not recorded and interrupted:
-                    # The last try's commit may have reached the server before the connection dropped.
-                    recorded = store.recorded_as(session, row, status)
-        except DatabaseUnavailableError:
-            interrupted = True
-            raise
-        return recorded
+        with _serialized(run), run.db.write() as session:
+            recorded = store.finish(
+                session,
+                row,
+                status=status,
+                now=at,
+                error=result.error,
+                provider_id=result.provider_id,
+                sent_to=result.sent_to,
+                **_retry_values(row, result, at),  # type: ignore[arg-type]
+            )
+            if recorded and suppress_phone:
+                _suppress(session, suppress_phone, result.error or "replied STOP", at)
+            return recorded or (again and store.recorded_as(session, row, status))
 
     recorded = _patiently(run, write, what=f"recording the outcome for {row.recipient}", patience=patience)
     with run.report_lock:

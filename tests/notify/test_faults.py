@@ -233,8 +233,8 @@ def test_a_notifier_killed_mid_batch_resends_only_the_email_on_the_wire(
 # --- an unexpected error inside a delivery run ---------------------------------------------------
 
 
-def _broken_mail_path(*_args: object) -> None:
-    raise RuntimeError("a bug in the mail path")
+def _a_bug(*_args: object, **_kwargs: object) -> None:
+    raise RuntimeError("a bug in the sending path")
 
 
 def test_an_unexpected_error_puts_held_rows_back_and_the_booking_command_succeeds(
@@ -247,7 +247,7 @@ def test_an_unexpected_error_puts_held_rows_back_and_the_booking_command_succeed
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     use_env(twilio.env(), smtp.env())
-    monkeypatch.setattr("dispatch_desktop.notify.smtp_sender.SmtpBatch._connect", _broken_mail_path)
+    monkeypatch.setattr("dispatch_desktop.notify.smtp_sender.SmtpBatch._connect", _a_bug)
     code = main(
         [
             *("--home", str(home), "booking", "add", "--customer-name", "Carla Customer"),
@@ -260,7 +260,7 @@ def test_an_unexpected_error_puts_held_rows_back_and_the_booking_command_succeed
     assert code == 0 and out.startswith("created BK-000001")
     assert "Traceback" not in err
     warnings = [line for line in err.splitlines() if line.startswith("warning: ")]
-    assert len(warnings) == 1 and "RuntimeError: a bug in the mail path" in warnings[0]
+    assert len(warnings) == 1 and "RuntimeError: a bug in the sending path" in warnings[0]
     assert "1 message(s) put back to be sent later" in warnings[0]
     db = Database(f"sqlite:///{home / 'dispatch.db'}")
     try:
@@ -269,7 +269,7 @@ def test_an_unexpected_error_puts_held_rows_back_and_the_booking_command_succeed
         db.dispose()
     assert sms.status == "sent" and twilio.sent_to() == [CUSTOMER_PHONE]
     assert email.status == "retry" and smtp.messages == []
-    assert email.last_error == "delivery stopped by an unexpected error: RuntimeError: a bug in the mail path"
+    assert email.last_error == "delivery stopped by an unexpected error: RuntimeError: a bug in the sending path"
     assert email.next_attempt_at > utcnow()
     assert f"[PROD] EMAIL failed - To: {CUSTOMER_EMAIL}, Error: {email.last_error} (retry)" in err
 
@@ -285,10 +285,28 @@ def test_an_unexpected_error_leaves_no_row_sending(
     """A whole claimed batch (20 emails) goes back, not only the one being sent."""
     use_env(smtp.env())
     queue_outbox(db, email=25, tag="bug")
-    monkeypatch.setattr("dispatch_desktop.notify.smtp_sender.SmtpBatch._connect", _broken_mail_path)
+    monkeypatch.setattr("dispatch_desktop.notify.smtp_sender.SmtpBatch._connect", _a_bug)
     with pytest.raises(DeliveryStoppedError, match="20 message"):
         deliver_due(db, Config(), worker_id="w")
     assert Counter(r.status for r in rows(db)) == {"retry": 20, "queued": 5}
+
+
+def test_an_unexpected_error_during_a_text_leaves_it_unknown_never_resent_blindly(
+    db: Database,
+    ctx: ServiceContext,
+    production: None,
+    twilio: FakeTwilio,
+    use_env: Env,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    use_env(twilio.env())
+    add_booking(ctx, call_center=True, email=None)
+    monkeypatch.setattr("dispatch_desktop.notify.twilio_sender.TwilioSender.send", _a_bug)
+    with pytest.raises(DeliveryStoppedError, match="1 message"):
+        deliver_due(db, Config(), worker_id="w")
+    [sms] = rows(db, channel="sms")
+    assert sms.status == "unknown"  # the request may have reached Twilio before the error
+    assert sms.last_error == "delivery stopped by an unexpected error: RuntimeError: a bug in the sending path"
 
 
 FLAKY_NOTIFIER = """
@@ -301,7 +319,7 @@ real, calls = smtp_sender.SmtpBatch._connect, []
 def connect_once_broken(self):
     calls.append(1)
     if len(calls) == 1:
-        raise RuntimeError("a bug in the mail path")
+        raise RuntimeError("a bug in the sending path")
     return real(self)
 
 smtp_sender.SmtpBatch._connect = connect_once_broken
@@ -332,5 +350,5 @@ def test_the_headless_notifier_keeps_running_after_an_unexpected_error(
             notifier.communicate()
     assert notifier.returncode == 0, err
     assert "Traceback" not in err
-    assert "warning: delivery stopped by an unexpected error: RuntimeError: a bug in the mail path" in err
+    assert "warning: delivery stopped by an unexpected error: RuntimeError: a bug in the sending path" in err
     assert [r.status for r in rows(db)] == ["retry", "sent"]
