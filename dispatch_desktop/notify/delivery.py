@@ -19,7 +19,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -40,7 +40,7 @@ from dispatch_desktop.notify.notifier import (
 from dispatch_desktop.notify.secrets import scrub
 from dispatch_desktop.notify.smtp_sender import SmtpBatch
 from dispatch_desktop.storage import outbox as store
-from dispatch_desktop.storage.engine import Database
+from dispatch_desktop.storage.engine import Database, unavailable_as_error
 from dispatch_desktop.storage.models import SmsSuppression
 from dispatch_desktop.storage.types import utcnow
 
@@ -213,6 +213,8 @@ class _Run:
     held: dict[int, store.Claimed] = field(default_factory=dict)
     started_sms: set[int] = field(default_factory=set)  # texts whose request may have gone out
     stamps: set[datetime] = field(default_factory=set)  # each claim's claimed_at, unique in the run
+    # Each sending thread keeps one connection for its outcome writes (by thread id, report_lock).
+    writers: dict[int, Connection] = field(default_factory=dict)
 
     @property
     def environment(self) -> str:
@@ -260,6 +262,9 @@ def deliver_due(
         if isinstance(exc, DispatchError) and not put_back:
             raise
         raise DeliveryStoppedError(f"{reason}; {put_back} message(s) put back to be sent later") from exc
+    finally:
+        for connection in run.writers.values():
+            connection.close()
     return run.report
 
 
@@ -628,12 +633,35 @@ def _serialized(run: _Run) -> Iterator[None]:
         yield
 
 
-def _suppress(session: Session, phone: str, reason: str, at: datetime) -> None:
+def _suppress(connection: Connection, phone: str, reason: str, at: datetime) -> None:
     """Idempotent: two workers meeting the same STOP at once both succeed."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
     statement = insert(SmsSuppression.__table__).on_conflict_do_nothing(index_elements=["phone"])
-    session.execute(statement, {"phone": phone, "reason": reason[:300], "created_at": at})
+    connection.execute(statement, {"phone": phone, "reason": reason[:300], "created_at": at})
+
+
+@contextmanager
+def _outcome_transaction(run: _Run) -> Iterator[Connection]:
+    """A write transaction on this thread's kept connection: recording runs once per message, and
+    a Session each time cost as much again. A connection that failed is dropped; the next try
+    connects afresh (pre-ping on PostgreSQL)."""
+    thread = threading.get_ident()
+    with run.report_lock:
+        connection = run.writers.get(thread)
+    try:
+        with unavailable_as_error(run.db.url):
+            if connection is None or connection.closed or connection.invalidated:
+                connection = run.db.connect_writer()
+                with run.report_lock:
+                    run.writers[thread] = connection
+            with connection.begin():
+                yield connection
+    except DispatchError:
+        with run.report_lock:
+            run.writers.pop(thread, None)
+        if connection is not None:
+            connection.close()
+        raise
 
 
 def outbox_message_id(row: store.Claimed, from_address: str | None) -> str:
@@ -677,9 +705,9 @@ def _record(
 
     def write(again: bool) -> bool:
         at = now()
-        with _serialized(run), run.db.write() as session:
+        with _serialized(run), _outcome_transaction(run) as connection:
             recorded = store.finish(
-                session,
+                connection,
                 row,
                 status=status,
                 now=at,
@@ -689,8 +717,8 @@ def _record(
                 **_retry_values(row, result, at),  # type: ignore[arg-type]
             )
             if recorded and suppress_phone:
-                _suppress(session, suppress_phone, result.error or "replied STOP", at)
-            return recorded or (again and store.recorded_as(session, row, status))
+                _suppress(connection, suppress_phone, result.error or "replied STOP", at)
+            return recorded or (again and store.recorded_as(connection, row, status))
 
     recorded = _patiently(run, write, what=f"recording the outcome for {row.recipient}", patience=patience)
     with run.report_lock:

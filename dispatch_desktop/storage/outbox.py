@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Row, bindparam, func, or_, select, update
+from sqlalchemy import Connection, Row, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from dispatch_desktop.storage.models import OutboxMessage
@@ -142,7 +142,7 @@ _FINISH = (
 
 
 def finish(
-    session: Session,
+    session: Session | Connection,
     claimed: Claimed,
     *,
     status: str,
@@ -246,7 +246,7 @@ def claimed_at(session: Session, *, worker: str, at: datetime) -> list[Claimed]:
     return [_claimed(row) for row in rows]
 
 
-def recorded_as(session: Session, claimed: Claimed, status: str) -> bool:
+def recorded_as(session: Session | Connection, claimed: Claimed, status: str) -> bool:
     """Whether `finish` already landed for this claim (its commit's reply was lost on the way)."""
     return (
         session.scalar(

@@ -233,6 +233,9 @@ def test_a_notifier_killed_mid_batch_resends_only_the_email_on_the_wire(
 # --- an unexpected error inside a delivery run ---------------------------------------------------
 
 
+BUG_REASON = "delivery stopped by an unexpected error: RuntimeError: a bug in the sending path"
+
+
 def _a_bug(*_args: object, **_kwargs: object) -> None:
     raise RuntimeError("a bug in the sending path")
 
@@ -269,7 +272,7 @@ def test_an_unexpected_error_puts_held_rows_back_and_the_booking_command_succeed
         db.dispose()
     assert sms.status == "sent" and twilio.sent_to() == [CUSTOMER_PHONE]
     assert email.status == "retry" and smtp.messages == []
-    assert email.last_error == "delivery stopped by an unexpected error: RuntimeError: a bug in the sending path"
+    assert email.last_error == BUG_REASON
     assert email.next_attempt_at > utcnow()
     assert f"[PROD] EMAIL failed - To: {CUSTOMER_EMAIL}, Error: {email.last_error} (retry)" in err
 
@@ -306,7 +309,7 @@ def test_an_unexpected_error_during_a_text_leaves_it_unknown_never_resent_blindl
         deliver_due(db, Config(), worker_id="w")
     [sms] = rows(db, channel="sms")
     assert sms.status == "unknown"  # the request may have reached Twilio before the error
-    assert sms.last_error == "delivery stopped by an unexpected error: RuntimeError: a bug in the sending path"
+    assert sms.last_error == BUG_REASON
 
 
 FLAKY_NOTIFIER = """
@@ -350,5 +353,5 @@ def test_the_headless_notifier_keeps_running_after_an_unexpected_error(
             notifier.communicate()
     assert notifier.returncode == 0, err
     assert "Traceback" not in err
-    assert "warning: delivery stopped by an unexpected error: RuntimeError: a bug in the sending path" in err
+    assert f"warning: {BUG_REASON}" in err
     assert [r.status for r in rows(db)] == ["retry", "sent"]
