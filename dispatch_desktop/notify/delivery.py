@@ -237,7 +237,9 @@ def deliver_due(
 ) -> DeliveryReport:
     """Send (production) or log (development) every due row, at most `limit`; return what happened.
 
-    Transient failures stay in `retry` for a later run; nothing here raises for a send failure.
+    Transient failures stay in `retry` for a later run; nothing here raises for a send failure,
+    and a database blip is waited out. Anything else that goes wrong ends the run with one
+    DispatchError (DeliveryStoppedError), after the rows it held are put back with the reason.
     `home` is accepted for symmetry with the other entry points (logging is set up by the caller).
     """
     decision = environment_decision(config)
