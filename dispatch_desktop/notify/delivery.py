@@ -239,7 +239,8 @@ def deliver_due(
 
     Transient failures stay in `retry` for a later run; nothing here raises for a send failure,
     and a database blip is waited out. Anything else that goes wrong ends the run with one
-    DispatchError (DeliveryStoppedError), after the rows it held are put back with the reason.
+    DispatchError (DeliveryStoppedError once rows it held were put back with the reason, or for
+    an error that is not a DispatchError itself).
     `home` is accepted for symmetry with the other entry points (logging is set up by the caller).
     """
     decision = environment_decision(config)

@@ -111,7 +111,13 @@ def _dead_pid() -> int:
 
 
 def test_stale_claims_sms_unknown_email_resent_with_the_same_message_id(
-    db: Database, ctx: ServiceContext, production: None, twilio: FakeTwilio, smtp: FakeSmtp, use_env: Env
+    db: Database,
+    ctx: ServiceContext,
+    production: None,
+    twilio: FakeTwilio,
+    smtp: FakeSmtp,
+    use_env: Env,
+    log_lines: Lines,
 ) -> None:
     use_env(twilio.env(), smtp.env())
     add_booking(ctx, call_center=True)
@@ -124,6 +130,14 @@ def test_stale_claims_sms_unknown_email_resent_with_the_same_message_id(
     sms, email = rows(db)
     assert sms.status == "unknown" and twilio.requests == []
     assert email.status == "sent" and smtp.recipients() == [email.recipient]
+    # Only the process proven gone "stopped"; the one on another host may be alive, merely silent.
+    recovered = {line for line in log_lines() if "failed - To:" in line}
+    assert recovered == {
+        f"[PROD] SMS failed - To: {sms.recipient}, Error: the sending process stopped during the send; "
+        "it may have been delivered: check Twilio, then retry or dismiss (unknown)",
+        f"[PROD] EMAIL failed - To: {email.recipient}, Error: elsewhere@other-host:1234 recorded no outcome "
+        "within 15 minutes of claiming it; sending again with the same Message-ID (retry)",
+    }
 
 
 def test_a_live_claim_is_left_alone(
