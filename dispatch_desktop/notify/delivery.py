@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
@@ -213,8 +213,6 @@ class _Run:
     held: dict[int, store.Claimed] = field(default_factory=dict)
     started_sms: set[int] = field(default_factory=set)  # texts whose request may have gone out
     stamps: set[datetime] = field(default_factory=set)  # each claim's claimed_at, unique in the run
-    # Each sending thread keeps one connection for its outcome writes (by thread id, report_lock).
-    writers: dict[int, Connection] = field(default_factory=dict)
 
     @property
     def environment(self) -> str:
@@ -265,9 +263,6 @@ def deliver_due(
         if isinstance(exc, DispatchError) and not put_back:
             raise
         raise DeliveryStoppedError(f"{reason}; {put_back} message(s) put back to be sent later") from exc
-    finally:
-        for connection in run.writers.values():
-            connection.close()
     return run.report
 
 
@@ -463,7 +458,7 @@ def _email_lane(run: _Run, budget: _Budget, started: datetime, now: Callable[[],
     """Claimed batches of emails over one SMTP connection for the whole lane (connect, STARTTLS and
     sign-in once), reconnecting only when the server has dropped it."""
     assert run.smtp is not None
-    with SmtpBatch(run.smtp) as connection:
+    with SmtpBatch(run.smtp) as connection, closing(_Writer(run.db, keep=True)) as writer:
         _lane(
             run,
             [EMAIL],
@@ -471,7 +466,7 @@ def _email_lane(run: _Run, budget: _Budget, started: datetime, now: Callable[[],
             budget,
             started,
             now,
-            partial(_deliver_emails, connection=connection),
+            partial(_deliver_emails, connection=connection, writer=writer),
         )
 
 
@@ -602,6 +597,7 @@ def _deliver_emails(
     now: Callable[[], datetime],
     *,
     connection: SmtpBatch | None = None,
+    writer: "_Writer | None" = None,
 ) -> None:
     if not run.production:
         for row in rows:
@@ -624,7 +620,7 @@ def _deliver_emails(
         )
         # Recorded as soon as the server has replied, before the next send: a process killed
         # mid-batch resends at most the one email that was on the wire.
-        _record(run, row, result, now)
+        _record(run, row, result, now, writer=writer)
 
 
 @contextmanager
@@ -643,28 +639,33 @@ def _suppress(connection: Connection, phone: str, reason: str, at: datetime) -> 
     connection.execute(statement, {"phone": phone, "reason": reason[:300], "created_at": at})
 
 
-@contextmanager
-def _outcome_transaction(run: _Run) -> Iterator[Connection]:
-    """A write transaction on this thread's kept connection: recording runs once per message, and
-    a Session each time cost as much again. A connection that failed is dropped; the next try
-    connects afresh (pre-ping on PostgreSQL)."""
-    thread = threading.get_ident()
-    with run.report_lock:
-        connection = run.writers.get(thread)
-    try:
-        with unavailable_as_error(run.db.url):
-            if connection is None or connection.closed or connection.invalidated:
-                connection = run.db.connect_writer()
-                with run.report_lock:
-                    run.writers[thread] = connection
-            with connection.begin():
-                yield connection
-    except DispatchError:
-        with run.report_lock:
-            run.writers.pop(thread, None)
-        if connection is not None:
-            connection.close()
-        raise
+class _Writer:
+    """Outcome writes on a Core connection, half a Session's cost; with `keep` (the email lane,
+    which records once per email) the connection stays open between writes."""
+
+    def __init__(self, db: Database, *, keep: bool) -> None:
+        self._db, self._keep = db, keep
+        self._connection: Connection | None = None
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        try:
+            with unavailable_as_error(self._db.url):
+                if self._connection is None:
+                    self._connection = self._db.connect_writer()
+                with self._connection.begin():
+                    yield self._connection
+        except DispatchError:
+            self.close()  # a connection that failed is dropped; the next try connects afresh
+            raise
+        finally:
+            if not self._keep:
+                self.close()
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
 
 
 def outbox_message_id(row: store.Claimed, from_address: str | None) -> str:
@@ -698,6 +699,7 @@ def _record(
     *,
     suppress_phone: str | None = None,
     patience: float | None = None,
+    writer: "_Writer | None" = None,
 ) -> bool:
     """Record a send's outcome while this worker still owns the row; returns whether it did.
 
@@ -705,10 +707,11 @@ def _record(
     answers again, so a message that went out is never left for recover_stale to doubt.
     """
     status = result.outcome.value
+    writer = writer or _Writer(run.db, keep=False)
 
     def write(again: bool) -> bool:
         at = now()
-        with _serialized(run), _outcome_transaction(run) as connection:
+        with _serialized(run), writer.transaction() as connection:
             recorded = store.finish(
                 connection,
                 row,
