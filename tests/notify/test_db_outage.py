@@ -10,12 +10,15 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from sqlalchemy import make_url, text
+from sqlalchemy.orm import Session
 
 from dispatch_desktop.config import Config
+from dispatch_desktop.domain.errors import DatabaseUnavailableError
 from dispatch_desktop.notify.delivery import DeliveryReport, deliver_due
 from dispatch_desktop.storage import schema
 from dispatch_desktop.storage.engine import Database
@@ -174,3 +177,34 @@ def test_postgresql_outbox_locked(
         _run_through(db, twilio, smtp, lock_for_3_s, log_lines, steps_fail=False)
     finally:
         locker.dispose()
+
+
+class ClaimReplyLost(Database):
+    """Once armed, the next write commits on the server, then its connection drops before the reply."""
+
+    armed, lost = False, 0
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        with super().write() as session:
+            yield session
+        if self.armed and not self.lost:
+            self.lost += 1
+            raise DatabaseUnavailableError("database unavailable (test): server closed the connection")
+
+
+def test_a_claim_whose_reply_was_lost_is_sent_once_not_left_sending(
+    home: Path, servers: None, smtp: FakeSmtp, log_lines: Lines
+) -> None:
+    db = ClaimReplyLost(f"sqlite:///{home / 'lost.db'}")
+    schema.upgrade(db)
+    queue_outbox(db, email=30, tag="lost")
+    db.armed = True  # the run's first write is its first claim
+    try:
+        report = deliver_due(db, Config(), worker_id="w")
+        assert db.lost == 1 and report.counts == {"sent": 30}
+        assert Counter(r.status for r in rows(db)) == {"sent": 30}
+    finally:
+        db.dispose()
+    assert sorted(Counter(smtp.recipients()).values()) == [1] * 30
+    assert any("claiming due messages waits for the database" in line for line in log_lines())
