@@ -3,6 +3,8 @@
 600 rows (300 texts, 300 emails) are delivered by one run while the database goes away under
 it: PostgreSQL through a TCP proxy the test cuts (restarted, stopped for 10 s), PostgreSQL with
 the outbox table locked, SQLite held under an exclusive lock past its busy timeout (15 s).
+Two rarer cases are forced exactly: a claim, and an outcome, that committed on the server
+while the connection dropped before the reply.
 """
 
 import sqlite3
@@ -14,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import make_url, text
+from sqlalchemy import Connection, make_url, text
 from sqlalchemy.orm import Session
 
 from dispatch_desktop.config import Config
@@ -208,3 +210,41 @@ def test_a_claim_whose_reply_was_lost_is_sent_once_not_left_sending(
         db.dispose()
     assert sorted(Counter(smtp.recipients()).values()) == [1] * 30
     assert any("claiming due messages waits for the database" in line for line in log_lines())
+
+
+class RecordReplyLost(Database):
+    """Once armed, the next outcome write commits, then its connection drops before the reply."""
+
+    armed, lost = False, 0
+
+    def connect_writer(self) -> Connection:
+        connection = super().connect_writer()
+        begin = connection.begin
+
+        @contextmanager
+        def commit_then_drop() -> Iterator[object]:
+            with begin() as transaction:
+                yield transaction
+            if self.armed and not self.lost:
+                self.lost += 1
+                raise DatabaseUnavailableError("database unavailable (test): server closed the connection")
+
+        connection.begin = commit_then_drop  # type: ignore[assignment,method-assign]
+        return connection
+
+
+def test_an_outcome_whose_reply_was_lost_is_known_recorded(
+    home: Path, servers: None, smtp: FakeSmtp, log_lines: Lines
+) -> None:
+    db = RecordReplyLost(f"sqlite:///{home / 'lost.db'}")
+    schema.upgrade(db)
+    queue_outbox(db, email=30, tag="lost")
+    db.armed = True
+    try:
+        report = deliver_due(db, Config(), worker_id="w")
+        assert db.lost == 1 and report.counts == {"sent": 30}  # the retry saw its own write landed
+        assert Counter(r.status for r in rows(db)) == {"sent": 30}
+    finally:
+        db.dispose()
+    assert sorted(Counter(smtp.recipients()).values()) == [1] * 30
+    assert any("recording the outcome for customer0@example.com waits" in line for line in log_lines())
