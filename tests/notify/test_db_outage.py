@@ -181,41 +181,29 @@ def test_postgresql_outbox_locked(
         locker.dispose()
 
 
-class ClaimReplyLost(Database):
-    """Once armed, the next write commits on the server, then its connection drops before the reply."""
+class _ReplyLost(Database):
+    """Once armed, one write commits on the server, then its connection drops before the reply."""
 
     armed, lost = False, 0
 
-    @contextmanager
-    def write(self) -> Iterator[Session]:
-        with super().write() as session:
-            yield session
+    def _drop_once(self) -> None:
         if self.armed and not self.lost:
             self.lost += 1
             raise DatabaseUnavailableError("database unavailable (test): server closed the connection")
 
 
-def test_a_claim_whose_reply_was_lost_is_sent_once_not_left_sending(
-    home: Path, servers: None, smtp: FakeSmtp, log_lines: Lines
-) -> None:
-    db = ClaimReplyLost(f"sqlite:///{home / 'lost.db'}")
-    schema.upgrade(db)
-    queue_outbox(db, email=30, tag="lost")
-    db.armed = True  # the run's first write is its first claim
-    try:
-        report = deliver_due(db, Config(), worker_id="w")
-        assert db.lost == 1 and report.counts == {"sent": 30}
-        assert Counter(r.status for r in rows(db)) == {"sent": 30}
-    finally:
-        db.dispose()
-    assert sorted(Counter(smtp.recipients()).values()) == [1] * 30
-    assert any("claiming due messages waits for the database" in line for line in log_lines())
+class ClaimReplyLost(_ReplyLost):
+    """The run's first Session write is its first claim."""
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        with super().write() as session:
+            yield session
+        self._drop_once()
 
 
-class RecordReplyLost(Database):
-    """Once armed, the next outcome write commits, then its connection drops before the reply."""
-
-    armed, lost = False, 0
+class OutcomeReplyLost(_ReplyLost):
+    """Outcomes are written on connect_writer's connections."""
 
     def connect_writer(self) -> Connection:
         connection = super().connect_writer()
@@ -225,26 +213,30 @@ class RecordReplyLost(Database):
         def commit_then_drop() -> Iterator[object]:
             with begin() as transaction:
                 yield transaction
-            if self.armed and not self.lost:
-                self.lost += 1
-                raise DatabaseUnavailableError("database unavailable (test): server closed the connection")
+            self._drop_once()
 
         connection.begin = commit_then_drop  # type: ignore[assignment,method-assign]
         return connection
 
 
-def test_an_outcome_whose_reply_was_lost_is_known_recorded(
-    home: Path, servers: None, smtp: FakeSmtp, log_lines: Lines
+@pytest.mark.parametrize(
+    ("database", "waited"),
+    [(ClaimReplyLost, "claiming due messages"), (OutcomeReplyLost, "recording the outcome for customer0@")],
+    ids=["claim", "outcome"],
+)
+def test_a_write_whose_reply_was_lost_is_neither_repeated_nor_left_undone(
+    home: Path, servers: None, smtp: FakeSmtp, log_lines: Lines, database: type[_ReplyLost], waited: str
 ) -> None:
-    db = RecordReplyLost(f"sqlite:///{home / 'lost.db'}")
+    db = database(f"sqlite:///{home / 'lost.db'}")
     schema.upgrade(db)
     queue_outbox(db, email=30, tag="lost")
     db.armed = True
     try:
         report = deliver_due(db, Config(), worker_id="w")
-        assert db.lost == 1 and report.counts == {"sent": 30}  # the retry saw its own write landed
+        # The claim's 20 rows are sent, not left `sending`; the outcome is counted, not written twice.
+        assert db.lost == 1 and report.counts == {"sent": 30}
         assert Counter(r.status for r in rows(db)) == {"sent": 30}
     finally:
         db.dispose()
     assert sorted(Counter(smtp.recipients()).values()) == [1] * 30
-    assert any("recording the outcome for customer0@example.com waits" in line for line in log_lines())
+    assert any(waited in line and "waits for the database" in line for line in log_lines())
