@@ -9,20 +9,22 @@ import logging
 import os
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import Connection, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from dispatch_desktop.config import Config
+from dispatch_desktop.domain.errors import DatabaseUnavailableError, DispatchError
 from dispatch_desktop.notify import credentials as creds
 from dispatch_desktop.notify.notifier import (
     DEVELOPMENT,
@@ -35,9 +37,10 @@ from dispatch_desktop.notify.notifier import (
     send_email,
     send_sms,
 )
+from dispatch_desktop.notify.secrets import scrub
 from dispatch_desktop.notify.smtp_sender import SmtpBatch, message_id_domain
 from dispatch_desktop.storage import outbox as store
-from dispatch_desktop.storage.engine import Database
+from dispatch_desktop.storage.engine import Database, unavailable_as_error
 from dispatch_desktop.storage.models import SmsSuppression
 from dispatch_desktop.storage.types import utcnow
 
@@ -58,6 +61,19 @@ MIN_RETRY_AFTER = timedelta(seconds=1)
 # A claim older than this belongs to a worker that died (sends time out long before).
 CLAIM_STALE_AFTER = timedelta(minutes=15)
 STOPPED_MID_SEND = "the sending process stopped during the send"
+# A database blip (PostgreSQL restarting or down, SQLite busy past its timeout) is waited out:
+# the step is tried again after DB_RETRY_FIRST seconds, doubling up to DB_RETRY_MAX.
+DB_RETRY_FIRST = 0.05
+DB_RETRY_MAX = 2.0
+# Claiming waits this long for the database before the run ends (nothing is held while claiming);
+# recording a send's outcome waits as long as it takes, so a sent message never turns into a doubt.
+CLAIM_PATIENCE = 60.0
+
+_R = TypeVar("_R")
+
+
+class DeliveryStoppedError(DispatchError):
+    """A delivery run ended early; the rows it held were put back with the reason."""
 
 
 @dataclass
@@ -91,7 +107,7 @@ class DeliveryReport:
         if self.held:
             parts.append(f"{self.held} waiting for credentials")
         if self.recovered:
-            parts.append(f"{self.recovered} recovered from a stopped worker")
+            parts.append(f"{self.recovered} recovered from a dead or silent worker")
         return f"[{'PROD' if self.environment == PRODUCTION else 'DEV'}] delivered: " + (
             ", ".join(parts) or "nothing due"
         )
@@ -141,27 +157,38 @@ def recover_stale(db: Database, *, now: datetime, stale_after: timedelta = CLAIM
             return 0
     with db.write() as session:
         for row in store.in_flight(session):
-            stale = row.claimed_at is None or row.claimed_at <= now - stale_after
-            if not (stale or claimer_is_dead(row.claimed_by)):
+            dead = claimer_is_dead(row.claimed_by)
+            if not (dead or row.claimed_at is None or row.claimed_at <= now - stale_after):
                 continue
+            # Only a process proven gone "stopped"; one on another host may be alive and merely silent.
+            why = STOPPED_MID_SEND if dead else _silent_claim(row.claimed_by, stale_after)
             if row.environment != PRODUCTION:
-                status, error = (
-                    store.QUEUED,
-                    f"{STOPPED_MID_SEND} (development: nothing was sent); queued again",
-                )
+                status, error = store.QUEUED, f"{why} (development: nothing was sent); queued again"
             elif row.channel == SMS:
                 status = "unknown"
-                error = f"{STOPPED_MID_SEND}; it may have been delivered: check Twilio, then retry or dismiss"
+                error = f"{why}; it may have been delivered: check Twilio, then retry or dismiss"
             else:
-                status, error = store.RETRY, f"{STOPPED_MID_SEND}; sending again with the same Message-ID"
+                status, error = store.RETRY, f"{why}; sending again with the same Message-ID"
             if store.release_stale(session, row.id, row.claimed_by, status=status, error=error, now=now):
                 recovered += 1
-                tag = "PROD" if row.environment == PRODUCTION else "DEV"
-                kind = "SMS" if row.channel == SMS else "EMAIL"
-                log.warning(
-                    "[%s] %s failed - To: %s, Error: %s (%s)", tag, kind, row.recipient, error, status
-                )
+                _log_failure(row.environment == PRODUCTION, row.channel, row.recipient, error, status)
     return recovered
+
+
+def _silent_claim(claimed_by: str | None, stale_after: timedelta) -> str:
+    minutes = stale_after.total_seconds() / 60
+    return f"{claimed_by or 'a worker'} recorded no outcome within {minutes:g} minutes of claiming it"
+
+
+def _log_failure(production: bool, channel: str, recipient: str, error: str, status: str) -> None:
+    log.warning(
+        "[%s] %s failed - To: %s, Error: %s (%s)",
+        "PROD" if production else "DEV",
+        "SMS" if channel == SMS else "EMAIL",
+        recipient,
+        error,
+        status,
+    )
 
 
 @dataclass
@@ -182,10 +209,18 @@ class _Run:
     # so this process's sending threads take turns here instead.
     write_lock: threading.Lock = field(default_factory=threading.Lock)
     report_lock: threading.Lock = field(default_factory=threading.Lock)
+    # Claimed and not yet recorded (guarded by report_lock): what an unexpected error puts back.
+    held: dict[int, store.Claimed] = field(default_factory=dict)
+    started_sms: set[int] = field(default_factory=set)  # texts whose request may have gone out
+    stamps: set[datetime] = field(default_factory=set)  # each claim's claimed_at, unique in the run
 
     @property
     def environment(self) -> str:
         return PRODUCTION if self.production else DEVELOPMENT
+
+    @property
+    def tag(self) -> str:
+        return "PROD" if self.production else "DEV"
 
 
 def deliver_due(
@@ -200,19 +235,53 @@ def deliver_due(
 ) -> DeliveryReport:
     """Send (production) or log (development) every due row, at most `limit`; return what happened.
 
-    Transient failures stay in `retry` for a later run; nothing here raises for a send failure.
+    Transient failures stay in `retry` for a later run; nothing here raises for a send failure,
+    and a database blip is waited out. Anything else that goes wrong ends the run with one
+    DispatchError (DeliveryStoppedError once rows it held were put back with the reason, or for
+    an error that is not a DispatchError itself).
     `home` is accepted for symmetry with the other entry points (logging is set up by the caller).
     """
     decision = environment_decision(config)
     run = _Run(db, config, decision.production, claimer_id(worker_id), DeliveryReport(decision.name))
-    started = now()
-    run.report.recovered = recover_stale(db, now=started, stale_after=stale_after)
-    _announce_skips(run, started)
-    channels = [SMS, EMAIL]
-    if run.production:
-        channels = _prepare_production(run, started)
-    _claim_and_send(run, channels, limit, started, now)
+    try:
+        started = now()
+        run.report.recovered = recover_stale(db, now=started, stale_after=stale_after)
+        _announce_skips(run, started)
+        channels = [SMS, EMAIL]
+        if run.production:
+            channels = _prepare_production(run, started)
+        _claim_and_send(run, channels, limit, started, now)
+    except Exception as exc:
+        # Whatever went wrong, no row stays `sending` behind a live process, and the caller (a
+        # command that has already committed, the headless notifier) gets one DispatchError.
+        if isinstance(exc, DispatchError):
+            reason = f"delivery stopped: {exc}"
+        else:
+            reason = f"delivery stopped by an unexpected error: {type(exc).__name__}: {exc}"
+        reason = scrub(one_line(reason))[:300]
+        put_back = _give_back(run, reason, now)
+        if isinstance(exc, DispatchError) and not put_back:
+            raise
+        raise DeliveryStoppedError(f"{reason}; {put_back} message(s) put back to be sent later") from exc
     return run.report
+
+
+def _give_back(run: _Run, reason: str, now: Callable[[], datetime]) -> int:
+    """Rows the run still holds go back with the reason: to `retry`, except a text whose request
+    may have reached Twilio, which becomes `unknown` (a text is never resent blindly)."""
+    with run.report_lock:
+        held = list(run.held.values())
+    put_back = 0
+    for row in held:
+        doubt = row.channel == SMS and row.id in run.started_sms and run.production
+        status = Outcome.UNKNOWN if doubt else Outcome.RETRY
+        try:
+            if _record(run, row, SendResult(status, error=reason), now, patience=CLAIM_PATIENCE):
+                put_back += 1
+                _log_failure(run.production, row.channel, row.recipient, reason, status.value)
+        except DispatchError:
+            break  # the database stayed away: recover_stale releases them once this process is gone
+    return put_back
 
 
 class _Budget:
@@ -262,9 +331,8 @@ def _sms_window(run: _Run, budget: _Budget, started: datetime, now: Callable[[],
     this process dies, only the texts really in flight are left in doubt (`unknown`), never
     ones that had not started.
     """
-    with run.db.read() as session:
-        if not store.has_due(session, now=started, channels=[SMS], environment=run.environment):
-            return  # an idle run never takes SQLite's write lock
+    if not _has_due(run, started, [SMS]):
+        return  # an idle run never takes SQLite's write lock
     drained = threading.Event()
     senders = SMS_CONCURRENCY
     with ThreadPoolExecutor(max_workers=senders, thread_name_prefix="dispatch-sms") as pool:
@@ -300,27 +368,97 @@ def _sms_sender(
 def _claim_text(
     run: _Run, started: datetime, now: Callable[[], datetime]
 ) -> tuple[store.Claimed, set[str]] | None:
-    with _serialized(run), run.db.write() as session:
-        # Due as of the run's start: a row this run put back for later is not taken again by it.
-        batch = store.claim_due(
-            session,
-            worker=run.worker,
-            now=now(),
-            due_by=started,
-            limit=1,
-            channels=[SMS],
-            environment=run.environment,
-        )
-        if not batch:
-            return None
-        return batch[0], _suppressed_in(session, run, [batch[0].recipient])
+    batch, suppressed = _claim(run, [SMS], 1, started, now, sms=True)
+    return (batch[0], suppressed) if batch else None
+
+
+def _has_due(run: _Run, started: datetime, channels: list[str]) -> bool:
+    def read(_again: bool) -> bool:
+        with run.db.read() as session:
+            return store.has_due(session, now=started, channels=channels, environment=run.environment)
+
+    return _patiently(run, read, what="looking for due messages", patience=CLAIM_PATIENCE)
+
+
+def _claim(
+    run: _Run,
+    channels: list[str],
+    limit: int,
+    started: datetime,
+    now: Callable[[], datetime],
+    *,
+    sms: bool = False,
+) -> tuple[list[store.Claimed], set[str]]:
+    """Claim up to `limit` rows due as of the run's start (a row this run put back for later is
+    not taken again by it), with the STOP suppressions among their numbers when `sms`.
+
+    Waits out a database blip. When a try fails after its commit may have reached the server,
+    the next one first looks for rows under this claim's stamp: they are this run's to send.
+    """
+    with run.report_lock:
+        stamp = now()
+        while stamp in run.stamps:
+            stamp += timedelta(microseconds=1)
+        run.stamps.add(stamp)
+
+    def suppressions(session: Session, rows: list[store.Claimed]) -> set[str]:
+        return _suppressed_in(session, run, [row.recipient for row in rows]) if sms and rows else set()
+
+    def attempt(again: bool) -> tuple[list[store.Claimed], set[str]]:
+        if again:
+            with run.db.read() as session:
+                landed = store.claimed_at(session, worker=run.worker, at=stamp)
+                if landed:
+                    return landed, suppressions(session, landed)
+        with _serialized(run), run.db.write() as session:
+            batch = store.claim_due(
+                session,
+                worker=run.worker,
+                now=stamp,
+                due_by=started,
+                limit=limit,
+                channels=channels,
+                environment=run.environment,
+            )
+            return batch, suppressions(session, batch)
+
+    batch, suppressed = _patiently(run, attempt, what="claiming due messages", patience=CLAIM_PATIENCE)
+    with run.report_lock:
+        run.held.update((row.id, row) for row in batch)
+    return batch, suppressed
+
+
+def _patiently(run: _Run, step: Callable[[bool], _R], *, what: str, patience: float | None) -> _R:
+    """`step`, tried again with backoff while the database is unavailable, for at most `patience`
+    seconds (None: until it succeeds). Each engine reconnects on its own (pre-ping, invalidation).
+
+    `step(again)` is told when an earlier try failed: its commit may have reached the server
+    before the connection dropped, so it checks what landed before writing anything twice.
+    """
+    delay, waiting_since = DB_RETRY_FIRST, None
+    while True:
+        try:
+            result = step(waiting_since is not None)
+        except DatabaseUnavailableError as exc:
+            if waiting_since is None:
+                waiting_since = time.monotonic()
+                log.warning("[%s] %s waits for the database: %s", run.tag, what, exc)
+            elif patience is not None and time.monotonic() - waiting_since >= patience:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, DB_RETRY_MAX)
+            continue
+        if waiting_since is not None:
+            waited = time.monotonic() - waiting_since
+            log.info("[%s] %s went through after %.1f s waiting for the database", run.tag, what, waited)
+        return result
 
 
 def _email_lane(run: _Run, budget: _Budget, started: datetime, now: Callable[[], datetime]) -> None:
     """Claimed batches of emails over one SMTP connection for the whole lane (connect, STARTTLS and
     sign-in once), reconnecting only when the server has dropped it."""
     assert run.smtp is not None
-    with SmtpBatch(run.smtp) as connection:
+    with SmtpBatch(run.smtp) as connection, closing(_Writer(run.db, keep=True)) as writer:
         _lane(
             run,
             [EMAIL],
@@ -328,7 +466,7 @@ def _email_lane(run: _Run, budget: _Budget, started: datetime, now: Callable[[],
             budget,
             started,
             now,
-            partial(_deliver_emails, connection=connection),
+            partial(_deliver_emails, connection=connection, writer=writer),
         )
 
 
@@ -345,21 +483,7 @@ def _lane(
         wanted = budget.take(size)
         if wanted == 0:
             return
-        with run.db.read() as session:
-            due = store.has_due(session, now=started, channels=channels, environment=run.environment)
-        batch: list[store.Claimed] = []
-        if due:
-            with _serialized(run), run.db.write() as session:
-                # Due as of the run's start: a row this run put back for later is not taken again by it.
-                batch = store.claim_due(
-                    session,
-                    worker=run.worker,
-                    now=now(),
-                    due_by=started,
-                    limit=wanted,
-                    channels=channels,
-                    environment=run.environment,
-                )
+        batch = _claim(run, channels, wanted, started, now)[0] if _has_due(run, started, channels) else []
         budget.give_back(wanted - len(batch))
         if not batch:
             return
@@ -428,8 +552,11 @@ def _deliver_in_order(run: _Run, batch: list[store.Claimed], now: Callable[[], d
 
 
 def _suppressed(run: _Run, phones: list[str]) -> set[str]:
-    with run.db.read() as session:
-        return _suppressed_in(session, run, phones)
+    def read(_again: bool) -> set[str]:
+        with run.db.read() as session:
+            return _suppressed_in(session, run, phones)
+
+    return _patiently(run, read, what="reading STOP suppressions", patience=CLAIM_PATIENCE)
 
 
 def _suppressed_in(session: Session, run: _Run, phones: list[str]) -> set[str]:
@@ -450,6 +577,8 @@ def _deliver_sms(run: _Run, row: store.Claimed, suppressed: set[str], now: Calla
         log.warning("[%s] SMS failed - To: %s, Error: %s (permanent)", tag, row.recipient, error)
         _record(run, row, SendResult(Outcome.FAILED, error=error), now)
         return
+    with run.report_lock:
+        run.started_sms.add(row.id)
     result = send_sms(
         row.recipient,
         row.body,
@@ -468,6 +597,7 @@ def _deliver_emails(
     now: Callable[[], datetime],
     *,
     connection: SmtpBatch | None = None,
+    writer: "_Writer | None" = None,
 ) -> None:
     if not run.production:
         for row in rows:
@@ -475,27 +605,22 @@ def _deliver_emails(
         return
     assert run.smtp is not None and connection is not None
     connection.start_batch()
-    done: list[tuple[store.Claimed, SendResult]] = []
-    try:
-        for row in rows:
-            result = send_email(
-                row.recipient,
-                row.subject or "",
-                row.body,
-                row.html_body,
-                production=True,
-                sender=connection,
-                redirect_to=run.redirect_email,
-                message_id=outbox_message_id(row, run.smtp.from_address.value),
-                attempt=row.attempts,
-                max_attempts=run.config.max_attempts,
-            )
-            done.append((row, result))
-    finally:
-        # The batch's outcomes in one transaction. Safe for emails only: if this process dies
-        # before it commits, its rows go back to `retry` and are resent with the same Message-ID.
-        # Texts are recorded one by one as each send returns, so a sent text never becomes `unknown`.
-        _record_emails(run, done, now)
+    for row in rows:
+        result = send_email(
+            row.recipient,
+            row.subject or "",
+            row.body,
+            row.html_body,
+            production=True,
+            sender=connection,
+            redirect_to=run.redirect_email,
+            message_id=outbox_message_id(row, run.smtp.from_address.value),
+            attempt=row.attempts,
+            max_attempts=run.config.max_attempts,
+        )
+        # Recorded as soon as the server has replied, before the next send: a process killed
+        # mid-batch resends at most the one email that was on the wire.
+        _record(run, row, result, now, writer=writer)
 
 
 @contextmanager
@@ -507,12 +632,40 @@ def _serialized(run: _Run) -> Iterator[None]:
         yield
 
 
-def _suppress(session: Session, phone: str, reason: str, at: datetime) -> None:
+def _suppress(connection: Connection, phone: str, reason: str, at: datetime) -> None:
     """Idempotent: two workers meeting the same STOP at once both succeed."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
     statement = insert(SmsSuppression.__table__).on_conflict_do_nothing(index_elements=["phone"])
-    session.execute(statement, {"phone": phone, "reason": reason[:300], "created_at": at})
+    connection.execute(statement, {"phone": phone, "reason": reason[:300], "created_at": at})
+
+
+class _Writer:
+    """Outcome writes on a Core connection, half a Session's cost; with `keep` (the email lane,
+    which records once per email) the connection stays open between writes."""
+
+    def __init__(self, db: Database, *, keep: bool) -> None:
+        self._db, self._keep = db, keep
+        self._connection: Connection | None = None
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        try:
+            with unavailable_as_error(self._db.url):
+                if self._connection is None:
+                    self._connection = self._db.connect_writer()
+                with self._connection.begin():
+                    yield self._connection
+        except DispatchError:
+            self.close()  # a connection that failed is dropped; the next try connects afresh
+            raise
+        finally:
+            if not self._keep:
+                self.close()
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
 
 
 def outbox_message_id(row: store.Claimed, from_address: str | None) -> str:
@@ -542,92 +695,37 @@ def _record(
     now: Callable[[], datetime],
     *,
     suppress_phone: str | None = None,
-) -> None:
-    at = now()
+    patience: float | None = None,
+    writer: "_Writer | None" = None,
+) -> bool:
+    """Record a send's outcome while this worker still owns the row; returns whether it did.
+
+    The outcome stays in memory through a database blip and is written as soon as the database
+    answers again, so a message that went out is never left for recover_stale to doubt.
+    """
     status = result.outcome.value
-    extra = _retry_values(row, result, at)
-    with _serialized(run), run.db.write() as session:
-        recorded = store.finish(
-            session,
-            row,
-            status=status,
-            now=at,
-            error=result.error,
-            provider_id=result.provider_id,
-            sent_to=result.sent_to,
-            **extra,  # type: ignore[arg-type]
-        )
-        if recorded and suppress_phone:
-            _suppress(session, suppress_phone, result.error or "replied STOP", at)
-    if recorded:
-        with run.report_lock:
-            run.report.add(status)
+    writer = writer or _Writer(run.db, keep=False)
 
-
-_T = store.T
-# store.finish for many rows at once: the same guard (still `sending`, still this worker's claim),
-# and a column given as None keeps its value.
-_FINISH_MANY = (
-    update(_T)
-    .where(
-        _T.c.id == bindparam("b_id"),
-        _T.c.status == store.SENDING,
-        _T.c.claimed_by == bindparam("b_claimed_by"),
-    )
-    .values(
-        status=bindparam("b_status"),
-        last_error=bindparam("b_error", type_=_T.c.last_error.type),
-        updated_at=bindparam("b_at", type_=_T.c.updated_at.type),
-        provider_id=func.coalesce(bindparam("b_provider_id", type_=_T.c.provider_id.type), _T.c.provider_id),
-        sent_to=func.coalesce(bindparam("b_sent_to", type_=_T.c.sent_to.type), _T.c.sent_to),
-        next_attempt_at=func.coalesce(
-            bindparam("b_next_attempt_at", type_=_T.c.next_attempt_at.type), _T.c.next_attempt_at
-        ),
-        attempts=func.coalesce(bindparam("b_attempts", type_=_T.c.attempts.type), _T.c.attempts),
-    )
-)
-
-
-def _record_emails(
-    run: _Run, done: list[tuple[store.Claimed, SendResult]], now: Callable[[], datetime]
-) -> None:
-    """Record a claimed batch of emails in one write transaction (one commit, not one per email)."""
-    if not done:
-        return
-    at = now()
-    params = []
-    for row, result in done:
-        extra = _retry_values(row, result, at)
-        params.append(
-            {
-                "b_id": row.id,
-                "b_claimed_by": row.claimed_by,
-                "b_status": result.outcome.value,
-                "b_error": result.error,
-                "b_at": at,
-                "b_provider_id": result.provider_id,
-                "b_sent_to": result.sent_to,
-                "b_next_attempt_at": extra.get("next_attempt_at"),
-                "b_attempts": extra.get("attempts"),
-            }
-        )
-    with _serialized(run), run.db.write() as session:
-        # The rows this worker still owns, locked (PostgreSQL) until the commit, so each UPDATE
-        # below is known to land; a row released meanwhile (stale claim) is left as it is.
-        owned = set(
-            session.scalars(
-                select(_T.c.id)
-                .where(
-                    _T.c.id.in_([row.id for row, _ in done]),
-                    _T.c.status == store.SENDING,
-                    _T.c.claimed_by == run.worker,
-                )
-                .with_for_update()
+    def write(again: bool) -> bool:
+        at = now()
+        with _serialized(run), writer.transaction() as connection:
+            recorded = store.finish(
+                connection,
+                row,
+                status=status,
+                now=at,
+                error=result.error,
+                provider_id=result.provider_id,
+                sent_to=result.sent_to,
+                **_retry_values(row, result, at),  # type: ignore[arg-type]
             )
-        )
-        params = [p for p in params if p["b_id"] in owned and p["b_claimed_by"] == run.worker]
-        if params:
-            session.execute(_FINISH_MANY, params)
+            if recorded and suppress_phone:
+                _suppress(connection, suppress_phone, result.error or "replied STOP", at)
+            return recorded or (again and store.recorded_as(connection, row, status))
+
+    recorded = _patiently(run, write, what=f"recording the outcome for {row.recipient}", patience=patience)
     with run.report_lock:
-        for p in params:
-            run.report.add(str(p["b_status"]))
+        run.held.pop(row.id, None)
+        if recorded:
+            run.report.add(status)
+    return recorded

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Row, case, func, or_, select, update
+from sqlalchemy import Connection, Row, bindparam, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from dispatch_desktop.storage.models import OutboxMessage
@@ -130,8 +130,27 @@ def _claimed(row: Row) -> Claimed:  # type: ignore[type-arg]
     )
 
 
+# One fixed statement (a column given as None keeps its value): recording runs once per message,
+# and building the UPDATE anew each time cost more than executing it.
+_FINISH = (
+    update(T)
+    .where(T.c.id == bindparam("f_id"), T.c.status == SENDING, T.c.claimed_by == bindparam("f_claimed_by"))
+    .values(
+        status=bindparam("f_status"),
+        last_error=bindparam("f_error", type_=T.c.last_error.type),
+        updated_at=bindparam("f_at", type_=T.c.updated_at.type),
+        provider_id=func.coalesce(bindparam("f_provider_id", type_=T.c.provider_id.type), T.c.provider_id),
+        sent_to=func.coalesce(bindparam("f_sent_to", type_=T.c.sent_to.type), T.c.sent_to),
+        next_attempt_at=func.coalesce(
+            bindparam("f_next_attempt_at", type_=T.c.next_attempt_at.type), T.c.next_attempt_at
+        ),
+        attempts=func.coalesce(bindparam("f_attempts", type_=T.c.attempts.type), T.c.attempts),
+    )
+)
+
+
 def finish(
-    session: Session,
+    session: Session | Connection,
     claimed: Claimed,
     *,
     status: str,
@@ -143,19 +162,19 @@ def finish(
     attempts: int | None = None,
 ) -> bool:
     """Record a send's outcome, only if this worker still owns the row. Returns whether it did."""
-    values: dict[str, object] = {"status": status, "last_error": error, "updated_at": now}
-    if provider_id is not None:
-        values["provider_id"] = provider_id
-    if sent_to is not None:
-        values["sent_to"] = sent_to
-    if next_attempt_at is not None:
-        values["next_attempt_at"] = next_attempt_at
-    if attempts is not None:
-        values["attempts"] = attempts
     result = session.execute(
-        update(T)
-        .where(T.c.id == claimed.id, T.c.status == SENDING, T.c.claimed_by == claimed.claimed_by)
-        .values(**values)
+        _FINISH,
+        {
+            "f_id": claimed.id,
+            "f_claimed_by": claimed.claimed_by,
+            "f_status": status,
+            "f_error": error,
+            "f_at": now,
+            "f_provider_id": provider_id,
+            "f_sent_to": sent_to,
+            "f_next_attempt_at": next_attempt_at,
+            "f_attempts": attempts,
+        },
     )
     return bool(result.rowcount)
 
@@ -233,4 +252,30 @@ def due_summary(session: Session, *, now: datetime, held_prefix: str) -> list[Ro
             .group_by(T.c.queued_environment, T.c.channel, held)
             .order_by(T.c.queued_environment, T.c.channel)
         )
+    )
+
+
+def claimed_at(session: Session, *, worker: str, at: datetime) -> list[Claimed]:
+    """Rows still `sending` under the claim `worker` stamped at `at`.
+
+    After a claim's commit failed on the client side (the connection dropped), this tells
+    whether it landed on the server anyway: those rows are the worker's, and nobody else's.
+    """
+    rows = session.execute(
+        select(T)
+        .where(T.c.status == SENDING, T.c.claimed_by == worker, T.c.claimed_at == at)
+        .order_by(T.c.id)
+    ).all()
+    return [_claimed(row) for row in rows]
+
+
+def recorded_as(session: Session | Connection, claimed: Claimed, status: str) -> bool:
+    """Whether `finish` already landed for this claim (its commit's reply was lost on the way)."""
+    return (
+        session.scalar(
+            select(T.c.id).where(
+                T.c.id == claimed.id, T.c.status == status, T.c.claimed_by == claimed.claimed_by
+            )
+        )
+        is not None
     )
