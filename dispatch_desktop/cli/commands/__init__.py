@@ -1,0 +1,1 @@
+"""One module per command group; each `register`s its commands, in the order `--help` lists them."""
