@@ -1,4 +1,4 @@
-"""Opening this workstation's database, for the console (which may not touch storage) and scripts."""
+"""Opening this workstation's database, for the console (which may not touch storage), the command line and scripts."""
 
 import os
 import socket
