@@ -15,6 +15,7 @@ from dispatch_desktop.config import Config, save_config
 from dispatch_desktop.domain import validation
 from dispatch_desktop.domain.errors import ConflictError, NotFoundError, ValidationError
 from dispatch_desktop.notify import credentials, notifier
+from dispatch_desktop.notify.delivery import DeliveryReport
 from dispatch_desktop.notify.notifier import LOGGER_NAME, environment_decision
 from dispatch_desktop.services import outbox
 from dispatch_desktop.services.context import ServiceContext
@@ -25,6 +26,7 @@ __all__ = [
     "BulkRetryResult",
     "CredentialsState",
     "TestSendResult",
+    "deliver_test",
     "environment_tag",
     "load_credentials_state",
     "outbox_line",
@@ -284,7 +286,11 @@ def save_log_rotation(home: Path, config: Config, *, max_bytes: int, backup_coun
 @dataclass(frozen=True)
 class TestSendResult:
     messages: list[OutboxView]
-    summary: str
+    report: DeliveryReport
+
+    @property
+    def summary(self) -> str:
+        return self.report.summary()
 
     @property
     def ok(self) -> bool:
@@ -298,6 +304,21 @@ def send_test(
     ctx: ServiceContext, config: Config, home: Path, *, sms: str | None = None, email: str | None = None
 ) -> TestSendResult:
     """Queue a test message and deliver it through the same outbox path as real ones (DEV only logs)."""
-    queued = outbox.queue_test(ctx, sms=sms, email=email)
-    report = outbox.deliver_due(ctx.db, config, home, worker_id="settings-test")
-    return TestSendResult([outbox.get_message(ctx, m.id) for m in queued], report.summary())
+    return deliver_test(ctx, config, home, outbox.queue_test(ctx, sms=sms, email=email))
+
+
+def deliver_test(
+    ctx: ServiceContext,
+    config: Config,
+    home: Path,
+    queued: list[OutboxView],
+    *,
+    worker_id: str = "settings-test",
+) -> TestSendResult:
+    """Deliver what is due, then the queued test messages as they ended up.
+
+    `notify test` queues first and starts its notification log before this, so a refused
+    address leaves no log file behind.
+    """
+    report = outbox.deliver_due(ctx.db, config, home, worker_id=worker_id)
+    return TestSendResult([outbox.get_message(ctx, m.id) for m in queued], report)

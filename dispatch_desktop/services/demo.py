@@ -1,27 +1,19 @@
-"""Sample data: a realistic working day for `--demo`, screenshots and tests, and bulk rows for benchmarks.
+"""Sample data: a realistic working day for `--demo`, screenshots and tests.
 
 `load_demo_data` goes through the normal services, so the audit trail, versions and outbox rows
-look exactly like real work. `generate_bookings` writes straight to the tables in batches,
-because benchmarks need a million rows in seconds, not hours.
+look exactly like real work. Bulk rows for benchmarks are test tooling: tests/bench/bulk.py.
 """
 
 import random
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select
-
-from dispatch_desktop.domain.roles import Permission, Role
-from dispatch_desktop.domain.statuses import BookingSource, BookingStatus
+from dispatch_desktop.domain.roles import Role
+from dispatch_desktop.domain.statuses import BookingStatus
 from dispatch_desktop.services import agents, bookings, operators, team_settings, timeoff
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.services.views import AgentView, BookingView
-from dispatch_desktop.storage.models import Agent, Booking, Customer
-from dispatch_desktop.storage.types import utcnow
-
-Progress = Callable[[int, int], None]
 
 DEMO_OPERATORS = (
     ("Sam Rivera", "sam", Role.SUPERVISOR, "+13125550101", "sam.rivera@example.com"),
@@ -361,143 +353,3 @@ def load_demo_data(
     return DemoSummary(
         operators=len(operators.list_operators(ctx)), agents=len(team), bookings=count, time_off=5
     )
-
-
-# --- bulk rows for benchmarks -------------------------------------------------------------------
-
-BULK_SLOTS_PER_DAY = 8  # one-hour jobs 08:00 to 16:00, so no agent is ever double-booked
-BULK_UNASSIGNED_EVERY = 6
-
-
-def generate_bookings(
-    ctx: ServiceContext,
-    n: int,
-    *,
-    day: date | None = None,
-    agent_count: int = 50,
-    customer_count: int = 20_000,
-    batch_size: int = 20_000,
-    seed: int = 1,
-    progress: Progress | None = None,
-) -> int:
-    """Insert `n` bookings (plus their own agents and customers) in batches; returns n.
-
-    Bookings surround `day` (default today), one hour each on a grid per agent so they never
-    overlap, which keeps PostgreSQL's exclusion constraint satisfied. Past ones are completed,
-    cancelled or no-show; future ones scheduled, confirmed or pending (every sixth is unassigned).
-    Needs the right to manage bookings; writes no audit or outbox rows.
-    """
-    if n <= 0:
-        return 0
-    settings = ctx.team_settings()
-    zone = settings.zone
-    day = day or datetime.now(zone).date()
-    rng = random.Random(seed)
-    now = utcnow()
-    username = ctx.username
-    customer_count = max(1, min(customer_count, n))
-
-    with ctx.writing(Permission.MANAGE_BOOKINGS) as unit:
-        session = unit.session
-        first_agent = (session.scalar(select(func.max(Agent.id))) or 0) + 1
-        session.connection().execute(
-            insert(Agent.__table__),
-            [
-                {
-                    "name": f"{rng.choice(CUSTOMER_FIRST)} {rng.choice(CUSTOMER_LAST)} ({first_agent + i})",
-                    "phone": f"+1312{2000000 + first_agent + i:07d}",
-                    "email": f"tech{first_agent + i}@example.com",
-                    "active": True,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-                for i in range(agent_count)
-            ],
-        )
-        agent_ids = list(session.scalars(select(Agent.id).where(Agent.id >= first_agent).order_by(Agent.id)))[
-            :agent_count
-        ]
-        first_customer = (session.scalar(select(func.max(Customer.id))) or 0) + 1
-        for start in range(0, customer_count, batch_size):
-            session.connection().execute(
-                insert(Customer.__table__),
-                [
-                    {
-                        "name": f"{rng.choice(CUSTOMER_FIRST)} {rng.choice(CUSTOMER_LAST)}",
-                        "phone": f"+1646{2000000 + first_customer + i:07d}",
-                        "email": f"customer{first_customer + i}@example.com" if i % 3 else None,
-                        "created_at": now,
-                    }
-                    for i in range(start, min(customer_count, start + batch_size))
-                ],
-            )
-        customer_ids = list(session.scalars(select(Customer.id).where(Customer.id >= first_customer)))
-
-    per_day = agent_count * BULK_SLOTS_PER_DAY
-    assigned_total = n - n // BULK_UNASSIGNED_EVERY
-    days = max(1, -(-assigned_total // per_day))
-    first_day = day - timedelta(days=days // 2)
-    addresses = [f"{rng.randint(100, 9999)} {street}, Chicago, IL" for street in STREETS for _ in range(40)]
-    assigned_seen = 0
-    written = 0
-    while written < n:
-        rows = []
-        for i in range(written, min(n, written + batch_size)):
-            unassigned = i % BULK_UNASSIGNED_EVERY == BULK_UNASSIGNED_EVERY - 1
-            if unassigned:
-                slot_day = first_day + timedelta(days=rng.randrange(days))
-                hour = 8 + rng.randrange(BULK_SLOTS_PER_DAY)
-                agent_id = None
-            else:
-                slot = assigned_seen
-                assigned_seen += 1
-                slot_day = first_day + timedelta(days=slot // per_day)
-                hour = 8 + (slot % per_day) // agent_count
-                agent_id = agent_ids[slot % agent_count]
-            starts_at = datetime.combine(slot_day, time(hour), zone)
-            status, reason = _bulk_status(rng, slot_day, day, agent_id is not None)
-            rows.append(
-                {
-                    "customer_id": customer_ids[i % len(customer_ids)],
-                    "agent_id": agent_id,
-                    "address": addresses[i % len(addresses)],
-                    "service": SERVICES[i % len(SERVICES)],
-                    "starts_at": starts_at,
-                    "ends_at": starts_at + timedelta(hours=1),
-                    "source": (
-                        BookingSource.CALL_CENTER if agent_id is None else BookingSource.DISPATCHER
-                    ).value,
-                    "status": status,
-                    "cancel_reason": reason,
-                    "notes": None,
-                    "version": 1,
-                    "created_by": username,
-                    "created_at": now,
-                    "updated_by": username,
-                    "updated_at": now,
-                }
-            )
-        with ctx.writing(Permission.MANAGE_BOOKINGS) as unit:
-            # Core, not ORM: the ORM splits batches whenever a row has a None where another has a value.
-            unit.session.connection().execute(insert(Booking.__table__), rows)
-        written += len(rows)
-        if progress is not None:
-            progress(written, n)
-    return n
-
-
-def _bulk_status(rng: random.Random, slot_day: date, today: date, assigned: bool) -> tuple[str, str | None]:
-    roll = rng.random()
-    if slot_day < today:
-        if roll < 0.08:
-            return _S.CANCELLED.value, CANCEL_REASONS[0]
-        if roll < 0.12 and assigned:
-            return _S.NO_SHOW.value, None
-        return (_S.COMPLETED.value if assigned else _S.CANCELLED.value), (
-            None if assigned else CANCEL_REASONS[1]
-        )
-    if not assigned:
-        return _S.PENDING.value, None
-    if slot_day == today:
-        return rng.choice((_S.SCHEDULED, _S.CONFIRMED, _S.EN_ROUTE, _S.IN_PROGRESS, _S.COMPLETED)).value, None
-    return (_S.CONFIRMED.value if roll < 0.4 else _S.SCHEDULED.value), None

@@ -1,4 +1,4 @@
-"""Opening this workstation's database, for the console (which may not touch storage) and scripts."""
+"""Opening this workstation's database, for the console (which may not touch storage), the command line and scripts."""
 
 import os
 import socket
@@ -32,6 +32,11 @@ class EnvironmentBadge:
     def decided_by_flask_env(self) -> bool:
         return self.source == "FLASK_ENV"
 
+    @property
+    def name(self) -> str:
+        """The environment's word, "production" or "development", as reports and JSON spell it."""
+        return "production" if self.production else "development"
+
 
 def open_workstation(
     home: Path,
@@ -44,14 +49,34 @@ def open_workstation(
     SQLite is created and upgraded in place; a PostgreSQL schema that does not match raises
     SchemaMismatchError, and an unreachable server DatabaseUnavailableError.
     """
-    config = config or load_config(home)
-    db = Database(database_url(home, config, database_url_override))
+    ctx = connect(home, config or load_config(home), database_url_override, operator)
     try:
-        schema.ensure_ready(db)
+        make_ready(ctx)
     except BaseException:
-        db.dispose()
+        close_workstation(ctx)
         raise
-    return ServiceContext(db, operator, config)
+    return ctx
+
+
+def connect(
+    home: Path,
+    config: Config,
+    database_url_override: str | None = None,
+    operator: str | None = None,
+    *,
+    read_only: bool = False,
+) -> ServiceContext:
+    """The acting operator on this workstation's database as it is: no schema check yet.
+
+    `read_only` opens a SQLite file that cannot be written (a read-only home) for reading.
+    """
+    url = database_url(home, config, database_url_override)
+    return ServiceContext(Database(url, read_only=read_only), operator, config)
+
+
+def make_ready(ctx: ServiceContext) -> None:
+    """Create or upgrade a SQLite schema in place; refuse a PostgreSQL schema that does not match."""
+    schema.ensure_ready(ctx.db)
 
 
 def open_database_url(url: str, operator: str | None = None) -> ServiceContext:
@@ -101,6 +126,7 @@ def deliver_outbox(
     *,
     limit: int | None = 200,
     heartbeat: "Heartbeat | None" = None,
+    worker_id: str | None = None,
 ) -> "DeliveryReport":
     """Send (PROD) or log (DEV) whatever is due, as this console's share of the delivery work.
 
@@ -108,10 +134,11 @@ def deliver_outbox(
     production a channel without credentials does what `notifier run` does: its due rows go to
     `retry` with "missing credentials: ..." (still due, so a workstation that has them sends
     them). With `heartbeat`, the run is recorded for `notifier status` and the other consoles.
+    The command line names its own worker (`notifier run --worker`); a console is console-HOST-PID.
     """
     from dispatch_desktop.services.outbox import deliver_due
 
-    report = deliver_due(ctx.db, config, home, worker_id=console_worker_id(), limit=limit)
+    report = deliver_due(ctx.db, config, home, worker_id=worker_id or console_worker_id(), limit=limit)
     if heartbeat is not None:
         heartbeat.beat(report)
     return report

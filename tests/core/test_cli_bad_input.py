@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import make_url, text
 
 from dispatch_desktop.cli import main
-from dispatch_desktop.cli_errors import UNEXPECTED_EXIT
+from dispatch_desktop.cli.output import UNEXPECTED_EXIT
 from dispatch_desktop.config import config_path, load_config
 from dispatch_desktop.services import bookings
 from dispatch_desktop.storage.engine import Database

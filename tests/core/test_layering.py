@@ -1,4 +1,4 @@
-"""The domain, services, storage, notifier and CLI never import Qt."""
+"""The domain, services, storage, notifier and CLI never import Qt; the CLI imports services only."""
 
 import subprocess
 import sys
@@ -60,3 +60,62 @@ def test_ui_reaches_the_database_only_through_services() -> None:
         and ("dispatch_desktop.storage" in line or "sqlalchemy" in line)
     ]
     assert offenders == []
+
+
+# The command line is a thin shell: services, domain types and config only.
+CLI_MAY_IMPORT = ("dispatch_desktop.services", "dispatch_desktop.domain", "dispatch_desktop.config")
+# `dispatch-desktop` with no command, --demo or --self-check opens the Qt console, lazily, from here.
+CLI_CONSOLE_START = ("console.py", "dispatch_desktop.ui")
+
+
+def _project_imports(source: str, package: str) -> list[str]:
+    """Every dispatch_desktop module a source imports, at the top or inside a function."""
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                base = f"{parent}.{base}" if base else parent
+            # `from dispatch_desktop import storage` imports a module too; `__version__` does not.
+            found += [f"{base}.{alias.name}" if base == "dispatch_desktop" else base for alias in node.names]
+    return [name for name in found if name.split(".")[0] == "dispatch_desktop"]
+
+
+def _cli_offenders(relative: str, source: str, package: str) -> list[str]:
+    allowed = (*CLI_MAY_IMPORT, "dispatch_desktop.cli", "dispatch_desktop.__version__")
+    if relative == CLI_CONSOLE_START[0]:
+        allowed = (*allowed, CLI_CONSOLE_START[1])
+    return [
+        f"{relative}: {name}"
+        for name in _project_imports(source, package)
+        if not any(name == ok or name.startswith(ok + ".") for ok in allowed)
+    ]
+
+
+def test_the_cli_imports_only_services_domain_and_config() -> None:
+    from pathlib import Path
+
+    import dispatch_desktop.cli as cli
+
+    root = Path(cli.__path__[0])
+    modules = sorted(root.rglob("*.py"))
+    assert len(modules) > 10 and (root / "commands" / "booking.py") in modules  # sub-folders too
+    offenders = []
+    for path in modules:
+        relative = path.relative_to(root).as_posix()
+        package = ".".join(["dispatch_desktop", "cli", *path.relative_to(root).parent.parts])
+        offenders += _cli_offenders(relative, path.read_text(encoding="utf-8"), package)
+    assert offenders == []
+    # The check itself sees what it must refuse, lazy imports included.
+    sneaky = "def f():\n    from dispatch_desktop.storage.engine import Database\nfrom dispatch_desktop import notify\n"
+    assert sorted(_cli_offenders("commands/db.py", sneaky, "dispatch_desktop.cli.commands")) == [
+        "commands/db.py: dispatch_desktop.notify",
+        "commands/db.py: dispatch_desktop.storage.engine",
+    ]
+    assert _cli_offenders("commands/db.py", "from dispatch_desktop.ui import app\n", "x") != []
+    assert _cli_offenders("console.py", "from dispatch_desktop.ui.app import run_console\n", "x") == []

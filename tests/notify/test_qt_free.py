@@ -16,7 +16,7 @@ def test_notifier_modules_import_with_pyside6_blocked() -> None:
         sys.meta_path.insert(0, Block())
         import dispatch_desktop.notify as notify
         names = ["dispatch_desktop.notify." + m.name for m in pkgutil.iter_modules(notify.__path__)]
-        names += ["dispatch_desktop.services.outbox", "dispatch_desktop.storage.outbox", "dispatch_desktop.cli_notifier"]
+        names += ["dispatch_desktop.services.outbox", "dispatch_desktop.storage.outbox", "dispatch_desktop.cli.commands.notifier"]
         for name in names:
             importlib.import_module(name)
         print(len(names))

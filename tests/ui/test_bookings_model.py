@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt
 from dispatch_desktop.services import bookings
 from dispatch_desktop.services.bookings import BookingQuery
 from dispatch_desktop.services.context import ServiceContext
-from dispatch_desktop.services.demo import generate_bookings
 from dispatch_desktop.ui import bookings_model
 from dispatch_desktop.ui.bookings_model import (
     PLACEHOLDER,
@@ -19,6 +18,7 @@ from dispatch_desktop.ui.bookings_model import (
     is_overdue,
 )
 from dispatch_desktop.ui.style import status_colour
+from tests.bench.bulk import generate_bookings
 
 
 def _loaded(qtbot, model: BookingsModel, loads: int = 1) -> None:

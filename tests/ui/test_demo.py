@@ -15,8 +15,9 @@ from dispatch_desktop.notify.notifier import LOGGER_NAME
 from dispatch_desktop.services import bookings, operators, timeoff
 from dispatch_desktop.services.bookings import BookingQuery
 from dispatch_desktop.services.context import ServiceContext
-from dispatch_desktop.services.demo import DEMO_OPERATORS, generate_bookings, load_demo_data
+from dispatch_desktop.services.demo import DEMO_OPERATORS, load_demo_data
 from dispatch_desktop.ui.app import Launcher
+from tests.bench.bulk import generate_bookings
 from tests.ui.conftest import DEMO_DAY, drain
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -69,6 +70,17 @@ def test_bulk_bookings_are_fast_and_never_double_book(db):
     views = bookings.list_bookings(ctx, BookingQuery(agent_id=1, limit=400))
     active = sorted((v.start, v.end) for v in views if v.status not in ("cancelled", "no_show"))
     assert all(end <= next_start for (_, end), (next_start, _) in itertools.pairwise(active))
+
+
+def test_the_product_ships_no_bulk_generator():
+    """Benchmark rows are test tooling (tests/bench/bulk.py); the demo writes through the services only."""
+    from dispatch_desktop.services import demo
+
+    tree = ast.parse(Path(demo.__file__).read_text(encoding="utf-8"))
+    imported = [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
+    imported += [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
+    assert [name for name in imported if name.startswith(("sqlalchemy", "dispatch_desktop.storage"))] == []
+    assert not hasattr(demo, "generate_bookings")
 
 
 def _args(

@@ -1,0 +1,173 @@
+"""dispatch-desktop booking add | assign | unassign | status | reschedule | list | show | history."""
+
+import argparse
+
+from dispatch_desktop.cli import args as cli_args
+from dispatch_desktop.cli.app import App
+from dispatch_desktop.cli.delivery import deliver_unless_queue_only
+from dispatch_desktop.cli.output import printable, table
+from dispatch_desktop.cli.parser import Commands, expect_version
+from dispatch_desktop.services import bookings
+from dispatch_desktop.services.views import BookingView
+
+
+def _booking_line(app: App, b: BookingView) -> str:
+    agent = printable(b.agent_name or "unassigned")
+    return (
+        f"{b.reference} {b.status} v{b.version}: {printable(b.customer_name)}, {app.local(b.start)}, {agent}"
+    )
+
+
+def _booking_text(app: App, b: BookingView) -> str:
+    p = printable
+    lines = [
+        f"{b.reference} (id {b.id}, version {b.version})",
+        f"  status:   {b.status}" + (f" ({p(b.cancel_reason)})" if b.cancel_reason else ""),
+        f"  customer: {p(b.customer_name)}, {b.customer_phone}, {p(b.customer_email or 'no email')}",
+        f"  address:  {p(b.address)}",
+        f"  service:  {p(b.service)}",
+        f"  time:     {app.local(b.start)} to {app.local(b.end)} ({app.team.timezone_name})",
+        f"  agent:    {p(b.agent_name or 'unassigned')}",
+        f"  source:   {b.source}",
+        f"  updated:  {app.local(b.updated_at)} by {p(b.updated_by)}",
+    ]
+    if b.notes:  # one note line per line, indented under the label
+        lines.append("  notes:    " + "\n            ".join(p(line) for line in b.notes.split("\n")))
+    return "\n".join(lines)
+
+
+def _booking_changed(app: App, args: argparse.Namespace, view: BookingView, verb: str) -> int:
+    app.emit(view.to_json(), f"{verb} {_booking_line(app, view)}")
+    deliver_unless_queue_only(app, args)
+    return 0
+
+
+def cmd_booking_add(app: App, args: argparse.Namespace) -> int:
+    view = bookings.create_booking(
+        app.ctx,
+        customer_name=args.customer_name,
+        customer_phone=args.customer_phone,
+        customer_email=args.customer_email,
+        address=args.address,
+        service=args.service,
+        start=args.start,
+        end=args.end,
+        agent_id=args.agent,
+        call_center=args.call_center,
+        notes=args.notes,
+    )
+    return _booking_changed(app, args, view, "created")
+
+
+def cmd_booking_assign(app: App, args: argparse.Namespace) -> int:
+    view = bookings.assign_booking(app.ctx, args.id, args.agent_id, expect_version=args.expect_version)
+    return _booking_changed(app, args, view, "assigned")
+
+
+def cmd_booking_unassign(app: App, args: argparse.Namespace) -> int:
+    view = bookings.assign_booking(app.ctx, args.id, None, expect_version=args.expect_version)
+    return _booking_changed(app, args, view, "unassigned")
+
+
+def cmd_booking_status(app: App, args: argparse.Namespace) -> int:
+    view = bookings.change_status(
+        app.ctx, args.id, args.status, reason=args.reason, expect_version=args.expect_version
+    )
+    return _booking_changed(app, args, view, "updated")
+
+
+def cmd_booking_reschedule(app: App, args: argparse.Namespace) -> int:
+    view = bookings.reschedule_booking(
+        app.ctx, args.id, start=args.start, end=args.end, expect_version=args.expect_version
+    )
+    return _booking_changed(app, args, view, "rescheduled")
+
+
+@cli_args.reads_only
+def cmd_booking_list(app: App, args: argparse.Namespace) -> int:
+    query = bookings.BookingQuery(
+        text=args.search or "",
+        statuses=(bookings.parse_status(args.status).value,) if args.status else (),
+        agent_id=args.agent,
+        limit=args.limit,
+    )
+    views = bookings.list_bookings(app.ctx, query)
+    text = table(
+        [
+            (
+                b.id,
+                b.reference,
+                app.local(b.start),
+                b.status,
+                b.agent_name,
+                b.customer_name,
+                b.customer_phone,
+                b.service,
+            )
+            for b in views
+        ],
+        ("ID", "REF", "START", "STATUS", "AGENT", "CUSTOMER", "PHONE", "SERVICE"),
+    )
+    app.emit([v.to_json() for v in views], text)
+    return 0
+
+
+@cli_args.reads_only
+def cmd_booking_show(app: App, args: argparse.Namespace) -> int:
+    view = bookings.get_booking(app.ctx, args.id)
+    app.emit(view.to_json(), _booking_text(app, view))
+    return 0
+
+
+@cli_args.reads_only
+def cmd_booking_history(app: App, args: argparse.Namespace) -> int:
+    entries = bookings.booking_history(app.ctx, args.id)
+    text = table(
+        [(app.local(e.at), e.actor, e.action, e.field, e.old_value, e.new_value) for e in entries],
+        ("AT", "BY", "ACTION", "FIELD", "OLD", "NEW"),
+    )
+    app.emit([e.to_json() for e in entries], text)
+    return 0
+
+
+def register(cli: Commands) -> None:
+    bk = cli.group("booking", "bookings")
+    c = cli.command(bk, "add", cmd_booking_add, "create a booking", queues=True)
+    c.add_argument("--customer-name", required=True)
+    c.add_argument("--customer-phone", required=True)
+    c.add_argument("--customer-email")
+    c.add_argument("--address", required=True)
+    c.add_argument("--service", required=True)
+    c.add_argument("--start", required=True, help="YYYY-MM-DD HH:MM in the business time zone, or ISO 8601")
+    c.add_argument("--end", required=True)
+    c.add_argument("--agent", type=cli_args.record_id, metavar="ID")
+    c.add_argument("--call-center", action="store_true", help="taken by the call center: no agent yet")
+    c.add_argument("--notes")
+    c = cli.command(bk, "assign", cmd_booking_assign, "assign or reassign an agent", queues=True)
+    c.add_argument("id", type=cli_args.record_id)
+    c.add_argument("agent_id", type=cli_args.record_id)
+    expect_version(c)
+    c = cli.command(bk, "unassign", cmd_booking_unassign, "take the agent off (back to pending)", queues=True)
+    c.add_argument("id", type=cli_args.record_id)
+    expect_version(c)
+    c = cli.command(bk, "status", cmd_booking_status, "change the status", queues=True)
+    c.add_argument("id", type=cli_args.record_id)
+    c.add_argument("status")
+    c.add_argument("--reason", help="required for cancelled")
+    expect_version(c)
+    c = cli.command(bk, "reschedule", cmd_booking_reschedule, "move to a new time", queues=True)
+    c.add_argument("id", type=cli_args.record_id)
+    c.add_argument("--start")
+    c.add_argument("--end")
+    expect_version(c)
+    c = cli.command(bk, "list", cmd_booking_list, "list bookings")
+    c.add_argument("--status")
+    c.add_argument("--agent", type=cli_args.record_id, metavar="ID")
+    c.add_argument(
+        "--search", type=cli_args.search_text, metavar="TEXT", help="reference, customer, phone or address"
+    )
+    c.add_argument("--limit", type=cli_args.limit)
+    c = cli.command(bk, "show", cmd_booking_show, "show one booking")
+    c.add_argument("id", type=cli_args.record_id)
+    c = cli.command(bk, "history", cmd_booking_history, "show the audit trail")
+    c.add_argument("id", type=cli_args.record_id)

@@ -1,0 +1,71 @@
+"""dispatch-desktop settings show | set: team-wide settings."""
+
+import argparse
+from typing import Any
+
+from dispatch_desktop.cli import args as cli_args
+from dispatch_desktop.cli.app import App
+from dispatch_desktop.cli.parser import Commands
+from dispatch_desktop.domain.team import TeamSettings
+from dispatch_desktop.services import team_settings
+
+
+def _settings_json(team: TeamSettings) -> dict[str, Any]:
+    return {
+        "business_timezone": team.timezone_name,
+        "default_region": team.region,
+        "sms_countries": list(team.texted_countries),
+        "sms_per_recipient_per_day": team.sms_per_recipient_per_day,
+        "sms_per_operator_per_hour": team.sms_per_operator_per_hour,
+        "booking_days_back": team.booking_days_back,
+        "booking_days_ahead": team.booking_days_ahead,
+    }
+
+
+def _settings_text(team: TeamSettings) -> str:
+    return (
+        f"business time zone: {team.timezone_name}\n"
+        f"default phone region: {team.region}\n"
+        f"SMS countries: {','.join(team.texted_countries)}\n"
+        f"texts per recipient per day: {team.sms_per_recipient_per_day}\n"
+        f"texts per operator per hour: {team.sms_per_operator_per_hour}\n"
+        f"booking window: {team.booking_days_back} day(s) back to {team.booking_days_ahead} days ahead"
+    )
+
+
+@cli_args.reads_only
+def cmd_settings_show(app: App, _args: argparse.Namespace) -> int:
+    team = app.ctx.team_settings()
+    app.emit(
+        {**_settings_json(team), "database": app.db.description},
+        f"{_settings_text(team)}\ndatabase: {app.db.description}",
+    )
+    return 0
+
+
+def cmd_settings_set(app: App, args: argparse.Namespace) -> int:
+    team = team_settings.update_team_settings(
+        app.ctx,
+        timezone_name=args.timezone,
+        region=args.region,
+        sms_countries=args.sms_countries,
+        sms_per_recipient_per_day=args.sms_per_recipient_day,
+        sms_per_operator_per_hour=args.sms_per_operator_hour,
+        booking_days_back=args.booking_days_back,
+        booking_days_ahead=args.booking_days_ahead,
+    )
+    app.emit(_settings_json(team), _settings_text(team))
+    return 0
+
+
+def register(cli: Commands) -> None:
+    st = cli.group("settings", "team-wide settings")
+    cli.command(st, "show", cmd_settings_show, "show team settings")
+    c = cli.command(st, "set", cmd_settings_set, "change team settings (supervisors)")
+    c.add_argument("--timezone", help="business time zone, e.g. America/Chicago")
+    c.add_argument("--region", help="default phone region, e.g. US")
+    c.add_argument("--sms-countries", metavar="CODES", help="countries texts may go to, e.g. US,CA")
+    c.add_argument("--sms-per-recipient-day", metavar="N", help="cap on texts to one number in 24 hours")
+    c.add_argument("--sms-per-operator-hour", metavar="N", help="cap on texts one operator queues in an hour")
+    c.add_argument("--booking-days-back", metavar="N", help="how many days in the past a booking may start")
+    c.add_argument("--booking-days-ahead", metavar="N", help="how many days ahead a booking may start")

@@ -1,0 +1,43 @@
+"""Delivery after a command, and the delivery warnings commands print on stderr."""
+
+import argparse
+
+from dispatch_desktop.cli import output
+from dispatch_desktop.cli.app import App
+from dispatch_desktop.domain.errors import DispatchError
+from dispatch_desktop.services import notifier_status, workstation
+
+AFTER_COMMAND_WORKER = "cli"
+
+
+def start_log(app: App) -> None:
+    """The [DEV]/[PROD] lines of this run: stderr and HOME/logs/notifications.log."""
+    workstation.start_notification_log(app.home, app.config)
+
+
+def deliver_after_command(app: App) -> None:
+    """Deliver what is due now; what fails transiently stays queued for `notifier run`.
+
+    The command's change is already committed with its outbox rows, so a delivery problem
+    here is reported on stderr and never turns the command into a failure.
+    """
+    start_log(app)
+    try:
+        workstation.deliver_outbox(app.ctx, app.config, app.home, limit=None, worker_id=AFTER_COMMAND_WORKER)
+        return
+    except DispatchError as exc:
+        problem = str(exc)
+    except Exception as exc:  # a bug here must not make a script retry a change already saved
+        problem = output.unexpected(exc, app.home)
+    output.warn(f"notifications stay queued for 'dispatch-desktop notifier run': {output.printable(problem)}")
+
+
+def deliver_unless_queue_only(app: App, args: argparse.Namespace) -> None:
+    if not getattr(args, "queue_only", False):
+        deliver_after_command(app)
+
+
+def warn_about_delivery(app: App) -> None:
+    """What a console's red banner would say, as warning lines on stderr (stdout stays parseable)."""
+    for alert in notifier_status.delivery_health(app.ctx).alerts:
+        output.warn(alert)
