@@ -25,7 +25,7 @@ from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.services.views import AgentView, BookingView, OperatorView, TimeOffView
 from dispatch_desktop.storage import schema
 from dispatch_desktop.storage.engine import Database
-from dispatch_desktop.ui.platform_check import check_platform
+from dispatch_desktop.ui.shell.platform_check import check_platform
 
 log = logging.getLogger("dispatch_desktop")
 Handler = Callable[["App", argparse.Namespace], int]
@@ -578,8 +578,8 @@ def _open_console(args: argparse.Namespace) -> int:
         print(f"error: the console cannot start: {exc}", file=sys.stderr)
         return exc.exit_code
     try:
-        from dispatch_desktop.ui.app import run_console
-        from dispatch_desktop.ui.self_check import run_self_check
+        from dispatch_desktop.ui.shell.app import run_console
+        from dispatch_desktop.ui.shell.self_check import run_self_check
     except ImportError as exc:
         print(f"error: the console cannot start: {exc}", file=sys.stderr)
         return 1

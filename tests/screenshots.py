@@ -27,10 +27,10 @@ from dispatch_desktop.config import Config
 from dispatch_desktop.services import bookings, demo, team_settings, timeoff
 from dispatch_desktop.services.board import business_today
 from dispatch_desktop.services.workstation import deliver_outbox, open_database_url
-from dispatch_desktop.ui.app import make_application
-from dispatch_desktop.ui.console import ConsoleContext
-from dispatch_desktop.ui.main_window import MainWindow
-from dispatch_desktop.ui.operations import Operations
+from dispatch_desktop.ui.kit.console import ConsoleContext
+from dispatch_desktop.ui.kit.operations import Operations
+from dispatch_desktop.ui.shell.app import make_application
+from dispatch_desktop.ui.shell.main_window import MainWindow
 
 WINDOW_SIZE = (1440, 900)
 TIMEZONE = "America/Chicago"

@@ -46,8 +46,8 @@ from dispatch_desktop.services import agents, bookings  # noqa: E402
 from dispatch_desktop.services.context import ServiceContext  # noqa: E402
 from dispatch_desktop.storage.engine import Database  # noqa: E402
 from dispatch_desktop.storage.models import OutboxMessage  # noqa: E402
-from dispatch_desktop.ui.console import ConsoleContext  # noqa: E402
-from dispatch_desktop.ui.operations import Operations  # noqa: E402
+from dispatch_desktop.ui.kit.console import ConsoleContext  # noqa: E402
+from dispatch_desktop.ui.kit.operations import Operations  # noqa: E402
 
 TIMEOUT = 120.0
 
@@ -153,7 +153,7 @@ def main() -> None:
     quiet = int(sys.argv[4]) if len(sys.argv) > 4 else 0
     slow = os.environ.get("DISPATCH_BENCH_SLOW_EVENTS")
     app = SlowEventLog(sys.argv[:1], float(slow)) if slow else QApplication(sys.argv[:1])
-    from dispatch_desktop.ui.main_window import MainWindow
+    from dispatch_desktop.ui.shell.main_window import MainWindow
 
     db = Database(url)
     ctx = ServiceContext(db, "bench")

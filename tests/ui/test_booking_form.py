@@ -9,9 +9,9 @@ from dispatch_desktop.domain.errors import StaleVersionError
 from dispatch_desktop.services import agents, bookings, timeoff
 from dispatch_desktop.services.booking_notices import booking_notifications
 from dispatch_desktop.services.context import ServiceContext
-from dispatch_desktop.ui.booking_form import BookingForm, to_qdatetime
-from dispatch_desktop.ui.bookings_page import BookingsPage
-from dispatch_desktop.ui.dialogs import StaleVersionDialog
+from dispatch_desktop.ui.bookings.assign_dialog import StaleVersionDialog
+from dispatch_desktop.ui.bookings.form import BookingForm, to_qdatetime
+from dispatch_desktop.ui.bookings.page import BookingsPage
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 

@@ -9,8 +9,8 @@ from dispatch_desktop.services import bookings
 from dispatch_desktop.services.bookings import BookingQuery
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.services.demo import generate_bookings
-from dispatch_desktop.ui import bookings_model
-from dispatch_desktop.ui.bookings_model import (
+from dispatch_desktop.ui.bookings import model as bookings_model
+from dispatch_desktop.ui.bookings.model import (
     PLACEHOLDER,
     BookingIdRole,
     BookingsModel,
@@ -18,7 +18,7 @@ from dispatch_desktop.ui.bookings_model import (
     ServerSortProxy,
     is_overdue,
 )
-from dispatch_desktop.ui.style import status_colour
+from dispatch_desktop.ui.kit.style import status_colour
 
 
 def _loaded(qtbot, model: BookingsModel, loads: int = 1) -> None:

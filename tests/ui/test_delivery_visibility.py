@@ -14,8 +14,8 @@ from dispatch_desktop.services import bookings, outbox
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.services.notifier_status import Heartbeat
 from dispatch_desktop.storage.types import utcnow
-from dispatch_desktop.ui.main_window import MainWindow
-from dispatch_desktop.ui.settings_dialog import SettingsDialog
+from dispatch_desktop.ui.settings.dialog import SettingsDialog
+from dispatch_desktop.ui.shell.main_window import MainWindow
 from tests.ui.conftest import drain
 
 pytestmark = [

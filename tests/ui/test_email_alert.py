@@ -14,8 +14,8 @@ from dispatch_desktop.notify import credentials
 from dispatch_desktop.notify.delivery import deliver_due
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.storage.engine import Database
-from dispatch_desktop.ui.main_window import MainWindow
-from dispatch_desktop.ui.style import ALERT_BANNER, ALERT_BANNER_DARK, alert_banner_style
+from dispatch_desktop.ui.kit.style import ALERT_BANNER, ALERT_BANNER_DARK, alert_banner_style
+from dispatch_desktop.ui.shell.main_window import MainWindow
 from tests.notify.helpers import add_agent, add_booking, rows
 from tests.servers.smtp_fake import FROM, PASSWORD, USER, FakeSmtp, make_cert
 from tests.ui._support import OFFSCREEN_NOISE, memory_keyring, notify_env  # noqa: F401 - fixtures

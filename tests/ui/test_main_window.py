@@ -9,8 +9,8 @@ from dispatch_desktop.domain.errors import PermissionDeniedError
 from dispatch_desktop.domain.statuses import BookingStatus, allowed_next
 from dispatch_desktop.services import agents, bookings, operators
 from dispatch_desktop.services.bookings import BookingQuery
-from dispatch_desktop.ui.dialogs import AssignDialog, HistoryDialog, ReasonDialog
-from dispatch_desktop.ui.main_window import MainWindow
+from dispatch_desktop.ui.bookings.assign_dialog import AssignDialog, HistoryDialog, ReasonDialog
+from dispatch_desktop.ui.shell.main_window import MainWindow
 from tests.ui.conftest import drain
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -274,7 +274,7 @@ def test_the_window_reopens_as_it_was_left(qtbot, desk, db):
 def test_the_table_works_from_the_keyboard(qtbot, desk, db):
     from PySide6.QtCore import Qt
 
-    from dispatch_desktop.ui.booking_form import BookingForm
+    from dispatch_desktop.ui.bookings.form import BookingForm
 
     console = desk("dana", "dispatcher")
     agents.add_agent(console.ctx, name="Marcus Hill", phone="+13125550111", email="m@example.com")

@@ -1,6 +1,6 @@
 """Background work: what a person started shows the busy indicator, periodic work does not."""
 
-from dispatch_desktop.ui.operations import Operations
+from dispatch_desktop.ui.kit.operations import Operations
 
 
 def test_quiet_work_never_turns_the_busy_indicator_on(qtbot):

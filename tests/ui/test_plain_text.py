@@ -21,13 +21,13 @@ import dispatch_desktop.ui as ui
 from dispatch_desktop.config import Config
 from dispatch_desktop.domain.errors import ConflictError
 from dispatch_desktop.services import agents, bookings, operators, outbox, timeoff
-from dispatch_desktop.ui.app import Launcher
-from dispatch_desktop.ui.board import BoardPage
-from dispatch_desktop.ui.booking_form import BookingForm, to_qdatetime
-from dispatch_desktop.ui.dialogs import StaleVersionDialog, show_error
-from dispatch_desktop.ui.log_pane import LIVE, NotificationLogDock
-from dispatch_desktop.ui.main_window import MainWindow
-from dispatch_desktop.ui.timeoff_page import ApproveDialog
+from dispatch_desktop.ui.board.page import BoardPage
+from dispatch_desktop.ui.bookings.assign_dialog import StaleVersionDialog, show_error
+from dispatch_desktop.ui.bookings.form import BookingForm, to_qdatetime
+from dispatch_desktop.ui.notifications.log_pane import LIVE, NotificationLogDock
+from dispatch_desktop.ui.shell.app import Launcher
+from dispatch_desktop.ui.shell.main_window import MainWindow
+from dispatch_desktop.ui.timeoff.page import ApproveDialog
 from tests.conftest import TEST_TIMEZONE
 from tests.ui._support import notify_env  # noqa: F401 - fixture
 from tests.ui.conftest import drain
@@ -216,7 +216,7 @@ def test_the_start_up_error_box_shows_its_text_and_home_folder_literally(qtbot, 
     assert informative.textFormat() == Qt.TextFormat.PlainText
 
 
-# --- keeping ui/ on the kit (dispatch_desktop/ui/plain.py) -----------------------------------
+# --- keeping ui/ on the kit (dispatch_desktop/ui/kit/plain.py) -----------------------------------
 
 MESSAGE_BOX_STATICS = {"information", "warning", "critical", "question", "about"}
 TIP_MAKERS = {"plain_tip", "rich_tip"}
@@ -224,9 +224,9 @@ TIP_MAKERS = {"plain_tip", "rich_tip"}
 
 def _ui_modules() -> list[tuple[str, ast.Module]]:
     return [
-        (path.name, ast.parse(path.read_text(encoding="utf-8")))
-        for path in sorted(UI_DIR.glob("*.py"))
-        if path.name != "plain.py"
+        (path.relative_to(UI_DIR).as_posix(), ast.parse(path.read_text(encoding="utf-8")))
+        for path in sorted(UI_DIR.rglob("*.py"))
+        if path.relative_to(UI_DIR).as_posix() != "kit/plain.py"
     ]
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from dispatch_desktop.config import config_path, load_config
 from dispatch_desktop.services import team_settings
-from dispatch_desktop.ui.settings_dialog import SettingsDialog
+from dispatch_desktop.ui.settings.dialog import SettingsDialog
 from tests.ui._support import (  # noqa: F401 - fixtures
     OFFSCREEN_NOISE,
     boss_console,

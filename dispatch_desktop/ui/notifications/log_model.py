@@ -26,7 +26,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from dispatch_desktop.services.console_notify import LOGGER_NAME, environment_tag, outbox_line
 from dispatch_desktop.services.outbox import OutboxView
-from dispatch_desktop.ui.plain import plain_tip
+from dispatch_desktop.ui.kit.plain import plain_tip
 
 Index = QModelIndex | QPersistentModelIndex
 MAX_ROWS = 5000

@@ -36,12 +36,16 @@ from dispatch_desktop.services import bookings, customers
 from dispatch_desktop.services.bookings import AgentAvailability
 from dispatch_desktop.services.display import phone_for_display
 from dispatch_desktop.services.views import BookingView, CustomerView
-from dispatch_desktop.ui.console import ConsoleContext
-from dispatch_desktop.ui.dialogs import StaleVersionDialog, availability_colour, availability_text
-from dispatch_desktop.ui.lifetime import run_for
-from dispatch_desktop.ui.operations import one_line
-from dispatch_desktop.ui.plain import PlainLabel
-from dispatch_desktop.ui.style import field_error_style, is_dark
+from dispatch_desktop.ui.bookings.assign_dialog import (
+    StaleVersionDialog,
+    availability_colour,
+    availability_text,
+)
+from dispatch_desktop.ui.kit.console import ConsoleContext
+from dispatch_desktop.ui.kit.lifetime import run_for
+from dispatch_desktop.ui.kit.operations import one_line
+from dispatch_desktop.ui.kit.plain import PlainLabel
+from dispatch_desktop.ui.kit.style import field_error_style, is_dark
 
 DEFAULT_MINUTES = 60
 

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dispatch_desktop.ui.console import ConsoleContext
-from dispatch_desktop.ui.pane_helpers import (
+from dispatch_desktop.ui.kit.console import ConsoleContext
+from dispatch_desktop.ui.kit.message_line import (
     MessageLine,
     record_table_view,
     retire,
@@ -23,7 +23,7 @@ from dispatch_desktop.ui.pane_helpers import (
     select_row,
     selected_record,
 )
-from dispatch_desktop.ui.record_table import RecordTableModel
+from dispatch_desktop.ui.people.record_table import RecordTableModel
 
 
 class WorkerDialog(QDialog):

@@ -31,20 +31,20 @@ from dispatch_desktop.domain.statuses import (
 from dispatch_desktop.services import agents, bookings
 from dispatch_desktop.services.bookings import BookingQuery
 from dispatch_desktop.services.views import AgentView, BookingView
-from dispatch_desktop.ui.booking_form import BookingForm
-from dispatch_desktop.ui.bookings_model import BookingsModel, ServerSortProxy
-from dispatch_desktop.ui.console import ConsoleContext
-from dispatch_desktop.ui.dialogs import (
+from dispatch_desktop.ui.bookings.assign_dialog import (
     AssignDialog,
     HistoryDialog,
     ReasonDialog,
     StaleVersionDialog,
     show_error,
 )
-from dispatch_desktop.ui.lifetime import is_alive, run_for
-from dispatch_desktop.ui.operations import one_line
-from dispatch_desktop.ui.plain import PlainLabel
-from dispatch_desktop.ui.style import source_label, status_label
+from dispatch_desktop.ui.bookings.form import BookingForm
+from dispatch_desktop.ui.bookings.model import BookingsModel, ServerSortProxy
+from dispatch_desktop.ui.kit.console import ConsoleContext
+from dispatch_desktop.ui.kit.lifetime import is_alive, run_for
+from dispatch_desktop.ui.kit.operations import one_line
+from dispatch_desktop.ui.kit.plain import PlainLabel
+from dispatch_desktop.ui.kit.style import source_label, status_label
 
 SEARCH_DELAY_MS = 250
 LOADING_NOTICE_MS = 300  # only a slow load says so; quick refreshes must not flicker

@@ -11,8 +11,8 @@ import time
 from PySide6.QtCore import QTimer
 
 from dispatch_desktop.services.self_check import Check, run_checks
-from dispatch_desktop.ui.app import Launcher, make_application
-from dispatch_desktop.ui.main_window import MainWindow
+from dispatch_desktop.ui.shell.app import Launcher, make_application
+from dispatch_desktop.ui.shell.main_window import MainWindow
 
 GIVE_UP_AFTER_MS = 60_000
 

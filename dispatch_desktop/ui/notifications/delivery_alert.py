@@ -10,10 +10,10 @@ from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
 from dispatch_desktop.services import notifier_status
 from dispatch_desktop.services.notifier_status import DeliveryHealth
-from dispatch_desktop.ui.console import ConsoleContext
-from dispatch_desktop.ui.lifetime import run_for
-from dispatch_desktop.ui.plain import PlainLabel
-from dispatch_desktop.ui.style import alert_banner_style
+from dispatch_desktop.ui.kit.console import ConsoleContext
+from dispatch_desktop.ui.kit.lifetime import run_for
+from dispatch_desktop.ui.kit.plain import PlainLabel
+from dispatch_desktop.ui.kit.style import alert_banner_style
 
 HEALTH_INTERVAL_MS = 10_000
 

@@ -25,11 +25,11 @@ from dispatch_desktop.services.workstation import (
     open_workstation,
     start_notification_log,
 )
-from dispatch_desktop.ui.console import ConsoleContext
-from dispatch_desktop.ui.lifetime import MainThreadGarbageCollector
-from dispatch_desktop.ui.main_window import MainWindow, _os_full_name
-from dispatch_desktop.ui.operations import Operations, one_line
-from dispatch_desktop.ui.plain import PlainLabel, message_box
+from dispatch_desktop.ui.kit.console import ConsoleContext
+from dispatch_desktop.ui.kit.lifetime import MainThreadGarbageCollector
+from dispatch_desktop.ui.kit.operations import Operations, one_line
+from dispatch_desktop.ui.kit.plain import PlainLabel, message_box
+from dispatch_desktop.ui.shell.main_window import MainWindow, _os_full_name
 
 APP_NAME = "Dispatch Desktop"
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)

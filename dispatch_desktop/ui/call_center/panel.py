@@ -28,7 +28,7 @@ from dispatch_desktop.services.booking_notices import booking_notifications
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.services.outbox import OutboxView
 from dispatch_desktop.services.views import BookingView
-from dispatch_desktop.ui.booking_form import (
+from dispatch_desktop.ui.bookings.form import (
     DEFAULT_MINUTES,
     ERROR_FIELDS,
     CustomerFields,
@@ -38,10 +38,10 @@ from dispatch_desktop.ui.booking_form import (
     next_quarter_hour,
     to_qdatetime,
 )
-from dispatch_desktop.ui.console import ConsoleContext
-from dispatch_desktop.ui.lifetime import run_for
-from dispatch_desktop.ui.operations import one_line
-from dispatch_desktop.ui.plain import PlainLabel
+from dispatch_desktop.ui.kit.console import ConsoleContext
+from dispatch_desktop.ui.kit.lifetime import run_for
+from dispatch_desktop.ui.kit.operations import one_line
+from dispatch_desktop.ui.kit.plain import PlainLabel
 
 CONFIRMATION_POLL_MS = 1_000
 CONFIRMATION_POLLS = 15

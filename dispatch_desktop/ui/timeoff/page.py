@@ -23,8 +23,8 @@ from dispatch_desktop.services import agents, bookings, timeoff
 from dispatch_desktop.services.bookings import AgentAvailability
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.services.views import AgentView, BookingView, TimeOffView
-from dispatch_desktop.ui.console import ConsoleContext
-from dispatch_desktop.ui.pane_helpers import (
+from dispatch_desktop.ui.kit.console import ConsoleContext
+from dispatch_desktop.ui.kit.message_line import (
     MessageLine,
     local_text,
     record_table_view,
@@ -32,9 +32,9 @@ from dispatch_desktop.ui.pane_helpers import (
     select_row,
     selected_record,
 )
-from dispatch_desktop.ui.plain import PlainLabel
-from dispatch_desktop.ui.record_page import RecordListPage, WorkerDialog
-from dispatch_desktop.ui.record_table import Column, RecordTableModel
+from dispatch_desktop.ui.kit.plain import PlainLabel
+from dispatch_desktop.ui.people.record_page import RecordListPage, WorkerDialog
+from dispatch_desktop.ui.people.record_table import Column, RecordTableModel
 
 REFRESH_ON = {"time_off", "agents", "bookings", "settings", "*"}
 

@@ -5,9 +5,9 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QWidget
 from dispatch_desktop.domain.roles import Permission, Role
 from dispatch_desktop.services import operators
 from dispatch_desktop.services.views import OperatorView
-from dispatch_desktop.ui.console import ConsoleContext
-from dispatch_desktop.ui.record_page import ActiveRecordsPage, WorkerDialog
-from dispatch_desktop.ui.record_table import Column, RecordTableModel
+from dispatch_desktop.ui.kit.console import ConsoleContext
+from dispatch_desktop.ui.people.record_page import ActiveRecordsPage, WorkerDialog
+from dispatch_desktop.ui.people.record_table import Column, RecordTableModel
 
 REFRESH_ON = {"operators", "*"}
 

@@ -36,7 +36,7 @@ from dispatch_desktop.domain.statuses import BookingStatus, allowed_next
 from dispatch_desktop.services import bookings
 from dispatch_desktop.services.board import BoardDay, load_board_day
 from dispatch_desktop.services.views import BookingView
-from dispatch_desktop.ui.board_view import (
+from dispatch_desktop.ui.board.view import (
     BOOKING_MIME,
     FIRST_VISIBLE_HOUR,
     HEADER_HEIGHT,
@@ -55,10 +55,10 @@ from dispatch_desktop.ui.board_view import (
     status_color,
     text_color_on,
 )
-from dispatch_desktop.ui.booking_form import BookingForm
-from dispatch_desktop.ui.console import ConsoleContext
-from dispatch_desktop.ui.pane_helpers import MessageLine, retire, run_for
-from dispatch_desktop.ui.plain import PlainLabel, plain_tip
+from dispatch_desktop.ui.bookings.form import BookingForm
+from dispatch_desktop.ui.kit.console import ConsoleContext
+from dispatch_desktop.ui.kit.message_line import MessageLine, retire, run_for
+from dispatch_desktop.ui.kit.plain import PlainLabel, plain_tip
 
 __all__ = [
     "BOOKING_MIME",

@@ -45,10 +45,10 @@ from dispatch_desktop.services.console_notify import (
     save_twilio,
     send_test,
 )
-from dispatch_desktop.ui.console import ConsoleContext
-from dispatch_desktop.ui.operations import one_line
-from dispatch_desktop.ui.pane_helpers import MessageLine, error_style, run_for
-from dispatch_desktop.ui.plain import PlainLabel, plain_tip
+from dispatch_desktop.ui.kit.console import ConsoleContext
+from dispatch_desktop.ui.kit.message_line import MessageLine, error_style, run_for
+from dispatch_desktop.ui.kit.operations import one_line
+from dispatch_desktop.ui.kit.plain import PlainLabel, plain_tip
 
 MB = 1_000_000
 PASSWORD_AUTH, OAUTH2_AUTH = "password", "oauth2"

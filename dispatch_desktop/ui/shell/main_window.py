@@ -28,16 +28,16 @@ from dispatch_desktop.domain.roles import Permission, Role
 from dispatch_desktop.services import operators, outbox, revision
 from dispatch_desktop.services.notifier_status import DeliveryHealth, Heartbeat
 from dispatch_desktop.services.workstation import EnvironmentBadge, deliver_outbox, environment_badge
-from dispatch_desktop.ui.bookings_page import BookingsPage
-from dispatch_desktop.ui.call_center import CallCenterPanel
-from dispatch_desktop.ui.console import ConsoleContext
-from dispatch_desktop.ui.delivery_alert import DeliveryAlertBanner
-from dispatch_desktop.ui.dialogs import TextDialog, show_error
-from dispatch_desktop.ui.email_alert import EmailAlertBanner
-from dispatch_desktop.ui.lifetime import is_alive, run_for
-from dispatch_desktop.ui.operations import one_line
-from dispatch_desktop.ui.plain import PlainLabel, plain_tip
-from dispatch_desktop.ui.style import DEMO_BADGE, alert_badge_style, badge_style
+from dispatch_desktop.ui.bookings.assign_dialog import TextDialog, show_error
+from dispatch_desktop.ui.bookings.page import BookingsPage
+from dispatch_desktop.ui.call_center.panel import CallCenterPanel
+from dispatch_desktop.ui.kit.console import ConsoleContext
+from dispatch_desktop.ui.kit.lifetime import is_alive, run_for
+from dispatch_desktop.ui.kit.operations import one_line
+from dispatch_desktop.ui.kit.plain import PlainLabel, plain_tip
+from dispatch_desktop.ui.kit.style import DEMO_BADGE, alert_badge_style, badge_style
+from dispatch_desktop.ui.notifications.delivery_alert import DeliveryAlertBanner
+from dispatch_desktop.ui.notifications.email_alert import EmailAlertBanner
 
 log = logging.getLogger("dispatch_desktop.ui")
 
@@ -323,24 +323,24 @@ class MainWindow(QMainWindow):
         self.call_center = CallCenterPanel(console)
         self._add_page("call_center", self.call_center, self.tr("&Call-center entry"))
         optional = [
-            ("board", "dispatch_desktop.ui.board", "BoardPage", self.tr("Bo&ard"), Permission.READ),
+            ("board", "dispatch_desktop.ui.board.page", "BoardPage", self.tr("Bo&ard"), Permission.READ),
             (
                 "time_off",
-                "dispatch_desktop.ui.timeoff_page",
+                "dispatch_desktop.ui.timeoff.page",
                 "TimeOffPage",
                 self.tr("&Time off"),
                 Permission.MANAGE_TIME_OFF,
             ),
             (
                 "agents",
-                "dispatch_desktop.ui.agents_page",
+                "dispatch_desktop.ui.people.agents",
                 "AgentsPage",
                 self.tr("A&gents"),
                 Permission.MANAGE_AGENTS,
             ),
             (
                 "operators",
-                "dispatch_desktop.ui.operators_page",
+                "dispatch_desktop.ui.people.operators",
                 "OperatorsPage",
                 self.tr("&Operators"),
                 Permission.MANAGE_OPERATORS,
@@ -373,7 +373,7 @@ class MainWindow(QMainWindow):
         return True
 
     def _build_log_dock(self) -> QWidget | None:
-        dock_class = optional_class("dispatch_desktop.ui.log_pane", "NotificationLogDock")
+        dock_class = optional_class("dispatch_desktop.ui.notifications.log_pane", "NotificationLogDock")
         if dock_class is None:
             return None
         dock = dock_class(self.console, self)
@@ -436,7 +436,7 @@ class MainWindow(QMainWindow):
         )
         self.settings_action.setEnabled(
             can(Permission.MANAGE_SETTINGS)
-            and optional_class("dispatch_desktop.ui.settings_dialog", "SettingsDialog") is not None
+            and optional_class("dispatch_desktop.ui.settings.dialog", "SettingsDialog") is not None
         )
         self.deliver_action = self._action(
             self.tr("Send due &notifications now"),
@@ -741,7 +741,7 @@ class MainWindow(QMainWindow):
         )
 
     def open_settings(self) -> QDialog | None:
-        dialog_class = optional_class("dispatch_desktop.ui.settings_dialog", "SettingsDialog")
+        dialog_class = optional_class("dispatch_desktop.ui.settings.dialog", "SettingsDialog")
         if dialog_class is None:
             return None
         dialog = dialog_class(self.console, self)

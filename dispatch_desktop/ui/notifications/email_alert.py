@@ -11,11 +11,11 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWi
 
 from dispatch_desktop.domain.roles import Permission
 from dispatch_desktop.services import email_auth
-from dispatch_desktop.ui.console import ConsoleContext
-from dispatch_desktop.ui.lifetime import run_for
-from dispatch_desktop.ui.operations import one_line
-from dispatch_desktop.ui.plain import PlainLabel, plain_tip
-from dispatch_desktop.ui.style import alert_banner_style
+from dispatch_desktop.ui.kit.console import ConsoleContext
+from dispatch_desktop.ui.kit.lifetime import run_for
+from dispatch_desktop.ui.kit.operations import one_line
+from dispatch_desktop.ui.kit.plain import PlainLabel, plain_tip
+from dispatch_desktop.ui.kit.style import alert_banner_style
 
 ALERT_INTERVAL_MS = 60_000
 

@@ -27,11 +27,11 @@ from dispatch_desktop.domain.team import TeamSettings, booking_reference
 from dispatch_desktop.services import bookings
 from dispatch_desktop.services.bookings import AgentAvailability
 from dispatch_desktop.services.views import AuditView, BookingView
-from dispatch_desktop.ui.console import ConsoleContext
-from dispatch_desktop.ui.lifetime import run_for
-from dispatch_desktop.ui.operations import one_line
-from dispatch_desktop.ui.plain import PlainLabel, message_box
-from dispatch_desktop.ui.style import field_error_style, status_label
+from dispatch_desktop.ui.kit.console import ConsoleContext
+from dispatch_desktop.ui.kit.lifetime import run_for
+from dispatch_desktop.ui.kit.operations import one_line
+from dispatch_desktop.ui.kit.plain import PlainLabel, message_box
+from dispatch_desktop.ui.kit.style import field_error_style, status_label
 
 
 def tr(text: str) -> str:
@@ -247,7 +247,7 @@ class AssignDialog(QDialog):
         )
 
     def _show(self, rows: list[AgentAvailability]) -> None:
-        from dispatch_desktop.ui.style import is_dark
+        from dispatch_desktop.ui.kit.style import is_dark
 
         dark = is_dark(self.palette())
         for row in rows:

@@ -34,8 +34,10 @@ from dispatch_desktop.domain.roles import Permission
 from dispatch_desktop.services import outbox
 from dispatch_desktop.services.console_notify import BulkRetryResult, retry_failed
 from dispatch_desktop.services.outbox import OutboxView
-from dispatch_desktop.ui.console import ConsoleContext
-from dispatch_desktop.ui.log_model import (
+from dispatch_desktop.ui.kit.console import ConsoleContext
+from dispatch_desktop.ui.kit.message_line import MessageLine, run_for
+from dispatch_desktop.ui.kit.plain import PlainLabel
+from dispatch_desktop.ui.notifications.log_model import (
     ATTENTION,
     INITIAL_ROWS,
     LIVE,
@@ -50,8 +52,6 @@ from dispatch_desktop.ui.log_model import (
     attach_tail_handler,
     detach_tail_handler,
 )
-from dispatch_desktop.ui.pane_helpers import MessageLine, run_for
-from dispatch_desktop.ui.plain import PlainLabel
 
 __all__ = [
     "LIVE",

@@ -6,7 +6,7 @@ from pathlib import Path
 from dispatch_desktop.config import Config
 from dispatch_desktop.domain.roles import Permission, can
 from dispatch_desktop.services.context import Actor, ServiceContext
-from dispatch_desktop.ui.operations import Operations
+from dispatch_desktop.ui.kit.operations import Operations
 
 
 @dataclass

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 
 from dispatch_desktop.domain.statuses import BookingStatus
 from dispatch_desktop.services.views import BookingView
-from dispatch_desktop.ui.plain import rich_tip
+from dispatch_desktop.ui.kit.plain import rich_tip
 
 BOOKING_MIME = "application/x-dispatch-booking"
 HOUR_WIDTH = 84.0

@@ -7,7 +7,7 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QObject, QTimer
 
-from dispatch_desktop.ui.operations import Operations
+from dispatch_desktop.ui.kit.operations import Operations
 
 
 def is_alive(owner: QObject) -> bool:

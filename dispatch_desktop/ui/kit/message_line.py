@@ -8,10 +8,10 @@ import shiboken6
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-from dispatch_desktop.ui.operations import one_line
-from dispatch_desktop.ui.plain import PlainLabel
-from dispatch_desktop.ui.record_table import RecordTableModel
-from dispatch_desktop.ui.style import field_error_style
+from dispatch_desktop.ui.kit.operations import one_line
+from dispatch_desktop.ui.kit.plain import PlainLabel
+from dispatch_desktop.ui.kit.style import field_error_style
+from dispatch_desktop.ui.people.record_table import RecordTableModel
 
 INFO_STYLE = "color: palette(text);"
 
