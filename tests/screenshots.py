@@ -27,6 +27,7 @@ from dispatch_desktop.config import Config
 from dispatch_desktop.services import bookings, demo, team_settings, timeoff
 from dispatch_desktop.services.board import business_today
 from dispatch_desktop.services.workstation import deliver_outbox, open_database_url
+from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.kit.operations import Operations
 from dispatch_desktop.ui.shell.app import make_application
@@ -96,7 +97,7 @@ def call_center(window: MainWindow) -> QWidget:
     panel.save()
     settle(0.3, lambda: panel.last_saved is not None)
     deliver_outbox(window.console.ctx, window.console.config, window.console.home)
-    window.console.ops.changed.emit("outbox")
+    window.console.ops.changed.emit(Change.OUTBOX)
     settle(2.0, lambda: "logged" in panel.result.text())
     panel.phone.setText("(773) 555-0007")
     panel.phone.editingFinished.emit()
@@ -135,7 +136,7 @@ def time_off_approve(window: QWidget) -> QWidget:
             end=first + timedelta(hours=5),
             reason="Family emergency",
         )
-        console.ops.changed.emit("time_off")
+        console.ops.changed.emit(Change.TIME_OFF)
     window.show_page("time_off")  # type: ignore[attr-defined]
     page = window.pages["time_off"]  # type: ignore[attr-defined]
     settle(0.5, lambda: page.model.row_of(lambda r: r.id == request.id) >= 0)
@@ -150,7 +151,7 @@ def log_pane(window: QWidget) -> QWidget:
     dock = window.log_dock  # type: ignore[attr-defined]
     dock.show()
     deliver_outbox(console.ctx, console.config, console.home, limit=None)
-    console.ops.changed.emit("outbox")
+    console.ops.changed.emit(Change.OUTBOX)
     settle(2.5, lambda: dock.poll_count > 1)
     return window
 
@@ -200,7 +201,7 @@ def email_alert_banner(window: MainWindow) -> QWidget:
         os.environ.clear()
         os.environ.update(previous_env)
         keyring.set_keyring(previous_keyring)
-    console.ops.changed.emit("outbox")
+    console.ops.changed.emit(Change.OUTBOX)
     settle(1.0, lambda: not window.email_alert.isHidden())
     return window
 

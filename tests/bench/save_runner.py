@@ -46,6 +46,7 @@ from dispatch_desktop.services import agents, bookings  # noqa: E402
 from dispatch_desktop.services.context import ServiceContext  # noqa: E402
 from dispatch_desktop.storage.engine import Database  # noqa: E402
 from dispatch_desktop.storage.models import OutboxMessage  # noqa: E402
+from dispatch_desktop.ui.kit.changes import Change  # noqa: E402
 from dispatch_desktop.ui.kit.console import ConsoleContext  # noqa: E402
 from dispatch_desktop.ui.kit.operations import Operations  # noqa: E402
 
@@ -294,7 +295,7 @@ def main() -> None:
                     row.provider_id = message_id
                 row.status = "sent"
         saved.append(view.id)
-        console.ops.changed.emit("bookings")
+        console.ops.changed.emit(Change.BOOKINGS)
         handler = time.perf_counter() - began  # the UI thread was blocked all along
         cpu_in_handler = time.thread_time() - cpu
         cpu = time.thread_time()

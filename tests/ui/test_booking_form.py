@@ -9,9 +9,10 @@ from dispatch_desktop.domain.errors import StaleVersionError
 from dispatch_desktop.services import agents, bookings, timeoff
 from dispatch_desktop.services.booking_notices import booking_notifications
 from dispatch_desktop.services.context import ServiceContext
-from dispatch_desktop.ui.bookings.assign_dialog import StaleVersionDialog
 from dispatch_desktop.ui.bookings.form import BookingForm, to_qdatetime
 from dispatch_desktop.ui.bookings.page import BookingsPage
+from dispatch_desktop.ui.bookings.stale_dialog import StaleVersionDialog
+from dispatch_desktop.ui.kit.changes import Change
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
@@ -217,7 +218,7 @@ def test_an_open_form_notices_a_change_from_another_workstation(qtbot, desk, db)
     qtbot.addWidget(form)
     form.show()
     bookings.update_booking(ServiceContext(db, "boss"), view.id, notes="Ring twice")
-    console.ops.changed.emit("*")  # what the revision watcher does within a second
+    console.ops.changed.emit(Change.ALL)  # what the revision watcher does within a second
     qtbot.waitUntil(lambda: form.stale_banner.isVisible(), timeout=10_000)
     assert "boss changed this booking" in form.stale_text.text()
     form.reload_button.click()

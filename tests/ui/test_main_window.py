@@ -9,7 +9,10 @@ from dispatch_desktop.domain.errors import PermissionDeniedError
 from dispatch_desktop.domain.statuses import BookingStatus, allowed_next
 from dispatch_desktop.services import agents, bookings, operators
 from dispatch_desktop.services.bookings import BookingQuery
-from dispatch_desktop.ui.bookings.assign_dialog import AssignDialog, HistoryDialog, ReasonDialog
+from dispatch_desktop.ui.bookings.assign_dialog import AssignDialog
+from dispatch_desktop.ui.bookings.history_dialog import HistoryDialog
+from dispatch_desktop.ui.kit.changes import Change
+from dispatch_desktop.ui.kit.reason_dialog import ReasonDialog
 from dispatch_desktop.ui.shell.main_window import MainWindow
 from tests.ui.conftest import drain
 
@@ -60,7 +63,7 @@ def test_outbox_counts_follow_new_bookings(qtbot, desk, db):
     window = _window(qtbot, console)
     qtbot.waitUntil(lambda: window.outbox_counts is not None, timeout=10_000)
     _booking(console.ctx)
-    console.ops.changed.emit("bookings")
+    console.ops.changed.emit(Change.BOOKINGS)
     qtbot.waitUntil(lambda: window.outbox_label.text().startswith("Outbox: 1 queued"), timeout=10_000)
 
 

@@ -56,8 +56,10 @@ from dispatch_desktop.ui.board.view import (
     text_color_on,
 )
 from dispatch_desktop.ui.bookings.form import BookingForm
+from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
-from dispatch_desktop.ui.kit.message_line import MessageLine, retire, run_for
+from dispatch_desktop.ui.kit.lifetime import retire, run_for
+from dispatch_desktop.ui.kit.message_line import MessageLine
 from dispatch_desktop.ui.kit.plain import PlainLabel, plain_tip
 
 __all__ = [
@@ -77,7 +79,7 @@ __all__ = [
     "snap",
 ]
 
-REFRESH_ON = {"bookings", "agents", "time_off", "settings", "*"}
+REFRESH_ON = Change.BOOKINGS | Change.AGENTS | Change.TIME_OFF | Change.SETTINGS
 
 
 class BoardPage(QWidget):
@@ -202,8 +204,8 @@ class BoardPage(QWidget):
 
     # --- loading ------------------------------------------------------------------------
 
-    def _on_changed(self, what: str) -> None:
-        if what in REFRESH_ON:
+    def _on_changed(self, what: Change) -> None:
+        if what & REFRESH_ON:
             self.refresh()
 
     def refresh(self) -> None:
@@ -211,6 +213,7 @@ class BoardPage(QWidget):
         generation, ctx, day, now = self._generation, self.console.ctx, self.day, self.clock()
         run_for(
             self,
+            self.console.ops,
             lambda: load_board_day(ctx, day, now=now),
             lambda data: self._show(data, generation),
             self.message.show_error,
@@ -412,12 +415,13 @@ class BoardPage(QWidget):
         self.message.show_info(self.tr("Moving %s…") % booking.reference)
         run_for(
             self,
+            self.console.ops,
             lambda: bookings.move_booking(
                 ctx, booking_id, agent_id=agent_id, start=start, end=end, expect_version=version
             ),
             self._moved,
             self._move_refused,
-            changes="bookings",
+            changes=Change.BOOKINGS,
         )
 
     def _moved(self, booking: BookingView) -> None:

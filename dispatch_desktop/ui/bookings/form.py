@@ -36,11 +36,9 @@ from dispatch_desktop.services import bookings, customers
 from dispatch_desktop.services.bookings import AgentAvailability
 from dispatch_desktop.services.display import phone_for_display
 from dispatch_desktop.services.views import BookingView, CustomerView
-from dispatch_desktop.ui.bookings.assign_dialog import (
-    StaleVersionDialog,
-    availability_colour,
-    availability_text,
-)
+from dispatch_desktop.ui.bookings.availability import availability_colour, availability_text
+from dispatch_desktop.ui.bookings.stale_dialog import StaleVersionDialog
+from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.kit.lifetime import run_for
 from dispatch_desktop.ui.kit.operations import one_line
@@ -402,9 +400,9 @@ class BookingForm(CustomerFields, QDialog):
         for message in self.messages.values():
             message.show_message("")
 
-    def _data_changed(self, what: str) -> None:
+    def _data_changed(self, what: Change) -> None:
         """Someone (maybe another workstation) changed bookings: is ours among them?"""
-        if what not in ("bookings", "*") or self.booking is None or self.saving or not self.isVisible():
+        if not what & Change.BOOKINGS or self.booking is None or self.saving or not self.isVisible():
             return
         ctx, mine = self.console.ctx, self.booking
         run_for(
@@ -615,7 +613,7 @@ class BookingForm(CustomerFields, QDialog):
                     view = bookings.assign_booking(ctx, view.id, draft.agent_id, expect_version=view.version)
                 return view
 
-        run_for(self, self.console.ops, work, self._saved, self._refused, changes="bookings")
+        run_for(self, self.console.ops, work, self._saved, self._refused, changes=Change.BOOKINGS)
 
     def _saved(self, view: BookingView) -> None:
         self.saving = False

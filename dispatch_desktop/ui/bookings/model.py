@@ -33,11 +33,12 @@ from dispatch_desktop.services.bookings import BookingQuery
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.services.display import phone_for_display
 from dispatch_desktop.services.views import BookingView
+from dispatch_desktop.ui.bookings.labels import source_label, status_label
 from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.kit.lifetime import run_for
 from dispatch_desktop.ui.kit.operations import one_line
 from dispatch_desktop.ui.kit.plain import plain_tip
-from dispatch_desktop.ui.kit.style import overdue_fill, source_label, status_colour, status_label
+from dispatch_desktop.ui.kit.style import overdue_fill, status_colour
 
 PLACEHOLDER = "…"
 PAGE_SIZE = 200

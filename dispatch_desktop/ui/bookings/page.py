@@ -31,20 +31,19 @@ from dispatch_desktop.domain.statuses import (
 from dispatch_desktop.services import agents, bookings
 from dispatch_desktop.services.bookings import BookingQuery
 from dispatch_desktop.services.views import AgentView, BookingView
-from dispatch_desktop.ui.bookings.assign_dialog import (
-    AssignDialog,
-    HistoryDialog,
-    ReasonDialog,
-    StaleVersionDialog,
-    show_error,
-)
+from dispatch_desktop.ui.bookings.assign_dialog import AssignDialog
 from dispatch_desktop.ui.bookings.form import BookingForm
+from dispatch_desktop.ui.bookings.history_dialog import HistoryDialog
+from dispatch_desktop.ui.bookings.labels import source_label, status_label
 from dispatch_desktop.ui.bookings.model import BookingsModel, ServerSortProxy
+from dispatch_desktop.ui.bookings.stale_dialog import StaleVersionDialog
+from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
+from dispatch_desktop.ui.kit.error_box import show_error
 from dispatch_desktop.ui.kit.lifetime import is_alive, run_for
 from dispatch_desktop.ui.kit.operations import one_line
 from dispatch_desktop.ui.kit.plain import PlainLabel
-from dispatch_desktop.ui.kit.style import source_label, status_label
+from dispatch_desktop.ui.kit.reason_dialog import ReasonDialog
 
 SEARCH_DELAY_MS = 250
 LOADING_NOTICE_MS = 300  # only a slow load says so; quick refreshes must not flicker
@@ -274,10 +273,10 @@ class BookingsPage(QWidget):
     def refresh(self) -> None:
         self.model.reload()
 
-    def _data_changed(self, what: str) -> None:
-        if what in ("bookings", "*", "settings"):
+    def _data_changed(self, what: Change) -> None:
+        if what & (Change.BOOKINGS | Change.SETTINGS):
             self.model.reload()
-        if what in ("agents", "*"):
+        if what & Change.AGENTS:
             self._load_agents()
 
     def _load_agents(self) -> None:
@@ -471,7 +470,7 @@ class BookingsPage(QWidget):
                 self.tr("{0} is now {1}").format(done.reference, status_label(done.status))
             ),
             self._status_refused,
-            changes="bookings",
+            changes=Change.BOOKINGS,
         )
 
     def _status_refused(self, error: Exception) -> None:

@@ -38,6 +38,7 @@ from dispatch_desktop.ui.bookings.form import (
     next_quarter_hour,
     to_qdatetime,
 )
+from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.kit.lifetime import run_for
 from dispatch_desktop.ui.kit.operations import one_line
@@ -241,8 +242,8 @@ class CallCenterPanel(CustomerFields, QWidget):
         self.settings = settings
         self._reset_time()
 
-    def _data_changed(self, what: str) -> None:
-        if what in ("settings", "*"):
+    def _data_changed(self, what: Change) -> None:
+        if what & Change.SETTINGS:
             ctx = self.console.ctx
             run_for(self, self.console.ops, ctx.team_settings, self._settings_changed, lambda _e: None)
 
@@ -307,7 +308,7 @@ class CallCenterPanel(CustomerFields, QWidget):
             view = bookings.create_booking(ctx, call_center=True, **values)  # type: ignore[arg-type]
             return view, _confirmation(ctx, view.id)
 
-        run_for(self, self.console.ops, work, self._saved, self._refused, changes="bookings")
+        run_for(self, self.console.ops, work, self._saved, self._refused, changes=Change.BOOKINGS)
 
     def _saved(self, result: tuple[BookingView, Confirmation]) -> None:
         view, (rows, sending) = result

@@ -6,6 +6,7 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QWidget
 
 from dispatch_desktop.ui.kit.operations import Operations
 
@@ -37,6 +38,12 @@ def run_for(
 ) -> None:
     """`ops.run(...)` whose callbacks only run while `owner` still exists."""
     ops.run(work, while_alive(owner, on_done), while_alive(owner, on_error), **options)
+
+
+def retire(dialog: QWidget | None) -> None:
+    """Free a finished dialog once a new one replaces it (open dialogs stay alive while shown)."""
+    if dialog is not None and not dialog.isVisible():
+        dialog.deleteLater()
 
 
 class MainThreadGarbageCollector(QObject):

@@ -13,6 +13,7 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from dispatch_desktop.domain.errors import DispatchError
+from dispatch_desktop.ui.kit.changes import Change
 
 log = logging.getLogger("dispatch_desktop.ui")
 T = TypeVar("T")
@@ -48,9 +49,7 @@ class _Job(QRunnable, Generic[T]):
 class Operations(QObject):
     """The console's one place to start background work and to broadcast changes."""
 
-    changed = Signal(
-        str
-    )  # what changed: "bookings", "agents", "operators", "time_off", "outbox", "settings", "*"
+    changed = Signal(object)  # a Change: what changed, for every pane to decide whether to reload
     busy_changed = Signal(bool)
     failed = Signal(str)  # a one-line message for the status bar when no handler took the error
 
@@ -70,13 +69,13 @@ class Operations(QObject):
         on_done: Callable[[T], None] | None = None,
         on_error: Callable[[Exception], None] | None = None,
         *,
-        changes: str | None = None,
+        changes: Change | None = None,
         on_progress: Callable[[int, int], None] | None = None,
         quiet: bool = False,
     ) -> None:
         """Run `work()` on a worker; `on_done(result)` runs on the UI thread.
 
-        With `changes`, every pane hears that this kind of data changed once the work succeeded.
+        With `changes`, every pane hears what changed once the work succeeded.
         With `on_progress`, `work` receives a `progress(done, total)` callable.
         With `quiet`, the work is periodic background work nobody is waiting for (delivery,
         polls): it is not counted in `running` and never turns the busy indicator on.

@@ -3,7 +3,6 @@
 Every colour has a light-theme and a dark-theme shade; the palette's window colour decides.
 """
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -99,28 +98,6 @@ def alert_badge_style(palette: QPalette | None = None) -> str:
 
 def field_error_style(palette: QPalette | None = None) -> str:
     return FIELD_ERROR_DARK if is_dark(palette) else FIELD_ERROR
-
-
-def status_label(status: str) -> str:
-    """A status as people read it: "en route", not "en_route"."""
-    labels = {
-        _S.PENDING: QCoreApplication.translate("status", "pending"),
-        _S.SCHEDULED: QCoreApplication.translate("status", "scheduled"),
-        _S.CONFIRMED: QCoreApplication.translate("status", "confirmed"),
-        _S.EN_ROUTE: QCoreApplication.translate("status", "en route"),
-        _S.IN_PROGRESS: QCoreApplication.translate("status", "in progress"),
-        _S.COMPLETED: QCoreApplication.translate("status", "completed"),
-        _S.CANCELLED: QCoreApplication.translate("status", "cancelled"),
-        _S.NO_SHOW: QCoreApplication.translate("status", "no-show"),
-    }
-    return labels.get(status, status)
-
-
-def source_label(source: str) -> str:
-    return {
-        "dispatcher": QCoreApplication.translate("source", "dispatcher"),
-        "call-center": QCoreApplication.translate("source", "call center"),
-    }.get(source, source)
 
 
 # The alerts across the top of the main window (email sign-in, delivery): solid red in both themes,

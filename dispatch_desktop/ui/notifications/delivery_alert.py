@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
 from dispatch_desktop.services import notifier_status
 from dispatch_desktop.services.notifier_status import DeliveryHealth
+from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.kit.lifetime import run_for
 from dispatch_desktop.ui.kit.plain import PlainLabel
@@ -62,8 +63,8 @@ class DeliveryAlertBanner(QFrame):
     def stop(self) -> None:
         self.timer.stop()
 
-    def _data_changed(self, what: str) -> None:
-        if what in ("outbox", "bookings", "time_off", "settings", "*"):
+    def _data_changed(self, what: Change) -> None:
+        if what & (Change.OUTBOX | Change.BOOKINGS | Change.TIME_OFF | Change.SETTINGS):
             self.poll()
 
     def poll(self) -> None:

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWi
 
 from dispatch_desktop.domain.roles import Permission
 from dispatch_desktop.services import email_auth
+from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.kit.lifetime import run_for
 from dispatch_desktop.ui.kit.operations import one_line
@@ -94,8 +95,8 @@ class EmailAlertBanner(QFrame):
     def stop(self) -> None:
         self.timer.stop()
 
-    def _data_changed(self, what: str) -> None:
-        if what in ("outbox", "*"):
+    def _data_changed(self, what: Change) -> None:
+        if what & (Change.OUTBOX | Change.SIGN_IN):
             self.poll()
 
     def poll(self) -> None:
@@ -159,7 +160,7 @@ class EmailAlertBanner(QFrame):
             lambda: email_auth.retry_sign_in_failures(ctx),
             self._resent,
             self._resend_failed,
-            changes="outbox",
+            changes=Change.OUTBOX,
         )
 
     def _resent(self, count: int) -> None:

@@ -26,6 +26,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from dispatch_desktop.services.console_notify import LOGGER_NAME, environment_tag, outbox_line
 from dispatch_desktop.services.outbox import OutboxView
+from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.plain import plain_tip
 
 Index = QModelIndex | QPersistentModelIndex
@@ -34,7 +35,7 @@ POLL_MS = 2000
 INITIAL_ROWS = 1000
 OUTBOX, LIVE = "outbox", "this workstation"
 ATTENTION = ("failed", "unknown", "retry")
-REFRESH_ON = {"outbox", "bookings", "time_off", "*"}
+REFRESH_ON = Change.OUTBOX | Change.BOOKINGS | Change.TIME_OFF
 
 STATUS_COLORS = {
     "failed": "#e53935",

@@ -34,8 +34,10 @@ from dispatch_desktop.domain.roles import Permission
 from dispatch_desktop.services import outbox
 from dispatch_desktop.services.console_notify import BulkRetryResult, retry_failed
 from dispatch_desktop.services.outbox import OutboxView
+from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
-from dispatch_desktop.ui.kit.message_line import MessageLine, run_for
+from dispatch_desktop.ui.kit.lifetime import run_for
+from dispatch_desktop.ui.kit.message_line import MessageLine
 from dispatch_desktop.ui.kit.plain import PlainLabel
 from dispatch_desktop.ui.notifications.log_model import (
     ATTENTION,
@@ -248,8 +250,8 @@ class NotificationLogDock(QDockWidget):
         super().showEvent(event)
         self.poll()
 
-    def _on_changed(self, what: str) -> None:
-        if what in REFRESH_ON:
+    def _on_changed(self, what: Change) -> None:
+        if what & REFRESH_ON:
             self._poll_if_shown()
 
     def poll(self) -> None:
@@ -264,7 +266,7 @@ class NotificationLogDock(QDockWidget):
                 return newest, max((v.updated_at for v in newest), default=None)
             return outbox.changed_since(ctx, cursor)
 
-        run_for(self, work, self._polled, self._poll_failed, quiet=True)  # a periodic poll
+        run_for(self, self.console.ops, work, self._polled, self._poll_failed, quiet=True)  # a periodic poll
 
     def _polled(self, result: tuple[list[OutboxView], datetime | None]) -> None:
         views, cursor = result
@@ -371,10 +373,11 @@ class NotificationLogDock(QDockWidget):
         self.progress.show()
         run_for(
             self,
+            self.console.ops,
             lambda progress: retry_failed(ctx, ids, progress),
             self._retried_all,
             self._retry_all_failed,
-            changes="outbox",
+            changes=Change.OUTBOX,
             on_progress=lambda done, total: self.progress.setValue(done),
         )
 
@@ -404,8 +407,9 @@ class NotificationLogDock(QDockWidget):
         done = self.tr("Notification %d queued again.") if retry else self.tr("Notification %d dismissed.")
         run_for(
             self,
+            self.console.ops,
             lambda: work(ctx, message_id),
             lambda view: (self.model.upsert_outbox([view]), self.message.show_info(done % view.id)),
             self.message.show_error,
-            changes="outbox",
+            changes=Change.OUTBOX,
         )

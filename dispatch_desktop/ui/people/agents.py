@@ -5,11 +5,12 @@ from PySide6.QtWidgets import QFormLayout, QLineEdit, QWidget
 from dispatch_desktop.domain.roles import Permission
 from dispatch_desktop.services import agents
 from dispatch_desktop.services.views import AgentView
+from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.people.record_page import ActiveRecordsPage, WorkerDialog
 from dispatch_desktop.ui.people.record_table import Column, RecordTableModel
 
-REFRESH_ON = {"agents", "*"}
+REFRESH_ON = Change.AGENTS
 
 
 class AgentDialog(WorkerDialog):
@@ -43,14 +44,14 @@ class AgentDialog(WorkerDialog):
             def work() -> AgentView:
                 return agents.update_agent(ctx, agent_id, name=name, phone=phone, email=email)
 
-        self._submit(work, changes="agents")
+        self._submit(work, changes=Change.AGENTS)
 
 
 class AgentsPage(ActiveRecordsPage):
     """Everyone can see the agents; dispatchers and supervisors change them."""
 
     refresh_on = REFRESH_ON
-    changes = "agents"
+    changes = Change.AGENTS
     dialog_class = AgentDialog
     list_records = staticmethod(agents.list_agents)
     set_active = staticmethod(agents.set_agent_active)

@@ -5,11 +5,12 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QWidget
 from dispatch_desktop.domain.roles import Permission, Role
 from dispatch_desktop.services import operators
 from dispatch_desktop.services.views import OperatorView
+from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.people.record_page import ActiveRecordsPage, WorkerDialog
 from dispatch_desktop.ui.people.record_table import Column, RecordTableModel
 
-REFRESH_ON = {"operators", "*"}
+REFRESH_ON = Change.OPERATORS
 
 
 class OperatorDialog(WorkerDialog):
@@ -57,14 +58,14 @@ class OperatorDialog(WorkerDialog):
                     ctx, operator_id, name=name, role=role, phone=phone, email=email
                 )
 
-        self._submit(work, changes="operators")
+        self._submit(work, changes=Change.OPERATORS)
 
 
 class OperatorsPage(ActiveRecordsPage):
     """Only supervisors see the operators; everyone else is told why the page is empty."""
 
     refresh_on = REFRESH_ON
-    changes = "operators"
+    changes = Change.OPERATORS
     dialog_class = OperatorDialog
     list_records = staticmethod(operators.list_operators)
     set_active = staticmethod(operators.set_operator_active)

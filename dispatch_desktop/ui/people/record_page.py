@@ -14,16 +14,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
-from dispatch_desktop.ui.kit.message_line import (
-    MessageLine,
+from dispatch_desktop.ui.kit.lifetime import retire, run_for
+from dispatch_desktop.ui.kit.message_line import MessageLine
+from dispatch_desktop.ui.people.record_table import (
+    RecordTableModel,
     record_table_view,
-    retire,
-    run_for,
     select_row,
     selected_record,
 )
-from dispatch_desktop.ui.people.record_table import RecordTableModel
 
 
 class WorkerDialog(QDialog):
@@ -58,9 +58,9 @@ class WorkerDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
 
-    def _submit(self, work: Callable[[], Any], changes: str) -> None:
+    def _submit(self, work: Callable[[], Any], changes: Change) -> None:
         self.buttons.setEnabled(False)
-        run_for(self, work, self._done, self._refused, changes=changes)
+        run_for(self, self.console.ops, work, self._done, self._refused, changes=changes)
 
     def _done(self, record: Any) -> None:
         self.saved.emit(record)
@@ -80,7 +80,7 @@ class RecordListPage(QWidget):
 
     status_message = Signal(str)  # the main window repeats it in the status bar
 
-    refresh_on: ClassVar[set[str]] = set()
+    refresh_on: ClassVar[Change] = Change(0)
     list_records: Callable[[Any], Any]
 
     def __init__(self, console: ConsoleContext, parent: QWidget | None = None) -> None:
@@ -115,13 +115,13 @@ class RecordListPage(QWidget):
     def _update_buttons(self) -> None:
         raise NotImplementedError
 
-    def _on_changed(self, what: str) -> None:
-        if what in self.refresh_on:
+    def _on_changed(self, what: Change) -> None:
+        if what & self.refresh_on:
             self.refresh()
 
     def refresh(self) -> None:
         ctx, list_records = self.console.ctx, self.list_records
-        run_for(self, lambda: list_records(ctx), self._loaded, self.message.show_error)
+        run_for(self, self.console.ops, lambda: list_records(ctx), self._loaded, self.message.show_error)
 
     def _loaded(self, rows: list[Any]) -> None:
         current = self.selected()
@@ -151,7 +151,7 @@ class ActiveRecordsPage(RecordListPage):
     `set_active(ctx, id, active)` and `may_manage`; `label(record)` names a record in messages.
     """
 
-    changes: ClassVar[str]
+    changes: ClassVar[Change]
     dialog_class: ClassVar[Callable[..., WorkerDialog]]
     set_active: Callable[[Any, int, bool], Any]
     may_manage: bool
@@ -199,6 +199,7 @@ class ActiveRecordsPage(RecordListPage):
         done = self.tr("%s is active again.") if active else self.tr("%s is deactivated.")
         run_for(
             self,
+            self.console.ops,
             lambda: set_active(ctx, record_id, active),
             lambda saved: self.message.show_info(done % self.label(saved)),
             self.message.show_error,

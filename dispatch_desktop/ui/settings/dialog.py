@@ -45,8 +45,10 @@ from dispatch_desktop.services.console_notify import (
     save_twilio,
     send_test,
 )
+from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
-from dispatch_desktop.ui.kit.message_line import MessageLine, error_style, run_for
+from dispatch_desktop.ui.kit.lifetime import run_for
+from dispatch_desktop.ui.kit.message_line import MessageLine, error_style
 from dispatch_desktop.ui.kit.operations import one_line
 from dispatch_desktop.ui.kit.plain import PlainLabel, plain_tip
 
@@ -367,7 +369,7 @@ class SettingsDialog(QDialog):
                 email_auth.load_email_auth_state(config),  # reads the keyring
             )
 
-        run_for(self, work, self._loaded, self.message.show_error)
+        run_for(self, self.console.ops, work, self._loaded, self.message.show_error)
 
     def _fill_config(self, config: Config) -> None:
         self.twilio_sid.setText(config.twilio.account_sid or "")
@@ -551,7 +553,9 @@ class SettingsDialog(QDialog):
                 team_settings.update_team_settings(ctx, timezone_name=form.timezone_name, region=form.region)
             return updated
 
-        run_for(self, work, self._saved, self._refused, changes="settings")
+        run_for(
+            self, self.console.ops, work, self._saved, self._refused, changes=Change.SETTINGS | Change.SIGN_IN
+        )
 
     def _saved(self, config: Config) -> None:
         self.console.use_config(config)
@@ -581,10 +585,11 @@ class SettingsDialog(QDialog):
         self.test_result.show()
         run_for(
             self,
+            self.console.ops,
             lambda: send_test(ctx, config, home, sms=sms, email=email),
             self._tested,
             self._test_failed,
-            changes="outbox",
+            changes=Change.OUTBOX,
         )
 
     def _tested(self, result: TestSendResult) -> None:

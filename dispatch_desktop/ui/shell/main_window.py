@@ -28,14 +28,16 @@ from dispatch_desktop.domain.roles import Permission, Role
 from dispatch_desktop.services import operators, outbox, revision
 from dispatch_desktop.services.notifier_status import DeliveryHealth, Heartbeat
 from dispatch_desktop.services.workstation import EnvironmentBadge, deliver_outbox, environment_badge
-from dispatch_desktop.ui.bookings.assign_dialog import TextDialog, show_error
 from dispatch_desktop.ui.bookings.page import BookingsPage
 from dispatch_desktop.ui.call_center.panel import CallCenterPanel
+from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
+from dispatch_desktop.ui.kit.error_box import show_error
 from dispatch_desktop.ui.kit.lifetime import is_alive, run_for
 from dispatch_desktop.ui.kit.operations import one_line
 from dispatch_desktop.ui.kit.plain import PlainLabel, plain_tip
 from dispatch_desktop.ui.kit.style import DEMO_BADGE, alert_badge_style, badge_style
+from dispatch_desktop.ui.kit.text_dialog import TextDialog
 from dispatch_desktop.ui.notifications.delivery_alert import DeliveryAlertBanner
 from dispatch_desktop.ui.notifications.email_alert import EmailAlertBanner
 
@@ -108,7 +110,7 @@ class RevisionWatcher(QObject):
         changed = self.last is not None and value != self.last
         self.last = value
         if changed:
-            self.console.ops.changed.emit("*")
+            self.console.ops.changed.emit(Change.ALL)
 
     def _failed(self, error: Exception) -> None:
         self._in_flight = False
@@ -186,7 +188,7 @@ class WelcomeDialog(QDialog):
             )[1],
             self._added,
             self._refused,
-            changes="operators",
+            changes=Change.OPERATORS,
         )
 
     def _added(self, actor: Any) -> None:
@@ -634,15 +636,15 @@ class MainWindow(QMainWindow):
     def _database_reachable(self) -> None:
         self.database_label.setText(self.console.ctx.db.description)
         self.database_label.setStyleSheet("")
-        self.console.ops.changed.emit("*")
+        self.console.ops.changed.emit(Change.ALL)
 
-    def _data_changed(self, what: str) -> None:
-        if what in ("*", "bookings", "outbox", "time_off"):
+    def _data_changed(self, what: Change) -> None:
+        if what & (Change.BOOKINGS | Change.OUTBOX | Change.TIME_OFF):
             self.refresh_outbox_counts()
-        if what in ("*", "operators"):
+        if what & Change.OPERATORS:
             ctx = self.console.ctx
             run_for(self, self.console.ops, ctx.actor, self._actor_arrived, lambda _e: None)
-        if what in ("*", "settings"):
+        if what & Change.SETTINGS:
             self.update_badge()
 
     def _actor_arrived(self, actor: Any) -> None:
@@ -670,7 +672,7 @@ class MainWindow(QMainWindow):
         self.bookings_page.show_today()
 
     def refresh(self) -> None:
-        self.console.ops.changed.emit("*")
+        self.console.ops.changed.emit(Change.ALL)
         self.show_status(self.tr("Refreshed"))
 
     def _step_tab(self, step: int) -> None:
@@ -707,7 +709,7 @@ class MainWindow(QMainWindow):
     def _delivered(self, report: Any) -> None:
         self._delivering = False
         if report.processed or report.held:
-            self.console.ops.changed.emit("outbox")
+            self.console.ops.changed.emit(Change.OUTBOX)
         self._after_delivery(report.summary())
 
     def _delivery_failed(self, error: Exception) -> None:
@@ -737,7 +739,7 @@ class MainWindow(QMainWindow):
                 self.tr("Demo data loaded: {0} agents, {1} bookings").format(summary.agents, summary.bookings)
             ),
             lambda error: self._keep(show_error(self, error)),
-            changes="*",
+            changes=Change.ALL,
         )
 
     def open_settings(self) -> QDialog | None:
@@ -746,7 +748,7 @@ class MainWindow(QMainWindow):
             return None
         dialog = dialog_class(self.console, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.finished.connect(lambda _result: self.console.ops.changed.emit("settings"))
+        dialog.finished.connect(lambda _result: self.console.ops.changed.emit(Change.SETTINGS))
         dialog.open()
         return self._keep(dialog)
 

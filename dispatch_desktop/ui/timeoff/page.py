@@ -1,6 +1,6 @@
 """Time off: pending requests first, request form, approve (after reassigning clashes) and deny with reason."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDateTime, QTimeZone, Signal
@@ -23,20 +23,21 @@ from dispatch_desktop.services import agents, bookings, timeoff
 from dispatch_desktop.services.bookings import AgentAvailability
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.services.views import AgentView, BookingView, TimeOffView
+from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
-from dispatch_desktop.ui.kit.message_line import (
-    MessageLine,
-    local_text,
+from dispatch_desktop.ui.kit.lifetime import run_for
+from dispatch_desktop.ui.kit.message_line import MessageLine
+from dispatch_desktop.ui.kit.plain import PlainLabel
+from dispatch_desktop.ui.people.record_page import RecordListPage, WorkerDialog
+from dispatch_desktop.ui.people.record_table import (
+    Column,
+    RecordTableModel,
     record_table_view,
-    run_for,
     select_row,
     selected_record,
 )
-from dispatch_desktop.ui.kit.plain import PlainLabel
-from dispatch_desktop.ui.people.record_page import RecordListPage, WorkerDialog
-from dispatch_desktop.ui.people.record_table import Column, RecordTableModel
 
-REFRESH_ON = {"time_off", "agents", "bookings", "settings", "*"}
+REFRESH_ON = Change.TIME_OFF | Change.AGENTS | Change.BOOKINGS | Change.SETTINGS
 
 
 def _to_qt(moment: datetime, zone: ZoneInfo) -> QDateTime:
@@ -46,6 +47,12 @@ def _to_qt(moment: datetime, zone: ZoneInfo) -> QDateTime:
 
 def _from_qt(value: QDateTime) -> datetime:
     return datetime.fromtimestamp(value.toSecsSinceEpoch(), UTC)
+
+
+def local_text(moment: datetime | None, zone: tzinfo | None) -> str:
+    if moment is None:
+        return ""
+    return (moment.astimezone(zone) if zone is not None else moment).strftime("%a %Y-%m-%d %H:%M")
 
 
 class TimeOffRequestDialog(WorkerDialog):
@@ -94,7 +101,7 @@ class TimeOffRequestDialog(WorkerDialog):
         start, end = _from_qt(self.start.dateTime()), _from_qt(self.end.dateTime())
         self._submit(
             lambda: timeoff.request_time_off(ctx, agent_id=agent_id, start=start, end=end, reason=reason),
-            changes="time_off",
+            changes=Change.TIME_OFF,
         )
 
 
@@ -125,7 +132,7 @@ class DenyDialog(WorkerDialog):
         )
         self._submit(
             lambda: timeoff.deny_time_off(ctx, request_id, reason=reason, expect_version=version),
-            changes="time_off",
+            changes=Change.TIME_OFF,
         )
 
 
@@ -204,6 +211,7 @@ class ApproveDialog(QDialog):
         ctx, request_id = self.console.ctx, self.request.id
         run_for(
             self,
+            self.console.ops,
             lambda: timeoff.conflicting_bookings(ctx, request_id),
             self._conflicts_loaded,
             self.message.show_error,
@@ -247,6 +255,7 @@ class ApproveDialog(QDialog):
         ctx = self.console.ctx
         run_for(
             self,
+            self.console.ops,
             lambda: bookings.availability(ctx, booking.start, booking.end, exclude_booking_id=booking.id),
             lambda options: self._show_availability(booking.id, options),
             self.message.show_error,
@@ -281,10 +290,11 @@ class ApproveDialog(QDialog):
         self.reassign_button.setEnabled(False)
         run_for(
             self,
+            self.console.ops,
             lambda: bookings.assign_booking(ctx, booking.id, agent_id, expect_version=booking.version),
             self._reassigned,
             self._reassign_refused,
-            changes="bookings",
+            changes=Change.BOOKINGS,
         )
 
     def _reassigned(self, booking: BookingView) -> None:
@@ -302,10 +312,11 @@ class ApproveDialog(QDialog):
         self.force_button.setEnabled(False)
         run_for(
             self,
+            self.console.ops,
             lambda: timeoff.approve_time_off(ctx, request_id, force=force, expect_version=version),
             self._approved,
             self._approve_refused,
-            changes="time_off",
+            changes=Change.TIME_OFF,
         )
 
     def _approved(self, request: TimeOffView) -> None:
@@ -416,8 +427,9 @@ class TimeOffPage(RecordListPage):
         ctx, request_id, version = self.console.ctx, request.id, request.version
         run_for(
             self,
+            self.console.ops,
             lambda: timeoff.cancel_time_off(ctx, request_id, reason="withdrawn", expect_version=version),
             lambda r: self.message.show_info(self.tr("Withdrew the time-off request of %s.") % r.agent_name),
             self.message.show_error,
-            changes="time_off",
+            changes=Change.TIME_OFF,
         )
