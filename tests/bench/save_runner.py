@@ -203,9 +203,9 @@ def main() -> None:
     for i in range(saves + quiet):
         if i == saves:
             # What-if: the status-bar busy bar stays still while the background delivery runs.
-            console.ops.busy_changed.disconnect(window._busy_changed)
-            window._busy_timer.stop()
-            window.busy.hide()
+            console.ops.busy_changed.disconnect(window.status_bar.show_busy)
+            window.status_bar.busy_timer.stop()
+            window.status_bar.busy.hide()
         run = "" if i < saves else "quiet_"
         start = base + timedelta(hours=i % 8, days=i // 8)
         # BookingsPage._keep calls isVisible() on forms Qt already deleted (WA_DeleteOnClose)
@@ -238,7 +238,7 @@ def main() -> None:
         results[run + "shown"].append(watcher.at - began)
         if profiler is not None and os.environ.get("DISPATCH_BENCH_PROFILE") == "save":
             profiler.stop()
-        window.deliver_now()  # what the console's delivery timer does every few seconds
+        window.delivery.deliver_now()  # what the console's delivery timer does every few seconds
         done = threading.Event()
         threading.Thread(target=watch_outbox, args=(db, saved[0], done), daemon=True).start()
         spin(app, done.is_set, "delivered")

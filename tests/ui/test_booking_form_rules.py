@@ -10,7 +10,7 @@ import pytest
 from dispatch_desktop.services import bookings, team_settings
 from dispatch_desktop.ui.bookings.form import BookingForm
 from dispatch_desktop.ui.settings.dialog import SettingsDialog
-from dispatch_desktop.ui.shell.main_window import WelcomeDialog
+from dispatch_desktop.ui.shell.welcome import WelcomeDialog
 from tests.ui.test_booking_form import _fill, _ready
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")

@@ -85,7 +85,7 @@ def test_demo_opens_a_window_on_a_filled_demo_home(qtbot, tmp_path):
     window = opened.args[0]
     qtbot.addWidget(window, before_close_func=lambda _w: drain())
     assert (tmp_path / "demo" / "dispatch.db").exists()
-    assert window.demo_badge.isVisible()
+    assert window.status_bar.demo_badge.isVisible()
     assert "[demo]" in window.windowTitle() and "(dispatcher)" in window.windowTitle()
     qtbot.waitUntil(lambda: window.bookings_page.model.rowCount() > 30, timeout=10_000)
     window.close()

@@ -164,10 +164,10 @@ def test_no_banner_while_emails_sign_in_fine(qtbot, desk):
 def test_the_banner_is_polled_every_minute_with_live_refresh(qtbot, desk):
     window = MainWindow(desk(), deliver=False, first_run_check=False)
     qtbot.addWidget(window, before_close_func=lambda _w: drain())
-    assert window.email_alert.timer.isActive()
-    assert window.email_alert.timer.interval() == 60_000
+    assert window.email_alert.poller.timer.isActive()
+    assert window.email_alert.poller.timer.interval() == 60_000
     window.close()
-    assert not window.email_alert.timer.isActive()
+    assert not window.email_alert.poller.timer.isActive()
 
 
 def test_banner_red_is_readable_in_both_themes():

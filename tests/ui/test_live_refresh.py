@@ -8,7 +8,8 @@ import pytest
 from dispatch_desktop.services import bookings, revision
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.ui.kit.changes import Change
-from dispatch_desktop.ui.shell.main_window import MainWindow, RevisionWatcher
+from dispatch_desktop.ui.shell.live_refresh import RevisionWatcher
+from dispatch_desktop.ui.shell.main_window import MainWindow
 from tests.ui.conftest import drain
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")

@@ -295,7 +295,7 @@ def test_a_hidden_dock_does_not_poll_and_catches_up_when_shown(qtbot, boss_conso
     count = dock.poll_count
     _book(boss_console.ctx)
     boss_console.ops.changed.emit(Change.BOOKINGS)
-    dock.timer.timeout.emit()
+    dock.poller.timer.timeout.emit()
     qtbot.wait(50)
     assert dock.poll_count == count and not dock.polling
     dock.show()

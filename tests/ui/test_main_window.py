@@ -48,49 +48,54 @@ def test_title_and_status_bar_say_who_works_on_which_database(qtbot, desk, db):
     window = _window(qtbot, console)
     assert "Dispatcher Person (dispatcher)" in window.windowTitle()
     assert db.description in window.windowTitle()
-    assert window.database_label.text() == db.description
+    assert window.status_bar.database_label.text() == db.description
     expected = "SQLite " if db.is_sqlite else "PostgreSQL 127.0.0.1"
-    assert window.database_label.text().startswith(expected)
-    assert window.operator_label.text() == "Dispatcher Person (dana) · dispatcher"
-    qtbot.waitUntil(lambda: window.outbox_counts is not None, timeout=10_000)
-    assert window.outbox_label.text() == "Outbox: 0 queued · 0 retry · 0 failed"
-    assert window.badge.text() == "DEV"
-    assert window.badge.property("production") is False
+    assert window.status_bar.database_label.text().startswith(expected)
+    assert window.status_bar.operator_label.text() == "Dispatcher Person (dana) · dispatcher"
+    qtbot.waitUntil(lambda: window.status_bar.outbox_counts is not None, timeout=10_000)
+    assert window.status_bar.outbox_label.text() == "Outbox: 0 queued · 0 retry · 0 failed"
+    assert window.status_bar.badge.text() == "DEV"
+    assert window.status_bar.badge.property("production") is False
 
 
 def test_outbox_counts_follow_new_bookings(qtbot, desk, db):
     console = desk()
     window = _window(qtbot, console)
-    qtbot.waitUntil(lambda: window.outbox_counts is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: window.status_bar.outbox_counts is not None, timeout=10_000)
     _booking(console.ctx)
     console.ops.changed.emit(Change.BOOKINGS)
-    qtbot.waitUntil(lambda: window.outbox_label.text().startswith("Outbox: 1 queued"), timeout=10_000)
+    qtbot.waitUntil(
+        lambda: window.status_bar.outbox_label.text().startswith("Outbox: 1 queued"), timeout=10_000
+    )
 
 
 def test_production_is_unmistakable_and_says_flask_env_decided(qtbot, desk, db, monkeypatch):
     monkeypatch.setenv("FLASK_ENV", "production")
     window = _window(qtbot, desk())
-    assert window.badge.text() == "PROD · set by FLASK_ENV"
-    assert window.badge.property("production") is True
-    assert "#c8102e" in window.badge.styleSheet()
-    assert "FLASK_ENV" in window.badge.toolTip()
+    assert window.status_bar.badge.text() == "PROD · set by FLASK_ENV"
+    assert window.status_bar.badge.property("production") is True
+    assert "#c8102e" in window.status_bar.badge.styleSheet()
+    assert "FLASK_ENV" in window.status_bar.badge.toolTip()
 
 
 def test_development_set_by_flask_env_says_so(qtbot, desk, db, monkeypatch):
     monkeypatch.setenv("FLASK_ENV", "development")
     window = _window(qtbot, desk())
-    assert window.badge.text() == "DEV · set by FLASK_ENV"
-    assert "#c8102e" not in window.badge.styleSheet()
+    assert window.status_bar.badge.text() == "DEV · set by FLASK_ENV"
+    assert "#c8102e" not in window.status_bar.badge.styleSheet()
 
 
 def test_a_value_that_looks_like_production_is_development_loudly(qtbot, desk, db, monkeypatch):
     monkeypatch.setenv("FLASK_ENV", "Production ")
     window = _window(qtbot, desk())
-    assert window.badge.text() == (
+    assert window.status_bar.badge.text() == (
         "DEV · FLASK_ENV='Production ' is not 'production': development, nothing is sent"
     )
-    assert window.badge.property("production") is False
-    assert "#b71c1c" in window.badge.styleSheet() and "#c8102e" not in window.badge.styleSheet()
+    assert window.status_bar.badge.property("production") is False
+    assert (
+        "#b71c1c" in window.status_bar.badge.styleSheet()
+        and "#c8102e" not in window.status_bar.badge.styleSheet()
+    )
 
 
 def test_tabs_follow_the_role(qtbot, desk, db):
@@ -104,8 +109,8 @@ def test_tabs_follow_the_role(qtbot, desk, db):
     assert set(call_center.tab_titles()) <= {"Bookings", "Call-center entry", "Board"}
     assert call_center.tabs.currentWidget() is call_center.call_center
     assert not call_center.bookings_page.assign_action.isVisible()
-    assert not call_center.settings_action.isEnabled()
-    assert not call_center.demo_action.isEnabled()
+    assert not call_center.commands.settings_action.isEnabled()
+    assert not call_center.commands.demo_action.isEnabled()
 
 
 def test_call_center_staff_are_not_offered_assignment_and_the_service_refuses_it(qtbot, desk, db):
@@ -187,18 +192,18 @@ def test_history_shows_the_audit_trail(qtbot, desk, db):
 
 def test_every_frequent_action_has_a_shortcut(qtbot, desk, db):
     window = _window(qtbot, desk())
-    assert window.new_booking_action.shortcut() == QKeySequence(QKeySequence.StandardKey.New)
-    assert window.find_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Find)
-    assert window.next_tab_action.shortcut() == QKeySequence("Ctrl+Tab")
-    assert window.previous_tab_action.shortcut() == QKeySequence("Ctrl+Shift+Tab")
+    assert window.commands.new_booking_action.shortcut() == QKeySequence(QKeySequence.StandardKey.New)
+    assert window.commands.find_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Find)
+    assert window.commands.next_tab_action.shortcut() == QKeySequence("Ctrl+Tab")
+    assert window.commands.previous_tab_action.shortcut() == QKeySequence("Ctrl+Shift+Tab")
     window.show()
     qtbot.waitExposed(window)
-    window.next_tab_action.trigger()
+    window.commands.next_tab_action.trigger()
     assert window.tabs.currentIndex() == 1
-    window.previous_tab_action.trigger()
-    window.previous_tab_action.trigger()
+    window.commands.previous_tab_action.trigger()
+    window.commands.previous_tab_action.trigger()
     assert window.tabs.currentIndex() == window.tabs.count() - 1
-    window.find_action.trigger()
+    window.commands.find_action.trigger()
     assert window.tabs.currentWidget() is window.bookings_page
     qtbot.waitUntil(lambda: window.bookings_page.search.hasFocus())
     form = window.new_booking()
@@ -237,7 +242,7 @@ def test_first_run_welcome_adds_me_as_supervisor(qtbot, desk, db):
     assert (me.username, me.name, me.role) == ("newboss", "New Boss", "supervisor")
     welcome.demo_button.click()
     qtbot.waitUntil(lambda: bookings.count_bookings(console.ctx, BookingQuery()) > 30, timeout=20_000)
-    assert window.operator_label.text() == "New Boss (newboss) · supervisor"
+    assert window.status_bar.operator_label.text() == "New Boss (newboss) · supervisor"
     assert not console.actor.bootstrap
 
 
@@ -251,14 +256,14 @@ def test_no_welcome_once_operators_exist(qtbot, desk, db):
 
 def test_supervisors_open_settings_from_the_menu_and_the_badge_follows(qtbot, desk, db):
     window = _window(qtbot, desk())
-    assert window.settings_action.isEnabled()
+    assert window.commands.settings_action.isEnabled()
     dialog = window.open_settings()
     assert dialog is not None and dialog.isVisible()
     window.console.config.environment = "production"  # what saving the settings dialog does
     dialog.reject()
-    qtbot.waitUntil(lambda: window.badge.property("production") is True, timeout=5_000)
-    assert window.badge.text() == "PROD — messages are sent to customers"
-    assert "config file" in window.badge.toolTip()
+    qtbot.waitUntil(lambda: window.status_bar.badge.property("production") is True, timeout=5_000)
+    assert window.status_bar.badge.text() == "PROD — messages are sent to customers"
+    assert "config file" in window.status_bar.badge.toolTip()
 
 
 def test_the_window_reopens_as_it_was_left(qtbot, desk, db):

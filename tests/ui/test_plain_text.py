@@ -199,7 +199,7 @@ def test_the_status_bar_shows_an_operator_named_like_html_literally(qtbot, desk,
     operators.add_operator(boss, name=HOSTILE, username="eve", role="dispatcher")
     window = MainWindow(desk("eve"), live_refresh=False, deliver=False, first_run_check=False)
     qtbot.addWidget(window, before_close_func=lambda _w: drain())
-    assert_literal(window.operator_label, f"{HOSTILE} (eve) · dispatcher")
+    assert_literal(window.status_bar.operator_label, f"{HOSTILE} (eve) · dispatcher")
 
 
 def test_the_start_up_error_box_shows_its_text_and_home_folder_literally(qtbot, tmp_path):

@@ -8,7 +8,7 @@ cursor back in the phone field for the next call.
 from collections.abc import Collection
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDateTimeEdit,
@@ -43,6 +43,7 @@ from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.kit.lifetime import run_for
 from dispatch_desktop.ui.kit.operations import one_line
 from dispatch_desktop.ui.kit.plain import PlainLabel
+from dispatch_desktop.ui.kit.poller import Poller
 
 CONFIRMATION_POLL_MS = 1_000
 CONFIRMATION_POLLS = 15
@@ -123,9 +124,16 @@ class CallCenterPanel(CustomerFields, QWidget):
         self.last_notice = ""
         self._polls_left = 0
         self._build()
-        self._poll_timer = QTimer(self, interval=CONFIRMATION_POLL_MS)
-        self._poll_timer.timeout.connect(self._poll_confirmation)
         ctx = console.ctx
+        # After a save, the customer's confirmation is asked after every few seconds, a few times.
+        self.confirmation = Poller(
+            self,
+            console.ops,
+            self._ask_confirmation,
+            self._confirmation_arrived,
+            interval_ms=CONFIRMATION_POLL_MS,
+            due=self._confirmation_due,
+        )
         run_for(self, console.ops, ctx.team_settings, self._settings_arrived, lambda _e: None)
         console.ops.changed.connect(self._data_changed)
 
@@ -320,34 +328,33 @@ class CallCenterPanel(CustomerFields, QWidget):
         self.clear(keep_result=True)
         self._polls_left = CONFIRMATION_POLLS
         if any(row.status not in DONE_STATUSES for row in rows if row.recipient_kind == "customer"):
-            self._poll_timer.start()
+            self.confirmation.start(now=False)
 
     def _show_notice(self, text: str) -> None:
         self.last_notice = text
         self.result.setText(text)
         self.status_message.emit(text)
 
-    def _poll_confirmation(self) -> None:
+    def _confirmation_due(self) -> bool:
         if self.last_saved is None or self._polls_left <= 0:
-            self._poll_timer.stop()
-            return
+            self.confirmation.stop()
+            return False
         self._polls_left -= 1
-        ctx, view = self.console.ctx, self.last_saved
-        run_for(
-            self,
-            self.console.ops,
-            lambda: _confirmation(ctx, view.id),
-            lambda found: self._confirmation_arrived(view, found),
-            lambda _e: None,
-        )
+        return True
 
-    def _confirmation_arrived(self, view: BookingView, found: Confirmation) -> None:
+    def _ask_confirmation(self) -> tuple[BookingView, Confirmation]:
+        """On a worker: the rows of the booking saved last, with the booking they belong to."""
+        view = self.last_saved
+        assert view is not None  # asked only while there is one
+        return view, _confirmation(self.console.ctx, view.id)
+
+    def _confirmation_arrived(self, result: tuple[BookingView, Confirmation]) -> None:
+        view, (rows, sending) = result
         if self.last_saved is None or view.id != self.last_saved.id:
             return
-        rows, sending = found
         self._show_notice(confirmation_text(view.reference, rows, self.tr, sending))
         if all(row.status in DONE_STATUSES for row in rows if row.recipient_kind == "customer"):
-            self._poll_timer.stop()
+            self.confirmation.stop()
 
     def _refused(self, error: Exception) -> None:
         self.saving = False
@@ -371,6 +378,6 @@ class CallCenterPanel(CustomerFields, QWidget):
         self.general.show_message("")
         if not keep_result:
             self.result.clear()
-            self._poll_timer.stop()
+            self.confirmation.stop()
         self._reset_time()
         self.phone.setFocus()

@@ -5,15 +5,15 @@ notifier able to send them seen for two minutes, and rows queued in the other en
 than this console's (which it never delivers). The same poll tells the status bar who delivers.
 """
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
 from dispatch_desktop.services import notifier_status
 from dispatch_desktop.services.notifier_status import DeliveryHealth
 from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
-from dispatch_desktop.ui.kit.lifetime import run_for
 from dispatch_desktop.ui.kit.plain import PlainLabel
+from dispatch_desktop.ui.kit.poller import Poller
 from dispatch_desktop.ui.kit.style import alert_banner_style
 
 HEALTH_INTERVAL_MS = 10_000
@@ -30,9 +30,6 @@ class DeliveryAlertBanner(QFrame):
         super().__init__(parent)
         self.console = console
         self.health: DeliveryHealth | None = None
-        self.polls = 0
-        self._in_flight = False
-        self._again = False
         self.setObjectName("deliveryAlertBanner")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.title = PlainLabel(self.tr("Notifications are not going out"))
@@ -52,51 +49,36 @@ class DeliveryAlertBanner(QFrame):
         column.addWidget(self.explanation)
         self.setStyleSheet(alert_banner_style(self.palette(), self.objectName()))
         self.hide()
-        self.timer = QTimer(self, interval=interval_ms)
-        self.timer.timeout.connect(self.poll)
+        ctx = console.ctx
+        self.poller = Poller(
+            self,
+            console.ops,
+            lambda: notifier_status.delivery_health(ctx),
+            self._arrived,
+            interval_ms=interval_ms,  # a failed poll keeps what was last known: the status bar says why
+        )
         console.ops.changed.connect(self._data_changed)
 
+    @property
+    def polls(self) -> int:
+        return self.poller.polls
+
     def start(self) -> None:
-        self.timer.start()
-        self.poll()
+        self.poller.start()
 
     def stop(self) -> None:
-        self.timer.stop()
+        self.poller.stop()
+
+    def poll(self) -> None:
+        """Ask now; something changed while asking: ask again once this answer is in."""
+        self.poller.poll()
 
     def _data_changed(self, what: Change) -> None:
         if what & (Change.OUTBOX | Change.BOOKINGS | Change.TIME_OFF | Change.SETTINGS):
             self.poll()
 
-    def poll(self) -> None:
-        if self._in_flight:
-            self._again = True  # something changed while asking: ask again once this answer is in
-            return
-        self._in_flight = True
-        ctx = self.console.ctx
-        run_for(
-            self,
-            self.console.ops,
-            lambda: notifier_status.delivery_health(ctx),
-            self._arrived,
-            self._failed,
-            quiet=True,  # a background poll, not work a person is waiting for
-        )
-
     def _arrived(self, health: DeliveryHealth) -> None:
-        self._in_flight = False
-        self.polls += 1
         self.health = health
         self.explanation.setText("\n".join(health.alerts))
         self.setVisible(bool(health.alerts))
         self.health_changed.emit(health)
-        self._poll_again()
-
-    def _failed(self, _error: Exception) -> None:
-        # An unreachable database is the status bar's news; keep showing what was last known.
-        self._in_flight = False
-        self._poll_again()
-
-    def _poll_again(self) -> None:
-        if self._again:
-            self._again = False
-            self.poll()

@@ -6,7 +6,7 @@ for them on a worker, so a supervisor sees it within the hour, and offers to res
 sign-in is fixed.
 """
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from dispatch_desktop.domain.roles import Permission
@@ -16,6 +16,7 @@ from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.kit.lifetime import run_for
 from dispatch_desktop.ui.kit.operations import one_line
 from dispatch_desktop.ui.kit.plain import PlainLabel, plain_tip
+from dispatch_desktop.ui.kit.poller import Poller
 from dispatch_desktop.ui.kit.style import alert_banner_style
 
 ALERT_INTERVAL_MS = 60_000
@@ -35,9 +36,6 @@ class EmailAlertBanner(QFrame):
         self.console = console
         self.alert_text: str | None = None
         self.dismissed_text: str | None = None
-        self.polls = 0
-        self._in_flight = False
-        self._again = False
         self.setObjectName("emailAlertBanner")
         self.setFrameShape(QFrame.Shape.StyledPanel)
 
@@ -82,41 +80,37 @@ class EmailAlertBanner(QFrame):
         self.setStyleSheet(alert_banner_style(self.palette()))
         self.hide()
 
-        self.timer = QTimer(self, interval=interval_ms)
-        self.timer.timeout.connect(self.poll)
+        ctx = console.ctx
+        self.poller = Poller(
+            self,
+            console.ops,
+            lambda: email_auth.email_sign_in_alert(ctx),
+            self._arrived,
+            interval_ms=interval_ms,  # a failed poll keeps what was last known: the status bar says why
+        )
         console.ops.changed.connect(self._data_changed)
 
     # --- polling --------------------------------------------------------------------------
 
+    @property
+    def polls(self) -> int:
+        return self.poller.polls
+
     def start(self) -> None:
-        self.timer.start()
-        self.poll()
+        self.poller.start()
 
     def stop(self) -> None:
-        self.timer.stop()
+        self.poller.stop()
+
+    def poll(self) -> None:
+        """Ask now; something changed while asking: ask again once this answer is in."""
+        self.poller.poll()
 
     def _data_changed(self, what: Change) -> None:
         if what & (Change.OUTBOX | Change.SIGN_IN):
             self.poll()
 
-    def poll(self) -> None:
-        if self._in_flight:
-            self._again = True  # something changed while asking: ask again once this answer is in
-            return
-        self._in_flight = True
-        ctx = self.console.ctx
-        run_for(
-            self,
-            self.console.ops,
-            lambda: email_auth.email_sign_in_alert(ctx),
-            self._arrived,
-            self._failed,
-            quiet=True,  # a background poll, not work a person is waiting for
-        )
-
     def _arrived(self, text: str | None) -> None:
-        self._in_flight = False
-        self.polls += 1
         changed = text != self.alert_text
         self.alert_text = text
         if text is None:
@@ -130,17 +124,6 @@ class EmailAlertBanner(QFrame):
             self.setVisible(text != self.dismissed_text)
         if changed:
             self.alert_changed.emit(text)
-        self._poll_again()
-
-    def _failed(self, _error: Exception) -> None:
-        # An unreachable database is the status bar's news; keep showing what was last known.
-        self._in_flight = False
-        self._poll_again()
-
-    def _poll_again(self) -> None:
-        if self._again:
-            self._again = False
-            self.poll()
 
     # --- commands -------------------------------------------------------------------------
 

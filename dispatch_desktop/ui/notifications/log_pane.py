@@ -8,7 +8,6 @@ from PySide6.QtCore import (
     QCoreApplication,
     QModelIndex,
     Qt,
-    QTimer,
     Signal,
 )
 from PySide6.QtGui import QShowEvent
@@ -39,6 +38,7 @@ from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.kit.lifetime import run_for
 from dispatch_desktop.ui.kit.message_line import MessageLine
 from dispatch_desktop.ui.kit.plain import PlainLabel
+from dispatch_desktop.ui.kit.poller import Poller
 from dispatch_desktop.ui.notifications.log_model import (
     ATTENTION,
     INITIAL_ROWS,
@@ -116,8 +116,6 @@ class NotificationLogDock(QDockWidget):
         self.console = console
         self.may_manage = console.can(Permission.MANAGE_OUTBOX)
         self.cursor: datetime | None = None
-        self.poll_count = 0
-        self._polling = False
         self._started = False
         self.details: LogDetailsDialog | None = None
 
@@ -221,30 +219,36 @@ class NotificationLogDock(QDockWidget):
         self.proxy.rowsRemoved.connect(self._hold_still)
         self.proxy.dataChanged.connect(lambda *_: self._update_buttons())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
-        self.timer = QTimer(self)
-        self.timer.setInterval(POLL_MS)
-        self.timer.timeout.connect(self._poll_if_shown)
+        # A closed dock costs nothing: it catches up from its cursor when it is shown again.
+        self.poller = Poller(
+            self,
+            console.ops,
+            self._changed_rows,
+            self._polled,
+            self._poll_failed,
+            interval_ms=POLL_MS,
+            coalesce=False,
+            due=self.isVisible,
+        )
         console.ops.changed.connect(self._on_changed)
         self._update_buttons()
         self._update_counts()
-        self.timer.start()
-        self.poll()
+        self.poller.start()
 
     # --- life -----------------------------------------------------------------------------
 
     @property
     def polling(self) -> bool:
-        return self._polling
+        return self.poller.in_flight
+
+    @property
+    def poll_count(self) -> int:
+        return self.poller.polls
 
     def detach(self) -> None:
         """Stop polling and listening to the log (the main window calls this on quit)."""
-        self.timer.stop()
+        self.poller.stop()
         detach_tail_handler(self.tail)
-
-    def _poll_if_shown(self) -> None:
-        # A closed dock costs nothing: it catches up from its cursor when it is shown again.
-        if self.isVisible():
-            self.poll()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -255,34 +259,32 @@ class NotificationLogDock(QDockWidget):
             self._poll_if_shown()
 
     def poll(self) -> None:
-        if self._polling:
-            return
-        self._polling = True
-        ctx, cursor, first = self.console.ctx, self.cursor, not self._started
+        self.poller.poll()
 
-        def work() -> tuple[list[OutboxView], datetime | None]:
-            if first:
-                newest = list(reversed(outbox.list_outbox(ctx, limit=INITIAL_ROWS)))
-                return newest, max((v.updated_at for v in newest), default=None)
-            return outbox.changed_since(ctx, cursor)
+    def _poll_if_shown(self) -> None:
+        if self.isVisible():
+            self.poller.poll()
 
-        run_for(self, self.console.ops, work, self._polled, self._poll_failed, quiet=True)  # a periodic poll
+    def _changed_rows(self) -> tuple[list[OutboxView], datetime | None]:
+        """On a worker; one at a time, so the cursor cannot move meanwhile."""
+        ctx, cursor = self.console.ctx, self.cursor
+        if not self._started:
+            newest = list(reversed(outbox.list_outbox(ctx, limit=INITIAL_ROWS)))
+            return newest, max((v.updated_at for v in newest), default=None)
+        return outbox.changed_since(ctx, cursor)
 
     def _polled(self, result: tuple[list[OutboxView], datetime | None]) -> None:
         views, cursor = result
-        self._polling = False
         self._started = True
         if cursor is not None:
             self.cursor = cursor
         self.model.upsert_outbox(views)
         if self.message.is_error:
             self.message.clear_message()
-        self.poll_count += 1
         self._update_counts()
         self.polled.emit()
 
     def _poll_failed(self, error: Exception) -> None:
-        self._polling = False
         self.message.show_error(error)
 
     # --- view -----------------------------------------------------------------------------

@@ -29,7 +29,8 @@ from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.kit.lifetime import MainThreadGarbageCollector
 from dispatch_desktop.ui.kit.operations import Operations, one_line
 from dispatch_desktop.ui.kit.plain import PlainLabel, message_box
-from dispatch_desktop.ui.shell.main_window import MainWindow, _os_full_name
+from dispatch_desktop.ui.shell.main_window import MainWindow
+from dispatch_desktop.ui.shell.welcome import os_full_name
 
 APP_NAME = "Dispatch Desktop"
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
@@ -123,7 +124,7 @@ class Launcher(QObject):
                 if demo_mode and not operators.has_operators(ctx):
                     from dispatch_desktop.services import demo  # only here: not part of every start-up
 
-                    demo.load_demo_data(ctx, os_name=_os_full_name())
+                    demo.load_demo_data(ctx, os_name=os_full_name())
                     loaded = True
                 return Opened(ctx, ctx.actor(), loaded)
             except BaseException:
