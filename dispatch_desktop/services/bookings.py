@@ -76,7 +76,7 @@ def _assignable_agent(
     schedule.lock_agent(unit.session, agent.id)
     clashes = schedule.conflicts_for(unit.session, unit.settings, agent, start, end, booking_id)
     if clashes:
-        raise ConflictError("; ".join(clashes))
+        raise ConflictError("; ".join(clashes), "agent")
     return agent
 
 

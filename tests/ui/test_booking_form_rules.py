@@ -97,7 +97,7 @@ def test_the_settings_dialog_offers_only_iana_zones(qtbot, desk):
     dialog = SettingsDialog(desk())
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.load_count >= 1, timeout=10_000)
-    zones = {dialog.timezone.itemText(i) for i in range(dialog.timezone.count())}
+    zones = {dialog.team_page.timezone.itemText(i) for i in range(dialog.team_page.timezone.count())}
     assert "America/Chicago" in zones and "UTC" in zones
     assert not zones & {"localtime", "Factory"}
 

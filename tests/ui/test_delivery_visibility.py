@@ -189,8 +189,8 @@ def test_settings_in_production_without_credentials_does_not_claim_this_workstat
     dialog = SettingsDialog(desk())
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.load_count >= 1, timeout=10_000)
-    assert not dialog.production_warning.isHidden()
-    text = dialog.production_warning.text()
+    assert not dialog.environment_page.production_warning.isHidden()
+    text = dialog.environment_page.production_warning.text()
     assert "sends real SMS and email" not in text
     assert text == (
         "Production, but this workstation cannot send: missing credentials (SMS: TWILIO_ACCOUNT_SID, "

@@ -633,9 +633,6 @@ class BookingForm(CustomerFields, QDialog):
         if field is not None and field in self.messages:
             self.messages[field].show_message(one_line(error))
             return
-        if "busy" in str(error) or "booked" in str(error) or "time off" in str(error):
-            self.messages["agent"].show_message(one_line(error))
-            return
         self._show_general_error(error)
 
     def _show_general_error(self, error: Exception) -> None:
