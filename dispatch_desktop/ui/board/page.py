@@ -36,48 +36,23 @@ from dispatch_desktop.domain.statuses import BookingStatus, allowed_next
 from dispatch_desktop.services import bookings
 from dispatch_desktop.services.board import BoardDay, load_board_day
 from dispatch_desktop.services.views import BookingView
-from dispatch_desktop.ui.board.view import (
-    BOOKING_MIME,
+from dispatch_desktop.ui.board.block import BookingBlock
+from dispatch_desktop.ui.board.scene import (
     FIRST_VISIBLE_HOUR,
-    HEADER_HEIGHT,
     NAME_WIDTH,
     NOW_COLOR,
     ROW_HEIGHT,
-    SNAP,
-    STATUS_COLORS,
     BoardGeometry,
-    BoardView,
-    BookingBlock,
-    UnassignedTray,
-    booking_mime,
-    read_booking_mime,
-    snap,
     status_color,
     text_color_on,
 )
+from dispatch_desktop.ui.board.view import BoardView, UnassignedTray
 from dispatch_desktop.ui.bookings.form import BookingForm
 from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.kit.lifetime import retire, run_for
 from dispatch_desktop.ui.kit.message_line import MessageLine
 from dispatch_desktop.ui.kit.plain import PlainLabel, plain_tip
-
-__all__ = [
-    "BOOKING_MIME",
-    "HEADER_HEIGHT",
-    "NAME_WIDTH",
-    "ROW_HEIGHT",
-    "SNAP",
-    "STATUS_COLORS",
-    "BoardGeometry",
-    "BoardPage",
-    "BoardView",
-    "BookingBlock",
-    "UnassignedTray",
-    "booking_mime",
-    "read_booking_mime",
-    "snap",
-]
 
 REFRESH_ON = Change.BOOKINGS | Change.AGENTS | Change.TIME_OFF | Change.SETTINGS
 

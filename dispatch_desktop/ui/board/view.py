@@ -3,17 +3,12 @@
 BoardPage (ui/board.py) puts these together with day navigation and the moves themselves.
 """
 
-import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QByteArray, QMimeData, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QMimeData, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
-    QBrush,
-    QColor,
     QContextMenuEvent,
-    QDrag,
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
@@ -22,181 +17,28 @@ from PySide6.QtGui import (
     QPainter,
     QPalette,
     QPen,
-    QPixmap,
 )
 from PySide6.QtWidgets import (
-    QApplication,
-    QGraphicsItem,
-    QGraphicsRectItem,
     QGraphicsScene,
-    QGraphicsSceneMouseEvent,
-    QGraphicsSimpleTextItem,
     QGraphicsView,
     QListWidget,
     QListWidgetItem,
     QWidget,
 )
 
-from dispatch_desktop.domain.statuses import BookingStatus
-from dispatch_desktop.services.views import BookingView
-from dispatch_desktop.ui.kit.plain import rich_tip
-
-BOOKING_MIME = "application/x-dispatch-booking"
-HOUR_WIDTH = 84.0
-ROW_HEIGHT = 46.0
-NAME_WIDTH = 160.0
-HEADER_HEIGHT = 28.0
-SNAP = timedelta(minutes=15)
-FIRST_VISIBLE_HOUR = 7
-
-# Mid-saturation fills that carry dark or light text on both light and dark window themes.
-STATUS_COLORS: dict[str, str] = {
-    BookingStatus.PENDING: "#9e9e9e",
-    BookingStatus.SCHEDULED: "#1e88e5",
-    BookingStatus.CONFIRMED: "#3949ab",
-    BookingStatus.EN_ROUTE: "#f9a825",
-    BookingStatus.IN_PROGRESS: "#fb8c00",
-    BookingStatus.COMPLETED: "#43a047",
-    BookingStatus.CANCELLED: "#757575",
-    BookingStatus.NO_SHOW: "#8d6e63",
-}
-NOW_COLOR = QColor("#e53935")
-
-
-def status_color(status: str) -> QColor:
-    return QColor(STATUS_COLORS.get(status, "#607d8b"))
-
-
-def text_color_on(fill: QColor) -> QColor:
-    luminance = 0.299 * fill.red() + 0.587 * fill.green() + 0.114 * fill.blue()
-    return QColor("#111111") if luminance > 150 else QColor("#ffffff")
-
-
-def booking_mime(booking_id: int, grab_seconds: float = 0.0) -> QMimeData:
-    mime = QMimeData()
-    payload = json.dumps({"id": booking_id, "grab_seconds": grab_seconds}).encode()
-    mime.setData(BOOKING_MIME, QByteArray(payload))
-    return mime
-
-
-def read_booking_mime(mime: QMimeData) -> tuple[int, float] | None:
-    if not mime.hasFormat(BOOKING_MIME):
-        return None
-    try:
-        payload = json.loads(bytes(mime.data(BOOKING_MIME).data()).decode())
-        return int(payload["id"]), float(payload.get("grab_seconds", 0.0))
-    except (ValueError, KeyError, TypeError):
-        return None
-
-
-@dataclass(frozen=True)
-class BoardGeometry:
-    """Where things go on the board for one loaded day."""
-
-    start: datetime
-    end: datetime
-    agent_ids: tuple[int, ...]
-
-    @property
-    def hours(self) -> float:
-        return (self.end - self.start).total_seconds() / 3600
-
-    @property
-    def width(self) -> float:
-        return NAME_WIDTH + self.hours * HOUR_WIDTH
-
-    @property
-    def height(self) -> float:
-        return HEADER_HEIGHT + max(1, len(self.agent_ids)) * ROW_HEIGHT
-
-    def x_of(self, moment: datetime) -> float:
-        return NAME_WIDTH + (moment - self.start).total_seconds() / 3600 * HOUR_WIDTH
-
-    def y_of_row(self, row: int) -> float:
-        return HEADER_HEIGHT + row * ROW_HEIGHT
-
-    def time_at(self, x: float) -> datetime:
-        hours = max(0.0, min(self.hours, (x - NAME_WIDTH) / HOUR_WIDTH))
-        return self.start + timedelta(hours=hours)
-
-    def agent_at(self, y: float) -> int | None:
-        row = int((y - HEADER_HEIGHT) // ROW_HEIGHT)
-        return self.agent_ids[row] if y >= HEADER_HEIGHT and 0 <= row < len(self.agent_ids) else None
-
-
-def snap(moment: datetime, start_of_day: datetime) -> datetime:
-    steps = round((moment - start_of_day) / SNAP)
-    return start_of_day + steps * SNAP
-
-
-class BookingBlock(QGraphicsRectItem):
-    """One booking on an agent's row. Drag it to assign or reschedule; double-click to open it."""
-
-    def __init__(
-        self, booking: BookingView, rect: QRectF, zone_label: Callable[[datetime], str], draggable: bool
-    ):
-        super().__init__(rect)
-        self.booking = booking
-        self.draggable = draggable
-        self._press: QPointF | None = None
-        fill = status_color(booking.status)
-        self.setBrush(QBrush(fill))
-        self.setPen(QPen(fill.darker(140), 1))
-        self.setZValue(2)
-        self.setAcceptHoverEvents(True)
-        if draggable:
-            self.setCursor(Qt.CursorShape.OpenHandCursor)
-        times = f"{zone_label(booking.start)}–{zone_label(booking.end)}"
-        self.setToolTip(
-            rich_tip(
-                f"{booking.reference} · {booking.status.replace('_', ' ')}",
-                times,
-                f"{booking.customer_name} · {booking.customer_phone}",
-                booking.service,
-                booking.address,
-            )
-        )
-        label = QGraphicsSimpleTextItem(f"{booking.customer_name}\n{times} · {booking.service}", self)
-        label.setBrush(QBrush(text_color_on(fill)))
-        font = QFont()
-        font.setPointSizeF(8.5)
-        label.setFont(font)
-        label.setPos(rect.left() + 4, rect.top() + 3)
-        # Clip the label to the block so short bookings stay tidy.
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemClipsChildrenToShape, True)
-
-    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        if self.draggable and event.button() == Qt.MouseButton.LeftButton:
-            self._press = event.scenePos()
-            event.accept()
-            return
-        super().mousePressEvent(event)
-
-    def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        if self._press is None:
-            return
-        if (event.scenePos() - self._press).manhattanLength() < QApplication.startDragDistance():
-            return
-        grab_seconds = (self._press.x() - self.rect().left()) / HOUR_WIDTH * 3600
-        self._press = None
-        drag = QDrag(event.widget())
-        drag.setMimeData(booking_mime(self.booking.id, grab_seconds))
-        drag.setPixmap(self._pixmap())
-        drag.exec(Qt.DropAction.MoveAction)
-
-    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        self._press = None
-        super().mouseReleaseEvent(event)
-
-    def _pixmap(self) -> QPixmap:
-        size = self.rect().size().toSize()
-        pixmap = QPixmap(size)
-        pixmap.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(pixmap)
-        painter.setOpacity(0.8)
-        painter.fillRect(pixmap.rect(), self.brush())
-        painter.end()
-        return pixmap
+from dispatch_desktop.ui.board.block import BookingBlock
+from dispatch_desktop.ui.board.scene import (
+    BOOKING_MIME,
+    HEADER_HEIGHT,
+    HOUR_WIDTH,
+    NAME_WIDTH,
+    NOW_COLOR,
+    ROW_HEIGHT,
+    BoardGeometry,
+    booking_mime,
+    read_booking_mime,
+    snap,
+)
 
 
 class BoardView(QGraphicsView):
