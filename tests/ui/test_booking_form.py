@@ -9,7 +9,8 @@ from dispatch_desktop.domain.errors import StaleVersionError
 from dispatch_desktop.services import agents, bookings, timeoff
 from dispatch_desktop.services.booking_notices import booking_notifications
 from dispatch_desktop.services.context import ServiceContext
-from dispatch_desktop.ui.bookings.form import BookingForm, to_qdatetime
+from dispatch_desktop.ui.bookings.customer_fields import to_qdatetime
+from dispatch_desktop.ui.bookings.form import BookingForm
 from dispatch_desktop.ui.bookings.page import BookingsPage
 from dispatch_desktop.ui.bookings.stale_dialog import StaleVersionDialog
 from dispatch_desktop.ui.kit.changes import Change

@@ -15,9 +15,9 @@ from dispatch_desktop.ui.bookings.model import (
     BookingIdRole,
     BookingsModel,
     OverdueRole,
-    ServerSortProxy,
-    is_overdue,
 )
+from dispatch_desktop.ui.bookings.rows import is_overdue
+from dispatch_desktop.ui.bookings.sort_proxy import ServerSortProxy
 from dispatch_desktop.ui.kit.style import status_colour
 
 

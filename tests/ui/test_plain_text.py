@@ -22,7 +22,8 @@ from dispatch_desktop.config import Config
 from dispatch_desktop.domain.errors import ConflictError
 from dispatch_desktop.services import agents, bookings, operators, outbox, timeoff
 from dispatch_desktop.ui.board.page import BoardPage
-from dispatch_desktop.ui.bookings.form import BookingForm, to_qdatetime
+from dispatch_desktop.ui.bookings.customer_fields import to_qdatetime
+from dispatch_desktop.ui.bookings.form import BookingForm
 from dispatch_desktop.ui.bookings.stale_dialog import StaleVersionDialog
 from dispatch_desktop.ui.kit.error_box import show_error
 from dispatch_desktop.ui.notifications.log_pane import LIVE, NotificationLogDock

@@ -6,12 +6,10 @@ offers a reload.
 """
 
 import itertools
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import partial
 
-from PySide6.QtCore import QDateTime, QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -32,11 +30,20 @@ from dispatch_desktop.domain.errors import StaleVersionError, ValidationError
 from dispatch_desktop.domain.roles import Permission
 from dispatch_desktop.domain.statuses import ASSIGNABLE_STATUSES, BookingStatus
 from dispatch_desktop.domain.team import TeamSettings
-from dispatch_desktop.services import bookings, customers
+from dispatch_desktop.services import bookings
 from dispatch_desktop.services.bookings import AgentAvailability
 from dispatch_desktop.services.display import phone_for_display
-from dispatch_desktop.services.views import BookingView, CustomerView
+from dispatch_desktop.services.views import BookingView
 from dispatch_desktop.ui.bookings.availability import availability_colour, availability_text
+from dispatch_desktop.ui.bookings.customer_fields import (
+    ERROR_FIELDS,
+    CustomerFields,
+    FieldMessage,
+    HintLabel,
+    from_qdatetime,
+    next_quarter_hour,
+    to_qdatetime,
+)
 from dispatch_desktop.ui.bookings.stale_dialog import StaleVersionDialog
 from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
@@ -46,21 +53,6 @@ from dispatch_desktop.ui.kit.plain import PlainLabel
 from dispatch_desktop.ui.kit.style import field_error_style, is_dark
 
 DEFAULT_MINUTES = 60
-
-# Service error fields (see domain.validation) -> the form field that shows the message.
-ERROR_FIELDS = {
-    "customer phone": "phone",
-    "phone": "phone",
-    "customer email": "email",
-    "email": "email",
-    "customer name": "name",
-    "address": "address",
-    "service": "service",
-    "notes": "notes",
-    "start": "start",
-    "end": "duration",
-    "agent": "agent",
-}
 
 
 @dataclass(frozen=True)
@@ -76,113 +68,6 @@ class BookingDraft:
     end: datetime
     notes: str | None
     agent_id: int | None
-
-
-class HintLabel(PlainLabel):
-    """A line under a field that takes no room while it has nothing to say."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent=parent)
-        self.hide()
-
-    def setText(self, text: str) -> None:
-        super().setText(text)
-        self.setVisible(bool(text))
-
-    def clear(self) -> None:
-        self.setText("")
-
-
-class FieldMessage(PlainLabel):
-    """The red line under a field that says what is wrong with it."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent=parent)
-        self.setWordWrap(True)
-        self.setStyleSheet(field_error_style(self.palette()))
-        self.hide()
-
-    def show_message(self, text: str) -> None:
-        self.setText(text)
-        self.setVisible(bool(text))
-
-
-def to_qdatetime(moment: datetime) -> QDateTime:
-    return QDateTime(moment.date(), moment.time().replace(microsecond=0))
-
-
-def from_qdatetime(value: QDateTime) -> datetime:
-    return datetime.combine(value.date().toPython(), value.time().toPython()).replace(second=0, microsecond=0)
-
-
-def next_quarter_hour(now: datetime) -> datetime:
-    rounded = now.replace(second=0, microsecond=0) + timedelta(minutes=15 - now.minute % 15)
-    return rounded
-
-
-class CustomerFields:
-    """The customer fields the booking form and the call-center panel share: phone lookup and checks.
-
-    The widget using it has `console`, `settings`, the `phone`, `name`, `email`, `address` and
-    `service` line edits, a `lookup` HintLabel and `messages` (field key -> FieldMessage).
-    """
-
-    _known_customer: CustomerView | None = None
-
-    def _replaces_typed_name(self) -> bool:
-        """Whether a known customer's name replaces a name already typed in."""
-        return False
-
-    def _find_customer(self, phone: str) -> None:
-        ctx = self.console.ctx
-        run_for(
-            self,
-            self.console.ops,
-            lambda: customers.find_by_phone(ctx, phone),
-            lambda found: self._customer_found(phone, found),
-            lambda _e: None,
-        )
-
-    def _customer_found(self, phone: str, customer: CustomerView | None) -> None:
-        if phone != self.phone.text().strip():
-            return
-        self._known_customer = customer
-        if customer is None:
-            self.lookup.setText(self.tr("New customer"))
-            return
-        self.lookup.setText(self.tr("Known customer: {0}").format(customer.name))
-        if not self.name.text().strip() or self._replaces_typed_name():
-            self.name.setText(customer.name)
-        if customer.email and not self.email.text().strip():
-            self.email.setText(customer.email)
-
-    def _check_field(self, key: str, check: Callable[[], object]) -> bool:
-        """Run one validation: its refusal shows under the field, a pass clears the field's message."""
-        try:
-            check()
-        except ValidationError as exc:
-            self.messages[key].show_message(str(exc))
-            return False
-        self.messages[key].show_message("")
-        return True
-
-    def _check_phone(self) -> bool:
-        region = self.settings.region if self.settings else "US"
-        return self._check_field("phone", lambda: validation.phone(self.phone.text(), region))
-
-    def _check_email(self) -> bool:
-        return self._check_field("email", lambda: validation.optional_email(self.email.text()))
-
-    def _check_required(self) -> bool:
-        checks = [
-            self._check_field(key, partial(validation.text, field.text(), key, limit))
-            for field, key, limit in (
-                (self.name, "name", validation.NAME_MAX),
-                (self.address, "address", validation.ADDRESS_MAX),
-                (self.service, "service", validation.SERVICE_MAX),
-            )
-        ]
-        return all(checks)
 
 
 class BookingForm(CustomerFields, QDialog):

@@ -6,18 +6,13 @@ until they arrive. Sorting is done by the database (BookingQuery.sort), never in
 """
 
 import struct
-import time
-from array import array
 from collections import OrderedDict
-from collections.abc import Callable
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QCoreApplication,
-    QIdentityProxyModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -26,14 +21,20 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont
 
-from dispatch_desktop.domain.statuses import NOT_STARTED_STATUSES
 from dispatch_desktop.domain.team import TeamSettings
 from dispatch_desktop.services import bookings
 from dispatch_desktop.services.bookings import BookingQuery
-from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.services.display import phone_for_display
 from dispatch_desktop.services.views import BookingView
 from dispatch_desktop.ui.bookings.labels import source_label, status_label
+from dispatch_desktop.ui.bookings.rows import (
+    IdArray,
+    TableRow,
+    columns,
+    load_first_page,
+    load_ids,
+    tr,
+)
 from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.kit.lifetime import run_for
 from dispatch_desktop.ui.kit.operations import one_line
@@ -70,89 +71,6 @@ def _bold() -> QFont:
     return _BOLD
 
 
-@dataclass(frozen=True)
-class Column:
-    key: str  # also the BookingQuery.sort key
-    title: str
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("BookingsModel", text)
-
-
-def columns() -> tuple[Column, ...]:
-    return (
-        Column("reference", _tr("Reference")),
-        Column("start", _tr("Start")),
-        Column("customer", _tr("Customer")),
-        Column("phone", _tr("Phone")),
-        Column("address", _tr("Address")),
-        Column("service", _tr("Service")),
-        Column("agent", _tr("Agent")),
-        Column("status", _tr("Status")),
-        Column("source", _tr("Source")),
-    )
-
-
-def is_overdue(view: BookingView, now: datetime | None = None) -> bool:
-    """Start has passed and nothing has happened yet."""
-    return view.status in NOT_STARTED_STATUSES and view.start <= (now or datetime.now(UTC))
-
-
-class _Row:
-    """One booking as the table shows it, computed once when its page arrives."""
-
-    __slots__ = ("colour", "overdue_at", "overdue_tip", "status_tip", "texts", "view")
-
-    def __init__(
-        self,
-        view: BookingView,
-        texts: tuple[str, ...],
-        colour: QColor,
-        overdue_tip: str,
-        status_tip: str | None,
-    ) -> None:
-        self.view = view
-        self.texts = texts
-        # Overdue from this moment on (epoch seconds) while nothing has happened; None if never.
-        self.overdue_at = view.start.timestamp() if view.status in NOT_STARTED_STATUSES else None
-        self.colour = colour
-        self.overdue_tip = overdue_tip
-        self.status_tip = status_tip
-
-    def overdue(self) -> bool:
-        return self.overdue_at is not None and self.overdue_at <= time.time()
-
-
-class IdArray(array):
-    """Booking ids in display order, 8 bytes each; equal to a list holding the same ids."""
-
-    def __new__(cls, values: Any = ()) -> "IdArray":
-        return super().__new__(cls, "q", values)
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, list | tuple):
-            return len(self) == len(other) and self.tolist() == list(other)
-        return super().__eq__(other)
-
-    __hash__ = None  # type: ignore[assignment]
-
-
-def _load_ids(
-    ctx: ServiceContext, query: BookingQuery, stop: Callable[[], bool]
-) -> tuple[IdArray, TeamSettings]:
-    """On the worker: the ids, streamed into an array (no list, no row dict), and the settings."""
-    return IdArray(bookings.booking_id_array(ctx, query, stop)), ctx.team_settings()
-
-
-def _load_first_page(
-    ctx: ServiceContext, query: BookingQuery
-) -> tuple[list[BookingView], bool, TeamSettings]:
-    """On the worker: the query's first page of rows themselves, and whether that is all of them."""
-    views, complete = bookings.first_page(ctx, query, PAGE_SIZE)
-    return views, complete, ctx.team_settings()
-
-
 class BookingsModel(QAbstractTableModel):
     """Rows are booking ids in display order; cells come from a page cache filled on workers."""
 
@@ -169,8 +87,8 @@ class BookingsModel(QAbstractTableModel):
         self.ids = IdArray()
         self.loads = 0  # finished (re)loads, for tests and the busy indicator
         self.page_fetches = 0
-        self._cache: OrderedDict[int, _Row] = OrderedDict()
-        self._stale: dict[int, _Row] = {}
+        self._cache: OrderedDict[int, TableRow] = OrderedDict()
+        self._stale: dict[int, TableRow] = {}
         self._status_column = next(i for i, c in enumerate(self.columns) if c.key == "status")
         self._overdue_fill: QColor | None = None
         self._fetching: set[int] = set()
@@ -207,7 +125,7 @@ class BookingsModel(QAbstractTableModel):
             run_for(
                 self,
                 self.console.ops,
-                lambda: _load_first_page(ctx, query),
+                lambda: load_first_page(ctx, query, PAGE_SIZE),
                 lambda result: self._first_page_arrived(generation, *result),
                 lambda error: self._load_failed(generation, error),
             )
@@ -220,7 +138,7 @@ class BookingsModel(QAbstractTableModel):
             self,
             self.console.ops,
             # A newer query makes this list useless: stop streaming it (the result is dropped).
-            lambda: _load_ids(ctx, query, lambda: self._generation != generation),
+            lambda: load_ids(ctx, query, lambda: self._generation != generation),
             lambda result: self._ids_arrived(generation, *result, counted=counted),
             lambda error: self._load_failed(generation, error),
         )
@@ -351,7 +269,7 @@ class BookingsModel(QAbstractTableModel):
         shown = self._shown(row)
         return shown.view if shown is not None else None
 
-    def _shown(self, row: int) -> _Row | None:
+    def _shown(self, row: int) -> TableRow | None:
         booking_id = self.booking_id(row)
         if booking_id is None:
             return None
@@ -366,15 +284,15 @@ class BookingsModel(QAbstractTableModel):
         shown = self._cache.get(booking_id) or self._stale.get(booking_id)
         return shown.view if shown is not None else None
 
-    def _row(self, view: BookingView) -> _Row:
+    def _row(self, view: BookingView) -> TableRow:
         texts = tuple(self._text(view, column.key) for column in self.columns)
-        overdue_tip = _tr("Start time has passed and the booking is still {0}").format(
+        overdue_tip = tr("Start time has passed and the booking is still {0}").format(
             status_label(view.status)
         )
         status_tip = (
-            plain_tip(_tr("Cancelled: {0}").format(view.cancel_reason)) if view.cancel_reason else None
+            plain_tip(tr("Cancelled: {0}").format(view.cancel_reason)) if view.cancel_reason else None
         )
-        return _Row(view, texts, status_colour(view.status), overdue_tip, status_tip)
+        return TableRow(view, texts, status_colour(view.status), overdue_tip, status_tip)
 
     @property
     def cache_size(self) -> int:
@@ -442,7 +360,7 @@ class BookingsModel(QAbstractTableModel):
             case "service":
                 return view.service
             case "agent":
-                return view.agent_name or _tr("unassigned")
+                return view.agent_name or tr("unassigned")
             case "status":
                 return status_label(view.status)
             case "source":
@@ -462,28 +380,3 @@ class BookingsModel(QAbstractTableModel):
         key = self.columns[column].key
         if (self.query.sort, self.query.descending) != (key, descending):
             self.set_query(replace(self.query, sort=key, descending=descending))
-
-
-class ServerSortProxy(QIdentityProxyModel):
-    """The view's proxy: passes sort requests to the database instead of sorting rows in memory.
-
-    A client-side sort would have to fetch every row first, which defeats lazy loading; and an
-    identity proxy maps rows in O(1), where QSortFilterProxyModel builds an O(n) mapping after
-    every reload (a quarter second at a million rows).
-    """
-
-    def __init__(self, source: BookingsModel, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.setSourceModel(source)
-
-    def bookings_model(self) -> BookingsModel:
-        source = self.sourceModel()
-        assert isinstance(source, BookingsModel)
-        return source
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self.bookings_model().sort(column, order)
-
-    def booking_id(self, proxy_row: int) -> int | None:
-        source = self.mapToSource(self.index(proxy_row, 0))
-        return self.bookings_model().booking_id(source.row())

@@ -35,7 +35,8 @@ from dispatch_desktop.ui.bookings.assign_dialog import AssignDialog
 from dispatch_desktop.ui.bookings.form import BookingForm
 from dispatch_desktop.ui.bookings.history_dialog import HistoryDialog
 from dispatch_desktop.ui.bookings.labels import source_label, status_label
-from dispatch_desktop.ui.bookings.model import BookingsModel, ServerSortProxy
+from dispatch_desktop.ui.bookings.model import BookingsModel
+from dispatch_desktop.ui.bookings.sort_proxy import ServerSortProxy
 from dispatch_desktop.ui.bookings.stale_dialog import StaleVersionDialog
 from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext

@@ -28,8 +28,7 @@ from dispatch_desktop.services.booking_notices import booking_notifications
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.services.outbox import OutboxView
 from dispatch_desktop.services.views import BookingView
-from dispatch_desktop.ui.bookings.form import (
-    DEFAULT_MINUTES,
+from dispatch_desktop.ui.bookings.customer_fields import (
     ERROR_FIELDS,
     CustomerFields,
     FieldMessage,
@@ -38,6 +37,7 @@ from dispatch_desktop.ui.bookings.form import (
     next_quarter_hour,
     to_qdatetime,
 )
+from dispatch_desktop.ui.bookings.form import DEFAULT_MINUTES
 from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.kit.lifetime import run_for
