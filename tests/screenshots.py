@@ -78,9 +78,9 @@ def booking_form(window: MainWindow) -> QWidget:
     assert form is not None
     settle(1.2, lambda: form.ready and form.availability_loads > 0)
     # Show what the picker tells before saving: this agent is busy at that time.
-    busy = next((agent for agent, state in form.agent_states().items() if state == "busy"), None)
+    busy = next((agent for agent, state in form.agent.agent_states().items() if state == "busy"), None)
     if busy is not None:
-        form.select_agent(busy)
+        form.agent.select_agent(busy)
     settle(0.3)
     return form
 

@@ -222,7 +222,7 @@ def main() -> None:
         form.email.setText(f"customer{i}@example.com")
         form.address.setText("1200 W Madison St, Chicago, IL")
         form.service.setText("Furnace repair")
-        form.select_agent(agent.id)
+        form.agent.select_agent(agent.id)
         spin(app, lambda: console.ops.running == 0, "lookups done")
         saved: list[int] = []
         form.saved.connect(lambda view, s=saved: s.append(view.id))

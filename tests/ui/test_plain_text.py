@@ -96,7 +96,7 @@ def test_an_agent_conflict_shows_the_other_customer_literally_in_the_form_and_th
     form.service.setText("Boiler")
     form.start.setDateTime(to_qdatetime(START))
     qtbot.waitUntil(lambda: form.agent.findData(busy.id) >= 0, timeout=10_000)
-    form.select_agent(busy.id)
+    form.agent.select_agent(busy.id)
     form.save()
     qtbot.waitUntil(lambda: not form.saving, timeout=10_000)
     message = form.messages["agent"]

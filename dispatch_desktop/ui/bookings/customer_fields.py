@@ -7,9 +7,7 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from PySide6.QtCore import QDateTime
-from PySide6.QtWidgets import (
-    QWidget,
-)
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from dispatch_desktop.domain import validation
 from dispatch_desktop.domain.errors import ValidationError
@@ -140,3 +138,14 @@ class CustomerFields:
             )
         ]
         return all(checks)
+
+
+def stacked(*widgets: QWidget) -> QWidget:
+    """Widgets one under another without margins: a field, its hint, its message."""
+    box = QWidget()
+    column = QVBoxLayout(box)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(2)
+    for widget in widgets:
+        column.addWidget(widget)
+    return box

@@ -6,10 +6,9 @@ offers a reload.
 """
 
 import itertools
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtCore import QSignalBlocker, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -19,7 +18,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -31,10 +29,11 @@ from dispatch_desktop.domain.roles import Permission
 from dispatch_desktop.domain.statuses import ASSIGNABLE_STATUSES, BookingStatus
 from dispatch_desktop.domain.team import TeamSettings
 from dispatch_desktop.services import bookings
+from dispatch_desktop.services.booking_drafts import BookingDraft, save_draft
 from dispatch_desktop.services.bookings import AgentAvailability
 from dispatch_desktop.services.display import phone_for_display
 from dispatch_desktop.services.views import BookingView
-from dispatch_desktop.ui.bookings.availability import availability_colour, availability_text
+from dispatch_desktop.ui.bookings.agent_picker import AgentPicker
 from dispatch_desktop.ui.bookings.customer_fields import (
     ERROR_FIELDS,
     CustomerFields,
@@ -42,32 +41,19 @@ from dispatch_desktop.ui.bookings.customer_fields import (
     HintLabel,
     from_qdatetime,
     next_quarter_hour,
+    stacked,
     to_qdatetime,
 )
+from dispatch_desktop.ui.bookings.stale_banner import StaleBanner
 from dispatch_desktop.ui.bookings.stale_dialog import StaleVersionDialog
 from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.kit.lifetime import run_for
 from dispatch_desktop.ui.kit.operations import one_line
 from dispatch_desktop.ui.kit.plain import PlainLabel
-from dispatch_desktop.ui.kit.style import field_error_style, is_dark
+from dispatch_desktop.ui.kit.style import field_error_style
 
 DEFAULT_MINUTES = 60
-
-
-@dataclass(frozen=True)
-class BookingDraft:
-    """What the form would save, as plain values."""
-
-    customer_name: str
-    customer_phone: str
-    customer_email: str | None
-    address: str
-    service: str
-    start: datetime  # with its UTC offset once the team's zone is known
-    end: datetime
-    notes: str | None
-    agent_id: int | None
 
 
 class BookingForm(CustomerFields, QDialog):
@@ -128,8 +114,7 @@ class BookingForm(CustomerFields, QDialog):
         self.duration.setSuffix(self.tr(" min"))
         self.duration.setValue(DEFAULT_MINUTES)
         self.end_label = PlainLabel()
-        self.agent = QComboBox()
-        self.agent.setMinimumContentsLength(30)
+        self.agent = AgentPicker()
         self.agent_state = HintLabel()
         self.agent_state.setWordWrap(True)
         self.notes = QLineEdit()
@@ -160,18 +145,8 @@ class BookingForm(CustomerFields, QDialog):
             self.agent_row.hide()
             form.labelForField(self.agent_row).hide()
 
-        self.stale_banner = QWidget()
-        banner = QHBoxLayout(self.stale_banner)
-        banner.setContentsMargins(0, 0, 0, 0)
-        self.stale_text = PlainLabel()
-        self.stale_text.setWordWrap(True)
-        self.stale_text.setStyleSheet(field_error_style(self.palette()))
-        self.reload_button = QPushButton(self.tr("Reload"))
-        self.reload_button.setAutoDefault(False)
-        self.reload_button.clicked.connect(self.reload)
-        banner.addWidget(self.stale_text, 1)
-        banner.addWidget(self.reload_button)
-        self.stale_banner.hide()
+        self.stale_banner = StaleBanner(self.console, self._watched)
+        self.stale_banner.reload_requested.connect(self.reload)
 
         self.general = FieldMessage()
         self.buttons = QDialogButtonBox(
@@ -207,15 +182,7 @@ class BookingForm(CustomerFields, QDialog):
         self.save_button.setDefault(True)  # Enter in any field saves
 
     def _with_message(self, field: QWidget, key: str, extra: QWidget | None = None) -> QWidget:
-        box = QWidget()
-        column = QVBoxLayout(box)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        column.addWidget(field)
-        if extra is not None:
-            column.addWidget(extra)
-        column.addWidget(self.messages[key])
-        return box
+        return stacked(field, *([extra] if extra is not None else []), self.messages[key])
 
     def _wire(self) -> None:
         self.buttons.accepted.connect(self.save)
@@ -233,7 +200,6 @@ class BookingForm(CustomerFields, QDialog):
         self.offset_choice.currentIndexChanged.connect(self._times_changed)
         self.duration.valueChanged.connect(self._times_changed)
         self.agent.currentIndexChanged.connect(self._show_agent_state)
-        self.console.ops.changed.connect(self._data_changed)
 
     # --- filling --------------------------------------------------------------------------
 
@@ -285,29 +251,9 @@ class BookingForm(CustomerFields, QDialog):
         for message in self.messages.values():
             message.show_message("")
 
-    def _data_changed(self, what: Change) -> None:
-        """Someone (maybe another workstation) changed bookings: is ours among them?"""
-        if not what & Change.BOOKINGS or self.booking is None or self.saving or not self.isVisible():
-            return
-        ctx, mine = self.console.ctx, self.booking
-        run_for(
-            self,
-            self.console.ops,
-            lambda: bookings.get_booking(ctx, mine.id),
-            self._compare_version,
-            lambda _e: None,
-        )
-
-    def _compare_version(self, current: BookingView) -> None:
-        if self.booking is None or current.version == self.booking.version or self.saving:
-            return
-        when = self.settings.local(current.updated_at) if self.settings else current.updated_at.isoformat()
-        self.stale_text.setText(
-            self.tr("{0} changed this booking at {1}. Saving now would be refused; reload to see it.").format(
-                current.updated_by, when
-            )
-        )
-        self.stale_banner.show()
+    def _watched(self) -> tuple[BookingView | None, TeamSettings | None] | None:
+        """What the stale banner compares with the stored booking: nothing while saving or hidden."""
+        return None if self.saving or not self.isVisible() else (self.booking, self.settings)
 
     # --- customer lookup and checks -------------------------------------------------------
 
@@ -390,34 +336,12 @@ class BookingForm(CustomerFields, QDialog):
         wanted = self.agent.currentData()
         if wanted is None and self.agent.count() == 0 and self.booking is not None:
             wanted = self.booking.agent_id
-        dark = is_dark(self.palette())
-        with QSignalBlocker(self.agent):
-            self.agent.clear()
-            self.agent.addItem(self.tr("Unassigned (assign later)"), None)
-            for row in rows:
-                self.agent.addItem(availability_text(row), row.agent_id)
-                self.agent.setItemData(
-                    self.agent.count() - 1,
-                    availability_colour(row.state, dark),
-                    Qt.ItemDataRole.ForegroundRole,
-                )
-                self.agent.setItemData(self.agent.count() - 1, row.state, Qt.ItemDataRole.UserRole + 1)
-            position = self.agent.findData(wanted) if wanted is not None else 0
-            self.agent.setCurrentIndex(max(0, position))
+        self.agent.show_availability(rows, wanted)
         self.availability_loads += 1
         self._show_agent_state()
 
-    def select_agent(self, agent_id: int | None) -> None:
-        self.agent.setCurrentIndex(max(0, self.agent.findData(agent_id)))
-
-    def agent_states(self) -> dict[int, str]:
-        return {
-            self.agent.itemData(i): self.agent.itemData(i, Qt.ItemDataRole.UserRole + 1)
-            for i in range(1, self.agent.count())
-        }
-
     def _show_agent_state(self) -> None:
-        state = self.agent.currentData(Qt.ItemDataRole.UserRole + 1)
+        state = self.agent.state()
         self.messages["agent"].show_message("")
         if state == "busy":
             self.agent_state.setText(self.tr("This agent is busy then; saving will be refused."))
@@ -461,44 +385,15 @@ class BookingForm(CustomerFields, QDialog):
         draft = self.draft()
         self.saving = True
         self.save_button.setEnabled(False)
-        ctx, original = self.console.ctx, self.booking
-        if original is None:
-
-            def work() -> BookingView:
-                return bookings.create_booking(
-                    ctx,
-                    customer_name=draft.customer_name,
-                    customer_phone=draft.customer_phone,
-                    customer_email=draft.customer_email,
-                    address=draft.address,
-                    service=draft.service,
-                    start=draft.start,
-                    end=draft.end,
-                    agent_id=draft.agent_id,
-                    notes=draft.notes or None,
-                )
-        else:
-            may_assign = self.may_assign
-
-            def work() -> BookingView:
-                view = bookings.update_booking(
-                    ctx,
-                    original.id,
-                    expect_version=original.version,
-                    customer_name=draft.customer_name,
-                    customer_phone=draft.customer_phone,
-                    customer_email=draft.customer_email or "",
-                    address=draft.address,
-                    service=draft.service,
-                    start=draft.start,
-                    end=draft.end,
-                    notes=draft.notes or "",
-                )
-                if may_assign and draft.agent_id != view.agent_id:
-                    view = bookings.assign_booking(ctx, view.id, draft.agent_id, expect_version=view.version)
-                return view
-
-        run_for(self, self.console.ops, work, self._saved, self._refused, changes=Change.BOOKINGS)
+        ctx, original, assign = self.console.ctx, self.booking, self.may_assign
+        run_for(
+            self,
+            self.console.ops,
+            lambda: save_draft(ctx, draft, original, assign=assign),
+            self._saved,
+            self._refused,
+            changes=Change.BOOKINGS,
+        )
 
     def _saved(self, view: BookingView) -> None:
         self.saving = False

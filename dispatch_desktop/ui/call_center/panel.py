@@ -35,6 +35,7 @@ from dispatch_desktop.ui.bookings.customer_fields import (
     HintLabel,
     from_qdatetime,
     next_quarter_hour,
+    stacked,
     to_qdatetime,
 )
 from dispatch_desktop.ui.bookings.form import DEFAULT_MINUTES
@@ -173,13 +174,13 @@ class CallCenterPanel(CustomerFields, QWidget):
         self.general = FieldMessage()
 
         form = QFormLayout()
-        form.addRow(self.tr("&Phone"), self._column(self.phone, self.lookup, self.messages["phone"]))
-        form.addRow(self.tr("&Name"), self._column(self.name, self.messages["name"]))
-        form.addRow(self.tr("E&mail"), self._column(self.email, self.messages["email"]))
-        form.addRow(self.tr("&Address"), self._column(self.address, self.messages["address"]))
-        form.addRow(self.tr("Ser&vice"), self._column(self.service, self.messages["service"]))
-        form.addRow(self.tr("P&referred time"), self._column(self.start, self.messages["start"]))
-        form.addRow(self.tr("&Duration"), self._column(self.duration, self.messages["duration"]))
+        form.addRow(self.tr("&Phone"), stacked(self.phone, self.lookup, self.messages["phone"]))
+        form.addRow(self.tr("&Name"), stacked(self.name, self.messages["name"]))
+        form.addRow(self.tr("E&mail"), stacked(self.email, self.messages["email"]))
+        form.addRow(self.tr("&Address"), stacked(self.address, self.messages["address"]))
+        form.addRow(self.tr("Ser&vice"), stacked(self.service, self.messages["service"]))
+        form.addRow(self.tr("P&referred time"), stacked(self.start, self.messages["start"]))
+        form.addRow(self.tr("&Duration"), stacked(self.duration, self.messages["duration"]))
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.clear_button)
@@ -233,15 +234,6 @@ class CallCenterPanel(CustomerFields, QWidget):
         self.clear_button.clicked.connect(self.clear)
         self.phone.editingFinished.connect(self._lookup_customer)
         self.email.editingFinished.connect(self._check_email)
-
-    def _column(self, *widgets: QWidget) -> QWidget:
-        box = QWidget()
-        column = QVBoxLayout(box)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        for widget in widgets:
-            column.addWidget(widget)
-        return box
 
     def fields(self) -> list[QWidget]:
         return [self.phone, self.name, self.email, self.address, self.service, self.start, self.duration]

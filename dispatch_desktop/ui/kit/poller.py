@@ -103,3 +103,23 @@ class Poller(QObject):
         if self._again:
             self._again = False
             self.poll()
+
+
+class Polled:
+    """For a widget whose `poller` is its whole polling: start, stop, poll now, answers so far."""
+
+    poller: Poller
+
+    @property
+    def polls(self) -> int:
+        return self.poller.polls
+
+    def start(self) -> None:
+        self.poller.start()
+
+    def stop(self) -> None:
+        self.poller.stop()
+
+    def poll(self) -> None:
+        """Ask now; when a question is out, what the poller's `coalesce` says."""
+        self.poller.poll()

@@ -13,13 +13,13 @@ from dispatch_desktop.services.notifier_status import DeliveryHealth
 from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.kit.plain import PlainLabel
-from dispatch_desktop.ui.kit.poller import Poller
+from dispatch_desktop.ui.kit.poller import Polled, Poller
 from dispatch_desktop.ui.kit.style import alert_banner_style
 
 HEALTH_INTERVAL_MS = 10_000
 
 
-class DeliveryAlertBanner(QFrame):
+class DeliveryAlertBanner(Polled, QFrame):
     """Hidden while delivery is healthy; red, one line per problem, while it is not."""
 
     health_changed = Signal(object)  # DeliveryHealth
@@ -58,20 +58,6 @@ class DeliveryAlertBanner(QFrame):
             interval_ms=interval_ms,  # a failed poll keeps what was last known: the status bar says why
         )
         console.ops.changed.connect(self._data_changed)
-
-    @property
-    def polls(self) -> int:
-        return self.poller.polls
-
-    def start(self) -> None:
-        self.poller.start()
-
-    def stop(self) -> None:
-        self.poller.stop()
-
-    def poll(self) -> None:
-        """Ask now; something changed while asking: ask again once this answer is in."""
-        self.poller.poll()
 
     def _data_changed(self, what: Change) -> None:
         if what & (Change.OUTBOX | Change.BOOKINGS | Change.TIME_OFF | Change.SETTINGS):

@@ -16,13 +16,13 @@ from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.kit.lifetime import run_for
 from dispatch_desktop.ui.kit.operations import one_line
 from dispatch_desktop.ui.kit.plain import PlainLabel, plain_tip
-from dispatch_desktop.ui.kit.poller import Poller
+from dispatch_desktop.ui.kit.poller import Polled, Poller
 from dispatch_desktop.ui.kit.style import alert_banner_style
 
 ALERT_INTERVAL_MS = 60_000
 
 
-class EmailAlertBanner(QFrame):
+class EmailAlertBanner(Polled, QFrame):
     """Hidden until `email_auth.email_sign_in_alert` returns text; then red, with what to do."""
 
     alert_changed = Signal(object)  # the alert text, or None once it cleared
@@ -91,20 +91,6 @@ class EmailAlertBanner(QFrame):
         console.ops.changed.connect(self._data_changed)
 
     # --- polling --------------------------------------------------------------------------
-
-    @property
-    def polls(self) -> int:
-        return self.poller.polls
-
-    def start(self) -> None:
-        self.poller.start()
-
-    def stop(self) -> None:
-        self.poller.stop()
-
-    def poll(self) -> None:
-        """Ask now; something changed while asking: ask again once this answer is in."""
-        self.poller.poll()
 
     def _data_changed(self, what: Change) -> None:
         if what & (Change.OUTBOX | Change.SIGN_IN):

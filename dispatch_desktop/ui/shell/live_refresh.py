@@ -6,12 +6,12 @@ from dispatch_desktop.services import revision
 from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.kit.operations import one_line
-from dispatch_desktop.ui.kit.poller import Poller
+from dispatch_desktop.ui.kit.poller import Polled, Poller
 
 POLL_INTERVAL_MS = 1_000
 
 
-class RevisionWatcher(QObject):
+class RevisionWatcher(Polled, QObject):
     """Tells every pane `Change.ALL` when the counter moved; says when the database is (un)reachable."""
 
     unreachable = Signal(str)
@@ -35,16 +35,6 @@ class RevisionWatcher(QObject):
             interval_ms=interval_ms,
             coalesce=False,
         )
-
-    @property
-    def polls(self) -> int:
-        return self.poller.polls
-
-    def start(self) -> None:
-        self.poller.start()
-
-    def stop(self) -> None:
-        self.poller.stop()
 
     def _arrived(self, value: int) -> None:
         if self._failing:
