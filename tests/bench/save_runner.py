@@ -208,9 +208,9 @@ def main() -> None:
             window.status_bar.busy.hide()
         run = "" if i < saves else "quiet_"
         start = base + timedelta(hours=i % 8, days=i // 8)
-        # BookingsPage._keep calls isVisible() on forms Qt already deleted (WA_DeleteOnClose)
+        # OpenDialogs.keep calls isVisible() on forms Qt already deleted (WA_DeleteOnClose)
         # and raises; forget them first (reported in docs/benchmarks.md).
-        page.open_dialogs = []
+        page.dialogs.open = []
         form = page.new_booking(start=start)
         spin(
             app,

@@ -205,7 +205,7 @@ def test_every_frequent_action_has_a_shortcut(qtbot, desk, db):
     assert window.tabs.currentIndex() == window.tabs.count() - 1
     window.commands.find_action.trigger()
     assert window.tabs.currentWidget() is window.bookings_page
-    qtbot.waitUntil(lambda: window.bookings_page.search.hasFocus())
+    qtbot.waitUntil(lambda: window.bookings_page.filters.search.hasFocus())
     form = window.new_booking()
     assert form.windowTitle() == "New booking"
     form.reject()
@@ -216,14 +216,14 @@ def test_search_box_filters_the_table(qtbot, desk, demo_db):
     page = window.bookings_page
     total = page.model.rowCount()
     assert total == bookings.count_bookings(window.console.ctx, BookingQuery())
-    qtbot.keyClicks(page.search, "BK-000003")
+    qtbot.keyClicks(page.filters.search, "BK-000003")
     qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10_000)
-    page.search.clear()
+    page.filters.search.clear()
     qtbot.waitUntil(lambda: page.model.rowCount() == total, timeout=10_000)
-    page.status_filter.setCurrentIndex(page.status_filter.findData("pending"))
+    page.filters.status_filter.setCurrentIndex(page.filters.status_filter.findData("pending"))
     qtbot.waitUntil(lambda: page.model.rowCount() == 5, timeout=10_000)
-    page.status_filter.setCurrentIndex(0)
-    page.source_filter.setCurrentIndex(page.source_filter.findData("call-center"))
+    page.filters.status_filter.setCurrentIndex(0)
+    page.filters.source_filter.setCurrentIndex(page.filters.source_filter.findData("call-center"))
     qtbot.waitUntil(lambda: page.model.rowCount() == 6, timeout=10_000)
 
 
@@ -297,15 +297,15 @@ def test_the_table_works_from_the_keyboard(qtbot, desk, db):
     page.table.setFocus()
     qtbot.keyClick(page.table, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(
-        lambda: any(isinstance(d, AssignDialog) and d.isVisible() for d in page.open_dialogs), timeout=10_000
+        lambda: any(isinstance(d, AssignDialog) and d.isVisible() for d in page.dialogs.open), timeout=10_000
     )
-    next(d for d in page.open_dialogs if isinstance(d, AssignDialog)).reject()
+    next(d for d in page.dialogs.open if isinstance(d, AssignDialog)).reject()
     page.table.setFocus()
     qtbot.keyClick(page.table, Qt.Key.Key_Return)
     qtbot.waitUntil(
-        lambda: any(isinstance(d, BookingForm) and d.isVisible() for d in page.open_dialogs), timeout=10_000
+        lambda: any(isinstance(d, BookingForm) and d.isVisible() for d in page.dialogs.open), timeout=10_000
     )
-    form = next(d for d in page.open_dialogs if isinstance(d, BookingForm))
+    form = next(d for d in page.dialogs.open if isinstance(d, BookingForm))
     qtbot.waitUntil(lambda: form.ready, timeout=10_000)
     assert form.name.text() == "Nadia Flores"
     qtbot.keyClick(form.name, Qt.Key.Key_Escape)

@@ -1,18 +1,14 @@
 """The Bookings tab: search, filters, the lazy table and what can be done to a booking."""
 
 from dataclasses import replace
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 
-from PySide6.QtCore import QDate, QItemSelectionModel, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
-    QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QHeaderView,
-    QLineEdit,
     QMenu,
     QPushButton,
     QTableView,
@@ -23,8 +19,7 @@ from PySide6.QtWidgets import (
 from dispatch_desktop.domain.roles import Permission
 from dispatch_desktop.domain.statuses import (
     ASSIGNABLE_STATUSES,
-    NOT_STARTED_STATUSES,
-    BookingSource,
+    FINAL_STATUSES,
     BookingStatus,
     allowed_next,
 )
@@ -32,26 +27,23 @@ from dispatch_desktop.services import agents, bookings
 from dispatch_desktop.services.bookings import BookingQuery
 from dispatch_desktop.services.views import AgentView, BookingView
 from dispatch_desktop.ui.bookings.assign_dialog import AssignDialog
+from dispatch_desktop.ui.bookings.booking_menu import booking_menu
+from dispatch_desktop.ui.bookings.filters import BookingFilters
 from dispatch_desktop.ui.bookings.form import BookingForm
 from dispatch_desktop.ui.bookings.history_dialog import HistoryDialog
-from dispatch_desktop.ui.bookings.labels import source_label, status_label
+from dispatch_desktop.ui.bookings.labels import status_label
 from dispatch_desktop.ui.bookings.model import BookingsModel
 from dispatch_desktop.ui.bookings.sort_proxy import ServerSortProxy
 from dispatch_desktop.ui.bookings.stale_dialog import StaleVersionDialog
 from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.kit.error_box import show_error
-from dispatch_desktop.ui.kit.lifetime import is_alive, run_for
+from dispatch_desktop.ui.kit.lifetime import OpenDialogs, run_for
 from dispatch_desktop.ui.kit.operations import one_line
 from dispatch_desktop.ui.kit.plain import PlainLabel
 from dispatch_desktop.ui.kit.reason_dialog import ReasonDialog
 
-SEARCH_DELAY_MS = 250
 LOADING_NOTICE_MS = 300  # only a slow load says so; quick refreshes must not flicker
-ACTIVE = "active"
-NOT_STARTED = "not started"
-UNASSIGNED = -1
-FINAL_STATUSES = frozenset({BookingStatus.COMPLETED, BookingStatus.CANCELLED, BookingStatus.NO_SHOW})
 
 
 class BookingsPage(QWidget):
@@ -66,12 +58,10 @@ class BookingsPage(QWidget):
         after its first frame, so a big id list does not compete with painting the window)."""
         super().__init__(parent)
         self.console = console
-        self.open_dialogs: list[QWidget] = []
+        self.dialogs = OpenDialogs()
         self.model = BookingsModel(console, self)
         self.proxy = ServerSortProxy(self.model, self)
         self._build()
-        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self.apply_filters)
         self._wire()
         self.console.ops.changed.connect(self._data_changed)
         self._started = False
@@ -89,48 +79,16 @@ class BookingsPage(QWidget):
     # --- building -------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("Search reference, customer, phone or address  (Ctrl+F)"))
-        self.search.setClearButtonEnabled(True)
-        self.status_filter = QComboBox()
-        self.status_filter.addItem(self.tr("All statuses"), None)
-        self.status_filter.addItem(self.tr("Active (not cancelled / no-show)"), ACTIVE)
-        self.status_filter.addItem(self.tr("Not started"), NOT_STARTED)
-        for status in BookingStatus:
-            self.status_filter.addItem(status_label(status), status.value)
-        self.agent_filter = QComboBox()
-        self.agent_filter.addItem(self.tr("All agents"), None)
-        self.agent_filter.addItem(self.tr("Unassigned"), UNASSIGNED)
-        self.source_filter = QComboBox()
-        self.source_filter.addItem(self.tr("All sources"), None)
-        for source in BookingSource:
-            self.source_filter.addItem(source_label(source), source.value)
-        self.date_filter = QCheckBox(self.tr("From"))
-        today = QDate.currentDate()
-        self.date_from = QDateEdit(today)
-        self.date_to = QDateEdit(today)
-        for edit in (self.date_from, self.date_to):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
-            edit.setEnabled(False)
+        self.filters = BookingFilters()
         self.today_button = QPushButton(self.tr("Today"))
         self.today_button.setToolTip(self.tr("Show only today's bookings"))
         self.new_button = QPushButton(self.tr("New booking"))
         self.new_button.setToolTip(self.tr("New booking (Ctrl+N)"))
         self.count_label = PlainLabel()
 
-        filters = QHBoxLayout()
-        filters.addWidget(self.search, 3)
-        filters.addWidget(self.status_filter)
-        filters.addWidget(self.agent_filter)
-        filters.addWidget(self.source_filter)
-        filters.addWidget(self.date_filter)
-        filters.addWidget(self.date_from)
-        filters.addWidget(PlainLabel(self.tr("to")))
-        filters.addWidget(self.date_to)
-        filters.addWidget(self.today_button)
-        filters.addStretch(0)
-        filters.addWidget(self.new_button)
+        self.filters.row.addWidget(self.today_button)
+        self.filters.row.addStretch(0)
+        self.filters.row.addWidget(self.new_button)
 
         self.table = QTableView()
         self.table.setModel(self.proxy)
@@ -160,7 +118,7 @@ class BookingsPage(QWidget):
         footer.addWidget(self.error_label, 1)
 
         layout = QVBoxLayout(self)
-        layout.addLayout(filters)
+        layout.addWidget(self.filters)
         layout.addWidget(self.table, 1)
         layout.addLayout(footer)
 
@@ -176,13 +134,7 @@ class BookingsPage(QWidget):
         self.assign_action.setVisible(self.console.can(Permission.MANAGE_BOOKINGS))
 
     def _wire(self) -> None:
-        self.search.textChanged.connect(lambda _text: self._search_timer.start())
-        self.search.returnPressed.connect(self.apply_filters)
-        for combo in (self.status_filter, self.agent_filter, self.source_filter):
-            combo.currentIndexChanged.connect(self.apply_filters)
-        self.date_filter.toggled.connect(self._dates_toggled)
-        self.date_from.dateChanged.connect(self.apply_filters)
-        self.date_to.dateChanged.connect(self.apply_filters)
+        self.filters.changed.connect(self.apply_filters)
         self.today_button.clicked.connect(self.show_today)
         self.new_button.clicked.connect(lambda: self.new_booking())
         self.table.doubleClicked.connect(lambda _index: self.edit_selected())
@@ -203,51 +155,15 @@ class BookingsPage(QWidget):
 
     # --- filters --------------------------------------------------------------------------
 
-    def _dates_toggled(self, on: bool) -> None:
-        self.date_from.setEnabled(on)
-        self.date_to.setEnabled(on)
-        self.apply_filters()
-
     def show_today(self) -> None:
-        today = QDate.currentDate()
-        self.date_from.setDate(today)
-        self.date_to.setDate(today)
-        self.date_filter.setChecked(True)
+        self.filters.show_today()
         self.apply_filters()
 
     def query(self) -> BookingQuery:
-        status = self.status_filter.currentData()
-        if status is None:
-            statuses: tuple[str, ...] = ()
-        elif status == ACTIVE:
-            statuses = tuple(
-                s.value for s in BookingStatus if s not in (BookingStatus.CANCELLED, BookingStatus.NO_SHOW)
-            )
-        elif status == NOT_STARTED:
-            statuses = tuple(s.value for s in NOT_STARTED_STATUSES)
-        else:
-            statuses = (status,)
-        agent = self.agent_filter.currentData()
-        start_from = start_to = None
-        if self.date_filter.isChecked():
-            start_from = datetime.combine(self.date_from.date().toPython(), time())
-            end_day: date = self.date_to.date().toPython()
-            start_to = datetime.combine(max(end_day, start_from.date()) + timedelta(days=1), time())
-        current = self.model.query
-        return BookingQuery(
-            text=self.search.text().strip(),
-            statuses=statuses,
-            agent_id=agent if agent not in (None, UNASSIGNED) else None,
-            unassigned=agent == UNASSIGNED,
-            source=self.source_filter.currentData(),
-            start_from=start_from,
-            start_to=start_to,
-            sort=current.sort,
-            descending=current.descending,
-        )
+        return self.filters.query(self.model.query)
 
     def apply_filters(self) -> None:
-        self._search_timer.stop()
+        self.filters.search_timer.stop()
         query = self.query()
         if query.start_from is not None:
             # The dates are business-local days; the services read naive times in the business zone.
@@ -268,8 +184,8 @@ class BookingsPage(QWidget):
         )
 
     def focus_search(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
+        self.filters.search.setFocus()
+        self.filters.search.selectAll()
 
     def refresh(self) -> None:
         self.model.reload()
@@ -287,16 +203,7 @@ class BookingsPage(QWidget):
         )
 
     def _agents_arrived(self, team: list[AgentView]) -> None:
-        current = self.agent_filter.currentData()
-        self.agent_filter.blockSignals(True)
-        while self.agent_filter.count() > 2:
-            self.agent_filter.removeItem(2)
-        for agent in team:
-            label = agent.name if agent.active else self.tr("{0} (inactive)").format(agent.name)
-            self.agent_filter.addItem(label, agent.id)
-        index = self.agent_filter.findData(current)
-        self.agent_filter.setCurrentIndex(max(0, index))
-        self.agent_filter.blockSignals(False)
+        self.filters.show_agents(team)
 
     def _loaded(self, count: int) -> None:
         self._loading_timer.stop()
@@ -340,22 +247,12 @@ class BookingsPage(QWidget):
 
     def _with_selected(self, action) -> None:  # type: ignore[no-untyped-def]
         booking_id = self.selected_id()
-        if booking_id is None:
-            return
-        ctx = self.console.ctx
-        # Act on the booking as stored now, not on a cached row that may be out of date.
-        run_for(
-            self, self.console.ops, lambda: bookings.get_booking(ctx, booking_id), action, self._show_failure
-        )
+        if booking_id is not None:
+            self.with_fresh(booking_id, action)
 
     def _show_failure(self, error: Exception) -> None:
         self.status_message.emit(one_line(error))
-        self._keep(show_error(self, error))
-
-    def _keep(self, widget: QWidget) -> QWidget:
-        self.open_dialogs = [d for d in self.open_dialogs if is_alive(d) and d.isVisible()]
-        self.open_dialogs.append(widget)
-        return widget
+        self.dialogs.keep(show_error(self, error))
 
     # --- actions --------------------------------------------------------------------------
 
@@ -377,10 +274,7 @@ class BookingsPage(QWidget):
     def new_booking(self, start: datetime | None = None) -> BookingForm:
         form = BookingForm(self.console, None, self, start=start)
         form.saved.connect(self._saved)
-        form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        form.open()
-        self._keep(form)
-        return form
+        return self.dialogs.show(form)
 
     def edit_booking(self, view: BookingView) -> BookingForm | None:
         if BookingStatus(view.status) in FINAL_STATUSES:
@@ -397,10 +291,7 @@ class BookingsPage(QWidget):
             return None
         form = BookingForm(self.console, view, self)
         form.saved.connect(self._saved)
-        form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        form.open()
-        self._keep(form)
-        return form
+        return self.dialogs.show(form)
 
     def _saved(self, view: BookingView) -> None:
         self.status_message.emit(self.tr("{0} saved").format(view.reference))
@@ -432,17 +323,11 @@ class BookingsPage(QWidget):
             return None
         dialog = AssignDialog(self.console, view, self)
         dialog.assigned.connect(self._saved)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-        self._keep(dialog)
-        return dialog
+        return self.dialogs.show(dialog)
 
     def show_history(self, booking_id: int) -> HistoryDialog:
         dialog = HistoryDialog(self.console, booking_id, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-        self._keep(dialog)
-        return dialog
+        return self.dialogs.show(dialog)
 
     def change_status(self, view: BookingView, status: BookingStatus) -> ReasonDialog | None:
         if status == BookingStatus.CANCELLED:
@@ -454,10 +339,7 @@ class BookingsPage(QWidget):
                 self,
             )
             dialog.reason_given.connect(lambda reason: self._set_status(view, status, reason))
-            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            dialog.open()
-            self._keep(dialog)
-            return dialog
+            return self.dialogs.show(dialog)
         self._set_status(view, status, None)
         return None
 
@@ -481,7 +363,7 @@ class BookingsPage(QWidget):
             dialog = StaleVersionDialog(str(error), self)
             dialog.reload_requested.connect(self.refresh)
             dialog.open()
-            self._keep(dialog)
+            self.dialogs.keep(dialog)
             return
         self._show_failure(error)
 
@@ -500,45 +382,10 @@ class BookingsPage(QWidget):
 
     def build_menu(self, view: BookingView) -> QMenu:
         """The actions this operator may take on this booking, and only those."""
-        menu = QMenu(self)
-        menu.setObjectName("bookingMenu")
-        edit = menu.addAction(self.tr("&Edit…"))
-        edit.setEnabled(self.may_edit(view) and BookingStatus(view.status) not in FINAL_STATUSES)
-        edit.triggered.connect(lambda: self._with_id(view.id, self.edit_booking))
-        if self.console.can(Permission.MANAGE_BOOKINGS):
-            assign = menu.addAction(self.tr("&Reassign…") if view.agent_id else self.tr("&Assign…"))
-            assign.setObjectName("assign")
-            assign.setEnabled(self.may_assign(view))
-            assign.triggered.connect(lambda: self._with_id(view.id, self.assign))
-        choices = self.status_choices(view)
-        if choices:
-            status_menu = menu.addMenu(self.tr("Change &status"))
-            for status in choices:
-                if status == BookingStatus.CANCELLED:
-                    continue
-                action = status_menu.addAction(status_label(status))
-                action.setData(status.value)
-                action.triggered.connect(
-                    lambda _checked=False, s=status: self._with_id(
-                        view.id, lambda fresh: self.change_status(fresh, s)
-                    )
-                )
-            if status_menu.isEmpty():
-                status_menu.menuAction().setVisible(False)
-            if BookingStatus.CANCELLED in choices:
-                cancel = menu.addAction(self.tr("&Cancel booking…"))
-                cancel.setObjectName("cancel")
-                cancel.triggered.connect(
-                    lambda: self._with_id(
-                        view.id, lambda fresh: self.change_status(fresh, BookingStatus.CANCELLED)
-                    )
-                )
-        menu.addSeparator()
-        history = menu.addAction(self.tr("View &history"))
-        history.triggered.connect(lambda: self.show_history(view.id))
-        return menu
+        return booking_menu(self, view)
 
-    def _with_id(self, booking_id: int, action) -> None:  # type: ignore[no-untyped-def]
+    def with_fresh(self, booking_id: int, action) -> None:  # type: ignore[no-untyped-def]
+        """Act on the booking as stored now, not on a cached row that may be out of date."""
         ctx = self.console.ctx
         run_for(
             self, self.console.ops, lambda: bookings.get_booking(ctx, booking_id), action, self._show_failure

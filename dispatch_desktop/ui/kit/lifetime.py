@@ -2,10 +2,10 @@
 
 import gc
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QWidget
 
 from dispatch_desktop.ui.kit.operations import Operations
@@ -44,6 +44,27 @@ def retire(dialog: QWidget | None) -> None:
     """Free a finished dialog once a new one replaces it (open dialogs stay alive while shown)."""
     if dialog is not None and not dialog.isVisible():
         dialog.deleteLater()
+
+
+W = TypeVar("W", bound=QWidget)
+
+
+class OpenDialogs:
+    """Python references to the dialogs a window opened, so none is collected while shown."""
+
+    def __init__(self) -> None:
+        self.open: list[QWidget] = []
+
+    def keep(self, widget: W) -> W:
+        self.open = [d for d in self.open if is_alive(d) and d.isVisible()]
+        self.open.append(widget)
+        return widget
+
+    def show(self, dialog: W) -> W:
+        """Open `dialog` window-modal (freed by Qt once closed) and keep it."""
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()  # type: ignore[attr-defined]
+        return self.keep(dialog)
 
 
 class MainThreadGarbageCollector(QObject):

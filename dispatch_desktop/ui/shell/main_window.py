@@ -22,7 +22,7 @@ from dispatch_desktop.ui.call_center.panel import CallCenterPanel
 from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.kit.error_box import show_error
-from dispatch_desktop.ui.kit.lifetime import is_alive, run_for
+from dispatch_desktop.ui.kit.lifetime import OpenDialogs, run_for
 from dispatch_desktop.ui.kit.text_dialog import TextDialog
 from dispatch_desktop.ui.notifications.delivery_alert import DeliveryAlertBanner
 from dispatch_desktop.ui.notifications.email_alert import EmailAlertBanner
@@ -61,7 +61,7 @@ class MainWindow(QMainWindow):
         self.demo_mode = demo_mode
         self.first_run_check = first_run_check
         self.welcome: WelcomeDialog | None = None
-        self.dialogs: list[QWidget] = []
+        self.dialogs = OpenDialogs()
         self.setObjectName("mainWindow")
         self.resize(1280, 800)
 
@@ -273,17 +273,14 @@ class MainWindow(QMainWindow):
             lambda summary: self.show_status(
                 self.tr("Demo data loaded: {0} agents, {1} bookings").format(summary.agents, summary.bookings)
             ),
-            lambda error: self._keep(show_error(self, error)),
+            lambda error: self.dialogs.keep(show_error(self, error)),
             changes=Change.ALL,
         )
 
     def open_settings(self) -> SettingsDialog:
         dialog = SettingsDialog(self.console, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(lambda _result: self.console.ops.changed.emit(Change.SETTINGS))
-        dialog.open()
-        self._keep(dialog)
-        return dialog
+        return self.dialogs.show(dialog)
 
     def show_shortcuts(self) -> None:
         lines = [
@@ -301,18 +298,13 @@ class MainWindow(QMainWindow):
             self.tr("Ctrl+L\tShow or hide the notification log"),
             self.tr("Ctrl+Q\tQuit"),
         ]
-        self._keep(TextDialog(self.tr("Keyboard shortcuts"), "\n".join(lines), self)).open()
+        self.dialogs.keep(TextDialog(self.tr("Keyboard shortcuts"), "\n".join(lines), self)).open()
 
     def show_about(self) -> None:
         text = self.tr("Dispatch Desktop {0}\n\nDatabase: {1}\nHome: {2}\nNotifications: {3}").format(
             __version__, self.console.ctx.db.description, self.console.home, self.environment().description
         )
-        self._keep(TextDialog(self.tr("About Dispatch Desktop"), text, self)).open()
-
-    def _keep(self, widget: QWidget) -> QWidget:
-        self.dialogs = [d for d in self.dialogs if is_alive(d) and d.isVisible()]
-        self.dialogs.append(widget)
-        return widget
+        self.dialogs.keep(TextDialog(self.tr("About Dispatch Desktop"), text, self)).open()
 
     # --- first run ------------------------------------------------------------------------
 
