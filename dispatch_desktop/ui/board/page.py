@@ -31,11 +31,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dispatch_desktop.domain.roles import Permission
+from dispatch_desktop.domain.roles import Permission, booking_edit_permission
 from dispatch_desktop.domain.statuses import BookingStatus, allowed_next
 from dispatch_desktop.services import bookings
 from dispatch_desktop.services.board import BoardDay, load_board_day
 from dispatch_desktop.services.views import BookingView
+from dispatch_desktop.ui.board.assignment_menu import assignment_menu
 from dispatch_desktop.ui.board.block import BookingBlock
 from dispatch_desktop.ui.board.scene import (
     FIRST_VISIBLE_HOUR,
@@ -332,10 +333,7 @@ class BoardPage(QWidget):
                 self.tr("%s is %s and can no longer be edited.") % (booking.reference, booking.status)
             )
             return None
-        may_edit = self.may_move or (
-            booking.agent_id is None and self.console.can(Permission.EDIT_UNASSIGNED_BOOKING)
-        )
-        if not may_edit:
+        if not self.console.can(booking_edit_permission(booking.agent_id is not None)):
             self.message.show_info(self.tr("You may not edit %s: it is assigned.") % booking.reference)
             return None
         retire(self.form)
@@ -352,26 +350,7 @@ class BoardPage(QWidget):
 
     def assignment_menu(self, booking_id: int) -> QMenu:
         """The keyboard- and mouse-friendly twin of dragging: open, assign to an agent, or unassign."""
-        menu = QMenu(self)
-        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        booking = self.booking(booking_id)
-        menu.addAction(self.tr("Open booking"), lambda: self.open_booking(booking_id))
-        if booking is None or self.data is None:
-            return menu
-        menu.addSeparator()
-        assign = menu.addMenu(self.tr("Assign to"))
-        assign.setEnabled(self.may_move)
-        for agent in self.data.agents:
-            if agent.active and agent.id != booking.agent_id:
-                assign.addAction(
-                    agent.name, lambda agent_id=agent.id: self.drop_booking(booking_id, agent_id, None)
-                )
-        if booking.agent_id is not None:
-            unassign = menu.addAction(
-                self.tr("Unassign (back to the tray)"), lambda: self.drop_booking(booking_id, None, None)
-            )
-            unassign.setEnabled(self.may_move)
-        return menu
+        return assignment_menu(self, booking_id)
 
     def drop_booking(self, booking_id: int, agent_id: int | None, start: datetime | None) -> None:
         """What a drop does: assign to `agent_id` (None unassigns) and, with `start`, reschedule keeping the length."""

@@ -14,6 +14,7 @@ from dispatch_desktop.domain.errors import ValidationError
 from dispatch_desktop.services import customers
 from dispatch_desktop.services.views import CustomerView
 from dispatch_desktop.ui.kit.lifetime import run_for
+from dispatch_desktop.ui.kit.operations import one_line
 from dispatch_desktop.ui.kit.plain import PlainLabel
 from dispatch_desktop.ui.kit.style import field_error_style
 
@@ -110,6 +111,14 @@ class CustomerFields:
             self.name.setText(customer.name)
         if customer.email and not self.email.text().strip():
             self.email.setText(customer.email)
+
+    def _show_at_field(self, error: Exception) -> bool:
+        """A service refusal naming a field (error.field) shows under it; False when none here."""
+        key = ERROR_FIELDS.get(getattr(error, "field", None) or "")
+        if key not in self.messages:
+            return False
+        self.messages[key].show_message(one_line(error))
+        return True
 
     def _check_field(self, key: str, check: Callable[[], object]) -> bool:
         """Run one validation: its refusal shows under the field, a pass clears the field's message."""

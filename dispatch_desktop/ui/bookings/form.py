@@ -6,7 +6,7 @@ offers a reload.
 """
 
 import itertools
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, tzinfo
 
 from PySide6.QtCore import QSignalBlocker, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
@@ -35,7 +35,6 @@ from dispatch_desktop.services.display import phone_for_display
 from dispatch_desktop.services.views import BookingView
 from dispatch_desktop.ui.bookings.agent_picker import AgentPicker
 from dispatch_desktop.ui.bookings.customer_fields import (
-    ERROR_FIELDS,
     CustomerFields,
     FieldMessage,
     HintLabel,
@@ -46,6 +45,7 @@ from dispatch_desktop.ui.bookings.customer_fields import (
 )
 from dispatch_desktop.ui.bookings.stale_banner import StaleBanner
 from dispatch_desktop.ui.bookings.stale_dialog import StaleVersionDialog
+from dispatch_desktop.ui.bookings.start_readings import booking_times, reading_labels, readings, start_problem
 from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.kit.lifetime import run_for
@@ -267,44 +267,26 @@ class BookingForm(CustomerFields, QDialog):
 
     # --- times and agents -----------------------------------------------------------------
 
-    def _start_instants(self) -> tuple[datetime, ...]:
-        """What the typed start means in the team's zone: one instant, two (clocks go back) or none."""
-        typed = from_qdatetime(self.start.dateTime())
-        return validation.local_offsets(typed, self.settings.zone) if self.settings else (typed,)
+    def _typed_start(self) -> tuple[datetime, tzinfo | None]:
+        return from_qdatetime(self.start.dateTime()), self.settings.zone if self.settings else None
 
     def times(self) -> tuple[datetime, datetime]:
-        """Start and end; once the zone is known they carry their offsets, so a booking across a
-        clock change keeps its length and a repeated hour means the one picked."""
-        duration = timedelta(minutes=self.duration.value())
-        choices = self._start_instants()
-        if self.settings is None or not choices:  # a skipped time: the service says what to type
-            typed = from_qdatetime(self.start.dateTime())
-            return typed, typed + duration
-        start = choices[self.offset_choice.currentIndex() if len(choices) == 2 else 0]
-        return start, (start.astimezone(UTC) + duration).astimezone(self.settings.zone)
+        typed, zone = self._typed_start()
+        return booking_times(typed, self.duration.value(), zone, self.offset_choice.currentIndex())
 
     def _offer_offsets(self, preferred: int | None = None) -> None:
         """Show the two readings of a repeated local time, or a skipped time's reason, under Start."""
-        choices = self._start_instants()
+        typed, zone = self._typed_start()
+        choices = readings(typed, zone)
         keep = self.offset_choice.currentIndex() if preferred is None else preferred
         with QSignalBlocker(self.offset_choice):
             self.offset_choice.clear()
             if len(choices) == 2:
-                for moment, when in zip(choices, (self.tr("first"), self.tr("second")), strict=True):
-                    self.offset_choice.addItem(
-                        self.tr("{0} {1} ({2}, the {3} time)").format(
-                            moment.strftime("%H:%M"), validation.offset_text(moment), moment.tzname(), when
-                        )
-                    )
+                self.offset_choice.addItems(reading_labels(choices))
                 self.offset_choice.setCurrentIndex(max(0, min(keep, 1)))
         self.offset_choice.setVisible(len(choices) == 2)
-        if self.settings is None:
-            return
-        typed = from_qdatetime(self.start.dateTime())
-        problem = validation.dst_problem(typed, self.settings.zone)
-        if problem and len(choices) == 2:
-            problem = self.tr("{0}: pick one below").format(problem.split(";")[0])
-        self.messages["start"].show_message(problem or "")
+        if zone is not None:
+            self.messages["start"].show_message(start_problem(typed, zone))
 
     def _times_changed(self) -> None:
         if self.sender() is not self.offset_choice:
@@ -409,11 +391,8 @@ class BookingForm(CustomerFields, QDialog):
             self.stale_dialog.reload_requested.connect(self.reload)
             self.stale_dialog.open()
             return
-        field = ERROR_FIELDS.get(getattr(error, "field", None) or "")
-        if field is not None and field in self.messages:
-            self.messages[field].show_message(one_line(error))
-            return
-        self._show_general_error(error)
+        if not self._show_at_field(error):
+            self._show_general_error(error)
 
     def _show_general_error(self, error: Exception) -> None:
         self.setEnabled(True)

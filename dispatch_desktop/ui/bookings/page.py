@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dispatch_desktop.domain.roles import Permission
+from dispatch_desktop.domain.roles import Permission, booking_edit_permission
 from dispatch_desktop.domain.statuses import (
     ASSIGNABLE_STATUSES,
     FINAL_STATUSES,
@@ -257,9 +257,7 @@ class BookingsPage(QWidget):
     # --- actions --------------------------------------------------------------------------
 
     def may_edit(self, view: BookingView) -> bool:
-        if view.agent_id is None:
-            return self.console.can(Permission.EDIT_UNASSIGNED_BOOKING)
-        return self.console.can(Permission.MANAGE_BOOKINGS)
+        return self.console.can(booking_edit_permission(view.agent_id is not None))
 
     def status_choices(self, view: BookingView) -> tuple[BookingStatus, ...]:
         if not self.may_edit(view):

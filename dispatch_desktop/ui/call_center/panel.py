@@ -29,7 +29,6 @@ from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.services.outbox import OutboxView
 from dispatch_desktop.services.views import BookingView
 from dispatch_desktop.ui.bookings.customer_fields import (
-    ERROR_FIELDS,
     CustomerFields,
     FieldMessage,
     HintLabel,
@@ -351,9 +350,7 @@ class CallCenterPanel(CustomerFields, QWidget):
     def _refused(self, error: Exception) -> None:
         self.saving = False
         self.save_button.setEnabled(True)
-        field = ERROR_FIELDS.get(getattr(error, "field", None) or "")
-        if field in self.messages:
-            self.messages[field].show_message(one_line(error))
+        if self._show_at_field(error):
             target = self._first_error_field()
             if target is not None:
                 target.setFocus()
