@@ -80,3 +80,11 @@ def test_ui_reaches_the_database_and_the_notifier_only_through_services() -> Non
         if name.startswith(FORBIDDEN_IN_UI)
     ]
     assert offenders == []
+
+
+def test_ui_imports_its_panes_plainly() -> None:
+    """Every pane exists: no importlib loader that hides a missing one (or a typo) until it is opened."""
+    offenders = [
+        f"{path}: {name}" for path, names in _ui_imports().items() for name in names if name == "importlib"
+    ]
+    assert offenders == []
