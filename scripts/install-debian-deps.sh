@@ -1,7 +1,7 @@
 #!/bin/sh
 # What Dispatch Desktop needs from Debian/Ubuntu before `python3 -m venv` and `pip install`:
 # Python's venv module, time zone data, and the system libraries of Qt and its xcb window plugin
-# (dispatch_desktop/ui/platform_check.py checks the same ones when the console starts).
+# (dispatch_desktop/ui/shell/platform_check.py checks the same ones when the console starts).
 #   scripts/install-debian-deps.sh          for running the console
 #   scripts/install-debian-deps.sh --test   also what the test suite uses (readelf)
 # Installs only what is missing; uses sudo when not run as root. Elsewhere it does nothing.

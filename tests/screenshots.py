@@ -27,10 +27,11 @@ from dispatch_desktop.config import Config
 from dispatch_desktop.services import bookings, demo, team_settings, timeoff
 from dispatch_desktop.services.board import business_today
 from dispatch_desktop.services.workstation import deliver_outbox, open_database_url
-from dispatch_desktop.ui.app import make_application
-from dispatch_desktop.ui.console import ConsoleContext
-from dispatch_desktop.ui.main_window import MainWindow
-from dispatch_desktop.ui.operations import Operations
+from dispatch_desktop.ui.kit.changes import Change
+from dispatch_desktop.ui.kit.console import ConsoleContext
+from dispatch_desktop.ui.kit.operations import Operations
+from dispatch_desktop.ui.shell.app import make_application
+from dispatch_desktop.ui.shell.main_window import MainWindow
 
 WINDOW_SIZE = (1440, 900)
 TIMEZONE = "America/Chicago"
@@ -77,9 +78,9 @@ def booking_form(window: MainWindow) -> QWidget:
     assert form is not None
     settle(1.2, lambda: form.ready and form.availability_loads > 0)
     # Show what the picker tells before saving: this agent is busy at that time.
-    busy = next((agent for agent, state in form.agent_states().items() if state == "busy"), None)
+    busy = next((agent for agent, state in form.agent.agent_states().items() if state == "busy"), None)
     if busy is not None:
-        form.select_agent(busy)
+        form.agent.select_agent(busy)
     settle(0.3)
     return form
 
@@ -96,7 +97,7 @@ def call_center(window: MainWindow) -> QWidget:
     panel.save()
     settle(0.3, lambda: panel.last_saved is not None)
     deliver_outbox(window.console.ctx, window.console.config, window.console.home)
-    window.console.ops.changed.emit("outbox")
+    window.console.ops.changed.emit(Change.OUTBOX)
     settle(2.0, lambda: "logged" in panel.result.text())
     panel.phone.setText("(773) 555-0007")
     panel.phone.editingFinished.emit()
@@ -135,7 +136,7 @@ def time_off_approve(window: QWidget) -> QWidget:
             end=first + timedelta(hours=5),
             reason="Family emergency",
         )
-        console.ops.changed.emit("time_off")
+        console.ops.changed.emit(Change.TIME_OFF)
     window.show_page("time_off")  # type: ignore[attr-defined]
     page = window.pages["time_off"]  # type: ignore[attr-defined]
     settle(0.5, lambda: page.model.row_of(lambda r: r.id == request.id) >= 0)
@@ -150,7 +151,7 @@ def log_pane(window: QWidget) -> QWidget:
     dock = window.log_dock  # type: ignore[attr-defined]
     dock.show()
     deliver_outbox(console.ctx, console.config, console.home, limit=None)
-    console.ops.changed.emit("outbox")
+    console.ops.changed.emit(Change.OUTBOX)
     settle(2.5, lambda: dock.poll_count > 1)
     return window
 
@@ -200,7 +201,7 @@ def email_alert_banner(window: MainWindow) -> QWidget:
         os.environ.clear()
         os.environ.update(previous_env)
         keyring.set_keyring(previous_keyring)
-    console.ops.changed.emit("outbox")
+    console.ops.changed.emit(Change.OUTBOX)
     settle(1.0, lambda: not window.email_alert.isHidden())
     return window
 
@@ -218,19 +219,19 @@ def settings_office365(window: MainWindow) -> QWidget:
     assert dialog is not None
     dialog.resize(680, 900)
     settle(0.8, lambda: dialog.load_count > 0)
-    dialog.smtp_host.setText("smtp.office365.com")
-    dialog.smtp_port.setValue(587)
-    dialog.smtp_user.setText("dispatch@contoso.com")
-    dialog.smtp_from.setText("dispatch@contoso.com")
-    dialog.smtp_starttls.setChecked(True)
-    dialog.smtp_auth_mode.setCurrentIndex(dialog.smtp_auth_mode.findData("oauth2"))
-    dialog.o365_tenant.setText("contoso.onmicrosoft.com")
-    dialog.o365_client.setText("0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d")
-    dialog.o365_secret.setText("client-secret-value")
+    dialog.email_page.smtp_host.setText("smtp.office365.com")
+    dialog.email_page.smtp_port.setValue(587)
+    dialog.email_page.smtp_user.setText("dispatch@contoso.com")
+    dialog.email_page.smtp_from.setText("dispatch@contoso.com")
+    dialog.email_page.smtp_starttls.setChecked(True)
+    dialog.email_page.smtp_auth_mode.setCurrentIndex(dialog.email_page.smtp_auth_mode.findData("oauth2"))
+    dialog.email_page.o365_tenant.setText("contoso.onmicrosoft.com")
+    dialog.email_page.o365_client.setText("0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d")
+    dialog.email_page.o365_secret.setText("client-secret-value")
     scroll = dialog.findChild(QScrollArea)
     settle(0.3)
-    scroll.ensureWidgetVisible(dialog.smtp_form.parentWidget(), 0, 0)
-    scroll.ensureWidgetVisible(dialog.o365_authority)
+    scroll.ensureWidgetVisible(dialog.email_page.smtp_form.parentWidget(), 0, 0)
+    scroll.ensureWidgetVisible(dialog.email_page.o365_authority)
     settle(0.3)
     return dialog
 

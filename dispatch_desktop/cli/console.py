@@ -11,7 +11,7 @@ from dispatch_desktop.domain.errors import DispatchError
 
 
 def open_console(args: argparse.Namespace) -> int:
-    from dispatch_desktop.ui.platform_check import check_platform
+    from dispatch_desktop.ui.shell.platform_check import check_platform
 
     try:
         check_platform()  # Qt aborts the process when a library or the display is missing
@@ -19,8 +19,8 @@ def open_console(args: argparse.Namespace) -> int:
         print(f"error: the console cannot start: {exc}", file=sys.stderr)
         return exc.exit_code
     try:
-        from dispatch_desktop.ui.app import run_console
-        from dispatch_desktop.ui.self_check import run_self_check
+        from dispatch_desktop.ui.shell.app import run_console
+        from dispatch_desktop.ui.shell.self_check import run_self_check
     except ImportError as exc:
         print(f"error: the console cannot start: {exc}", file=sys.stderr)
         return 1

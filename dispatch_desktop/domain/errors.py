@@ -22,9 +22,17 @@ class NotFoundError(ValidationError):
 
 
 class ConflictError(DispatchError):
-    """The change clashes with the schedule, another edit, or the status rules."""
+    """The change clashes with the schedule, another edit, or the status rules.
+
+    `field` names what clashes when one field does (the agent, for a schedule clash), so a form
+    shows the message next to it and the CLI can say which option to change.
+    """
 
     exit_code = 3
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class StaleVersionError(ConflictError):

@@ -42,3 +42,8 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
 
 def can(role: Role, permission: Permission) -> bool:
     return permission in PERMISSIONS[role]
+
+
+def booking_edit_permission(assigned: bool) -> Permission:
+    """Editing an unassigned booking is call-center work; once an agent has it, dispatch decides."""
+    return Permission.MANAGE_BOOKINGS if assigned else Permission.EDIT_UNASSIGNED_BOOKING

@@ -41,6 +41,11 @@ TRANSITIONS: dict[BookingStatus, tuple[BookingStatus, ...]] = {
     _S.NO_SHOW: (),
 }
 
+# Nothing more happens to a booking in these: no move leads out of them.
+FINAL_STATUSES: frozenset[BookingStatus] = frozenset(
+    status for status, moves in TRANSITIONS.items() if not moves
+)
+
 # Bookings in these statuses no longer hold the agent's time.
 INACTIVE_STATUSES: frozenset[BookingStatus] = frozenset({_S.CANCELLED, _S.NO_SHOW})
 

@@ -16,7 +16,7 @@ from dispatch_desktop.domain.errors import (
     StaleVersionError,
     ValidationError,
 )
-from dispatch_desktop.domain.roles import Permission, can
+from dispatch_desktop.domain.roles import Permission, booking_edit_permission, can
 from dispatch_desktop.domain.statuses import (
     ASSIGNABLE_STATUSES,
     BookingSource,
@@ -62,9 +62,7 @@ def _check_version(unit: Unit, booking: Booking, expect_version: int | None) -> 
 
 
 def _require_edit(unit: Unit, booking: Booking) -> None:
-    unit.require(
-        Permission.EDIT_UNASSIGNED_BOOKING if booking.agent_id is None else Permission.MANAGE_BOOKINGS
-    )
+    unit.require(booking_edit_permission(booking.agent_id is not None))
 
 
 def _assignable_agent(
@@ -76,7 +74,7 @@ def _assignable_agent(
     schedule.lock_agent(unit.session, agent.id)
     clashes = schedule.conflicts_for(unit.session, unit.settings, agent, start, end, booking_id)
     if clashes:
-        raise ConflictError("; ".join(clashes))
+        raise ConflictError("; ".join(clashes), "agent")
     return agent
 
 

@@ -130,7 +130,8 @@ class ServiceContext:
         except IntegrityError as exc:
             if getattr(exc.orig, "sqlstate", None) == EXCLUSION_VIOLATION:
                 raise ConflictError(
-                    "the agent was just booked for an overlapping time on another workstation; reload"
+                    "the agent was just booked for an overlapping time on another workstation; reload",
+                    "agent",
                 ) from None
             raise
 

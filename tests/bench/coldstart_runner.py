@@ -52,7 +52,7 @@ def console(home: str, url: str) -> None:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    import dispatch_desktop.ui.app as app_module
+    import dispatch_desktop.ui.shell.app as app_module
     from dispatch_desktop.cli import main
 
     base = app_module.MainWindow

@@ -46,8 +46,9 @@ from dispatch_desktop.services import agents, bookings  # noqa: E402
 from dispatch_desktop.services.context import ServiceContext  # noqa: E402
 from dispatch_desktop.storage.engine import Database  # noqa: E402
 from dispatch_desktop.storage.models import OutboxMessage  # noqa: E402
-from dispatch_desktop.ui.console import ConsoleContext  # noqa: E402
-from dispatch_desktop.ui.operations import Operations  # noqa: E402
+from dispatch_desktop.ui.kit.changes import Change  # noqa: E402
+from dispatch_desktop.ui.kit.console import ConsoleContext  # noqa: E402
+from dispatch_desktop.ui.kit.operations import Operations  # noqa: E402
 
 TIMEOUT = 120.0
 
@@ -153,7 +154,7 @@ def main() -> None:
     quiet = int(sys.argv[4]) if len(sys.argv) > 4 else 0
     slow = os.environ.get("DISPATCH_BENCH_SLOW_EVENTS")
     app = SlowEventLog(sys.argv[:1], float(slow)) if slow else QApplication(sys.argv[:1])
-    from dispatch_desktop.ui.main_window import MainWindow
+    from dispatch_desktop.ui.shell.main_window import MainWindow
 
     db = Database(url)
     ctx = ServiceContext(db, "bench")
@@ -202,14 +203,14 @@ def main() -> None:
     for i in range(saves + quiet):
         if i == saves:
             # What-if: the status-bar busy bar stays still while the background delivery runs.
-            console.ops.busy_changed.disconnect(window._busy_changed)
-            window._busy_timer.stop()
-            window.busy.hide()
+            console.ops.busy_changed.disconnect(window.status_bar.show_busy)
+            window.status_bar.busy_timer.stop()
+            window.status_bar.busy.hide()
         run = "" if i < saves else "quiet_"
         start = base + timedelta(hours=i % 8, days=i // 8)
-        # BookingsPage._keep calls isVisible() on forms Qt already deleted (WA_DeleteOnClose)
+        # OpenDialogs.keep calls isVisible() on forms Qt already deleted (WA_DeleteOnClose)
         # and raises; forget them first (reported in docs/benchmarks.md).
-        page.open_dialogs = []
+        page.dialogs.open = []
         form = page.new_booking(start=start)
         spin(
             app,
@@ -221,7 +222,7 @@ def main() -> None:
         form.email.setText(f"customer{i}@example.com")
         form.address.setText("1200 W Madison St, Chicago, IL")
         form.service.setText("Furnace repair")
-        form.select_agent(agent.id)
+        form.agent.select_agent(agent.id)
         spin(app, lambda: console.ops.running == 0, "lookups done")
         saved: list[int] = []
         form.saved.connect(lambda view, s=saved: s.append(view.id))
@@ -237,7 +238,7 @@ def main() -> None:
         results[run + "shown"].append(watcher.at - began)
         if profiler is not None and os.environ.get("DISPATCH_BENCH_PROFILE") == "save":
             profiler.stop()
-        window.deliver_now()  # what the console's delivery timer does every few seconds
+        window.delivery.deliver_now()  # what the console's delivery timer does every few seconds
         done = threading.Event()
         threading.Thread(target=watch_outbox, args=(db, saved[0], done), daemon=True).start()
         spin(app, done.is_set, "delivered")
@@ -294,7 +295,7 @@ def main() -> None:
                     row.provider_id = message_id
                 row.status = "sent"
         saved.append(view.id)
-        console.ops.changed.emit("bookings")
+        console.ops.changed.emit(Change.BOOKINGS)
         handler = time.perf_counter() - began  # the UI thread was blocked all along
         cpu_in_handler = time.thread_time() - cpu
         cpu = time.thread_time()

@@ -45,8 +45,8 @@ from dispatch_desktop.services import bookings  # noqa: E402
 from dispatch_desktop.services.bookings import BookingQuery  # noqa: E402
 from dispatch_desktop.services.context import ServiceContext  # noqa: E402
 from dispatch_desktop.storage.engine import Database  # noqa: E402
-from dispatch_desktop.ui.console import ConsoleContext  # noqa: E402
-from dispatch_desktop.ui.operations import Operations  # noqa: E402
+from dispatch_desktop.ui.kit.console import ConsoleContext  # noqa: E402
+from dispatch_desktop.ui.kit.operations import Operations  # noqa: E402
 
 SEARCH = "kowalski"
 TIMEOUT = float(os.environ.get("DISPATCH_BENCH_STEP_TIMEOUT", "600"))
@@ -91,7 +91,7 @@ def painted_after(
 
 
 def lazy(app: QApplication, db: Database) -> dict[str, float]:
-    from dispatch_desktop.ui.bookings_page import BookingsPage
+    from dispatch_desktop.ui.bookings.page import BookingsPage
 
     ctx = ServiceContext(db, "bench")
     console = ConsoleContext(ctx=ctx, ops=Operations(), home=Path("/tmp"), config=Config(), actor=ctx.actor())
@@ -112,7 +112,7 @@ def lazy(app: QApplication, db: Database) -> dict[str, float]:
     rows = total
 
     loads = model.loads
-    page.search.setText(SEARCH)
+    page.filters.search.setText(SEARCH)
     started = time.perf_counter()
     page.apply_filters()  # what Enter does; typing waits SEARCH_DELAY_MS first, on purpose
     filtered = (
@@ -128,7 +128,7 @@ def lazy(app: QApplication, db: Database) -> dict[str, float]:
     matches = len(model.ids)
 
     loads = model.loads
-    page.search.setText("")
+    page.filters.search.setText("")
     page.apply_filters()
     # Scroll only once the whole id list is in: a model that shows its first page first would
     # otherwise scroll to the end of that page.

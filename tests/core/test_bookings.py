@@ -50,8 +50,9 @@ def test_overlapping_assignment_is_refused_naming_the_booking(ctx: ServiceContex
     agent = add_agent(ctx)
     first = add_booking(ctx, "09:00", "10:00", agent_id=agent.id)
     before = row_counts(db)
-    with pytest.raises(ConflictError, match=f"Ann Field is already booked: {first.reference}"):
+    with pytest.raises(ConflictError, match=f"Ann Field is already booked: {first.reference}") as refused:
         add_booking(ctx, "09:30", "10:30", agent_id=agent.id, phone="312-555-0142")
+    assert refused.value.field == "agent"  # a form shows it by the agent picker, without reading the text
     assert row_counts(db) == before
 
 
@@ -73,8 +74,9 @@ def test_assignment_inside_approved_time_off_is_refused(ctx: ServiceContext) -> 
     off = timeoff.request_time_off(ctx, agent_id=agent.id, start=f"{DAY} 08:00", end=f"{DAY} 12:00")
     timeoff.approve_time_off(ctx, off.id)
     pending = add_booking(ctx, call_center=True)
-    with pytest.raises(ConflictError, match=f"approved time off #{off.id}"):
+    with pytest.raises(ConflictError, match=f"approved time off #{off.id}") as refused:
         bookings.assign_booking(ctx, pending.id, agent.id)
+    assert refused.value.field == "agent"
     assert bookings.get_booking(ctx, pending.id).status == "pending"
 
 

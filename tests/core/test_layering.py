@@ -1,4 +1,5 @@
-"""The domain, services, storage, notifier and CLI never import Qt; the CLI imports services only."""
+"""The domain, services, storage, notifier and CLI never import Qt; the CLI imports services only;
+the console never imports storage or notify."""
 
 import subprocess
 import sys
@@ -47,17 +48,45 @@ def test_core_imports_with_pyside6_blocked() -> None:
     assert result.stdout.startswith("imported")
 
 
-def test_ui_reaches_the_database_only_through_services() -> None:
+FORBIDDEN_IN_UI = ("dispatch_desktop.storage", "dispatch_desktop.notify", "sqlalchemy", "alembic")
+
+
+def _ui_imports() -> dict[str, list[str]]:
+    """Every module of ui/ and its sub-folders, with the names it imports (top level or inside functions)."""
+    import ast
     from pathlib import Path
 
     import dispatch_desktop.ui as ui
 
+    root = Path(ui.__path__[0])
+    found: dict[str, list[str]] = {}
+    for path in sorted(root.rglob("*.py")):
+        names: list[str] = []
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names += [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names.append(node.module)
+        found[path.relative_to(root).as_posix()] = names
+    return found
+
+
+def test_ui_reaches_the_database_and_the_notifier_only_through_services() -> None:
+    modules = _ui_imports()
+    assert "shell/main_window.py" in modules  # the feature folders are read, not only ui/*.py
     offenders = [
-        f"{path.name}: {line.strip()}"
-        for path in Path(ui.__path__[0]).glob("*.py")
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if line.lstrip().startswith(("import ", "from "))
-        and ("dispatch_desktop.storage" in line or "sqlalchemy" in line)
+        f"{path}: {name}"
+        for path, names in modules.items()
+        for name in names
+        if name.startswith(FORBIDDEN_IN_UI)
+    ]
+    assert offenders == []
+
+
+def test_ui_imports_its_panes_plainly() -> None:
+    """Every pane exists: no importlib loader that hides a missing one (or a typo) until it is opened."""
+    offenders = [
+        f"{path}: {name}" for path, names in _ui_imports().items() for name in names if name == "importlib"
     ]
     assert offenders == []
 
@@ -118,4 +147,4 @@ def test_the_cli_imports_only_services_domain_and_config() -> None:
         "commands/db.py: dispatch_desktop.storage.engine",
     ]
     assert _cli_offenders("commands/db.py", "from dispatch_desktop.ui import app\n", "x") != []
-    assert _cli_offenders("console.py", "from dispatch_desktop.ui.app import run_console\n", "x") == []
+    assert _cli_offenders("console.py", "from dispatch_desktop.ui.shell.app import run_console\n", "x") == []

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from dispatch_desktop.ui import platform_check
+from dispatch_desktop.ui.shell import platform_check
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "install-debian-deps.sh"

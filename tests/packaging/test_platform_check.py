@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from dispatch_desktop.ui import platform_check
-from dispatch_desktop.ui.platform_check import missing_libraries, qt_platform
+from dispatch_desktop.ui.shell import platform_check
+from dispatch_desktop.ui.shell.platform_check import missing_libraries, qt_platform
 
 # Runs the real start path in a fresh interpreter with the library tables pointed at names that
 # do not exist, then reports whether Qt's GUI module was ever imported.
 START = """
 import sys
-from dispatch_desktop.ui import platform_check
+from dispatch_desktop.ui.shell import platform_check
 platform_check.QT_LIBRARIES = {"libc.so.6": "libc6"}
 platform_check.XCB_LIBRARIES = {
     "libm.so.6": "libc6",

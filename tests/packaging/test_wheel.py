@@ -87,7 +87,7 @@ def test_an_installed_wheel_reads_its_templates_and_icons_through_the_package(
         "print(templates.render('test_message', **json.loads(sys.argv[2])).text.encode());"
         "print(resources().joinpath('icons', 'dispatch-desktop-256.png').read_bytes()[:4]);"
         "print(resources());"
-        "from dispatch_desktop.ui.app import ICON_SIZES, make_application;"
+        "from dispatch_desktop.ui.shell.app import ICON_SIZES, make_application;"
         "sizes = make_application().windowIcon().availableSizes();"
         "print(sorted(size.width() for size in sizes) == sorted(ICON_SIZES))"
     )

@@ -13,8 +13,8 @@ from dispatch_desktop.notify.notifier import LOGGER_NAME
 from dispatch_desktop.services import operators
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.storage.engine import Database
-from dispatch_desktop.ui.console import ConsoleContext
-from dispatch_desktop.ui.operations import Operations
+from dispatch_desktop.ui.kit.console import ConsoleContext
+from dispatch_desktop.ui.kit.operations import Operations
 from tests.servers.memory_keyring import MemoryKeyring
 
 ConsoleFactory = Callable[..., ConsoleContext]

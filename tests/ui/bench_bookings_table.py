@@ -23,10 +23,10 @@ from PySide6.QtWidgets import QApplication
 from dispatch_desktop.config import Config
 from dispatch_desktop.services.bookings import BookingQuery, count_bookings
 from dispatch_desktop.services.workstation import open_database_url
-from dispatch_desktop.ui.bookings_model import PLACEHOLDER
-from dispatch_desktop.ui.bookings_page import BookingsPage
-from dispatch_desktop.ui.console import ConsoleContext
-from dispatch_desktop.ui.operations import Operations
+from dispatch_desktop.ui.bookings.model import PLACEHOLDER
+from dispatch_desktop.ui.bookings.page import BookingsPage
+from dispatch_desktop.ui.kit.console import ConsoleContext
+from dispatch_desktop.ui.kit.operations import Operations
 from tests.bench.bulk import generate_bookings
 
 

@@ -15,9 +15,9 @@ from dispatch_desktop.config import Config
 from dispatch_desktop.services import demo, operators
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.storage.engine import Database
-from dispatch_desktop.ui.console import ConsoleContext
-from dispatch_desktop.ui.lifetime import MainThreadGarbageCollector
-from dispatch_desktop.ui.operations import Operations
+from dispatch_desktop.ui.kit.console import ConsoleContext
+from dispatch_desktop.ui.kit.lifetime import MainThreadGarbageCollector
+from dispatch_desktop.ui.kit.operations import Operations
 
 DeskFactory = Callable[..., ConsoleContext]
 DEMO_DAY = date(2030, 3, 14)  # a future day, so nothing is overdue unless a test wants it

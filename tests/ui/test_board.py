@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QPointF
 
 from dispatch_desktop.services import agents, bookings, timeoff
-from dispatch_desktop.ui.board import NAME_WIDTH, BoardPage, booking_mime, read_booking_mime
+from dispatch_desktop.ui.board.page import BoardPage
+from dispatch_desktop.ui.board.scene import NAME_WIDTH, booking_mime, read_booking_mime
 from tests.conftest import TEST_TIMEZONE
 from tests.ui._support import OFFSCREEN_NOISE, boss_console, make_console  # noqa: F401 - fixtures
 

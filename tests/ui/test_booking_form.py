@@ -9,9 +9,11 @@ from dispatch_desktop.domain.errors import StaleVersionError
 from dispatch_desktop.services import agents, bookings, timeoff
 from dispatch_desktop.services.booking_notices import booking_notifications
 from dispatch_desktop.services.context import ServiceContext
-from dispatch_desktop.ui.booking_form import BookingForm, to_qdatetime
-from dispatch_desktop.ui.bookings_page import BookingsPage
-from dispatch_desktop.ui.dialogs import StaleVersionDialog
+from dispatch_desktop.ui.bookings.customer_fields import to_qdatetime
+from dispatch_desktop.ui.bookings.form import BookingForm
+from dispatch_desktop.ui.bookings.page import BookingsPage
+from dispatch_desktop.ui.bookings.stale_dialog import StaleVersionDialog
+from dispatch_desktop.ui.kit.changes import Change
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
@@ -57,7 +59,7 @@ def test_a_booking_saved_in_the_form_appears_in_the_table(qtbot, desk, db):
     form = _ready(qtbot, page.new_booking())
     _fill(form)
     qtbot.waitUntil(lambda: form.availability_loads >= 1 and form.agent.count() == 2, timeout=10_000)
-    form.select_agent(marcus.id)
+    form.agent.select_agent(marcus.id)
     with qtbot.waitSignal(form.saved, timeout=10_000) as saved:
         qtbot.keyClick(form.service, Qt.Key.Key_Return)  # Enter saves
     view = saved.args[0]
@@ -79,7 +81,7 @@ def test_saving_queues_the_customer_and_agent_notifications(qtbot, desk, db):
     _ready(qtbot, form)
     _fill(form)
     qtbot.waitUntil(lambda: form.agent.count() == 2, timeout=10_000)
-    form.select_agent(marcus.id)
+    form.agent.select_agent(marcus.id)
     with qtbot.waitSignal(form.saved, timeout=10_000) as saved:
         form.save()
     rows = booking_notifications(console.ctx, saved.args[0].id)
@@ -153,13 +155,13 @@ def test_agent_picker_shows_free_busy_and_time_off_before_saving(qtbot, desk, db
     form = _ready(qtbot, BookingForm(console))
     qtbot.addWidget(form)
     _fill(form, start=START + timedelta(minutes=30), minutes=60)
-    qtbot.waitUntil(lambda: len(form.agent_states()) == 3, timeout=10_000)
-    assert form.agent_states() == {free.id: "free", busy.id: "busy", off.id: "time off"}
+    qtbot.waitUntil(lambda: len(form.agent.agent_states()) == 3, timeout=10_000)
+    assert form.agent.agent_states() == {free.id: "free", busy.id: "busy", off.id: "time off"}
     labels = [form.agent.itemText(i) for i in range(form.agent.count())]
     assert labels[1].startswith("Free Fran — free")
     assert "Busy Bob — busy: BK-" in labels[2]
     assert "Off Olga — time off" in labels[3]
-    form.select_agent(busy.id)
+    form.agent.select_agent(busy.id)
     assert "busy" in form.agent_state.text()
     with qtbot.assertNotEmitted(form.saved, wait=500):
         form.save()
@@ -217,10 +219,10 @@ def test_an_open_form_notices_a_change_from_another_workstation(qtbot, desk, db)
     qtbot.addWidget(form)
     form.show()
     bookings.update_booking(ServiceContext(db, "boss"), view.id, notes="Ring twice")
-    console.ops.changed.emit("*")  # what the revision watcher does within a second
+    console.ops.changed.emit(Change.ALL)  # what the revision watcher does within a second
     qtbot.waitUntil(lambda: form.stale_banner.isVisible(), timeout=10_000)
-    assert "boss changed this booking" in form.stale_text.text()
-    form.reload_button.click()
+    assert "boss changed this booking" in form.stale_banner.text.text()
+    form.stale_banner.reload_button.click()
     qtbot.waitUntil(lambda: form.notes.text() == "Ring twice", timeout=10_000)
     assert not form.stale_banner.isVisible()
 

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from dispatch_desktop.services import bookings, team_settings
-from dispatch_desktop.ui.booking_form import BookingForm
-from dispatch_desktop.ui.main_window import WelcomeDialog
-from dispatch_desktop.ui.settings_dialog import SettingsDialog
+from dispatch_desktop.ui.bookings.form import BookingForm
+from dispatch_desktop.ui.settings.dialog import SettingsDialog
+from dispatch_desktop.ui.shell.welcome import WelcomeDialog
 from tests.ui.test_booking_form import _fill, _ready
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -97,7 +97,7 @@ def test_the_settings_dialog_offers_only_iana_zones(qtbot, desk):
     dialog = SettingsDialog(desk())
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.load_count >= 1, timeout=10_000)
-    zones = {dialog.timezone.itemText(i) for i in range(dialog.timezone.count())}
+    zones = {dialog.team_page.timezone.itemText(i) for i in range(dialog.team_page.timezone.count())}
     assert "America/Chicago" in zones and "UTC" in zones
     assert not zones & {"localtime", "Factory"}
 

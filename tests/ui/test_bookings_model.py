@@ -8,16 +8,16 @@ from PySide6.QtCore import Qt
 from dispatch_desktop.services import bookings
 from dispatch_desktop.services.bookings import BookingQuery
 from dispatch_desktop.services.context import ServiceContext
-from dispatch_desktop.ui import bookings_model
-from dispatch_desktop.ui.bookings_model import (
+from dispatch_desktop.ui.bookings import model as bookings_model
+from dispatch_desktop.ui.bookings.model import (
     PLACEHOLDER,
     BookingIdRole,
     BookingsModel,
     OverdueRole,
-    ServerSortProxy,
-    is_overdue,
 )
-from dispatch_desktop.ui.style import status_colour
+from dispatch_desktop.ui.bookings.rows import is_overdue
+from dispatch_desktop.ui.bookings.sort_proxy import ServerSortProxy
+from dispatch_desktop.ui.kit.style import status_colour
 from tests.bench.bulk import generate_bookings
 
 

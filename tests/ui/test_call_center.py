@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QApplication
 from dispatch_desktop.services import bookings
 from dispatch_desktop.services.booking_notices import booking_notifications
 from dispatch_desktop.services.outbox import OutboxView
-from dispatch_desktop.ui.call_center import CallCenterPanel, confirmation_text
+from dispatch_desktop.ui.call_center.panel import CallCenterPanel, confirmation_text
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 

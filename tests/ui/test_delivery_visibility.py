@@ -14,8 +14,8 @@ from dispatch_desktop.services import bookings, outbox
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.services.notifier_status import Heartbeat
 from dispatch_desktop.storage.types import utcnow
-from dispatch_desktop.ui.main_window import MainWindow
-from dispatch_desktop.ui.settings_dialog import SettingsDialog
+from dispatch_desktop.ui.settings.dialog import SettingsDialog
+from dispatch_desktop.ui.shell.main_window import MainWindow
 from tests.ui.conftest import drain
 
 pytestmark = [
@@ -68,7 +68,7 @@ def test_a_development_console_seeing_production_rows_says_so_in_red_and_leaves_
         "2 production notifications waiting, but this workstation is development: it never delivers "
         "them; only a production notifier or console does"
     ) in _banner_lines(window)
-    window.deliver_action.trigger()
+    window.commands.deliver_action.trigger()
     qtbot.waitUntil(lambda: window.statusBar().currentMessage() != "", timeout=10_000)
     assert window.statusBar().currentMessage() == "[DEV] delivered: nothing due"
     assert [v.status for v in outbox.list_outbox(ServiceContext(db, "boss"))] == ["queued", "queued"]
@@ -88,7 +88,7 @@ def test_send_due_now_without_credentials_holds_the_rows_and_every_workstation_s
     console = desk("dana", "dispatcher")
     _booking(console.ctx)
     window = _window(qtbot, console)
-    window.deliver_action.trigger()
+    window.commands.deliver_action.trigger()
     qtbot.waitUntil(lambda: window.statusBar().currentMessage() != "", timeout=10_000)
     assert window.statusBar().currentMessage() == "[PROD] delivered: 2 waiting for credentials"
     views = outbox.list_outbox(console.ctx)
@@ -120,7 +120,7 @@ def test_the_status_bar_says_who_delivers_and_a_stale_notifier_raises_the_banner
         DeliveryReport("production"), utcnow() - timedelta(seconds=4)
     )
     window = _window(qtbot, console)
-    assert window.deliverer_label.text() in (f"notifier on {HOST}, {s} s ago" for s in (4, 5, 6))
+    assert window.status_bar.deliverer_label.text() in (f"notifier on {HOST}, {s} s ago" for s in (4, 5, 6))
     assert window.delivery_alert.isHidden()
 
     # The same notifier, seen three minutes ago and not since.
@@ -129,8 +129,8 @@ def test_the_status_bar_says_who_delivers_and_a_stale_notifier_raises_the_banner
     )
     window.delivery_alert.poll()
     qtbot.waitUntil(lambda: not window.delivery_alert.isHidden(), timeout=10_000)
-    assert window.deliverer_label.text() == f"notifier on {HOST}, 3 min ago"
-    assert "#c62828" in window.deliverer_label.styleSheet()
+    assert window.status_bar.deliverer_label.text() == f"notifier on {HOST}, 3 min ago"
+    assert "#c62828" in window.status_bar.deliverer_label.styleSheet()
     assert (
         f"1 production text due, and nothing able to send SMS has been seen for 2 min (last: notifier on "
         f"{HOST}, 3 min ago): start 'dispatch-desktop notifier run' with FLASK_ENV=production and credentials"
@@ -152,7 +152,7 @@ def test_a_call_center_confirmation_held_for_credentials_is_not_called_queued(qt
         panel.save()
     reference = saved.args[0].reference
     assert panel.result.text() == f"{reference} saved — confirmation queued for the customer (SMS, email)"
-    window.deliver_now()
+    window.delivery.deliver_now()
     qtbot.waitUntil(lambda: "NOT sent" in panel.result.text(), timeout=10_000)
     assert panel.result.text() == (
         f"{reference} saved — confirmation NOT sent yet: no credentials on any running notifier"
@@ -172,11 +172,11 @@ def test_a_held_confirmation_a_running_notifier_can_send_is_still_called_queued(
     panel.service.setText("No hot water")
     with qtbot.waitSignal(panel.saved, timeout=10_000) as saved:
         panel.save()
-    window.deliver_now()  # this console has no credentials: it holds the text for the notifier
+    window.delivery.deliver_now()  # this console has no credentials: it holds the text for the notifier
     qtbot.waitUntil(
         lambda: any(v.waiting_for_credentials for v in outbox.list_outbox(console.ctx)), timeout=10_000
     )
-    panel._poll_confirmation()
+    panel.confirmation.timer.timeout.emit()  # the next tick of the confirmation poll
     drain()
     reference = saved.args[0].reference
     assert panel.result.text().startswith(f"{reference} saved — confirmation queued for the customer")
@@ -189,8 +189,8 @@ def test_settings_in_production_without_credentials_does_not_claim_this_workstat
     dialog = SettingsDialog(desk())
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.load_count >= 1, timeout=10_000)
-    assert not dialog.production_warning.isHidden()
-    text = dialog.production_warning.text()
+    assert not dialog.environment_page.production_warning.isHidden()
+    text = dialog.environment_page.production_warning.text()
     assert "sends real SMS and email" not in text
     assert text == (
         "Production, but this workstation cannot send: missing credentials (SMS: TWILIO_ACCOUNT_SID, "

@@ -14,8 +14,10 @@ from dispatch_desktop.notify import credentials
 from dispatch_desktop.notify.delivery import deliver_due
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.storage.engine import Database
-from dispatch_desktop.ui.main_window import MainWindow
-from dispatch_desktop.ui.style import ALERT_BANNER, ALERT_BANNER_DARK, alert_banner_style
+from dispatch_desktop.ui.kit.changes import Change
+from dispatch_desktop.ui.kit.style import ALERT_BANNER, ALERT_BANNER_DARK, alert_banner_style
+from dispatch_desktop.ui.notifications.email_alert import EmailAlertBanner
+from dispatch_desktop.ui.shell.main_window import MainWindow
 from tests.notify.helpers import add_agent, add_booking, rows
 from tests.servers.smtp_fake import FROM, PASSWORD, USER, FakeSmtp, make_cert
 from tests.ui._support import OFFSCREEN_NOISE, memory_keyring, notify_env  # noqa: F401 - fixtures
@@ -128,15 +130,28 @@ def test_hidden_banner_comes_back_when_another_email_fails(qtbot, desk, failing)
     banner.hide_button.click()
     assert banner.isHidden()
     polls = banner.polls
-    console.ops.changed.emit("outbox")  # nothing new: it stays hidden
+    console.ops.changed.emit(Change.OUTBOX)  # nothing new: it stays hidden
     qtbot.waitUntil(lambda: banner.polls > polls, timeout=10_000)
     assert banner.isHidden() and banner.alert_text == first
 
     failing.book_and_deliver("13:00", "14:00")
     with qtbot.waitSignal(banner.alert_changed, timeout=10_000):
-        console.ops.changed.emit("outbox")
+        console.ops.changed.emit(Change.OUTBOX)
     assert not banner.isHidden()
     assert banner.explanation.text().startswith("4 emails could not be sent")
+
+
+def test_the_banner_asks_again_when_the_email_sign_in_is_saved_and_not_for_other_news(qtbot, desk):
+    console = desk("boss", "supervisor")
+    banner = EmailAlertBanner(console)
+    qtbot.addWidget(banner)
+    banner.poll()
+    qtbot.waitUntil(lambda: banner.polls == 1, timeout=10_000)
+    console.ops.changed.emit(Change.AGENTS | Change.BOOKINGS)  # nothing the banner shows
+    console.ops.changed.emit(Change.SETTINGS | Change.SIGN_IN)  # what the settings dialog's Save says
+    qtbot.waitUntil(lambda: banner.polls == 2, timeout=10_000)
+    drain()
+    assert banner.polls == 2
 
 
 def test_no_banner_while_emails_sign_in_fine(qtbot, desk):
@@ -149,10 +164,10 @@ def test_no_banner_while_emails_sign_in_fine(qtbot, desk):
 def test_the_banner_is_polled_every_minute_with_live_refresh(qtbot, desk):
     window = MainWindow(desk(), deliver=False, first_run_check=False)
     qtbot.addWidget(window, before_close_func=lambda _w: drain())
-    assert window.email_alert.timer.isActive()
-    assert window.email_alert.timer.interval() == 60_000
+    assert window.email_alert.poller.timer.isActive()
+    assert window.email_alert.poller.timer.interval() == 60_000
     window.close()
-    assert not window.email_alert.timer.isActive()
+    assert not window.email_alert.poller.timer.isActive()
 
 
 def test_banner_red_is_readable_in_both_themes():

@@ -7,7 +7,9 @@ import pytest
 
 from dispatch_desktop.services import bookings, revision
 from dispatch_desktop.services.context import ServiceContext
-from dispatch_desktop.ui.main_window import MainWindow, RevisionWatcher
+from dispatch_desktop.ui.kit.changes import Change
+from dispatch_desktop.ui.shell.live_refresh import RevisionWatcher
+from dispatch_desktop.ui.shell.main_window import MainWindow
 from tests.ui.conftest import drain
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -61,12 +63,12 @@ def test_a_booking_saved_on_another_workstation_appears_within_two_seconds(qtbot
 def test_the_watcher_broadcasts_only_real_changes(qtbot, desk, db):
     console = desk()
     watcher = RevisionWatcher(console, interval_ms=50)
-    heard: list[str] = []
+    heard: list[Change] = []
     console.ops.changed.connect(heard.append)
     watcher.start()
     qtbot.waitUntil(lambda: watcher.polls >= 3, timeout=5_000)
     assert heard == []
     _create(ServiceContext(db, "boss"), "Quiet Quinn", "+13125550121")
-    qtbot.waitUntil(lambda: heard == ["*"], timeout=5_000)
+    qtbot.waitUntil(lambda: heard == [Change.ALL], timeout=5_000)
     assert watcher.last == revision.current_revision(console.ctx)
     watcher.stop()

@@ -9,7 +9,8 @@ from dispatch_desktop.config import Config
 from dispatch_desktop.services import bookings, outbox
 from dispatch_desktop.services.console_notify import outbox_line
 from dispatch_desktop.services.context import ServiceContext
-from dispatch_desktop.ui.log_pane import LIVE, OUTBOX, NotificationLogDock, NotificationLogModel
+from dispatch_desktop.ui.kit.changes import Change
+from dispatch_desktop.ui.notifications.log_pane import LIVE, OUTBOX, NotificationLogDock, NotificationLogModel
 from tests.servers.twilio_fake import FakeTwilio, Reply
 from tests.ui._support import OFFSCREEN_NOISE, boss_console, make_console, notify_env  # noqa: F401
 
@@ -293,8 +294,8 @@ def test_a_hidden_dock_does_not_poll_and_catches_up_when_shown(qtbot, boss_conso
     assert not dock.isVisible()
     count = dock.poll_count
     _book(boss_console.ctx)
-    boss_console.ops.changed.emit("bookings")
-    dock.timer.timeout.emit()
+    boss_console.ops.changed.emit(Change.BOOKINGS)
+    dock.poller.timer.timeout.emit()
     qtbot.wait(50)
     assert dock.poll_count == count and not dock.polling
     dock.show()
@@ -303,7 +304,7 @@ def test_a_hidden_dock_does_not_poll_and_catches_up_when_shown(qtbot, boss_conso
 
 
 def test_live_lines_carry_the_status_a_supervisor_acts_on() -> None:
-    from dispatch_desktop.ui.log_model import LogEntry
+    from dispatch_desktop.ui.notifications.log_model import LogEntry
 
     now = datetime.now(UTC)
     retry = "[PROD] SMS failed - To: +13125550117, Error: missing credentials: TWILIO_AUTH_TOKEN (retry)"

@@ -9,8 +9,11 @@ from dispatch_desktop.domain.errors import PermissionDeniedError
 from dispatch_desktop.domain.statuses import BookingStatus, allowed_next
 from dispatch_desktop.services import agents, bookings, operators
 from dispatch_desktop.services.bookings import BookingQuery
-from dispatch_desktop.ui.dialogs import AssignDialog, HistoryDialog, ReasonDialog
-from dispatch_desktop.ui.main_window import MainWindow
+from dispatch_desktop.ui.bookings.assign_dialog import AssignDialog
+from dispatch_desktop.ui.bookings.history_dialog import HistoryDialog
+from dispatch_desktop.ui.kit.changes import Change
+from dispatch_desktop.ui.kit.reason_dialog import ReasonDialog
+from dispatch_desktop.ui.shell.main_window import MainWindow
 from tests.ui.conftest import drain
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -45,49 +48,54 @@ def test_title_and_status_bar_say_who_works_on_which_database(qtbot, desk, db):
     window = _window(qtbot, console)
     assert "Dispatcher Person (dispatcher)" in window.windowTitle()
     assert db.description in window.windowTitle()
-    assert window.database_label.text() == db.description
+    assert window.status_bar.database_label.text() == db.description
     expected = "SQLite " if db.is_sqlite else "PostgreSQL 127.0.0.1"
-    assert window.database_label.text().startswith(expected)
-    assert window.operator_label.text() == "Dispatcher Person (dana) · dispatcher"
-    qtbot.waitUntil(lambda: window.outbox_counts is not None, timeout=10_000)
-    assert window.outbox_label.text() == "Outbox: 0 queued · 0 retry · 0 failed"
-    assert window.badge.text() == "DEV"
-    assert window.badge.property("production") is False
+    assert window.status_bar.database_label.text().startswith(expected)
+    assert window.status_bar.operator_label.text() == "Dispatcher Person (dana) · dispatcher"
+    qtbot.waitUntil(lambda: window.status_bar.outbox_counts is not None, timeout=10_000)
+    assert window.status_bar.outbox_label.text() == "Outbox: 0 queued · 0 retry · 0 failed"
+    assert window.status_bar.badge.text() == "DEV"
+    assert window.status_bar.badge.property("production") is False
 
 
 def test_outbox_counts_follow_new_bookings(qtbot, desk, db):
     console = desk()
     window = _window(qtbot, console)
-    qtbot.waitUntil(lambda: window.outbox_counts is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: window.status_bar.outbox_counts is not None, timeout=10_000)
     _booking(console.ctx)
-    console.ops.changed.emit("bookings")
-    qtbot.waitUntil(lambda: window.outbox_label.text().startswith("Outbox: 1 queued"), timeout=10_000)
+    console.ops.changed.emit(Change.BOOKINGS)
+    qtbot.waitUntil(
+        lambda: window.status_bar.outbox_label.text().startswith("Outbox: 1 queued"), timeout=10_000
+    )
 
 
 def test_production_is_unmistakable_and_says_flask_env_decided(qtbot, desk, db, monkeypatch):
     monkeypatch.setenv("FLASK_ENV", "production")
     window = _window(qtbot, desk())
-    assert window.badge.text() == "PROD · set by FLASK_ENV"
-    assert window.badge.property("production") is True
-    assert "#c8102e" in window.badge.styleSheet()
-    assert "FLASK_ENV" in window.badge.toolTip()
+    assert window.status_bar.badge.text() == "PROD · set by FLASK_ENV"
+    assert window.status_bar.badge.property("production") is True
+    assert "#c8102e" in window.status_bar.badge.styleSheet()
+    assert "FLASK_ENV" in window.status_bar.badge.toolTip()
 
 
 def test_development_set_by_flask_env_says_so(qtbot, desk, db, monkeypatch):
     monkeypatch.setenv("FLASK_ENV", "development")
     window = _window(qtbot, desk())
-    assert window.badge.text() == "DEV · set by FLASK_ENV"
-    assert "#c8102e" not in window.badge.styleSheet()
+    assert window.status_bar.badge.text() == "DEV · set by FLASK_ENV"
+    assert "#c8102e" not in window.status_bar.badge.styleSheet()
 
 
 def test_a_value_that_looks_like_production_is_development_loudly(qtbot, desk, db, monkeypatch):
     monkeypatch.setenv("FLASK_ENV", "Production ")
     window = _window(qtbot, desk())
-    assert window.badge.text() == (
+    assert window.status_bar.badge.text() == (
         "DEV · FLASK_ENV='Production ' is not 'production': development, nothing is sent"
     )
-    assert window.badge.property("production") is False
-    assert "#b71c1c" in window.badge.styleSheet() and "#c8102e" not in window.badge.styleSheet()
+    assert window.status_bar.badge.property("production") is False
+    assert (
+        "#b71c1c" in window.status_bar.badge.styleSheet()
+        and "#c8102e" not in window.status_bar.badge.styleSheet()
+    )
 
 
 def test_tabs_follow_the_role(qtbot, desk, db):
@@ -101,8 +109,8 @@ def test_tabs_follow_the_role(qtbot, desk, db):
     assert set(call_center.tab_titles()) <= {"Bookings", "Call-center entry", "Board"}
     assert call_center.tabs.currentWidget() is call_center.call_center
     assert not call_center.bookings_page.assign_action.isVisible()
-    assert not call_center.settings_action.isEnabled()
-    assert not call_center.demo_action.isEnabled()
+    assert not call_center.commands.settings_action.isEnabled()
+    assert not call_center.commands.demo_action.isEnabled()
 
 
 def test_call_center_staff_are_not_offered_assignment_and_the_service_refuses_it(qtbot, desk, db):
@@ -184,20 +192,20 @@ def test_history_shows_the_audit_trail(qtbot, desk, db):
 
 def test_every_frequent_action_has_a_shortcut(qtbot, desk, db):
     window = _window(qtbot, desk())
-    assert window.new_booking_action.shortcut() == QKeySequence(QKeySequence.StandardKey.New)
-    assert window.find_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Find)
-    assert window.next_tab_action.shortcut() == QKeySequence("Ctrl+Tab")
-    assert window.previous_tab_action.shortcut() == QKeySequence("Ctrl+Shift+Tab")
+    assert window.commands.new_booking_action.shortcut() == QKeySequence(QKeySequence.StandardKey.New)
+    assert window.commands.find_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Find)
+    assert window.commands.next_tab_action.shortcut() == QKeySequence("Ctrl+Tab")
+    assert window.commands.previous_tab_action.shortcut() == QKeySequence("Ctrl+Shift+Tab")
     window.show()
     qtbot.waitExposed(window)
-    window.next_tab_action.trigger()
+    window.commands.next_tab_action.trigger()
     assert window.tabs.currentIndex() == 1
-    window.previous_tab_action.trigger()
-    window.previous_tab_action.trigger()
+    window.commands.previous_tab_action.trigger()
+    window.commands.previous_tab_action.trigger()
     assert window.tabs.currentIndex() == window.tabs.count() - 1
-    window.find_action.trigger()
+    window.commands.find_action.trigger()
     assert window.tabs.currentWidget() is window.bookings_page
-    qtbot.waitUntil(lambda: window.bookings_page.search.hasFocus())
+    qtbot.waitUntil(lambda: window.bookings_page.filters.search.hasFocus())
     form = window.new_booking()
     assert form.windowTitle() == "New booking"
     form.reject()
@@ -208,14 +216,14 @@ def test_search_box_filters_the_table(qtbot, desk, demo_db):
     page = window.bookings_page
     total = page.model.rowCount()
     assert total == bookings.count_bookings(window.console.ctx, BookingQuery())
-    qtbot.keyClicks(page.search, "BK-000003")
+    qtbot.keyClicks(page.filters.search, "BK-000003")
     qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10_000)
-    page.search.clear()
+    page.filters.search.clear()
     qtbot.waitUntil(lambda: page.model.rowCount() == total, timeout=10_000)
-    page.status_filter.setCurrentIndex(page.status_filter.findData("pending"))
+    page.filters.status_filter.setCurrentIndex(page.filters.status_filter.findData("pending"))
     qtbot.waitUntil(lambda: page.model.rowCount() == 5, timeout=10_000)
-    page.status_filter.setCurrentIndex(0)
-    page.source_filter.setCurrentIndex(page.source_filter.findData("call-center"))
+    page.filters.status_filter.setCurrentIndex(0)
+    page.filters.source_filter.setCurrentIndex(page.filters.source_filter.findData("call-center"))
     qtbot.waitUntil(lambda: page.model.rowCount() == 6, timeout=10_000)
 
 
@@ -234,7 +242,7 @@ def test_first_run_welcome_adds_me_as_supervisor(qtbot, desk, db):
     assert (me.username, me.name, me.role) == ("newboss", "New Boss", "supervisor")
     welcome.demo_button.click()
     qtbot.waitUntil(lambda: bookings.count_bookings(console.ctx, BookingQuery()) > 30, timeout=20_000)
-    assert window.operator_label.text() == "New Boss (newboss) · supervisor"
+    assert window.status_bar.operator_label.text() == "New Boss (newboss) · supervisor"
     assert not console.actor.bootstrap
 
 
@@ -248,14 +256,14 @@ def test_no_welcome_once_operators_exist(qtbot, desk, db):
 
 def test_supervisors_open_settings_from_the_menu_and_the_badge_follows(qtbot, desk, db):
     window = _window(qtbot, desk())
-    assert window.settings_action.isEnabled()
+    assert window.commands.settings_action.isEnabled()
     dialog = window.open_settings()
     assert dialog is not None and dialog.isVisible()
     window.console.config.environment = "production"  # what saving the settings dialog does
     dialog.reject()
-    qtbot.waitUntil(lambda: window.badge.property("production") is True, timeout=5_000)
-    assert window.badge.text() == "PROD — messages are sent to customers"
-    assert "config file" in window.badge.toolTip()
+    qtbot.waitUntil(lambda: window.status_bar.badge.property("production") is True, timeout=5_000)
+    assert window.status_bar.badge.text() == "PROD — messages are sent to customers"
+    assert "config file" in window.status_bar.badge.toolTip()
 
 
 def test_the_window_reopens_as_it_was_left(qtbot, desk, db):
@@ -274,7 +282,7 @@ def test_the_window_reopens_as_it_was_left(qtbot, desk, db):
 def test_the_table_works_from_the_keyboard(qtbot, desk, db):
     from PySide6.QtCore import Qt
 
-    from dispatch_desktop.ui.booking_form import BookingForm
+    from dispatch_desktop.ui.bookings.form import BookingForm
 
     console = desk("dana", "dispatcher")
     agents.add_agent(console.ctx, name="Marcus Hill", phone="+13125550111", email="m@example.com")
@@ -289,15 +297,15 @@ def test_the_table_works_from_the_keyboard(qtbot, desk, db):
     page.table.setFocus()
     qtbot.keyClick(page.table, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(
-        lambda: any(isinstance(d, AssignDialog) and d.isVisible() for d in page.open_dialogs), timeout=10_000
+        lambda: any(isinstance(d, AssignDialog) and d.isVisible() for d in page.dialogs.open), timeout=10_000
     )
-    next(d for d in page.open_dialogs if isinstance(d, AssignDialog)).reject()
+    next(d for d in page.dialogs.open if isinstance(d, AssignDialog)).reject()
     page.table.setFocus()
     qtbot.keyClick(page.table, Qt.Key.Key_Return)
     qtbot.waitUntil(
-        lambda: any(isinstance(d, BookingForm) and d.isVisible() for d in page.open_dialogs), timeout=10_000
+        lambda: any(isinstance(d, BookingForm) and d.isVisible() for d in page.dialogs.open), timeout=10_000
     )
-    form = next(d for d in page.open_dialogs if isinstance(d, BookingForm))
+    form = next(d for d in page.dialogs.open if isinstance(d, BookingForm))
     qtbot.waitUntil(lambda: form.ready, timeout=10_000)
     assert form.name.text() == "Nadia Flores"
     qtbot.keyClick(form.name, Qt.Key.Key_Escape)

@@ -3,8 +3,8 @@
 from PySide6.QtCore import Qt
 
 from dispatch_desktop.services import agents, operators
-from dispatch_desktop.ui.agents_page import AgentsPage
-from dispatch_desktop.ui.operators_page import OperatorsPage
+from dispatch_desktop.ui.people.agents import AgentsPage
+from dispatch_desktop.ui.people.operators import OperatorsPage
 from tests.ui._support import OFFSCREEN_NOISE, boss_console, make_console  # noqa: F401 - fixtures
 
 pytestmark = OFFSCREEN_NOISE

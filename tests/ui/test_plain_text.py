@@ -21,13 +21,15 @@ import dispatch_desktop.ui as ui
 from dispatch_desktop.config import Config
 from dispatch_desktop.domain.errors import ConflictError
 from dispatch_desktop.services import agents, bookings, operators, outbox, timeoff
-from dispatch_desktop.ui.app import Launcher
-from dispatch_desktop.ui.board import BoardPage
-from dispatch_desktop.ui.booking_form import BookingForm, to_qdatetime
-from dispatch_desktop.ui.dialogs import StaleVersionDialog, show_error
-from dispatch_desktop.ui.log_pane import LIVE, NotificationLogDock
-from dispatch_desktop.ui.main_window import MainWindow
-from dispatch_desktop.ui.timeoff_page import ApproveDialog
+from dispatch_desktop.ui.board.page import BoardPage
+from dispatch_desktop.ui.bookings.customer_fields import to_qdatetime
+from dispatch_desktop.ui.bookings.form import BookingForm
+from dispatch_desktop.ui.bookings.stale_dialog import StaleVersionDialog
+from dispatch_desktop.ui.kit.error_box import show_error
+from dispatch_desktop.ui.notifications.log_pane import LIVE, NotificationLogDock
+from dispatch_desktop.ui.shell.app import Launcher
+from dispatch_desktop.ui.shell.main_window import MainWindow
+from dispatch_desktop.ui.timeoff.page import ApproveDialog
 from tests.conftest import TEST_TIMEZONE
 from tests.ui._support import notify_env  # noqa: F401 - fixture
 from tests.ui.conftest import drain
@@ -94,7 +96,7 @@ def test_an_agent_conflict_shows_the_other_customer_literally_in_the_form_and_th
     form.service.setText("Boiler")
     form.start.setDateTime(to_qdatetime(START))
     qtbot.waitUntil(lambda: form.agent.findData(busy.id) >= 0, timeout=10_000)
-    form.select_agent(busy.id)
+    form.agent.select_agent(busy.id)
     form.save()
     qtbot.waitUntil(lambda: not form.saving, timeout=10_000)
     message = form.messages["agent"]
@@ -198,7 +200,7 @@ def test_the_status_bar_shows_an_operator_named_like_html_literally(qtbot, desk,
     operators.add_operator(boss, name=HOSTILE, username="eve", role="dispatcher")
     window = MainWindow(desk("eve"), live_refresh=False, deliver=False, first_run_check=False)
     qtbot.addWidget(window, before_close_func=lambda _w: drain())
-    assert_literal(window.operator_label, f"{HOSTILE} (eve) · dispatcher")
+    assert_literal(window.status_bar.operator_label, f"{HOSTILE} (eve) · dispatcher")
 
 
 def test_the_start_up_error_box_shows_its_text_and_home_folder_literally(qtbot, tmp_path):
@@ -216,7 +218,7 @@ def test_the_start_up_error_box_shows_its_text_and_home_folder_literally(qtbot, 
     assert informative.textFormat() == Qt.TextFormat.PlainText
 
 
-# --- keeping ui/ on the kit (dispatch_desktop/ui/plain.py) -----------------------------------
+# --- keeping ui/ on the kit (dispatch_desktop/ui/kit/plain.py) -----------------------------------
 
 MESSAGE_BOX_STATICS = {"information", "warning", "critical", "question", "about"}
 TIP_MAKERS = {"plain_tip", "rich_tip"}
@@ -224,9 +226,9 @@ TIP_MAKERS = {"plain_tip", "rich_tip"}
 
 def _ui_modules() -> list[tuple[str, ast.Module]]:
     return [
-        (path.name, ast.parse(path.read_text(encoding="utf-8")))
-        for path in sorted(UI_DIR.glob("*.py"))
-        if path.name != "plain.py"
+        (path.relative_to(UI_DIR).as_posix(), ast.parse(path.read_text(encoding="utf-8")))
+        for path in sorted(UI_DIR.rglob("*.py"))
+        if path.relative_to(UI_DIR).as_posix() != "kit/plain.py"
     ]
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from dispatch_desktop.config import config_path, load_config
 from dispatch_desktop.services import team_settings
-from dispatch_desktop.ui.settings_dialog import SettingsDialog
+from dispatch_desktop.ui.settings.dialog import SettingsDialog
 from tests.ui._support import (  # noqa: F401 - fixtures
     OFFSCREEN_NOISE,
     boss_console,
@@ -34,18 +34,18 @@ def _save(qtbot, dialog: SettingsDialog) -> None:
 
 def test_secrets_go_to_the_keyring_and_never_to_the_config_file(qtbot, boss_console, memory_keyring, home):  # noqa: F811
     dialog = _dialog(qtbot, boss_console)
-    assert dialog.twilio_token_status.text() == "Auth token: not stored"
-    dialog.twilio_sid.setText(SID)
-    dialog.twilio_number.setText("+15005550006")
-    dialog.twilio_url.setText("http://127.0.0.1:8999/")
-    dialog.twilio_token.setText(TOKEN)
-    dialog.smtp_host.setText("mail.example.com")
-    dialog.smtp_port.setValue(2525)
-    dialog.smtp_user.setText("dispatch")
-    dialog.smtp_from.setText("dispatch@example.com")
-    dialog.smtp_starttls.setChecked(False)
-    dialog.smtp_password.setText(PASSWORD)
-    dialog.log_size.setValue(2)
+    assert dialog.sms_page.twilio_token_status.text() == "Auth token: not stored"
+    dialog.sms_page.twilio_sid.setText(SID)
+    dialog.sms_page.twilio_number.setText("+15005550006")
+    dialog.sms_page.twilio_url.setText("http://127.0.0.1:8999/")
+    dialog.sms_page.twilio_token.setText(TOKEN)
+    dialog.email_page.smtp_host.setText("mail.example.com")
+    dialog.email_page.smtp_port.setValue(2525)
+    dialog.email_page.smtp_user.setText("dispatch")
+    dialog.email_page.smtp_from.setText("dispatch@example.com")
+    dialog.email_page.smtp_starttls.setChecked(False)
+    dialog.email_page.smtp_password.setText(PASSWORD)
+    dialog.log_page.log_size.setValue(2)
     _save(qtbot, dialog)
 
     assert memory_keyring.store == {
@@ -70,15 +70,15 @@ def test_secrets_go_to_the_keyring_and_never_to_the_config_file(qtbot, boss_cons
     assert boss_console.config == config
 
     # The secrets are shown only as "stored", never read back into the fields.
-    assert dialog.twilio_token.text() == "" and dialog.smtp_password.text() == ""
-    assert dialog.twilio_token_status.text() == "Auth token: stored in the OS keyring"
-    assert dialog.smtp_password_status.text() == "Password: stored in the OS keyring"
+    assert dialog.sms_page.twilio_token.text() == "" and dialog.email_page.smtp_password.text() == ""
+    assert dialog.sms_page.twilio_token_status.text() == "Auth token: stored in the OS keyring"
+    assert dialog.email_page.smtp_password_status.text() == "Password: stored in the OS keyring"
     again = _dialog(qtbot, boss_console)
-    assert again.twilio_token.text() == ""
-    assert again.twilio_token.placeholderText() == "stored — type a new one to replace it"
+    assert again.sms_page.twilio_token.text() == ""
+    assert again.sms_page.twilio_token.placeholderText() == "stored — type a new one to replace it"
 
     # Saving again without typing a secret keeps the stored one.
-    again.smtp_host.setText("relay.example.com")
+    again.email_page.smtp_host.setText("relay.example.com")
     _save(qtbot, again)
     assert memory_keyring.store[("dispatch-desktop", "SMTP_PASSWORD")] == PASSWORD
     assert load_config(home).smtp.host == "relay.example.com"
@@ -89,9 +89,9 @@ def test_without_a_keyring_the_dialog_explains_and_still_saves_the_rest(qtbot, b
     assert "install a keyring backend" in dialog.keyring_note.text()
     assert "TWILIO_AUTH_TOKEN / SMTP_PASSWORD" in dialog.keyring_note.text()
     assert not dialog.keyring_note.isHidden()
-    assert not dialog.twilio_token.isEnabled()
-    dialog.smtp_host.setText("relay.local")
-    dialog.smtp_from.setText("dispatch@example.com")
+    assert not dialog.sms_page.twilio_token.isEnabled()
+    dialog.email_page.smtp_host.setText("relay.local")
+    dialog.email_page.smtp_from.setText("dispatch@example.com")
     _save(qtbot, dialog)
     assert load_config(home).smtp.host == "relay.local"
 
@@ -100,20 +100,20 @@ def test_a_locked_keyring_is_named_as_locked_not_as_missing(qtbot, boss_console,
     memory_keyring.store[("dispatch-desktop", "TWILIO_AUTH_TOKEN")] = TOKEN
     memory_keyring.locked = True
     dialog = _dialog(qtbot, boss_console)
-    assert dialog.twilio_token_status.text() == "Auth token: cannot tell: the OS keyring is locked"
-    assert dialog.twilio_token.placeholderText() == "cannot tell: the OS keyring is locked"
+    assert dialog.sms_page.twilio_token_status.text() == "Auth token: cannot tell: the OS keyring is locked"
+    assert dialog.sms_page.twilio_token.placeholderText() == "cannot tell: the OS keyring is locked"
     note = dialog.keyring_note.text()
     assert note.startswith(
         "Secrets cannot be read or stored on this computer: the OS keyring is locked; unlock it"
     )
     assert "gnome-keyring-daemon --replace --unlock" in note and "install" not in note
-    assert not dialog.keyring_note.isHidden() and not dialog.twilio_token.isEnabled()
+    assert not dialog.keyring_note.isHidden() and not dialog.sms_page.twilio_token.isEnabled()
 
 
 def test_a_bad_value_is_refused_with_the_reason(qtbot, boss_console, memory_keyring):  # noqa: F811
     dialog = _dialog(qtbot, boss_console)
-    dialog.twilio_sid.setText("not-a-sid")
-    dialog.twilio_token.setText(TOKEN)
+    dialog.sms_page.twilio_sid.setText("not-a-sid")
+    dialog.sms_page.twilio_token.setText(TOKEN)
     dialog.save_button.click()
     qtbot.waitUntil(lambda: dialog.message.is_error)
     assert "does not look like a Twilio account SID" in dialog.message.text()
@@ -123,37 +123,43 @@ def test_a_bad_value_is_refused_with_the_reason(qtbot, boss_console, memory_keyr
 def test_flask_env_locks_the_environment_and_says_why(qtbot, boss_console, monkeypatch, home):  # noqa: F811
     monkeypatch.setenv("FLASK_ENV", "production")
     dialog = _dialog(qtbot, boss_console)
-    assert not dialog.environment.isEnabled()
-    assert dialog.environment.currentData() == "production"
-    assert dialog.environment_note.text().startswith("Locked: production (from FLASK_ENV=production).")
+    assert not dialog.environment_page.environment.isEnabled()
+    assert dialog.environment_page.environment.currentData() == "production"
+    assert dialog.environment_page.environment_note.text().startswith(
+        "Locked: production (from FLASK_ENV=production)."
+    )
     _save(qtbot, dialog)
     assert load_config(home).environment is None
 
 
 def test_environment_chosen_here_is_saved_for_this_workstation(qtbot, boss_console, home):  # noqa: F811
     dialog = _dialog(qtbot, boss_console)
-    assert dialog.environment_note.text() == "Now: development (default: FLASK_ENV is not set)."
-    assert dialog.production_warning.isHidden()
-    dialog.environment.setCurrentIndex(dialog.environment.findData("production"))
-    assert not dialog.production_warning.isHidden()
+    assert (
+        dialog.environment_page.environment_note.text() == "Now: development (default: FLASK_ENV is not set)."
+    )
+    assert dialog.environment_page.production_warning.isHidden()
+    dialog.environment_page.environment.setCurrentIndex(
+        dialog.environment_page.environment.findData("production")
+    )
+    assert not dialog.environment_page.production_warning.isHidden()
     _save(qtbot, dialog)
     assert load_config(home).environment == "production"
-    assert dialog.environment_note.text() == "Now: production (from config file=production)."
+    assert dialog.environment_page.environment_note.text() == "Now: production (from config file=production)."
 
 
 def test_send_test_sms_and_email_in_development_only_logs(qtbot, boss_console):  # noqa: F811
     dialog = _dialog(qtbot, boss_console)
-    dialog.test_sms_to.setText("(312) 555-0142")
+    dialog.sms_page.test_sms_to.setText("(312) 555-0142")
     with qtbot.waitSignal(dialog.testFinished, timeout=5000) as finished:
-        dialog.test_sms_button.click()
+        dialog.sms_page.test_sms_button.click()
     assert finished.args[0].ok
     lines = dialog.test_result.text().splitlines()
     assert lines[0].startswith("[DEV] SMS (not sent) - To: +13125550142, Message: ")
     assert lines[-1] == "[DEV] delivered: 1 logged"
 
-    dialog.test_email_to.setText("me@example.com")
+    dialog.email_page.test_email_to.setText("me@example.com")
     with qtbot.waitSignal(dialog.testFinished, timeout=5000):
-        dialog.test_email_button.click()
+        dialog.email_page.test_email_button.click()
     assert (
         dialog.test_result.text()
         .splitlines()[0]
@@ -163,9 +169,9 @@ def test_send_test_sms_and_email_in_development_only_logs(qtbot, boss_console): 
 
 def test_supervisor_changes_team_time_zone_and_region(qtbot, boss_console):  # noqa: F811
     dialog = _dialog(qtbot, boss_console)
-    assert dialog.timezone.currentText() == "America/Chicago"
-    dialog.timezone.setCurrentText("Europe/London")
-    dialog.region.setText("gb")
+    assert dialog.team_page.timezone.currentText() == "America/Chicago"
+    dialog.team_page.timezone.setCurrentText("Europe/London")
+    dialog.team_page.region.setText("gb")
     _save(qtbot, dialog)
     settings = team_settings.get_team_settings(boss_console.ctx)
     assert (settings.timezone_name, settings.region) == ("Europe/London", "GB")
@@ -173,9 +179,12 @@ def test_supervisor_changes_team_time_zone_and_region(qtbot, boss_console):  # n
 
 def test_dispatcher_cannot_change_team_settings_and_call_center_cannot_send_tests(qtbot, make_console):  # noqa: F811
     dispatcher = _dialog(qtbot, make_console("dispatcher"))
-    assert not dispatcher.timezone.isEnabled() and not dispatcher.region.isEnabled()
+    assert not dispatcher.team_page.timezone.isEnabled() and not dispatcher.team_page.region.isEnabled()
     call_center = _dialog(qtbot, make_console("call-center"))
-    assert call_center.test_sms_button.isHidden() and call_center.test_email_button.isHidden()
+    assert (
+        call_center.sms_page.test_sms_button.isHidden()
+        and call_center.email_page.test_email_button.isHidden()
+    )
 
 
 def test_new_log_rotation_applies_at_once(qtbot, boss_console, home):  # noqa: F811
@@ -187,8 +196,8 @@ def test_new_log_rotation_applies_at_once(qtbot, boss_console, home):  # noqa: F
 
     start_notification_log(home, boss_console.config)
     dialog = _dialog(qtbot, boss_console)
-    dialog.log_size.setValue(3)
-    dialog.log_backups.setValue(2)
+    dialog.log_page.log_size.setValue(3)
+    dialog.log_page.log_backups.setValue(2)
     _save(qtbot, dialog)
     [handler] = [h for h in logging.getLogger(LOGGER_NAME).handlers if isinstance(h, RotatingFileHandler)]
     assert (handler.maxBytes, handler.backupCount) == (3_000_000, 2)
@@ -211,41 +220,46 @@ def no_office365_env(monkeypatch):
 
 
 def _fill_oauth2(dialog: SettingsDialog) -> None:
-    dialog.smtp_host.setText(OFFICE365)
-    dialog.smtp_port.setValue(587)
-    dialog.smtp_user.setText(MAILBOX)
-    dialog.smtp_from.setText(MAILBOX)
-    dialog.smtp_starttls.setChecked(True)
-    dialog.smtp_auth_mode.setCurrentIndex(dialog.smtp_auth_mode.findData("oauth2"))
-    dialog.o365_tenant.setText(TENANT_ID)
-    dialog.o365_client.setText(CLIENT_ID)
-    dialog.o365_secret.setText(CLIENT_SECRET)
+    dialog.email_page.smtp_host.setText(OFFICE365)
+    dialog.email_page.smtp_port.setValue(587)
+    dialog.email_page.smtp_user.setText(MAILBOX)
+    dialog.email_page.smtp_from.setText(MAILBOX)
+    dialog.email_page.smtp_starttls.setChecked(True)
+    dialog.email_page.smtp_auth_mode.setCurrentIndex(dialog.email_page.smtp_auth_mode.findData("oauth2"))
+    dialog.email_page.o365_tenant.setText(TENANT_ID)
+    dialog.email_page.o365_client.setText(CLIENT_ID)
+    dialog.email_page.o365_secret.setText(CLIENT_SECRET)
 
 
 def _row_shown(dialog: SettingsDialog, field) -> bool:
-    return dialog.smtp_form.isRowVisible(field)
+    return dialog.email_page.smtp_form.isRowVisible(field)
 
 
 def test_office365_host_with_a_password_warns_while_typing(qtbot, boss_console, memory_keyring):  # noqa: F811
     dialog = _dialog(qtbot, boss_console)
-    assert dialog.smtp_auth_mode.currentData() == "password"
-    assert dialog.smtp_auth_warning.isHidden()
-    dialog.smtp_host.setText(OFFICE365)
-    assert not dialog.smtp_auth_warning.isHidden()
-    warning = dialog.smtp_auth_warning.text()
+    assert dialog.email_page.smtp_auth_mode.currentData() == "password"
+    assert dialog.email_page.smtp_auth_warning.isHidden()
+    dialog.email_page.smtp_host.setText(OFFICE365)
+    assert not dialog.email_page.smtp_auth_warning.isHidden()
+    warning = dialog.email_page.smtp_auth_warning.text()
     assert warning.startswith("smtp.office365.com is Office 365") and "MC786329" in warning
     assert "end of December 2026" in warning and "535 5.7.139" in warning
     # OAuth2 is the fix: the warning goes, and the password row makes way for the app registration.
-    dialog.smtp_auth_mode.setCurrentIndex(dialog.smtp_auth_mode.findData("oauth2"))
-    assert dialog.smtp_auth_warning.isHidden()
-    assert not _row_shown(dialog, dialog.smtp_password)
-    assert all(_row_shown(dialog, f) for f in (dialog.o365_tenant, dialog.o365_client, dialog.o365_secret))
-    assert dialog.smtp_form.labelForField(dialog.smtp_user).text() == "Mailbox"
-    dialog.smtp_auth_mode.setCurrentIndex(dialog.smtp_auth_mode.findData("password"))
-    assert not dialog.smtp_auth_warning.isHidden()
-    assert _row_shown(dialog, dialog.smtp_password) and not _row_shown(dialog, dialog.o365_secret)
-    dialog.smtp_host.setText("mail.example.com")
-    assert dialog.smtp_auth_warning.isHidden()
+    dialog.email_page.smtp_auth_mode.setCurrentIndex(dialog.email_page.smtp_auth_mode.findData("oauth2"))
+    assert dialog.email_page.smtp_auth_warning.isHidden()
+    assert not _row_shown(dialog, dialog.email_page.smtp_password)
+    assert all(
+        _row_shown(dialog, f)
+        for f in (dialog.email_page.o365_tenant, dialog.email_page.o365_client, dialog.email_page.o365_secret)
+    )
+    assert dialog.email_page.smtp_form.labelForField(dialog.email_page.smtp_user).text() == "Mailbox"
+    dialog.email_page.smtp_auth_mode.setCurrentIndex(dialog.email_page.smtp_auth_mode.findData("password"))
+    assert not dialog.email_page.smtp_auth_warning.isHidden()
+    assert _row_shown(dialog, dialog.email_page.smtp_password) and not _row_shown(
+        dialog, dialog.email_page.o365_secret
+    )
+    dialog.email_page.smtp_host.setText("mail.example.com")
+    assert dialog.email_page.smtp_auth_warning.isHidden()
 
 
 def test_a_saved_office365_password_setup_is_warned_about_on_opening(qtbot, make_console):  # noqa: F811
@@ -253,14 +267,14 @@ def test_a_saved_office365_password_setup_is_warned_about_on_opening(qtbot, make
 
     config = Config(smtp=SmtpConfig(host=OFFICE365, user=MAILBOX, from_address=MAILBOX))
     dialog = _dialog(qtbot, make_console(config=config))
-    assert not dialog.smtp_auth_warning.isHidden()
-    assert "MC786329" in dialog.smtp_auth_warning.text()
-    assert dialog.smtp_auth_warning.text() == dialog.email_state.warning
+    assert not dialog.email_page.smtp_auth_warning.isHidden()
+    assert "MC786329" in dialog.email_page.smtp_auth_warning.text()
+    assert dialog.email_page.smtp_auth_warning.text() == dialog.email_page.email_state.warning
 
 
 def test_saving_oauth2_puts_the_client_secret_in_the_keyring_only(qtbot, boss_console, memory_keyring, home):  # noqa: F811
     dialog = _dialog(qtbot, boss_console)
-    assert dialog.o365_secret_status.text() == "Client secret: not stored"
+    assert dialog.email_page.o365_secret_status.text() == "Client secret: not stored"
     _fill_oauth2(dialog)
     _save(qtbot, dialog)
 
@@ -278,36 +292,40 @@ def test_saving_oauth2_puts_the_client_secret_in_the_keyring_only(qtbot, boss_co
     assert smtp.authority == "https://login.microsoftonline.com"
     assert boss_console.config.smtp == smtp
     # Shown as stored, never read back into the field; no retirement warning with OAuth2.
-    assert dialog.o365_secret.text() == ""
-    assert dialog.o365_secret_status.text() == "Client secret: stored in the OS keyring"
-    assert dialog.smtp_auth_warning.isHidden()
+    assert dialog.email_page.o365_secret.text() == ""
+    assert dialog.email_page.o365_secret_status.text() == "Client secret: stored in the OS keyring"
+    assert dialog.email_page.smtp_auth_warning.isHidden()
     again = _dialog(qtbot, boss_console)
-    assert again.smtp_auth_mode.currentData() == "oauth2"
-    assert (again.o365_tenant.text(), again.o365_client.text(), again.o365_secret.text()) == (
+    assert again.email_page.smtp_auth_mode.currentData() == "oauth2"
+    assert (
+        again.email_page.o365_tenant.text(),
+        again.email_page.o365_client.text(),
+        again.email_page.o365_secret.text(),
+    ) == (
         TENANT_ID,
         CLIENT_ID,
         "",
     )
-    assert again.o365_secret.placeholderText() == "stored — type a new one to replace it"
+    assert again.email_page.o365_secret.placeholderText() == "stored — type a new one to replace it"
 
     # Saving again without typing the secret keeps it; back to a password keeps the ids for later.
-    again.smtp_from.setText("bookings@contoso.com")
+    again.email_page.smtp_from.setText("bookings@contoso.com")
     _save(qtbot, again)
     assert memory_keyring.store[("dispatch-desktop", "O365_CLIENT_SECRET")] == CLIENT_SECRET
-    again.smtp_auth_mode.setCurrentIndex(again.smtp_auth_mode.findData("password"))
-    again.smtp_password.setText(PASSWORD)
-    assert not again.smtp_auth_warning.isHidden()
+    again.email_page.smtp_auth_mode.setCurrentIndex(again.email_page.smtp_auth_mode.findData("password"))
+    again.email_page.smtp_password.setText(PASSWORD)
+    assert not again.email_page.smtp_auth_warning.isHidden()
     _save(qtbot, again)
     smtp = load_config(home).smtp
     assert (smtp.auth_mode, smtp.tenant_id, smtp.client_id) == ("password", TENANT_ID, CLIENT_ID)
     assert memory_keyring.store[("dispatch-desktop", "SMTP_PASSWORD")] == PASSWORD
-    assert not again.smtp_auth_warning.isHidden()  # saved: Office 365 with a password again
+    assert not again.email_page.smtp_auth_warning.isHidden()  # saved: Office 365 with a password again
 
 
 def test_a_wrong_client_id_is_refused_before_anything_is_stored(qtbot, boss_console, memory_keyring, home):  # noqa: F811
     dialog = _dialog(qtbot, boss_console)
     _fill_oauth2(dialog)
-    dialog.o365_client.setText("my-app")
+    dialog.email_page.o365_client.setText("my-app")
     dialog.save_button.click()
     qtbot.waitUntil(lambda: dialog.message.is_error)
     assert "client id 'my-app' is not a GUID" in dialog.message.text()
@@ -318,18 +336,18 @@ def test_a_wrong_client_id_is_refused_before_anything_is_stored(qtbot, boss_cons
 def test_smtp_auth_locks_the_sign_in_mode(qtbot, boss_console, memory_keyring, monkeypatch, home):  # noqa: F811
     monkeypatch.setenv("SMTP_AUTH", "oauth2")
     dialog = _dialog(qtbot, boss_console)
-    assert not dialog.smtp_auth_mode.isEnabled()
-    assert dialog.smtp_auth_mode.currentData() == "oauth2"
-    assert dialog.smtp_auth_note.text().startswith("Locked: oauth2 (from SMTP_AUTH).")
-    assert not dialog.smtp_auth_note.isHidden()
-    assert _row_shown(dialog, dialog.o365_secret)
+    assert not dialog.email_page.smtp_auth_mode.isEnabled()
+    assert dialog.email_page.smtp_auth_mode.currentData() == "oauth2"
+    assert dialog.email_page.smtp_auth_note.text().startswith("Locked: oauth2 (from SMTP_AUTH).")
+    assert not dialog.email_page.smtp_auth_note.isHidden()
+    assert _row_shown(dialog, dialog.email_page.o365_secret)
     # The app registration is saved; the config file's own mode stays as it was.
     _fill_oauth2(dialog)
     _save(qtbot, dialog)
     smtp = load_config(home).smtp
     assert (smtp.auth_mode, smtp.tenant_id, smtp.client_id) == ("password", TENANT_ID, CLIENT_ID)
     assert memory_keyring.store == {("dispatch-desktop", "O365_CLIENT_SECRET"): CLIENT_SECRET}
-    assert not dialog.smtp_auth_mode.isEnabled()
+    assert not dialog.email_page.smtp_auth_mode.isEnabled()
 
 
 def test_office365_env_values_are_read_only(qtbot, boss_console, memory_keyring, monkeypatch, home):  # noqa: F811
@@ -338,13 +356,13 @@ def test_office365_env_values_are_read_only(qtbot, boss_console, memory_keyring,
     monkeypatch.setenv("O365_CLIENT_SECRET", CLIENT_SECRET)
     dialog = _dialog(qtbot, boss_console)
     _fill_oauth2(dialog)
-    dialog.o365_secret.clear()
+    dialog.email_page.o365_secret.clear()
     _save(qtbot, dialog)
-    assert dialog.o365_tenant.isReadOnly() and dialog.o365_tenant.text() == TENANT_ID
-    assert "O365_TENANT_ID" in dialog.o365_tenant.toolTip()
-    assert not dialog.o365_client.isReadOnly()
-    assert dialog.o365_secret.text() == ""
-    assert dialog.o365_secret_status.text() == (
+    assert dialog.email_page.o365_tenant.isReadOnly() and dialog.email_page.o365_tenant.text() == TENANT_ID
+    assert "O365_TENANT_ID" in dialog.email_page.o365_tenant.toolTip()
+    assert not dialog.email_page.o365_client.isReadOnly()
+    assert dialog.email_page.o365_secret.text() == ""
+    assert dialog.email_page.o365_secret_status.text() == (
         "Client secret: set by an environment variable (it overrides the keyring)"
     )
     assert memory_keyring.store == {}

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import Qt
 
 from dispatch_desktop.services import agents, bookings, timeoff
-from dispatch_desktop.ui.timeoff_page import TimeOffPage
+from dispatch_desktop.ui.timeoff.page import TimeOffPage
 from tests.conftest import TEST_TIMEZONE
 from tests.ui._support import OFFSCREEN_NOISE, boss_console, make_console  # noqa: F401 - fixtures
 

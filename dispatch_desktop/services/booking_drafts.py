@@ -1,0 +1,65 @@
+"""What a booking form's Save does, Qt-free: create a booking, or update one and then (re)assign it.
+
+The console's booking form calls `save_draft` on a worker; the CLI or a script can save the same way.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from dispatch_desktop.services import bookings
+from dispatch_desktop.services.context import ServiceContext
+from dispatch_desktop.services.views import BookingView
+
+
+@dataclass(frozen=True)
+class BookingDraft:
+    """What the form would save, as plain values."""
+
+    customer_name: str
+    customer_phone: str
+    customer_email: str | None
+    address: str
+    service: str
+    start: datetime  # with its UTC offset once the team's zone is known
+    end: datetime
+    notes: str | None
+    agent_id: int | None
+
+
+def save_draft(
+    ctx: ServiceContext, draft: BookingDraft, original: BookingView | None, *, assign: bool
+) -> BookingView:
+    """A new booking from `draft`, or `original` edited to it (refused if someone saved it since).
+
+    With `assign`, an edit whose agent differs also assigns the booking to the draft's agent (or
+    unassigns it); without, the agent stays as it is.
+    """
+    if original is None:
+        return bookings.create_booking(
+            ctx,
+            customer_name=draft.customer_name,
+            customer_phone=draft.customer_phone,
+            customer_email=draft.customer_email,
+            address=draft.address,
+            service=draft.service,
+            start=draft.start,
+            end=draft.end,
+            agent_id=draft.agent_id if assign else None,
+            notes=draft.notes or None,
+        )
+    view = bookings.update_booking(
+        ctx,
+        original.id,
+        expect_version=original.version,
+        customer_name=draft.customer_name,
+        customer_phone=draft.customer_phone,
+        customer_email=draft.customer_email or "",
+        address=draft.address,
+        service=draft.service,
+        start=draft.start,
+        end=draft.end,
+        notes=draft.notes or "",
+    )
+    if assign and draft.agent_id != view.agent_id:
+        view = bookings.assign_booking(ctx, view.id, draft.agent_id, expect_version=view.version)
+    return view

@@ -1,0 +1,394 @@
+"""The dispatch board: one row per agent, hours across, bookings as blocks, time off shaded.
+
+Dragging a block (or a booking from the unassigned tray) onto an agent row or another time
+assigns or reschedules it through bookings.move_booking on a worker. Blocks never move by
+themselves: the board redraws from the database, so a refused move simply leaves the block
+where it was and the reason is shown above the board.
+"""
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+
+from PySide6.QtCore import QDate, QPoint, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QKeySequence,
+    QPalette,
+    QPen,
+    QShowEvent,
+)
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QGraphicsRectItem,
+    QGraphicsSimpleTextItem,
+    QHBoxLayout,
+    QListWidgetItem,
+    QMenu,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dispatch_desktop.domain.roles import Permission, booking_edit_permission
+from dispatch_desktop.domain.statuses import BookingStatus, allowed_next
+from dispatch_desktop.services import bookings
+from dispatch_desktop.services.board import BoardDay, load_board_day
+from dispatch_desktop.services.views import BookingView
+from dispatch_desktop.ui.board.assignment_menu import assignment_menu
+from dispatch_desktop.ui.board.block import BookingBlock
+from dispatch_desktop.ui.board.scene import (
+    FIRST_VISIBLE_HOUR,
+    NAME_WIDTH,
+    NOW_COLOR,
+    ROW_HEIGHT,
+    BoardGeometry,
+    status_color,
+    text_color_on,
+)
+from dispatch_desktop.ui.board.view import BoardView, UnassignedTray
+from dispatch_desktop.ui.bookings.form import BookingForm
+from dispatch_desktop.ui.kit.changes import Change
+from dispatch_desktop.ui.kit.console import ConsoleContext
+from dispatch_desktop.ui.kit.lifetime import retire, run_for
+from dispatch_desktop.ui.kit.message_line import MessageLine
+from dispatch_desktop.ui.kit.plain import PlainLabel, plain_tip
+
+REFRESH_ON = Change.BOOKINGS | Change.AGENTS | Change.TIME_OFF | Change.SETTINGS
+
+
+class BoardPage(QWidget):
+    """The day board with navigation, the unassigned tray, and the reason for any refused move."""
+
+    status_message = Signal(str)  # the main window repeats it in the status bar
+
+    moved = Signal(object)  # BookingView after a successful drop
+    refused = Signal(str)  # why a drop was refused
+    bookingActivated = Signal(int)  # double-click or "Open booking" (the board opens the form itself)
+    loaded = Signal()
+
+    def __init__(self, console: ConsoleContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.console = console
+        self.may_move = console.can(Permission.MANAGE_BOOKINGS)
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+        self.day: date | None = None  # None until the first load picks today in the business zone
+        self.data: BoardDay | None = None
+        self.load_count = 0
+        self._generation = 0
+        self._scrolled = False
+        self.form: BookingForm | None = None
+
+        self.previous_button = self._tool(
+            self.tr("◀ Previous"), self.tr("Previous day (Alt+Left)"), "Alt+Left"
+        )
+        self.today_button = self._tool(self.tr("Today"), self.tr("Back to today (Alt+Home)"), "Alt+Home")
+        self.next_button = self._tool(self.tr("Next ▶"), self.tr("Next day (Alt+Right)"), "Alt+Right")
+        self.previous_button.clicked.connect(lambda: self.shift_day(-1))
+        self.next_button.clicked.connect(lambda: self.shift_day(1))
+        self.today_button.clicked.connect(self.go_today)
+        self.date_edit = QDateEdit()
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("ddd yyyy-MM-dd")
+        self.date_edit.dateChanged.connect(self._picked)
+        self.title = PlainLabel()
+        title_font = self.title.font()
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.2)
+        title_font.setBold(True)
+        self.title.setFont(title_font)
+        navigation = QHBoxLayout()
+        for widget in (self.previous_button, self.today_button, self.next_button, self.date_edit):
+            navigation.addWidget(widget)
+        navigation.addSpacing(12)
+        navigation.addWidget(self.title, 1)
+
+        self.message = MessageLine()
+        self.view = BoardView()
+        self.view.dropRequested.connect(self.drop_booking)
+        self.view.bookingActivated.connect(self.open_booking)
+        self.view.menuRequested.connect(lambda booking_id, pos: self.assignment_menu(booking_id).popup(pos))
+        self.tray = UnassignedTray()
+        self.tray.setDragEnabled(self.may_move)
+        self.tray.accepts_unassign = self.may_move
+        self.tray.unassignRequested.connect(lambda booking_id: self.drop_booking(booking_id, None, None))
+        self.tray.itemDoubleClicked.connect(
+            lambda item: self.open_booking(int(item.data(Qt.ItemDataRole.UserRole)))
+        )
+        self.tray.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tray.customContextMenuRequested.connect(self._tray_menu)
+        self.tray_title = PlainLabel(self.tr("Unassigned"))
+        self.tray_title.setFont(title_font)
+        tray_box = QWidget()
+        tray_layout = QVBoxLayout(tray_box)
+        tray_layout.setContentsMargins(0, 0, 0, 0)
+        tray_layout.addWidget(self.tray_title)
+        tray_layout.addWidget(self.tray)
+        hint = PlainLabel(
+            self.tr("Drag a booking onto an agent to assign it; drop a block here to unassign it.")
+            if self.may_move
+            else self.tr("The board is read-only for your role.")
+        )
+        hint.setWordWrap(True)
+        tray_layout.addWidget(hint)
+        splitter = QSplitter()
+        splitter.addWidget(self.view)
+        splitter.addWidget(tray_box)
+        splitter.setStretchFactor(0, 4)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([900, 240])
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(navigation)
+        layout.addWidget(self.message)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(self._legend())
+
+        self.now_timer = QTimer(self)
+        self.now_timer.setInterval(60_000)
+        self.now_timer.timeout.connect(self._tick)
+        self.now_timer.start()
+        self.message.shown.connect(self.status_message)
+        console.ops.changed.connect(self._on_changed)
+        self.refresh()
+
+    def _tool(self, text: str, tip: str, shortcut: str) -> QToolButton:
+        button = QToolButton()
+        button.setText(text)
+        button.setToolTip(plain_tip(tip))
+        button.setShortcut(QKeySequence(shortcut))
+        return button
+
+    def _legend(self) -> QHBoxLayout:
+        legend = QHBoxLayout()
+        shown = [s for s in BookingStatus if s not in (BookingStatus.CANCELLED, BookingStatus.NO_SHOW)]
+        for status in shown:
+            fill = status_color(status)
+            chip = PlainLabel(status.value.replace("_", " "))
+            chip.setStyleSheet(
+                f"background:{fill.name()}; color:{text_color_on(fill).name()}; padding:2px 6px; border-radius:3px;"
+            )
+            legend.addWidget(chip)
+        off = PlainLabel(self.tr("time off"))
+        off.setStyleSheet("background: rgba(120,120,120,0.35); padding:2px 6px; border-radius:3px;")
+        legend.addWidget(off)
+        now = PlainLabel(self.tr("│ now"))
+        now.setStyleSheet(f"color:{NOW_COLOR.name()}; font-weight:600;")
+        legend.addWidget(now)
+        legend.addStretch(1)
+        return legend
+
+    # --- loading ------------------------------------------------------------------------
+
+    def _on_changed(self, what: Change) -> None:
+        if what & REFRESH_ON:
+            self.refresh()
+
+    def refresh(self) -> None:
+        self._generation += 1
+        generation, ctx, day, now = self._generation, self.console.ctx, self.day, self.clock()
+        run_for(
+            self,
+            self.console.ops,
+            lambda: load_board_day(ctx, day, now=now),
+            lambda data: self._show(data, generation),
+            self.message.show_error,
+        )
+
+    def shift_day(self, days: int) -> None:
+        if self.data is not None:
+            self.set_day(self.data.day + timedelta(days=days))
+
+    def go_today(self) -> None:
+        self.day = None
+        self.refresh()
+
+    def set_day(self, day: date) -> None:
+        if day != self.day:
+            self.day = day
+            self.refresh()
+
+    def _picked(self, value: QDate) -> None:
+        picked = date(value.year(), value.month(), value.day())
+        if self.data is None or picked != self.data.day:
+            self.set_day(picked)
+
+    def _show(self, data: BoardDay, generation: int) -> None:
+        if generation != self._generation:
+            return  # an older load finished after a newer one started
+        self.data = data
+        zone = data.zone
+        self.date_edit.blockSignals(True)
+        self.date_edit.setDate(QDate(data.day.year, data.day.month, data.day.day))
+        self.date_edit.blockSignals(False)
+        self.title.setText(f"{data.day.strftime('%A %d %B %Y')}  ·  {data.timezone_name}")
+        geometry = BoardGeometry(data.start, data.end, tuple(a.id for a in data.agents))
+        view = self.view
+        view.geometry_ = geometry
+        view.names = [a.name if a.active else self.tr("%s (inactive)") % a.name for a in data.agents]
+        view.zone_label = lambda moment: moment.astimezone(zone).strftime("%H:%M")
+        view.now = self.clock()
+        scene = view.scene()
+        scene.clear()
+        scene.setSceneRect(QRectF(0, 0, geometry.width, geometry.height))
+        rows = {agent_id: row for row, agent_id in enumerate(geometry.agent_ids)}
+        for off in data.time_off:
+            if off.agent_id in rows:
+                self._add_time_off(
+                    geometry, rows[off.agent_id], max(off.start, data.start), min(off.end, data.end)
+                )
+        for booking in data.bookings:
+            if booking.agent_id in rows:
+                rect = self._block_rect(geometry, rows[booking.agent_id], booking)
+                scene.addItem(BookingBlock(booking, rect, view.zone_label, self.may_move))
+        self._fill_tray(data, view.zone_label)
+        view.viewport().update()
+        if not self._scrolled:
+            QTimer.singleShot(0, self.scroll_to_working_hours)
+        self.load_count += 1
+        self.loaded.emit()
+
+    def scroll_to_working_hours(self) -> None:
+        """Start the day at 07:00, or two hours before now when that is later, once the view has its size."""
+        geometry = self.view.geometry_
+        if geometry is None or self._scrolled:
+            return
+        target = geometry.start + timedelta(hours=FIRST_VISIBLE_HOUR)
+        now = self.view.now
+        if now is not None and geometry.start <= now < geometry.end:
+            target = max(target, now - timedelta(hours=2))
+        bar = self.view.horizontalScrollBar()
+        wanted = int(geometry.x_of(target) - NAME_WIDTH)
+        bar.setValue(wanted)
+        # Before the first layout the range is still empty; try again when the page is shown.
+        self._scrolled = self.view.isVisible() and bar.maximum() > 0
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(0, self.scroll_to_working_hours)
+
+    def _block_rect(self, geometry: BoardGeometry, row: int, booking: BookingView) -> QRectF:
+        left = geometry.x_of(max(booking.start, geometry.start))
+        right = geometry.x_of(min(booking.end, geometry.end))
+        return QRectF(left + 1, geometry.y_of_row(row) + 4, max(6.0, right - left - 2), ROW_HEIGHT - 8)
+
+    def _add_time_off(self, geometry: BoardGeometry, row: int, start: datetime, end: datetime) -> None:
+        rect = QRectF(
+            geometry.x_of(start),
+            geometry.y_of_row(row) + 1,
+            geometry.x_of(end) - geometry.x_of(start),
+            ROW_HEIGHT - 2,
+        )
+        shade = QGraphicsRectItem(rect)
+        shade.setBrush(QBrush(QColor(120, 120, 120, 90)))
+        shade.setPen(QPen(Qt.PenStyle.NoPen))
+        shade.setZValue(1)
+        hatch = QGraphicsRectItem(rect, shade)
+        hatch.setBrush(QBrush(QColor(120, 120, 120, 140), Qt.BrushStyle.BDiagPattern))
+        hatch.setPen(QPen(Qt.PenStyle.NoPen))
+        label = QGraphicsSimpleTextItem(self.tr("time off"), shade)
+        label.setBrush(QBrush(self.palette().color(QPalette.ColorRole.Text)))
+        label.setPos(rect.left() + 4, rect.bottom() - 18)
+        shade.setToolTip(self.tr("Approved time off"))
+        self.view.scene().addItem(shade)
+
+    def _fill_tray(self, data: BoardDay, label: Callable[[datetime], str]) -> None:
+        self.tray.clear()
+        for booking in data.unassigned:
+            item = QListWidgetItem(
+                f"{label(booking.start)}–{label(booking.end)}  {booking.reference}\n"
+                f"{booking.customer_name} · {booking.service}\n{booking.address}"
+            )
+            item.setData(Qt.ItemDataRole.UserRole, booking.id)
+            item.setToolTip(plain_tip(f"{booking.customer_phone} · {booking.source}"))
+            self.tray.addItem(item)
+        self.tray_title.setText(self.tr("Unassigned (%d)") % len(data.unassigned))
+
+    def _tick(self) -> None:
+        now = self.clock()
+        if self.data is not None and self.day is None and now >= self.data.end:
+            self.refresh()  # "today" rolled over at midnight
+            return
+        self.view.now = now
+        self.view.viewport().update()
+
+    # --- moving -------------------------------------------------------------------------
+
+    def booking(self, booking_id: int) -> BookingView | None:
+        if self.data is None:
+            return None
+        return next((b for b in (*self.data.bookings, *self.data.unassigned) if b.id == booking_id), None)
+
+    def blocks(self) -> list[BookingBlock]:
+        return [item for item in self.view.scene().items() if isinstance(item, BookingBlock)]
+
+    def open_booking(self, booking_id: int) -> BookingForm | None:
+        """Double-click or "Open booking": the booking form, when this role may still edit it."""
+        self.bookingActivated.emit(booking_id)
+        booking = self.booking(booking_id)
+        if booking is None:
+            return None
+        if not allowed_next(BookingStatus(booking.status)):
+            self.message.show_info(
+                self.tr("%s is %s and can no longer be edited.") % (booking.reference, booking.status)
+            )
+            return None
+        if not self.console.can(booking_edit_permission(booking.agent_id is not None)):
+            self.message.show_info(self.tr("You may not edit %s: it is assigned.") % booking.reference)
+            return None
+        retire(self.form)
+        self.form = BookingForm(self.console, booking, self)
+        self.form.saved.connect(lambda saved: self.message.show_info(self.tr("%s saved.") % saved.reference))
+        self.form.open()
+        return self.form
+
+    def _tray_menu(self, pos: QPoint) -> None:
+        item = self.tray.itemAt(pos)
+        if item is not None:
+            menu = self.assignment_menu(int(item.data(Qt.ItemDataRole.UserRole)))
+            menu.popup(self.tray.viewport().mapToGlobal(pos))
+
+    def assignment_menu(self, booking_id: int) -> QMenu:
+        """The keyboard- and mouse-friendly twin of dragging: open, assign to an agent, or unassign."""
+        return assignment_menu(self, booking_id)
+
+    def drop_booking(self, booking_id: int, agent_id: int | None, start: datetime | None) -> None:
+        """What a drop does: assign to `agent_id` (None unassigns) and, with `start`, reschedule keeping the length."""
+        if not self.may_move:
+            self._refuse(self.tr("Your role may not assign or reschedule bookings."))
+            return
+        booking = self.booking(booking_id)
+        if booking is None:
+            self._refuse(self.tr("That booking is no longer on this day; the board was refreshed."))
+            self.refresh()
+            return
+        end = start + (booking.end - booking.start) if start is not None else None
+        if agent_id == booking.agent_id and (start is None or start == booking.start):
+            return
+        ctx, version = self.console.ctx, booking.version
+        self.message.show_info(self.tr("Moving %s…") % booking.reference)
+        run_for(
+            self,
+            self.console.ops,
+            lambda: bookings.move_booking(
+                ctx, booking_id, agent_id=agent_id, start=start, end=end, expect_version=version
+            ),
+            self._moved,
+            self._move_refused,
+            changes=Change.BOOKINGS,
+        )
+
+    def _moved(self, booking: BookingView) -> None:
+        zone = self.data.zone if self.data else None
+        when = booking.start.astimezone(zone).strftime("%H:%M") if zone else ""
+        who = booking.agent_name or self.tr("the unassigned tray")
+        self.message.show_info(self.tr("%s moved to %s at %s.") % (booking.reference, who, when))
+        self.moved.emit(booking)
+
+    def _move_refused(self, error: Exception) -> None:
+        self._refuse(error)
+        self.refresh()  # the block snaps back to where the database says it is
+
+    def _refuse(self, error: Exception | str) -> None:
+        self.message.show_error(error)
+        self.refused.emit(self.message.text())

@@ -1,0 +1,99 @@
+"""The board's vocabulary: sizes, where a time or an agent is on it, status colours, the drag payload."""
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from PySide6.QtCore import QByteArray, QMimeData
+from PySide6.QtGui import (
+    QColor,
+)
+
+from dispatch_desktop.domain.statuses import BookingStatus
+
+BOOKING_MIME = "application/x-dispatch-booking"
+HOUR_WIDTH = 84.0
+ROW_HEIGHT = 46.0
+NAME_WIDTH = 160.0
+HEADER_HEIGHT = 28.0
+SNAP = timedelta(minutes=15)
+FIRST_VISIBLE_HOUR = 7
+
+# Mid-saturation fills that carry dark or light text on both light and dark window themes.
+STATUS_COLORS: dict[str, str] = {
+    BookingStatus.PENDING: "#9e9e9e",
+    BookingStatus.SCHEDULED: "#1e88e5",
+    BookingStatus.CONFIRMED: "#3949ab",
+    BookingStatus.EN_ROUTE: "#f9a825",
+    BookingStatus.IN_PROGRESS: "#fb8c00",
+    BookingStatus.COMPLETED: "#43a047",
+    BookingStatus.CANCELLED: "#757575",
+    BookingStatus.NO_SHOW: "#8d6e63",
+}
+NOW_COLOR = QColor("#e53935")
+
+
+def status_color(status: str) -> QColor:
+    return QColor(STATUS_COLORS.get(status, "#607d8b"))
+
+
+def text_color_on(fill: QColor) -> QColor:
+    luminance = 0.299 * fill.red() + 0.587 * fill.green() + 0.114 * fill.blue()
+    return QColor("#111111") if luminance > 150 else QColor("#ffffff")
+
+
+def booking_mime(booking_id: int, grab_seconds: float = 0.0) -> QMimeData:
+    mime = QMimeData()
+    payload = json.dumps({"id": booking_id, "grab_seconds": grab_seconds}).encode()
+    mime.setData(BOOKING_MIME, QByteArray(payload))
+    return mime
+
+
+def read_booking_mime(mime: QMimeData) -> tuple[int, float] | None:
+    if not mime.hasFormat(BOOKING_MIME):
+        return None
+    try:
+        payload = json.loads(bytes(mime.data(BOOKING_MIME).data()).decode())
+        return int(payload["id"]), float(payload.get("grab_seconds", 0.0))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+@dataclass(frozen=True)
+class BoardGeometry:
+    """Where things go on the board for one loaded day."""
+
+    start: datetime
+    end: datetime
+    agent_ids: tuple[int, ...]
+
+    @property
+    def hours(self) -> float:
+        return (self.end - self.start).total_seconds() / 3600
+
+    @property
+    def width(self) -> float:
+        return NAME_WIDTH + self.hours * HOUR_WIDTH
+
+    @property
+    def height(self) -> float:
+        return HEADER_HEIGHT + max(1, len(self.agent_ids)) * ROW_HEIGHT
+
+    def x_of(self, moment: datetime) -> float:
+        return NAME_WIDTH + (moment - self.start).total_seconds() / 3600 * HOUR_WIDTH
+
+    def y_of_row(self, row: int) -> float:
+        return HEADER_HEIGHT + row * ROW_HEIGHT
+
+    def time_at(self, x: float) -> datetime:
+        hours = max(0.0, min(self.hours, (x - NAME_WIDTH) / HOUR_WIDTH))
+        return self.start + timedelta(hours=hours)
+
+    def agent_at(self, y: float) -> int | None:
+        row = int((y - HEADER_HEIGHT) // ROW_HEIGHT)
+        return self.agent_ids[row] if y >= HEADER_HEIGHT and 0 <= row < len(self.agent_ids) else None
+
+
+def snap(moment: datetime, start_of_day: datetime) -> datetime:
+    steps = round((moment - start_of_day) / SNAP)
+    return start_of_day + steps * SNAP

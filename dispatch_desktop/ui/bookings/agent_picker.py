@@ -1,0 +1,41 @@
+"""The booking form's agent list: who is free, busy or off at the booking's time, "Unassigned" first."""
+
+from PySide6.QtCore import QCoreApplication, QSignalBlocker, Qt
+from PySide6.QtWidgets import QComboBox, QWidget
+
+from dispatch_desktop.services.bookings import AgentAvailability
+from dispatch_desktop.ui.bookings.availability import availability_colour, availability_text
+from dispatch_desktop.ui.kit.style import is_dark
+
+STATE_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class AgentPicker(QComboBox):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMinimumContentsLength(30)
+
+    def show_availability(self, rows: list[AgentAvailability], wanted: int | None) -> None:
+        """The agents as they are at the new time, keeping `wanted` selected (or Unassigned)."""
+        dark = is_dark(self.palette())
+        with QSignalBlocker(self):
+            self.clear()
+            self.addItem(QCoreApplication.translate("BookingForm", "Unassigned (assign later)"), None)
+            for row in rows:
+                self.addItem(availability_text(row), row.agent_id)
+                self.setItemData(
+                    self.count() - 1, availability_colour(row.state, dark), Qt.ItemDataRole.ForegroundRole
+                )
+                self.setItemData(self.count() - 1, row.state, STATE_ROLE)
+            position = self.findData(wanted) if wanted is not None else 0
+            self.setCurrentIndex(max(0, position))
+
+    def select_agent(self, agent_id: int | None) -> None:
+        self.setCurrentIndex(max(0, self.findData(agent_id)))
+
+    def agent_states(self) -> dict[int, str]:
+        return {self.itemData(i): self.itemData(i, STATE_ROLE) for i in range(1, self.count())}
+
+    def state(self) -> str | None:
+        """ "free", "busy" or "time off" for the selected agent; None for Unassigned."""
+        return self.currentData(STATE_ROLE)

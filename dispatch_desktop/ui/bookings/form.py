@@ -1,0 +1,399 @@
+"""New and edit booking dialog: phone lookup, times, an agent picker that shows availability.
+
+Every save goes through the services on a worker with the version the form was loaded with, so
+a booking someone else changed meanwhile is never overwritten: the form shows who changed it and
+offers a reload.
+"""
+
+import itertools
+from datetime import datetime, tzinfo
+
+from PySide6.QtCore import QSignalBlocker, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dispatch_desktop.domain import validation
+from dispatch_desktop.domain.errors import StaleVersionError, ValidationError
+from dispatch_desktop.domain.roles import Permission
+from dispatch_desktop.domain.statuses import ASSIGNABLE_STATUSES, BookingStatus
+from dispatch_desktop.domain.team import TeamSettings
+from dispatch_desktop.services import bookings
+from dispatch_desktop.services.booking_drafts import BookingDraft, save_draft
+from dispatch_desktop.services.bookings import AgentAvailability
+from dispatch_desktop.services.display import phone_for_display
+from dispatch_desktop.services.views import BookingView
+from dispatch_desktop.ui.bookings.agent_picker import AgentPicker
+from dispatch_desktop.ui.bookings.customer_fields import (
+    CustomerFields,
+    FieldMessage,
+    HintLabel,
+    from_qdatetime,
+    next_quarter_hour,
+    stacked,
+    to_qdatetime,
+)
+from dispatch_desktop.ui.bookings.stale_banner import StaleBanner
+from dispatch_desktop.ui.bookings.stale_dialog import StaleVersionDialog
+from dispatch_desktop.ui.bookings.start_readings import booking_times, reading_labels, readings, start_problem
+from dispatch_desktop.ui.kit.changes import Change
+from dispatch_desktop.ui.kit.console import ConsoleContext
+from dispatch_desktop.ui.kit.lifetime import run_for
+from dispatch_desktop.ui.kit.operations import one_line
+from dispatch_desktop.ui.kit.plain import PlainLabel
+from dispatch_desktop.ui.kit.style import field_error_style
+
+DEFAULT_MINUTES = 60
+
+
+class BookingForm(CustomerFields, QDialog):
+    """Create a booking (`booking=None`) or edit one. Emits `saved` with the stored booking."""
+
+    saved = Signal(object)  # BookingView
+
+    def __init__(
+        self,
+        console: ConsoleContext,
+        booking: BookingView | None = None,
+        parent: QWidget | None = None,
+        *,
+        start: datetime | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.console = console
+        self.booking = booking
+        self.settings: TeamSettings | None = None
+        self.ready = False
+        self.saving = False
+        self.availability_loads = 0
+        self.stale_dialog: StaleVersionDialog | None = None
+        self.may_assign = console.can(Permission.MANAGE_BOOKINGS) and (
+            booking is None or BookingStatus(booking.status) in ASSIGNABLE_STATUSES
+        )
+        self.setWindowTitle(
+            self.tr("Edit booking {0}").format(booking.reference) if booking else self.tr("New booking")
+        )
+        self.setMinimumWidth(520)
+        self._build()
+        self._wire()
+        self._initial_start = start
+        self.setEnabled(False)
+        ctx = console.ctx
+        run_for(self, self.console.ops, ctx.team_settings, self._settings_arrived, self._show_general_error)
+
+    # --- building -------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.phone = QLineEdit()
+        self.phone.setPlaceholderText(self.tr("e.g. (312) 555-0142"))
+        self.lookup = HintLabel()
+        self.name = QLineEdit()
+        self.email = QLineEdit()
+        self.email.setPlaceholderText(self.tr("optional"))
+        self.address = QLineEdit()
+        self.service = QLineEdit()
+        self.start = QDateTimeEdit()
+        self.start.setCalendarPopup(True)
+        self.start.setDisplayFormat("ddd yyyy-MM-dd HH:mm")
+        # Shown only for a time the clocks go through twice: which of the two is meant.
+        self.offset_choice = QComboBox()
+        self.offset_choice.hide()
+        self.duration = QSpinBox()
+        self.duration.setRange(5, 24 * 60 - 1)
+        self.duration.setSingleStep(15)
+        self.duration.setSuffix(self.tr(" min"))
+        self.duration.setValue(DEFAULT_MINUTES)
+        self.end_label = PlainLabel()
+        self.agent = AgentPicker()
+        self.agent_state = HintLabel()
+        self.agent_state.setWordWrap(True)
+        self.notes = QLineEdit()
+        self.notes.setPlaceholderText(self.tr("optional: gate code, pets, parking…"))
+
+        self.messages = {
+            key: FieldMessage()
+            for key in ("phone", "name", "email", "address", "service", "start", "duration", "agent", "notes")
+        }
+        form = QFormLayout()
+        form.addRow(self.tr("&Phone"), self._with_message(self.phone, "phone", self.lookup))
+        form.addRow(self.tr("&Name"), self._with_message(self.name, "name"))
+        form.addRow(self.tr("E&mail"), self._with_message(self.email, "email"))
+        form.addRow(self.tr("&Address"), self._with_message(self.address, "address"))
+        form.addRow(self.tr("Ser&vice"), self._with_message(self.service, "service"))
+        form.addRow(self.tr("&Start"), self._with_message(self.start, "start", self.offset_choice))
+        duration_row = QHBoxLayout()
+        duration_row.addWidget(self.duration)
+        duration_row.addWidget(self.end_label, 1)
+        duration_box = QWidget()
+        duration_box.setLayout(duration_row)
+        duration_row.setContentsMargins(0, 0, 0, 0)
+        form.addRow(self.tr("&Duration"), self._with_message(duration_box, "duration"))
+        self.agent_row = self._with_message(self.agent, "agent", self.agent_state)
+        form.addRow(self.tr("A&gent"), self.agent_row)
+        form.addRow(self.tr("N&otes"), self._with_message(self.notes, "notes"))
+        if not self.may_assign:
+            self.agent_row.hide()
+            form.labelForField(self.agent_row).hide()
+
+        self.stale_banner = StaleBanner(self.console, self._watched)
+        self.stale_banner.reload_requested.connect(self.reload)
+
+        self.general = FieldMessage()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setDefault(True)
+        self.save_button.setToolTip(self.tr("Save (Enter or Ctrl+S)"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.stale_banner)
+        layout.addLayout(form)
+        layout.addWidget(self.general)
+        layout.addWidget(self.buttons)
+        # Tab order follows a phone call: who is calling, where, what, when, who goes.
+        order = [
+            self.phone,
+            self.name,
+            self.email,
+            self.address,
+            self.service,
+            self.start,
+            self.offset_choice,
+            self.duration,
+            self.agent,
+            self.notes,
+            self.save_button,
+        ]
+        for first, second in itertools.pairwise(order):
+            QWidget.setTabOrder(first, second)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.save_button.setDefault(True)  # Enter in any field saves
+
+    def _with_message(self, field: QWidget, key: str, extra: QWidget | None = None) -> QWidget:
+        return stacked(field, *([extra] if extra is not None else []), self.messages[key])
+
+    def _wire(self) -> None:
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.save)
+        self.phone.editingFinished.connect(self._lookup_customer)
+        self.phone.editingFinished.connect(self._check_phone)
+        self.email.editingFinished.connect(self._check_email)
+        for field, key in ((self.name, "name"), (self.address, "address"), (self.service, "service")):
+            field.textChanged.connect(lambda _text, key=key: self.messages[key].show_message(""))
+        self._availability_timer = QTimer(self, singleShot=True, interval=300)
+        self._availability_timer.timeout.connect(self._load_availability)
+        self.start.dateTimeChanged.connect(self._times_changed)
+        self.offset_choice.currentIndexChanged.connect(self._times_changed)
+        self.duration.valueChanged.connect(self._times_changed)
+        self.agent.currentIndexChanged.connect(self._show_agent_state)
+
+    # --- filling --------------------------------------------------------------------------
+
+    def _settings_arrived(self, settings: TeamSettings) -> None:
+        self.settings = settings
+        if self.booking is not None:
+            self._fill(self.booking)
+        else:
+            now = datetime.now(settings.zone).replace(tzinfo=None)
+            self.start.setDateTime(to_qdatetime(self._initial_start or next_quarter_hour(now)))
+            self._times_changed()
+        self.setEnabled(True)
+        self.ready = True
+        self.phone.setFocus()
+
+    def _fill(self, view: BookingView) -> None:
+        assert self.settings is not None
+        self.booking = view
+        self.phone.setText(phone_for_display(view.customer_phone, self.settings.region))
+        self.name.setText(view.customer_name)
+        self.email.setText(view.customer_email or "")
+        self.address.setText(view.address)
+        self.service.setText(view.service)
+        self.notes.setText(view.notes or "")
+        local_start = view.start.astimezone(self.settings.zone)
+        with QSignalBlocker(self.start), QSignalBlocker(self.duration):
+            self.start.setDateTime(to_qdatetime(local_start.replace(tzinfo=None)))
+            self.duration.setValue(max(5, int((view.end - view.start).total_seconds() // 60)))
+        self.stale_banner.hide()
+        self._offer_offsets(local_start.fold)
+        self._times_changed()
+
+    def reload(self) -> None:
+        """Throw away this form's edits and show the booking as stored now."""
+        if self.booking is None:
+            return
+        ctx, booking_id = self.console.ctx, self.booking.id
+        run_for(
+            self,
+            self.console.ops,
+            lambda: bookings.get_booking(ctx, booking_id),
+            self._reloaded,
+            self._show_general_error,
+        )
+
+    def _reloaded(self, view: BookingView) -> None:
+        self._fill(view)
+        self.general.show_message("")
+        for message in self.messages.values():
+            message.show_message("")
+
+    def _watched(self) -> tuple[BookingView | None, TeamSettings | None] | None:
+        """What the stale banner compares with the stored booking: nothing while saving or hidden."""
+        return None if self.saving or not self.isVisible() else (self.booking, self.settings)
+
+    # --- customer lookup and checks -------------------------------------------------------
+
+    def _lookup_customer(self) -> None:
+        phone = self.phone.text().strip()
+        if phone:
+            self._find_customer(phone)
+
+    def _replaces_typed_name(self) -> bool:
+        return self.booking is None
+
+    # --- times and agents -----------------------------------------------------------------
+
+    def _typed_start(self) -> tuple[datetime, tzinfo | None]:
+        return from_qdatetime(self.start.dateTime()), self.settings.zone if self.settings else None
+
+    def times(self) -> tuple[datetime, datetime]:
+        typed, zone = self._typed_start()
+        return booking_times(typed, self.duration.value(), zone, self.offset_choice.currentIndex())
+
+    def _offer_offsets(self, preferred: int | None = None) -> None:
+        """Show the two readings of a repeated local time, or a skipped time's reason, under Start."""
+        typed, zone = self._typed_start()
+        choices = readings(typed, zone)
+        keep = self.offset_choice.currentIndex() if preferred is None else preferred
+        with QSignalBlocker(self.offset_choice):
+            self.offset_choice.clear()
+            if len(choices) == 2:
+                self.offset_choice.addItems(reading_labels(choices))
+                self.offset_choice.setCurrentIndex(max(0, min(keep, 1)))
+        self.offset_choice.setVisible(len(choices) == 2)
+        if zone is not None:
+            self.messages["start"].show_message(start_problem(typed, zone))
+
+    def _times_changed(self) -> None:
+        if self.sender() is not self.offset_choice:
+            self._offer_offsets()
+        start, end = self.times()
+        same_day = end.date() == start.date()
+        self.end_label.setText(self.tr("until {0}").format(end.strftime("%H:%M" if same_day else "%a %H:%M")))
+        try:
+            validation.interval(start, end)
+            self.messages["duration"].show_message("")
+        except ValidationError as exc:
+            self.messages["duration"].show_message(str(exc))
+        if self.may_assign:
+            self._availability_timer.start()
+
+    def _load_availability(self) -> None:
+        start, end = self.times()
+        ctx = self.console.ctx
+        exclude = self.booking.id if self.booking else None
+        run_for(
+            self,
+            self.console.ops,
+            lambda: bookings.availability(ctx, start, end, exclude_booking_id=exclude),
+            self._availability_arrived,
+            lambda error: self.messages["agent"].show_message(one_line(error)),
+        )
+
+    def _availability_arrived(self, rows: list[AgentAvailability]) -> None:
+        wanted = self.agent.currentData()
+        if wanted is None and self.agent.count() == 0 and self.booking is not None:
+            wanted = self.booking.agent_id
+        self.agent.show_availability(rows, wanted)
+        self.availability_loads += 1
+        self._show_agent_state()
+
+    def _show_agent_state(self) -> None:
+        state = self.agent.state()
+        self.messages["agent"].show_message("")
+        if state == "busy":
+            self.agent_state.setText(self.tr("This agent is busy then; saving will be refused."))
+        elif state == "time off":
+            self.agent_state.setText(self.tr("This agent is on time off then; saving will be refused."))
+        else:
+            self.agent_state.setText("")
+        self.agent_state.setStyleSheet(
+            field_error_style(self.palette()) if state in ("busy", "time off") else ""
+        )
+
+    # --- saving ---------------------------------------------------------------------------
+
+    def draft(self) -> BookingDraft:
+        start, end = self.times()
+        return BookingDraft(
+            customer_name=self.name.text().strip(),
+            customer_phone=self.phone.text().strip(),
+            customer_email=self.email.text().strip() or None,
+            address=self.address.text().strip(),
+            service=self.service.text().strip(),
+            start=start,
+            end=end,
+            notes=self.notes.text().strip() or None,
+            agent_id=self.agent.currentData() if self.may_assign else None,
+        )
+
+    def save(self) -> None:
+        if not self.ready or self.saving:
+            return
+        checks = [self._check_phone(), self._check_email(), self._check_required()]
+        start, end = self.times()
+        try:
+            validation.interval(start, end)
+        except ValidationError as exc:
+            self.messages["duration"].show_message(str(exc))
+            checks.append(False)
+        if not all(checks):
+            return
+        self.general.show_message("")
+        draft = self.draft()
+        self.saving = True
+        self.save_button.setEnabled(False)
+        ctx, original, assign = self.console.ctx, self.booking, self.may_assign
+        run_for(
+            self,
+            self.console.ops,
+            lambda: save_draft(ctx, draft, original, assign=assign),
+            self._saved,
+            self._refused,
+            changes=Change.BOOKINGS,
+        )
+
+    def _saved(self, view: BookingView) -> None:
+        self.saving = False
+        self.booking = view
+        self.saved.emit(view)
+        self.accept()
+
+    def _refused(self, error: Exception) -> None:
+        self.saving = False
+        self.save_button.setEnabled(True)
+        if isinstance(error, StaleVersionError):
+            self.stale_dialog = StaleVersionDialog(str(error), self)
+            self.stale_dialog.reload_requested.connect(self.reload)
+            self.stale_dialog.open()
+            return
+        if not self._show_at_field(error):
+            self._show_general_error(error)
+
+    def _show_general_error(self, error: Exception) -> None:
+        self.setEnabled(True)
+        self.general.show_message(one_line(error))

@@ -1,0 +1,103 @@
+"""What the bookings table holds: its columns, one computed row per booking, the id array, the loads."""
+
+import time
+from array import array
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import (
+    QCoreApplication,
+)
+from PySide6.QtGui import QColor
+
+from dispatch_desktop.domain.statuses import NOT_STARTED_STATUSES
+from dispatch_desktop.domain.team import TeamSettings
+from dispatch_desktop.services import bookings
+from dispatch_desktop.services.bookings import BookingQuery
+from dispatch_desktop.services.context import ServiceContext
+from dispatch_desktop.services.views import BookingView
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # also the BookingQuery.sort key
+    title: str
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("BookingsModel", text)
+
+
+def columns() -> tuple[Column, ...]:
+    return (
+        Column("reference", tr("Reference")),
+        Column("start", tr("Start")),
+        Column("customer", tr("Customer")),
+        Column("phone", tr("Phone")),
+        Column("address", tr("Address")),
+        Column("service", tr("Service")),
+        Column("agent", tr("Agent")),
+        Column("status", tr("Status")),
+        Column("source", tr("Source")),
+    )
+
+
+def is_overdue(view: BookingView, now: datetime | None = None) -> bool:
+    """Start has passed and nothing has happened yet."""
+    return view.status in NOT_STARTED_STATUSES and view.start <= (now or datetime.now(UTC))
+
+
+class TableRow:
+    """One booking as the table shows it, computed once when its page arrives."""
+
+    __slots__ = ("colour", "overdue_at", "overdue_tip", "status_tip", "texts", "view")
+
+    def __init__(
+        self,
+        view: BookingView,
+        texts: tuple[str, ...],
+        colour: QColor,
+        overdue_tip: str,
+        status_tip: str | None,
+    ) -> None:
+        self.view = view
+        self.texts = texts
+        # Overdue from this moment on (epoch seconds) while nothing has happened; None if never.
+        self.overdue_at = view.start.timestamp() if view.status in NOT_STARTED_STATUSES else None
+        self.colour = colour
+        self.overdue_tip = overdue_tip
+        self.status_tip = status_tip
+
+    def overdue(self) -> bool:
+        return self.overdue_at is not None and self.overdue_at <= time.time()
+
+
+class IdArray(array):
+    """Booking ids in display order, 8 bytes each; equal to a list holding the same ids."""
+
+    def __new__(cls, values: Any = ()) -> "IdArray":
+        return super().__new__(cls, "q", values)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, list | tuple):
+            return len(self) == len(other) and self.tolist() == list(other)
+        return super().__eq__(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def load_ids(
+    ctx: ServiceContext, query: BookingQuery, stop: Callable[[], bool]
+) -> tuple[IdArray, TeamSettings]:
+    """On the worker: the ids, streamed into an array (no list, no row dict), and the settings."""
+    return IdArray(bookings.booking_id_array(ctx, query, stop)), ctx.team_settings()
+
+
+def load_first_page(
+    ctx: ServiceContext, query: BookingQuery, page_size: int
+) -> tuple[list[BookingView], bool, TeamSettings]:
+    """On the worker: the query's first page of rows themselves, and whether that is all of them."""
+    views, complete = bookings.first_page(ctx, query, page_size)
+    return views, complete, ctx.team_settings()

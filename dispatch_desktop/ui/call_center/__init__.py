@@ -1,0 +1,1 @@
+"""The call-center entry panel: a booking taken during a phone call."""

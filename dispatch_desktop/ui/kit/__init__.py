@@ -1,0 +1,1 @@
+"""What every pane is built with: background operations, lifetimes, plain text, colours, shared widgets."""

@@ -1,0 +1,1 @@
+"""Agents and operators: the record lists and their edit dialogs."""

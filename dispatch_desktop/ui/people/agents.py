@@ -1,0 +1,81 @@
+"""Field agents: list, add, edit, deactivate and reactivate (read-only for call-center)."""
+
+from PySide6.QtWidgets import QFormLayout, QLineEdit, QWidget
+
+from dispatch_desktop.domain.roles import Permission
+from dispatch_desktop.services import agents
+from dispatch_desktop.services.views import AgentView
+from dispatch_desktop.ui.kit.changes import Change
+from dispatch_desktop.ui.kit.console import ConsoleContext
+from dispatch_desktop.ui.people.record_page import ActiveRecordsPage, WorkerDialog
+from dispatch_desktop.ui.people.record_table import Column, RecordTableModel
+
+REFRESH_ON = Change.AGENTS
+
+
+class AgentDialog(WorkerDialog):
+    """Add a new agent (agent=None) or edit one. Saves on a worker; a refusal stays in the dialog."""
+
+    def __init__(
+        self, console: ConsoleContext, agent: AgentView | None = None, parent: QWidget | None = None
+    ):
+        super().__init__(console, parent)
+        self.agent = agent
+        self.setWindowTitle(self.tr("Add agent") if agent is None else self.tr("Edit agent"))
+        self.name = QLineEdit(agent.name if agent else "")
+        self.phone = QLineEdit(agent.phone if agent else "")
+        self.email = QLineEdit(agent.email if agent else "")
+        self.phone.setPlaceholderText(self.tr("e.g. +1 312 555 0142"))
+        form = QFormLayout()
+        form.addRow(self.tr("&Name"), self.name)
+        form.addRow(self.tr("&Phone"), self.phone)
+        form.addRow(self.tr("&Email"), self.email)
+        self._lay_out(form, on_accept=self.save)
+
+    def save(self) -> None:
+        ctx, name, phone, email = self.console.ctx, self.name.text(), self.phone.text(), self.email.text()
+        if self.agent is None:
+
+            def work() -> AgentView:
+                return agents.add_agent(ctx, name=name, phone=phone, email=email)
+        else:
+            agent_id = self.agent.id
+
+            def work() -> AgentView:
+                return agents.update_agent(ctx, agent_id, name=name, phone=phone, email=email)
+
+        self._submit(work, changes=Change.AGENTS)
+
+
+class AgentsPage(ActiveRecordsPage):
+    """Everyone can see the agents; dispatchers and supervisors change them."""
+
+    refresh_on = REFRESH_ON
+    changes = Change.AGENTS
+    dialog_class = AgentDialog
+    list_records = staticmethod(agents.list_agents)
+    set_active = staticmethod(agents.set_agent_active)
+
+    def __init__(self, console: ConsoleContext, parent: QWidget | None = None) -> None:
+        super().__init__(console, parent)
+        self.may_manage = console.can(Permission.MANAGE_AGENTS)
+        model = RecordTableModel(
+            [
+                Column(self.tr("Name"), lambda a: a.name),
+                Column(self.tr("Phone"), lambda a: a.phone),
+                Column(self.tr("Email"), lambda a: a.email),
+                Column(self.tr("Status"), lambda a: self.tr("active") if a.active else self.tr("inactive")),
+            ],
+            self,
+            muted=lambda a: not a.active,
+        )
+        buttons = self._record_buttons(self.tr("&Add agent…"), self.tr("&Edit…"))
+        for button in buttons:
+            button.setVisible(self.may_manage)
+        if not self.may_manage:
+            self.message.show_info(self.tr("Agents are read-only for your role."))
+        self._lay_out(model, buttons, self.edit_selected)
+        self._start()
+
+    def select_agent(self, agent_id: int) -> None:
+        self.select_where(lambda a: a.id == agent_id)

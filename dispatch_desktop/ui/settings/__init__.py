@@ -1,0 +1,1 @@
+"""The settings dialog, assembled from one page per concern."""

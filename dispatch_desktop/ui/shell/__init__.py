@@ -1,0 +1,1 @@
+"""The window around the panes: start-up, main window, status bar, first run, live refresh, delivery."""

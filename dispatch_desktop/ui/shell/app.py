@@ -1,0 +1,202 @@
+"""Starting the console: the application, the database (opened on a worker), then the window.
+
+The database is opened off the UI thread because a PostgreSQL server may take seconds to answer;
+meanwhile a small window says where it is connecting. Problems (unreachable server, schema out
+of date, unknown operator) are shown as a dialog with the one-line reason and a Retry button.
+"""
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
+from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtWidgets import QApplication, QMessageBox, QVBoxLayout, QWidget
+
+from dispatch_desktop import __version__
+from dispatch_desktop.config import Config, ResourcesUnavailableError, load_config, resolve_home, resources
+from dispatch_desktop.domain.errors import DispatchError, PermissionDeniedError
+from dispatch_desktop.services import operators
+from dispatch_desktop.services.context import Actor, ServiceContext
+from dispatch_desktop.services.workstation import (
+    close_workstation,
+    demo_home,
+    open_workstation,
+    start_notification_log,
+)
+from dispatch_desktop.ui.kit.console import ConsoleContext
+from dispatch_desktop.ui.kit.lifetime import MainThreadGarbageCollector
+from dispatch_desktop.ui.kit.operations import Operations, one_line
+from dispatch_desktop.ui.kit.plain import PlainLabel, message_box
+from dispatch_desktop.ui.shell.main_window import MainWindow
+from dispatch_desktop.ui.shell.welcome import os_full_name
+
+APP_NAME = "Dispatch Desktop"
+ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("app", text)
+
+
+def application_icon() -> QIcon:
+    icon = QIcon()
+    try:
+        folder = resources() / "icons"
+    except ResourcesUnavailableError:  # the window still opens; --self-check and the first message say why
+        return icon
+    for size in ICON_SIZES:
+        entry = folder / f"dispatch-desktop-{size}.png"
+        pixmap = QPixmap()
+        if entry.is_file() and pixmap.loadFromData(entry.read_bytes()):
+            icon.addPixmap(pixmap)
+    return icon
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("dispatch-desktop")
+    app.setDesktopFileName("dispatch-desktop")
+    icon = application_icon()
+    if not icon.isNull():
+        app.setWindowIcon(icon)
+    if app.findChild(MainThreadGarbageCollector) is None:
+        MainThreadGarbageCollector(app)
+    return app
+
+
+@dataclass(frozen=True)
+class Opened:
+    ctx: ServiceContext
+    actor: Actor
+    loaded_demo: bool
+
+
+class Launcher(QObject):
+    """Resolves home, config and database like the command line, then builds the window."""
+
+    opened = Signal(object)  # MainWindow
+    failed = Signal(str)
+
+    def __init__(
+        self, args: argparse.Namespace, ops: Operations | None = None, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.args = args
+        self.ops = ops or Operations(parent=self)
+        self.demo = bool(getattr(args, "demo", False))
+        given_home = getattr(args, "home", None)
+        if self.demo:
+            # Never the real home: an empty one would be filled with sample data.
+            self.home: Path = demo_home(resolve_home(given_home) if given_home else None)
+        else:
+            self.home = resolve_home(given_home)
+        self.config: Config | None = None
+        self.window: MainWindow | None = None
+        self.splash = _Splash()
+        self.error_box: QMessageBox | None = None
+        self.exit_code = 1
+        self.quit_on_give_up = False  # run_console sets it: closing the error box ends the program
+
+    def start(self) -> None:
+        try:
+            self.config = load_config(self.home)
+        except DispatchError as exc:
+            self._fail(exc)
+            return
+        start_notification_log(self.home, self.config)
+        self.splash.say(tr("Opening {0}…").format(tr("the demo database") if self.demo else self.home))
+        self.splash.show()
+        home, config, demo_mode = self.home, self.config, self.demo
+        url = getattr(self.args, "database_url", None)
+        operator = getattr(self.args, "operator", None)
+
+        def work() -> Opened:
+            ctx = open_workstation(home, None if demo_mode else url, operator, config)
+            try:
+                loaded = False
+                if demo_mode and not operators.has_operators(ctx):
+                    from dispatch_desktop.services import demo  # only here: not part of every start-up
+
+                    demo.load_demo_data(ctx, os_name=os_full_name())
+                    loaded = True
+                return Opened(ctx, ctx.actor(), loaded)
+            except BaseException:
+                close_workstation(ctx)  # a Retry opens a fresh connection pool
+                raise
+
+        self.ops.run(work, self._opened, self._fail)
+
+    def _opened(self, opened: Opened) -> None:
+        assert self.config is not None
+        console = ConsoleContext(
+            ctx=opened.ctx, ops=self.ops, home=self.home, config=self.config, actor=opened.actor
+        )
+        self.window = MainWindow(console, demo_mode=self.demo)
+        self.window.show()
+        self.splash.close()  # after the window shows, or Qt would quit on the last window closing
+        if opened.loaded_demo:
+            self.window.show_status(tr("Demo data loaded into {0}").format(self.home))
+        self.opened.emit(self.window)
+
+    def _fail(self, error: Exception) -> None:
+        self.exit_code = getattr(error, "exit_code", 1)
+        message = one_line(error)
+        box = message_box(None, QMessageBox.Icon.Critical, tr("Dispatch Desktop cannot start"), message)
+        if isinstance(error, PermissionDeniedError):
+            box.setInformativeText(
+                tr("Ask a supervisor to add you as an operator, or start with --as USERNAME.")
+            )
+        else:
+            box.setInformativeText(tr("Home folder: {0}").format(self.home))
+        box.setStandardButtons(QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Close)
+        box.setDefaultButton(QMessageBox.StandardButton.Retry)
+        box.finished.connect(lambda result: self._after_error(result))
+        self.error_box = box
+        self.failed.emit(message)
+        box.open()
+        self.splash.close()
+
+    def _after_error(self, result: int) -> None:
+        if result == QMessageBox.StandardButton.Retry:
+            self.start()
+        elif self.quit_on_give_up:
+            QApplication.exit(self.exit_code)
+
+
+class _Splash(QWidget):
+    def __init__(self) -> None:
+        super().__init__(None, Qt.WindowType.SplashScreen)
+        self.label = PlainLabel()
+        self.label.setMargin(24)
+        layout = QVBoxLayout(self)
+        title = PlainLabel(APP_NAME)
+        font = title.font()
+        font.setBold(True)
+        title.setFont(font)
+        layout.addWidget(title)
+        layout.addWidget(self.label)
+
+    def say(self, text: str) -> None:
+        self.label.setText(text)
+
+
+def run_console(args: argparse.Namespace) -> int:
+    """The window on the configured database (or the demo home with --demo); returns the exit code."""
+    app = make_application()
+    launcher = Launcher(args)
+    launcher.quit_on_give_up = True
+    # Until the window is up, closing the splash or an error box must not end the program by itself.
+    app.setQuitOnLastWindowClosed(False)
+    launcher.opened.connect(lambda _window: app.setQuitOnLastWindowClosed(True))
+    launcher.start()
+    code = app.exec()
+    if launcher.window is not None:
+        launcher.window.console.ctx.db.dispose()
+    return code

@@ -1,0 +1,72 @@
+"""This workstation delivers its due notifications every few seconds, and at once when asked."""
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from dispatch_desktop.services.notifier_status import Heartbeat
+from dispatch_desktop.services.workstation import deliver_outbox
+from dispatch_desktop.ui.kit.changes import Change
+from dispatch_desktop.ui.kit.console import ConsoleContext
+from dispatch_desktop.ui.kit.operations import one_line
+from dispatch_desktop.ui.kit.poller import Poller
+
+log = logging.getLogger("dispatch_desktop.ui")
+
+DELIVERY_INTERVAL_MS = 5_000
+
+
+class DeliveryTimer(QObject):
+    """The console's notifier: `deliver_now()` on every tick, `send_due_now()` from the menu."""
+
+    reported = Signal(str)  # what a run the person asked for did, for the status bar
+
+    def __init__(
+        self, console: ConsoleContext, interval_ms: int = DELIVERY_INTERVAL_MS, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.console = console
+        self.heartbeat = Heartbeat(console.ctx.db, kind="console", name=console.ctx.username)
+        self._report = False
+        heartbeat = self.heartbeat
+        # A tick while a run is out is dropped (the next tick comes); the menu command is not.
+        self.poller = Poller(
+            self,
+            console.ops,
+            lambda: deliver_outbox(console.ctx, console.config, console.home, heartbeat=heartbeat),
+            self._delivered,
+            self._failed,
+            interval_ms=interval_ms,
+            coalesce=False,
+        )
+
+    def start(self) -> None:
+        """Every interval from now on; the first run is one interval away."""
+        self.poller.start(now=False)
+
+    def stop(self) -> None:
+        self.poller.stop()
+
+    def deliver_now(self) -> None:
+        self.poller.poll()
+
+    def send_due_now(self) -> None:
+        """Deliver now, and say what the run did; after a run that is out, since it may have started
+        before the rows were due."""
+        self._report = True
+        self.poller.poll_again()
+
+    def _delivered(self, report: Any) -> None:
+        if report.processed or report.held:
+            self.console.ops.changed.emit(Change.OUTBOX)
+        self._finished(report.summary())
+
+    def _failed(self, error: Exception) -> None:
+        log.warning("notification delivery failed: %s", one_line(error))
+        self._finished(self.tr("Notifications not delivered: {0}").format(one_line(error)))
+
+    def _finished(self, summary: str) -> None:
+        if self._report and not self.poller.again_pending:
+            self._report = False
+            self.reported.emit(summary)

@@ -1,0 +1,1 @@
+"""Time-off requests: asking, approving, denying."""
