@@ -166,7 +166,14 @@ class SmsSender(Protocol):
 
 class EmailSender(Protocol):
     def send(
-        self, to: str, subject: str, body: str, html_body: str | None, *, message_id: str, intended: str
+        self,
+        to: str,
+        subject: str,
+        body: str,
+        html_body: str | None,
+        *,
+        message_id: str | None,
+        intended: str,
     ) -> SendResult: ...
 
 
@@ -257,12 +264,8 @@ def send_email(
             Outcome.RETRY, error=missing_credentials(missing or ["SMTP"]), counts_attempt=False
         )
     else:
-        from dispatch_desktop.notify.smtp_sender import new_message_id
-
         result = _final(
-            sender.send(
-                actual, subject, body, html_body, message_id=message_id or new_message_id(), intended=to
-            ),
+            sender.send(actual, subject, body, html_body, message_id=message_id, intended=to),
             attempt,
             max_attempts,
         )
