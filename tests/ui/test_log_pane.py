@@ -303,16 +303,44 @@ def test_a_hidden_dock_does_not_poll_and_catches_up_when_shown(qtbot, boss_conso
 
 
 def test_live_lines_carry_the_status_a_supervisor_acts_on() -> None:
-    from dispatch_desktop.ui.log_model import LogEntry
+    """The fields come from the notice on each log record; a line without one is not parsed."""
+    import logging
 
-    now = datetime.now(UTC)
-    retry = "[PROD] SMS failed - To: +13125550117, Error: missing credentials: TWILIO_AUTH_TOKEN (retry)"
-    permanent = (
-        "[PROD] SMS failed - To: +13125550117, Error: Twilio HTTP 400 21211: invalid number (permanent)"
-    )
-    logged = "[DEV] EMAIL (not sent) - To: carla@example.com, Subject: Booking Confirmation"
-    assert [LogEntry.of_line(line, now).status for line in (retry, permanent, logged)] == [
-        "retry",
-        "failed",
-        "logged",
+    from dispatch_desktop.notify.notifier import Outcome, SendResult, send_email, send_sms
+    from dispatch_desktop.services.console_notify import LOGGER_NAME
+    from dispatch_desktop.ui.log_model import LogEntry, attach_tail_handler, detach_tail_handler
+
+    class Refusing:
+        def send(self, to: str, body: str) -> SendResult:
+            return SendResult(Outcome.FAILED, error="Twilio HTTP 400 21211: invalid number")
+
+    tail = attach_tail_handler()
+    try:
+        send_sms("+13125550117", "Your booking", production=True, missing=["TWILIO_AUTH_TOKEN"])
+        send_sms("+13125550117", "Your booking", production=True, sender=Refusing())
+        send_email("carla@example.com", "Booking Confirmation", "body", production=False)
+        logging.getLogger(LOGGER_NAME).warning("[PROD] SMS failed - To: +1, Error: typed by hand (retry)")
+    finally:
+        detach_tail_handler(tail)
+    entries = [LogEntry.of_line(*logged) for logged in tail.snapshot()]
+    assert [(e.line, e.environment, e.channel, e.status) for e in entries] == [
+        (
+            "[PROD] SMS failed - To: +13125550117, Error: missing credentials: TWILIO_AUTH_TOKEN (retry)",
+            "PROD",
+            "sms",
+            "retry",
+        ),
+        (
+            "[PROD] SMS failed - To: +13125550117, Error: Twilio HTTP 400 21211: invalid number (permanent)",
+            "PROD",
+            "sms",
+            "failed",
+        ),
+        (
+            "[DEV] EMAIL (not sent) - To: carla@example.com, Subject: Booking Confirmation",
+            "DEV",
+            "email",
+            "logged",
+        ),
+        ("[PROD] SMS failed - To: +1, Error: typed by hand (retry)", "", "", ""),
     ]
