@@ -16,9 +16,8 @@ from dispatch_desktop.cli_text import json_text, printable
 from dispatch_desktop.config import Config, load_config_without
 from dispatch_desktop.domain.errors import DispatchError, ValidationError
 from dispatch_desktop.notify import credentials
-from dispatch_desktop.notify.delivery import DeliveryReport
 from dispatch_desktop.notify.notifier import environment_decision, setup_notification_logging
-from dispatch_desktop.services import email_auth, notifier_status, outbox
+from dispatch_desktop.services import email_auth, notifier_status, outbox, workstation
 from dispatch_desktop.services.notifier_status import Heartbeat
 from dispatch_desktop.services.outbox import OutboxView
 
@@ -150,7 +149,7 @@ def _logging(app: CliApp) -> None:
 # --- delivery ------------------------------------------------------------------------------
 
 
-def deliver_after_command(app: CliApp) -> DeliveryReport | None:
+def deliver_after_command(app: CliApp) -> None:
     """Deliver what is due now; what fails transiently stays queued for `notifier run`.
 
     The command's change is already committed with its outbox rows, so a delivery problem
@@ -158,7 +157,8 @@ def deliver_after_command(app: CliApp) -> DeliveryReport | None:
     """
     _logging(app)
     try:
-        return outbox.deliver_due(app.db, app.config, app.home, worker_id="cli")
+        workstation.deliver_outbox(app.ctx, app.config, workstation.delivery_policy("cli"))
+        return
     except DispatchError as exc:
         problem = str(exc)
     except Exception as exc:  # a bug here must not make a script retry a change already saved
@@ -167,7 +167,6 @@ def deliver_after_command(app: CliApp) -> DeliveryReport | None:
         f"warning: notifications stay queued for 'dispatch-desktop notifier run': {printable(problem)}",
         file=sys.stderr,
     )
-    return None
 
 
 def cmd_notifier_run(app: CliApp, args: argparse.Namespace) -> int:
@@ -176,15 +175,16 @@ def cmd_notifier_run(app: CliApp, args: argparse.Namespace) -> int:
     decision = environment_decision(app.config)
     print(f"notifier: {decision.describe()}, database {app.db.description}", file=sys.stderr)
     stop = threading.Event()
-    total = DeliveryReport(decision.name)
+    total = notifier_status.running_total(decision.name)
     heartbeat = Heartbeat(app.db, kind="notifier", name=args.worker)
     warned = False
     with _stop_on_sigterm(stop):
         try:
             while True:
                 try:
-                    report = outbox.deliver_due(app.db, app.config, app.home, worker_id=args.worker)
-                    _merge(total, report)
+                    policy = workstation.delivery_policy(args.worker)
+                    report = workstation.deliver_outbox(app.ctx, app.config, policy)
+                    notifier_status.add_run(total, report)
                     heartbeat.beat(report)
                     if not warned:  # after the first run, so this notifier's own heartbeat counts
                         warned = True
@@ -214,15 +214,6 @@ def _stop_on_sigterm(stop: threading.Event) -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
-
-
-def _merge(total: DeliveryReport, report: DeliveryReport) -> None:
-    for status, count in report.counts.items():
-        total.counts[status] = total.counts.get(status, 0) + count
-    total.held += report.held
-    total.recovered += report.recovered
-    total.skipped += report.skipped
-    total.missing = report.missing
 
 
 def cmd_notifier_status(app: CliApp, args: argparse.Namespace) -> int:
@@ -485,7 +476,7 @@ def cmd_credentials_delete(app: CliApp, args: argparse.Namespace) -> int:
 def cmd_notify_test(app: CliApp, args: argparse.Namespace) -> int:
     views = outbox.queue_test(app.ctx, sms=args.sms, email=args.email)
     _logging(app)
-    report = outbox.deliver_due(app.db, app.config, app.home, worker_id="notify-test")
+    report = workstation.deliver_outbox(app.ctx, app.config, workstation.delivery_policy("notify-test"))
     results = [outbox.get_message(app.ctx, view.id) for view in views]
     text = "\n".join(
         f"{v.channel} to {v.recipient}: {v.status}" + (f" ({v.last_error})" if v.last_error else "")

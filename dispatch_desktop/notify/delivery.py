@@ -1,7 +1,8 @@
 """The delivery engine: claim due outbox rows, send them, record what happened. Qt-free.
 
-The console runs `deliver_due` on a QThreadPool and the command line calls it directly;
-both get the same claiming, sending, logging and bookkeeping.
+Every caller reaches `deliver_due` through notify.async_notifier.send_notifications_async, so
+the console and the command line get the same claiming, sending, logging and bookkeeping.
+The environment is decided once per run and the credentials loaded once per run.
 """
 
 import hashlib
@@ -16,7 +17,6 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
-from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import Connection, select
@@ -33,8 +33,8 @@ from dispatch_desktop.notify.log_line import (
     SKIPPED,
     Notice,
     environment_tag,
+    escape_newlines,
     log_notice,
-    one_line,
 )
 from dispatch_desktop.notify.notifier import (
     DEVELOPMENT,
@@ -227,7 +227,6 @@ class _Run:
 def deliver_due(
     db: Database,
     config: Config,
-    home: Path | None = None,
     *,
     worker_id: str = "worker",
     limit: int | None = None,
@@ -239,8 +238,7 @@ def deliver_due(
     Transient failures stay in `retry` for a later run; nothing here raises for a send failure,
     and a database blip is waited out. Anything else that goes wrong ends the run with one
     DispatchError (DeliveryStoppedError once rows it held were put back with the reason, or for
-    an error that is not a DispatchError itself).
-    `home` is accepted for symmetry with the other entry points (logging is set up by the caller).
+    an error that is not a DispatchError itself). Logging is set up by the caller.
     """
     decision = environment_decision(config)
     run = _Run(db, config, decision.production, claimer_id(worker_id), DeliveryReport(decision.name))
@@ -259,7 +257,7 @@ def deliver_due(
             reason = f"delivery stopped: {exc}"
         else:
             reason = f"delivery stopped by an unexpected error: {type(exc).__name__}: {exc}"
-        reason = scrub(one_line(reason))[:300]
+        reason = scrub(escape_newlines(reason))[:300]
         put_back = _give_back(run, reason, now)
         if isinstance(exc, DispatchError) and not put_back:
             raise

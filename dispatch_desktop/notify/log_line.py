@@ -22,7 +22,7 @@ RETRY, PERMANENT, UNKNOWN = "retry", "permanent", "unknown"
 log = logging.getLogger(LOGGER_NAME)
 
 
-def one_line(text: str | None) -> str:
+def escape_newlines(text: str | None) -> str:
     """Newlines escaped, so one notification is always one log line."""
     return (text or "").replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\r")
 
@@ -68,18 +68,18 @@ def format_line(notice: Notice) -> str:
     to = notice.recipient
     if notice.redirected_from and notice.redirected_from != notice.recipient:
         to = f"{notice.recipient} (redirected from {notice.redirected_from})"
-    subject = f"Subject: {one_line(notice.subject)}"
+    subject = f"Subject: {escape_newlines(notice.subject)}"
     if notice.outcome == LOGGED:
         return f"{prefix}{kind} (not sent) - To: {to}, " + (
-            f"Message: {one_line(notice.message)}" if sms else subject
+            f"Message: {escape_newlines(notice.message)}" if sms else subject
         )
     if notice.outcome == SENT:
         return f"{prefix}{kind} sent - To: {to}, " + (f"SID: {notice.sid}" if sms else subject)
     if notice.outcome == FAILED:
-        error = one_line(scrub(notice.error))
+        error = escape_newlines(scrub(notice.error))
         return f"{prefix}{kind} failed - To: {to}, Error: {error} ({notice.failure or UNKNOWN})"
     if notice.outcome == SKIPPED:
-        who = f"{one_line(notice.recipient)} ({notice.recipient_kind})"
+        who = f"{escape_newlines(notice.recipient)} ({notice.recipient_kind})"
         return f"{prefix}{kind} skipped - To: {who}, Reason: {notice.error}"
     return f"{prefix}{kind} {notice.outcome} - To: {to}" + ("" if sms else f", {subject}")
 

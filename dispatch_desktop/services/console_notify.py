@@ -299,9 +299,11 @@ class TestSendResult:
 
 
 def send_test(
-    ctx: ServiceContext, config: Config, home: Path, *, sms: str | None = None, email: str | None = None
+    ctx: ServiceContext, config: Config, *, sms: str | None = None, email: str | None = None
 ) -> TestSendResult:
     """Queue a test message and deliver it through the same outbox path as real ones (DEV only logs)."""
+    from dispatch_desktop.services.workstation import deliver_outbox, delivery_policy
+
     queued = outbox.queue_test(ctx, sms=sms, email=email)
-    report = outbox.deliver_due(ctx.db, config, home, worker_id="settings-test")
+    report = deliver_outbox(ctx, config, delivery_policy("settings-test"))
     return TestSendResult([outbox.get_message(ctx, m.id) for m in queued], report.summary())

@@ -103,6 +103,20 @@ def deliverable_channels(report: DeliveryReport) -> list[str]:
     return [channel for channel in (SMS, EMAIL) if channel not in report.missing]
 
 
+def running_total(environment: str) -> DeliveryReport:
+    """An empty report for a long-running notifier to add each run's report to (`add_run`)."""
+    return DeliveryReport(environment)
+
+
+def add_run(total: DeliveryReport, report: DeliveryReport) -> None:
+    for status, count in report.counts.items():
+        total.counts[status] = total.counts.get(status, 0) + count
+    total.held += report.held
+    total.recovered += report.recovered
+    total.skipped += report.skipped
+    total.missing = report.missing  # what the latest run lacked, not every run's
+
+
 class Heartbeat:
     """One process's heartbeat: written on its first run, then when it delivered something, its
     channels changed, or HEARTBEAT_EVERY passed."""

@@ -698,7 +698,7 @@ class MainWindow(QMainWindow):
         run_for(
             self,
             self.console.ops,
-            lambda: deliver_outbox(console.ctx, console.config, console.home, heartbeat=heartbeat),
+            lambda: deliver_outbox(console.ctx, console.config, heartbeat=heartbeat),
             self._delivered,
             self._delivery_failed,
             quiet=True,  # the delivery timer's work: slow servers must not animate the busy bar

@@ -573,7 +573,7 @@ class SettingsDialog(QDialog):
         self._send_test(sms=None, email=self.test_email_to.text().strip() or None)
 
     def _send_test(self, *, sms: str | None, email: str | None) -> None:
-        ctx, config, home = self.console.ctx, self.console.config, self.console.home
+        ctx, config = self.console.ctx, self.console.config
         for button in (self.test_sms_button, self.test_email_button):
             button.setEnabled(False)
         self.test_result.setStyleSheet("")
@@ -581,7 +581,7 @@ class SettingsDialog(QDialog):
         self.test_result.show()
         run_for(
             self,
-            lambda: send_test(ctx, config, home, sms=sms, email=email),
+            lambda: send_test(ctx, config, sms=sms, email=email),
             self._tested,
             self._test_failed,
             changes="outbox",

@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from dispatch_desktop.config import Config
+from dispatch_desktop.notify.delivery import deliver_due
 from dispatch_desktop.services import bookings, outbox
 from dispatch_desktop.services.console_notify import outbox_line
 from dispatch_desktop.services.context import ServiceContext
@@ -58,7 +59,7 @@ def test_dev_lines_appear_live_and_from_the_outbox(qtbot, qtmodeltester, boss_co
         ("email", "queued", ""),
     ]
 
-    report = outbox.deliver_due(ctx.db, Config(), home, worker_id="another-workstation")
+    report = deliver_due(ctx.db, Config(), worker_id="another-workstation")
     assert report.counts == {"logged": 2}
     sms_body = outbox.list_outbox(ctx, channel="sms")[0].body
     assert booking.reference in sms_body
@@ -98,7 +99,7 @@ def test_failed_sms_is_coloured_and_can_be_retried_or_dismissed(qtbot, boss_cons
         monkeypatch.setenv("FLASK_ENV", "production")
         twilio.reply_for(PHONE, Reply.invalid_number(), always=True)
         _book(ctx)
-        outbox.deliver_due(ctx.db, Config(), home, worker_id="desk-2")
+        deliver_due(ctx.db, Config(), worker_id="desk-2")
     [failed] = outbox.list_outbox(ctx, status="failed")
     expected = f"[PROD] SMS failed - To: {PHONE}, Error: {failed.last_error} (permanent)"
     assert "21211" in failed.last_error
@@ -149,7 +150,7 @@ def test_outbox_rows_read_like_the_live_lines_for_skips(qtbot, boss_console, hom
         end="2030-03-12 15:00",
         call_center=True,
     )
-    outbox.deliver_due(ctx.db, Config(), home, worker_id="desk-3")
+    deliver_due(ctx.db, Config(), worker_id="desk-3")
     skip = "[DEV] EMAIL skipped - To: Raj Patel (customer), Reason: no email address on file"
     qtbot.waitUntil(lambda: skip in [e.line for e in dock.model.entries() if e.source == LIVE])
     _poll(qtbot, dock)
@@ -273,7 +274,7 @@ def test_bulk_retry_of_failed_rows_shows_progress(qtbot, boss_console, home, mon
                 end=f"2030-03-1{n} 10:00",
                 call_center=True,
             )
-        outbox.deliver_due(ctx.db, Config(), home, worker_id="desk-4")
+        deliver_due(ctx.db, Config(), worker_id="desk-4")
     failed = [v.id for v in outbox.list_outbox(ctx, status="failed")]
     assert len(failed) == 3
     _poll(qtbot, dock)
