@@ -147,7 +147,8 @@ class CredentialsState:
 
 def load_credentials_state(config: Config) -> CredentialsState:
     decision = environment_decision(config)
-    rows, problem = credentials.describe(config)
+    twilio, smtp = credentials.load_twilio(config), credentials.load_smtp(config)
+    rows, problem = credentials.describe(config, (twilio, smtp))
     source = {row.name: row.source for row in rows}
     return CredentialsState(
         environment_production=decision.production,
@@ -168,8 +169,8 @@ def load_credentials_state(config: Config) -> CredentialsState:
         missing={
             channel: names
             for channel, names in (
-                ("sms", credentials.load_twilio(config).missing()),
-                ("email", credentials.load_smtp(config).missing()),
+                ("sms", twilio.missing()),
+                ("email", smtp.missing()),
             )
             if names
         },
