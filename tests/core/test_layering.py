@@ -115,3 +115,17 @@ def test_no_module_of_the_package_imports_in_a_circle() -> None:
     for name in sorted(graph):
         visit(name, [])
     assert [" -> ".join(cycle) for cycle in cycles] == []
+
+
+def test_the_notifier_is_infrastructure_and_imports_no_layer_above_it() -> None:
+    """Who is told what is the services' (services/notices.py); notify never calls back up."""
+    above = ("dispatch_desktop.services", "dispatch_desktop.ui", "dispatch_desktop.cli")
+    graph = _import_graph()
+    offenders = sorted(
+        f"{name} -> {target}"
+        for name, targets in graph.items()
+        if name.startswith("dispatch_desktop.notify")
+        for target in targets
+        if target.startswith(above)
+    )
+    assert offenders == []
