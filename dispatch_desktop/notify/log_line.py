@@ -7,7 +7,7 @@ line the seed specifies; `log_notice` logs that line with the notice attached to
 """
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from dispatch_desktop.notify.secrets import scrub
 
@@ -87,4 +87,6 @@ def format_line(notice: Notice) -> str:
 def log_notice(notice: Notice) -> None:
     """The notice's one line on the notifier's logger (a warning for a failure), the notice attached."""
     level = logging.WARNING if notice.outcome == FAILED else logging.INFO
+    # The record carries the fields to every handler: a provider's error is masked there too.
+    notice = replace(notice, error=scrub(notice.error) if notice.error else notice.error)
     log.log(level, "%s", format_line(notice), extra={NOTICE_ATTRIBUTE: notice})

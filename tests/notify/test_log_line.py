@@ -48,3 +48,21 @@ def test_the_formatter_says_every_outcome_as_the_seed_does() -> None:
         "EMAIL queued - To: a@example.com, Subject: Booking Confirmation",
     ]
     assert (failed.status, skipped.status, waiting.status) == ("retry", "skipped", "queued")
+
+
+def test_a_secret_in_a_provider_error_is_masked_in_the_record_too(caplog: pytest.LogCaptureFixture) -> None:
+    from dispatch_desktop.notify.secrets import register_secret
+
+    class Leaking:
+        def send(self, to: str, body: str) -> SendResult:
+            return SendResult(Outcome.FAILED, error="HTTP 401 for token s3cr3t-t0ken-value")
+
+    register_secret("s3cr3t-t0ken-value")
+    caplog.set_level(logging.INFO, logger=LOGGER_NAME)
+    send_sms("+13125550191", "Hi", production=True, sender=Leaking())
+    [record] = [r for r in caplog.records if r.name == LOGGER_NAME]
+    assert (
+        record.getMessage()
+        == "[PROD] SMS failed - To: +13125550191, Error: HTTP 401 for token *** (permanent)"
+    )
+    assert record.__dict__["notice"].error == "HTTP 401 for token ***"
