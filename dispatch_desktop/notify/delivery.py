@@ -1,7 +1,7 @@
 """The delivery engine: claim due outbox rows, send them, record what happened. Qt-free.
 
-Every caller reaches `deliver_due` through notify.async_notifier.send_notifications_async, so
-the console and the command line get the same claiming, sending, logging and bookkeeping.
+The product reaches `deliver_due` only through notify.async_notifier.send_notifications_async,
+so the console and the command line get the same claiming, sending, logging and bookkeeping.
 The environment is decided once per run and the credentials loaded once per run.
 """
 

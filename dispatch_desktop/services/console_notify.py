@@ -31,6 +31,7 @@ from dispatch_desktop.notify.notifier import environment_decision
 from dispatch_desktop.services import outbox
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.services.outbox import OutboxView
+from dispatch_desktop.services.workstation import deliver_outbox, delivery_policy
 
 __all__ = [
     "LOGGER_NAME",
@@ -303,8 +304,6 @@ def send_test(
     ctx: ServiceContext, config: Config, *, sms: str | None = None, email: str | None = None
 ) -> TestSendResult:
     """Queue a test message and deliver it through the same outbox path as real ones (DEV only logs)."""
-    from dispatch_desktop.services.workstation import deliver_outbox, delivery_policy
-
     queued = outbox.queue_test(ctx, sms=sms, email=email)
     report = deliver_outbox(ctx, config, delivery_policy("settings-test"))
     return TestSendResult([outbox.get_message(ctx, m.id) for m in queued], report.summary())
