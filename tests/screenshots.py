@@ -26,7 +26,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from dispatch_desktop.config import Config
 from dispatch_desktop.services import bookings, demo, team_settings, timeoff
 from dispatch_desktop.services.board import business_today
-from dispatch_desktop.services.workstation import deliver_outbox, open_database_url
+from dispatch_desktop.services.workstation import deliver_outbox, delivery_policy, open_database_url
 from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.kit.operations import Operations
@@ -96,7 +96,7 @@ def call_center(window: MainWindow) -> QWidget:
     panel.service.setText("No hot water since this morning")
     panel.save()
     settle(0.3, lambda: panel.last_saved is not None)
-    deliver_outbox(window.console.ctx, window.console.config, window.console.home)
+    deliver_outbox(window.console.ctx, window.console.config)
     window.console.ops.changed.emit(Change.OUTBOX)
     settle(2.0, lambda: "logged" in panel.result.text())
     panel.phone.setText("(773) 555-0007")
@@ -150,7 +150,7 @@ def log_pane(window: QWidget) -> QWidget:
     console = window.console  # type: ignore[attr-defined]
     dock = window.log_dock  # type: ignore[attr-defined]
     dock.show()
-    deliver_outbox(console.ctx, console.config, console.home, limit=None)
+    deliver_outbox(console.ctx, console.config, delivery_policy(limit=None))
     console.ops.changed.emit(Change.OUTBOX)
     settle(2.5, lambda: dock.poll_count > 1)
     return window
@@ -256,7 +256,7 @@ def open_demo_window(home: Path) -> MainWindow:
     demo.load_demo_data(ctx)
     config = Config()
     # A few notifications already went out (logged, since this is DEV) before the screenshots.
-    deliver_outbox(ctx, config, home, limit=None)
+    deliver_outbox(ctx, config, delivery_policy(limit=None))
     console = ConsoleContext(ctx=ctx, ops=Operations(), home=home, config=config, actor=ctx.actor())
     window = MainWindow(console, demo_mode=True, live_refresh=False, deliver=False, first_run_check=False)
     window.resize(*WINDOW_SIZE)

@@ -23,7 +23,7 @@ def deliver_after_command(app: App) -> None:
     """
     start_log(app)
     try:
-        workstation.deliver_outbox(app.ctx, app.config, app.home, limit=None, worker_id=AFTER_COMMAND_WORKER)
+        workstation.deliver_outbox(app.ctx, app.config, workstation.delivery_policy(AFTER_COMMAND_WORKER))
         return
     except DispatchError as exc:
         problem = str(exc)

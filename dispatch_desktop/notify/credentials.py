@@ -507,9 +507,14 @@ class FieldStatus:
         }
 
 
-def describe(config: Config) -> tuple[list[FieldStatus], str | None]:
-    """Every credential field, whether it is set and where from. The second item is the keyring problem."""
-    twilio, smtp = load_twilio(config), load_smtp(config)
+def describe(
+    config: Config, loaded: tuple[TwilioCredentials, SmtpCredentials] | None = None
+) -> tuple[list[FieldStatus], str | None]:
+    """Every credential field, whether it is set and where from. The second item is the keyring problem.
+
+    `loaded`: the credentials the caller already read, so the keyring is not read a second time.
+    """
+    twilio, smtp = loaded or (load_twilio(config), load_smtp(config))
     rows: list[FieldStatus] = []
 
     def add(channel: str, name: str, value: Value, *, secret: bool = False) -> None:

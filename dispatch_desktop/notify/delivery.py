@@ -1,7 +1,8 @@
 """The delivery engine: claim due outbox rows, send them, record what happened. Qt-free.
 
-The console runs `deliver_due` on a QThreadPool and the command line calls it directly;
-both get the same claiming, sending, logging and bookkeeping.
+The product reaches `deliver_due` only through notify.async_notifier.send_notifications_async,
+so the console and the command line get the same claiming, sending, logging and bookkeeping.
+The environment is decided once per run and the credentials loaded once per run.
 """
 
 import hashlib
@@ -16,7 +17,6 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
-from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import Connection, select
@@ -26,6 +26,16 @@ from sqlalchemy.orm import Session
 from dispatch_desktop.config import Config
 from dispatch_desktop.domain.errors import DatabaseUnavailableError, DispatchError
 from dispatch_desktop.notify import credentials as creds
+from dispatch_desktop.notify.log_line import (
+    FAILED,
+    PERMANENT,
+    RETRY,
+    SKIPPED,
+    Notice,
+    environment_tag,
+    escape_newlines,
+    log_notice,
+)
 from dispatch_desktop.notify.notifier import (
     DEVELOPMENT,
     PRODUCTION,
@@ -33,7 +43,6 @@ from dispatch_desktop.notify.notifier import (
     SendResult,
     environment_decision,
     missing_credentials,
-    one_line,
     send_email,
     send_sms,
 )
@@ -108,9 +117,7 @@ class DeliveryReport:
             parts.append(f"{self.held} waiting for credentials")
         if self.recovered:
             parts.append(f"{self.recovered} recovered from a dead or silent worker")
-        return f"[{'PROD' if self.environment == PRODUCTION else 'DEV'}] delivered: " + (
-            ", ".join(parts) or "nothing due"
-        )
+        return f"[{environment_tag(self.environment)}] delivered: " + (", ".join(parts) or "nothing due")
 
 
 def claimer_id(worker_id: str) -> str:
@@ -171,7 +178,7 @@ def recover_stale(db: Database, *, now: datetime, stale_after: timedelta = CLAIM
                 status, error = store.RETRY, f"{why}; sending again with the same Message-ID"
             if store.release_stale(session, row.id, row.claimed_by, status=status, error=error, now=now):
                 recovered += 1
-                _log_failure(row.environment == PRODUCTION, row.channel, row.recipient, error, status)
+                _log_failure(row.environment, row.channel, row.recipient, error, status)
     return recovered
 
 
@@ -180,15 +187,9 @@ def _silent_claim(claimed_by: str | None, stale_after: timedelta) -> str:
     return f"{claimed_by or 'a worker'} recorded no outcome within {minutes:g} minutes of claiming it"
 
 
-def _log_failure(production: bool, channel: str, recipient: str, error: str, status: str) -> None:
-    log.warning(
-        "[%s] %s failed - To: %s, Error: %s (%s)",
-        "PROD" if production else "DEV",
-        "SMS" if channel == SMS else "EMAIL",
-        recipient,
-        error,
-        status,
-    )
+def _log_failure(environment: str | None, channel: str, recipient: str, error: str, status: str) -> None:
+    """A failure the engine itself meets (not a send's): `status` is what the row became."""
+    log_notice(Notice(environment or DEVELOPMENT, channel, FAILED, recipient, error=error, failure=status))
 
 
 @dataclass
@@ -220,13 +221,12 @@ class _Run:
 
     @property
     def tag(self) -> str:
-        return "PROD" if self.production else "DEV"
+        return environment_tag(self.environment)
 
 
 def deliver_due(
     db: Database,
     config: Config,
-    home: Path | None = None,
     *,
     worker_id: str = "worker",
     limit: int | None = None,
@@ -238,8 +238,7 @@ def deliver_due(
     Transient failures stay in `retry` for a later run; nothing here raises for a send failure,
     and a database blip is waited out. Anything else that goes wrong ends the run with one
     DispatchError (DeliveryStoppedError once rows it held were put back with the reason, or for
-    an error that is not a DispatchError itself).
-    `home` is accepted for symmetry with the other entry points (logging is set up by the caller).
+    an error that is not a DispatchError itself). Logging is set up by the caller.
     """
     decision = environment_decision(config)
     run = _Run(db, config, decision.production, claimer_id(worker_id), DeliveryReport(decision.name))
@@ -258,7 +257,7 @@ def deliver_due(
             reason = f"delivery stopped: {exc}"
         else:
             reason = f"delivery stopped by an unexpected error: {type(exc).__name__}: {exc}"
-        reason = scrub(one_line(reason))[:300]
+        reason = scrub(escape_newlines(reason))[:300]
         put_back = _give_back(run, reason, now)
         if isinstance(exc, DispatchError) and not put_back:
             raise
@@ -278,7 +277,7 @@ def _give_back(run: _Run, reason: str, now: Callable[[], datetime]) -> int:
         try:
             if _record(run, row, SendResult(status, error=reason), now, patience=CLAIM_PATIENCE):
                 put_back += 1
-                _log_failure(run.production, row.channel, row.recipient, reason, status.value)
+                _log_failure(run.environment, row.channel, row.recipient, reason, status.value)
         except DispatchError:
             break  # the database stayed away: recover_stale releases them once this process is gone
     return put_back
@@ -496,16 +495,16 @@ def _announce_skips(run: _Run, now: datetime) -> None:
             return
     with run.db.write() as session:
         rows = store.announce_skips(session, environment=run.environment, now=now)
-    tag = "PROD" if run.production else "DEV"
     for row in rows:
-        kind = "SMS" if row.channel == SMS else "EMAIL"
-        log.info(
-            "[%s] %s skipped - To: %s (%s), Reason: %s",
-            tag,
-            kind,
-            one_line(row.recipient_name),
-            row.recipient_kind,
-            row.last_error,
+        log_notice(
+            Notice(
+                run.environment,
+                row.channel,
+                SKIPPED,
+                row.recipient_name or "",
+                error=row.last_error,
+                recipient_kind=row.recipient_kind,
+            )
         )
     run.report.skipped = len(rows)
 
@@ -526,10 +525,8 @@ def _prepare_production(run: _Run, now: datetime) -> list[str]:
             )
         run.report.held += len(held)
         for row in held:
-            if channel == SMS:
-                send_sms(row.recipient, "", production=True, sender=None, missing=missing)
-            else:
-                send_email(row.recipient, "", "", production=True, sender=None, missing=missing)
+            error = missing_credentials(missing)
+            log_notice(Notice(PRODUCTION, channel, FAILED, row.recipient, error=error, failure=RETRY))
     if SMS in channels:
         from dispatch_desktop.notify.twilio_sender import RateLimiter, TwilioSender
 
@@ -561,7 +558,7 @@ def _suppressed(run: _Run, phones: list[str]) -> set[str]:
 
 def _suppressed_in(session: Session, run: _Run, phones: list[str]) -> set[str]:
     targets = set(phones)
-    if run.production and run.redirect_phone:
+    if run.redirect_phone:
         targets.add(run.redirect_phone)
     if not targets:
         return set()
@@ -569,12 +566,11 @@ def _suppressed_in(session: Session, run: _Run, phones: list[str]) -> set[str]:
 
 
 def _deliver_sms(run: _Run, row: store.Claimed, suppressed: set[str], now: Callable[[], datetime]) -> None:
-    actual = run.redirect_phone if run.production and run.redirect_phone else row.recipient
+    actual = run.redirect_phone or row.recipient
     if row.recipient in suppressed or actual in suppressed:
         number = row.recipient if row.recipient in suppressed else actual
         error = f"{number} replied STOP and is suppressed; clear the suppression to send again"
-        tag = "PROD" if run.production else "DEV"
-        log.warning("[%s] SMS failed - To: %s, Error: %s (permanent)", tag, row.recipient, error)
+        log_notice(Notice(run.environment, SMS, FAILED, row.recipient, error=error, failure=PERMANENT))
         _record(run, row, SendResult(Outcome.FAILED, error=error), now)
         return
     with run.report_lock:
@@ -599,22 +595,19 @@ def _deliver_emails(
     connection: SmtpBatch | None = None,
     writer: "_Writer | None" = None,
 ) -> None:
-    if not run.production:
-        for row in rows:
-            _record(run, row, send_email(row.recipient, row.subject or "", row.body, production=False), now)
-        return
-    assert run.smtp is not None and connection is not None
-    connection.start_batch()
+    if connection is not None:
+        connection.start_batch()
+    from_address = run.smtp.from_address.value if run.smtp is not None else None
     for row in rows:
         result = send_email(
             row.recipient,
             row.subject or "",
             row.body,
             row.html_body,
-            production=True,
+            production=run.production,
             sender=connection,
             redirect_to=run.redirect_email,
-            message_id=outbox_message_id(row, run.smtp.from_address.value),
+            message_id=outbox_message_id(row, from_address),
             attempt=row.attempts,
             max_attempts=run.config.max_attempts,
         )

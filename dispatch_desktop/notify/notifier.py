@@ -1,13 +1,15 @@
 """Environment detection, the notification log, and the environment-aware send_sms/send_email.
 
-`is_production_environment()` is the single place that decides whether anything is sent.
-Every notification, sent or only logged, produces exactly one line on the logger
-`dispatch_desktop.notify`.
+`is_production_environment()` decides whether anything is sent (a delivery run asks it once and
+passes the answer on); `send_sms` and `send_email` are the only code that sends or only logs.
+Every notification, sent or only logged, produces exactly one record on the logger
+`dispatch_desktop.notify`, its text made by notify.log_line.
 """
 
 import logging
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
@@ -15,11 +17,24 @@ from typing import Protocol
 
 from dispatch_desktop.config import Config
 from dispatch_desktop.notify.log_file import file_handler
-from dispatch_desktop.notify.secrets import SecretScrubFilter, scrub
+from dispatch_desktop.notify.log_line import (
+    EMAIL,
+    FAILED,
+    LOGGED,
+    LOGGER_NAME,
+    PERMANENT,
+    PRODUCTION,
+    RETRY,
+    SENT,
+    SMS,
+    UNKNOWN,
+    Notice,
+    environment_tag,
+    log_notice,
+)
+from dispatch_desktop.notify.secrets import SecretScrubFilter
 
-LOGGER_NAME = "dispatch_desktop.notify"
 LOG_FILE = Path("logs") / "notifications.log"
-PRODUCTION = "production"
 DEVELOPMENT = "development"
 
 log = logging.getLogger(LOGGER_NAME)
@@ -41,7 +56,7 @@ class EnvironmentDecision:
 
     @property
     def tag(self) -> str:
-        return "PROD" if self.production else "DEV"
+        return environment_tag(self.name)
 
     def describe(self) -> str:
         if self.source == "default":
@@ -121,17 +136,6 @@ def setup_notification_logging(home: Path, config: Config, *, console: bool = Tr
     return path
 
 
-def one_line(text: str | None) -> str:
-    """Newlines escaped, so one notification is always one log line."""
-    return (text or "").replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\r")
-
-
-def _target(to: str, actual: str | None) -> str:
-    if actual and actual != to:
-        return f"{actual} (redirected from {to})"
-    return to
-
-
 # --- sending -------------------------------------------------------------------------------
 
 
@@ -166,7 +170,14 @@ class SmsSender(Protocol):
 
 class EmailSender(Protocol):
     def send(
-        self, to: str, subject: str, body: str, html_body: str | None, *, message_id: str, intended: str
+        self,
+        to: str,
+        subject: str,
+        body: str,
+        html_body: str | None,
+        *,
+        message_id: str | None,
+        intended: str,
     ) -> SendResult: ...
 
 
@@ -189,7 +200,52 @@ def _final(result: SendResult, attempt: int, max_attempts: int | None) -> SendRe
 
 
 def _failure_kind(result: SendResult) -> str:
-    return {Outcome.RETRY: "retry", Outcome.FAILED: "permanent"}.get(result.outcome, "unknown")
+    return {Outcome.RETRY: RETRY, Outcome.FAILED: PERMANENT}.get(result.outcome, UNKNOWN)
+
+
+def _send_or_log(
+    channel: str,
+    to: str,
+    production: bool | None,
+    send: Callable[[str], SendResult] | None,
+    *,
+    missing: list[str],
+    redirect_to: str | None,
+    attempt: int,
+    max_attempts: int | None,
+    subject: str | None = None,
+    message: str | None = None,
+) -> SendResult:
+    """The one place that decides between sending and only logging, and logs what happened.
+
+    `send(address)` sends to the actual address (the redirect, if any); without it production
+    has no credentials for the channel, and the message waits for them.
+    """
+    if production is None:
+        production = is_production_environment()
+    if not production:
+        log_notice(Notice(DEVELOPMENT, channel, LOGGED, to, subject=subject, message=message))
+        return SendResult(Outcome.LOGGED)
+    actual = redirect_to or to
+    if send is None:
+        result = SendResult(Outcome.RETRY, error=missing_credentials(missing), counts_attempt=False)
+    else:
+        result = _final(send(actual), attempt, max_attempts)
+    sent = result.outcome is Outcome.SENT
+    log_notice(
+        Notice(
+            PRODUCTION,
+            channel,
+            SENT if sent else FAILED,
+            actual,
+            redirected_from=to,
+            subject=subject,
+            sid=result.provider_id,
+            error=None if sent else result.error,
+            failure=None if sent else _failure_kind(result),
+        )
+    )
+    return result
 
 
 def send_sms(
@@ -207,28 +263,17 @@ def send_sms(
 
     In development `sender` is never touched, so no connection is opened to Twilio.
     """
-    if production is None:
-        production = is_production_environment()
-    if not production:
-        log.info("[DEV] SMS (not sent) - To: %s, Message: %s", to, one_line(message))
-        return SendResult(Outcome.LOGGED)
-    actual = redirect_to or to
-    if sender is None:
-        result = SendResult(
-            Outcome.RETRY, error=missing_credentials(missing or ["Twilio"]), counts_attempt=False
-        )
-    else:
-        result = _final(sender.send(actual, message), attempt, max_attempts)
-    if result.outcome is Outcome.SENT:
-        log.info("[PROD] SMS sent - To: %s, SID: %s", _target(to, actual), result.provider_id)
-    else:
-        log.warning(
-            "[PROD] SMS failed - To: %s, Error: %s (%s)",
-            _target(to, actual),
-            one_line(scrub(result.error)),
-            _failure_kind(result),
-        )
-    return result
+    return _send_or_log(
+        SMS,
+        to,
+        production,
+        None if sender is None else (lambda actual: sender.send(actual, message)),
+        missing=missing or ["Twilio"],
+        redirect_to=redirect_to,
+        attempt=attempt,
+        max_attempts=max_attempts,
+        message=message,
+    )
 
 
 def send_email(
@@ -246,33 +291,18 @@ def send_email(
     max_attempts: int | None = None,
 ) -> SendResult:
     """Send one email (plain text with an optional HTML part) in production, or only log it."""
-    if production is None:
-        production = is_production_environment()
-    if not production:
-        log.info("[DEV] EMAIL (not sent) - To: %s, Subject: %s", to, one_line(subject))
-        return SendResult(Outcome.LOGGED)
-    actual = redirect_to or to
-    if sender is None:
-        result = SendResult(
-            Outcome.RETRY, error=missing_credentials(missing or ["SMTP"]), counts_attempt=False
-        )
-    else:
-        from dispatch_desktop.notify.smtp_sender import new_message_id
-
-        result = _final(
-            sender.send(
-                actual, subject, body, html_body, message_id=message_id or new_message_id(), intended=to
-            ),
-            attempt,
-            max_attempts,
-        )
-    if result.outcome is Outcome.SENT:
-        log.info("[PROD] EMAIL sent - To: %s, Subject: %s", _target(to, actual), one_line(subject))
-    else:
-        log.warning(
-            "[PROD] EMAIL failed - To: %s, Error: %s (%s)",
-            _target(to, actual),
-            one_line(scrub(result.error)),
-            _failure_kind(result),
-        )
-    return result
+    return _send_or_log(
+        EMAIL,
+        to,
+        production,
+        None
+        if sender is None
+        else (
+            lambda actual: sender.send(actual, subject, body, html_body, message_id=message_id, intended=to)
+        ),
+        missing=missing or ["SMTP"],
+        redirect_to=redirect_to,
+        attempt=attempt,
+        max_attempts=max_attempts,
+        subject=subject,
+    )

@@ -232,8 +232,17 @@ class SmtpBatch:
             self._smtp = None
 
     def send(
-        self, to: str, subject: str, body: str, html_body: str | None, *, message_id: str, intended: str
+        self,
+        to: str,
+        subject: str,
+        body: str,
+        html_body: str | None,
+        *,
+        message_id: str | None,
+        intended: str,
     ) -> SendResult:
+        """One email on the batch's connection; without `message_id`, a fresh one is made."""
+        message_id = message_id or new_message_id()
         if self._broken:
             return SendResult(self._broken_outcome, error=self._broken, counts_attempt=self._broken_counts)
         for reconnect in (False, True):

@@ -25,8 +25,7 @@ from dispatch_desktop.domain.statuses import (
     is_active,
 )
 from dispatch_desktop.domain.team import booking_reference
-from dispatch_desktop.notify import events
-from dispatch_desktop.services import audit, schedule
+from dispatch_desktop.services import audit, notices, schedule
 from dispatch_desktop.services.agents import get_agent_row
 from dispatch_desktop.services.context import ServiceContext, Unit
 from dispatch_desktop.services.customers import upsert_customer
@@ -140,7 +139,7 @@ def create_booking(
                 "agent": (None, booking.agent.name if booking.agent else None),
             },
         )
-        events.booking_created(unit.session, booking, unit.settings)
+        notices.booking_created(unit.session, booking, unit.settings)
         return BookingView.of(booking)
 
 
@@ -211,7 +210,7 @@ def update_booking(
         unit.session.flush()
         audit.record(unit.session, ENTITY, booking.id, "edited", unit.actor.username, changes)
         if rescheduled:
-            events.booking_rescheduled(unit.session, booking, unit.settings)
+            notices.booking_rescheduled(unit.session, booking, unit.settings)
         return BookingView.of(booking)
 
 
@@ -308,9 +307,9 @@ def move_booking(
             changes,
         )
         if "agent" in changes:
-            events.booking_assigned(unit.session, booking, previous, unit.settings)
+            notices.booking_assigned(unit.session, booking, previous, unit.settings)
         if rescheduled:
-            events.booking_rescheduled(unit.session, booking, unit.settings)
+            notices.booking_rescheduled(unit.session, booking, unit.settings)
         return BookingView.of(booking)
 
 
@@ -344,7 +343,7 @@ def change_status(
         _touch(unit, booking)
         unit.session.flush()
         audit.record(unit.session, ENTITY, booking.id, "status", unit.actor.username, changes)
-        events.booking_status_changed(unit.session, booking, old_status.value, unit.settings)
+        notices.booking_status_changed(unit.session, booking, old_status.value, unit.settings)
         return BookingView.of(booking)
 
 

@@ -16,20 +16,36 @@ from dispatch_desktop.domain import validation
 from dispatch_desktop.domain.errors import ConflictError, NotFoundError, ValidationError
 from dispatch_desktop.notify import credentials, notifier
 from dispatch_desktop.notify.delivery import DeliveryReport
-from dispatch_desktop.notify.notifier import LOGGER_NAME, environment_decision
+from dispatch_desktop.notify.log_line import (
+    FAILED,
+    LOGGER_NAME,
+    NOTICE_ATTRIBUTE,
+    PERMANENT,
+    RETRY,
+    SKIPPED,
+    UNKNOWN,
+    Notice,
+    environment_tag,
+    format_line,
+)
+from dispatch_desktop.notify.notifier import environment_decision
 from dispatch_desktop.services import outbox
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.services.outbox import OutboxView
+from dispatch_desktop.services.workstation import deliver_outbox, delivery_policy
 
 __all__ = [
     "LOGGER_NAME",
+    "NOTICE_ATTRIBUTE",
     "BulkRetryResult",
     "CredentialsState",
+    "Notice",
     "TestSendResult",
     "deliver_test",
     "environment_tag",
     "load_credentials_state",
     "outbox_line",
+    "outbox_notice",
     "retry_failed",
     "save_environment",
     "save_log_rotation",
@@ -41,43 +57,32 @@ __all__ = [
 ENVIRONMENTS = ("development", "production")
 
 
-def environment_tag(environment: str | None) -> str:
-    """DEV or PROD for a row the notifier handled; empty while it waits to be delivered."""
-    if not environment:
-        return ""
-    return "PROD" if environment == "production" else "DEV"
+# An outbox status that is a failure, and how the notifier's line says it goes on.
+_FAILURES = {"failed": PERMANENT, "retry": RETRY, "unknown": UNKNOWN}
 
 
-def _flat(text: str | None) -> str:
-    return (text or "").replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\r")
+def outbox_notice(view: OutboxView) -> Notice:
+    """The row as a notice: what the notifier logged for it, or where it stands while it waits."""
+    failure = _FAILURES.get(view.status)
+    skipped = view.status == SKIPPED
+    return Notice(
+        environment=view.environment,
+        channel=view.channel,
+        outcome=FAILED if failure else view.status,
+        recipient=(view.recipient_name or "") if skipped else (view.sent_to or view.recipient),
+        redirected_from=view.recipient if view.sent_to else None,
+        subject=view.subject,
+        message=view.body,
+        sid=view.provider_id,
+        error=view.last_error,
+        failure=failure,
+        recipient_kind=view.recipient_kind,
+    )
 
 
 def outbox_line(view: OutboxView) -> str:
     """The row as the notifier's log line says it, so the pane reads the same for every workstation."""
-    tag = environment_tag(view.environment)
-    kind = "SMS" if view.channel == "sms" else "EMAIL"
-    to = (
-        view.recipient
-        if not view.sent_to or view.sent_to == view.recipient
-        else (f"{view.sent_to} (redirected from {view.recipient})")
-    )
-    prefix = f"[{tag}] " if tag else ""
-    if view.status == "logged":
-        detail = (
-            f"Message: {_flat(view.body)}" if view.channel == "sms" else f"Subject: {_flat(view.subject)}"
-        )
-        return f"{prefix}{kind} (not sent) - To: {to}, {detail}"
-    if view.status == "sent":
-        detail = f"SID: {view.provider_id}" if view.channel == "sms" else f"Subject: {_flat(view.subject)}"
-        return f"{prefix}{kind} sent - To: {to}, {detail}"
-    if view.status in ("failed", "retry", "unknown"):
-        kind_of = {"failed": "permanent", "retry": "retry", "unknown": "unknown"}[view.status]
-        return f"{prefix}{kind} failed - To: {to}, Error: {_flat(view.last_error)} ({kind_of})"
-    if view.status == "skipped":
-        who = f"{_flat(view.recipient_name)} ({view.recipient_kind})"
-        return f"{prefix}{kind} skipped - To: {who}, Reason: {view.last_error}"
-    subject = f", Subject: {_flat(view.subject)}" if view.channel == "email" else ""
-    return f"{prefix}{kind} {view.status} - To: {to}{subject}"
+    return format_line(outbox_notice(view))
 
 
 @dataclass(frozen=True)
@@ -145,7 +150,8 @@ class CredentialsState:
 
 def load_credentials_state(config: Config) -> CredentialsState:
     decision = environment_decision(config)
-    rows, problem = credentials.describe(config)
+    twilio, smtp = credentials.load_twilio(config), credentials.load_smtp(config)
+    rows, problem = credentials.describe(config, (twilio, smtp))
     source = {row.name: row.source for row in rows}
     return CredentialsState(
         environment_production=decision.production,
@@ -166,8 +172,8 @@ def load_credentials_state(config: Config) -> CredentialsState:
         missing={
             channel: names
             for channel, names in (
-                ("sms", credentials.load_twilio(config).missing()),
-                ("email", credentials.load_smtp(config).missing()),
+                ("sms", twilio.missing()),
+                ("email", smtp.missing()),
             )
             if names
         },
@@ -301,16 +307,15 @@ class TestSendResult:
 
 
 def send_test(
-    ctx: ServiceContext, config: Config, home: Path, *, sms: str | None = None, email: str | None = None
+    ctx: ServiceContext, config: Config, *, sms: str | None = None, email: str | None = None
 ) -> TestSendResult:
     """Queue a test message and deliver it through the same outbox path as real ones (DEV only logs)."""
-    return deliver_test(ctx, config, home, outbox.queue_test(ctx, sms=sms, email=email))
+    return deliver_test(ctx, config, outbox.queue_test(ctx, sms=sms, email=email))
 
 
 def deliver_test(
     ctx: ServiceContext,
     config: Config,
-    home: Path,
     queued: list[OutboxView],
     *,
     worker_id: str = "settings-test",
@@ -320,5 +325,5 @@ def deliver_test(
     `notify test` queues first and starts its notification log before this, so a refused
     address leaves no log file behind.
     """
-    report = outbox.deliver_due(ctx.db, config, home, worker_id=worker_id)
+    report = deliver_outbox(ctx, config, delivery_policy(worker_id))
     return TestSendResult([outbox.get_message(ctx, m.id) for m in queued], report)

@@ -201,9 +201,9 @@ class EmailAuthState:
 
 
 def load_email_auth_state(config: Config) -> EmailAuthState:
-    rows, _problem = credentials.describe(config)
-    by_name = {row.name: row for row in rows}
     smtp = credentials.load_smtp(config)
+    rows, _problem = credentials.describe(config, (credentials.load_twilio(config), smtp))
+    by_name = {row.name: row for row in rows}
     secret = by_name.get(credentials.O365_SECRET)
     return EmailAuthState(
         auth_mode=smtp.auth_mode,

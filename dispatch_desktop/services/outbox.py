@@ -1,27 +1,23 @@
-"""The outbox as people see it: list, retry, dismiss, suppressions, counts, test messages,
-and the one delivery entry point the command line and the console both call."""
+"""The outbox as people see it: list, retry, dismiss, suppressions, counts and test messages.
+
+Delivering it is services.workstation.deliver_outbox's."""
 
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from dispatch_desktop.config import Config
 from dispatch_desktop.domain import validation
 from dispatch_desktop.domain.errors import ConflictError, NotFoundError, ValidationError
 from dispatch_desktop.domain.roles import Permission
-from dispatch_desktop.notify import delivery, events, templates
-from dispatch_desktop.notify.async_notifier import DISPATCHER, EMAIL, SMS, Notification, Recipient
-from dispatch_desktop.notify.delivery import DeliveryReport
+from dispatch_desktop.notify.log_line import EMAIL, SMS
 from dispatch_desktop.notify.notifier import MISSING_CREDENTIALS
-from dispatch_desktop.services import audit
+from dispatch_desktop.services import audit, notices
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.services.views import jsonable
-from dispatch_desktop.storage.engine import Database
 from dispatch_desktop.storage.models import Operator, OutboxMessage, SmsSuppression
 from dispatch_desktop.storage.types import utcnow
 
@@ -282,46 +278,17 @@ def queue_test(ctx: ServiceContext, *, sms: str | None = None, email: str | None
             validation.textable_phone(sms, settings.region, settings.texted_countries, "sms") if sms else None
         )
         address = validation.email(email, "email") if email else None
-        now = utcnow()
-        recipient = Recipient(f"test:{uuid.uuid4().hex}", actor.name, DISPATCHER, phone, address)
-        rendered = templates.render(
-            "test_message",
-            recipient_name=actor.name,
-            sender_name=actor.name,
-            when=unit.settings.local(now),
-            timezone=unit.settings.timezone_name,
-            company_line="",
+        notes = notices.notify_test_messages(
+            f"test:{uuid.uuid4().hex}",
+            actor.name,
+            phone,
+            address,
+            when=settings.local(utcnow()),
+            timezone=settings.timezone_name,
         )
-        common = {
-            "event": "notify_test",
-            "recipient": recipient,
-            "entity": "test",
-            "entity_id": 0,
-            "version": 1,
-        }
-        notes = []
-        if phone:
-            notes.append(Notification(channel=SMS, subject=None, body=rendered.sms, html_body=None, **common))
-        if address:
-            notes.append(
-                Notification(
-                    channel=EMAIL,
-                    subject=rendered.subject,
-                    body=rendered.text,
-                    html_body=rendered.html,
-                    **common,
-                )
-            )
-        events.queue(unit.session, notes)
+        notices.queue(unit.session, notes)
         keys = [note.dedupe_key for note in notes]
         rows = unit.session.scalars(
             select(OutboxMessage).where(OutboxMessage.dedupe_key.in_(keys)).order_by(OutboxMessage.id)
         )
         return [OutboxView.of(row) for row in rows]
-
-
-def deliver_due(
-    db: Database, config: Config, home: Path | None = None, *, worker_id: str, limit: int | None = None
-) -> DeliveryReport:
-    """Send or log every due row (at most `limit`). Safe to run from several workstations at once."""
-    return delivery.deliver_due(db, config, home, worker_id=worker_id, limit=limit)

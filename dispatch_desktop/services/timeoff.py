@@ -9,8 +9,7 @@ from dispatch_desktop.domain import validation
 from dispatch_desktop.domain.errors import ConflictError, NotFoundError, StaleVersionError
 from dispatch_desktop.domain.roles import Permission
 from dispatch_desktop.domain.statuses import TimeOffStatus
-from dispatch_desktop.notify import events
-from dispatch_desktop.services import audit, schedule
+from dispatch_desktop.services import audit, notices, schedule
 from dispatch_desktop.services.agents import get_agent_row
 from dispatch_desktop.services.context import ServiceContext, Unit
 from dispatch_desktop.services.views import AuditView, BookingView, TimeOffView
@@ -60,7 +59,7 @@ def request_time_off(
         audit.record(
             unit.session, ENTITY, row.id, "requested", unit.actor.username, {"status": (None, row.status)}
         )
-        events.time_off_requested(unit.session, row, unit.settings)
+        notices.time_off_requested(unit.session, row, unit.settings)
         return TimeOffView.of(row)
 
 
@@ -107,7 +106,7 @@ def _decide(
         unit.session.flush()
         audit.record(unit.session, ENTITY, row.id, new_status.value, unit.actor.username, changes)
         if new_status != TimeOffStatus.CANCELLED:
-            events.time_off_decided(unit.session, row, unit.settings, decided_by=unit.actor.name)
+            notices.time_off_decided(unit.session, row, unit.settings, decided_by=unit.actor.name)
         return TimeOffView.of(row)
 
 

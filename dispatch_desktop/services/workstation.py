@@ -12,10 +12,13 @@ from dispatch_desktop.storage import schema
 from dispatch_desktop.storage.engine import Database
 
 if TYPE_CHECKING:  # the notifier loads on the first delivery, not at start-up
+    from dispatch_desktop.notify.async_notifier import DeliveryPolicy
     from dispatch_desktop.notify.delivery import DeliveryReport
     from dispatch_desktop.services.notifier_status import Heartbeat
 
 DEMO_FOLDER = "demo"
+# A console delivers at most this many rows per tick, leaving the rest to the next tick (or another desk).
+CONSOLE_LIMIT = 200
 
 
 @dataclass(frozen=True)
@@ -119,26 +122,35 @@ def console_worker_id() -> str:
     return f"console-{socket.gethostname()}-{os.getpid()}"
 
 
+def delivery_policy(worker_id: str | None = None, limit: int | None = None) -> "DeliveryPolicy":
+    """How a caller delivers: named `worker_id` (default: this console, console-HOST-PID) and
+    taking at most `limit` rows per run (None: everything due)."""
+    from dispatch_desktop.notify.async_notifier import DeliveryPolicy
+
+    return DeliveryPolicy(worker_id or console_worker_id(), limit)
+
+
 def deliver_outbox(
     ctx: ServiceContext,
     config: Config,
-    home: Path,
+    policy: "DeliveryPolicy | None" = None,
     *,
-    limit: int | None = 200,
     heartbeat: "Heartbeat | None" = None,
-    worker_id: str | None = None,
 ) -> "DeliveryReport":
-    """Send (PROD) or log (DEV) whatever is due, as this console's share of the delivery work.
+    """Send (PROD) or log (DEV) whatever is due, and wait for the run to end.
 
-    Several workstations may do this at once; rows are claimed, so each goes out once. In
-    production a channel without credentials does what `notifier run` does: its due rows go to
-    `retry` with "missing credentials: ..." (still due, so a workstation that has them sends
-    them). With `heartbeat`, the run is recorded for `notifier status` and the other consoles.
-    The command line names its own worker (`notifier run --worker`); a console is console-HOST-PID.
+    The one delivery path of the console, the command line (after a change, `notifier run`,
+    `notify test`) and the settings dialog: notify's send_notifications_async with the caller's
+    policy, by default this console's share (CONSOLE_LIMIT rows per tick). Several workstations
+    may do this at once; rows are claimed, so each goes out once. In production a channel
+    without credentials has its due rows go to `retry` with "missing credentials: ..." (still
+    due, so a workstation that has them sends them). With `heartbeat`, the run is recorded for
+    `notifier status` and the other consoles.
     """
-    from dispatch_desktop.services.outbox import deliver_due
+    from dispatch_desktop.notify.async_notifier import send_notifications_async
 
-    report = deliver_due(ctx.db, config, home, worker_id=worker_id or console_worker_id(), limit=limit)
+    policy = policy or delivery_policy(limit=CONSOLE_LIMIT)
+    report = send_notifications_async(ctx.db, config, policy).result()
     if heartbeat is not None:
         heartbeat.beat(report)
     return report

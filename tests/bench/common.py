@@ -231,7 +231,7 @@ def email_rows(n: int, start: int = 0) -> list[dict[str, Any]]:
 def queue_outbox(
     db: Database, *, sms: int = 0, email: int = 0, tag: str = "bench", mixed: bool = False
 ) -> None:
-    """Insert due outbox rows directly (as events.queue would), `sms` SMS then `email` emails
+    """Insert due outbox rows directly (as services.notices.queue would), `sms` SMS then `email` emails
     (alternating with `mixed`, as a booking's notifications come).
 
     Every body carries `#<n>` so the servers' logs can be matched back to rows.

@@ -6,10 +6,10 @@ import pytest
 
 from dispatch_desktop.config import Config
 from dispatch_desktop.domain.errors import ConflictError
-from dispatch_desktop.notify import events
+from dispatch_desktop.notify.delivery import deliver_due
 from dispatch_desktop.services import bookings, operators, timeoff
+from dispatch_desktop.services import notices as events
 from dispatch_desktop.services.context import ServiceContext
-from dispatch_desktop.services.outbox import deliver_due
 from dispatch_desktop.storage.engine import Database
 from dispatch_desktop.storage.models import Booking, OutboxMessage
 from tests.notify.helpers import CUSTOMER_EMAIL, CUSTOMER_PHONE, add_agent, add_booking, make_supervisor, rows

@@ -10,8 +10,8 @@ import pytest
 
 from dispatch_desktop.config import Config
 from dispatch_desktop.domain.errors import ConflictError, PermissionDeniedError, ValidationError
-from dispatch_desktop.notify.async_notifier import send_notifications_async
-from dispatch_desktop.notify.delivery import DeliveryReport
+from dispatch_desktop.notify.async_notifier import DeliveryPolicy, send_notifications_async
+from dispatch_desktop.notify.delivery import DeliveryReport, deliver_due
 from dispatch_desktop.notify.notifier import (
     LOGGER_NAME,
     Outcome,
@@ -65,7 +65,7 @@ def test_send_notifications_async_runs_delivery_off_the_calling_thread(
     db: Database, ctx: ServiceContext
 ) -> None:
     add_booking(ctx, call_center=True)
-    future = send_notifications_async(db, Config(), Path("."), worker_id="bg")
+    future = send_notifications_async(db, Config(), DeliveryPolicy("bg"))
     report = future.result(timeout=30)
     assert isinstance(report, DeliveryReport) and report.counts == {"logged": 2}
     assert {r.status for r in rows(db)} == {"logged"}
@@ -83,7 +83,7 @@ def test_list_filters_and_the_live_cursor(db: Database, ctx: ServiceContext) -> 
     seen, cursor = outbox.changed_since(ctx, None)
     assert len(seen) == 4
     time.sleep(0.01)
-    outbox.deliver_due(db, Config(), worker_id="t")
+    deliver_due(db, Config(), worker_id="t")
     changed, cursor2 = outbox.changed_since(ctx, cursor)
     assert {v.status for v in changed if v.status != "skipped"} == {"logged"}
     assert cursor2 is not None and cursor is not None and cursor2 > cursor
@@ -104,7 +104,7 @@ def test_retry_and_dismiss_are_audited_and_guarded(db: Database, ctx: ServiceCon
     assert dismissed.status == "dismissed" and "dismissed by boss" in (dismissed.last_error or "")
     with pytest.raises(ConflictError):
         outbox.dismiss_message(ctx, sms.id)
-    outbox.deliver_due(db, Config(), worker_id="t")
+    deliver_due(db, Config(), worker_id="t")
     assert outbox.get_message(ctx, sms.id).status == "dismissed"  # a dismissed row is never sent
     assert outbox.get_message(ctx, email.id).status == "logged"
 
@@ -122,7 +122,7 @@ def test_a_retried_row_is_due_now_with_fresh_attempts(
     db: Database, ctx: ServiceContext, production: None, log_lines: Lines
 ) -> None:
     add_booking(ctx, call_center=True, email=None)
-    outbox.deliver_due(db, Config(), worker_id="t")  # no credentials: waiting
+    deliver_due(db, Config(), worker_id="t")  # no credentials: waiting
     [row] = rows(db, channel="sms")
     assert row.status == "retry"
     view = outbox.retry_message(ctx, row.id)

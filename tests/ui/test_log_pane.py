@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from dispatch_desktop.config import Config
+from dispatch_desktop.notify.delivery import deliver_due
 from dispatch_desktop.services import bookings, outbox
 from dispatch_desktop.services.console_notify import outbox_line
 from dispatch_desktop.services.context import ServiceContext
@@ -59,7 +60,7 @@ def test_dev_lines_appear_live_and_from_the_outbox(qtbot, qtmodeltester, boss_co
         ("email", "queued", ""),
     ]
 
-    report = outbox.deliver_due(ctx.db, Config(), home, worker_id="another-workstation")
+    report = deliver_due(ctx.db, Config(), worker_id="another-workstation")
     assert report.counts == {"logged": 2}
     sms_body = outbox.list_outbox(ctx, channel="sms")[0].body
     assert booking.reference in sms_body
@@ -99,7 +100,7 @@ def test_failed_sms_is_coloured_and_can_be_retried_or_dismissed(qtbot, boss_cons
         monkeypatch.setenv("FLASK_ENV", "production")
         twilio.reply_for(PHONE, Reply.invalid_number(), always=True)
         _book(ctx)
-        outbox.deliver_due(ctx.db, Config(), home, worker_id="desk-2")
+        deliver_due(ctx.db, Config(), worker_id="desk-2")
     [failed] = outbox.list_outbox(ctx, status="failed")
     expected = f"[PROD] SMS failed - To: {PHONE}, Error: {failed.last_error} (permanent)"
     assert "21211" in failed.last_error
@@ -150,7 +151,7 @@ def test_outbox_rows_read_like_the_live_lines_for_skips(qtbot, boss_console, hom
         end="2030-03-12 15:00",
         call_center=True,
     )
-    outbox.deliver_due(ctx.db, Config(), home, worker_id="desk-3")
+    deliver_due(ctx.db, Config(), worker_id="desk-3")
     skip = "[DEV] EMAIL skipped - To: Raj Patel (customer), Reason: no email address on file"
     qtbot.waitUntil(lambda: skip in [e.line for e in dock.model.entries() if e.source == LIVE])
     _poll(qtbot, dock)
@@ -274,7 +275,7 @@ def test_bulk_retry_of_failed_rows_shows_progress(qtbot, boss_console, home, mon
                 end=f"2030-03-1{n} 10:00",
                 call_center=True,
             )
-        outbox.deliver_due(ctx.db, Config(), home, worker_id="desk-4")
+        deliver_due(ctx.db, Config(), worker_id="desk-4")
     failed = [v.id for v in outbox.list_outbox(ctx, status="failed")]
     assert len(failed) == 3
     _poll(qtbot, dock)
@@ -304,16 +305,44 @@ def test_a_hidden_dock_does_not_poll_and_catches_up_when_shown(qtbot, boss_conso
 
 
 def test_live_lines_carry_the_status_a_supervisor_acts_on() -> None:
-    from dispatch_desktop.ui.notifications.log_model import LogEntry
+    """The fields come from the notice on each log record; a line without one is not parsed."""
+    import logging
 
-    now = datetime.now(UTC)
-    retry = "[PROD] SMS failed - To: +13125550117, Error: missing credentials: TWILIO_AUTH_TOKEN (retry)"
-    permanent = (
-        "[PROD] SMS failed - To: +13125550117, Error: Twilio HTTP 400 21211: invalid number (permanent)"
-    )
-    logged = "[DEV] EMAIL (not sent) - To: carla@example.com, Subject: Booking Confirmation"
-    assert [LogEntry.of_line(line, now).status for line in (retry, permanent, logged)] == [
-        "retry",
-        "failed",
-        "logged",
+    from dispatch_desktop.notify.notifier import Outcome, SendResult, send_email, send_sms
+    from dispatch_desktop.services.console_notify import LOGGER_NAME
+    from dispatch_desktop.ui.notifications.log_model import LogEntry, attach_tail_handler, detach_tail_handler
+
+    class Refusing:
+        def send(self, to: str, body: str) -> SendResult:
+            return SendResult(Outcome.FAILED, error="Twilio HTTP 400 21211: invalid number")
+
+    tail = attach_tail_handler()
+    try:
+        send_sms("+13125550117", "Your booking", production=True, missing=["TWILIO_AUTH_TOKEN"])
+        send_sms("+13125550117", "Your booking", production=True, sender=Refusing())
+        send_email("carla@example.com", "Booking Confirmation", "body", production=False)
+        logging.getLogger(LOGGER_NAME).warning("[PROD] SMS failed - To: +1, Error: typed by hand (retry)")
+    finally:
+        detach_tail_handler(tail)
+    entries = [LogEntry.of_line(*logged) for logged in tail.snapshot()]
+    assert [(e.line, e.environment, e.channel, e.status) for e in entries] == [
+        (
+            "[PROD] SMS failed - To: +13125550117, Error: missing credentials: TWILIO_AUTH_TOKEN (retry)",
+            "PROD",
+            "sms",
+            "retry",
+        ),
+        (
+            "[PROD] SMS failed - To: +13125550117, Error: Twilio HTTP 400 21211: invalid number (permanent)",
+            "PROD",
+            "sms",
+            "failed",
+        ),
+        (
+            "[DEV] EMAIL (not sent) - To: carla@example.com, Subject: Booking Confirmation",
+            "DEV",
+            "email",
+            "logged",
+        ),
+        ("[PROD] SMS failed - To: +1, Error: typed by hand (retry)", "", "", ""),
     ]

@@ -20,7 +20,8 @@ from PySide6.QtWidgets import QLabel
 import dispatch_desktop.ui as ui
 from dispatch_desktop.config import Config
 from dispatch_desktop.domain.errors import ConflictError
-from dispatch_desktop.services import agents, bookings, operators, outbox, timeoff
+from dispatch_desktop.notify.delivery import deliver_due
+from dispatch_desktop.services import agents, bookings, operators, timeoff
 from dispatch_desktop.ui.board.page import BoardPage
 from dispatch_desktop.ui.bookings.customer_fields import to_qdatetime
 from dispatch_desktop.ui.bookings.form import BookingForm
@@ -164,7 +165,7 @@ def test_the_log_pane_shows_an_html_name_literally_in_rows_tooltips_and_details(
     qtbot.addWidget(dock, before_close_func=lambda _w: drain())
     qtbot.waitUntil(lambda: dock.poll_count >= 1, timeout=10_000)
     _hostile_booking(console.ctx)  # no email address: the skip line names the customer
-    outbox.deliver_due(console.ctx.db, Config(), console.home, worker_id="desk-2")
+    deliver_due(console.ctx.db, Config(), worker_id="desk-2")
     skipped = f"[DEV] EMAIL skipped - To: {HOSTILE} (customer), Reason: no email address on file"
     qtbot.waitUntil(
         lambda: skipped in [e.line for e in dock.model.entries() if e.source == LIVE], timeout=10_000

@@ -3,9 +3,9 @@
 from datetime import datetime, timedelta
 
 from dispatch_desktop.config import Config
+from dispatch_desktop.notify.delivery import deliver_due
 from dispatch_desktop.services import bookings, outbox
 from dispatch_desktop.services.context import ServiceContext
-from dispatch_desktop.services.outbox import deliver_due
 from dispatch_desktop.services.workstation import deliver_outbox, environment_badge
 from tests.servers.smtp_fake import FakeSmtp
 from tests.servers.twilio_fake import FakeTwilio
@@ -30,7 +30,7 @@ def _booking(ctx: ServiceContext) -> None:
 def test_in_development_the_console_logs_due_notifications(db, home):
     ctx = ServiceContext(db, "boss")
     _booking(ctx)
-    report = deliver_outbox(ctx, Config(), home)
+    report = deliver_outbox(ctx, Config())
     assert report is not None
     counts = outbox.status_counts(ctx)
     assert counts["queued"] == 0 and counts.get("logged", 0) == 2
@@ -42,7 +42,7 @@ def test_in_production_without_credentials_the_console_holds_rows_like_the_cli(
     monkeypatch.setenv("FLASK_ENV", "production")
     ctx = ServiceContext(db, "boss")
     _booking(ctx)
-    report = deliver_outbox(ctx, Config(), home)
+    report = deliver_outbox(ctx, Config())
     assert report.held == 2
     held = outbox.list_outbox(ctx)
     assert {(v.status, v.waiting_for_credentials) for v in held} == {("retry", True)}
@@ -53,7 +53,7 @@ def test_in_production_without_credentials_the_console_holds_rows_like_the_cli(
     with FakeTwilio() as twilio, FakeSmtp() as smtp:
         for key, value in {**twilio.env(), **smtp.env()}.items():
             monkeypatch.setenv(key, value)
-        assert deliver_due(db, Config(), home, worker_id="srv").counts == {"sent": 2}
+        assert deliver_due(db, Config(), worker_id="srv").counts == {"sent": 2}
         assert twilio.sent_to() == ["+13125550150"] and len(smtp.messages) == 1
 
 

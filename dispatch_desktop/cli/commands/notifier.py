@@ -33,9 +33,8 @@ def cmd_notifier_run(app: App, args: argparse.Namespace) -> int:
         try:
             while True:
                 try:
-                    report = workstation.deliver_outbox(
-                        app.ctx, app.config, app.home, limit=None, worker_id=args.worker
-                    )
+                    policy = workstation.delivery_policy(args.worker)
+                    report = workstation.deliver_outbox(app.ctx, app.config, policy)
                     notifier_status.add_run(total, report)
                     heartbeat.beat(report)
                     if not warned:  # after the first run, so this notifier's own heartbeat counts

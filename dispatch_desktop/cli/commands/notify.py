@@ -13,7 +13,7 @@ WORKER = "notify-test"
 def cmd_notify_test(app: App, args: argparse.Namespace) -> int:
     queued = outbox.queue_test(app.ctx, sms=args.sms, email=args.email)
     start_log(app)
-    result = console_notify.deliver_test(app.ctx, app.config, app.home, queued, worker_id=WORKER)
+    result = console_notify.deliver_test(app.ctx, app.config, queued, worker_id=WORKER)
     text = "\n".join(
         f"{v.channel} to {v.recipient}: {v.status}" + (f" ({v.last_error})" if v.last_error else "")
         for v in result.messages

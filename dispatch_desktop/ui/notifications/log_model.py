@@ -2,7 +2,8 @@
 
 Live lines come from a logging.Handler on the notifier's logger that keeps a bounded deque
 and re-emits each line through a Qt signal, so lines logged on any thread reach the view on
-the UI thread (the approach of Picard's TailLogger).
+the UI thread (the approach of Picard's TailLogger). A line's environment, channel and status
+come from the notice on its record and an outbox row's from the row, never from the text.
 """
 
 import logging
@@ -24,7 +25,13 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from dispatch_desktop.services.console_notify import LOGGER_NAME, environment_tag, outbox_line
+from dispatch_desktop.services.console_notify import (
+    LOGGER_NAME,
+    NOTICE_ATTRIBUTE,
+    Notice,
+    environment_tag,
+    outbox_line,
+)
 from dispatch_desktop.services.outbox import OutboxView
 from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.plain import plain_tip
@@ -77,22 +84,11 @@ class LogEntry:
         )
 
     @classmethod
-    def of_line(cls, line: str, at: datetime) -> "LogEntry":
-        tag = "PROD" if line.startswith("[PROD]") else "DEV" if line.startswith("[DEV]") else ""
-        channel = "sms" if " SMS " in f" {line} " else "email" if " EMAIL " in f" {line} " else ""
-        status = ""
-        for word, name in (
-            ("(not sent)", "logged"),
-            (" sent ", "sent"),
-            (" failed ", "failed"),
-            (" skipped", "skipped"),
-        ):
-            if word in line:
-                status = name
-                break
-        if status == "failed" and line.endswith("(retry)"):
-            status = "retry"  # the notifier will try again: say so, as the outbox row does
-        return cls(LIVE, line, at, tag, channel, status)
+    def of_line(cls, line: str, at: datetime, notice: Notice | None = None) -> "LogEntry":
+        """A line logged on this workstation; without a notice (not a notification) it has no fields."""
+        if notice is None:
+            return cls(LIVE, line, at)
+        return cls(LIVE, line, at, notice.tag, notice.channel, notice.status)
 
     def details(self) -> str:
         view = self.message
@@ -125,7 +121,7 @@ class LogEntry:
 
 
 class LiveLogBridge(QObject):
-    lineLogged = Signal(str, object)  # line, datetime
+    lineLogged = Signal(str, object, object)  # line, datetime, Notice or None
 
 
 class TailHandler(logging.Handler):
@@ -133,7 +129,7 @@ class TailHandler(logging.Handler):
 
     def __init__(self, maxlen: int = MAX_ROWS) -> None:
         super().__init__(logging.INFO)
-        self.lines: deque[tuple[str, datetime]] = deque(maxlen=maxlen)
+        self.lines: deque[tuple[str, datetime, Notice | None]] = deque(maxlen=maxlen)
         self.bridge = LiveLogBridge()
         self._lock_lines = threading.Lock()
         self.setFormatter(logging.Formatter("%(message)s"))
@@ -145,12 +141,13 @@ class TailHandler(logging.Handler):
             self.handleError(record)
             return
         at = datetime.fromtimestamp(record.created, UTC)
+        notice = getattr(record, NOTICE_ATTRIBUTE, None)
         with self._lock_lines:
-            self.lines.append((line, at))
+            self.lines.append((line, at, notice))
         if shiboken6.isValid(self.bridge):  # not after Qt has torn down at exit
-            self.bridge.lineLogged.emit(line, at)
+            self.bridge.lineLogged.emit(line, at, notice)
 
-    def snapshot(self) -> list[tuple[str, datetime]]:
+    def snapshot(self) -> list[tuple[str, datetime, Notice | None]]:
         with self._lock_lines:
             return list(self.lines)
 
@@ -205,8 +202,8 @@ class NotificationLogModel(QAbstractTableModel):
     def lines(self) -> list[str]:
         return [e.line for e in self._rows]
 
-    def add_line(self, line: str, at: datetime) -> None:
-        self._append([LogEntry.of_line(line, at)])
+    def add_line(self, line: str, at: datetime, notice: Notice | None = None) -> None:
+        self._append([LogEntry.of_line(line, at, notice)])
 
     def upsert_outbox(self, views: list[OutboxView]) -> None:
         fresh: list[LogEntry] = []

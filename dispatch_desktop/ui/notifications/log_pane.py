@@ -165,8 +165,8 @@ class NotificationLogDock(QDockWidget):
         self.setWidget(body)
 
         self.tail = attach_tail_handler(max_rows)
-        for line, at in self.tail.snapshot():
-            self.model.add_line(line, at)
+        for line, at, notice in self.tail.snapshot():
+            self.model.add_line(line, at, notice)
         # Always queued, even from the UI thread, so lines keep the order they were logged in.
         self.tail.bridge.lineLogged.connect(self.model.add_line, Qt.ConnectionType.QueuedConnection)
         tail = self.tail

@@ -216,7 +216,7 @@ class SettingsDialog(QDialog):
         self._send_test(sms=None, email=self.email_page.test_email_to.text().strip() or None)
 
     def _send_test(self, *, sms: str | None, email: str | None) -> None:
-        ctx, config, home = self.console.ctx, self.console.config, self.console.home
+        ctx, config = self.console.ctx, self.console.config
         for button in self._test_buttons():
             button.setEnabled(False)
         self.test_result.setStyleSheet("")
@@ -225,7 +225,7 @@ class SettingsDialog(QDialog):
         run_for(
             self,
             self.console.ops,
-            lambda: send_test(ctx, config, home, sms=sms, email=email),
+            lambda: send_test(ctx, config, sms=sms, email=email),
             self._tested,
             self._test_failed,
             changes=Change.OUTBOX,

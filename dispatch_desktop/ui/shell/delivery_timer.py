@@ -34,7 +34,7 @@ class DeliveryTimer(QObject):
         self.poller = Poller(
             self,
             console.ops,
-            lambda: deliver_outbox(console.ctx, console.config, console.home, heartbeat=heartbeat),
+            lambda: deliver_outbox(console.ctx, console.config, heartbeat=heartbeat),
             self._delivered,
             self._failed,
             interval_ms=interval_ms,

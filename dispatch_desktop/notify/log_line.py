@@ -1,0 +1,92 @@
+"""One notification, one structured log record, and the one formatter of the seed's text.
+
+Whatever happens to a notification (logged in development, sent, failed, skipped, or an outbox
+row as it stands) is described by a `Notice`. `format_line` turns it into the `[DEV]`/`[PROD]`
+line the seed specifies; `log_notice` logs that line with the notice attached to the LogRecord
+(as `record.notice`), so a handler such as the console's pane reads the fields, never the text.
+"""
+
+import logging
+from dataclasses import dataclass, replace
+
+from dispatch_desktop.notify.secrets import scrub
+
+LOGGER_NAME = "dispatch_desktop.notify"
+NOTICE_ATTRIBUTE = "notice"
+PRODUCTION = "production"
+SMS, EMAIL = "sms", "email"
+LOGGED, SENT, FAILED, SKIPPED = "logged", "sent", "failed", "skipped"
+# How a failure goes on, as the line ends: "(retry)", "(permanent)", "(unknown)".
+RETRY, PERMANENT, UNKNOWN = "retry", "permanent", "unknown"
+
+log = logging.getLogger(LOGGER_NAME)
+
+
+def escape_newlines(text: str | None) -> str:
+    """Newlines escaped, so one notification is always one log line."""
+    return (text or "").replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def environment_tag(environment: str | None) -> str:
+    """PROD or DEV for an environment's name; empty for none (an outbox row not handled yet)."""
+    if not environment:
+        return ""
+    return "PROD" if environment == PRODUCTION else "DEV"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What happened to one notification, field by field."""
+
+    environment: str | None  # "production", "development", or None while an outbox row waits
+    channel: str  # "sms" or "email"
+    outcome: str  # logged, sent, failed, skipped, or an outbox status (queued, sending, dismissed)
+    recipient: str  # the address it went (or goes) to; for a skip, the recipient's name
+    redirected_from: str | None = None  # the intended address, when a redirect sent it elsewhere
+    subject: str | None = None
+    message: str | None = None
+    sid: str | None = None
+    error: str | None = None  # a failure's error, a skip's reason
+    failure: str | None = None  # retry, permanent or unknown: how a failure goes on
+    recipient_kind: str | None = None  # customer, agent, dispatcher (skips name who was skipped)
+
+    @property
+    def tag(self) -> str:
+        return environment_tag(self.environment)
+
+    @property
+    def status(self) -> str:
+        """The status a supervisor acts on: a failure that will be tried again is `retry`."""
+        return RETRY if self.outcome == FAILED and self.failure == RETRY else self.outcome
+
+
+def format_line(notice: Notice) -> str:
+    """The seed's text for a notice, e.g. `[DEV] SMS (not sent) - To: +1234567890, Message: Hi`."""
+    prefix = f"[{notice.tag}] " if notice.tag else ""
+    sms = notice.channel == SMS
+    kind = "SMS" if sms else "EMAIL"
+    to = notice.recipient
+    if notice.redirected_from and notice.redirected_from != notice.recipient:
+        to = f"{notice.recipient} (redirected from {notice.redirected_from})"
+    subject = f"Subject: {escape_newlines(notice.subject)}"
+    if notice.outcome == LOGGED:
+        return f"{prefix}{kind} (not sent) - To: {to}, " + (
+            f"Message: {escape_newlines(notice.message)}" if sms else subject
+        )
+    if notice.outcome == SENT:
+        return f"{prefix}{kind} sent - To: {to}, " + (f"SID: {notice.sid}" if sms else subject)
+    if notice.outcome == FAILED:
+        error = escape_newlines(scrub(notice.error))
+        return f"{prefix}{kind} failed - To: {to}, Error: {error} ({notice.failure or UNKNOWN})"
+    if notice.outcome == SKIPPED:
+        who = f"{escape_newlines(notice.recipient)} ({notice.recipient_kind})"
+        return f"{prefix}{kind} skipped - To: {who}, Reason: {notice.error}"
+    return f"{prefix}{kind} {notice.outcome} - To: {to}" + ("" if sms else f", {subject}")
+
+
+def log_notice(notice: Notice) -> None:
+    """The notice's one line on the notifier's logger (a warning for a failure), the notice attached."""
+    level = logging.WARNING if notice.outcome == FAILED else logging.INFO
+    # The record carries the fields to every handler: a provider's error is masked there too.
+    notice = replace(notice, error=scrub(notice.error) if notice.error else notice.error)
+    log.log(level, "%s", format_line(notice), extra={NOTICE_ATTRIBUTE: notice})

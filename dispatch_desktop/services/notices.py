@@ -1,0 +1,392 @@
+"""Who is told what: the recipients and messages each dispatch event causes, and their outbox rows.
+
+The services call the event functions (`booking_created` ... `time_off_decided`) while their
+change is still uncommitted, so a booking that commits always has its notifications and one that
+rolls back has none. The builders (`booking_messages`, `time_off_messages`, `test_messages`) are
+pure: one Notification per recipient and channel, skips included. Delivering the rows is the
+notifier's (notify.async_notifier.send_notifications_async).
+"""
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from dispatch_desktop.domain import validation
+from dispatch_desktop.domain.errors import ValidationError
+from dispatch_desktop.domain.roles import Role
+from dispatch_desktop.domain.team import TeamSettings, booking_reference
+from dispatch_desktop.notify import templates
+from dispatch_desktop.notify.notifier import environment_decision
+from dispatch_desktop.storage.models import Agent, Booking, Operator, OutboxMessage, TimeOff
+from dispatch_desktop.storage.outbox import ENVIRONMENT_INFO
+from dispatch_desktop.storage.sms_counts import QUEUED_BY
+from dispatch_desktop.storage.types import utcnow
+
+SMS, EMAIL = "sms", "email"
+CUSTOMER, AGENT, DISPATCHER = "customer", "agent", "dispatcher"
+COMPANY_LINE = "Sent by your service team through Dispatch Desktop."
+NO_PHONE = "no phone number on file"
+NO_EMAIL = "no email address on file"
+DEDUPE_MAX = 255
+
+
+@dataclass(frozen=True)
+class Recipient:
+    key: str  # "customer:12", "agent:3", "operator:5": who, independent of their address
+    name: str
+    kind: str
+    phone: str | None
+    email: str | None
+
+
+@dataclass(frozen=True)
+class Notification:
+    event: str
+    channel: str
+    recipient: Recipient
+    subject: str | None
+    body: str
+    html_body: str | None
+    entity: str  # "booking" or "time_off"
+    entity_id: int
+    version: int
+
+    @property
+    def address(self) -> str | None:
+        return self.recipient.phone if self.channel == SMS else self.recipient.email
+
+    @property
+    def skip_reason(self) -> str | None:
+        if self.address:
+            return None
+        return NO_PHONE if self.channel == SMS else NO_EMAIL
+
+    @property
+    def dedupe_key(self) -> str:
+        """Same change, same person, same channel: same key, so a retried command queues nothing new."""
+        key = "|".join(
+            (
+                self.event,
+                f"{self.entity}:{self.entity_id}",
+                f"v{self.version}",
+                self.recipient.kind,
+                self.recipient.key,
+                self.channel,
+                self.address or "-",
+            )
+        )
+        if len(key) <= DEDUPE_MAX:
+            return key
+        digest = hashlib.sha256(key.encode()).hexdigest()
+        return f"{key[: DEDUPE_MAX - len(digest) - 1]}#{digest}"
+
+
+def _clean(value: str | None) -> str | None:
+    return value.strip() if value and value.strip() else None
+
+
+def customer_recipient(booking: Booking) -> Recipient:
+    customer = booking.customer
+    return Recipient(
+        f"customer:{customer.id}", customer.name, CUSTOMER, _clean(customer.phone), _clean(customer.email)
+    )
+
+
+def agent_recipient(agent: Agent) -> Recipient:
+    return Recipient(f"agent:{agent.id}", agent.name, AGENT, _clean(agent.phone), _clean(agent.email))
+
+
+def operator_recipient(operator: Operator) -> Recipient:
+    return Recipient(
+        f"operator:{operator.id}", operator.name, DISPATCHER, _clean(operator.phone), _clean(operator.email)
+    )
+
+
+def human_status(status: str) -> str:
+    return status.replace("_", " ")
+
+
+def _messages(
+    kind: str,
+    event: str,
+    recipient: Recipient,
+    context: dict[str, Any],
+    *,
+    entity: str,
+    entity_id: int,
+    version: int,
+    company_line: str = COMPANY_LINE,
+) -> list[Notification]:
+    rendered = templates.render(kind, recipient_name=recipient.name, company_line=company_line, **context)
+    common = {
+        "event": event,
+        "recipient": recipient,
+        "entity": entity,
+        "entity_id": entity_id,
+        "version": version,
+    }
+    return [
+        Notification(channel=SMS, subject=None, body=rendered.sms, html_body=None, **common),
+        Notification(
+            channel=EMAIL, subject=rendered.subject, body=rendered.text, html_body=rendered.html, **common
+        ),
+    ]
+
+
+def _booking_context(booking: Booking, settings: TeamSettings) -> dict[str, Any]:
+    return {
+        "ref": booking_reference(booking.id),
+        "service": booking.service,
+        "when": settings.local(booking.starts_at),
+        "ends": settings.local(booking.ends_at),
+        "timezone": settings.timezone_name,
+        "address": booking.address,
+        "status": human_status(booking.status),
+        "customer_name": booking.customer.name,
+        "agent_name": booking.agent.name if booking.agent else None,
+    }
+
+
+def booking_messages(
+    event: str,
+    booking: Booking,
+    settings: TeamSettings,
+    *,
+    previous_agent: Agent | None = None,
+    old_status: str | None = None,
+) -> list[Notification]:
+    """The messages one booking event causes, per the recipients table of issue 3.
+
+    `event` is one of booking_created, booking_assigned, booking_status_changed, booking_rescheduled.
+    """
+    context = _booking_context(booking, settings)
+    context["old_status"] = human_status(old_status) if old_status else None
+    ids = {"entity": "booking", "entity_id": booking.id, "version": booking.version}
+    agent = booking.agent
+    out: list[Notification] = []
+    if event == "booking_created":
+        out += _messages("customer_confirmation", event, customer_recipient(booking), context, **ids)
+        if agent is not None:
+            out += _messages("agent_assignment", event, agent_recipient(agent), context, **ids)
+    elif event == "booking_assigned":
+        if agent is not None and (previous_agent is None or previous_agent.id != agent.id):
+            out += _messages("agent_assignment", event, agent_recipient(agent), context, **ids)
+        if previous_agent is not None and (agent is None or previous_agent.id != agent.id):
+            out += _messages(
+                "agent_unassignment", "booking_unassigned", agent_recipient(previous_agent), context, **ids
+            )
+    elif event == "booking_status_changed":
+        out += _messages("customer_status", event, customer_recipient(booking), context, **ids)
+        if agent is not None:
+            out += _messages("agent_status", event, agent_recipient(agent), context, **ids)
+    elif event == "booking_rescheduled":
+        out += _messages("customer_reschedule", event, customer_recipient(booking), context, **ids)
+        if agent is not None:
+            out += _messages("agent_reschedule", event, agent_recipient(agent), context, **ids)
+    else:
+        raise ValueError(f"unknown booking event {event!r}")
+    return out
+
+
+def time_off_reference(time_off_id: int) -> str:
+    return f"TO-{time_off_id:06d}"
+
+
+def _time_off_context(time_off: TimeOff, settings: TeamSettings, decided_by: str | None) -> dict[str, Any]:
+    return {
+        "ref": time_off_reference(time_off.id),
+        "agent_name": time_off.agent.name,
+        "starts": settings.local(time_off.starts_at),
+        "ends": settings.local(time_off.ends_at),
+        "timezone": settings.timezone_name,
+        "reason": time_off.reason,
+        "decision": time_off.status,
+        "decision_reason": time_off.decision_reason,
+        "decided_by": decided_by,
+    }
+
+
+def time_off_messages(
+    event: str,
+    time_off: TimeOff,
+    settings: TeamSettings,
+    *,
+    dispatchers: Iterable[Operator] = (),
+    decided_by: str | None = None,
+) -> list[Notification]:
+    """time_off_requested: each given dispatcher with a phone or email; time_off_decided: the agent.
+
+    `decided_by` is the name of the person who decided (the row only keeps their username).
+    """
+    context = _time_off_context(time_off, settings, decided_by)
+    ids = {"entity": "time_off", "entity_id": time_off.id, "version": time_off.version}
+    out: list[Notification] = []
+    if event == "time_off_requested":
+        for operator in dispatchers:
+            recipient = operator_recipient(operator)
+            if recipient.phone or recipient.email:
+                out += _messages("dispatcher_time_off_request", event, recipient, context, **ids)
+    elif event == "time_off_decided":
+        out += _messages("agent_time_off_decision", event, agent_recipient(time_off.agent), context, **ids)
+    else:
+        raise ValueError(f"unknown time-off event {event!r}")
+    return out
+
+
+def notify_test_messages(
+    key: str, name: str, phone: str | None, email: str | None, *, when: str, timezone: str
+) -> list[Notification]:
+    """A test SMS and/or email from `name` to themself, for each address given (no skips)."""
+    recipient = Recipient(key, name, DISPATCHER, phone, email)
+    context = {"sender_name": name, "when": when, "timezone": timezone}
+    notes = _messages(
+        "test_message",
+        "notify_test",
+        recipient,
+        context,
+        entity="test",
+        entity_id=0,
+        version=1,
+        company_line="",
+    )
+    return [note for note in notes if note.address]
+
+
+# --- into the outbox, inside the caller's transaction -----------------------------------------
+
+QUEUED, SKIPPED = "queued", "skipped"
+
+
+def booking_created(session: Session, booking: Booking, settings: TeamSettings) -> None:
+    """Customer confirmation; the agent's assignment when one is set."""
+    session.flush()
+    queue(session, booking_messages("booking_created", booking, settings), settings, booking_id=booking.id)
+
+
+def booking_assigned(
+    session: Session, booking: Booking, previous_agent: Agent | None, settings: TeamSettings
+) -> None:
+    """New agent: assignment; previous agent (if any): unassignment."""
+    session.flush()
+    notes = booking_messages("booking_assigned", booking, settings, previous_agent=previous_agent)
+    queue(session, notes, settings, booking_id=booking.id)
+
+
+def booking_status_changed(
+    session: Session, booking: Booking, old_status: str, settings: TeamSettings
+) -> None:
+    """Customer and (if assigned) agent: status update."""
+    session.flush()
+    notes = booking_messages("booking_status_changed", booking, settings, old_status=old_status)
+    queue(session, notes, settings, booking_id=booking.id)
+
+
+def booking_rescheduled(session: Session, booking: Booking, settings: TeamSettings) -> None:
+    """Customer and (if assigned) agent: the new time."""
+    session.flush()
+    queue(
+        session,
+        booking_messages("booking_rescheduled", booking, settings),
+        settings,
+        booking_id=booking.id,
+    )
+
+
+def time_off_requested(session: Session, time_off: TimeOff, settings: TeamSettings) -> None:
+    """Each active dispatcher with a phone or email: approval needed."""
+    session.flush()
+    notes = time_off_messages("time_off_requested", time_off, settings, dispatchers=approvers(session))
+    queue(session, notes, settings, time_off_id=time_off.id)
+
+
+def time_off_decided(session: Session, time_off: TimeOff, settings: TeamSettings, *, decided_by: str) -> None:
+    """The agent: approved or denied, naming the person who decided (`decided_by`, their name)."""
+    session.flush()
+    notes = time_off_messages("time_off_decided", time_off, settings, decided_by=decided_by)
+    queue(session, notes, settings, time_off_id=time_off.id)
+
+
+def approvers(session: Session) -> list[Operator]:
+    """Active dispatchers with a phone or email; if none can be reached, active supervisors,
+    so a request is never left where nobody hears of it."""
+    for role in (Role.DISPATCHER, Role.SUPERVISOR):
+        found = [
+            operator
+            for operator in session.scalars(
+                select(Operator)
+                .where(Operator.role == role.value, Operator.active.is_(True))
+                .order_by(Operator.id)
+            )
+            if (operator.phone or "").strip() or (operator.email or "").strip()
+        ]
+        if found:
+            return found
+    return []
+
+
+def _not_textable(note: Notification, settings: TeamSettings | None) -> str | None:
+    """Why a text may not go to a number stored before the SMS rules or the team's countries changed."""
+    if note.channel != SMS or not note.address or settings is None:
+        return None
+    try:
+        validation.textable_phone(note.address, settings.region, settings.texted_countries)
+    except ValidationError as exc:
+        return str(exc)
+    return None
+
+
+def queue(
+    session: Session,
+    notes: Iterable[Notification],
+    settings: TeamSettings | None = None,
+    *,
+    booking_id: int | None = None,
+    time_off_id: int | None = None,
+) -> int:
+    """Insert the rows; a row whose dedupe key already exists is left alone. Returns rows inserted.
+
+    Each row is stamped with the environment of the change (the transaction's, else FLASK_ENV's),
+    so only a worker of that environment delivers it. With the team's settings, a text to a number
+    the SMS rules refuse is queued as skipped with the reason, so the supervisor sees it instead of
+    it going out (or vanishing).
+    """
+    now = utcnow()
+    environment = session.info.get(ENVIRONMENT_INFO) or environment_decision().name
+    queued_by = session.info.get(QUEUED_BY)
+    pending = [(note, note.skip_reason or _not_textable(note, settings)) for note in notes]
+    rows = [
+        {
+            "dedupe_key": note.dedupe_key,
+            "event": note.event,
+            "channel": note.channel,
+            "recipient": note.address or "",
+            "recipient_name": note.recipient.name[:120],
+            "recipient_kind": note.recipient.kind,
+            "subject": note.subject[:300] if note.subject else None,
+            "body": note.body,
+            "html_body": note.html_body,
+            "booking_id": booking_id,
+            "time_off_id": time_off_id,
+            "status": SKIPPED if skip else QUEUED,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "last_error": skip,
+            "queued_environment": environment,
+            "queued_by": queued_by,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for note, skip in pending
+    ]
+    if not rows:
+        return 0
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(OutboxMessage.__table__).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    result = session.execute(statement, rows)
+    return max(result.rowcount or 0, 0)
