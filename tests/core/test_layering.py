@@ -1,6 +1,7 @@
 """The domain, services, storage, notifier and CLI never import Qt; the CLI imports services only;
 the console never imports storage or notify."""
 
+import ast
 import subprocess
 import sys
 import textwrap
@@ -53,7 +54,6 @@ FORBIDDEN_IN_UI = ("dispatch_desktop.storage", "dispatch_desktop.notify", "sqlal
 
 def _ui_imports() -> dict[str, list[str]]:
     """Every module of ui/ and its sub-folders, with the names it imports (top level or inside functions)."""
-    import ast
     from pathlib import Path
 
     import dispatch_desktop.ui as ui
@@ -99,8 +99,6 @@ CLI_CONSOLE_START = ("console.py", "dispatch_desktop.ui")
 
 def _project_imports(source: str, package: str) -> list[str]:
     """Every dispatch_desktop module a source imports, at the top or inside a function."""
-    import ast
-
     found = []
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
@@ -150,9 +148,20 @@ def test_the_cli_imports_only_services_domain_and_config() -> None:
     assert _cli_offenders("console.py", "from dispatch_desktop.ui.shell.app import run_console\n", "x") == []
 
 
+def _runtime_nodes(tree: "ast.Module") -> "list[ast.AST]":
+    """Every node but those under `if TYPE_CHECKING:`, which only type checkers import."""
+    hidden = {
+        id(inner)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+        for statement in node.body
+        for inner in ast.walk(statement)
+    }
+    return [node for node in ast.walk(tree) if id(node) not in hidden]
+
+
 def _import_graph() -> dict[str, set[str]]:
     """Each module of the package and the package modules it imports (anywhere in its file)."""
-    import ast
     from pathlib import Path
 
     import dispatch_desktop
@@ -167,7 +176,7 @@ def _import_graph() -> dict[str, set[str]]:
     for name, path in modules.items():
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
         targets: set[str] = set()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in _runtime_nodes(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Import):
                 targets.update(alias.name for alias in node.names)
             elif isinstance(node, ast.ImportFrom):
