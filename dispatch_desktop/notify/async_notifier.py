@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from dispatch_desktop.config import Config
+from dispatch_desktop.domain.outbox import Channel
 from dispatch_desktop.domain.team import TeamSettings, booking_reference
 from dispatch_desktop.notify import templates
 from dispatch_desktop.storage.engine import Database
 from dispatch_desktop.storage.models import Agent, Booking, Operator, TimeOff
 
-SMS, EMAIL = "sms", "email"
+SMS, EMAIL = Channel.SMS, Channel.EMAIL
 CUSTOMER, AGENT, DISPATCHER = "customer", "agent", "dispatcher"
 COMPANY_LINE = "Sent by your service team through Dispatch Desktop."
 NO_PHONE = "no phone number on file"

@@ -16,13 +16,11 @@ from datetime import datetime
 from sqlalchemy import Connection, Row, bindparam, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from dispatch_desktop.domain.outbox import DUE_STATUSES, Move, OutboxStatus, check_move
 from dispatch_desktop.storage.models import OutboxMessage
 
-QUEUED, RETRY, SENDING = "queued", "retry", "sending"
-DUE_STATUSES = (QUEUED, RETRY)
+SENDING = OutboxStatus.SENDING
 T = OutboxMessage.__table__
-# Session.info key: the environment a write transaction's change is made in (stamped on its rows).
-ENVIRONMENT_INFO = "dispatch_environment"
 
 
 @dataclass(frozen=True)
@@ -60,7 +58,11 @@ def has_due(session: Session, *, now: datetime, channels: Sequence[str], environ
 
 
 def _unannounced(environment: str):  # type: ignore[no-untyped-def]
-    return T.c.status == "skipped", T.c.environment.is_(None), T.c.queued_environment == environment
+    return (
+        T.c.status == OutboxStatus.SKIPPED,
+        T.c.environment.is_(None),
+        T.c.queued_environment == environment,
+    )
 
 
 def has_unannounced_skips(session: Session, environment: str) -> bool:
@@ -81,7 +83,7 @@ def claim_due(
     if not channels or limit <= 0:
         return []
     claim = {
-        "status": SENDING,
+        "status": check_move(Move.CLAIM, SENDING),
         "claimed_by": worker,
         "claimed_at": now,
         "attempts": T.c.attempts + 1,
@@ -167,7 +169,7 @@ def finish(
         {
             "f_id": claimed.id,
             "f_claimed_by": claimed.claimed_by,
-            "f_status": status,
+            "f_status": check_move(Move.FINISH, status).value,
             "f_error": error,
             "f_at": now,
             "f_provider_id": provider_id,
@@ -201,7 +203,9 @@ def release_stale(
     result = session.execute(
         update(T)
         .where(T.c.id == row_id, T.c.status == SENDING, T.c.claimed_by == claimed_by)
-        .values(status=status, last_error=error, updated_at=now, next_attempt_at=now)
+        .values(
+            status=check_move(Move.RECOVER, status), last_error=error, updated_at=now, next_attempt_at=now
+        )
     )
     return bool(result.rowcount)
 
@@ -221,7 +225,12 @@ def hold_for_credentials(
                 *_due(now, [channel], environment),
                 or_(T.c.last_error.is_(None), T.c.last_error != error),
             )
-            .values(status=RETRY, last_error=error, updated_at=now, environment=environment)
+            .values(
+                status=check_move(Move.HOLD, OutboxStatus.RETRY),
+                last_error=error,
+                updated_at=now,
+                environment=environment,
+            )
             .returning(T.c.id, T.c.recipient)
         )
     )
