@@ -15,6 +15,7 @@ from dispatch_desktop.cli_errors import unexpected
 from dispatch_desktop.cli_text import json_text, printable
 from dispatch_desktop.config import Config, load_config_without
 from dispatch_desktop.domain.errors import DispatchError, ValidationError
+from dispatch_desktop.domain.outbox import SENT_OR_LOGGED
 from dispatch_desktop.notify import credentials
 from dispatch_desktop.notify.delivery import DeliveryReport
 from dispatch_desktop.notify.notifier import environment_decision, setup_notification_logging
@@ -492,4 +493,4 @@ def cmd_notify_test(app: CliApp, args: argparse.Namespace) -> int:
         for v in results
     )
     _emit(app, args, {"messages": [v.to_json() for v in results], "delivery": report.to_json()}, text)
-    return 0 if all(v.status in ("sent", "logged") for v in results) else 1
+    return 0 if all(v.status in SENT_OR_LOGGED for v in results) else 1

@@ -71,6 +71,8 @@ DUE_STATUSES: tuple[OutboxStatus, ...] = MOVES[Move.CLAIM].sources
 # What a person may send again, or decide not to send.
 RETRYABLE: tuple[OutboxStatus, ...] = MOVES[Move.RETRY].sources
 DISMISSABLE: tuple[OutboxStatus, ...] = MOVES[Move.DISMISS].sources
+# The send went out (production) or was logged (development).
+SENT_OR_LOGGED: tuple[OutboxStatus, ...] = (_S.SENT, _S.LOGGED)
 # Rows no move leaves.
 FINAL_STATUSES: frozenset[OutboxStatus] = frozenset(_S) - {
     source for moves in MOVES.values() for source in moves.sources

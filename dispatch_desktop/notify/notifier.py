@@ -146,7 +146,6 @@ class Outcome(StrEnum):
     UNKNOWN = OutboxStatus.UNKNOWN.value
 
 
-
 @dataclass(frozen=True)
 class SendResult:
     outcome: Outcome

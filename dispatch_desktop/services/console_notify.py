@@ -14,6 +14,7 @@ from pathlib import Path
 from dispatch_desktop.config import Config, save_config
 from dispatch_desktop.domain import validation
 from dispatch_desktop.domain.errors import ConflictError, NotFoundError, ValidationError
+from dispatch_desktop.domain.outbox import SENT_OR_LOGGED, Channel, OutboxStatus
 from dispatch_desktop.notify import credentials, notifier
 from dispatch_desktop.notify.notifier import LOGGER_NAME, environment_decision
 from dispatch_desktop.services import outbox
@@ -50,31 +51,43 @@ def _flat(text: str | None) -> str:
     return (text or "").replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\r")
 
 
+# The word a failure's log line ends with, per status.
+_FAILURE_KINDS = {
+    OutboxStatus.FAILED: "permanent",
+    OutboxStatus.RETRY: "retry",
+    OutboxStatus.UNKNOWN: "unknown",
+}
+
+
 def outbox_line(view: OutboxView) -> str:
     """The row as the notifier's log line says it, so the pane reads the same for every workstation."""
     tag = environment_tag(view.environment)
-    kind = "SMS" if view.channel == "sms" else "EMAIL"
+    kind = "SMS" if view.channel == Channel.SMS else "EMAIL"
     to = (
         view.recipient
         if not view.sent_to or view.sent_to == view.recipient
         else (f"{view.sent_to} (redirected from {view.recipient})")
     )
     prefix = f"[{tag}] " if tag else ""
-    if view.status == "logged":
+    if view.status == OutboxStatus.LOGGED:
         detail = (
-            f"Message: {_flat(view.body)}" if view.channel == "sms" else f"Subject: {_flat(view.subject)}"
+            f"Message: {_flat(view.body)}"
+            if view.channel == Channel.SMS
+            else f"Subject: {_flat(view.subject)}"
         )
         return f"{prefix}{kind} (not sent) - To: {to}, {detail}"
-    if view.status == "sent":
-        detail = f"SID: {view.provider_id}" if view.channel == "sms" else f"Subject: {_flat(view.subject)}"
+    if view.status == OutboxStatus.SENT:
+        detail = (
+            f"SID: {view.provider_id}" if view.channel == Channel.SMS else f"Subject: {_flat(view.subject)}"
+        )
         return f"{prefix}{kind} sent - To: {to}, {detail}"
-    if view.status in ("failed", "retry", "unknown"):
-        kind_of = {"failed": "permanent", "retry": "retry", "unknown": "unknown"}[view.status]
+    if view.status in _FAILURE_KINDS:
+        kind_of = _FAILURE_KINDS[OutboxStatus(view.status)]
         return f"{prefix}{kind} failed - To: {to}, Error: {_flat(view.last_error)} ({kind_of})"
-    if view.status == "skipped":
+    if view.status == OutboxStatus.SKIPPED:
         who = f"{_flat(view.recipient_name)} ({view.recipient_kind})"
         return f"{prefix}{kind} skipped - To: {who}, Reason: {view.last_error}"
-    subject = f", Subject: {_flat(view.subject)}" if view.channel == "email" else ""
+    subject = f", Subject: {_flat(view.subject)}" if view.channel == Channel.EMAIL else ""
     return f"{prefix}{kind} {view.status} - To: {to}{subject}"
 
 
@@ -97,7 +110,7 @@ def retry_failed(
     total = len(message_ids)
     for done, message_id in enumerate(message_ids, start=1):
         try:
-            if outbox.get_message(ctx, message_id).status != "failed":
+            if outbox.get_message(ctx, message_id).status != OutboxStatus.FAILED:
                 raise ConflictError("no longer failed")
             retried.append(outbox.retry_message(ctx, message_id))
         except (ConflictError, NotFoundError):
@@ -164,8 +177,8 @@ def load_credentials_state(config: Config) -> CredentialsState:
         missing={
             channel: names
             for channel, names in (
-                ("sms", credentials.load_twilio(config).missing()),
-                ("email", credentials.load_smtp(config).missing()),
+                (Channel.SMS.value, credentials.load_twilio(config).missing()),
+                (Channel.EMAIL.value, credentials.load_smtp(config).missing()),
             )
             if names
         },
@@ -288,7 +301,7 @@ class TestSendResult:
 
     @property
     def ok(self) -> bool:
-        return all(m.status in ("sent", "logged") for m in self.messages)
+        return all(m.status in SENT_OR_LOGGED for m in self.messages)
 
     def lines(self) -> list[str]:
         return [outbox_line(m) for m in self.messages]

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from dispatch_desktop.config import Config, save_config
-from dispatch_desktop.domain.outbox import Channel, OutboxStatus
+from dispatch_desktop.domain.outbox import Channel, Move, OutboxStatus
 from dispatch_desktop.domain.roles import Permission
 from dispatch_desktop.notify import credentials, office365
 from dispatch_desktop.services import audit
@@ -135,7 +135,7 @@ def retry_sign_in_failures(
             old = row.status
             moves.requeue(row, at)
             audit.record(
-                unit.session, "outbox", row.id, "retry", unit.actor.username, {"status": (old, row.status)}
+                unit.session, "outbox", row.id, Move.RETRY, unit.actor.username, {"status": (old, row.status)}
             )
         unit.session.flush()
         return len(rows)

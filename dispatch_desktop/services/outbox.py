@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from dispatch_desktop.config import Config
 from dispatch_desktop.domain import validation
 from dispatch_desktop.domain.errors import ConflictError, NotFoundError, ValidationError
-from dispatch_desktop.domain.outbox import DISMISSABLE, RETRYABLE, Channel, OutboxStatus
+from dispatch_desktop.domain.outbox import DISMISSABLE, RETRYABLE, Channel, Move, OutboxStatus
 from dispatch_desktop.domain.roles import Permission
 from dispatch_desktop.notify import delivery, events, templates
 from dispatch_desktop.notify.async_notifier import DISPATCHER, EMAIL, SMS, Notification, Recipient
@@ -193,7 +193,7 @@ def retry_message(ctx: ServiceContext, message_id: int) -> OutboxView:
         old = row.status
         moves.requeue(row, utcnow())
         audit.record(
-            unit.session, "outbox", row.id, "retry", unit.actor.username, {"status": (old, row.status)}
+            unit.session, "outbox", row.id, Move.RETRY, unit.actor.username, {"status": (old, row.status)}
         )
         unit.session.flush()
         return OutboxView.of(row)
@@ -206,7 +206,7 @@ def dismiss_message(ctx: ServiceContext, message_id: int) -> OutboxView:
         old = row.status
         moves.dismiss(row, f"dismissed by {unit.actor.username}", utcnow())
         audit.record(
-            unit.session, "outbox", row.id, "dismiss", unit.actor.username, {"status": (old, row.status)}
+            unit.session, "outbox", row.id, Move.DISMISS, unit.actor.username, {"status": (old, row.status)}
         )
         unit.session.flush()
         return OutboxView.of(row)

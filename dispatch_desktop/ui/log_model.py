@@ -24,6 +24,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from dispatch_desktop.domain.outbox import Channel, OutboxStatus
 from dispatch_desktop.services.console_notify import LOGGER_NAME, environment_tag, outbox_line
 from dispatch_desktop.services.outbox import OutboxView
 from dispatch_desktop.ui.plain import plain_tip
@@ -33,19 +34,20 @@ MAX_ROWS = 5000
 POLL_MS = 2000
 INITIAL_ROWS = 1000
 OUTBOX, LIVE = "outbox", "this workstation"
-ATTENTION = ("failed", "unknown", "retry")
+_S = OutboxStatus
+ATTENTION = (_S.FAILED, _S.UNKNOWN, _S.RETRY)
 REFRESH_ON = {"outbox", "bookings", "time_off", "*"}
 
 STATUS_COLORS = {
-    "failed": "#e53935",
-    "unknown": "#d81b60",
-    "retry": "#fb8c00",
-    "sent": "#43a047",
-    "logged": "#1e88e5",
-    "queued": "#8e8e8e",
-    "sending": "#8e8e8e",
-    "skipped": "#8e8e8e",
-    "dismissed": "#8e8e8e",
+    _S.FAILED: "#e53935",
+    _S.UNKNOWN: "#d81b60",
+    _S.RETRY: "#fb8c00",
+    _S.SENT: "#43a047",
+    _S.LOGGED: "#1e88e5",
+    _S.QUEUED: "#8e8e8e",
+    _S.SENDING: "#8e8e8e",
+    _S.SKIPPED: "#8e8e8e",
+    _S.DISMISSED: "#8e8e8e",
 }
 PROD_TINT = QColor(229, 57, 53, 45)
 
@@ -78,19 +80,19 @@ class LogEntry:
     @classmethod
     def of_line(cls, line: str, at: datetime) -> "LogEntry":
         tag = "PROD" if line.startswith("[PROD]") else "DEV" if line.startswith("[DEV]") else ""
-        channel = "sms" if " SMS " in f" {line} " else "email" if " EMAIL " in f" {line} " else ""
+        channel = Channel.SMS if " SMS " in f" {line} " else Channel.EMAIL if " EMAIL " in f" {line} " else ""
         status = ""
         for word, name in (
-            ("(not sent)", "logged"),
-            (" sent ", "sent"),
-            (" failed ", "failed"),
-            (" skipped", "skipped"),
+            ("(not sent)", _S.LOGGED),
+            (" sent ", _S.SENT),
+            (" failed ", _S.FAILED),
+            (" skipped", _S.SKIPPED),
         ):
             if word in line:
                 status = name
                 break
-        if status == "failed" and line.endswith("(retry)"):
-            status = "retry"  # the notifier will try again: say so, as the outbox row does
+        if status == _S.FAILED and line.endswith("(retry)"):
+            status = _S.RETRY  # the notifier will try again: say so, as the outbox row does
         return cls(LIVE, line, at, tag, channel, status)
 
     def details(self) -> str:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from dispatch_desktop import __version__
+from dispatch_desktop.domain.outbox import OutboxStatus
 from dispatch_desktop.domain.roles import Permission, Role
 from dispatch_desktop.services import operators, outbox, revision
 from dispatch_desktop.services.notifier_status import DeliveryHealth, Heartbeat
@@ -591,8 +592,8 @@ class MainWindow(QMainWindow):
 
     def _counts_arrived(self, counts: dict[str, int]) -> None:
         self.outbox_counts = counts
-        queued, retry = counts.get("queued", 0), counts.get("retry", 0)
-        failed = counts.get("failed", 0) + counts.get("unknown", 0)
+        queued, retry = counts.get(OutboxStatus.QUEUED, 0), counts.get(OutboxStatus.RETRY, 0)
+        failed = counts.get(OutboxStatus.FAILED, 0) + counts.get(OutboxStatus.UNKNOWN, 0)
         self.outbox_label.setText(
             self.tr("Outbox: {0} queued · {1} retry · {2} failed").format(queued, retry, failed)
         )

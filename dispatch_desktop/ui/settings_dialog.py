@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from dispatch_desktop.config import Config
 from dispatch_desktop.domain import validation
+from dispatch_desktop.domain.outbox import Channel
 from dispatch_desktop.domain.roles import Permission
 from dispatch_desktop.domain.team import TeamSettings
 from dispatch_desktop.services import email_auth, team_settings
@@ -288,7 +289,7 @@ class SettingsDialog(QDialog):
     def _warn_production(self, *_: object) -> None:
         missing = self.state.missing if self.state is not None else {}
         if missing:
-            names = {"sms": self.tr("SMS"), "email": self.tr("email")}
+            names = {Channel.SMS: self.tr("SMS"), Channel.EMAIL: self.tr("email")}
             lacking = "; ".join(
                 f"{names[channel]}: {', '.join(fields)}" for channel, fields in missing.items()
             )
