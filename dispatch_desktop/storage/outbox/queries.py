@@ -3,8 +3,9 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Row, Select, func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from dispatch_desktop.storage.models import OutboxMessage
@@ -16,7 +17,7 @@ M = OutboxMessage
 _SEARCHED = (M.recipient, M.recipient_name, M.subject, M.last_error, M.event)
 
 
-def _filtered(query: Select, status: str | None, channel: str | None, text: str | None) -> Select:  # type: ignore[type-arg]
+def _filtered(query: Select[Any], status: str | None, channel: str | None, text: str | None) -> Select[Any]:
     if status:
         query = query.where(M.status == status)
     if channel:
@@ -71,7 +72,7 @@ def of_booking(session: Session, booking_id: int) -> list[OutboxMessage]:
 
 def status_counts(session: Session) -> dict[str, int]:
     """Rows per status (statuses with no row are absent)."""
-    return dict(session.execute(select(M.status, func.count()).group_by(M.status)).tuples().all())
+    return dict(session.execute(select(M.status, func.count()).group_by(M.status)).all())
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ class ErrorSearch:
     since: datetime
     containing: str
 
-    def where(self):  # type: ignore[no-untyped-def]
+    def where(self) -> tuple[ColumnElement[bool], ...]:
         return (
             M.channel == self.channel,
             M.status.in_(self.statuses),
@@ -96,7 +97,7 @@ def count_erred(session: Session, search: ErrorSearch) -> int:
     return session.scalar(select(func.count()).select_from(M).where(*search.where())) or 0
 
 
-def latest_erred(session: Session, search: ErrorSearch) -> Row | None:  # type: ignore[type-arg]
+def latest_erred(session: Session, search: ErrorSearch) -> Row[Any] | None:
     """The newest matching row's last_error and updated_at."""
     return session.execute(
         select(M.last_error, M.updated_at)
