@@ -19,12 +19,12 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
-from sqlalchemy import Connection, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from dispatch_desktop.config import Config
 from dispatch_desktop.domain.errors import DatabaseUnavailableError, DispatchError
+from dispatch_desktop.domain.outbox import Channel, OutboxStatus
 from dispatch_desktop.notify import credentials as creds
 from dispatch_desktop.notify.log_line import (
     FAILED,
@@ -50,7 +50,7 @@ from dispatch_desktop.notify.secrets import scrub
 from dispatch_desktop.notify.smtp_sender import SmtpBatch, message_id_domain
 from dispatch_desktop.storage import outbox as store
 from dispatch_desktop.storage.engine import Database, unavailable_as_error
-from dispatch_desktop.storage.models import SmsSuppression
+from dispatch_desktop.storage.outbox import suppressions
 from dispatch_desktop.storage.types import utcnow
 
 if TYPE_CHECKING:  # twilio and requests load only when a production run sends texts (start-up time)
@@ -58,7 +58,7 @@ if TYPE_CHECKING:  # twilio and requests load only when a production run sends t
 
 log = logging.getLogger("dispatch_desktop.notify")
 
-SMS, EMAIL = "sms", "email"
+SMS, EMAIL = Channel.SMS, Channel.EMAIL
 BATCH_SIZE = 50
 # Emails go one after another on one connection; 20 at the 15 s timeout stay well inside a claim's life.
 EMAIL_BATCH_SIZE = 20
@@ -170,12 +170,12 @@ def recover_stale(db: Database, *, now: datetime, stale_after: timedelta = CLAIM
             # Only a process proven gone "stopped"; one on another host may be alive and merely silent.
             why = STOPPED_MID_SEND if dead else _silent_claim(row.claimed_by, stale_after)
             if row.environment != PRODUCTION:
-                status, error = store.QUEUED, f"{why} (development: nothing was sent); queued again"
+                status, error = OutboxStatus.QUEUED, f"{why} (development: nothing was sent); queued again"
             elif row.channel == SMS:
-                status = "unknown"
+                status = OutboxStatus.UNKNOWN
                 error = f"{why}; it may have been delivered: check Twilio, then retry or dismiss"
             else:
-                status, error = store.RETRY, f"{why}; sending again with the same Message-ID"
+                status, error = OutboxStatus.RETRY, f"{why}; sending again with the same Message-ID"
             if store.release_stale(session, row.id, row.claimed_by, status=status, error=error, now=now):
                 recovered += 1
                 _log_failure(row.environment, row.channel, row.recipient, error, status)
@@ -560,9 +560,7 @@ def _suppressed_in(session: Session, run: _Run, phones: list[str]) -> set[str]:
     targets = set(phones)
     if run.redirect_phone:
         targets.add(run.redirect_phone)
-    if not targets:
-        return set()
-    return set(session.scalars(select(SmsSuppression.phone).where(SmsSuppression.phone.in_(targets))))
+    return suppressions.suppressed_among(session, targets)
 
 
 def _deliver_sms(run: _Run, row: store.Claimed, suppressed: set[str], now: Callable[[], datetime]) -> None:
@@ -623,13 +621,6 @@ def _serialized(run: _Run) -> Iterator[None]:
         return
     with run.write_lock:
         yield
-
-
-def _suppress(connection: Connection, phone: str, reason: str, at: datetime) -> None:
-    """Idempotent: two workers meeting the same STOP at once both succeed."""
-    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
-    statement = insert(SmsSuppression.__table__).on_conflict_do_nothing(index_elements=["phone"])
-    connection.execute(statement, {"phone": phone, "reason": reason[:300], "created_at": at})
 
 
 class _Writer:
@@ -713,7 +704,7 @@ def _record(
                 **_retry_values(row, result, at),  # type: ignore[arg-type]
             )
             if recorded and suppress_phone:
-                _suppress(connection, suppress_phone, result.error or "replied STOP", at)
+                suppressions.suppress(connection, suppress_phone, result.error or "replied STOP", at)
             return recorded or (again and store.recorded_as(connection, row, status))
 
     recorded = _patiently(run, write, what=f"recording the outcome for {row.recipient}", patience=patience)

@@ -9,13 +9,19 @@ line the seed specifies; `log_notice` logs that line with the notice attached to
 import logging
 from dataclasses import dataclass, replace
 
+from dispatch_desktop.domain.outbox import Channel, OutboxStatus
 from dispatch_desktop.notify.secrets import scrub
 
 LOGGER_NAME = "dispatch_desktop.notify"
 NOTICE_ATTRIBUTE = "notice"
 PRODUCTION = "production"
-SMS, EMAIL = "sms", "email"
-LOGGED, SENT, FAILED, SKIPPED = "logged", "sent", "failed", "skipped"
+SMS, EMAIL = Channel.SMS, Channel.EMAIL
+LOGGED, SENT, FAILED, SKIPPED = (
+    OutboxStatus.LOGGED,
+    OutboxStatus.SENT,
+    OutboxStatus.FAILED,
+    OutboxStatus.SKIPPED,
+)
 # How a failure goes on, as the line ends: "(retry)", "(permanent)", "(unknown)".
 RETRY, PERMANENT, UNKNOWN = "retry", "permanent", "unknown"
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Protocol
 
 from dispatch_desktop.config import Config
+from dispatch_desktop.domain.outbox import OutboxStatus
 from dispatch_desktop.notify.log_file import file_handler
 from dispatch_desktop.notify.log_line import (
     EMAIL,
@@ -140,11 +141,13 @@ def setup_notification_logging(home: Path, config: Config, *, console: bool = Tr
 
 
 class Outcome(StrEnum):
-    SENT = "sent"
-    LOGGED = "logged"
-    RETRY = "retry"
-    FAILED = "failed"
-    UNKNOWN = "unknown"
+    """How a send ended: the outbox status the row is finished in."""
+
+    SENT = OutboxStatus.SENT.value
+    LOGGED = OutboxStatus.LOGGED.value
+    RETRY = OutboxStatus.RETRY.value
+    FAILED = OutboxStatus.FAILED.value
+    UNKNOWN = OutboxStatus.UNKNOWN.value
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from pathlib import Path
 from dispatch_desktop.config import Config, save_config
 from dispatch_desktop.domain import validation
 from dispatch_desktop.domain.errors import ConflictError, NotFoundError, ValidationError
+from dispatch_desktop.domain.outbox import SENT_OR_LOGGED, Channel, OutboxStatus
 from dispatch_desktop.notify import credentials, notifier
 from dispatch_desktop.notify.delivery import DeliveryReport
 from dispatch_desktop.notify.log_line import (
@@ -58,7 +59,7 @@ ENVIRONMENTS = ("development", "production")
 
 
 # An outbox status that is a failure, and how the notifier's line says it goes on.
-_FAILURES = {"failed": PERMANENT, "retry": RETRY, "unknown": UNKNOWN}
+_FAILURES = {OutboxStatus.FAILED: PERMANENT, OutboxStatus.RETRY: RETRY, OutboxStatus.UNKNOWN: UNKNOWN}
 
 
 def outbox_notice(view: OutboxView) -> Notice:
@@ -104,7 +105,7 @@ def retry_failed(
     total = len(message_ids)
     for done, message_id in enumerate(message_ids, start=1):
         try:
-            if outbox.get_message(ctx, message_id).status != "failed":
+            if outbox.get_message(ctx, message_id).status != OutboxStatus.FAILED:
                 raise ConflictError("no longer failed")
             retried.append(outbox.retry_message(ctx, message_id))
         except (ConflictError, NotFoundError):
@@ -172,8 +173,8 @@ def load_credentials_state(config: Config) -> CredentialsState:
         missing={
             channel: names
             for channel, names in (
-                ("sms", twilio.missing()),
-                ("email", smtp.missing()),
+                (Channel.SMS.value, twilio.missing()),
+                (Channel.EMAIL.value, smtp.missing()),
             )
             if names
         },
@@ -300,7 +301,7 @@ class TestSendResult:
 
     @property
     def ok(self) -> bool:
-        return all(m.status in ("sent", "logged") for m in self.messages)
+        return all(m.status in SENT_OR_LOGGED for m in self.messages)
 
     def lines(self) -> list[str]:
         return [outbox_line(m) for m in self.messages]

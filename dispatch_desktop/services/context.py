@@ -28,7 +28,7 @@ from dispatch_desktop.notify.notifier import environment_decision
 from dispatch_desktop.services import sms_limits
 from dispatch_desktop.storage.engine import Database
 from dispatch_desktop.storage.models import Operator, Revision, Setting
-from dispatch_desktop.storage.outbox import ENVIRONMENT_INFO
+from dispatch_desktop.storage.outbox import ENVIRONMENT_INFO, QUEUED_BY
 from dispatch_desktop.storage.types import utcnow
 
 EXCLUSION_VIOLATION = "23P01"
@@ -149,7 +149,7 @@ class Unit:
         self.actor = actor
         self.started_at = utcnow()
         self._settings: TeamSettings | None = None
-        session.info[sms_limits.QUEUED_BY] = actor.username
+        session.info[QUEUED_BY] = actor.username
 
     @property
     def settings(self) -> TeamSettings:

@@ -22,14 +22,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import func, select
-
 from dispatch_desktop.config import Config, save_config
+from dispatch_desktop.domain.outbox import Channel, Move, OutboxStatus
 from dispatch_desktop.domain.roles import Permission
 from dispatch_desktop.notify import credentials, office365
 from dispatch_desktop.services import audit
 from dispatch_desktop.services.context import ServiceContext
-from dispatch_desktop.storage.models import OutboxMessage
+from dispatch_desktop.storage.outbox import moves, queries
 from dispatch_desktop.storage.types import utcnow
 
 __all__ = [
@@ -51,7 +50,7 @@ __all__ = [
 ALERT_WINDOW = timedelta(hours=24)
 # A refused password leaves its emails in `retry` (backing off until max_attempts), the others
 # fail at once: both are on the banner from the first refusal.
-_SIGN_IN_STATUSES = ("failed", "retry")
+_SIGN_IN_STATUSES = (OutboxStatus.FAILED, OutboxStatus.RETRY)
 
 
 def basic_auth_retirement_warning(config: Config) -> str | None:
@@ -94,22 +93,12 @@ def find_sign_in_alert(
 ) -> SignInAlert | None:
     since = (now or utcnow()) - within
     marker = office365.RETIREMENT_NOTICE if retirement_only else office365.SIGN_IN_FAILED
-    where = (
-        OutboxMessage.channel == "email",
-        OutboxMessage.status.in_(_SIGN_IN_STATUSES),
-        OutboxMessage.updated_at >= since,
-        OutboxMessage.last_error.like(f"%{marker}%"),
-    )
+    search = queries.ErrorSearch(Channel.EMAIL, _SIGN_IN_STATUSES, since, marker)
     with ctx.reading() as unit:
-        count = unit.session.scalar(select(func.count()).select_from(OutboxMessage).where(*where)) or 0
-        if not count:
-            return None
-        latest = unit.session.execute(
-            select(OutboxMessage.last_error, OutboxMessage.updated_at)
-            .where(*where)
-            .order_by(OutboxMessage.updated_at.desc(), OutboxMessage.id.desc())
-            .limit(1)
-        ).one()
+        count = queries.count_erred(unit.session, search)
+        latest = queries.latest_erred(unit.session, search) if count else None
+    if latest is None:
+        return None
     error = latest.last_error or ""
     return SignInAlert(count, error, latest.updated_at, office365.RETIREMENT_NOTICE in error)
 
@@ -140,30 +129,14 @@ def retry_sign_in_failures(
     window is queued again at once."""
     at = now or utcnow()
     with ctx.writing(Permission.MANAGE_OUTBOX) as unit:
-        rows = list(
-            unit.session.scalars(
-                select(OutboxMessage)
-                .where(
-                    OutboxMessage.channel == "email",
-                    OutboxMessage.status.in_(_SIGN_IN_STATUSES),
-                    OutboxMessage.updated_at >= at - within,
-                    OutboxMessage.last_error.like(f"%{office365.SIGN_IN_FAILED}%"),
-                )
-                # A `retry` row is claimable: locked, so a worker claiming it meanwhile keeps it.
-                .with_for_update()
-            )
-        )
+        search = queries.ErrorSearch(Channel.EMAIL, _SIGN_IN_STATUSES, at - within, office365.SIGN_IN_FAILED)
+        rows = queries.erred_for_update(unit.session, search)
         for row in rows:
+            old = row.status
+            moves.requeue(row, at)
             audit.record(
-                unit.session,
-                "outbox",
-                row.id,
-                "retry",
-                unit.actor.username,
-                {"status": (row.status, "queued")},
+                unit.session, "outbox", row.id, Move.RETRY, unit.actor.username, {"status": (old, row.status)}
             )
-            row.status, row.attempts, row.next_attempt_at, row.updated_at = "queued", 0, at, at
-            row.claimed_by = row.claimed_at = None
         unit.session.flush()
         return len(rows)
 

@@ -13,21 +13,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from dispatch_desktop.domain import validation
 from dispatch_desktop.domain.errors import ValidationError
+from dispatch_desktop.domain.outbox import Channel, OutboxStatus
 from dispatch_desktop.domain.roles import Role
 from dispatch_desktop.domain.team import TeamSettings, booking_reference
 from dispatch_desktop.notify import templates
 from dispatch_desktop.notify.notifier import environment_decision
-from dispatch_desktop.storage.models import Agent, Booking, Operator, OutboxMessage, TimeOff
-from dispatch_desktop.storage.outbox import ENVIRONMENT_INFO
-from dispatch_desktop.storage.sms_counts import QUEUED_BY
+from dispatch_desktop.storage import outbox as store
+from dispatch_desktop.storage.models import Agent, Booking, Operator, TimeOff
 from dispatch_desktop.storage.types import utcnow
 
-SMS, EMAIL = "sms", "email"
+SMS, EMAIL = Channel.SMS, Channel.EMAIL
 CUSTOMER, AGENT, DISPATCHER = "customer", "agent", "dispatcher"
 COMPANY_LINE = "Sent by your service team through Dispatch Desktop."
 NO_PHONE = "no phone number on file"
@@ -259,8 +258,6 @@ def notify_test_messages(
 
 # --- into the outbox, inside the caller's transaction -----------------------------------------
 
-QUEUED, SKIPPED = "queued", "skipped"
-
 
 def booking_created(session: Session, booking: Booking, settings: TeamSettings) -> None:
     """Customer confirmation; the agent's assignment when one is set."""
@@ -356,8 +353,8 @@ def queue(
     it going out (or vanishing).
     """
     now = utcnow()
-    environment = session.info.get(ENVIRONMENT_INFO) or environment_decision().name
-    queued_by = session.info.get(QUEUED_BY)
+    environment = session.info.get(store.ENVIRONMENT_INFO) or environment_decision().name
+    queued_by = session.info.get(store.QUEUED_BY)
     pending = [(note, note.skip_reason or _not_textable(note, settings)) for note in notes]
     rows = [
         {
@@ -372,7 +369,7 @@ def queue(
             "html_body": note.html_body,
             "booking_id": booking_id,
             "time_off_id": time_off_id,
-            "status": SKIPPED if skip else QUEUED,
+            "status": (OutboxStatus.SKIPPED if skip else OutboxStatus.QUEUED).value,
             "attempts": 0,
             "next_attempt_at": now,
             "last_error": skip,
@@ -383,10 +380,4 @@ def queue(
         }
         for note, skip in pending
     ]
-    if not rows:
-        return 0
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(OutboxMessage.__table__).on_conflict_do_nothing(index_elements=["dedupe_key"])
-    result = session.execute(statement, rows)
-    return max(result.rowcount or 0, 0)
+    return store.insert_new(session, rows)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from dispatch_desktop.domain.outbox import SENT_OR_LOGGED
 from dispatch_desktop.notify.delivery import EMAIL, SMS, DeliveryReport
 from dispatch_desktop.notify.notifier import MISSING_CREDENTIALS, PRODUCTION
 from dispatch_desktop.services.context import ServiceContext
@@ -133,7 +134,7 @@ class Heartbeat:
         at = now or utcnow()
         channels = tuple(deliverable_channels(report))
         # A delivery is a message that went out (or was logged, in development), not a failure.
-        delivered = report.counts.get("sent", 0) + report.counts.get("logged", 0) > 0
+        delivered = sum(report.counts.get(status, 0) for status in SENT_OR_LOGGED) > 0
         if not delivered and self._last is not None:
             last_at, *last_state = self._last
             if last_state == [report.environment, channels] and at - last_at < HEARTBEAT_EVERY:

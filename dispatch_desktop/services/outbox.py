@@ -7,25 +7,28 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dispatch_desktop.domain import validation
 from dispatch_desktop.domain.errors import ConflictError, NotFoundError, ValidationError
+from dispatch_desktop.domain.outbox import DISMISSABLE, RETRYABLE, Channel, Move, OutboxStatus
 from dispatch_desktop.domain.roles import Permission
-from dispatch_desktop.notify.log_line import EMAIL, SMS
 from dispatch_desktop.notify.notifier import MISSING_CREDENTIALS
 from dispatch_desktop.services import audit, notices
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.services.views import jsonable
-from dispatch_desktop.storage.models import Operator, OutboxMessage, SmsSuppression
+from dispatch_desktop.storage.models import Operator
+from dispatch_desktop.storage.outbox import moves, queries, suppressions
+from dispatch_desktop.storage.outbox.queries import Message
 from dispatch_desktop.storage.types import utcnow
 
-STATUSES = ("queued", "sending", "sent", "logged", "retry", "failed", "unknown", "skipped", "dismissed")
-RETRYABLE = ("failed", "unknown", "retry")
-DISMISSABLE = ("queued", "retry", "failed", "unknown")
-ATTENTION = ("queued", "retry", "failed", "unknown")
-CHANNELS = (SMS, EMAIL)
+# Plain strings: argparse names its choices by repr().
+STATUSES = tuple(status.value for status in OutboxStatus)
+CHANNELS = tuple(channel.value for channel in Channel)
+_S = OutboxStatus
+# Always counted for the status bar, even at zero.
+ATTENTION = (_S.QUEUED, _S.RETRY, _S.FAILED, _S.UNKNOWN)
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,7 @@ class OutboxView:
     queued_environment: str  # the change's environment: only a worker of it delivers the row
 
     @classmethod
-    def of(cls, row: OutboxMessage) -> "OutboxView":
+    def of(cls, row: Message) -> "OutboxView":
         return cls(
             row.id,
             row.event,
@@ -84,7 +87,7 @@ class OutboxView:
     @property
     def waiting_for_credentials(self) -> bool:
         """Held by a production worker without credentials for its channel (still due for one that has them)."""
-        return self.status == "retry" and (self.last_error or "").startswith(MISSING_CREDENTIALS)
+        return self.status == OutboxStatus.RETRY and (self.last_error or "").startswith(MISSING_CREDENTIALS)
 
 
 @dataclass(frozen=True)
@@ -110,31 +113,12 @@ class OutboxFilter:
     channel: str | None = None
     text: str | None = None
 
-    def apply(self, query: Select) -> Select:
+    def checked(self) -> dict[str, str | None]:
+        """The filter as storage's keyword arguments, once its status and channel are known ones."""
         _check_status(self.status)
         if self.channel is not None and self.channel not in CHANNELS:
             raise ValidationError(f"unknown channel {self.channel!r} (sms or email)", "channel")
-        if self.status:
-            query = query.where(OutboxMessage.status == self.status)
-        if self.channel:
-            query = query.where(OutboxMessage.channel == self.channel)
-        if self.text and self.text.strip():
-            pattern = f"%{self.text.strip().lower()}%"
-            query = query.where(
-                or_(
-                    *(
-                        func.lower(column).like(pattern)
-                        for column in (
-                            OutboxMessage.recipient,
-                            OutboxMessage.recipient_name,
-                            OutboxMessage.subject,
-                            OutboxMessage.last_error,
-                            OutboxMessage.event,
-                        )
-                    )
-                )
-            )
-        return query
+        return {"status": self.status, "channel": self.channel, "text": self.text}
 
 
 def list_outbox(
@@ -149,20 +133,18 @@ def list_outbox(
     channel and text (recipient, name, subject, error, event)."""
     if limit is not None and limit < 1:
         raise ValidationError(f"limit must be at least 1, not {limit}", "limit")
-    query = OutboxFilter(status, channel, text).apply(select(OutboxMessage).order_by(OutboxMessage.id.desc()))
-    if limit is not None:
-        query = query.limit(limit)
+    where = OutboxFilter(status, channel, text).checked()
     with ctx.reading() as unit:
-        return [OutboxView.of(row) for row in unit.session.scalars(query)]
+        return [OutboxView.of(row) for row in queries.newest(unit.session, limit=limit, **where)]
 
 
 def count_outbox(
     ctx: ServiceContext, *, status: str | None = None, channel: str | None = None, text: str | None = None
 ) -> int:
     """How many rows `list_outbox` would return without a limit."""
-    query = OutboxFilter(status, channel, text).apply(select(func.count(OutboxMessage.id)))
+    where = OutboxFilter(status, channel, text).checked()
     with ctx.reading() as unit:
-        return unit.session.scalar(query) or 0
+        return queries.count(unit.session, **where)
 
 
 def changed_since(
@@ -172,11 +154,8 @@ def changed_since(
 
     Rows at exactly the cursor time come again; a live pane upserts by id, so nothing is missed.
     """
-    query = select(OutboxMessage).order_by(OutboxMessage.updated_at, OutboxMessage.id).limit(limit)
-    if cursor is not None:
-        query = query.where(OutboxMessage.updated_at >= cursor)
     with ctx.reading() as unit:
-        views = [OutboxView.of(row) for row in unit.session.scalars(query)]
+        views = [OutboxView.of(row) for row in queries.updated_since(unit.session, cursor, limit=limit)]
     return views, (views[-1].updated_at if views else cursor)
 
 
@@ -185,14 +164,14 @@ def get_message(ctx: ServiceContext, message_id: int) -> OutboxView:
         return OutboxView.of(_get(unit.session, message_id))
 
 
-def _get(session: Session, message_id: int) -> OutboxMessage:
-    row = session.get(OutboxMessage, message_id)
+def _get(session: Session, message_id: int) -> Message:
+    row = queries.get(session, message_id)
     if row is None:
         raise NotFoundError(f"no outbox message with id {message_id}")
     return row
 
 
-def _get_for(session: Session, message_id: int, allowed: tuple[str, ...], verb: str) -> OutboxMessage:
+def _get_for(session: Session, message_id: int, allowed: tuple[OutboxStatus, ...], verb: str) -> Message:
     """The row, if its status allows what a person asked for (`verb`: "retried", "dismissed")."""
     row = _get(session, message_id)
     if row.status not in allowed:
@@ -207,11 +186,9 @@ def retry_message(ctx: ServiceContext, message_id: int) -> OutboxView:
     with ctx.writing(Permission.MANAGE_OUTBOX) as unit:
         row = _get_for(unit.session, message_id, RETRYABLE, "retried")
         old = row.status
-        now = utcnow()
-        row.status, row.attempts, row.next_attempt_at, row.updated_at = "queued", 0, now, now
-        row.claimed_by = row.claimed_at = None
+        moves.requeue(row, utcnow())
         audit.record(
-            unit.session, "outbox", row.id, "retry", unit.actor.username, {"status": (old, "queued")}
+            unit.session, "outbox", row.id, Move.RETRY, unit.actor.username, {"status": (old, row.status)}
         )
         unit.session.flush()
         return OutboxView.of(row)
@@ -222,11 +199,9 @@ def dismiss_message(ctx: ServiceContext, message_id: int) -> OutboxView:
     with ctx.writing(Permission.MANAGE_OUTBOX) as unit:
         row = _get_for(unit.session, message_id, DISMISSABLE, "dismissed")
         old = row.status
-        row.status, row.updated_at = "dismissed", utcnow()
-        note = f"dismissed by {unit.actor.username}"
-        row.last_error = f"{row.last_error}; {note}" if row.last_error else note
+        moves.dismiss(row, f"dismissed by {unit.actor.username}", utcnow())
         audit.record(
-            unit.session, "outbox", row.id, "dismiss", unit.actor.username, {"status": (old, "dismissed")}
+            unit.session, "outbox", row.id, Move.DISMISS, unit.actor.username, {"status": (old, row.status)}
         )
         unit.session.flush()
         return OutboxView.of(row)
@@ -235,17 +210,13 @@ def dismiss_message(ctx: ServiceContext, message_id: int) -> OutboxView:
 def status_counts(ctx: ServiceContext) -> dict[str, int]:
     """Rows per status; the status bar shows queued, retry, failed and unknown (always present)."""
     with ctx.reading() as unit:
-        counts = dict(
-            unit.session.execute(
-                select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
-            ).all()
-        )
-    return {status: counts.get(status, 0) for status in ATTENTION} | counts
+        counts = queries.status_counts(unit.session)
+    return {status.value: counts.get(status, 0) for status in ATTENTION} | counts
 
 
 def list_suppressions(ctx: ServiceContext) -> list[SuppressionView]:
     with ctx.reading() as unit:
-        rows = unit.session.scalars(select(SmsSuppression).order_by(SmsSuppression.created_at))
+        rows = suppressions.all_suppressions(unit.session)
         return [SuppressionView(row.phone, row.reason, row.created_at) for row in rows]
 
 
@@ -253,8 +224,7 @@ def clear_suppression(ctx: ServiceContext, phone: str) -> None:
     """SMS may go to this number again (the customer texted START, or it was a mistake)."""
     with ctx.writing(Permission.MANAGE_OUTBOX) as unit:
         number = validation.phone(phone, unit.settings.region)
-        result = unit.session.execute(delete(SmsSuppression).where(SmsSuppression.phone == number))
-        if not result.rowcount:
+        if not suppressions.clear(unit.session, number):
             raise NotFoundError(f"{number} is not suppressed")
 
 
@@ -288,7 +258,4 @@ def queue_test(ctx: ServiceContext, *, sms: str | None = None, email: str | None
         )
         notices.queue(unit.session, notes)
         keys = [note.dedupe_key for note in notes]
-        rows = unit.session.scalars(
-            select(OutboxMessage).where(OutboxMessage.dedupe_key.in_(keys)).order_by(OutboxMessage.id)
-        )
-        return [OutboxView.of(row) for row in rows]
+        return [OutboxView.of(row) for row in queries.with_keys(unit.session, keys)]

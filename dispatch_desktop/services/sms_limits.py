@@ -11,10 +11,8 @@ from sqlalchemy.orm import Session
 
 from dispatch_desktop.domain.errors import ConflictError
 from dispatch_desktop.domain.team import TeamSettings
-from dispatch_desktop.storage import sms_counts
+from dispatch_desktop.storage.outbox import sms_counts
 from dispatch_desktop.storage.types import utcnow
-
-QUEUED_BY = sms_counts.QUEUED_BY
 
 
 def enforce(

@@ -15,6 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from dispatch_desktop.domain.outbox import OutboxStatus
 from dispatch_desktop.storage.types import UTCDateTime, utcnow
 
 NAMING = {
@@ -182,7 +183,7 @@ class OutboxMessage(Base):
     html_body: Mapped[str | None] = mapped_column(Text)
     booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id"), index=True)
     time_off_id: Mapped[int | None] = mapped_column(ForeignKey("time_off.id"), index=True)
-    status: Mapped[str] = mapped_column(String(16), default="queued")
+    status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.QUEUED.value)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_error: Mapped[str | None] = mapped_column(Text)

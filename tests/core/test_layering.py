@@ -226,3 +226,27 @@ def test_the_notifier_is_infrastructure_and_imports_no_layer_above_it() -> None:
         if target.startswith(above)
     )
     assert offenders == []
+
+
+def test_only_storage_outbox_touches_the_outbox_tables() -> None:
+    """The outbox and sms_suppressions tables are read and written in storage/outbox/ alone."""
+    import re
+    from pathlib import Path
+
+    import dispatch_desktop
+
+    root = Path(dispatch_desktop.__path__[0])
+    owners = [root / "storage" / "outbox", root / "storage" / "migrations"]
+    named = re.compile(
+        r"\b(OutboxMessage|SmsSuppression|sms_suppressions)\b"  # the models, the other table's name
+        r"|\b(FROM|INTO|UPDATE|JOIN|TABLE)\s+[\"`]?outbox\b"  # SQL text on the outbox
+        r"|(?i:\btables?\s*[\[(]\s*[\"']outbox[\"'])"  # sqlalchemy's table("outbox"), metadata.tables["outbox"]
+    )
+    offenders = [
+        f"{path.relative_to(root)}:{number}: {line.strip()}"
+        for path in sorted(root.rglob("*.py"))
+        if path != root / "storage" / "models.py" and not any(owner in path.parents for owner in owners)
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if named.search(line)
+    ]
+    assert offenders == []

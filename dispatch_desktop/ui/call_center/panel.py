@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dispatch_desktop.domain.outbox import Channel, OutboxStatus
 from dispatch_desktop.domain.team import TeamSettings
 from dispatch_desktop.services import bookings, notifier_status
 from dispatch_desktop.services.booking_notices import booking_notifications
@@ -47,7 +48,9 @@ from dispatch_desktop.ui.kit.poller import Poller
 
 CONFIRMATION_POLL_MS = 1_000
 CONFIRMATION_POLLS = 15
-DONE_STATUSES = ("sent", "logged", "failed", "unknown", "skipped", "dismissed")
+_S = OutboxStatus
+# The customer's confirmation has its answer: nothing more will happen to it by itself.
+DONE_STATUSES = (_S.SENT, _S.LOGGED, _S.FAILED, _S.UNKNOWN, _S.SKIPPED, _S.DISMISSED)
 Confirmation = tuple[list[OutboxView], frozenset[str]]
 
 
@@ -67,19 +70,19 @@ def confirmation_text(  # type: ignore[no-untyped-def]
     mine = [row for row in rows if row.recipient_kind == "customer"]
     if not mine:
         return tr("{0} saved — no confirmation: the customer has no phone or email on file").format(reference)
-    channels = ", ".join(sorted({"SMS" if row.channel == "sms" else "email" for row in mine}))
+    channels = ", ".join(sorted({"SMS" if row.channel == Channel.SMS else "email" for row in mine}))
     statuses = {row.status for row in mine}
-    if "sent" in statuses:
+    if _S.SENT in statuses:
         return tr("{0} saved — confirmation sent to the customer ({1})").format(reference, channels)
-    if "logged" in statuses:
+    if _S.LOGGED in statuses:
         return tr("{0} saved — confirmation logged (DEV, not sent) ({1})").format(reference, channels)
-    if statuses & {"failed", "unknown"}:
+    if statuses & {_S.FAILED, _S.UNKNOWN}:
         return tr("{0} saved — confirmation could not be sent; see the notification log").format(reference)
     if any(row.waiting_for_credentials and row.channel not in sending for row in mine):
         return tr("{0} saved — confirmation NOT sent yet: no credentials on any running notifier").format(
             reference
         )
-    if statuses <= {"skipped", "dismissed"}:
+    if statuses <= {_S.SKIPPED, _S.DISMISSED}:
         return tr("{0} saved — confirmation skipped").format(reference)
     return tr("{0} saved — confirmation queued for the customer ({1})").format(reference, channels)
 

@@ -25,6 +25,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from dispatch_desktop.domain.outbox import OutboxStatus
 from dispatch_desktop.services.console_notify import (
     LOGGER_NAME,
     NOTICE_ATTRIBUTE,
@@ -41,19 +42,20 @@ MAX_ROWS = 5000
 POLL_MS = 2000
 INITIAL_ROWS = 1000
 OUTBOX, LIVE = "outbox", "this workstation"
-ATTENTION = ("failed", "unknown", "retry")
+_S = OutboxStatus
+ATTENTION = (_S.FAILED, _S.UNKNOWN, _S.RETRY)
 REFRESH_ON = Change.OUTBOX | Change.BOOKINGS | Change.TIME_OFF
 
 STATUS_COLORS = {
-    "failed": "#e53935",
-    "unknown": "#d81b60",
-    "retry": "#fb8c00",
-    "sent": "#43a047",
-    "logged": "#1e88e5",
-    "queued": "#8e8e8e",
-    "sending": "#8e8e8e",
-    "skipped": "#8e8e8e",
-    "dismissed": "#8e8e8e",
+    _S.FAILED: "#e53935",
+    _S.UNKNOWN: "#d81b60",
+    _S.RETRY: "#fb8c00",
+    _S.SENT: "#43a047",
+    _S.LOGGED: "#1e88e5",
+    _S.QUEUED: "#8e8e8e",
+    _S.SENDING: "#8e8e8e",
+    _S.SKIPPED: "#8e8e8e",
+    _S.DISMISSED: "#8e8e8e",
 }
 PROD_TINT = QColor(229, 57, 53, 45)
 

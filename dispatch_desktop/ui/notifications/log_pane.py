@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dispatch_desktop.domain.outbox import Channel, OutboxStatus
 from dispatch_desktop.domain.roles import Permission
 from dispatch_desktop.services import outbox
 from dispatch_desktop.services.console_notify import BulkRetryResult, retry_failed
@@ -100,7 +101,11 @@ class NotificationLogDock(QDockWidget):
         self.table.doubleClicked.connect(self.show_details)
 
         self.channel_filter = QComboBox()
-        for label, value in ((self.tr("All channels"), ""), ("SMS", "sms"), (self.tr("Email"), "email")):
+        for label, value in (
+            (self.tr("All channels"), ""),
+            ("SMS", Channel.SMS.value),
+            (self.tr("Email"), Channel.EMAIL.value),
+        ):
             self.channel_filter.addItem(label, value)
         self.status_filter = QComboBox()
         self.status_filter.addItem(self.tr("All statuses"), "")
@@ -320,7 +325,7 @@ class NotificationLogDock(QDockWidget):
         ids = []
         for row in range(self.proxy.rowCount()):
             entry = self.proxy.index(row, 0).data(NotificationLogModel.EntryRole)
-            if entry.source == OUTBOX and entry.message is not None and entry.status == "failed":
+            if entry.source == OUTBOX and entry.message is not None and entry.status == OutboxStatus.FAILED:
                 ids.append(entry.message.id)
         return list(dict.fromkeys(ids))
 

@@ -3,6 +3,7 @@
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QWidget
 
+from dispatch_desktop.domain.outbox import Channel
 from dispatch_desktop.services.console_notify import CredentialsState
 from dispatch_desktop.ui.kit.message_line import error_style
 from dispatch_desktop.ui.kit.plain import PlainLabel
@@ -55,7 +56,7 @@ class EnvironmentPage(QGroupBox):
     def warn_production(self, *_: object) -> None:
         missing = self.state.missing if self.state is not None else {}
         if missing:
-            names = {"sms": tr("SMS"), "email": tr("email")}
+            names = {Channel.SMS: tr("SMS"), Channel.EMAIL: tr("email")}
             lacking = "; ".join(
                 f"{names[channel]}: {', '.join(fields)}" for channel, fields in missing.items()
             )

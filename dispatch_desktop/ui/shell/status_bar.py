@@ -3,6 +3,7 @@
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QProgressBar, QStatusBar, QWidget
 
+from dispatch_desktop.domain.outbox import OutboxStatus
 from dispatch_desktop.services import outbox
 from dispatch_desktop.services.context import Actor
 from dispatch_desktop.services.notifier_status import DeliveryHealth
@@ -90,8 +91,8 @@ class ConsoleStatusBar(QStatusBar):
 
     def _counts_arrived(self, counts: dict[str, int]) -> None:
         self.outbox_counts = counts
-        queued, retry = counts.get("queued", 0), counts.get("retry", 0)
-        failed = counts.get("failed", 0) + counts.get("unknown", 0)
+        queued, retry = counts.get(OutboxStatus.QUEUED, 0), counts.get(OutboxStatus.RETRY, 0)
+        failed = counts.get(OutboxStatus.FAILED, 0) + counts.get(OutboxStatus.UNKNOWN, 0)
         self.outbox_label.setText(
             self.tr("Outbox: {0} queued · {1} retry · {2} failed").format(queued, retry, failed)
         )

@@ -5,11 +5,10 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from dispatch_desktop.domain.outbox import Channel, OutboxStatus
 from dispatch_desktop.storage.models import OutboxMessage
 
-# session.info key naming the operator whose change queues outbox rows (outbox.queued_by).
-QUEUED_BY = "dispatch_queued_by"
-SMS, SKIPPED = "sms", "skipped"
+SMS, SKIPPED = Channel.SMS, OutboxStatus.SKIPPED
 T = OutboxMessage.__table__
 
 

@@ -13,16 +13,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, Row, bindparam, case, func, or_, select, update
+from sqlalchemy import ColumnElement, Connection, Row, bindparam, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from dispatch_desktop.domain.outbox import DUE_STATUSES, MOVES, Move, OutboxStatus, check_move
 from dispatch_desktop.storage.models import OutboxMessage
 
-QUEUED, RETRY, SENDING = "queued", "retry", "sending"
-DUE_STATUSES = (QUEUED, RETRY)
+SENDING = OutboxStatus.SENDING
 T = OutboxMessage.__table__
-# Session.info key: the environment a write transaction's change is made in (stamped on its rows).
-ENVIRONMENT_INFO = "dispatch_environment"
+
+
+def _may_leave(move: Move) -> ColumnElement[bool]:
+    """The rows `move` may change, from the life-cycle table: each status UPDATE is guarded by it."""
+    sources = MOVES[move].sources
+    # One source as `=`: an IN list is expanded anew at each execution of the fixed _FINISH statement.
+    return T.c.status == sources[0] if len(sources) == 1 else T.c.status.in_(sources)
 
 
 @dataclass(frozen=True)
@@ -60,7 +65,11 @@ def has_due(session: Session, *, now: datetime, channels: Sequence[str], environ
 
 
 def _unannounced(environment: str):  # type: ignore[no-untyped-def]
-    return T.c.status == "skipped", T.c.environment.is_(None), T.c.queued_environment == environment
+    return (
+        T.c.status == OutboxStatus.SKIPPED,
+        T.c.environment.is_(None),
+        T.c.queued_environment == environment,
+    )
 
 
 def has_unannounced_skips(session: Session, environment: str) -> bool:
@@ -81,7 +90,7 @@ def claim_due(
     if not channels or limit <= 0:
         return []
     claim = {
-        "status": SENDING,
+        "status": check_move(Move.CLAIM, SENDING),
         "claimed_by": worker,
         "claimed_at": now,
         "attempts": T.c.attempts + 1,
@@ -103,7 +112,7 @@ def claim_due(
         ids = list(
             session.scalars(
                 update(T)
-                .where(T.c.id.in_(candidates.scalar_subquery()), T.c.status.in_(DUE_STATUSES))
+                .where(T.c.id.in_(candidates.scalar_subquery()), _may_leave(Move.CLAIM))
                 .values(**claim)
                 .returning(T.c.id)
             )
@@ -134,7 +143,7 @@ def _claimed(row: Row) -> Claimed:  # type: ignore[type-arg]
 # and building the UPDATE anew each time cost more than executing it.
 _FINISH = (
     update(T)
-    .where(T.c.id == bindparam("f_id"), T.c.status == SENDING, T.c.claimed_by == bindparam("f_claimed_by"))
+    .where(T.c.id == bindparam("f_id"), _may_leave(Move.FINISH), T.c.claimed_by == bindparam("f_claimed_by"))
     .values(
         status=bindparam("f_status"),
         last_error=bindparam("f_error", type_=T.c.last_error.type),
@@ -167,7 +176,7 @@ def finish(
         {
             "f_id": claimed.id,
             "f_claimed_by": claimed.claimed_by,
-            "f_status": status,
+            "f_status": check_move(Move.FINISH, status).value,
             "f_error": error,
             "f_at": now,
             "f_provider_id": provider_id,
@@ -200,8 +209,10 @@ def release_stale(
 ) -> bool:
     result = session.execute(
         update(T)
-        .where(T.c.id == row_id, T.c.status == SENDING, T.c.claimed_by == claimed_by)
-        .values(status=status, last_error=error, updated_at=now, next_attempt_at=now)
+        .where(T.c.id == row_id, _may_leave(Move.RECOVER), T.c.claimed_by == claimed_by)
+        .values(
+            status=check_move(Move.RECOVER, status), last_error=error, updated_at=now, next_attempt_at=now
+        )
     )
     return bool(result.rowcount)
 
@@ -219,9 +230,15 @@ def hold_for_credentials(
             update(T)
             .where(
                 *_due(now, [channel], environment),
+                _may_leave(Move.HOLD),
                 or_(T.c.last_error.is_(None), T.c.last_error != error),
             )
-            .values(status=RETRY, last_error=error, updated_at=now, environment=environment)
+            .values(
+                status=check_move(Move.HOLD, OutboxStatus.RETRY),
+                last_error=error,
+                updated_at=now,
+                environment=environment,
+            )
             .returning(T.c.id, T.c.recipient)
         )
     )

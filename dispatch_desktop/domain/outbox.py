@@ -1,0 +1,100 @@
+"""Outbox statuses and channels, and the one table of allowed outbox status moves.
+
+A row is written `queued` (or `skipped`, when it can never go out), a worker claims it
+(`sending`) and records the outcome. Every other change of status is one of the moves below;
+storage checks each status UPDATE against this table (`check_move`) before it runs it.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from dispatch_desktop.domain.errors import ConflictError
+
+
+class OutboxStatus(StrEnum):
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    LOGGED = "logged"  # development: written to the log instead of sent
+    RETRY = "retry"
+    FAILED = "failed"
+    UNKNOWN = "unknown"  # a text may or may not have reached Twilio: a person decides
+    SKIPPED = "skipped"
+    DISMISSED = "dismissed"
+
+
+class Channel(StrEnum):
+    SMS = "sms"
+    EMAIL = "email"
+
+
+class Move(StrEnum):
+    """Who changes a row's status, and why."""
+
+    CLAIM = "claim"  # a worker takes a due row
+    FINISH = "finish"  # the worker records the send's outcome (or puts a held row back)
+    RECOVER = "recover"  # a dead or silent worker's row is released
+    HOLD = "hold"  # production has no credentials for the row's channel: it waits
+    RETRY = "retry"  # a person sends it again
+    DISMISS = "dismiss"  # a person decides not to send it
+
+
+@dataclass(frozen=True)
+class Moves:
+    sources: tuple[OutboxStatus, ...]  # in the order error texts name them
+    targets: tuple[OutboxStatus, ...]
+
+
+class IllegalMoveError(ConflictError):
+    """A status change the outbox life cycle does not allow."""
+
+
+_S = OutboxStatus
+
+# The statuses a row is written in.
+NEW_STATUSES: tuple[OutboxStatus, ...] = (_S.QUEUED, _S.SKIPPED)
+
+MOVES: dict[Move, Moves] = {
+    Move.CLAIM: Moves((_S.QUEUED, _S.RETRY), (_S.SENDING,)),
+    Move.FINISH: Moves((_S.SENDING,), (_S.SENT, _S.LOGGED, _S.RETRY, _S.FAILED, _S.UNKNOWN)),
+    # Development rows never left the machine (queued), a production email is resent with the same
+    # Message-ID (retry), a production text is in doubt (unknown).
+    Move.RECOVER: Moves((_S.SENDING,), (_S.QUEUED, _S.RETRY, _S.UNKNOWN)),
+    # A held row stays due: `retry` with the reason, so a worker with credentials still takes it.
+    Move.HOLD: Moves((_S.QUEUED, _S.RETRY), (_S.RETRY,)),
+    Move.RETRY: Moves((_S.FAILED, _S.UNKNOWN, _S.RETRY), (_S.QUEUED,)),
+    Move.DISMISS: Moves((_S.QUEUED, _S.RETRY, _S.FAILED, _S.UNKNOWN), (_S.DISMISSED,)),
+}
+
+# Due rows: what a worker claims.
+DUE_STATUSES: tuple[OutboxStatus, ...] = MOVES[Move.CLAIM].sources
+# What a person may send again, or decide not to send.
+RETRYABLE: tuple[OutboxStatus, ...] = MOVES[Move.RETRY].sources
+DISMISSABLE: tuple[OutboxStatus, ...] = MOVES[Move.DISMISS].sources
+# The send went out (production) or was logged (development).
+SENT_OR_LOGGED: tuple[OutboxStatus, ...] = (_S.SENT, _S.LOGGED)
+# Rows no move leaves.
+FINAL_STATUSES: frozenset[OutboxStatus] = frozenset(_S) - {
+    source for moves in MOVES.values() for source in moves.sources
+}
+
+
+def allowed_next(status: OutboxStatus) -> tuple[OutboxStatus, ...]:
+    """Every status a row in `status` may move to, by any move, in the table's order."""
+    found: dict[OutboxStatus, None] = {}
+    for moves in MOVES.values():
+        if status in moves.sources:
+            found.update(dict.fromkeys(moves.targets))
+    return tuple(found)
+
+
+def check_move(move: Move, new: str, old: str | None = None) -> OutboxStatus:
+    """`new` as a status, if `move` may set it (from `old`, when known); else IllegalMoveError."""
+    moves = MOVES[move]
+    if new not in moves.targets or (old is not None and old not in moves.sources):
+        which = f"a {old} message" if old is not None else "a message"
+        raise IllegalMoveError(
+            f"the outbox move '{move}' may not make {which} {new}: it moves "
+            f"{'/'.join(moves.sources)} messages to {'/'.join(moves.targets)}"
+        )
+    return OutboxStatus(new)

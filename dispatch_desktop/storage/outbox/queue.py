@@ -1,0 +1,29 @@
+"""Writing new outbox rows, inside the caller's transaction."""
+
+from collections.abc import Mapping, Sequence
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from dispatch_desktop.domain.outbox import NEW_STATUSES, IllegalMoveError
+from dispatch_desktop.storage.models import OutboxMessage
+
+# Session.info key: the environment a write transaction's change is made in (stamped on its rows).
+ENVIRONMENT_INFO = "dispatch_environment"
+# Session.info key naming the operator whose change queues outbox rows (outbox.queued_by).
+QUEUED_BY = "dispatch_queued_by"
+
+T = OutboxMessage.__table__
+
+
+def insert_new(session: Session, rows: Sequence[Mapping[str, object]]) -> int:
+    """Insert the rows; a row whose dedupe key already exists is left alone. Returns rows inserted."""
+    if not rows:
+        return 0
+    for row in rows:
+        if row["status"] not in NEW_STATUSES:
+            raise IllegalMoveError(f"a new outbox row is {' or '.join(NEW_STATUSES)}, not {row['status']}")
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = insert(T).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    result = session.execute(statement, list(rows))
+    return max(result.rowcount or 0, 0)

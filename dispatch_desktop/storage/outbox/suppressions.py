@@ -1,0 +1,36 @@
+"""Numbers that replied STOP: the sms_suppressions table."""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import Connection, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from dispatch_desktop.storage.models import SmsSuppression
+
+T = SmsSuppression.__table__
+
+
+def suppress(connection: Connection, phone: str, reason: str, at: datetime) -> None:
+    """Idempotent: two workers meeting the same STOP at once both succeed."""
+    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+    statement = insert(T).on_conflict_do_nothing(index_elements=["phone"])
+    connection.execute(statement, {"phone": phone, "reason": reason[:300], "created_at": at})
+
+
+def suppressed_among(session: Session, phones: Iterable[str]) -> set[str]:
+    """The numbers of `phones` that are suppressed."""
+    targets = set(phones)
+    if not targets:
+        return set()
+    return set(session.scalars(select(T.c.phone).where(T.c.phone.in_(targets))))
+
+
+def all_suppressions(session: Session) -> list[SmsSuppression]:
+    return list(session.scalars(select(SmsSuppression).order_by(SmsSuppression.created_at)))
+
+
+def clear(session: Session, phone: str) -> bool:
+    """Remove a suppression; returns whether there was one."""
+    return bool(session.execute(delete(T).where(T.c.phone == phone)).rowcount)
