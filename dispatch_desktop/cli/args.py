@@ -71,11 +71,14 @@ def worker_name(text: str) -> str:
     return text
 
 
+_READ_ONLY: set[Callable[..., int]] = set()
+
+
 def reads_only(handler: Handler) -> Handler:
     """Marks a command that never writes: its SQLite database opens even in a read-only home."""
-    handler.read_only = True  # type: ignore[attr-defined]
+    _READ_ONLY.add(handler)
     return handler
 
 
 def is_read_only(handler: Callable[..., int]) -> bool:
-    return getattr(handler, "read_only", False)
+    return handler in _READ_ONLY

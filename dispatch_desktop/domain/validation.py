@@ -235,15 +235,17 @@ def parse_time(value: str, zone: tzinfo, field: str) -> datetime:
 
 
 def offset_text(moment: datetime) -> str:
-    """The UTC offset as typed after a time: -05:00."""
-    total = int(moment.utcoffset().total_seconds() // 60)  # type: ignore[union-attr]
+    """The UTC offset of an aware time as typed after it: -05:00."""
+    offset = moment.utcoffset()
+    assert offset is not None, "offset_text needs a time with a zone"
+    total = int(offset.total_seconds() // 60)
     sign, minutes = ("-" if total < 0 else "+"), abs(total)
     return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def local_offsets(moment: datetime, zone: tzinfo) -> tuple[datetime, ...]:
     """The instants a wall-clock time names in a zone: one, two (clocks went back) or none (skipped)."""
-    found = []
+    found: list[datetime] = []
     for fold in (0, 1):
         candidate = moment.replace(tzinfo=zone, fold=fold)
         round_trip = candidate.astimezone(UTC).astimezone(zone)

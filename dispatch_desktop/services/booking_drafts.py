@@ -1,6 +1,7 @@
 """What a booking form's Save does, Qt-free: create a booking, or update one and then (re)assign it.
 
-The console's booking form calls `save_draft` on a worker; the CLI or a script can save the same way.
+The console's booking form and call-center panel call `save_draft` on a worker; the CLI or a script
+can save the same way.
 """
 
 from dataclasses import dataclass
@@ -27,16 +28,23 @@ class BookingDraft:
 
 
 def save_draft(
-    ctx: ServiceContext, draft: BookingDraft, original: BookingView | None, *, assign: bool
+    ctx: ServiceContext,
+    draft: BookingDraft,
+    original: BookingView | None,
+    *,
+    assign: bool,
+    call_center: bool = False,
 ) -> BookingView:
     """A new booking from `draft`, or `original` edited to it (refused if someone saved it since).
 
     With `assign`, an edit whose agent differs also assigns the booking to the draft's agent (or
-    unassigns it); without, the agent stays as it is.
+    unassigns it); without, the agent stays as it is. With `call_center`, a new booking is the
+    call center's (see bookings.create_booking).
     """
     if original is None:
         return bookings.create_booking(
             ctx,
+            call_center=call_center,
             customer_name=draft.customer_name,
             customer_phone=draft.customer_phone,
             customer_email=draft.customer_email,

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from dispatch_desktop.domain import validation
@@ -395,7 +395,11 @@ def _filtered(query: Select, q: BookingQuery) -> Select:
         query = query.outerjoin(Booking.agent)
     if text:
         like = f"%{text}%"
-        conditions = [Customer.name.ilike(like), Booking.address.ilike(like), Booking.service.ilike(like)]
+        conditions: list[ColumnElement[bool]] = [
+            Customer.name.ilike(like),
+            Booking.address.ilike(like),
+            Booking.service.ilike(like),
+        ]
         digits = re.sub(r"\D", "", text)
         if len(digits) >= 3:
             conditions.append(Customer.phone.like(f"%{digits}%"))

@@ -1,12 +1,13 @@
 """Heartbeats in the shared database: which notifiers and delivering consoles are alive, and where."""
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Row, case, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from dispatch_desktop.storage.models import NotifierHeartbeat
+from dispatch_desktop.storage.upsert import dialect_insert
 
 T = NotifierHeartbeat.__table__
 # A heartbeat nobody has renewed for this long is history, not a notifier: it is removed.
@@ -34,8 +35,7 @@ def beat(
         "channels": ",".join(channels),
         "last_seen": now,
     }
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = insert(T).values(
+    statement = dialect_insert(session)(T).values(
         id=worker, started_at=now, last_delivery=now if delivered else None, **values
     )
     renew: dict[str, object] = dict(values)
@@ -47,6 +47,6 @@ def beat(
     session.execute(delete(T).where(T.c.last_seen < now - FORGET_AFTER))
 
 
-def seen(session: Session) -> list[Row]:  # type: ignore[type-arg]
+def seen(session: Session) -> list[Row[Any]]:
     """Every heartbeat, the most recently seen first."""
     return list(session.execute(select(T).order_by(T.c.last_seen.desc(), T.c.id)))

@@ -15,6 +15,7 @@ from dispatch_desktop.storage.engine import Database
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -33,7 +34,7 @@ def _config() -> "Config":
     return config
 
 
-def _script():  # -> alembic.script.ScriptDirectory
+def _script() -> "ScriptDirectory":
     from alembic.script import ScriptDirectory
 
     return ScriptDirectory.from_config(_config())

@@ -62,3 +62,13 @@ def test_an_edit_of_an_outdated_copy_is_refused(ctx: ServiceContext) -> None:
     with pytest.raises(StaleVersionError):
         save_draft(ctx, _draft(booking, service="Second edit"), booking, assign=False)
     assert bookings.get_booking(ctx, booking.id).service == "First edit"
+
+
+def test_a_call_center_draft_is_created_as_the_call_centers(ctx: ServiceContext) -> None:
+    template = add_booking(ctx, "07:00", "08:00")
+    later = template.end + (template.end - template.start)
+    taken = save_draft(
+        ctx, _draft(template, start=template.end, end=later), None, assign=False, call_center=True
+    )
+    assert (taken.source, taken.agent_id) == ("call-center", None)
+    assert bookings.get_booking(ctx, template.id).source == "dispatcher"

@@ -2,6 +2,7 @@
 
 import os
 import subprocess
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,13 @@ def test_the_readmes_two_commands_install_the_system_packages_first() -> None:
 def test_ci_runs_the_readmes_test_command_verbatim() -> None:
     _, tests = _readme_commands()
     assert tests in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+
+
+def test_the_test_command_type_checks_the_package_before_the_tests() -> None:
+    _, tests = _readme_commands()
+    assert tests.endswith(" && .venv/bin/ruff check . && .venv/bin/mypy && .venv/bin/python -m pytest")
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert any(need.startswith("mypy") for need in project["project"]["optional-dependencies"]["test"])
+    settings = project["tool"]["mypy"]
+    assert settings["files"] == ["dispatch_desktop"]
+    assert settings["check_untyped_defs"] and settings["warn_unused_ignores"]

@@ -68,6 +68,17 @@ def test_only_the_customer_is_notified(qtbot, desk, db):
     assert {row.channel for row in rows} == {"sms", "email"}
 
 
+def test_escape_clears_the_panel_for_the_next_call(qtbot, desk, db):
+    panel = _panel(qtbot, desk("carla", "call-center"))
+    panel.phone.setText("312 555 0145")
+    panel.name.setText("Lee Wong")
+    panel.service.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is panel.service)
+    qtbot.keyClick(panel.service, Qt.Key.Key_Escape)
+    assert panel.phone.text() == "" and panel.name.text() == ""
+    assert QApplication.focusWidget() is panel.phone
+
+
 def test_a_known_caller_is_filled_in_from_the_phone_number(qtbot, desk, db):
     console = desk("carla", "call-center")
     panel = _panel(qtbot, console)

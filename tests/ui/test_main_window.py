@@ -203,6 +203,9 @@ def test_every_frequent_action_has_a_shortcut(qtbot, desk, db):
     window.commands.previous_tab_action.trigger()
     window.commands.previous_tab_action.trigger()
     assert window.tabs.currentIndex() == window.tabs.count() - 1
+    assert window.commands.page_actions[1].shortcut() == QKeySequence("Alt+2")
+    window.commands.page_actions[1].trigger()
+    assert window.tabs.currentIndex() == 1
     window.commands.find_action.trigger()
     assert window.tabs.currentWidget() is window.bookings_page
     qtbot.waitUntil(lambda: window.bookings_page.filters.search.hasFocus())

@@ -1,5 +1,6 @@
 """A board booking's menu: open it, assign it to an agent, or put it back in the unassigned tray."""
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -22,12 +23,14 @@ def assignment_menu(board: "BoardPage", booking_id: int) -> QMenu:
     assign.setEnabled(board.may_move)
     for agent in board.data.agents:
         if agent.active and agent.id != booking.agent_id:
-            assign.addAction(
-                agent.name, lambda agent_id=agent.id: board.drop_booking(booking_id, agent_id, None)
-            )
+            assign.addAction(agent.name, _assigner(board, booking_id, agent.id))
     if booking.agent_id is not None:
         unassign = menu.addAction(
             board.tr("Unassign (back to the tray)"), lambda: board.drop_booking(booking_id, None, None)
         )
         unassign.setEnabled(board.may_move)
     return menu
+
+
+def _assigner(board: "BoardPage", booking_id: int, agent_id: int) -> Callable[[], None]:
+    return lambda: board.drop_booking(booking_id, agent_id, None)

@@ -51,6 +51,7 @@ from dispatch_desktop.ui.board.view import BoardView, UnassignedTray
 from dispatch_desktop.ui.bookings.form import BookingForm
 from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
+from dispatch_desktop.ui.kit.dates import to_date
 from dispatch_desktop.ui.kit.lifetime import retire, run_for
 from dispatch_desktop.ui.kit.message_line import MessageLine
 from dispatch_desktop.ui.kit.plain import PlainLabel, plain_tip
@@ -209,7 +210,7 @@ class BoardPage(QWidget):
             self.refresh()
 
     def _picked(self, value: QDate) -> None:
-        picked = date(value.year(), value.month(), value.day())
+        picked = to_date(value)
         if self.data is None or picked != self.data.day:
             self.set_day(picked)
 

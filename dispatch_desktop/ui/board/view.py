@@ -3,10 +3,10 @@
 BoardPage (ui/board/page.py) puts these together with day navigation and the moves themselves.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QMimeData, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QMimeData, QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QContextMenuEvent,
     QDragEnterEvent,
@@ -82,7 +82,7 @@ class BoardView(QGraphicsView):
 
     # --- drawing ------------------------------------------------------------------------
 
-    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+    def drawBackground(self, painter: QPainter, rect: QRectF | QRect) -> None:
         palette = self.palette()
         painter.fillRect(rect, palette.color(QPalette.ColorRole.Base))
         geometry = self.geometry_
@@ -104,7 +104,7 @@ class BoardView(QGraphicsView):
             y = geometry.y_of_row(row)
             painter.drawLine(QPointF(NAME_WIDTH, y), QPointF(geometry.width, y))
 
-    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+    def drawForeground(self, painter: QPainter, rect: QRectF | QRect) -> None:
         geometry = self.geometry_
         if geometry is None:
             return
@@ -240,7 +240,7 @@ class UnassignedTray(QListWidget):
     def mimeTypes(self) -> list[str]:
         return [BOOKING_MIME]
 
-    def mimeData(self, items: list[QListWidgetItem]) -> QMimeData:
+    def mimeData(self, items: Sequence[QListWidgetItem]) -> QMimeData:
         booking_id = items[0].data(Qt.ItemDataRole.UserRole) if items else 0
         return booking_mime(int(booking_id))
 
@@ -248,13 +248,16 @@ class UnassignedTray(QListWidget):
         return Qt.DropAction.MoveAction
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        self._accept_booking(event)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        self._accept_booking(event)
+
+    def _accept_booking(self, event: QDragMoveEvent) -> None:
         if self.accepts_unassign and event.source() is not self and read_booking_mime(event.mimeData()):
             event.acceptProposedAction()
         else:
             event.ignore()
-
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        self.dragEnterEvent(event)
 
     def dropEvent(self, event: QDropEvent) -> None:
         payload = read_booking_mime(event.mimeData())

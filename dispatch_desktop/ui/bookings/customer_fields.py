@@ -3,16 +3,21 @@ field checks, a message under each field, and where a service error is shown.
 """
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from functools import partial
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDateTime
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtCore import QDate, QDateTime, QTime
+from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
 
 from dispatch_desktop.domain import validation
 from dispatch_desktop.domain.errors import ValidationError
+from dispatch_desktop.domain.team import TeamSettings
 from dispatch_desktop.services import customers
+from dispatch_desktop.services.booking_drafts import BookingDraft
 from dispatch_desktop.services.views import CustomerView
+from dispatch_desktop.ui.kit.console import ConsoleContext
+from dispatch_desktop.ui.kit.dates import to_date
 from dispatch_desktop.ui.kit.lifetime import run_for
 from dispatch_desktop.ui.kit.operations import one_line
 from dispatch_desktop.ui.kit.plain import PlainLabel
@@ -64,11 +69,14 @@ class FieldMessage(PlainLabel):
 
 
 def to_qdatetime(moment: datetime) -> QDateTime:
-    return QDateTime(moment.date(), moment.time().replace(microsecond=0))
+    return QDateTime(
+        QDate(moment.year, moment.month, moment.day), QTime(moment.hour, moment.minute, moment.second)
+    )
 
 
 def from_qdatetime(value: QDateTime) -> datetime:
-    return datetime.combine(value.date().toPython(), value.time().toPython()).replace(second=0, microsecond=0)
+    clock = value.time()
+    return datetime.combine(to_date(value.date()), time(clock.hour(), clock.minute()))
 
 
 def next_quarter_hour(now: datetime) -> datetime:
@@ -76,13 +84,29 @@ def next_quarter_hour(now: datetime) -> datetime:
     return rounded
 
 
-class CustomerFields:
+if TYPE_CHECKING:
+    # The classes using CustomerFields are widgets; at run time it is a plain mixin, since a
+    # second Qt base class beside QDialog or QWidget is not something PySide supports.
+    _Widget = QWidget
+else:
+    _Widget = object
+
+
+class CustomerFields(_Widget):
     """The customer fields the booking form and the call-center panel share: phone lookup and checks.
 
-    The widget using it has `console`, `settings`, the `phone`, `name`, `email`, `address` and
-    `service` line edits, a `lookup` HintLabel and `messages` (field key -> FieldMessage).
+    The widget using it sets these attributes.
     """
 
+    console: ConsoleContext
+    settings: TeamSettings | None
+    phone: QLineEdit
+    name: QLineEdit
+    email: QLineEdit
+    address: QLineEdit
+    service: QLineEdit
+    lookup: HintLabel
+    messages: dict[str, FieldMessage]
     _known_customer: CustomerView | None = None
 
     def _replaces_typed_name(self) -> bool:
@@ -119,6 +143,22 @@ class CustomerFields:
             return False
         self.messages[key].show_message(one_line(error))
         return True
+
+    def _draft(
+        self, start: datetime, end: datetime, *, notes: str | None = None, agent_id: int | None = None
+    ) -> BookingDraft:
+        """The booking as typed in, to save with services.booking_drafts.save_draft."""
+        return BookingDraft(
+            customer_name=self.name.text().strip(),
+            customer_phone=self.phone.text().strip(),
+            customer_email=self.email.text().strip() or None,
+            address=self.address.text().strip(),
+            service=self.service.text().strip(),
+            start=start,
+            end=end,
+            notes=notes,
+            agent_id=agent_id,
+        )
 
     def _check_field(self, key: str, check: Callable[[], object]) -> bool:
         """Run one validation: its refusal shows under the field, a pass clears the field's message."""

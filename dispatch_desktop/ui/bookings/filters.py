@@ -1,6 +1,6 @@
 """The bookings tab's filter row: search text, status, agent, source and a day range, as a BookingQuery."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from PySide6.QtCore import QCoreApplication, QDate, QSignalBlocker, QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLineEdit, QWidget
@@ -9,6 +9,7 @@ from dispatch_desktop.domain.statuses import NOT_STARTED_STATUSES, BookingSource
 from dispatch_desktop.services.bookings import BookingQuery
 from dispatch_desktop.services.views import AgentView
 from dispatch_desktop.ui.bookings.labels import source_label, status_label
+from dispatch_desktop.ui.kit.dates import to_date
 from dispatch_desktop.ui.kit.plain import PlainLabel
 
 SEARCH_DELAY_MS = 250
@@ -111,8 +112,8 @@ class BookingFilters(QWidget):
         agent = self.agent_filter.currentData()
         start_from = start_to = None
         if self.date_filter.isChecked():
-            start_from = datetime.combine(self.date_from.date().toPython(), time())
-            end_day: date = self.date_to.date().toPython()
+            start_from = datetime.combine(to_date(self.date_from.date()), time())
+            end_day = to_date(self.date_to.date())
             start_to = datetime.combine(max(end_day, start_from.date()) + timedelta(days=1), time())
         return BookingQuery(
             text=self.search.text().strip(),

@@ -187,8 +187,8 @@ class BookingForm(CustomerFields, QDialog):
     def _wire(self) -> None:
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
-        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.save)
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
+        QShortcut(QKeySequence("Ctrl+Return"), self, self.save)
         self.phone.editingFinished.connect(self._lookup_customer)
         self.phone.editingFinished.connect(self._check_phone)
         self.email.editingFinished.connect(self._check_email)
@@ -339,14 +339,9 @@ class BookingForm(CustomerFields, QDialog):
 
     def draft(self) -> BookingDraft:
         start, end = self.times()
-        return BookingDraft(
-            customer_name=self.name.text().strip(),
-            customer_phone=self.phone.text().strip(),
-            customer_email=self.email.text().strip() or None,
-            address=self.address.text().strip(),
-            service=self.service.text().strip(),
-            start=start,
-            end=end,
+        return self._draft(
+            start,
+            end,
             notes=self.notes.text().strip() or None,
             agent_id=self.agent.currentData() if self.may_assign else None,
         )

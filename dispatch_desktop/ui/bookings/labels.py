@@ -9,7 +9,7 @@ _S = BookingStatus
 
 def status_label(status: str) -> str:
     """A status as people read it: "en route", not "en_route"."""
-    labels = {
+    labels: dict[str, str] = {
         _S.PENDING: QCoreApplication.translate("status", "pending"),
         _S.SCHEDULED: QCoreApplication.translate("status", "scheduled"),
         _S.CONFIRMED: QCoreApplication.translate("status", "confirmed"),

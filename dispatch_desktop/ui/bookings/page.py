@@ -1,5 +1,6 @@
 """The Bookings tab: search, filters, the lazy table and what can be done to a booking."""
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
@@ -245,7 +246,7 @@ class BookingsPage(QWidget):
         if booking_id is not None:
             self.select_booking(booking_id)
 
-    def _with_selected(self, action) -> None:  # type: ignore[no-untyped-def]
+    def _with_selected(self, action: Callable[[BookingView], object]) -> None:
         booking_id = self.selected_id()
         if booking_id is not None:
             self.with_fresh(booking_id, action)
@@ -382,7 +383,7 @@ class BookingsPage(QWidget):
         """The actions this operator may take on this booking, and only those."""
         return booking_menu(self, view)
 
-    def with_fresh(self, booking_id: int, action) -> None:  # type: ignore[no-untyped-def]
+    def with_fresh(self, booking_id: int, action: Callable[[BookingView], object]) -> None:
         """Act on the booking as stored now, not on a cached row that may be out of date."""
         ctx = self.console.ctx
         run_for(

@@ -85,7 +85,7 @@ class IdArray(array):
             return len(self) == len(other) and self.tolist() == list(other)
         return super().__eq__(other)
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None
 
 
 def load_ids(

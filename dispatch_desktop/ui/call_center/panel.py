@@ -5,7 +5,7 @@ save the panel says what happened to the customer's confirmation, clears itself 
 cursor back in the phone field for the next call.
 """
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 
 from dispatch_desktop.domain.outbox import Channel, OutboxStatus
 from dispatch_desktop.domain.team import TeamSettings
-from dispatch_desktop.services import bookings, notifier_status
+from dispatch_desktop.services import notifier_status
+from dispatch_desktop.services.booking_drafts import save_draft
 from dispatch_desktop.services.booking_notices import booking_notifications
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.services.outbox import OutboxView
@@ -59,8 +60,8 @@ def _confirmation(ctx: ServiceContext, booking_id: int) -> Confirmation:
     return booking_notifications(ctx, booking_id), notifier_status.sending_channels(ctx)
 
 
-def confirmation_text(  # type: ignore[no-untyped-def]
-    reference: str, rows: list[OutboxView], tr, sending: Collection[str] = ()
+def confirmation_text(
+    reference: str, rows: list[OutboxView], tr: Callable[[str], str], sending: Collection[str] = ()
 ) -> str:
     """What the call-center agent reads back: did the customer's confirmation go out?
 
@@ -221,16 +222,10 @@ class CallCenterPanel(CustomerFields, QWidget):
             QWidget.setTabOrder(first, second)
         QWidget.setTabOrder(self.duration, self.save_button)
         QShortcut(
-            QKeySequence.StandardKey.Save,
-            self,
-            activated=self.save,
-            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+            QKeySequence.StandardKey.Save, self, self.save, Qt.ShortcutContext.WidgetWithChildrenShortcut
         )
         QShortcut(
-            QKeySequence(Qt.Key.Key_Escape),
-            self,
-            activated=self.clear,
-            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+            QKeySequence(Qt.Key.Key_Escape), self, self.clear, Qt.ShortcutContext.WidgetWithChildrenShortcut
         )
         self.save_button.clicked.connect(self.save)
         self.clear_button.clicked.connect(self.clear)
@@ -292,22 +287,14 @@ class CallCenterPanel(CustomerFields, QWidget):
             return
         start = from_qdatetime(self.start.dateTime())
         end = start + timedelta(minutes=self.duration.value())
-        values = {
-            "customer_name": self.name.text().strip(),
-            "customer_phone": self.phone.text().strip(),
-            "customer_email": self.email.text().strip() or None,
-            "address": self.address.text().strip(),
-            "service": self.service.text().strip(),
-            "start": start,
-            "end": end,
-        }
+        draft = self._draft(start, end)
         self.saving = True
         self.save_button.setEnabled(False)
         self.general.show_message("")
         ctx = self.console.ctx
 
         def work() -> tuple[BookingView, Confirmation]:
-            view = bookings.create_booking(ctx, call_center=True, **values)  # type: ignore[arg-type]
+            view = save_draft(ctx, draft, None, assign=False, call_center=True)
             return view, _confirmation(ctx, view.id)
 
         run_for(self, self.console.ops, work, self._saved, self._refused, changes=Change.BOOKINGS)

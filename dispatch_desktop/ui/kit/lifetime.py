@@ -2,13 +2,16 @@
 
 import gc
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QDialog, QWidget
 
-from dispatch_desktop.ui.kit.operations import Operations
+from dispatch_desktop.ui.kit.operations import Operations, Work
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 def is_alive(owner: QObject) -> bool:
@@ -16,14 +19,14 @@ def is_alive(owner: QObject) -> bool:
     return shiboken6.isValid(owner)
 
 
-def while_alive(owner: QObject, callback: Callable[..., Any] | None) -> Callable[..., None] | None:
+def while_alive(owner: QObject, callback: Callable[P, object] | None) -> Callable[P, None] | None:
     """`callback`, skipped once `owner` is deleted (a dialog closed before its lookup finished)."""
     if callback is None:
         return None
 
-    def call(*args: Any) -> None:
+    def call(*args: P.args, **kwargs: P.kwargs) -> None:
         if shiboken6.isValid(owner):
-            callback(*args)
+            callback(*args, **kwargs)
 
     return call
 
@@ -31,9 +34,9 @@ def while_alive(owner: QObject, callback: Callable[..., Any] | None) -> Callable
 def run_for(
     owner: QObject,
     ops: Operations,
-    work: Callable[[], Any],
-    on_done: Callable[[Any], None] | None = None,
-    on_error: Callable[[Exception], None] | None = None,
+    work: Work[T],
+    on_done: Callable[[T], object] | None = None,
+    on_error: Callable[[Exception], object] | None = None,
     **options: Any,
 ) -> None:
     """`ops.run(...)` whose callbacks only run while `owner` still exists."""
@@ -47,6 +50,7 @@ def retire(dialog: QWidget | None) -> None:
 
 
 W = TypeVar("W", bound=QWidget)
+D = TypeVar("D", bound=QDialog)
 
 
 class OpenDialogs:
@@ -60,10 +64,10 @@ class OpenDialogs:
         self.open.append(widget)
         return widget
 
-    def show(self, dialog: W) -> W:
+    def show(self, dialog: D) -> D:
         """Open `dialog` window-modal (freed by Qt once closed) and keep it."""
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()  # type: ignore[attr-defined]
+        dialog.open()
         return self.keep(dialog)
 
 

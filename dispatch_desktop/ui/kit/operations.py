@@ -17,6 +17,9 @@ from dispatch_desktop.ui.kit.changes import Change
 
 log = logging.getLogger("dispatch_desktop.ui")
 T = TypeVar("T")
+Progress = Callable[[int, int], None]  # progress(done, total)
+# What runs on the worker: called with no argument, or with a Progress when `on_progress` is given.
+Work = Callable[[], T] | Callable[[Progress], T]
 
 
 class _Signals(QObject):
@@ -26,6 +29,7 @@ class _Signals(QObject):
 
 
 class _Job(QRunnable, Generic[T]):
+    # `work` is a Work[T]: `wants_progress` says which of its two forms.
     def __init__(self, work: Callable[..., T], wants_progress: bool) -> None:
         super().__init__()
         self.setAutoDelete(True)
@@ -65,12 +69,12 @@ class Operations(QObject):
 
     def run(
         self,
-        work: Callable[[], T],
+        work: Work[T],
         on_done: Callable[[T], None] | None = None,
         on_error: Callable[[Exception], None] | None = None,
         *,
         changes: Change | None = None,
-        on_progress: Callable[[int, int], None] | None = None,
+        on_progress: Progress | None = None,
         quiet: bool = False,
     ) -> None:
         """Run `work()` on a worker; `on_done(result)` runs on the UI thread.

@@ -1,8 +1,6 @@
 """One notification in full: its log line, the outbox row behind it, the error."""
 
-from PySide6.QtCore import (
-    Signal,
-)
+from PySide6.QtCore import Signal, SignalInstance
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -41,14 +39,16 @@ class LogDetailsDialog(QDialog):
                 self.retry_button = self.buttons.addButton(
                     self.tr("&Retry"), QDialogButtonBox.ButtonRole.ActionRole
                 )
-                self.retry_button.clicked.connect(lambda: (self.retryRequested.emit(view.id), self.accept()))
+                self.retry_button.clicked.connect(lambda: self._request(self.retryRequested, view.id))
             if view.status in outbox.DISMISSABLE:
                 self.dismiss_button = self.buttons.addButton(
                     self.tr("&Dismiss"), QDialogButtonBox.ButtonRole.ActionRole
                 )
-                self.dismiss_button.clicked.connect(
-                    lambda: (self.dismissRequested.emit(view.id), self.accept())
-                )
+                self.dismiss_button.clicked.connect(lambda: self._request(self.dismissRequested, view.id))
         layout = QVBoxLayout(self)
         layout.addWidget(self.text)
         layout.addWidget(self.buttons)
+
+    def _request(self, request: SignalInstance, message_id: int) -> None:
+        request.emit(message_id)
+        self.accept()

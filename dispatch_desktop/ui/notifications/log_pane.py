@@ -78,7 +78,7 @@ class NotificationLogDock(QDockWidget):
         self.setObjectName("NotificationLogDock")
         self.console = console
         self.may_manage = console.can(Permission.MANAGE_OUTBOX)
-        self.cursor: datetime | None = None
+        self.poll_cursor: datetime | None = None  # the newest change seen (QWidget has a cursor())
         self._started = False
         self.details: LogDetailsDialog | None = None
 
@@ -234,7 +234,7 @@ class NotificationLogDock(QDockWidget):
 
     def _changed_rows(self) -> tuple[list[OutboxView], datetime | None]:
         """On a worker; one at a time, so the cursor cannot move meanwhile."""
-        ctx, cursor = self.console.ctx, self.cursor
+        ctx, cursor = self.console.ctx, self.poll_cursor
         if not self._started:
             newest = list(reversed(outbox.list_outbox(ctx, limit=INITIAL_ROWS)))
             return newest, max((v.updated_at for v in newest), default=None)
@@ -244,7 +244,7 @@ class NotificationLogDock(QDockWidget):
         views, cursor = result
         self._started = True
         if cursor is not None:
-            self.cursor = cursor
+            self.poll_cursor = cursor
         self.model.upsert_outbox(views)
         if self.message.is_error:
             self.message.clear_message()
@@ -378,7 +378,11 @@ class NotificationLogDock(QDockWidget):
             self,
             self.console.ops,
             lambda: work(ctx, message_id),
-            lambda view: (self.model.upsert_outbox([view]), self.message.show_info(done % view.id)),
+            lambda view: self._acted(view, done),
             self.message.show_error,
             changes=Change.OUTBOX,
         )
+
+    def _acted(self, view: OutboxView, done: str) -> None:
+        self.model.upsert_outbox([view])
+        self.message.show_info(done % view.id)

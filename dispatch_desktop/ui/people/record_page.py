@@ -123,7 +123,11 @@ class RecordListPage(QWidget):
         ctx, list_records = self.console.ctx, self.list_records
         run_for(self, self.console.ops, lambda: list_records(ctx), self._loaded, self.message.show_error)
 
-    def _loaded(self, rows: list[Any]) -> None:
+    def _loaded(self, result: Any) -> None:
+        """What `list_records` returned: the records, unless a subclass lists more beside them."""
+        self._show_records(result)
+
+    def _show_records(self, rows: list[Any]) -> None:
         current = self.selected()
         self.model.set_records(rows)
         if current is not None:

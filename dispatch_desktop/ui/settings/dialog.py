@@ -78,7 +78,7 @@ class SettingsDialog(QDialog):
 
         content = QWidget()
         content_layout = QVBoxLayout(content)
-        for widget in (
+        for part in (
             self.environment_page,
             self.keyring_note,
             self.sms_page,
@@ -88,7 +88,7 @@ class SettingsDialog(QDialog):
             self.team_page,
             self.log_page,
         ):
-            content_layout.addWidget(widget)
+            content_layout.addWidget(part)
         content_layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)

@@ -1,6 +1,7 @@
 """The main window's commands: actions with their shortcuts, the menus and the toolbar."""
 
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
 def _action(
     window: "MainWindow",
     text: str,
-    shortcut: QKeySequence | str | None,
+    shortcut: QKeySequence | QKeySequence.StandardKey | str | None,
     slot: Callable[[], Any],
     tip: str | None = None,
 ) -> QAction:
@@ -55,7 +56,7 @@ class WindowActions:
             window,
             window.tr("&Find booking"),
             QKeySequence.StandardKey.Find,
-            window.find,
+            window.find_booking,
             window.tr("Search by reference, customer, phone or address"),
         )
         self.refresh_action = _action(
@@ -98,7 +99,7 @@ class WindowActions:
                 window,
                 window.tr("Tab {0}").format(number),
                 f"Alt+{number}",
-                lambda n=number: window.go_tab(n - 1),
+                partial(window.go_tab, number - 1),
             )
             self.page_actions.append(action)
 

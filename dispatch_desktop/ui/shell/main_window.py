@@ -235,7 +235,7 @@ class MainWindow(QMainWindow):
         self.show_page("call_center")
         self.call_center.clear()
 
-    def find(self) -> None:
+    def find_booking(self) -> None:
         self.show_page("bookings")
         self.bookings_page.focus_search()
 
@@ -326,8 +326,12 @@ class MainWindow(QMainWindow):
             return
         self.welcome = WelcomeDialog(self.console, self)
         self.welcome.chosen.connect(self._welcome_chosen)
-        self.welcome.finished.connect(lambda _r: (self.update_title(), self.update_operator()))
+        self.welcome.finished.connect(self._welcome_finished)
         self.welcome.open()
+
+    def _welcome_finished(self, _result: int) -> None:
+        self.update_title()
+        self.update_operator()
 
     def _welcome_chosen(self, choice: str) -> None:
         self.update_title()

@@ -3,6 +3,7 @@
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -72,7 +73,10 @@ class ApproveDialog(QDialog):
         )
         self.table = record_table_view(self.model, self)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._load_availability())
+        # The combo box's items, held here so that single agents can be greyed out.
+        self.reassign_items = QStandardItemModel(self)
         self.reassign_to = QComboBox()
+        self.reassign_to.setModel(self.reassign_items)
         self.reassign_to.setMinimumWidth(260)
         self.reassign_button = QPushButton(self.tr("&Reassign"))
         self.reassign_button.clicked.connect(self.reassign_selected)
@@ -168,10 +172,9 @@ class ApproveDialog(QDialog):
             self.reassign_to.addItem(label, option.agent_id)
             if option.state != "free":
                 # Only a free agent can take it; the others stay visible so the dispatcher sees why.
-                item = self.reassign_to.model().item(self.reassign_to.count() - 1)
-                item.setEnabled(False)
+                self.reassign_items.item(self.reassign_to.count() - 1).setEnabled(False)
         free = next(
-            (i for i in range(self.reassign_to.count()) if self.reassign_to.model().item(i).isEnabled()), -1
+            (i for i in range(self.reassign_to.count()) if self.reassign_items.item(i).isEnabled()), -1
         )
         self.reassign_to.setCurrentIndex(free)
         self.reassign_button.setEnabled(free >= 0)

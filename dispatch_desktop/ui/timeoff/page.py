@@ -164,7 +164,7 @@ class TimeOffPage(RecordListPage):
     def _loaded(self, result: tuple[str, list[TimeOffView], list[AgentView]]) -> None:
         zone_name, requests, agent_list = result
         self.zone, self.agents = ZoneInfo(zone_name), agent_list
-        super()._loaded(requests)
+        self._show_records(requests)
 
     def select_request(self, request_id: int) -> None:
         self.select_where(lambda t: t.id == request_id)
