@@ -1,0 +1,60 @@
+"""ARCHITECTURE.md stays true: the layers it names keep their rules, and its code map covers the tree."""
+
+import ast
+from pathlib import Path
+
+import dispatch_desktop
+
+PACKAGE = Path(dispatch_desktop.__path__[0])
+ARCHITECTURE = (PACKAGE.parent / "ARCHITECTURE.md").read_text(encoding="utf-8")
+LONG_FILE = 400
+
+
+def _project_imports(path: Path) -> list[str]:
+    names: list[str] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.append(node.module)
+        elif isinstance(node, ast.ImportFrom) and node.level:
+            names.append(".")  # relative: inside its own package
+    return [name for name in names if name.startswith("dispatch_desktop")]
+
+
+def test_domain_imports_nothing_of_the_project() -> None:
+    offenders = [
+        f"{path.name}: {name}"
+        for path in sorted((PACKAGE / "domain").glob("*.py"))
+        for name in _project_imports(path)
+        if not name.startswith("dispatch_desktop.domain")
+    ]
+    assert offenders == []
+
+
+def test_every_folder_of_the_package_is_in_the_code_map() -> None:
+    folders = sorted(
+        path.relative_to(PACKAGE).as_posix()
+        for path in PACKAGE.rglob("__init__.py")
+        if "migrations" not in path.parts and path.parent != PACKAGE
+    )
+    assert len(folders) > 10
+    missing = [
+        folder
+        for folder in (path.removesuffix("/__init__.py") for path in folders)
+        if f"`{folder.split('/')[-1]}/`" not in ARCHITECTURE
+        and f"`dispatch_desktop/{folder}/`" not in ARCHITECTURE
+    ]
+    assert missing == []
+
+
+def test_every_file_over_400_lines_is_named_with_its_reason() -> None:
+    long_files = [
+        path.relative_to(PACKAGE).as_posix()
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if "migrations" not in path.parts and len(path.read_text(encoding="utf-8").splitlines()) > LONG_FILE
+    ]
+    unexplained = [
+        name for name in long_files if f"`{name.split('/')[-1]}` is over 400 lines" not in ARCHITECTURE
+    ]
+    assert unexplained == []
