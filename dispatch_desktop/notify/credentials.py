@@ -130,8 +130,12 @@ class SmtpCredentials:
             return [*missing, f"{SMTP_AUTH_ENV} ({self.auth_mode!r} is neither password nor oauth2)"]
         if self.oauth2:
             # SMTP_USER is the mailbox the app signs in as and sends from.
-            required = (("SMTP_USER", self.user), (O365_TENANT_ENV, self.tenant_id))
-            required += ((O365_CLIENT_ENV, self.client_id), (O365_SECRET, self.client_secret))
+            required = (
+                ("SMTP_USER", self.user),
+                (O365_TENANT_ENV, self.tenant_id),
+                (O365_CLIENT_ENV, self.client_id),
+                (O365_SECRET, self.client_secret),
+            )
             missing += _absent(required)
             if not self.encrypted:
                 # A bearer token must never cross the network in the clear.

@@ -11,7 +11,7 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
@@ -246,7 +246,7 @@ def deliver_due(
         started = now()
         run.report.recovered = recover_stale(db, now=started, stale_after=stale_after)
         _announce_skips(run, started)
-        channels = [SMS, EMAIL]
+        channels: Sequence[str] = [SMS, EMAIL]
         if run.production:
             channels = _prepare_production(run, started)
         _claim_and_send(run, channels, limit, started, now)
@@ -305,7 +305,7 @@ class _Budget:
 
 
 def _claim_and_send(
-    run: _Run, channels: list[str], limit: int | None, started: datetime, now: Callable[[], datetime]
+    run: _Run, channels: Sequence[str], limit: int | None, started: datetime, now: Callable[[], datetime]
 ) -> None:
     budget = _Budget(limit)
     if not run.production:
@@ -371,7 +371,7 @@ def _claim_text(
     return (batch[0], suppressed) if batch else None
 
 
-def _has_due(run: _Run, started: datetime, channels: list[str]) -> bool:
+def _has_due(run: _Run, started: datetime, channels: Sequence[str]) -> bool:
     def read(_again: bool) -> bool:
         with run.db.read() as session:
             return store.has_due(session, now=started, channels=channels, environment=run.environment)
@@ -381,7 +381,7 @@ def _has_due(run: _Run, started: datetime, channels: list[str]) -> bool:
 
 def _claim(
     run: _Run,
-    channels: list[str],
+    channels: Sequence[str],
     limit: int,
     started: datetime,
     now: Callable[[], datetime],
@@ -471,7 +471,7 @@ def _email_lane(run: _Run, budget: _Budget, started: datetime, now: Callable[[],
 
 def _lane(
     run: _Run,
-    channels: list[str],
+    channels: Sequence[str],
     size: int,
     budget: _Budget,
     started: datetime,

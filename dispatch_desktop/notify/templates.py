@@ -80,7 +80,9 @@ def _reported(name: str) -> Iterator[None]:
     try:
         yield
     except TemplateNotFound as exc:
-        raise _unavailable(exc.name or name, "is missing") from None
+        # jinja2 types the name `str | Undefined`; an Undefined one never names the missing file.
+        missing = exc.name if isinstance(exc.name, str) and exc.name else name
+        raise _unavailable(missing, "is missing") from None
     except TemplateSyntaxError as exc:
         raise _unavailable(exc.name or name, f"is broken at line {exc.lineno}: {exc.message}") from None
     except TemplateError as exc:

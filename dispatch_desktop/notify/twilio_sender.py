@@ -34,11 +34,11 @@ class BaseUrlHttpClient(TwilioHttpClient):
         self.base_url = base_url.rstrip("/")
         self.last_headers: dict[str, str] = {}
 
-    def request(self, method: str, url: str, *args: object, **kwargs: object) -> Response:  # type: ignore[override]
+    def request(self, method: str, url: str, *args: object, **kwargs: object) -> Response:
         if self.base_url != TWILIO_API and url.startswith(TWILIO_API):
             url = self.base_url + url[len(TWILIO_API) :]
         self.last_headers = {}
-        response = super().request(method, url, *args, **kwargs)  # type: ignore[arg-type]
+        response = super().request(method, url, *args, **kwargs)
         self.last_headers = dict(response.headers or {})
         return response
 

@@ -59,7 +59,12 @@ ENVIRONMENTS = ("development", "production")
 
 
 # An outbox status that is a failure, and how the notifier's line says it goes on.
-_FAILURES = {OutboxStatus.FAILED: PERMANENT, OutboxStatus.RETRY: RETRY, OutboxStatus.UNKNOWN: UNKNOWN}
+# Keyed by str: the status looked up is the row's, as stored.
+_FAILURES: dict[str, str] = {
+    OutboxStatus.FAILED: PERMANENT,
+    OutboxStatus.RETRY: RETRY,
+    OutboxStatus.UNKNOWN: UNKNOWN,
+}
 
 
 def outbox_notice(view: OutboxView) -> Notice:

@@ -10,7 +10,7 @@ notifier's (notify.async_notifier.send_notifications_async).
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -85,6 +85,14 @@ class Notification:
         return f"{key[: DEDUPE_MAX - len(digest) - 1]}#{digest}"
 
 
+class _EntityIds(TypedDict):
+    """Which row and version a message is about: passed as `**ids` to `_messages`."""
+
+    entity: str
+    entity_id: int
+    version: int
+
+
 def _clean(value: str | None) -> str | None:
     return value.strip() if value and value.strip() else None
 
@@ -122,17 +130,28 @@ def _messages(
     company_line: str = COMPANY_LINE,
 ) -> list[Notification]:
     rendered = templates.render(kind, recipient_name=recipient.name, company_line=company_line, **context)
-    common = {
-        "event": event,
-        "recipient": recipient,
-        "entity": entity,
-        "entity_id": entity_id,
-        "version": version,
-    }
     return [
-        Notification(channel=SMS, subject=None, body=rendered.sms, html_body=None, **common),
         Notification(
-            channel=EMAIL, subject=rendered.subject, body=rendered.text, html_body=rendered.html, **common
+            event=event,
+            channel=SMS,
+            recipient=recipient,
+            subject=None,
+            body=rendered.sms,
+            html_body=None,
+            entity=entity,
+            entity_id=entity_id,
+            version=version,
+        ),
+        Notification(
+            event=event,
+            channel=EMAIL,
+            recipient=recipient,
+            subject=rendered.subject,
+            body=rendered.text,
+            html_body=rendered.html,
+            entity=entity,
+            entity_id=entity_id,
+            version=version,
         ),
     ]
 
@@ -165,7 +184,7 @@ def booking_messages(
     """
     context = _booking_context(booking, settings)
     context["old_status"] = human_status(old_status) if old_status else None
-    ids = {"entity": "booking", "entity_id": booking.id, "version": booking.version}
+    ids: _EntityIds = {"entity": "booking", "entity_id": booking.id, "version": booking.version}
     agent = booking.agent
     out: list[Notification] = []
     if event == "booking_created":
@@ -223,7 +242,7 @@ def time_off_messages(
     `decided_by` is the name of the person who decided (the row only keeps their username).
     """
     context = _time_off_context(time_off, settings, decided_by)
-    ids = {"entity": "time_off", "entity_id": time_off.id, "version": time_off.version}
+    ids: _EntityIds = {"entity": "time_off", "entity_id": time_off.id, "version": time_off.version}
     out: list[Notification] = []
     if event == "time_off_requested":
         for operator in dispatchers:

@@ -23,8 +23,9 @@ from dispatch_desktop.storage.types import utcnow
 HEARTBEAT_EVERY = timedelta(seconds=30)
 # Nothing able to send a channel seen for this long, with its production rows due: a red banner.
 SEEN_WITHIN = timedelta(minutes=2)
-CHANNEL_NAMES = {SMS: "SMS", EMAIL: "email"}
-MESSAGE_WORDS = {SMS: "text", EMAIL: "email"}
+# Keyed by str: the channels looked up come from outbox rows and heartbeats, as stored.
+CHANNEL_NAMES: dict[str, str] = {SMS: "SMS", EMAIL: "email"}
+MESSAGE_WORDS: dict[str, str] = {SMS: "text", EMAIL: "email"}
 
 
 def age(delta: timedelta) -> str:

@@ -12,8 +12,10 @@ development console on a production database must never log a customer's notific
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Connection, Row, bindparam, case, func, or_, select, update
+from sqlalchemy.engine import CursorResult  # Session.execute is typed Result; DML gives a CursorResult
 from sqlalchemy.orm import Session
 
 from dispatch_desktop.domain.outbox import DUE_STATUSES, MOVES, Move, OutboxStatus, check_move
@@ -123,7 +125,7 @@ def claim_due(
     return [_claimed(row) for row in rows]
 
 
-def _claimed(row: Row) -> Claimed:  # type: ignore[type-arg]
+def _claimed(row: Row) -> Claimed:
     return Claimed(
         id=row.id,
         dedupe_key=row.dedupe_key,
@@ -185,10 +187,10 @@ def finish(
             "f_attempts": attempts,
         },
     )
-    return bool(result.rowcount)
+    return bool(cast(CursorResult[Any], result).rowcount)
 
 
-def in_flight(session: Session) -> list[Row]:  # type: ignore[type-arg]
+def in_flight(session: Session) -> list[Row]:
     return list(
         session.execute(
             select(
@@ -214,12 +216,12 @@ def release_stale(
             status=check_move(Move.RECOVER, status), last_error=error, updated_at=now, next_attempt_at=now
         )
     )
-    return bool(result.rowcount)
+    return bool(cast(CursorResult[Any], result).rowcount)
 
 
 def hold_for_credentials(
     session: Session, *, channel: str, error: str, now: datetime, environment: str
-) -> list[Row]:  # type: ignore[type-arg]
+) -> list[Row]:
     """Due rows of a channel with no credentials: waiting, with the reason, not failed.
 
     Only rows queued in `environment` (production): a development row is never held.
@@ -244,7 +246,7 @@ def hold_for_credentials(
     )
 
 
-def announce_skips(session: Session, *, environment: str, now: datetime) -> list[Row]:  # type: ignore[type-arg]
+def announce_skips(session: Session, *, environment: str, now: datetime) -> list[Row]:
     """Skipped rows nobody has logged yet, marked logged by stamping the environment."""
     return list(
         session.execute(
@@ -256,7 +258,7 @@ def announce_skips(session: Session, *, environment: str, now: datetime) -> list
     )
 
 
-def due_summary(session: Session, *, now: datetime, held_prefix: str) -> list[Row]:  # type: ignore[type-arg]
+def due_summary(session: Session, *, now: datetime, held_prefix: str) -> list[Row]:
     """Rows due now per queued environment and channel, with the credentials reason they wait for.
 
     Each row: queued_environment, channel, held (the `held_prefix...` error, else None), count.

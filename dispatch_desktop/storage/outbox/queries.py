@@ -97,7 +97,7 @@ def count_erred(session: Session, search: ErrorSearch) -> int:
     return session.scalar(select(func.count()).select_from(M).where(*search.where())) or 0
 
 
-def latest_erred(session: Session, search: ErrorSearch) -> Row[Any] | None:
+def latest_erred(session: Session, search: ErrorSearch) -> Row[str | None, datetime] | None:
     """The newest matching row's last_error and updated_at."""
     return session.execute(
         select(M.last_error, M.updated_at)

@@ -1,8 +1,10 @@
 """Writing new outbox rows, inside the caller's transaction."""
 
 from collections.abc import Mapping, Sequence
+from typing import Any, cast
 
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import CursorResult  # Session.execute is typed Result; DML gives a CursorResult
 from sqlalchemy.orm import Session
 
 from dispatch_desktop.domain.outbox import NEW_STATUSES, IllegalMoveError
@@ -26,4 +28,4 @@ def insert_new(session: Session, rows: Sequence[Mapping[str, object]]) -> int:
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     statement = insert(T).on_conflict_do_nothing(index_elements=["dedupe_key"])
     result = session.execute(statement, list(rows))
-    return max(result.rowcount or 0, 0)
+    return max(cast(CursorResult[Any], result).rowcount or 0, 0)

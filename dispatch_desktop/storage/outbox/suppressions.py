@@ -2,9 +2,11 @@
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any, cast
 
 from sqlalchemy import Connection, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import CursorResult  # Session.execute is typed Result; DML gives a CursorResult
 from sqlalchemy.orm import Session
 
 from dispatch_desktop.storage.models import SmsSuppression
@@ -33,4 +35,5 @@ def all_suppressions(session: Session) -> list[SmsSuppression]:
 
 def clear(session: Session, phone: str) -> bool:
     """Remove a suppression; returns whether there was one."""
-    return bool(session.execute(delete(T).where(T.c.phone == phone)).rowcount)
+    result = cast(CursorResult[Any], session.execute(delete(T).where(T.c.phone == phone)))
+    return bool(result.rowcount)

@@ -46,7 +46,8 @@ _S = OutboxStatus
 ATTENTION = (_S.FAILED, _S.UNKNOWN, _S.RETRY)
 REFRESH_ON = Change.OUTBOX | Change.BOOKINGS | Change.TIME_OFF
 
-STATUS_COLORS = {
+# Keyed by str: an entry's status is the row's, as stored.
+STATUS_COLORS: dict[str, str] = {
     _S.FAILED: "#e53935",
     _S.UNKNOWN: "#d81b60",
     _S.RETRY: "#fb8c00",

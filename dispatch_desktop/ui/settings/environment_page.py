@@ -56,7 +56,7 @@ class EnvironmentPage(QGroupBox):
     def warn_production(self, *_: object) -> None:
         missing = self.state.missing if self.state is not None else {}
         if missing:
-            names = {Channel.SMS: tr("SMS"), Channel.EMAIL: tr("email")}
+            names: dict[str, str] = {Channel.SMS: tr("SMS"), Channel.EMAIL: tr("email")}
             lacking = "; ".join(
                 f"{names[channel]}: {', '.join(fields)}" for channel, fields in missing.items()
             )
