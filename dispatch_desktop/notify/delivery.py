@@ -17,7 +17,7 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypedDict, TypeVar
 
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
@@ -658,9 +658,14 @@ def outbox_message_id(row: store.Claimed, from_address: str | None) -> str:
     return f"<outbox-{row.id}-{digest}@{message_id_domain(from_address)}>"
 
 
-def _retry_values(row: store.Claimed, result: SendResult, at: datetime) -> dict[str, object]:
+class _RetryValues(TypedDict, total=False):
+    next_attempt_at: datetime
+    attempts: int
+
+
+def _retry_values(row: store.Claimed, result: SendResult, at: datetime) -> _RetryValues:
     """When a retried row is due again, and its attempts when the failure was not the message's fault."""
-    extra: dict[str, object] = {}
+    extra: _RetryValues = {}
     if result.outcome is Outcome.RETRY:
         tries = row.attempts if result.counts_attempt else 1
         wait = backoff(tries)
@@ -701,7 +706,7 @@ def _record(
                 error=result.error,
                 provider_id=result.provider_id,
                 sent_to=result.sent_to,
-                **_retry_values(row, result, at),  # type: ignore[arg-type]
+                **_retry_values(row, result, at),
             )
             if recorded and suppress_phone:
                 suppressions.suppress(connection, suppress_phone, result.error or "replied STOP", at)

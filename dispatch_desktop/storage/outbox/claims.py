@@ -49,7 +49,7 @@ class Claimed:
     claimed_by: str
 
 
-def _due(now: datetime, channels: Sequence[str], environment: str):  # type: ignore[no-untyped-def]
+def _due(now: datetime, channels: Sequence[str], environment: str) -> tuple[ColumnElement[bool], ...]:
     return (
         T.c.status.in_(DUE_STATUSES),
         T.c.next_attempt_at <= now,
@@ -66,7 +66,7 @@ def has_due(session: Session, *, now: datetime, channels: Sequence[str], environ
     return session.scalar(query) is not None
 
 
-def _unannounced(environment: str):  # type: ignore[no-untyped-def]
+def _unannounced(environment: str) -> tuple[ColumnElement[bool], ...]:
     return (
         T.c.status == OutboxStatus.SKIPPED,
         T.c.environment.is_(None),

@@ -1,8 +1,9 @@
 """How many texts the outbox holds for a number or from an operator, for the team's SMS caps."""
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from dispatch_desktop.domain.outbox import Channel, OutboxStatus
@@ -12,7 +13,7 @@ SMS, SKIPPED = Channel.SMS, OutboxStatus.SKIPPED
 T = OutboxMessage.__table__
 
 
-def _texts():  # type: ignore[no-untyped-def]
+def _texts() -> Select[Any]:
     """SMS rows that were or will be sent (skipped ones never go out)."""
     return select(func.count()).select_from(T).where(T.c.channel == SMS, T.c.status != SKIPPED)
 
