@@ -1,8 +1,8 @@
-"""INSERT ... ON CONFLICT in the dialect of the session's database."""
+"""INSERT ... ON CONFLICT in the dialect of the session's (or connection's) database."""
 
 from collections.abc import Callable
 
-from sqlalchemy import Table
+from sqlalchemy import Connection, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -11,6 +11,7 @@ from dispatch_desktop.storage.models import Base
 DialectInsert = postgresql.Insert | sqlite.Insert
 
 
-def dialect_insert(session: Session) -> Callable[[type[Base] | Table], DialectInsert]:
+def dialect_insert(session: Session | Connection) -> Callable[[type[Base] | Table], DialectInsert]:
     """`insert` of PostgreSQL or SQLite, both of which have on_conflict_do_*."""
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    dialect = session.dialect if isinstance(session, Connection) else session.get_bind().dialect
+    return postgresql.insert if dialect.name == "postgresql" else sqlite.insert

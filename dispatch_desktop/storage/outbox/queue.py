@@ -3,12 +3,12 @@
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult  # Session.execute is typed Result; DML gives a CursorResult
 from sqlalchemy.orm import Session
 
 from dispatch_desktop.domain.outbox import NEW_STATUSES, IllegalMoveError
 from dispatch_desktop.storage.models import OutboxMessage
+from dispatch_desktop.storage.upsert import dialect_insert
 
 # Session.info key: the environment a write transaction's change is made in (stamped on its rows).
 ENVIRONMENT_INFO = "dispatch_environment"
@@ -25,7 +25,6 @@ def insert_new(session: Session, rows: Sequence[Mapping[str, object]]) -> int:
     for row in rows:
         if row["status"] not in NEW_STATUSES:
             raise IllegalMoveError(f"a new outbox row is {' or '.join(NEW_STATUSES)}, not {row['status']}")
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = insert(T).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    statement = dialect_insert(session)(T).on_conflict_do_nothing(index_elements=["dedupe_key"])
     result = session.execute(statement, list(rows))
     return max(cast(CursorResult[Any], result).rowcount or 0, 0)

@@ -5,19 +5,18 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Connection, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult  # Session.execute is typed Result; DML gives a CursorResult
 from sqlalchemy.orm import Session
 
 from dispatch_desktop.storage.models import SmsSuppression
+from dispatch_desktop.storage.upsert import dialect_insert
 
 T = SmsSuppression.__table__
 
 
 def suppress(connection: Connection, phone: str, reason: str, at: datetime) -> None:
     """Idempotent: two workers meeting the same STOP at once both succeed."""
-    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
-    statement = insert(T).on_conflict_do_nothing(index_elements=["phone"])
+    statement = dialect_insert(connection)(T).on_conflict_do_nothing(index_elements=["phone"])
     connection.execute(statement, {"phone": phone, "reason": reason[:300], "created_at": at})
 
 
