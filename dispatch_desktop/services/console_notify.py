@@ -145,14 +145,6 @@ class CredentialsState:
     # Per channel ("sms", "email"), what production would lack to send from here; empty when complete.
     missing: dict[str, list[str]] = field(default_factory=dict)
 
-    @property
-    def twilio_token_stored(self) -> bool:
-        return self.twilio_token_source != "missing"
-
-    @property
-    def smtp_password_stored(self) -> bool:
-        return self.smtp_password_source != "missing"
-
 
 def load_credentials_state(config: Config) -> CredentialsState:
     decision = environment_decision(config)
