@@ -54,6 +54,10 @@ class OutboxView:
     created_at: datetime
     updated_at: datetime
     queued_environment: str  # the change's environment: only a worker of it delivers the row
+    sent_at: datetime | None
+    delivery: str | None  # domain/delivery.Delivery once the provider was asked; None before
+    delivery_error_code: int | None
+    delivery_reason: str | None
 
     @classmethod
     def of(cls, row: Message) -> "OutboxView":
@@ -79,6 +83,10 @@ class OutboxView:
             row.created_at,
             row.updated_at,
             row.queued_environment,
+            row.sent_at,
+            row.delivery,
+            row.delivery_error_code,
+            row.delivery_reason,
         )
 
     def to_json(self) -> dict[str, Any]:

@@ -173,6 +173,7 @@ class OutboxMessage(Base):
         Index("ix_outbox_updated", "updated_at"),
         Index("ix_outbox_recipient_created", "recipient", "created_at"),
         Index("ix_outbox_queued_by_created", "queued_by", "created_at"),
+        Index("ix_outbox_delivery_sent", "channel", "status", "delivery", "sent_at"),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
@@ -202,6 +203,12 @@ class OutboxMessage(Base):
     queued_by: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the provider accepted it, and what the provider later said of it (domain/delivery.py).
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    delivery: Mapped[str | None] = mapped_column(String(16))
+    delivery_error_code: Mapped[int | None] = mapped_column(Integer)
+    delivery_reason: Mapped[str | None] = mapped_column(Text)
+    delivery_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class NotifierHeartbeat(Base):
@@ -228,3 +235,13 @@ class SmsSuppression(Base):
     phone: Mapped[str] = mapped_column(String(20), primary_key=True)
     reason: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Lease(Base):
+    """A named job only one process across the shared database runs at a time (the provider sync)."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(200))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
