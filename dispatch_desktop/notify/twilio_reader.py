@@ -6,13 +6,15 @@ sending number and a DateSent lower bound, at the largest page size Twilio allow
 `next_page_uri`; one message is fetched by SID only when a handful are pending.
 """
 
-from collections.abc import Iterator
+import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import requests
 from twilio.base.exceptions import TwilioException, TwilioRestException
+from twilio.http.response import Response
 from twilio.rest import Client
 
 from dispatch_desktop.domain.errors import DispatchError
@@ -80,18 +82,21 @@ class TwilioReader:
 
     def sent_since(self, since: datetime) -> Iterator[ProviderMessage]:
         """Every message from the sending number with DateSent on or after `since`, newest first."""
-        stream = self.client.messages.stream(
-            from_=self.sender, date_sent_after=since, page_size=MAX_PAGE_SIZE
+        return self._read(
+            lambda: self.client.messages.stream(
+                from_=self.sender, date_sent_after=since, page_size=MAX_PAGE_SIZE
+            )
         )
-        return self._read(stream)
 
     def to_recipient(self, to: str, created_since: datetime) -> Iterator[ProviderMessage]:
         """Messages from the sending number to `to` created at or after `created_since`, newest first.
 
         No DateSent filter: a text Twilio still queues has no DateSent, and must be found too.
         """
-        stream = self.client.messages.stream(to=to, from_=self.sender, page_size=SEARCH_PAGE_SIZE)
-        for message in self._read(stream):
+        found = self._read(
+            lambda: self.client.messages.stream(to=to, from_=self.sender, page_size=SEARCH_PAGE_SIZE)
+        )
+        for message in found:
             if message.date_created is not None and message.date_created < created_since:
                 return  # newest first: the rest is older still
             yield message
@@ -107,23 +112,44 @@ class TwilioReader:
         except (TwilioException, requests.exceptions.RequestException) as exc:
             raise self._error(exc) from None
 
-    def _read(self, stream: Iterator[Any]) -> Iterator[ProviderMessage]:
+    def _read(self, stream: Callable[[], Iterator[Any]]) -> Iterator[ProviderMessage]:
+        """The stream's messages; the client fetches its first page when the stream is made."""
         try:
-            for message in stream:
+            for message in stream():
                 yield ProviderMessage.of(message)
         except (TwilioException, requests.exceptions.RequestException) as exc:
             raise self._error(exc) from None
 
     def _error(self, exc: Exception) -> ProviderUnavailableError:
-        if isinstance(exc, TwilioRestException):
-            detail = scrub(" ".join(str(exc.msg or "").split()))[:200]
-            code = f" {exc.code}" if exc.code else ""
-            hint = " (check the Twilio credentials)" if exc.status in (401, 403) else ""
-            return ProviderUnavailableError(
-                f"Twilio HTTP {exc.status}{code} reading messages: {detail}{hint}"
-            )
+        if isinstance(exc, TwilioRestException) or _page_response(exc) is not None:
+            status, code_number, message = _rest_error(exc)
+            detail = scrub(" ".join(message.split()))[:200]
+            code = f" {code_number}" if code_number else ""
+            hint = " (check the Twilio credentials)" if status in (401, 403) else ""
+            return ProviderUnavailableError(f"Twilio HTTP {status}{code} reading messages: {detail}{hint}")
         if isinstance(exc, requests.exceptions.Timeout):
             return ProviderUnavailableError(f"no answer from {self.http.base_url} reading messages")
         if isinstance(exc, requests.exceptions.RequestException):
             return ProviderUnavailableError(f"cannot reach {self.http.base_url} to read messages")
         return ProviderUnavailableError(scrub(f"Twilio: {exc}")[:200])
+
+
+def _page_response(exc: Exception) -> Response | None:
+    """The reply a page read failed on: the client raises TwilioException("Unable to fetch page", reply)."""
+    reply = exc.args[1] if len(exc.args) > 1 else None
+    return reply if isinstance(reply, Response) else None
+
+
+def _rest_error(exc: Exception) -> tuple[int, int | None, str]:
+    """HTTP status, Twilio's error code and message, from a REST error or a failed page read."""
+    if isinstance(exc, TwilioRestException):
+        return exc.status, exc.code, str(exc.msg or "")
+    reply = _page_response(exc)
+    assert reply is not None
+    try:
+        body = json.loads(reply.text or "{}")
+    except ValueError:
+        body = {}
+    code = body.get("code") if isinstance(body, dict) else None
+    message = body.get("message") if isinstance(body, dict) else None
+    return reply.status_code, code if isinstance(code, int) else None, str(message or "")

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Protocol
 from dispatch_desktop.config import Config
 from dispatch_desktop.domain.delivery import NOT_REACHED, Delivery, delivery_of, reason_for
 from dispatch_desktop.domain.outbox import Channel, OutboxStatus
+from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.storage import lease
 from dispatch_desktop.storage.engine import Database
 from dispatch_desktop.storage.outbox import receipts
@@ -356,3 +357,9 @@ def release_leadership(db: Database, holder: str) -> bool:
     """A clean stop: the next pass of another workstation leads at once, not after the lease expires."""
     with db.write() as session:
         return lease.release(session, LEASE_NAME, holder)
+
+
+def sync_provider(ctx: ServiceContext, config: Config, *, worker: str) -> SyncReport:
+    """One pass for the acting operator's command or notifier (a known operator, a ready schema)."""
+    ctx.actor()
+    return run_sync_pass(ctx.db, config, holder=holder_id(worker))
