@@ -54,6 +54,10 @@ class StepReport(Protocol):
         """One clause for the pass's summary line; empty when the step learnt nothing."""
         ...
 
+    def changes(self) -> int:
+        """Rows the step changed (a console then refreshes what shows them)."""
+        ...
+
 
 @dataclass
 class ReceiptReport:
@@ -68,6 +72,9 @@ class ReceiptReport:
             return f"{self.checked} receipt(s) checked, none changed" if self.checked else ""
         parts = ", ".join(f"{count} {state}" for state, count in sorted(self.updated.items()))
         return f"receipts updated: {parts}"
+
+    def changes(self) -> int:
+        return sum(self.updated.values())
 
 
 @dataclass
@@ -86,6 +93,9 @@ class UnknownReport:
             f"unknown: {self.found} found in Twilio's log, {self.released} released to resend, "
             f"{self.waiting} still waiting"
         )
+
+    def changes(self) -> int:
+        return self.found + self.released
 
 
 @dataclass
@@ -106,6 +116,10 @@ class SyncReport:
             "requests": self.requests,
             **{name: step.to_json() for name, step in self.steps.items()},
         }
+
+    @property
+    def changes(self) -> int:
+        return sum(step.changes() for step in self.steps.values())
 
     def summary(self) -> str:
         if self.environment != PRODUCTION:
