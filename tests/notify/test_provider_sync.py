@@ -1,12 +1,15 @@
 """The provider sync against the local Twilio-like server: receipts, unknown texts, the lease."""
 
+import json
 import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
+from dispatch_desktop.cli import main
 from dispatch_desktop.config import Config
 from dispatch_desktop.notify import credentials
 from dispatch_desktop.notify.delivery import claimer_id, deliver_due
@@ -25,7 +28,7 @@ from dispatch_desktop.services.provider_sync import (
 )
 from dispatch_desktop.storage import outbox as store
 from dispatch_desktop.storage.engine import Database
-from dispatch_desktop.storage.models import OutboxMessage
+from dispatch_desktop.storage.models import Lease, OutboxMessage
 from dispatch_desktop.storage.types import utcnow
 from tests.notify.helpers import rows
 from tests.servers.twilio_fake import FakeTwilio
@@ -315,3 +318,89 @@ def test_a_workstation_without_credentials_neither_leads_nor_asks(db: Database, 
 def test_the_lease_lasts_two_sync_intervals() -> None:
     assert provider_sync.lease_ttl(Config(sync_interval_seconds=45)) == timedelta(seconds=90)
     assert Config().sync_interval_seconds == 30 and Config().unknown_grace_seconds == 300
+
+
+# --- the command line --------------------------------------------------------------------------
+
+
+def cli(
+    database_url: str, home: Path, capsys: pytest.CaptureFixture[str], *argv: str
+) -> tuple[int, str, str]:
+    code = main(["--home", str(home), "--database-url", database_url, *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_outbox_sync_in_development_says_so_and_asks_nothing(
+    db: Database,
+    database_url: str,
+    home: Path,
+    twilio: FakeTwilio,
+    use_env: Env,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    use_env(twilio.env())
+    assert cli(database_url, home, capsys, "outbox", "sync") == (0, "development: no provider sync\n", "")
+    code, out, _ = cli(database_url, home, capsys, "outbox", "sync", "--json")
+    assert code == 0 and json.loads(out)["environment"] == "development"
+    assert twilio.requests == []
+
+
+def test_outbox_sync_prints_what_it_learnt_and_the_lists_show_it(
+    db: Database,
+    ctx: ServiceContext,
+    database_url: str,
+    home: Path,
+    prod: FakeTwilio,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    prod.outcome_for(OFF, "undelivered", 30034)
+    (row_id,) = send_texts(db, ctx, OFF)
+    prod.settle()
+    code, out, err = cli(database_url, home, capsys, "outbox", "sync", "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert (report["leader"], report["requests"], report["receipts"]) == (
+        True, 1, {"checked": 1, "updated": {"undelivered": 1}},
+    )  # fmt: skip
+    assert report["unknown"] == {"found": 0, "released": 0, "waiting": 0}
+    assert "[PROD] SMS undelivered - To: +13125550112" in err
+    code, out, _ = cli(database_url, home, capsys, "outbox", "list", "--delivery", "undelivered", "--json")
+    assert [row["id"] for row in json.loads(out)] == [row_id]
+    assert json.loads(out)[0]["delivery_error_code"] == 30034
+    code, out, _ = cli(database_url, home, capsys, "outbox", "list", "--delivery", "delivered", "--json")
+    assert json.loads(out) == []
+    code, out, _ = cli(database_url, home, capsys, "outbox", "show", str(row_id))
+    assert "  delivery:  undelivered (30034 US number not registered for business texting (A2P 10DLC))" in out
+    code, out, _ = cli(database_url, home, capsys, "outbox", "sync")
+    assert out == "provider sync (0 request(s)): nothing to learn\n"
+
+
+def test_notifier_run_syncs_too_and_hands_the_lease_over_when_it_stops(
+    db: Database,
+    ctx: ServiceContext,
+    database_url: str,
+    home: Path,
+    prod: FakeTwilio,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    outbox.queue_test(ctx, sms=REACHED)
+    code, _, err = cli(database_url, home, capsys, "notifier", "run", "--once")
+    assert code == 0, err
+    (row,) = rows(db)
+    assert (row.status, row.delivery) == ("sent", "pending")  # sent, then asked: Twilio says queued
+    with db.read() as session:
+        assert session.scalars(select(Lease)).all() == []
+
+
+def test_a_sync_interval_out_of_range_in_the_config_file_is_refused(
+    db: Database, database_url: str, home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (home / "config.toml").write_text("sync_interval_seconds = 1\n", encoding="utf-8")
+    code, out, err = cli(database_url, home, capsys, "outbox", "sync")
+    assert (code, out) == (2, "")
+    assert (
+        err.startswith("error: config file ")
+        and "sync_interval_seconds must be between 5 and 3600, not 1" in err
+    )
+    assert len(err.splitlines()) == 1

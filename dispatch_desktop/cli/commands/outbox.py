@@ -117,6 +117,7 @@ def cmd_outbox_unsuppress(app: App, args: argparse.Namespace) -> int:
 
 
 def cmd_outbox_sync(app: App, _args: argparse.Namespace) -> int:
+    app.ctx.actor()  # a known operator on a ready schema, before the log file is opened
     start_log(app)
     report = provider_sync.sync_provider(app.ctx, app.config, worker="cli")
     app.emit(report.to_json(), report.summary())
