@@ -125,7 +125,12 @@ def cmd_notifier_status(app: App, _args: argparse.Namespace) -> int:
 
 def register(cli: Commands) -> None:
     nr = cli.group("notifier", "deliver queued notifications")
-    c = cli.command(nr, "run", cmd_notifier_run, "deliver due notifications and keep going (Ctrl-C stops)")
+    c = cli.command(
+        nr,
+        "run",
+        cmd_notifier_run,
+        "deliver due notifications, sync receipts with Twilio, and keep going (Ctrl-C stops)",
+    )
     c.add_argument("--once", action="store_true", help="deliver what is due now, then exit")
     c.add_argument(
         "--interval",

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
@@ -123,22 +123,6 @@ def unknown(session: Session, *, environment: str) -> list[Unknown]:
 
 def _unknown_sms(environment: str) -> tuple[ColumnElement[bool], ...]:
     return (T.c.channel == Channel.SMS, T.c.status == OutboxStatus.UNKNOWN, T.c.environment == environment)
-
-
-def has_work(session: Session, *, now: datetime, environment: str) -> bool:
-    """Whether anything waits for the provider sync: a cheap read before any lease or request."""
-    waiting = or_(
-        and_(
-            T.c.channel == Channel.SMS,
-            T.c.status == OutboxStatus.SENT,
-            T.c.environment == environment,
-            T.c.provider_id.is_not(None),
-            T.c.sent_at >= now - RECEIPT_WINDOW,
-            _not_final(),
-        ),
-        and_(*_unknown_sms(environment)),
-    )
-    return session.scalar(select(T.c.id).where(waiting).limit(1)) is not None
 
 
 def known_sids(session: Session, sids: Sequence[str]) -> set[str]:
