@@ -139,6 +139,18 @@ def test_more_than_a_handful_pending_are_read_with_one_list_request(
     assert report.steps["receipts"].to_json()["updated"] == {"delivered": 12}
 
 
+def test_a_text_the_list_does_not_show_is_fetched_by_sid_once_it_is_ten_minutes_old(
+    db: Database, ctx: ServiceContext, prod: FakeTwilio
+) -> None:
+    send_texts(db, ctx, *[f"+1312555{400 + i:04d}" for i in range(6)])
+    prod.settle()
+    hidden = prod.messages[0]
+    hidden["date"] -= timedelta(hours=1)  # outside the list's DateSent bound, as a text Twilio never sent
+    later = sync(db, now=utcnow() + timedelta(minutes=11))
+    assert (later.requests, updated(later)) == (2, {"delivered": 6})  # the list, then the one fetch
+    assert prod.reads()[-1]["path"].endswith(f"/Messages/{hidden['sid']}.json")
+
+
 def test_the_delivered_line_goes_to_the_log_file_only(
     db: Database, ctx: ServiceContext, prod: FakeTwilio, home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
