@@ -59,6 +59,8 @@ class Config:
     log_max_bytes: int = 5_000_000
     log_backup_count: int = 5
     max_attempts: int = 8
+    sync_interval_seconds: int = 30  # how often the sync leader asks Twilio about sent texts
+    unknown_grace_seconds: int = 300  # an unknown text absent from Twilio's log this long is sent again
     twilio: TwilioConfig = field(default_factory=TwilioConfig)
     smtp: SmtpConfig = field(default_factory=SmtpConfig)
 
@@ -101,6 +103,9 @@ _RANGES: dict[str, tuple[float, float]] = {
     "log_max_bytes": (0, 2**53),
     "log_backup_count": (0, 1000),
     "max_attempts": (1, 1000),
+    "sync_interval_seconds": (5, 3600),
+    # Under a minute a request still in flight could be missed in Twilio's log, and sent twice.
+    "unknown_grace_seconds": (60, 86_400),
     "port": (1, 65535),
     "timeout_seconds": (0.1, 3600),
     "rate_limit_per_second": (0.001, 10_000),

@@ -37,6 +37,7 @@ class Move(StrEnum):
     HOLD = "hold"  # production has no credentials for the row's channel: it waits
     RETRY = "retry"  # a person sends it again
     DISMISS = "dismiss"  # a person decides not to send it
+    RESOLVE = "resolve"  # the provider sync found an unknown text in Twilio's log, or proved it absent
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,8 @@ MOVES: dict[Move, Moves] = {
     Move.HOLD: Moves((_S.QUEUED, _S.RETRY), (_S.RETRY,)),
     Move.RETRY: Moves((_S.FAILED, _S.UNKNOWN, _S.RETRY), (_S.QUEUED,)),
     Move.DISMISS: Moves((_S.QUEUED, _S.RETRY, _S.FAILED, _S.UNKNOWN), (_S.DISMISSED,)),
+    # An unknown text Twilio's log holds was sent (with that SID); one it provably lacks is sent again.
+    Move.RESOLVE: Moves((_S.UNKNOWN,), (_S.SENT, _S.RETRY)),
 }
 
 # Due rows: what a worker claims.

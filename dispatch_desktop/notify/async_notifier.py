@@ -5,8 +5,10 @@ settings dialog's test send all call it (through services), each with its Delive
 """
 
 import threading
+from collections.abc import Callable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TypeVar
 
 from dispatch_desktop.config import Config
 from dispatch_desktop.notify.delivery import DeliveryReport, deliver_due
@@ -21,6 +23,7 @@ class DeliveryPolicy:
     limit: int | None = None  # None: everything due; a console takes its share and leaves the rest
 
 
+_R = TypeVar("_R")
 _executor_lock = threading.Lock()
 _executor: ThreadPoolExecutor | None = None
 
@@ -41,3 +44,9 @@ def send_notifications_async(
     (or the DispatchError that ended it)."""
     pool = executor or _default_executor()
     return pool.submit(deliver_due, db, config, worker_id=policy.worker_id, limit=policy.limit)
+
+
+def run_on_notifier_thread(job: Callable[[], _R], *, executor: Executor | None = None) -> "Future[_R]":
+    """Another job of the notifier (the provider sync) on the same `dispatch-notify` thread, after
+    the deliveries this process has out, so the two never race each other."""
+    return (executor or _default_executor()).submit(job)

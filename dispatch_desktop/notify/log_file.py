@@ -35,7 +35,7 @@ class NotificationFileHandler(RotatingFileHandler):
         if not self.failed:
             self.failed = True
             _warn(self.path, sys.exc_info()[1])
-        if self.echo_to_stderr:
+        if self.echo_to_stderr and record.levelno >= logging.INFO:
             print(record.getMessage(), file=sys.stderr)
 
     def close(self) -> None:
@@ -54,4 +54,5 @@ def file_handler(path: Path, max_bytes: int, backups: int, *, console: bool) -> 
     # The console handler already writes every line to stderr; without one, this one does.
     fallback = logging.StreamHandler(sys.stderr) if not console else logging.NullHandler()
     fallback.setFormatter(logging.Formatter("%(message)s"))
+    fallback.setLevel(logging.INFO)  # debug lines are for the file alone
     return fallback

@@ -9,6 +9,7 @@ line the seed specifies; `log_notice` logs that line with the notice attached to
 import logging
 from dataclasses import dataclass, replace
 
+from dispatch_desktop.domain.delivery import NOT_REACHED
 from dispatch_desktop.domain.outbox import Channel, OutboxStatus
 from dispatch_desktop.notify.secrets import scrub
 
@@ -55,6 +56,9 @@ class Notice:
     error: str | None = None  # a failure's error, a skip's reason
     failure: str | None = None  # retry, permanent or unknown: how a failure goes on
     recipient_kind: str | None = None  # customer, agent, dispatcher (skips name who was skipped)
+    # A receipt: what became of a sent text (domain.delivery), its reason in `error`.
+    delivery: str | None = None
+    note: str | None = None  # how the line was learnt, e.g. "found in Twilio's log", at its end
 
     @property
     def tag(self) -> str:
@@ -75,24 +79,35 @@ def format_line(notice: Notice) -> str:
     if notice.redirected_from and notice.redirected_from != notice.recipient:
         to = f"{notice.recipient} (redirected from {notice.redirected_from})"
     subject = f"Subject: {escape_newlines(notice.subject)}"
+    note = f" ({notice.note})" if notice.note else ""
+    if notice.delivery is not None:
+        error = f", Error: {escape_newlines(scrub(notice.error))}" if notice.error else ""
+        return f"{prefix}{kind} {notice.delivery} - To: {to}, SID: {notice.sid}{error}"
     if notice.outcome == LOGGED:
         return f"{prefix}{kind} (not sent) - To: {to}, " + (
             f"Message: {escape_newlines(notice.message)}" if sms else subject
         )
     if notice.outcome == SENT:
-        return f"{prefix}{kind} sent - To: {to}, " + (f"SID: {notice.sid}" if sms else subject)
+        return f"{prefix}{kind} sent - To: {to}, " + (f"SID: {notice.sid}" if sms else subject) + note
     if notice.outcome == FAILED:
         error = escape_newlines(scrub(notice.error))
         return f"{prefix}{kind} failed - To: {to}, Error: {error} ({notice.failure or UNKNOWN})"
     if notice.outcome == SKIPPED:
         who = f"{escape_newlines(notice.recipient)} ({notice.recipient_kind})"
         return f"{prefix}{kind} skipped - To: {who}, Reason: {notice.error}"
-    return f"{prefix}{kind} {notice.outcome} - To: {to}" + ("" if sms else f", {subject}")
+    return f"{prefix}{kind} {notice.outcome} - To: {to}" + ("" if sms else f", {subject}") + note
 
 
 def log_notice(notice: Notice) -> None:
-    """The notice's one line on the notifier's logger (a warning for a failure), the notice attached."""
-    level = logging.WARNING if notice.outcome == FAILED else logging.INFO
+    """The notice's one line on the notifier's logger (a warning for a failure), the notice attached.
+
+    A receipt that the person was reached (or not yet) is a debug line: the log file keeps it,
+    stderr and the console's pane do not, so a busy day's receipts do not bury what matters.
+    """
+    if notice.delivery is not None:
+        level = logging.WARNING if notice.delivery in NOT_REACHED else logging.DEBUG
+    else:
+        level = logging.WARNING if notice.outcome == FAILED else logging.INFO
     # The record carries the fields to every handler: a provider's error is masked there too.
     notice = replace(notice, error=scrub(notice.error) if notice.error else notice.error)
     log.log(level, "%s", format_line(notice), extra={NOTICE_ATTRIBUTE: notice})

@@ -127,11 +127,13 @@ def setup_notification_logging(home: Path, config: Config, *, console: bool = Tr
     if console:
         stream = logging.StreamHandler(sys.stderr)
         stream.setFormatter(logging.Formatter("%(message)s"))
+        stream.setLevel(logging.INFO)
         handlers.append(stream)
     for handler in handlers:
         setattr(handler, _HANDLER_MARK, True)
         log.addHandler(handler)
-    log.setLevel(logging.INFO)
+    # Debug lines (a text delivered) reach the log file only; every stderr handler takes INFO and up.
+    log.setLevel(logging.DEBUG)
     # The lines now reach stderr and the file here; passing them on too would print them twice.
     log.propagate = False
     return path

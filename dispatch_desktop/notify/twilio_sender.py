@@ -33,11 +33,13 @@ class BaseUrlHttpClient(TwilioHttpClient):
         super().__init__(pool_connections=True, timeout=timeout, logger=_http_log)
         self.base_url = base_url.rstrip("/")
         self.last_headers: dict[str, str] = {}
+        self.requests = 0  # made so far, for the provider sync's report and its benchmark
 
     def request(self, method: str, url: str, *args: object, **kwargs: object) -> Response:
         if self.base_url != TWILIO_API and url.startswith(TWILIO_API):
             url = self.base_url + url[len(TWILIO_API) :]
         self.last_headers = {}
+        self.requests += 1
         response = super().request(method, url, *args, **kwargs)
         self.last_headers = dict(response.headers or {})
         return response

@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # the notifier loads on the first delivery, not at start-up
     from dispatch_desktop.notify.async_notifier import DeliveryPolicy
     from dispatch_desktop.notify.delivery import DeliveryReport
     from dispatch_desktop.services.notifier_status import Heartbeat
+    from dispatch_desktop.services.provider_sync import SyncReport
 
 DEMO_FOLDER = "demo"
 # A console delivers at most this many rows per tick, leaving the rest to the next tick (or another desk).
@@ -154,3 +155,19 @@ def deliver_outbox(
     if heartbeat is not None:
         heartbeat.beat(report)
     return report
+
+
+def sync_with_provider(ctx: ServiceContext, config: Config, holder: str) -> "SyncReport":
+    """One provider sync pass as `holder` (services/provider_sync.run_sync_pass) on the notifier's
+    `dispatch-notify` thread, and wait for it: receipts, unknown texts, if this workstation leads."""
+    from dispatch_desktop.notify.async_notifier import run_on_notifier_thread
+    from dispatch_desktop.services.provider_sync import run_sync_pass
+
+    return run_on_notifier_thread(lambda: run_sync_pass(ctx.db, config, holder=holder)).result()
+
+
+def stop_syncing(ctx: ServiceContext, holder: str) -> None:
+    """On a clean stop: hand the sync lease over at once rather than after it expires."""
+    from dispatch_desktop.services.provider_sync import release_leadership
+
+    release_leadership(ctx.db, holder)

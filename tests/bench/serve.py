@@ -6,7 +6,8 @@
 Prints one JSON line with the environment variables for the notifier, then answers commands
 on stdin, one JSON line each: `count`, `keys` (what identifies each received message: the
 Message-ID for email, the `#n` tag of the body for SMS), `times` (arrival times, Twilio only),
-`clear`, `quit`.
+`reads` (GET requests so far, Twilio only), `settle` (every text reaches its final state, Twilio
+only), `clear`, `quit`.
 """
 
 import argparse
@@ -112,6 +113,11 @@ def _counting(server: Any) -> Any:
 
 
 def _answer(kind: str, server: Any, command: str) -> Any:
+    if kind == "twilio" and command == "settle":
+        server.settle()  # takes the server's lock itself
+        return 0
+    if kind == "twilio" and command == "reads":
+        return len(server.reads())
     with server._lock:
         if command == "count":
             return len(server.messages)

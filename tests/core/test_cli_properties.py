@@ -130,6 +130,7 @@ COMMANDS: dict[str, list[Arg]] = {
         Arg("--status", "word", "queued", optional=True),
         Arg("--channel", "word", "sms", optional=True),
         Arg("--search", "search", "Carla", optional=True),
+        Arg("--delivery", "word", "undelivered", optional=True),
         Arg("--limit", "number", "5", optional=True),
     ],
     "outbox show": [Arg(None, "id", "1")],
@@ -139,6 +140,7 @@ COMMANDS: dict[str, list[Arg]] = {
     "outbox counts": [],
     "outbox suppressions": [],
     "outbox unsuppress": [Arg(None, "phone", "312-555-0199")],
+    "outbox sync": [],
     "credentials set twilio": [
         Arg("--account-sid", "sid", SID),
         Arg("--phone-number", "phone", "+13125550100"),

@@ -66,3 +66,27 @@ def test_a_secret_in_a_provider_error_is_masked_in_the_record_too(caplog: pytest
         == "[PROD] SMS failed - To: +13125550191, Error: HTTP 401 for token *** (permanent)"
     )
     assert record.__dict__["notice"].error == "HTTP 401 for token ***"
+
+
+def test_receipts_and_settled_unknown_texts_have_their_own_lines(caplog: pytest.LogCaptureFixture) -> None:
+    from dispatch_desktop.notify.log_line import log_notice
+
+    undelivered = Notice(
+        "production", "sms", "sent", "+13125550190", sid="SM7", delivery="undelivered",
+        error="30003 phone unreachable (off or out of coverage)",
+    )  # fmt: skip
+    delivered = Notice("production", "sms", "sent", "+13125550190", sid="SM7", delivery="delivered")
+    found = Notice("production", "sms", "sent", "+15005550006", redirected_from="+13125550190", sid="SM7",
+                   note="found in Twilio's log")  # fmt: skip
+    absent = Notice("production", "sms", "retry", "+13125550190", note="not in Twilio's log: will resend")
+    assert [format_line(n) for n in (undelivered, delivered, found, absent)] == [
+        "[PROD] SMS undelivered - To: +13125550190, SID: SM7, Error: 30003 phone unreachable (off or out of coverage)",
+        "[PROD] SMS delivered - To: +13125550190, SID: SM7",
+        "[PROD] SMS sent - To: +15005550006 (redirected from +13125550190), SID: SM7 (found in Twilio's log)",
+        "[PROD] SMS retry - To: +13125550190 (not in Twilio's log: will resend)",
+    ]
+    caplog.set_level(logging.DEBUG, logger=LOGGER_NAME)
+    for notice in (undelivered, delivered, found, absent):
+        log_notice(notice)
+    levels = [r.levelname for r in caplog.records if r.name == LOGGER_NAME]
+    assert levels == ["WARNING", "DEBUG", "INFO", "INFO"]

@@ -1,10 +1,11 @@
-"""dispatch-desktop notifier run | status: deliver queued notifications, and who delivers them."""
+"""dispatch-desktop notifier run | status: deliver queued notifications (and sync with Twilio), and who delivers them."""
 
 import argparse
 import contextlib
 import signal
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -14,7 +15,7 @@ from dispatch_desktop.cli.delivery import start_log, warn_about_delivery
 from dispatch_desktop.cli.output import table
 from dispatch_desktop.cli.parser import Commands
 from dispatch_desktop.domain.errors import DispatchError
-from dispatch_desktop.services import notifier_status, workstation
+from dispatch_desktop.services import notifier_status, provider_sync, workstation
 from dispatch_desktop.services.notifier_status import Heartbeat
 
 DEFAULT_INTERVAL = 5.0
@@ -28,6 +29,7 @@ def cmd_notifier_run(app: App, args: argparse.Namespace) -> int:
     stop = threading.Event()
     total = notifier_status.running_total(badge.name)
     heartbeat = Heartbeat(app.db, kind="notifier", name=args.worker)
+    sync = _Sync(app, provider_sync.holder_id(args.worker))
     warned = False
     with _stop_on_sigterm(stop):
         try:
@@ -45,12 +47,41 @@ def cmd_notifier_run(app: App, args: argparse.Namespace) -> int:
                         raise
                     # A database blip must not stop the notifier; the rows wait in the outbox meanwhile.
                     print(f"warning: {exc}; trying again in {args.interval:g}s", file=sys.stderr)
+                sync.when_due()
                 if args.once or stop.wait(max(0.1, args.interval)):
                     break
         except KeyboardInterrupt:
             pass
+        finally:
+            sync.stop()
     app.emit(total.to_json(), total.summary())
     return 0
+
+
+class _Sync:
+    """The provider sync every `sync_interval_seconds` of the config file, between deliveries."""
+
+    def __init__(self, app: App, holder: str) -> None:
+        self.app, self.holder = app, holder
+        self.last: float | None = None
+
+    def when_due(self) -> None:
+        now = time.monotonic()
+        if self.last is not None and now - self.last < self.app.config.sync_interval_seconds:
+            return
+        self.last = now
+        try:
+            workstation.sync_with_provider(self.app.ctx, self.app.config, self.holder)
+        except DispatchError as exc:
+            # Twilio or the database away: the texts keep their receipts pending until the next pass.
+            interval = self.app.config.sync_interval_seconds
+            print(f"warning: provider sync: {exc}; asking again in {interval}s", file=sys.stderr)
+
+    def stop(self) -> None:
+        if self.last is None:
+            return
+        with contextlib.suppress(DispatchError):  # the lease then simply expires
+            workstation.stop_syncing(self.app.ctx, self.holder)
 
 
 @contextlib.contextmanager
@@ -94,7 +125,12 @@ def cmd_notifier_status(app: App, _args: argparse.Namespace) -> int:
 
 def register(cli: Commands) -> None:
     nr = cli.group("notifier", "deliver queued notifications")
-    c = cli.command(nr, "run", cmd_notifier_run, "deliver due notifications and keep going (Ctrl-C stops)")
+    c = cli.command(
+        nr,
+        "run",
+        cmd_notifier_run,
+        "deliver due notifications, sync receipts with Twilio, and keep going (Ctrl-C stops)",
+    )
     c.add_argument("--once", action="store_true", help="deliver what is due now, then exit")
     c.add_argument(
         "--interval",

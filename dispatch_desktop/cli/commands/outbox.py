@@ -1,14 +1,15 @@
-"""dispatch-desktop outbox list | show | retry | dismiss | retry-sign-in | counts | suppressions | unsuppress."""
+"""dispatch-desktop outbox list | show | retry | dismiss | retry-sign-in | counts | suppressions | unsuppress | sync."""
 
 import argparse
 from typing import Any
 
 from dispatch_desktop.cli import args as cli_args
 from dispatch_desktop.cli.app import App
-from dispatch_desktop.cli.delivery import warn_about_delivery
+from dispatch_desktop.cli.delivery import start_log, warn_about_delivery
 from dispatch_desktop.cli.output import table
 from dispatch_desktop.cli.parser import Commands
-from dispatch_desktop.services import email_auth, outbox
+from dispatch_desktop.domain.delivery import DELIVERY_STATES
+from dispatch_desktop.services import email_auth, outbox, provider_sync
 from dispatch_desktop.services.outbox import OutboxView
 
 
@@ -27,7 +28,12 @@ def _row(view: OutboxView) -> tuple[Any, ...]:
 
 @cli_args.reads_only
 def cmd_outbox_list(app: App, args: argparse.Namespace) -> int:
-    matching = {"status": args.status, "channel": args.channel, "text": args.search}
+    matching = {
+        "status": args.status,
+        "channel": args.channel,
+        "text": args.search,
+        "delivery": args.delivery,
+    }
     views = outbox.list_outbox(app.ctx, limit=args.limit, **matching)
     text = table(
         [_row(v) for v in views], ("ID", "STATUS", "CHANNEL", "RECIPIENT", "EVENT", "TRIES", "ERROR")
@@ -53,6 +59,9 @@ def _detail(view: OutboxView) -> str:
         lines.append(f"  sent to:   {view.sent_to}")
     if view.provider_id:
         lines.append(f"  provider:  {view.provider_id}")
+    if view.delivery:
+        reason = f" ({view.delivery_reason})" if view.delivery_reason else ""
+        lines.append(f"  delivery:  {view.delivery}{reason}")
     if view.last_error:
         lines.append(f"  error:     {view.last_error}")
     lines.append(f"  created:   {view.created_at.isoformat()}")
@@ -107,12 +116,21 @@ def cmd_outbox_unsuppress(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_outbox_sync(app: App, _args: argparse.Namespace) -> int:
+    app.ctx.actor()  # a known operator on a ready schema, before the log file is opened
+    start_log(app)
+    report = provider_sync.sync_provider(app.ctx, app.config, worker="cli")
+    app.emit(report.to_json(), report.summary())
+    return 0
+
+
 def register(cli: Commands) -> None:
     ob = cli.group("outbox", "notifications queued, sent, failed")
     c = cli.command(ob, "list", cmd_outbox_list, "list outbox messages, newest first")
     c.add_argument("--status", choices=outbox.STATUSES)
     c.add_argument("--channel", choices=outbox.CHANNELS)
     c.add_argument("--search", type=cli_args.search_text, metavar="TEXT")
+    c.add_argument("--delivery", choices=DELIVERY_STATES, help="what Twilio said became of a sent text")
     c.add_argument(
         "--limit", type=cli_args.limit, metavar="N", help="only the newest N (default: every matching row)"
     )
@@ -132,3 +150,9 @@ def register(cli: Commands) -> None:
     cli.command(ob, "suppressions", cmd_outbox_suppressions, "numbers that replied STOP")
     c = cli.command(ob, "unsuppress", cmd_outbox_unsuppress, "allow SMS to a number that replied STOP again")
     c.add_argument("phone")
+    cli.command(
+        ob,
+        "sync",
+        cmd_outbox_sync,
+        "ask Twilio once what became of the texts sent (receipts) and settle unknown ones (production)",
+    )

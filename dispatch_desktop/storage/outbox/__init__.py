@@ -6,6 +6,7 @@
     queries        lists, counts and searches for people
     suppressions   numbers that replied STOP
     sms_counts     texts per number and per operator, for the team's SMS caps
+    receipts       the provider sync: pending receipts, recording them, resolving unknown texts
 
 Every status change is checked against the life cycle in `domain.outbox` first.
 """

@@ -1,4 +1,5 @@
-"""This workstation delivers its due notifications every few seconds, and at once when asked."""
+"""This workstation delivers its due notifications every few seconds, and at once when asked; every
+sync interval it also runs the provider sync (receipts, unknown texts) when it is the sync leader."""
 
 import logging
 from typing import Any
@@ -6,7 +7,8 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from dispatch_desktop.services.notifier_status import Heartbeat
-from dispatch_desktop.services.workstation import deliver_outbox
+from dispatch_desktop.services.provider_sync import holder_id
+from dispatch_desktop.services.workstation import deliver_outbox, sync_with_provider
 from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.kit.operations import one_line
@@ -40,13 +42,26 @@ class DeliveryTimer(QObject):
             interval_ms=interval_ms,
             coalesce=False,
         )
+        holder = holder_id("console")
+        # On the same dispatch-notify thread as delivery; only the lease holder asks Twilio.
+        self.sync = Poller(
+            self,
+            console.ops,
+            lambda: sync_with_provider(console.ctx, console.config, holder),
+            self._synced,
+            self._sync_failed,
+            interval_ms=console.config.sync_interval_seconds * 1000,
+            coalesce=False,
+        )
 
     def start(self) -> None:
         """Every interval from now on; the first run is one interval away."""
         self.poller.start(now=False)
+        self.sync.start(now=False)
 
     def stop(self) -> None:
         self.poller.stop()
+        self.sync.stop()
 
     def deliver_now(self) -> None:
         self.poller.poll()
@@ -61,6 +76,13 @@ class DeliveryTimer(QObject):
         if report.processed or report.held:
             self.console.ops.changed.emit(Change.OUTBOX)
         self._finished(report.summary())
+
+    def _synced(self, report: Any) -> None:
+        if report.changes:
+            self.console.ops.changed.emit(Change.OUTBOX)
+
+    def _sync_failed(self, error: Exception) -> None:
+        log.warning("provider sync failed: %s", one_line(error))
 
     def _failed(self, error: Exception) -> None:
         log.warning("notification delivery failed: %s", one_line(error))
