@@ -74,6 +74,7 @@ class Conversation:
     unread: int
     last_at: datetime
     booking_id: int | None  # the newest message's linked booking
+    reschedule_requested: bool = False  # that booking carries the customer's R
     entries: tuple[Entry, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
@@ -146,6 +147,8 @@ def _conversation(
     received = store.from_phone(session, phone)
     newest = received[-1] if received else None
     kind, name = _sender(session, newest) if newest is not None else (UNKNOWN, None)
+    linked = newest.booking_id if newest is not None else None
+    booking = session.get(Booking, linked) if linked is not None else None
     entries: tuple[Entry, ...] = ()
     if with_entries:
         inbound = [Entry("in", r.id, r.received_at, r.body, "read" if r.read else "unread") for r in received]
@@ -160,7 +163,8 @@ def _conversation(
         kind=kind,
         unread=thread.unread if thread else sum(1 for r in received if not r.read),
         last_at=thread.last_at if thread else (newest.received_at if newest else utcnow()),
-        booking_id=newest.booking_id if newest else None,
+        booking_id=booking.id if booking else None,
+        reschedule_requested=bool(booking and booking.reschedule_requested_at is not None),
         entries=entries,
     )
 
