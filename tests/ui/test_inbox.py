@@ -2,12 +2,15 @@
 
 from datetime import UTC, datetime, timedelta
 
+from PySide6.QtCore import Qt
+
 from dispatch_desktop.domain.sms_segments import segments
 from dispatch_desktop.notify.twilio_inbound import InboundSms
 from dispatch_desktop.services import bookings, inbound, inbox
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.ui.inbox.page import InboxPage, segment_note
 from dispatch_desktop.ui.kit.changes import Change
+from dispatch_desktop.ui.kit.plain import plain_tip
 from dispatch_desktop.ui.shell.main_window import MainWindow
 from tests.ui.conftest import drain
 
@@ -110,7 +113,12 @@ def test_open_booking_shows_the_linked_booking_with_the_reschedule_request(qtbot
     qtbot.waitUntil(lambda: window.bookings_page.model.loads >= 1, timeout=10_000)
     page = window.inbox_page
     qtbot.waitUntil(lambda: page.current is not None and page.booking_button.isEnabled(), timeout=10_000)
-    assert page.header.text().endswith(f"{booking.reference} (customer asks to reschedule)")
+    assert page.header.text().endswith(f"{booking.reference} ↻ (customer asks to reschedule)")
     page.booking_button.click()
     qtbot.waitUntil(lambda: window.bookings_page.selected_id() == booking.id, timeout=10_000)
     assert window.tabs.currentWidget() is window.bookings_page
+    model = window.bookings_page.model
+    status_column = [column.key for column in model.columns].index("status")
+    cell = model.index(model.row_of(booking.id), status_column)
+    qtbot.waitUntil(lambda: model.data(cell) == "pending ↻", timeout=10_000)
+    assert model.data(cell, Qt.ItemDataRole.ToolTipRole) == plain_tip("↻ customer asks to reschedule")

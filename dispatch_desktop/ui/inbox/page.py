@@ -23,6 +23,7 @@ from dispatch_desktop.domain.team import booking_reference
 from dispatch_desktop.services import inbox
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.services.inbox import Conversation
+from dispatch_desktop.ui.bookings.labels import RESCHEDULE_MARK, reschedule_note
 from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.kit.lifetime import run_for
@@ -188,7 +189,7 @@ class InboxPage(QWidget):
             return
         booking = f" · {booking_reference(talk.booking_id)}" if talk.booking_id else ""
         if talk.reschedule_requested:
-            booking += self.tr(" (customer asks to reschedule)")
+            booking += f" {RESCHEDULE_MARK} ({reschedule_note()})"
         self.header.setText(f"{_who(talk)} · {talk.phone}{booking}")
         for entry in talk.entries:
             when = entry.at.astimezone(self.zone).strftime(TIME_FORMAT)
