@@ -1,6 +1,6 @@
-"""python -m tests.bench [--quick] [--only save,email,sms,tables,workstations,coldstart] [--markdown FILE]
+"""python -m tests.bench [--quick] [--only save,email,sms,tables,workstations,coldstart,inbound] [--markdown FILE]
 
-Full size by default; --quick runs the same six benchmarks smaller (under three minutes in all).
+Full size by default; --quick runs the same benchmarks smaller (about three minutes in all).
 """
 
 import argparse
@@ -21,6 +21,7 @@ BENCHES = {
     "tables": "tests.bench.bench_tables",  # 4. big tables
     "workstations": "tests.bench.bench_workstations",  # 5. many notifier processes
     "coldstart": "tests.bench.bench_coldstart",  # 6. cold start
+    "inbound": "tests.bench.bench_inbound",  # 7. two-way SMS
 }
 
 
