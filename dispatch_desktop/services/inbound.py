@@ -37,6 +37,7 @@ from dispatch_desktop.domain.roles import Permission, Role
 from dispatch_desktop.domain.statuses import NOT_STARTED_STATUSES, BookingStatus, allowed_next
 from dispatch_desktop.domain.team import TeamSettings, booking_reference
 from dispatch_desktop.notify.log_line import PRODUCTION, RECEIVED, Notice, log_notice
+from dispatch_desktop.notify.secrets import scrub
 from dispatch_desktop.notify.twilio_inbound import InboundSms
 from dispatch_desktop.services import audit, notices
 from dispatch_desktop.services.bookings import apply_status
@@ -354,9 +355,8 @@ def pull_inbound(ctx: ServiceContext, source: InboundSource, now: datetime | Non
         try:
             applied = apply_inbound(ctx, message, now)
         except Exception as exc:
-            report.error = (
-                f"text {message.sid} from {message.from_phone} not applied: {type(exc).__name__}: {exc}"[:500]
-            )
+            problem = scrub(f"{type(exc).__name__}: {exc}")
+            report.error = f"text {message.sid} from {message.from_phone} not applied: {problem}"[:500]
             log.warning("%s", report.error)
             break
         if applied is None:
