@@ -240,6 +240,7 @@ def inbox_tab(window: MainWindow) -> QWidget:
     """Two-way SMS (issue 15): a customer's C, another's R, a question, an agent's OMW, one reply."""
     from datetime import UTC, datetime
 
+    from dispatch_desktop.notify.twilio_inbound import InboundSms
     from dispatch_desktop.services import agents, inbound, inbox
     from dispatch_desktop.services.bookings import BookingQuery
 
@@ -258,7 +259,7 @@ def inbox_tab(window: MainWindow) -> QWidget:
     ]
     for minutes, (phone, body) in enumerate(texts):
         at = now - timedelta(minutes=30 - 5 * minutes)
-        inbound.apply_inbound(ctx, inbound.InboundSms(f"SMdemo{minutes}", phone, "+15005550006", body, at), at)
+        inbound.apply_inbound(ctx, InboundSms(f"SMdemo{minutes}", phone, "+15005550006", body, at), at)
     first = inbox.list_inbox(ctx)[-1]
     inbox.reply(ctx, first.id, "Thanks, you're confirmed. See you then!")
     console.ops.changed.emit(Change.INBOX)
