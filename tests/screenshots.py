@@ -236,6 +236,44 @@ def settings_office365(window: MainWindow) -> QWidget:
     return dialog
 
 
+def inbox_tab(window: MainWindow) -> QWidget:
+    """Two-way SMS (issue 15): a customer's C, another's R, a question, an agent's OMW, one reply."""
+    from datetime import UTC, datetime
+
+    from dispatch_desktop.notify.twilio_inbound import InboundSms
+    from dispatch_desktop.services import agents, inbound, inbox
+    from dispatch_desktop.services.bookings import BookingQuery
+
+    console = window.console
+    ctx = console.ctx
+    team_settings.update_team_settings(ctx, two_way_sms=True)
+    now = datetime.now(UTC)
+    ahead = [b for b in bookings.list_bookings(ctx, BookingQuery(statuses=("scheduled",))) if b.start > now]
+    phones = list(dict.fromkeys(b.customer_phone for b in ahead))
+    agent = next(a for a in agents.list_agents(ctx) if any(b.agent_id == a.id for b in ahead))
+    texts = [
+        (phones[0], "C"),
+        (phones[1], "R - can we do Thursday instead?"),
+        (agent.phone, "OMW 20"),
+        (phones[2], "Do I need to be home, or can I leave the side gate open?"),
+    ]
+    for minutes, (phone, body) in enumerate(texts):
+        at = now - timedelta(minutes=30 - 5 * minutes)
+        inbound.apply_inbound(ctx, InboundSms(f"SMdemo{minutes}", phone, "+15005550006", body, at), at)
+    first = inbox.list_inbox(ctx)[-1]
+    inbox.reply(ctx, first.id, "Thanks, you're confirmed. See you then!")
+    console.ops.changed.emit(Change.INBOX)
+    window.log_dock.hide()
+    window.show_page("inbox")
+    page = window.inbox_page
+    settle(0.8, lambda: page.threads.count() >= 4)
+    page.select_phone(phones[2])
+    settle(0.8, lambda: page.current is not None and page.current.phone == phones[2])
+    page.reply_box.setPlainText("You don't need to be home — just leave the gate open.")
+    settle(0.3)
+    return window
+
+
 SHOTS: list[Shot] = [
     Shot("main-window-bookings", bookings_tab),
     Shot("booking-form", booking_form),
@@ -247,6 +285,7 @@ SHOTS: list[Shot] = [
     # Office 365 retires basic SMTP AUTH (issue 7): the console's banner, and the OAuth2 settings.
     Shot("email-sign-in-banner", email_alert_banner),
     Shot("settings-office365-oauth2", settings_office365),
+    Shot("inbox", inbox_tab),
 ]
 
 

@@ -55,3 +55,9 @@ class FileUnavailableError(DispatchError):
 
 class SchemaMismatchError(DatabaseUnavailableError):
     """The database schema is behind or ahead of this program."""
+
+
+class WrongEnvironmentError(DispatchError):
+    """A development tool asked for in production (or the reverse): the environment refuses it."""
+
+    exit_code = 5

@@ -20,16 +20,24 @@ class Permission(StrEnum):
     MANAGE_OPERATORS = "manage operators"
     MANAGE_SETTINGS = "change settings"
     ADMINISTER_DATABASE = "back up or upgrade the database"
+    REPLY_INBOX = "reply to texts in the inbox"
+    MANAGE_INBOX = "mark texts in the inbox read"
 
 
 _CALL_CENTER = frozenset(
-    {Permission.READ, Permission.CREATE_UNASSIGNED_BOOKING, Permission.EDIT_UNASSIGNED_BOOKING}
+    {
+        Permission.READ,
+        Permission.CREATE_UNASSIGNED_BOOKING,
+        Permission.EDIT_UNASSIGNED_BOOKING,
+        Permission.REPLY_INBOX,
+    }
 )
 _DISPATCHER = _CALL_CENTER | {
     Permission.MANAGE_BOOKINGS,
     Permission.MANAGE_AGENTS,
     Permission.MANAGE_TIME_OFF,
     Permission.MANAGE_OUTBOX,
+    Permission.MANAGE_INBOX,
 }
 _SUPERVISOR = frozenset(Permission)
 

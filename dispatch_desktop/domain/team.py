@@ -20,6 +20,9 @@ SMS_PER_RECIPIENT_KEY = "sms_per_recipient_per_day"
 SMS_PER_OPERATOR_KEY = "sms_per_operator_per_hour"
 DAYS_BACK_KEY = "booking_days_back"
 DAYS_AHEAD_KEY = "booking_days_ahead"
+TWO_WAY_SMS_KEY = "two_way_sms"
+# How a yes/no setting is stored.
+ON, OFF = "on", "off"
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,8 @@ class TeamSettings:
     sms_per_operator_per_hour: int = DEFAULT_SMS_PER_OPERATOR_PER_HOUR
     booking_days_back: int = DEFAULT_BOOKING_DAYS_BACK
     booking_days_ahead: int = DEFAULT_BOOKING_DAYS_AHEAD
+    # Customers and agents may text keywords (C, R, 1, 2, 3); STOP/START/HELP act regardless.
+    two_way_sms: bool = False
 
     @classmethod
     def from_stored(cls, stored: Mapping[str, str], fallback_timezone: str) -> "TeamSettings":
@@ -51,6 +56,7 @@ class TeamSettings:
             sms_per_operator_per_hour=number(SMS_PER_OPERATOR_KEY, DEFAULT_SMS_PER_OPERATOR_PER_HOUR),
             booking_days_back=number(DAYS_BACK_KEY, DEFAULT_BOOKING_DAYS_BACK),
             booking_days_ahead=number(DAYS_AHEAD_KEY, DEFAULT_BOOKING_DAYS_AHEAD),
+            two_way_sms=stored.get(TWO_WAY_SMS_KEY) == ON,
         )
 
     @property

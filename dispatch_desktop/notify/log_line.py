@@ -23,6 +23,8 @@ LOGGED, SENT, FAILED, SKIPPED = (
     OutboxStatus.FAILED,
     OutboxStatus.SKIPPED,
 )
+# A text someone sent to the team's number (two-way SMS): `recipient` holds who sent it.
+RECEIVED = "received"
 # How a failure goes on, as the line ends: "(retry)", "(permanent)", "(unknown)".
 RETRY, PERMANENT, UNKNOWN = "retry", "permanent", "unknown"
 
@@ -47,8 +49,8 @@ class Notice:
 
     environment: str | None  # "production", "development", or None while an outbox row waits
     channel: str  # "sms" or "email"
-    outcome: str  # logged, sent, failed, skipped, or an outbox status (queued, sending, dismissed)
-    recipient: str  # the address it went (or goes) to; for a skip, the recipient's name
+    outcome: str  # logged, sent, failed, skipped, received, or an outbox status (queued, sending, ...)
+    recipient: str  # the address it went (or goes) to; for a skip, the recipient's name; received: the sender
     redirected_from: str | None = None  # the intended address, when a redirect sent it elsewhere
     subject: str | None = None
     message: str | None = None
@@ -79,6 +81,8 @@ def format_line(notice: Notice) -> str:
     if notice.redirected_from and notice.redirected_from != notice.recipient:
         to = f"{notice.recipient} (redirected from {notice.redirected_from})"
     subject = f"Subject: {escape_newlines(notice.subject)}"
+    if notice.outcome == RECEIVED:
+        return f"{prefix}SMS received - From: {notice.recipient}, Message: {escape_newlines(notice.message)}"
     note = f" ({notice.note})" if notice.note else ""
     if notice.delivery is not None:
         error = f", Error: {escape_newlines(scrub(notice.error))}" if notice.error else ""

@@ -13,17 +13,11 @@ from importlib.resources.abc import Traversable
 from typing import TYPE_CHECKING, Any
 
 from dispatch_desktop.config import ResourcesUnavailableError, resources
+from dispatch_desktop.domain.sms_segments import segments
 
 if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
 
-GSM_BASIC = (
-    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
-    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
-)
-GSM_EXTENDED = "^{}\\[~]|€\f"
-GSM_SEGMENT, GSM_SINGLE = 153, 160
-UCS2_SEGMENT, UCS2_SINGLE = 67, 70
 MAX_SEGMENTS = 2
 ELLIPSIS = "..."
 
@@ -124,27 +118,9 @@ def render(kind: str, **context: Any) -> Rendered:
     )
 
 
-def _is_gsm(text: str) -> bool:
-    return all(ch in GSM_BASIC or ch in GSM_EXTENDED for ch in text)
-
-
-def _gsm_units(text: str) -> int:
-    return sum(2 if ch in GSM_EXTENDED else 1 for ch in text)
-
-
-def _ucs2_units(text: str) -> int:
-    return sum(2 if ord(ch) > 0xFFFF else 1 for ch in text)
-
-
 def sms_segments(text: str) -> int:
     """How many SMS segments a carrier bills for this text (GSM-7, or UCS-2 when needed)."""
-    if _is_gsm(text):
-        units, single, segment = _gsm_units(text), GSM_SINGLE, GSM_SEGMENT
-    else:
-        units, single, segment = _ucs2_units(text), UCS2_SINGLE, UCS2_SEGMENT
-    if units <= single:
-        return 1
-    return -(-units // segment)
+    return segments(text).segments
 
 
 def fit_sms(text: str, max_segments: int = MAX_SEGMENTS) -> str:

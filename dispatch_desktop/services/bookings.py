@@ -251,6 +251,9 @@ def _apply_times(
     changes["start"] = (booking.starts_at, new_start)
     changes["end"] = (booking.ends_at, new_end)
     booking.starts_at, booking.ends_at = new_start, new_end
+    if booking.reschedule_requested_at is not None:  # the customer's R is answered by the new time
+        changes["reschedule_requested"] = (booking.reschedule_requested_at, None)
+        booking.reschedule_requested_at = None
     return True
 
 
@@ -326,25 +329,40 @@ def change_status(
         booking = _get(unit.session, booking_id)
         _require_edit(unit, booking)
         _check_version(unit, booking, expect_version)
-        old_status = BookingStatus(booking.status)
-        allowed = allowed_next(old_status)
-        if new_status not in allowed:
-            options = ", ".join(s.value for s in allowed) or "none (it is final)"
-            raise ConflictError(
-                f"booking {booking_reference(booking.id)} cannot go from {old_status.value} to "
-                f"{new_status.value}; allowed: {options}"
-            )
-        changes: dict[str, tuple[object, object]] = {"status": (old_status.value, new_status.value)}
-        if new_status == BookingStatus.CANCELLED:
-            clean_reason = validation.text(reason, "reason", validation.REASON_MAX)
-            changes["cancel_reason"] = (booking.cancel_reason, clean_reason)
-            booking.cancel_reason = clean_reason
-        booking.status = new_status.value
-        _touch(unit, booking)
-        unit.session.flush()
-        audit.record(unit.session, ENTITY, booking.id, "status", unit.actor.username, changes)
-        notices.booking_status_changed(unit.session, booking, old_status.value, unit.settings)
+        apply_status(unit, booking, new_status, reason=reason)
         return BookingView.of(booking)
+
+
+def apply_status(
+    unit: Unit,
+    booking: Booking,
+    new_status: BookingStatus,
+    *,
+    reason: str | None = None,
+    eta_minutes: int | None = None,
+) -> None:
+    """The status move inside the caller's unit, checked against the one table, audited and told
+    (permissions are the caller's: a person's command or an agent's text)."""
+    old_status = BookingStatus(booking.status)
+    allowed = allowed_next(old_status)
+    if new_status not in allowed:
+        options = ", ".join(s.value for s in allowed) or "none (it is final)"
+        raise ConflictError(
+            f"booking {booking_reference(booking.id)} cannot go from {old_status.value} to "
+            f"{new_status.value}; allowed: {options}"
+        )
+    changes: dict[str, tuple[object, object]] = {"status": (old_status.value, new_status.value)}
+    if new_status == BookingStatus.CANCELLED:
+        clean_reason = validation.text(reason, "reason", validation.REASON_MAX)
+        changes["cancel_reason"] = (booking.cancel_reason, clean_reason)
+        booking.cancel_reason = clean_reason
+    booking.status = new_status.value
+    _touch(unit, booking)
+    unit.session.flush()
+    audit.record(unit.session, ENTITY, booking.id, "status", unit.actor.username, changes)
+    notices.booking_status_changed(
+        unit.session, booking, old_status.value, unit.settings, eta_minutes=eta_minutes
+    )
 
 
 def get_booking(ctx: ServiceContext, booking_id: int) -> BookingView:

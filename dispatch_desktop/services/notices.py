@@ -177,6 +177,7 @@ def booking_messages(
     *,
     previous_agent: Agent | None = None,
     old_status: str | None = None,
+    eta_minutes: int | None = None,
 ) -> list[Notification]:
     """The messages one booking event causes, per the recipients table of issue 3.
 
@@ -184,6 +185,7 @@ def booking_messages(
     """
     context = _booking_context(booking, settings)
     context["old_status"] = human_status(old_status) if old_status else None
+    context["eta_minutes"] = eta_minutes  # an agent's "OMW 15": the customer's text says "about 15 minutes"
     ids: _EntityIds = {"entity": "booking", "entity_id": booking.id, "version": booking.version}
     agent = booking.agent
     out: list[Notification] = []
@@ -294,11 +296,18 @@ def booking_assigned(
 
 
 def booking_status_changed(
-    session: Session, booking: Booking, old_status: str, settings: TeamSettings
+    session: Session,
+    booking: Booking,
+    old_status: str,
+    settings: TeamSettings,
+    *,
+    eta_minutes: int | None = None,
 ) -> None:
     """Customer and (if assigned) agent: status update."""
     session.flush()
-    notes = booking_messages("booking_status_changed", booking, settings, old_status=old_status)
+    notes = booking_messages(
+        "booking_status_changed", booking, settings, old_status=old_status, eta_minutes=eta_minutes
+    )
     queue(session, notes, settings, booking_id=booking.id)
 
 

@@ -29,6 +29,7 @@ def update_team_settings(
     sms_per_operator_per_hour: int | str | None = None,
     booking_days_back: int | str | None = None,
     booking_days_ahead: int | str | None = None,
+    two_way_sms: bool | None = None,
 ) -> TeamSettings:
     """Change the settings given; every value is checked before any is written."""
     numbers = {
@@ -45,6 +46,8 @@ def update_team_settings(
             values[team.REGION_KEY] = validation.region(region)
         if sms_countries is not None:
             values[team.SMS_COUNTRIES_KEY] = ",".join(validation.regions(sms_countries))
+        if two_way_sms is not None:
+            values[team.TWO_WAY_SMS_KEY] = team.ON if two_way_sms else team.OFF
         for key, value in numbers.items():
             if value is not None:
                 field, low, high = LIMITS[key]

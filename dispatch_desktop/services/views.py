@@ -88,6 +88,7 @@ class BookingView:
     created_at: datetime
     updated_by: str
     updated_at: datetime
+    reschedule_requested_at: datetime | None = None  # the customer texted R (two-way SMS)
 
     @classmethod
     def of(cls, row: Booking) -> "BookingView":
@@ -113,6 +114,7 @@ class BookingView:
             created_at=row.created_at,
             updated_by=row.updated_by,
             updated_at=row.updated_at,
+            reschedule_requested_at=row.reschedule_requested_at,
         )
 
     def to_json(self) -> dict[str, Any]:

@@ -97,6 +97,8 @@ class Booking(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_by: Mapped[str] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when the customer texted R (two-way SMS); cleared when the booking gets a new time.
+    reschedule_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     customer: Mapped[Customer] = relationship(lazy="joined", innerjoin=True)
     agent: Mapped[Agent | None] = relationship(lazy="joined")
@@ -245,3 +247,28 @@ class Lease(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     holder: Mapped[str] = mapped_column(String(200))
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class InboundMessage(Base):
+    """A text someone sent to the team's number, stored once (Twilio's SID), with what was done."""
+
+    __tablename__ = "inbound_messages"
+    __table_args__ = (
+        UniqueConstraint("sid", name="uq_inbound_messages_sid"),
+        Index("ix_inbound_messages_from_received", "from_phone", "received_at"),
+        Index("ix_inbound_messages_read_received", "read", "received_at"),
+        Index("ix_inbound_messages_received_at", "received_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    sid: Mapped[str] = mapped_column(String(64))
+    from_phone: Mapped[str] = mapped_column(String(32))
+    to_phone: Mapped[str] = mapped_column(String(32))
+    body: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+    booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id"))
+    action: Mapped[str] = mapped_column(String(300))  # what was done with it, in words
+    read: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

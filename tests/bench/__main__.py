@@ -1,6 +1,6 @@
-"""python -m tests.bench [--quick] [--only save,email,sms,tables,workstations,coldstart,receipts] [--markdown FILE]
+"""python -m tests.bench [--quick] [--only save,email,sms,tables,workstations,coldstart,receipts,inbound] [--markdown FILE]
 
-Full size by default; --quick runs the same seven benchmarks smaller (under three minutes in all).
+Full size by default; --quick runs the same benchmarks smaller (about three minutes in all).
 """
 
 import argparse
@@ -22,6 +22,7 @@ BENCHES = {
     "workstations": "tests.bench.bench_workstations",  # 5. many notifier processes
     "coldstart": "tests.bench.bench_coldstart",  # 6. cold start
     "receipts": "tests.bench.bench_receipts",  # 7. delivery receipts: requests per sync pass
+    "inbound": "tests.bench.bench_inbound",  # 8. two-way SMS
 }
 
 

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dispatch_desktop.cli import build_parser, main
-from dispatch_desktop.services import timeoff
+from dispatch_desktop.services import inbound, timeoff
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.storage.engine import Database
 from tests.core.helpers import add_agent, add_booking
@@ -119,7 +119,11 @@ COMMANDS: dict[str, list[Arg]] = {
         Arg("--agent", "filter id", "1", optional=True),
     ],
     "settings show": [],
-    "settings set": [Arg("--timezone", "zone", "America/Denver"), Arg("--region", "region", "CA")],
+    "settings set": [
+        Arg("--timezone", "zone", "America/Denver"),
+        Arg("--region", "region", "CA"),
+        Arg("--two-way-sms", "word", "on", optional=True),
+    ],
     "notifier run": [
         Arg("--once", "flag"),
         Arg("--interval", "seconds", "1"),
@@ -156,6 +160,11 @@ COMMANDS: dict[str, list[Arg]] = {
     ],
     "credentials show": [],
     "credentials delete": [Arg(None, "word", "twilio")],
+    "inbox list": [Arg("--unread", "flag", optional=True), Arg("--limit", "number", "5", optional=True)],
+    "inbox show": [Arg(None, "id", "1")],
+    "inbox reply": [Arg(None, "id", "1"), Arg("--message", "text", "On our way tomorrow")],
+    "inbox read": [Arg(None, "id", "1")],
+    "notify simulate-inbound": [Arg("--from", "phone", "312-555-0199"), Arg("--message", "text", "C")],
     "notify test": [
         Arg("--sms", "optional phone", "312-555-0123"),
         Arg("--email", "optional email", "me@example.com"),
@@ -319,7 +328,7 @@ def _listing(home: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def prepared(home: Path, memory_keyring: MemoryKeyring, clean_notify_env: None) -> Iterator[Path]:
-    """A SQLite home with an agent, a booking and a pending time-off request, and a config file."""
+    """A SQLite home with an agent, a booking, a pending time-off request, a text in the inbox, and a config file."""
     db = Database(f"sqlite:///{home / 'dispatch.db'}")
     assert (
         main(["--home", str(home), "settings", "set", "--timezone", "America/Chicago", "--region", "US"]) == 0
@@ -328,6 +337,7 @@ def prepared(home: Path, memory_keyring: MemoryKeyring, clean_notify_env: None) 
     agent = add_agent(ctx)
     add_booking(ctx, agent_id=agent.id)
     timeoff.request_time_off(ctx, agent_id=agent.id, start="2026-12-03 08:00", end="2026-12-03 17:00")
+    inbound.simulate_inbound(ctx, "312-555-0199", "Is the gate code still needed?")  # inbox message 1
     db.dispose()
     (home / "config.toml").write_text('environment = "development"\n', encoding="utf-8")
     (home / "afile").write_text("not a folder, not a database\n", encoding="utf-8")

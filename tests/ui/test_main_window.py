@@ -106,7 +106,7 @@ def test_tabs_follow_the_role(qtbot, desk, db):
     assert "Operators" not in dispatcher.tab_titles()
     assert {"Board", "Time off", "Agents"} <= set(dispatcher.tab_titles())
     call_center = _window(qtbot, desk("carla", "call-center"))
-    assert set(call_center.tab_titles()) <= {"Bookings", "Call-center entry", "Board"}
+    assert set(call_center.tab_titles()) <= {"Bookings", "Call-center entry", "Board", "Inbox"}
     assert call_center.tabs.currentWidget() is call_center.call_center
     assert not call_center.bookings_page.assign_action.isVisible()
     assert not call_center.commands.settings_action.isEnabled()

@@ -19,6 +19,7 @@ def _settings_json(team: TeamSettings) -> dict[str, Any]:
         "sms_per_operator_per_hour": team.sms_per_operator_per_hour,
         "booking_days_back": team.booking_days_back,
         "booking_days_ahead": team.booking_days_ahead,
+        "two_way_sms": team.two_way_sms,
     }
 
 
@@ -29,7 +30,8 @@ def _settings_text(team: TeamSettings) -> str:
         f"SMS countries: {','.join(team.texted_countries)}\n"
         f"texts per recipient per day: {team.sms_per_recipient_per_day}\n"
         f"texts per operator per hour: {team.sms_per_operator_per_hour}\n"
-        f"booking window: {team.booking_days_back} day(s) back to {team.booking_days_ahead} days ahead"
+        f"booking window: {team.booking_days_back} day(s) back to {team.booking_days_ahead} days ahead\n"
+        f"two-way SMS: {'on' if team.two_way_sms else 'off'}"
     )
 
 
@@ -53,6 +55,7 @@ def cmd_settings_set(app: App, args: argparse.Namespace) -> int:
         sms_per_operator_per_hour=args.sms_per_operator_hour,
         booking_days_back=args.booking_days_back,
         booking_days_ahead=args.booking_days_ahead,
+        two_way_sms=None if args.two_way_sms is None else args.two_way_sms == "on",
     )
     app.emit(_settings_json(team), _settings_text(team))
     return 0
@@ -69,3 +72,8 @@ def register(cli: Commands) -> None:
     c.add_argument("--sms-per-operator-hour", metavar="N", help="cap on texts one operator queues in an hour")
     c.add_argument("--booking-days-back", metavar="N", help="how many days in the past a booking may start")
     c.add_argument("--booking-days-ahead", metavar="N", help="how many days ahead a booking may start")
+    c.add_argument(
+        "--two-way-sms",
+        choices=("on", "off"),
+        help="act on texted keywords (C, R, agents' 1/2/3); STOP, START and HELP act either way",
+    )

@@ -120,3 +120,11 @@ def latest_erred(session: Session, search: ErrorSearch) -> Row[str | None, datet
 def erred_for_update(session: Session, search: ErrorSearch) -> list[OutboxMessage]:
     """The matching rows, locked: a `retry` row is claimable, so a worker claiming it meanwhile keeps it."""
     return list(session.scalars(select(M).where(*search.where()).with_for_update()))
+
+
+def texts_to(session: Session, phone: str, *, limit: int = 500) -> list[OutboxMessage]:
+    """The SMS rows to one number (as queued), oldest first: one side of an inbox conversation."""
+    query = (
+        select(M).where(M.channel == "sms", M.recipient == phone).order_by(M.created_at.desc(), M.id.desc())
+    )
+    return list(reversed(list(session.scalars(query.limit(limit)))))

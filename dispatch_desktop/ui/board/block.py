@@ -27,6 +27,7 @@ from dispatch_desktop.ui.board.scene import (
     status_color,
     text_color_on,
 )
+from dispatch_desktop.ui.bookings.labels import RESCHEDULE_MARK, reschedule_note
 from dispatch_desktop.ui.kit.plain import rich_tip
 
 
@@ -48,6 +49,7 @@ class BookingBlock(QGraphicsRectItem):
         if draggable:
             self.setCursor(Qt.CursorShape.OpenHandCursor)
         times = f"{zone_label(booking.start)}–{zone_label(booking.end)}"
+        asks = booking.reschedule_requested_at is not None
         self.setToolTip(
             rich_tip(
                 f"{booking.reference} · {booking.status.replace('_', ' ')}",
@@ -55,9 +57,11 @@ class BookingBlock(QGraphicsRectItem):
                 f"{booking.customer_name} · {booking.customer_phone}",
                 booking.service,
                 booking.address,
+                *([f"{RESCHEDULE_MARK} {reschedule_note()}"] if asks else []),
             )
         )
-        label = QGraphicsSimpleTextItem(f"{booking.customer_name}\n{times} · {booking.service}", self)
+        mark = f"{RESCHEDULE_MARK} " if asks else ""
+        label = QGraphicsSimpleTextItem(f"{mark}{booking.customer_name}\n{times} · {booking.service}", self)
         label.setBrush(QBrush(text_color_on(fill)))
         font = QFont()
         font.setPointSizeF(8.5)

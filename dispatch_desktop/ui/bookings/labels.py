@@ -27,3 +27,11 @@ def source_label(source: str) -> str:
         "dispatcher": QCoreApplication.translate("source", "dispatcher"),
         "call-center": QCoreApplication.translate("source", "call center"),
     }.get(source, source)
+
+
+# The small marker of a booking whose customer texted R (two-way SMS): table, board and inbox.
+RESCHEDULE_MARK = "↻"
+
+
+def reschedule_note() -> str:
+    return QCoreApplication.translate("status", "customer asks to reschedule")

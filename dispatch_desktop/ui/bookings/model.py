@@ -26,7 +26,7 @@ from dispatch_desktop.services import bookings
 from dispatch_desktop.services.bookings import BookingQuery
 from dispatch_desktop.services.display import phone_for_display
 from dispatch_desktop.services.views import BookingView
-from dispatch_desktop.ui.bookings.labels import source_label, status_label
+from dispatch_desktop.ui.bookings.labels import RESCHEDULE_MARK, reschedule_note, source_label, status_label
 from dispatch_desktop.ui.bookings.rows import (
     IdArray,
     TableRow,
@@ -292,6 +292,8 @@ class BookingsModel(QAbstractTableModel):
         status_tip = (
             plain_tip(tr("Cancelled: {0}").format(view.cancel_reason)) if view.cancel_reason else None
         )
+        if view.reschedule_requested_at is not None:
+            status_tip = plain_tip(f"{RESCHEDULE_MARK} {reschedule_note()}")
         return TableRow(view, texts, status_colour(view.status), overdue_tip, status_tip)
 
     @property
@@ -362,7 +364,10 @@ class BookingsModel(QAbstractTableModel):
             case "agent":
                 return view.agent_name or tr("unassigned")
             case "status":
-                return status_label(view.status)
+                marked = view.reschedule_requested_at is not None
+                return (
+                    f"{status_label(view.status)} {RESCHEDULE_MARK}" if marked else status_label(view.status)
+                )
             case "source":
                 return source_label(view.source)
         return ""

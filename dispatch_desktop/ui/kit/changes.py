@@ -16,5 +16,6 @@ class Change(Flag):
     OUTBOX = auto()
     SETTINGS = auto()
     SIGN_IN = auto()  # the email sign-in (SMTP password or Office 365 OAuth2) was saved
+    INBOX = auto()  # a text arrived, was answered or marked read (two-way SMS)
     PEOPLE = AGENTS | OPERATORS
-    ALL = BOOKINGS | TIME_OFF | AGENTS | OPERATORS | OUTBOX | SETTINGS | SIGN_IN
+    ALL = BOOKINGS | TIME_OFF | AGENTS | OPERATORS | OUTBOX | SETTINGS | SIGN_IN | INBOX

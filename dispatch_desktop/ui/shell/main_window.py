@@ -19,6 +19,7 @@ from dispatch_desktop.services.workstation import EnvironmentBadge, environment_
 from dispatch_desktop.ui.board.page import BoardPage
 from dispatch_desktop.ui.bookings.page import BookingsPage
 from dispatch_desktop.ui.call_center.panel import CallCenterPanel
+from dispatch_desktop.ui.inbox.page import InboxPage
 from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.kit.error_box import show_error
@@ -149,6 +150,10 @@ class MainWindow(QMainWindow):
         self._add_page("call_center", self.call_center, self.tr("&Call-center entry"))
         if console.can(Permission.READ):
             self._add_page("board", BoardPage(console), self.tr("Bo&ard"))
+        self.inbox_page = InboxPage(console)
+        self._add_page("inbox", self.inbox_page, self.tr("&Inbox"))
+        self.inbox_page.unread_changed.connect(self._show_unread)
+        self.inbox_page.open_booking.connect(self.open_booking)
         if console.can(Permission.MANAGE_TIME_OFF):
             self._add_page("time_off", TimeOffPage(console), self.tr("&Time off"))
         self.agents_page: AgentsPage | None = None
@@ -166,6 +171,16 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(page, title)
         if hasattr(page, "status_message"):
             page.status_message.connect(self.show_status)
+
+    def _show_unread(self, unread: int) -> None:
+        title = self.tr("&Inbox (%d)") % unread if unread else self.tr("&Inbox")
+        self.tabs.setTabText(self.tabs.indexOf(self.inbox_page), title)
+
+    def open_booking(self, booking_id: int) -> None:
+        """The Bookings tab with the booking selected and its form open (the inbox's link)."""
+        self.show_page("bookings")
+        self.bookings_page.select_booking(booking_id)
+        self.bookings_page.with_fresh(booking_id, self.bookings_page.edit_booking)
 
     def tab_titles(self) -> list[str]:
         return [self.tabs.tabText(i).replace("&", "") for i in range(self.tabs.count())]

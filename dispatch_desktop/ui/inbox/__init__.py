@@ -1,0 +1,1 @@
+"""The Inbox tab: texts customers and agents sent, as conversations, with a reply box."""
