@@ -240,7 +240,7 @@ def inbox_tab(window: MainWindow) -> QWidget:
     """Two-way SMS (issue 15): a customer's C, another's R, a question, an agent's OMW, one reply."""
     from datetime import UTC, datetime
 
-    from dispatch_desktop.notify.twilio_inbound import InboundSms
+    from dispatch_desktop.domain.inbound import InboundSms
     from dispatch_desktop.services import agents, inbound, inbox
     from dispatch_desktop.services.bookings import BookingQuery
 

@@ -6,7 +6,19 @@ which word (anyone, a customer, an agent from their own phone) is the services' 
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
+
+
+@dataclass(frozen=True)
+class InboundSms:
+    """One text someone sent the team, as the provider (or `simulate-inbound`) hands it over."""
+
+    sid: str
+    from_phone: str
+    to_phone: str
+    body: str
+    received_at: datetime
 
 
 class Keyword(StrEnum):

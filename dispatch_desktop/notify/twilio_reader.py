@@ -1,4 +1,5 @@
-"""Reading Twilio's message log through the official client: what became of the texts sent.
+"""Reading Twilio's message log through the official client: what became of the texts sent,
+and the texts people sent to the team's number (Twilio keeps both as Message resources).
 
 One reader per sync pass, on the sending credentials (notify.credentials.load_twilio) and the
 same base-URL client the sender uses. Receipts are read with the Messages list filtered by the
@@ -9,7 +10,7 @@ sending number and a DateSent lower bound, at the largest page size Twilio allow
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import requests
@@ -18,6 +19,7 @@ from twilio.http.response import Response
 from twilio.rest import Client
 
 from dispatch_desktop.domain.errors import DispatchError
+from dispatch_desktop.domain.inbound import InboundSms
 from dispatch_desktop.notify.credentials import TwilioCredentials
 from dispatch_desktop.notify.secrets import scrub
 from dispatch_desktop.notify.twilio_sender import BaseUrlHttpClient
@@ -27,6 +29,7 @@ MAX_PAGE_SIZE = 1000
 # A recipient's own messages are few and newest first: a small page, and stop at the claim.
 SEARCH_PAGE_SIZE = 50
 NOT_FOUND = 404
+INBOUND = "inbound"
 
 
 class ProviderUnavailableError(DispatchError):
@@ -100,6 +103,19 @@ class TwilioReader:
             if message.date_created is not None and message.date_created < created_since:
                 return  # newest first: the rest is older still
             yield message
+
+    def messages_since(self, after: datetime) -> Iterator[InboundSms]:
+        """Texts sent TO the sending number at or after `after` (Twilio's DateSent>), newest first."""
+        listed = self._read(
+            lambda: self.client.messages.stream(
+                to=self.sender, date_sent_after=after, page_size=MAX_PAGE_SIZE
+            )
+        )
+        for message in listed:
+            if message.direction != INBOUND or not message.sid:
+                continue
+            when = message.date_sent or message.date_created or datetime.now(UTC)
+            yield InboundSms(message.sid, message.from_, message.to, message.body, when)
 
     def fetch(self, sid: str) -> ProviderMessage | None:
         """One message by SID; None when Twilio has no such message."""

@@ -28,6 +28,7 @@ from dispatch_desktop.domain.inbound import (
     AGENT_KEYWORDS,
     CARRIER_KEYWORDS,
     STOP_REASON,
+    InboundSms,
     Keyword,
     Reading,
     read,
@@ -38,7 +39,6 @@ from dispatch_desktop.domain.statuses import NOT_STARTED_STATUSES, BookingStatus
 from dispatch_desktop.domain.team import TeamSettings, booking_reference
 from dispatch_desktop.notify.log_line import PRODUCTION, RECEIVED, Notice, log_notice
 from dispatch_desktop.notify.secrets import scrub
-from dispatch_desktop.notify.twilio_inbound import InboundSms
 from dispatch_desktop.services import audit, notices
 from dispatch_desktop.services.bookings import apply_status
 from dispatch_desktop.services.context import Actor, ServiceContext, Unit, bump_revision
@@ -67,7 +67,7 @@ ACTOR_MAX = 64
 
 
 class InboundSource(Protocol):
-    """What the pull reads: notify/twilio_inbound.TwilioInbound in production, a list in tests."""
+    """What the pull reads: notify/twilio_reader.TwilioReader in production, a list in tests."""
 
     def messages_since(self, after: datetime) -> Iterable[InboundSms]: ...
 
@@ -102,6 +102,14 @@ class InboundReport:
     already_stored: int = 0
     applied: list[Applied] = field(default_factory=list)
     error: str | None = None  # the pass stopped at this message; the next pull picks it up again
+
+    def summary(self) -> str:
+        if self.error:
+            return f"{len(self.applied)} text(s) received, then stopped: {self.error}"
+        return f"{len(self.applied)} text(s) received" if self.applied else ""
+
+    def changes(self) -> int:
+        return len(self.applied)
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -2,7 +2,8 @@
 
 One pass (`run_sync_pass`) is a list of steps, each a function of one `SyncRun` (the database,
 the Twilio reader, the config, the pass's `now`) returning its own report; `SyncReport.steps`
-holds them by name. A further step (inbound replies) is one more entry in STEPS.
+holds them by name: receipts, `unknown` texts, then the texts people sent the team
+(services/inbound.pull_inbound, which stores and applies each one once).
 
 Only the lease holder polls Twilio: every console and headless notifier may run a pass, the
 first to take the lease leads until it stops renewing it (two sync intervals). Each write is
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Protocol
 from dispatch_desktop.config import Config
 from dispatch_desktop.domain.delivery import NOT_REACHED, Delivery, delivery_of, reason_for
 from dispatch_desktop.domain.outbox import Channel, OutboxStatus
+from dispatch_desktop.services import inbound
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.storage import lease
 from dispatch_desktop.storage.engine import Database
@@ -307,7 +309,16 @@ def _settle(
         _log_receipt(to, match.sid, delivery, reason)
 
 
-STEPS: tuple[tuple[str, SyncStep], ...] = (("receipts", sync_receipts), ("unknown", resolve_unknown))
+def pull_replies(run: SyncRun) -> StepReport:
+    """The texts people sent the team's number since the newest stored one, each applied once."""
+    return inbound.pull_inbound(ServiceContext(run.db, config=run.config), run.reader, run.now)
+
+
+STEPS: tuple[tuple[str, SyncStep], ...] = (
+    ("receipts", sync_receipts),
+    ("unknown", resolve_unknown),
+    ("inbound", pull_replies),
+)
 
 
 # --- one pass ------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ floor of one bare committed write per text, and a repeat pull that finds every t
 import time
 from datetime import UTC, datetime, timedelta
 
-from dispatch_desktop.notify.twilio_inbound import InboundSms
+from dispatch_desktop.domain.inbound import InboundSms
 from dispatch_desktop.services import inbound
 from dispatch_desktop.services.context import ServiceContext, bump_revision
 from tests.bench.common import Table, progress, quiet_notification_log, ratio, sqlite_db, temp_dir

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from dispatch_desktop.domain.errors import WrongEnvironmentError
-from dispatch_desktop.notify.twilio_inbound import InboundSms
+from dispatch_desktop.domain.inbound import InboundSms
 from dispatch_desktop.services import bookings, inbound, inbox
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.services.team_settings import update_team_settings

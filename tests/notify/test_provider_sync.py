@@ -2,8 +2,8 @@
 
 import json
 import threading
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,20 +16,23 @@ from dispatch_desktop.notify.delivery import claimer_id, deliver_due
 from dispatch_desktop.notify.notifier import setup_notification_logging
 from dispatch_desktop.notify.twilio_reader import TwilioReader
 from dispatch_desktop.notify.twilio_sender import TwilioSender
-from dispatch_desktop.services import outbox, provider_sync
+from dispatch_desktop.services import bookings, outbox, provider_sync
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.services.provider_sync import (
     NO_SYNC,
     ReceiptReport,
     SyncReport,
     SyncRun,
+    SyncStep,
     run_steps,
     run_sync_pass,
 )
+from dispatch_desktop.services.team_settings import update_team_settings
 from dispatch_desktop.storage import outbox as store
 from dispatch_desktop.storage.engine import Database
-from dispatch_desktop.storage.models import Lease, OutboxMessage
+from dispatch_desktop.storage.models import InboundMessage, Lease, OutboxMessage
 from dispatch_desktop.storage.types import utcnow
+from tests.core.helpers import add_agent, add_booking
 from tests.notify.helpers import rows
 from tests.servers.twilio_fake import FakeTwilio
 
@@ -55,8 +58,17 @@ def send_texts(db: Database, ctx: ServiceContext, *numbers: str) -> list[int]:
     return ids
 
 
-def sync(db: Database, holder: str = "tester", now: datetime | None = None) -> SyncReport:
-    return run_sync_pass(db, Config(), holder=holder, now=now)
+# The outbound steps alone, so the request counts below are theirs (the inbound list is tested apart).
+OUTBOUND = tuple(step for step in provider_sync.STEPS if step[0] != "inbound")
+
+
+def sync(
+    db: Database,
+    holder: str = "tester",
+    now: datetime | None = None,
+    steps: Sequence[tuple[str, SyncStep]] = OUTBOUND,
+) -> SyncReport:
+    return run_sync_pass(db, Config(), holder=holder, now=now, steps=steps)
 
 
 def by_id(db: Database) -> dict[int, OutboxMessage]:
@@ -373,8 +385,10 @@ def test_outbox_sync_prints_what_it_learnt_and_the_lists_show_it(
     assert code == 0, err
     report = json.loads(out)
     assert (report["leader"], report["requests"], report["receipts"]) == (
-        True, 1, {"checked": 1, "updated": {"undelivered": 1}},
-    )  # fmt: skip
+        True,
+        2,
+        {"checked": 1, "updated": {"undelivered": 1}},
+    )  # fmt: skip  (one list of receipts, one of texts to our number)
     assert report["unknown"] == {"found": 0, "released": 0, "waiting": 0}
     assert "[PROD] SMS undelivered - To: +13125550112" in err
     code, out, _ = cli(database_url, home, capsys, "outbox", "list", "--delivery", "undelivered", "--json")
@@ -385,7 +399,25 @@ def test_outbox_sync_prints_what_it_learnt_and_the_lists_show_it(
     code, out, _ = cli(database_url, home, capsys, "outbox", "show", str(row_id))
     assert "  delivery:  undelivered (30034 US number not registered for business texting (A2P 10DLC))" in out
     code, out, _ = cli(database_url, home, capsys, "outbox", "sync")
-    assert out == "provider sync (0 request(s)): nothing to learn\n"
+    assert out == "provider sync (1 request(s)): nothing to learn\n"  # only the texts to our number
+
+
+def test_a_customers_c_in_twilios_log_confirms_their_booking_through_the_pass(
+    db: Database, ctx: ServiceContext, prod: FakeTwilio
+) -> None:
+    update_team_settings(ctx, two_way_sms=True)
+    booking = add_booking(ctx, "09:00", "10:00", agent_id=add_agent(ctx).id)
+    now = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)  # 06:00 in Chicago: the 09:00 booking is ahead
+    prod.receive("+13125550199", " c. ", at=now - timedelta(minutes=1))
+    first = sync(db, now=now, steps=provider_sync.STEPS)
+    assert first.summary().endswith("1 text(s) received")
+    assert bookings.get_booking(ctx, booking.id).status == "confirmed"
+    again = sync(db, now=now, steps=provider_sync.STEPS)
+    assert again.steps["inbound"].to_json()["already_stored"] == 1 and again.changes == 0
+    with db.read() as session:
+        assert [(m.from_phone, m.body) for m in session.scalars(select(InboundMessage))] == [
+            ("+13125550199", " c. ")
+        ]
 
 
 def test_notifier_run_syncs_too_and_hands_the_lease_over_when_it_stops(

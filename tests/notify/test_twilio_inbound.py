@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from dispatch_desktop.config import Config
 from dispatch_desktop.notify import credentials
-from dispatch_desktop.notify.twilio_inbound import PAGE_SIZE, TwilioInbound
+from dispatch_desktop.notify.twilio_reader import MAX_PAGE_SIZE as PAGE_SIZE
+from dispatch_desktop.notify.twilio_reader import TwilioReader
 from dispatch_desktop.services import inbound
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.storage.engine import Database
@@ -35,7 +36,7 @@ def test_the_reader_lists_only_texts_to_our_number_since_the_time_following_ever
         for i in range(PAGE_SIZE + 5)
     ]
     twilio.receive("+13125550111", "to another number", to="+15005550009", at=NOW)
-    reader = TwilioInbound(credentials.load_twilio(Config()))
+    reader = TwilioReader(credentials.load_twilio(Config()))
     listed = list(reader.messages_since(NOW - timedelta(minutes=1)))
     assert sorted(m.sid for m in listed) == sorted(sids)
     assert {m.to_phone for m in listed} == {twilio.phone_number}
@@ -51,7 +52,7 @@ def test_a_pull_through_the_server_stores_each_text_once(db: Database, twilio: F
     ctx = ServiceContext(db, "boss")
     twilio.receive("+13125550111", "STOP", at=NOW - timedelta(minutes=10))
     twilio.receive("+13125550122", "Is it tomorrow?", at=NOW - timedelta(minutes=5))
-    reader = TwilioInbound(credentials.load_twilio(Config()))
+    reader = TwilioReader(credentials.load_twilio(Config()))
     first = inbound.pull_inbound(ctx, reader, NOW)
     assert [a.action for a in first.applied] == ["suppressed: replied STOP", "plain text"]
     twilio.receive("+13125550111", "START", at=NOW - timedelta(minutes=1))

@@ -4,8 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import Qt
 
+from dispatch_desktop.domain.inbound import InboundSms
 from dispatch_desktop.domain.sms_segments import segments
-from dispatch_desktop.notify.twilio_inbound import InboundSms
 from dispatch_desktop.services import bookings, inbound, inbox
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.ui.inbox.page import InboxPage, segment_note
