@@ -1,8 +1,11 @@
 """Outbox statuses and channels, and the one table of allowed outbox status moves.
 
-A row is written `queued` (or `skipped`, when it can never go out), a worker claims it
-(`sending`) and records the outcome. Every other change of status is one of the moves below;
-storage checks each status UPDATE against this table (`check_move`) before it runs it.
+A row is written `queued` (or `skipped`, when it can never go out; `scheduled`, a reminder that
+waits for its time; `held`, a customer notice kept back for quiet hours or a burst of changes;
+`superseded`, a reminder that could only go out after its booking starts). A worker claims it
+(`sending`) once its due time (`next_attempt_at`, shown as `due_at`) has passed, never earlier, and
+records the outcome. Every other change of status is one of the moves below; storage checks each
+status UPDATE against this table (`check_move`) before it runs it.
 """
 
 from dataclasses import dataclass
@@ -21,6 +24,14 @@ class OutboxStatus(StrEnum):
     UNKNOWN = "unknown"  # a text may or may not have reached Twilio: a person decides
     SKIPPED = "skipped"
     DISMISSED = "dismissed"
+    SCHEDULED = "scheduled"  # a reminder: due at its time before the booking
+    HELD = "held"  # a customer notice held back (quiet hours, coalescing): due when the hold ends
+    SUPERSEDED = "superseded"  # a newer notice (or a change of the booking) made it moot: never sent
+
+
+class HoldReason(StrEnum):
+    QUIET_HOURS = "quiet hours"
+    COALESCING = "coalescing"
 
 
 class Channel(StrEnum):
@@ -37,6 +48,7 @@ class Move(StrEnum):
     HOLD = "hold"  # production has no credentials for the row's channel: it waits
     RETRY = "retry"  # a person sends it again
     DISMISS = "dismiss"  # a person decides not to send it
+    SUPERSEDE = "supersede"  # a newer notice, or the booking's change, replaces one not yet sent
 
 
 @dataclass(frozen=True)
@@ -52,18 +64,24 @@ class IllegalMoveError(ConflictError):
 _S = OutboxStatus
 
 # The statuses a row is written in.
-NEW_STATUSES: tuple[OutboxStatus, ...] = (_S.QUEUED, _S.SKIPPED)
+NEW_STATUSES: tuple[OutboxStatus, ...] = (_S.QUEUED, _S.SKIPPED, _S.SCHEDULED, _S.HELD, _S.SUPERSEDED)
+# Not sent yet, and not being sent: what a newer notice supersedes.
+UNSENT: tuple[OutboxStatus, ...] = (_S.QUEUED, _S.SCHEDULED, _S.HELD, _S.RETRY)
 
 MOVES: dict[Move, Moves] = {
-    Move.CLAIM: Moves((_S.QUEUED, _S.RETRY), (_S.SENDING,)),
+    # A scheduled or held row is claimed like a queued one, once its due time has passed.
+    Move.CLAIM: Moves((_S.QUEUED, _S.RETRY, _S.SCHEDULED, _S.HELD), (_S.SENDING,)),
     Move.FINISH: Moves((_S.SENDING,), (_S.SENT, _S.LOGGED, _S.RETRY, _S.FAILED, _S.UNKNOWN)),
     # Development rows never left the machine (queued), a production email is resent with the same
     # Message-ID (retry), a production text is in doubt (unknown).
     Move.RECOVER: Moves((_S.SENDING,), (_S.QUEUED, _S.RETRY, _S.UNKNOWN)),
     # A held row stays due: `retry` with the reason, so a worker with credentials still takes it.
-    Move.HOLD: Moves((_S.QUEUED, _S.RETRY), (_S.RETRY,)),
+    Move.HOLD: Moves((_S.QUEUED, _S.RETRY, _S.SCHEDULED, _S.HELD), (_S.RETRY,)),
     Move.RETRY: Moves((_S.FAILED, _S.UNKNOWN, _S.RETRY), (_S.QUEUED,)),
-    Move.DISMISS: Moves((_S.QUEUED, _S.RETRY, _S.FAILED, _S.UNKNOWN), (_S.DISMISSED,)),
+    Move.DISMISS: Moves(
+        (_S.QUEUED, _S.RETRY, _S.FAILED, _S.UNKNOWN, _S.SCHEDULED, _S.HELD), (_S.DISMISSED,)
+    ),
+    Move.SUPERSEDE: Moves(UNSENT, (_S.SUPERSEDED,)),
 }
 
 # Due rows: what a worker claims.

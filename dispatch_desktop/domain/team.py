@@ -2,8 +2,12 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
+
+from dispatch_desktop.domain import timing
+from dispatch_desktop.domain.errors import ValidationError
+from dispatch_desktop.domain.timing import QuietHours
 
 # What a team gets until a supervisor changes it (`settings set`).
 DEFAULT_REGION = "US"
@@ -20,6 +24,12 @@ SMS_PER_RECIPIENT_KEY = "sms_per_recipient_per_day"
 SMS_PER_OPERATOR_KEY = "sms_per_operator_per_hour"
 DAYS_BACK_KEY = "booking_days_back"
 DAYS_AHEAD_KEY = "booking_days_ahead"
+REMINDERS_KEY = "reminders"
+QUIET_HOURS_KEY = "quiet_hours"
+CUSTOMER_HOLD_KEY = "customer_hold_seconds"
+
+_DEFAULT_REMINDERS = timing.parse_reminders(timing.DEFAULT_REMINDERS)
+_DEFAULT_QUIET_HOURS = QuietHours.parse(timing.DEFAULT_QUIET_HOURS)
 
 
 @dataclass(frozen=True)
@@ -31,6 +41,10 @@ class TeamSettings:
     sms_per_operator_per_hour: int = DEFAULT_SMS_PER_OPERATOR_PER_HOUR
     booking_days_back: int = DEFAULT_BOOKING_DAYS_BACK
     booking_days_ahead: int = DEFAULT_BOOKING_DAYS_AHEAD
+    reminders: tuple[timedelta, ...] = _DEFAULT_REMINDERS  # before a booking's start; () is off
+    quiet_hours: QuietHours | None = _DEFAULT_QUIET_HOURS  # None is off
+    customer_hold_seconds: int = timing.DEFAULT_CUSTOMER_HOLD_SECONDS  # 0 is off
+    two_way_sms: bool = False  # customers may reply to texts (the inbound replies' setting)
 
     @classmethod
     def from_stored(cls, stored: Mapping[str, str], fallback_timezone: str) -> "TeamSettings":
@@ -42,6 +56,18 @@ class TeamSettings:
             except ValueError:
                 return default
 
+        def reminders() -> tuple[timedelta, ...]:
+            try:
+                return timing.parse_reminders(stored.get(REMINDERS_KEY) or timing.DEFAULT_REMINDERS)
+            except ValidationError:
+                return _DEFAULT_REMINDERS
+
+        def quiet_hours() -> QuietHours | None:
+            try:
+                return QuietHours.parse(stored.get(QUIET_HOURS_KEY) or timing.DEFAULT_QUIET_HOURS)
+            except ValidationError:
+                return _DEFAULT_QUIET_HOURS
+
         countries = tuple(code for code in (stored.get(SMS_COUNTRIES_KEY) or "").split(",") if code)
         return cls(
             timezone_name=stored.get(TIMEZONE_KEY) or fallback_timezone,
@@ -51,6 +77,9 @@ class TeamSettings:
             sms_per_operator_per_hour=number(SMS_PER_OPERATOR_KEY, DEFAULT_SMS_PER_OPERATOR_PER_HOUR),
             booking_days_back=number(DAYS_BACK_KEY, DEFAULT_BOOKING_DAYS_BACK),
             booking_days_ahead=number(DAYS_AHEAD_KEY, DEFAULT_BOOKING_DAYS_AHEAD),
+            reminders=reminders(),
+            quiet_hours=quiet_hours(),
+            customer_hold_seconds=number(CUSTOMER_HOLD_KEY, timing.DEFAULT_CUSTOMER_HOLD_SECONDS),
         )
 
     @property

@@ -6,6 +6,7 @@ from typing import Any
 from dispatch_desktop.cli import args as cli_args
 from dispatch_desktop.cli.app import App
 from dispatch_desktop.cli.parser import Commands
+from dispatch_desktop.domain import timing
 from dispatch_desktop.domain.team import TeamSettings
 from dispatch_desktop.services import team_settings
 
@@ -19,6 +20,9 @@ def _settings_json(team: TeamSettings) -> dict[str, Any]:
         "sms_per_operator_per_hour": team.sms_per_operator_per_hour,
         "booking_days_back": team.booking_days_back,
         "booking_days_ahead": team.booking_days_ahead,
+        "reminders": [timing.offset_text(offset) for offset in team.reminders],
+        "quiet_hours": str(team.quiet_hours) if team.quiet_hours else None,
+        "customer_hold_seconds": team.customer_hold_seconds,
     }
 
 
@@ -29,7 +33,10 @@ def _settings_text(team: TeamSettings) -> str:
         f"SMS countries: {','.join(team.texted_countries)}\n"
         f"texts per recipient per day: {team.sms_per_recipient_per_day}\n"
         f"texts per operator per hour: {team.sms_per_operator_per_hour}\n"
-        f"booking window: {team.booking_days_back} day(s) back to {team.booking_days_ahead} days ahead"
+        f"booking window: {team.booking_days_back} day(s) back to {team.booking_days_ahead} days ahead\n"
+        f"reminders: {timing.reminders_text(team.reminders)} before the start\n"
+        f"quiet hours: {team.quiet_hours or timing.OFF} (the recipient's local time)\n"
+        f"customer hold: {team.customer_hold_seconds} seconds"
     )
 
 
@@ -53,6 +60,9 @@ def cmd_settings_set(app: App, args: argparse.Namespace) -> int:
         sms_per_operator_per_hour=args.sms_per_operator_hour,
         booking_days_back=args.booking_days_back,
         booking_days_ahead=args.booking_days_ahead,
+        reminders=args.reminders,
+        quiet_hours=args.quiet_hours,
+        customer_hold_seconds=args.customer_hold,
     )
     app.emit(_settings_json(team), _settings_text(team))
     return 0
@@ -69,3 +79,8 @@ def register(cli: Commands) -> None:
     c.add_argument("--sms-per-operator-hour", metavar="N", help="cap on texts one operator queues in an hour")
     c.add_argument("--booking-days-back", metavar="N", help="how many days in the past a booking may start")
     c.add_argument("--booking-days-ahead", metavar="N", help="how many days ahead a booking may start")
+    c.add_argument("--reminders", metavar="LIST|off", help="reminders before the start, e.g. 24h,2h,90m")
+    c.add_argument("--quiet-hours", metavar="HH:MM-HH:MM|off", help="no customer texts then, e.g. 21:00-08:00")
+    c.add_argument(
+        "--customer-hold", metavar="SECONDS", help="hold customer updates this long, one text per burst (0 off)"
+    )
