@@ -34,6 +34,10 @@ class HoldReason(StrEnum):
     COALESCING = "coalescing"
 
 
+# The event of a reminder row: written `scheduled`, superseded when its booking changes or starts.
+REMINDER_EVENT = "booking_reminder"
+
+
 class Channel(StrEnum):
     SMS = "sms"
     EMAIL = "email"
@@ -78,9 +82,7 @@ MOVES: dict[Move, Moves] = {
     # A held row stays due: `retry` with the reason, so a worker with credentials still takes it.
     Move.HOLD: Moves((_S.QUEUED, _S.RETRY, _S.SCHEDULED, _S.HELD), (_S.RETRY,)),
     Move.RETRY: Moves((_S.FAILED, _S.UNKNOWN, _S.RETRY), (_S.QUEUED,)),
-    Move.DISMISS: Moves(
-        (_S.QUEUED, _S.RETRY, _S.FAILED, _S.UNKNOWN, _S.SCHEDULED, _S.HELD), (_S.DISMISSED,)
-    ),
+    Move.DISMISS: Moves((_S.QUEUED, _S.RETRY, _S.FAILED, _S.UNKNOWN, _S.SCHEDULED, _S.HELD), (_S.DISMISSED,)),
     Move.SUPERSEDE: Moves(UNSENT, (_S.SUPERSEDED,)),
 }
 

@@ -92,7 +92,11 @@ class TeamSettings:
         return self.sms_countries or (self.region,)
 
     def local(self, moment: datetime) -> str:
-        return moment.astimezone(self.zone).strftime("%Y-%m-%d %H:%M")
+        return self.local_in(moment, self.zone)
+
+    @staticmethod
+    def local_in(moment: datetime, zone: tzinfo) -> str:
+        return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
 def booking_reference(booking_id: int) -> str:

@@ -19,9 +19,9 @@ DEFAULT_REMINDERS = "24h"
 DEFAULT_QUIET_HOURS = "21:00-08:00"
 DEFAULT_CUSTOMER_HOLD_SECONDS = 60
 MAX_OFFSET = timedelta(days=30)
-_OFFSET = re.compile(r"(\d{1,5})([dhms])")
+_OFFSET = re.compile(r"([0-9]{1,5})([dhms])")
 _UNITS = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
-_CLOCK = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
+_CLOCK = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
 
 
 def offset_text(offset: timedelta) -> str:

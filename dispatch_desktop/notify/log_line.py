@@ -16,11 +16,13 @@ LOGGER_NAME = "dispatch_desktop.notify"
 NOTICE_ATTRIBUTE = "notice"
 PRODUCTION = "production"
 SMS, EMAIL = Channel.SMS, Channel.EMAIL
-LOGGED, SENT, FAILED, SKIPPED = (
+LOGGED, SENT, FAILED, SKIPPED, HELD, SCHEDULED = (
     OutboxStatus.LOGGED,
     OutboxStatus.SENT,
     OutboxStatus.FAILED,
     OutboxStatus.SKIPPED,
+    OutboxStatus.HELD,
+    OutboxStatus.SCHEDULED,
 )
 # How a failure goes on, as the line ends: "(retry)", "(permanent)", "(unknown)".
 RETRY, PERMANENT, UNKNOWN = "retry", "permanent", "unknown"
@@ -52,9 +54,10 @@ class Notice:
     subject: str | None = None
     message: str | None = None
     sid: str | None = None
-    error: str | None = None  # a failure's error, a skip's reason
+    error: str | None = None  # a failure's error, a skip's reason, a hold's reason
     failure: str | None = None  # retry, permanent or unknown: how a failure goes on
     recipient_kind: str | None = None  # customer, agent, dispatcher (skips name who was skipped)
+    until: str | None = None  # a held or scheduled row: when it goes (local time)
 
     @property
     def tag(self) -> str:
@@ -87,6 +90,10 @@ def format_line(notice: Notice) -> str:
     if notice.outcome == SKIPPED:
         who = f"{escape_newlines(notice.recipient)} ({notice.recipient_kind})"
         return f"{prefix}{kind} skipped - To: {who}, Reason: {notice.error}"
+    if notice.outcome == HELD and notice.until:
+        return f"{prefix}{kind} held - To: {to}, Until: {notice.until} ({notice.error})"
+    if notice.outcome == SCHEDULED and notice.until:
+        return f"{prefix}{kind} scheduled - To: {to}, Due: {notice.until}"
     return f"{prefix}{kind} {notice.outcome} - To: {to}" + ("" if sms else f", {subject}")
 
 

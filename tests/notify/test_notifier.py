@@ -127,5 +127,5 @@ def test_a_retried_row_is_due_now_with_fresh_attempts(
     assert row.status == "retry"
     view = outbox.retry_message(ctx, row.id)
     assert (view.status, view.attempts) == ("queued", 0)
-    assert view.next_attempt_at <= utcnow() + timedelta(seconds=1)
+    assert view.due_at <= utcnow() + timedelta(seconds=1)
     assert view.recipient == CUSTOMER_PHONE

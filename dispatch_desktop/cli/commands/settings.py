@@ -80,7 +80,11 @@ def register(cli: Commands) -> None:
     c.add_argument("--booking-days-back", metavar="N", help="how many days in the past a booking may start")
     c.add_argument("--booking-days-ahead", metavar="N", help="how many days ahead a booking may start")
     c.add_argument("--reminders", metavar="LIST|off", help="reminders before the start, e.g. 24h,2h,90m")
-    c.add_argument("--quiet-hours", metavar="HH:MM-HH:MM|off", help="no customer texts then, e.g. 21:00-08:00")
     c.add_argument(
-        "--customer-hold", metavar="SECONDS", help="hold customer updates this long, one text per burst (0 off)"
+        "--quiet-hours", metavar="HH:MM-HH:MM|off", help="no customer texts then, e.g. 21:00-08:00"
+    )
+    c.add_argument(
+        "--customer-hold",
+        metavar="SECONDS",
+        help="hold customer updates this long, one text per burst (0 off)",
     )

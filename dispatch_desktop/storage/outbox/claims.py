@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from dispatch_desktop.domain.outbox import DUE_STATUSES, MOVES, Move, OutboxStatus, check_move
 from dispatch_desktop.storage.models import OutboxMessage
+from dispatch_desktop.storage.outbox.supersede import supersede_started_reminders
 
 SENDING = OutboxStatus.SENDING
 T = OutboxMessage.__table__
@@ -88,9 +89,14 @@ def claim_due(
     environment: str,
     due_by: datetime | None = None,
 ) -> list[Claimed]:
-    """Claim up to `limit` rows due by `due_by` (default `now`), stamped as claimed at `now`."""
+    """Claim up to `limit` rows due by `due_by` (default `now`), stamped as claimed at `now`.
+
+    A scheduled or held row is claimed only once its due time has passed; a due reminder of a
+    booking that has started is superseded first, never sent late.
+    """
     if not channels or limit <= 0:
         return []
+    supersede_started_reminders(session, now=now, environment=environment)
     claim = {
         "status": check_move(Move.CLAIM, SENDING),
         "claimed_by": worker,
@@ -152,7 +158,9 @@ _FINISH = (
         updated_at=bindparam("f_at", type_=T.c.updated_at.type),
         provider_id=func.coalesce(bindparam("f_provider_id", type_=T.c.provider_id.type), T.c.provider_id),
         sent_to=func.coalesce(bindparam("f_sent_to", type_=T.c.sent_to.type), T.c.sent_to),
-        sent_at=case((bindparam("f_status") == OutboxStatus.SENT.value, bindparam("f_at")), else_=T.c.sent_at),
+        sent_at=case(
+            (bindparam("f_status") == OutboxStatus.SENT.value, bindparam("f_at")), else_=T.c.sent_at
+        ),
         next_attempt_at=func.coalesce(
             bindparam("f_next_attempt_at", type_=T.c.next_attempt_at.type), T.c.next_attempt_at
         ),
