@@ -222,7 +222,17 @@ BAD: dict[str, st.SearchStrategy[str]] = {
         _words.map(lambda w: f"2h,{w}"),
     ),
     "quiet hours": st.sampled_from(
-        ["", "21:00", "25:00-08:00", "21:00-21:00", "9-8", "21:00-08:60", "off-on", "21:00–08:00", "٢١:٠٠-08:00"]
+        [
+            "",
+            "21:00",
+            "25:00-08:00",
+            "21:00-21:00",
+            "9-8",
+            "21:00-08:60",
+            "off-on",
+            "21:00–08:00",
+            "٢١:٠٠-08:00",
+        ]
     ),
     "hold seconds": st.one_of(
         st.integers(max_value=-1).map(str),
