@@ -99,7 +99,7 @@ def test_reminders_are_written_scheduled_at_their_times_and_shown_with_due_at(
     local = start.astimezone(CHICAGO)
     assert sms.body == (
         f"Reminder: Boiler service on {local:%Y-%m-%d %H:%M} with Ann Field at 12 Elm Street, Chicago "
-        f"({'BK-%06d' % sms.booking_id})."
+        f"(BK-{sms.booking_id:06d})."
     )
     [shown] = [v for v in outbox.list_outbox(ctx, status="scheduled") if v.id == sms.id]
     as_json = shown.to_json()
@@ -209,7 +209,7 @@ def test_a_customer_text_in_quiet_hours_is_held_to_the_windows_end_and_then_rele
 
 
 def test_tonights_job_is_not_held_by_quiet_hours(db: Database, ctx: ServiceContext) -> None:
-    window, end = _quiet_now()
+    window, _ = _quiet_now()
     _clock(ctx, quiet=window)
     soon = _minute(datetime.now(UTC) + timedelta(minutes=40))  # starts before the window ends
     booking_id = _book(ctx, _minute(datetime.now(UTC) + timedelta(days=2)))
@@ -224,7 +224,7 @@ def test_tonights_job_is_not_held_by_quiet_hours(db: Database, ctx: ServiceConte
 def test_a_reminder_quiet_hours_would_push_past_the_start_is_superseded(
     db: Database, ctx: ServiceContext
 ) -> None:
-    window, end = _quiet_now()
+    window, _ = _quiet_now()
     _clock(ctx, quiet=window, reminders="20m")
     start = _minute(datetime.now(UTC) + timedelta(minutes=40))  # reminder due in quiet hours
     _book(ctx, start)
