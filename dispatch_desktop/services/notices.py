@@ -497,16 +497,21 @@ def _log_quiet_hours_after_commit(
 def queue_booking(
     session: Session, booking: Booking, notes: list[Notification], settings: TeamSettings, *, coalesce: bool
 ) -> None:
-    """A booking event's rows, timed; each supersedes the older unsent rows to its recipient about
-    the booking on its channel; then the booking's reminders are brought up to date."""
+    """A booking event's rows, timed, then the booking's reminders brought up to date.
+
+    With the customer hold on (one text per burst), each row supersedes the older unsent rows to
+    its recipient about the booking on its channel, and a confirmation not yet sent survives.
+    """
     now = utcnow()
-    if coalesce:
+    one_per_burst = settings.customer_hold_seconds > 0
+    if coalesce and one_per_burst:
         notes = surviving_confirmations(session, booking, notes, settings)
     queue(session, notes, settings, booking_id=booking.id, when=Timing(now, booking.starts_at, coalesce))
-    ids = supersede.ids_of(session, [note.dedupe_key for note in notes if note.address])
-    for note in notes:
-        if note.address and note.recipient.kind in (CUSTOMER, AGENT):
-            supersede.supersede_older(session, ids[note.dedupe_key], now=now)
+    if one_per_burst:
+        ids = supersede.ids_of(session, [note.dedupe_key for note in notes if note.address])
+        for note in notes:
+            if note.address and note.recipient.kind in (CUSTOMER, AGENT):
+                supersede.supersede_older(session, ids[note.dedupe_key], now=now)
     refresh_reminders(session, booking, settings, now)
 
 

@@ -277,10 +277,14 @@ def test_a_confirmation_superseded_before_it_went_out_survives_with_the_latest_d
     assert not any(r.event == "booking_rescheduled" for r in _customer_sms(db))
 
 
-def test_without_a_hold_a_customer_notice_is_queued_at_once(db: Database, ctx: ServiceContext) -> None:
+def test_without_a_hold_every_change_is_its_own_notice_at_once(db: Database, ctx: ServiceContext) -> None:
     _clock(ctx, hold=0)
     base = _minute(datetime.now(UTC) + timedelta(days=2))
     booking_id = _book(ctx, base)
-    _deliver(db, datetime.now(UTC))
-    _reschedule(ctx, booking_id, base + timedelta(hours=1))
-    assert _customer_sms(db)[-1].status == "queued"
+    for hours in (1, 2):
+        _reschedule(ctx, booking_id, base + timedelta(hours=hours))
+    assert [(r.event, r.status) for r in _customer_sms(db)] == [
+        ("booking_created", "queued"),
+        ("booking_rescheduled", "queued"),
+        ("booking_rescheduled", "queued"),
+    ]

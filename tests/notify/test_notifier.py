@@ -90,7 +90,9 @@ def test_list_filters_and_the_live_cursor(db: Database, ctx: ServiceContext) -> 
 
 
 def test_counts_always_show_what_needs_attention(db: Database, ctx: ServiceContext) -> None:
-    assert outbox.status_counts(ctx) == {"queued": 0, "retry": 0, "failed": 0, "unknown": 0}
+    assert outbox.status_counts(ctx) == {
+        "queued": 0, "retry": 0, "failed": 0, "unknown": 0, "scheduled": 0, "held": 0
+    }  # fmt: skip
     add_booking(ctx, call_center=True)
     assert outbox.status_counts(ctx)["queued"] == 2
 
