@@ -25,9 +25,9 @@ _CLOCK = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
 
 
 def offset_text(offset: timedelta) -> str:
-    """`24h`, `90m`, `1d`, `45s`: the largest whole unit (the settings' own spelling)."""
+    """`24h`, `90m`, `45s`: the largest whole unit of hours, minutes or seconds (the settings' spelling)."""
     seconds = int(offset.total_seconds())
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+    for unit, size in (("h", 3600), ("m", 60)):
         if seconds % size == 0:
             return f"{seconds // size}{unit}"
     return f"{seconds}s"

@@ -155,7 +155,7 @@ class SettingsDialog(QDialog):
 
     def change(self) -> SettingsChange:
         sms, email, team, saved = self.sms_page, self.email_page, self.team_page, self.console.config.smtp
-        team_changed = team.changed()
+        team_changed, clock_changed = team.changed(), team.clock_changed()
         return SettingsChange(
             environment=self.environment_page.chosen(),
             twilio_account_sid=sms.twilio_sid.text(),
@@ -178,6 +178,9 @@ class SettingsDialog(QDialog):
             log_backups=self.log_page.log_backups.value(),
             timezone_name=team.timezone.currentText().strip() if team_changed else None,
             region=team.region.text().strip() if team_changed else None,
+            reminders=team.reminders.text() if clock_changed else None,
+            quiet_hours=team.quiet_hours.text() if clock_changed else None,
+            customer_hold_seconds=team.customer_hold.value() if clock_changed else None,
         )
 
     def save(self) -> None:
