@@ -369,5 +369,7 @@ def test_a_command_that_leaves_held_notices_says_when_they_go(cli: Cli) -> None:
         ("sms", "coalescing", "customer"),
         ("email", "coalescing", "customer"),
     }
+    code, shown, _err = cli("outbox", "show", str(held[0]["id"]))
+    assert code == 0 and f"  due:       {held[0]['due_at']} (coalescing)" in shown.splitlines()
     counts = cli.json("outbox", "counts")
     assert isinstance(counts, dict) and (counts["held"], counts["scheduled"]) == (2, 0)
