@@ -74,15 +74,22 @@ def save_settings(ctx: ServiceContext, home: Path, config: Config, change: Setti
     updated = save_log_rotation(
         home, updated, max_bytes=change.log_max_mb * MB, backup_count=change.log_backups
     )
-    team = {
-        "timezone_name": change.timezone_name,
-        "region": change.region,
-        "reminders": change.reminders,
-        "quiet_hours": change.quiet_hours,
-        "customer_hold_seconds": change.customer_hold_seconds,
-    }
-    if any(value is not None for value in team.values()):
-        team_settings.update_team_settings(ctx, **team)
+    team = (
+        change.timezone_name,
+        change.region,
+        change.reminders,
+        change.quiet_hours,
+        change.customer_hold_seconds,
+    )
+    if any(value is not None for value in team):
+        team_settings.update_team_settings(
+            ctx,
+            timezone_name=change.timezone_name,
+            region=change.region,
+            reminders=change.reminders,
+            quiet_hours=change.quiet_hours,
+            customer_hold_seconds=change.customer_hold_seconds,
+        )
     return updated
 
 
