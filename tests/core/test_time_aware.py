@@ -143,6 +143,21 @@ def test_a_reschedule_supersedes_the_reminders_and_writes_new_ones(db: Database,
     assert {r.last_error for r in reminders[:2]} == {"the booking changed"}
 
 
+def test_a_board_drag_to_another_agent_and_time_keeps_one_set_of_reminders(
+    db: Database, ctx: ServiceContext
+) -> None:
+    _clock(ctx, reminders="1h")
+    start = _minute(datetime.now(UTC) + timedelta(hours=3))
+    booking_id = _book(ctx, start)
+    bo = add_agent(ctx, "Bo Field", "312-555-0102")
+    later = start + timedelta(hours=1)
+    bookings.move_booking(ctx, booking_id, agent_id=bo.id, start=later, end=later + timedelta(hours=1))
+    waiting = [r for r in _of(db, event=REMINDER) if r.status == "scheduled"]
+    assert sorted(r.channel for r in waiting) == ["email", "sms"]
+    assert {r.next_attempt_at for r in waiting} == {later - timedelta(hours=1)}
+    assert all("Bo Field" in r.body for r in waiting)
+
+
 @pytest.mark.parametrize("status", ["cancelled", "no_show"])
 def test_cancel_and_no_show_supersede_the_reminders(db: Database, ctx: ServiceContext, status: str) -> None:
     _clock(ctx, reminders="2h,1h")
@@ -209,6 +224,18 @@ def test_a_customer_text_in_quiet_hours_is_held_to_the_windows_end_and_then_rele
     assert _customer_sms(db)[1].status == "held"
     _deliver(db, end + timedelta(seconds=1))
     assert _customer_sms(db)[1].status == "logged"
+
+
+def test_in_production_the_held_line_is_prod(
+    db: Database, ctx: ServiceContext, log_lines: Lines, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FLASK_ENV", "production")
+    window, end = _quiet_now()
+    _clock(ctx, quiet=window)
+    booking_id = _book(ctx, _minute(datetime.now(UTC) + timedelta(days=2)))
+    bookings.change_status(ctx, booking_id, "confirmed")
+    until = f"{end.astimezone(CHICAGO):%Y-%m-%d %H:%M}"
+    assert log_lines() == [f"[PROD] SMS held - To: {CUSTOMER_PHONE}, Until: {until} (quiet hours)"]
 
 
 def test_tonights_job_is_not_held_by_quiet_hours(db: Database, ctx: ServiceContext) -> None:
