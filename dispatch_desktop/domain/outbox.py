@@ -53,6 +53,7 @@ class Move(StrEnum):
     RETRY = "retry"  # a person sends it again
     DISMISS = "dismiss"  # a person decides not to send it
     SUPERSEDE = "supersede"  # a newer notice, or the booking's change, replaces one not yet sent
+    DEFER = "defer"  # a customer text came due in quiet hours: held to the window's end
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ MOVES: dict[Move, Moves] = {
     Move.RETRY: Moves((_S.FAILED, _S.UNKNOWN, _S.RETRY), (_S.QUEUED,)),
     Move.DISMISS: Moves((_S.QUEUED, _S.RETRY, _S.FAILED, _S.UNKNOWN, _S.SCHEDULED, _S.HELD), (_S.DISMISSED,)),
     Move.SUPERSEDE: Moves(UNSENT, (_S.SUPERSEDED,)),
+    Move.DEFER: Moves(UNSENT, (_S.HELD,)),
 }
 
 # Due rows: what a worker claims.

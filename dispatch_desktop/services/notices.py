@@ -28,7 +28,7 @@ from dispatch_desktop.notify.log_line import Notice, log_notice
 from dispatch_desktop.notify.notifier import environment_decision
 from dispatch_desktop.storage import outbox as store
 from dispatch_desktop.storage.models import Agent, Booking, Operator, TimeOff
-from dispatch_desktop.storage.outbox import supersede
+from dispatch_desktop.storage.outbox import supersede, waits
 from dispatch_desktop.storage.types import utcnow
 
 SMS, EMAIL = Channel.SMS, Channel.EMAIL
@@ -455,17 +455,53 @@ def timed(note: Notification, settings: TeamSettings | None, when: Timing | None
     if when.coalesce and settings.customer_hold_seconds > 0:
         due = plan.due + timedelta(seconds=settings.customer_hold_seconds)
         plan = Plan(OutboxStatus.HELD, due, HoldReason.COALESCING)
-    if note.channel != SMS or settings.quiet_hours is None or note.event == "booking_created":
+    if note.channel != SMS:
         return plan
-    end = settings.quiet_hours.ends_after(plan.due, recipient_zone(note.address, settings.zone))
+    return quiet_hours(note.event, note.address, plan, when.starts_at, settings) or plan
+
+
+def quiet_hours(
+    event: str, phone: str | None, plan: Plan, starts_at: datetime | None, settings: TeamSettings
+) -> Plan | None:
+    """What quiet hours make of a customer text due at `plan.due`: held to the window's end, or
+    (a reminder that would then go after the start) superseded; None when they leave it alone:
+    outside the window, the confirmation of a booking just made, or tonight's job."""
+    if settings.quiet_hours is None or event == "booking_created":
+        return None
+    end = settings.quiet_hours.ends_after(plan.due, recipient_zone(phone, settings.zone))
     if end is None:
-        return plan
-    if note.event == REMINDER_EVENT:
-        if when.starts_at is not None and end >= when.starts_at:
+        return None
+    if event == REMINDER_EVENT:
+        if starts_at is not None and end >= starts_at:
             return Plan(OutboxStatus.SUPERSEDED, plan.due, error=PUSHED_PAST_START)
-    elif when.starts_at is not None and when.starts_at < end:
-        return plan  # tonight's job: the customer needs to hear now
+    elif starts_at is not None and starts_at < end:
+        return None  # tonight's job: the customer needs to hear now
     return Plan(OutboxStatus.HELD, end, HoldReason.QUIET_HOURS)
+
+
+def late_texts(
+    session: Session, settings: TeamSettings, *, now: datetime, environment: str
+) -> list[tuple[int, Plan]]:
+    """Customer texts that came due while quiet hours began (nothing ran, a retry's backoff ended at
+    night), with what quiet hours make of each: held to the window's end, or superseded."""
+    if settings.quiet_hours is None:
+        return []
+    found = []
+    for row in waits.due_customer_texts(session, now=now, environment=environment):
+        verdict = quiet_hours(
+            row.event, row.recipient, Plan(OutboxStatus.QUEUED, now), row.starts_at, settings
+        )
+        if verdict is not None:
+            found.append((row.id, verdict))
+    return found
+
+
+def hold_late_texts(session: Session, found: list[tuple[int, Plan]], *, now: datetime) -> int:
+    """`late_texts`' verdicts written, each only if its row is still unsent. Returns how many."""
+    return sum(
+        waits.hold_or_supersede(session, row_id, plan.status, due=plan.due, reason=plan.error, now=now)
+        for row_id, plan in found
+    )
 
 
 def _log_quiet_hours_after_commit(

@@ -13,11 +13,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import update
 
 from dispatch_desktop.config import Config
 from dispatch_desktop.notify.delivery import deliver_due
 from dispatch_desktop.notify.notifier import LOGGER_NAME
-from dispatch_desktop.services import bookings, outbox
+from dispatch_desktop.services import bookings, outbox, workstation
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.services.team_settings import update_team_settings
 from dispatch_desktop.storage.engine import Database
@@ -400,3 +401,43 @@ def test_a_command_that_leaves_held_notices_says_when_they_go(cli: Cli) -> None:
     assert code == 0 and f"  due:       {held[0]['due_at']} (coalescing)" in shown.splitlines()
     counts = cli.json("outbox", "counts")
     assert isinstance(counts, dict) and (counts["held"], counts["scheduled"]) == (2, 0)
+
+
+def test_a_customer_text_that_came_due_as_quiet_hours_began_is_held_before_it_is_claimed(
+    db: Database, ctx: ServiceContext, log_lines: Lines
+) -> None:
+    booking_id = _book(ctx, _minute(datetime.now(UTC) + timedelta(days=2)))
+    _reschedule(ctx, booking_id, _minute(datetime.now(UTC) + timedelta(days=3)))  # queued by day
+    window, end = _quiet_now()
+    _clock(ctx, quiet=window)  # then night fell while nothing ran
+    workstation.deliver_outbox(ctx, Config())
+    confirmation, moved = _customer_sms(db)
+    assert confirmation.status == "logged"  # the customer asked for it
+    assert (moved.status, moved.hold_reason, moved.next_attempt_at) == ("held", "quiet hours", end)
+    assert {r.status for r in _of(db) if r.id != moved.id} == {"logged"}  # emails and the agent's texts
+    to_customer = [
+        line for line in log_lines() if line.startswith(f"[DEV] SMS (not sent) - To: {CUSTOMER_PHONE}")
+    ]
+    assert [line.split("Message: ")[1][:26] for line in to_customer] == ["Your booking is confirmed:"]
+
+
+def test_a_reminder_that_came_due_in_quiet_hours_before_tonights_job_is_superseded(
+    db: Database, ctx: ServiceContext
+) -> None:
+    _clock(ctx, reminders="30m")
+    _book(ctx, _minute(datetime.now(UTC) + timedelta(minutes=40)))
+    with db.write() as session:  # its time came while nothing ran
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.event == REMINDER)
+            .values(next_attempt_at=datetime.now(UTC) - timedelta(seconds=1))
+        )
+    window, _ = _quiet_now()
+    _clock(ctx, reminders="30m", quiet=window)
+    workstation.deliver_outbox(ctx, Config())
+    by_channel = {r.channel: r for r in _of(db, event=REMINDER)}
+    assert (by_channel["sms"].status, by_channel["sms"].last_error) == (
+        "superseded",
+        "quiet hours would hold it until after the booking starts",
+    )
+    assert by_channel["email"].status == "logged"
