@@ -6,10 +6,8 @@ drawn around the present moment.
 """
 
 import logging
-import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -24,7 +22,6 @@ from dispatch_desktop.services.team_settings import update_team_settings
 from dispatch_desktop.storage.engine import Database
 from dispatch_desktop.storage.models import OutboxMessage
 from tests.conftest import TEST_TIMEZONE
-from tests.core.test_cli import Cli, _booking_args
 from tests.notify.helpers import CUSTOMER_PHONE, add_agent, rows
 
 CHICAGO = ZoneInfo(TEST_TIMEZONE)  # the team's zone, and the zone of the customer's 312 number
@@ -319,88 +316,6 @@ def test_without_a_hold_every_change_is_its_own_notice_at_once(db: Database, ctx
         ("booking_rescheduled", "queued"),
         ("booking_rescheduled", "queued"),
     ]
-
-
-# --- the command line ------------------------------------------------------------------------
-
-
-@pytest.fixture
-def cli(home: Path, database_url: str, db: Database, capsys: pytest.CaptureFixture[str]) -> Cli:
-    return Cli(home, database_url, capsys)
-
-
-def test_settings_set_and_show_the_clock_rules(cli: Cli) -> None:
-    shown = cli.json(
-        "settings", "set", "--reminders", "2h,24h", "--quiet-hours", "22:00-07:00", "--customer-hold", "45"
-    )
-    assert isinstance(shown, dict)
-    assert (shown["reminders"], shown["quiet_hours"], shown["customer_hold_seconds"]) == (
-        ["24h", "2h"],
-        "22:00-07:00",
-        45,
-    )
-    cli.json("settings", "set", "--reminders", "off", "--quiet-hours", "off", "--customer-hold", "0")
-    shown = cli.json("settings", "show")
-    assert isinstance(shown, dict)
-    assert (shown["reminders"], shown["quiet_hours"], shown["customer_hold_seconds"]) == ([], None, 0)
-
-
-@pytest.mark.parametrize(
-    ("flag", "value", "error"),
-    [
-        (
-            "--reminders",
-            "5x",
-            "error: reminders: '5x' is not an offset like 24h, 2h, 90m or 30s (a list, or 'off')",
-        ),
-        (
-            "--quiet-hours",
-            "9pm-8am",
-            "error: quiet hours: '9pm-8am' is not a window like 21:00-08:00 (or 'off')",
-        ),
-        ("--customer-hold", "-1", "error: customer hold seconds must be"),
-    ],
-)
-def test_a_bad_clock_setting_is_one_error_line_and_exit_2(
-    cli: Cli, flag: str, value: str, error: str
-) -> None:
-    code, out, err = cli("settings", "set", f"{flag}={value}")
-    assert (code, out) == (2, "")
-    assert err.startswith(error) and err.count("\n") == 1
-    shown = cli.json("settings", "show")
-    assert isinstance(shown, dict) and shown["reminders"] == []  # nothing written
-
-
-def test_a_command_that_leaves_held_notices_says_when_they_go(cli: Cli) -> None:
-    cli.json("settings", "set", "--customer-hold", "60")
-    cli.json("agent", "add", "--name", "Ann Field", "--phone", "312-555-0101", "--email", "ann@example.com")
-    booking = cli.json(*_booking_args(), "--agent", "1")
-    assert isinstance(booking, dict)
-    code, _out, err = cli(
-        "booking",
-        "reschedule",
-        str(booking["id"]),
-        "--start",
-        "2026-12-01 11:00",
-        "--end",
-        "2026-12-01 12:00",
-    )
-    assert code == 0
-    assert re.search(
-        r"^2 customer notices held until \d\d:\d\d:\d\d; a running console or `notifier run` sends them$",
-        err,
-        re.MULTILINE,
-    ), err
-    held = cli.json("outbox", "list", "--status", "held")
-    assert isinstance(held, list)
-    assert {(row["channel"], row["hold_reason"], row["recipient_kind"]) for row in held} == {
-        ("sms", "coalescing", "customer"),
-        ("email", "coalescing", "customer"),
-    }
-    code, shown, _err = cli("outbox", "show", str(held[0]["id"]))
-    assert code == 0 and f"  due:       {held[0]['due_at']} (coalescing)" in shown.splitlines()
-    counts = cli.json("outbox", "counts")
-    assert isinstance(counts, dict) and (counts["held"], counts["scheduled"]) == (2, 0)
 
 
 def test_a_customer_text_that_came_due_as_quiet_hours_began_is_held_before_it_is_claimed(
