@@ -95,7 +95,9 @@ def db(database_url: str) -> Iterator[Database]:
     """A migrated database with the business time zone fixed, so local times are predictable.
 
     Tests book fixed days (2026-12-01, 2030-03-12), so the booking window is widened to ten
-    years either way; tests of the window set it back (tests/core/test_input_rules.py).
+    years either way; tests of the window set it back (tests/core/test_input_rules.py). The clock
+    rules (reminders, quiet hours, the customer hold) are off, so a test sees the rows it is about
+    whatever the hour it runs at; tests of them turn them on (tests/core/test_time_aware.py).
     """
     database = Database(database_url)
     schema.upgrade(database)
@@ -105,6 +107,9 @@ def db(database_url: str) -> Iterator[Database]:
         region="US",
         booking_days_back=TEST_BOOKING_DAYS,
         booking_days_ahead=TEST_BOOKING_DAYS,
+        reminders="off",
+        quiet_hours="off",
+        customer_hold_seconds=0,
     )
     yield database
     database.dispose()

@@ -1,11 +1,14 @@
 """Delivery after a command, and the delivery warnings commands print on stderr."""
 
 import argparse
+import sys
+from datetime import UTC, datetime
 
 from dispatch_desktop.cli import output
 from dispatch_desktop.cli.app import App
 from dispatch_desktop.domain.errors import DispatchError
 from dispatch_desktop.services import notifier_status, workstation
+from dispatch_desktop.services import outbox as outbox_service
 
 AFTER_COMMAND_WORKER = "cli"
 
@@ -35,6 +38,29 @@ def deliver_after_command(app: App) -> None:
 def deliver_unless_queue_only(app: App, args: argparse.Namespace) -> None:
     if not getattr(args, "queue_only", False):
         deliver_after_command(app)
+    note_held(app)
+
+
+def held_time(app: App, moment: datetime) -> str:
+    """`14:03:10` today in the team's zone, else `2026-12-02 08:00:00`."""
+    zone = app.team.zone
+    local = moment.astimezone(zone)
+    return (
+        f"{local:%H:%M:%S}"
+        if local.date() == datetime.now(UTC).astimezone(zone).date()
+        else f"{local:%Y-%m-%d %H:%M:%S}"
+    )
+
+
+def note_held(app: App) -> None:
+    """Customer notices the command left held (quiet hours, a burst of changes) and when they go."""
+    held = outbox_service.held(app.ctx, customers_only=True)
+    if held.count and held.last is not None:
+        print(
+            f"{held.count} customer notice{'s' if held.count != 1 else ''} held until {held_time(app, held.last)}; "
+            "a running console or `notifier run` sends them",
+            file=sys.stderr,
+        )
 
 
 def warn_about_delivery(app: App) -> None:

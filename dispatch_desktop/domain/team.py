@@ -2,8 +2,12 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
+
+from dispatch_desktop.domain import timing
+from dispatch_desktop.domain.errors import ValidationError
+from dispatch_desktop.domain.timing import QuietHours
 
 # What a team gets until a supervisor changes it (`settings set`).
 DEFAULT_REGION = "US"
@@ -23,6 +27,12 @@ DAYS_AHEAD_KEY = "booking_days_ahead"
 TWO_WAY_SMS_KEY = "two_way_sms"
 # How a yes/no setting is stored.
 ON, OFF = "on", "off"
+REMINDERS_KEY = "reminders"
+QUIET_HOURS_KEY = "quiet_hours"
+CUSTOMER_HOLD_KEY = "customer_hold_seconds"
+
+_DEFAULT_REMINDERS = timing.parse_reminders(timing.DEFAULT_REMINDERS)
+_DEFAULT_QUIET_HOURS = QuietHours.parse(timing.DEFAULT_QUIET_HOURS)
 
 
 @dataclass(frozen=True)
@@ -34,6 +44,9 @@ class TeamSettings:
     sms_per_operator_per_hour: int = DEFAULT_SMS_PER_OPERATOR_PER_HOUR
     booking_days_back: int = DEFAULT_BOOKING_DAYS_BACK
     booking_days_ahead: int = DEFAULT_BOOKING_DAYS_AHEAD
+    reminders: tuple[timedelta, ...] = _DEFAULT_REMINDERS  # before a booking's start; () is off
+    quiet_hours: QuietHours | None = _DEFAULT_QUIET_HOURS  # None is off
+    customer_hold_seconds: int = timing.DEFAULT_CUSTOMER_HOLD_SECONDS  # 0 is off
     # Customers and agents may text keywords (C, R, 1, 2, 3); STOP/START/HELP act regardless.
     two_way_sms: bool = False
 
@@ -47,6 +60,18 @@ class TeamSettings:
             except ValueError:
                 return default
 
+        def reminders() -> tuple[timedelta, ...]:
+            try:
+                return timing.parse_reminders(stored.get(REMINDERS_KEY) or timing.DEFAULT_REMINDERS)
+            except ValidationError:
+                return _DEFAULT_REMINDERS
+
+        def quiet_hours() -> QuietHours | None:
+            try:
+                return QuietHours.parse(stored.get(QUIET_HOURS_KEY) or timing.DEFAULT_QUIET_HOURS)
+            except ValidationError:
+                return _DEFAULT_QUIET_HOURS
+
         countries = tuple(code for code in (stored.get(SMS_COUNTRIES_KEY) or "").split(",") if code)
         return cls(
             timezone_name=stored.get(TIMEZONE_KEY) or fallback_timezone,
@@ -57,6 +82,9 @@ class TeamSettings:
             booking_days_back=number(DAYS_BACK_KEY, DEFAULT_BOOKING_DAYS_BACK),
             booking_days_ahead=number(DAYS_AHEAD_KEY, DEFAULT_BOOKING_DAYS_AHEAD),
             two_way_sms=stored.get(TWO_WAY_SMS_KEY) == ON,
+            reminders=reminders(),
+            quiet_hours=quiet_hours(),
+            customer_hold_seconds=number(CUSTOMER_HOLD_KEY, timing.DEFAULT_CUSTOMER_HOLD_SECONDS),
         )
 
     @property
@@ -69,7 +97,11 @@ class TeamSettings:
         return self.sms_countries or (self.region,)
 
     def local(self, moment: datetime) -> str:
-        return moment.astimezone(self.zone).strftime("%Y-%m-%d %H:%M")
+        return self.local_in(moment, self.zone)
+
+    @staticmethod
+    def local_in(moment: datetime, zone: tzinfo) -> str:
+        return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
 def booking_reference(booking_id: int) -> str:

@@ -17,11 +17,13 @@ LOGGER_NAME = "dispatch_desktop.notify"
 NOTICE_ATTRIBUTE = "notice"
 PRODUCTION = "production"
 SMS, EMAIL = Channel.SMS, Channel.EMAIL
-LOGGED, SENT, FAILED, SKIPPED = (
+LOGGED, SENT, FAILED, SKIPPED, HELD, SCHEDULED = (
     OutboxStatus.LOGGED,
     OutboxStatus.SENT,
     OutboxStatus.FAILED,
     OutboxStatus.SKIPPED,
+    OutboxStatus.HELD,
+    OutboxStatus.SCHEDULED,
 )
 # A text someone sent to the team's number (two-way SMS): `recipient` holds who sent it.
 RECEIVED = "received"
@@ -55,12 +57,13 @@ class Notice:
     subject: str | None = None
     message: str | None = None
     sid: str | None = None
-    error: str | None = None  # a failure's error, a skip's reason
+    error: str | None = None  # a failure's error, a skip's reason, a hold's reason
     failure: str | None = None  # retry, permanent or unknown: how a failure goes on
     recipient_kind: str | None = None  # customer, agent, dispatcher (skips name who was skipped)
     # A receipt: what became of a sent text (domain.delivery), its reason in `error`.
     delivery: str | None = None
     note: str | None = None  # how the line was learnt, e.g. "found in Twilio's log", at its end
+    until: str | None = None  # a held or scheduled row: when it goes (local time)
 
     @property
     def tag(self) -> str:
@@ -99,6 +102,10 @@ def format_line(notice: Notice) -> str:
     if notice.outcome == SKIPPED:
         who = f"{escape_newlines(notice.recipient)} ({notice.recipient_kind})"
         return f"{prefix}{kind} skipped - To: {who}, Reason: {notice.error}"
+    if notice.outcome == HELD and notice.until:
+        return f"{prefix}{kind} held - To: {to}, Until: {notice.until} ({notice.error})"
+    if notice.outcome == SCHEDULED and notice.until:
+        return f"{prefix}{kind} scheduled - To: {to}, Due: {notice.until}"
     return f"{prefix}{kind} {notice.outcome} - To: {to}" + ("" if sms else f", {subject}") + note
 
 

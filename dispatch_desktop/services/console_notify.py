@@ -71,6 +71,7 @@ def outbox_notice(view: OutboxView) -> Notice:
     """The row as a notice: what the notifier logged for it, or where it stands while it waits."""
     failure = _FAILURES.get(view.status)
     skipped = view.status == SKIPPED
+    waits = view.status in (OutboxStatus.HELD, OutboxStatus.SCHEDULED)
     return Notice(
         environment=view.environment,
         channel=view.channel,
@@ -80,9 +81,11 @@ def outbox_notice(view: OutboxView) -> Notice:
         subject=view.subject,
         message=view.body,
         sid=view.provider_id,
-        error=view.last_error,
+        error=view.hold_reason if view.status == OutboxStatus.HELD else view.last_error,
         failure=failure,
         recipient_kind=view.recipient_kind,
+        # When a waiting row goes, in this workstation's time, as the pane shows every time.
+        until=f"{view.due_at.astimezone():%Y-%m-%d %H:%M:%S}" if waits else None,
     )
 
 

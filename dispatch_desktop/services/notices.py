@@ -9,21 +9,26 @@ notifier's (notify.async_notifier.send_notifications_async).
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import Any, TypedDict
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from dispatch_desktop.domain import validation
 from dispatch_desktop.domain.errors import ValidationError
-from dispatch_desktop.domain.outbox import Channel, OutboxStatus
+from dispatch_desktop.domain.outbox import REMINDER_EVENT, Channel, HoldReason, OutboxStatus
 from dispatch_desktop.domain.roles import Role
+from dispatch_desktop.domain.statuses import NOT_STARTED_STATUSES, BookingStatus
 from dispatch_desktop.domain.team import TeamSettings, booking_reference
+from dispatch_desktop.domain.timing import offset_text, recipient_zone
 from dispatch_desktop.notify import templates
+from dispatch_desktop.notify.log_line import Notice, log_notice
 from dispatch_desktop.notify.notifier import environment_decision
 from dispatch_desktop.storage import outbox as store
 from dispatch_desktop.storage.models import Agent, Booking, Operator, TimeOff
+from dispatch_desktop.storage.outbox import supersede, waits
 from dispatch_desktop.storage.types import utcnow
 
 SMS, EMAIL = Channel.SMS, Channel.EMAIL
@@ -54,6 +59,8 @@ class Notification:
     entity: str  # "booking" or "time_off"
     entity_id: int
     version: int
+    due_at: datetime | None = None  # a reminder's time; None: due when written
+    slot: str | None = None  # which of a booking's reminders ("24h"), part of the dedupe key
 
     @property
     def address(self) -> str | None:
@@ -77,6 +84,7 @@ class Notification:
                 self.recipient.key,
                 self.channel,
                 self.address or "-",
+                *((self.slot,) if self.slot else ()),
             )
         )
         if len(key) <= DEDUPE_MAX:
@@ -283,7 +291,8 @@ def notify_test_messages(
 def booking_created(session: Session, booking: Booking, settings: TeamSettings) -> None:
     """Customer confirmation; the agent's assignment when one is set."""
     session.flush()
-    queue(session, booking_messages("booking_created", booking, settings), settings, booking_id=booking.id)
+    notes = booking_messages("booking_created", booking, settings)
+    queue_booking(session, booking, notes, settings, coalesce=False)
 
 
 def booking_assigned(
@@ -292,7 +301,7 @@ def booking_assigned(
     """New agent: assignment; previous agent (if any): unassignment."""
     session.flush()
     notes = booking_messages("booking_assigned", booking, settings, previous_agent=previous_agent)
-    queue(session, notes, settings, booking_id=booking.id)
+    queue_booking(session, booking, notes, settings, coalesce=True)
 
 
 def booking_status_changed(
@@ -308,18 +317,14 @@ def booking_status_changed(
     notes = booking_messages(
         "booking_status_changed", booking, settings, old_status=old_status, eta_minutes=eta_minutes
     )
-    queue(session, notes, settings, booking_id=booking.id)
+    queue_booking(session, booking, notes, settings, coalesce=True)
 
 
 def booking_rescheduled(session: Session, booking: Booking, settings: TeamSettings) -> None:
     """Customer and (if assigned) agent: the new time."""
     session.flush()
-    queue(
-        session,
-        booking_messages("booking_rescheduled", booking, settings),
-        settings,
-        booking_id=booking.id,
-    )
+    notes = booking_messages("booking_rescheduled", booking, settings)
+    queue_booking(session, booking, notes, settings, coalesce=True)
 
 
 def time_off_requested(session: Session, time_off: TimeOff, settings: TeamSettings) -> None:
@@ -372,18 +377,20 @@ def queue(
     *,
     booking_id: int | None = None,
     time_off_id: int | None = None,
+    when: "Timing | None" = None,
 ) -> int:
     """Insert the rows; a row whose dedupe key already exists is left alone. Returns rows inserted.
 
     Each row is stamped with the environment of the change (the transaction's, else FLASK_ENV's),
     so only a worker of that environment delivers it. With the team's settings, a text to a number
     the SMS rules refuse is queued as skipped with the reason, so the supervisor sees it instead of
-    it going out (or vanishing).
+    it going out (or vanishing). With a booking's `when`, the rows wait as the clock rules say
+    (`timed`): reminders scheduled, customer notices held for quiet hours or a burst of changes.
     """
-    now = utcnow()
+    now = when.now if when else utcnow()
     environment = session.info.get(store.ENVIRONMENT_INFO) or environment_decision().name
     queued_by = session.info.get(store.QUEUED_BY)
-    pending = [(note, note.skip_reason or _not_textable(note, settings)) for note in notes]
+    pending = [(note, timed(note, settings, when, now)) for note in notes]
     rows = [
         {
             "dedupe_key": note.dedupe_key,
@@ -397,15 +404,213 @@ def queue(
             "html_body": note.html_body,
             "booking_id": booking_id,
             "time_off_id": time_off_id,
-            "status": (OutboxStatus.SKIPPED if skip else OutboxStatus.QUEUED).value,
+            "status": plan.status.value,
             "attempts": 0,
-            "next_attempt_at": now,
-            "last_error": skip,
+            "next_attempt_at": plan.due,
+            "last_error": plan.error,
+            "hold_reason": plan.hold_reason,
             "queued_environment": environment,
             "queued_by": queued_by,
             "created_at": now,
             "updated_at": now,
         }
-        for note, skip in pending
+        for note, plan in pending
     ]
-    return store.insert_new(session, rows)
+    inserted = store.insert_new(session, rows)
+    if settings is not None:
+        _log_quiet_hours_after_commit(session, pending, settings, environment)
+    return inserted
+
+
+# --- the clock: reminders, quiet hours, one text per burst of changes (issue 14) ----------------
+
+REMINDED_STATUSES = frozenset({BookingStatus.SCHEDULED, BookingStatus.CONFIRMED})
+PUSHED_PAST_START = "quiet hours would hold it until after the booking starts"
+
+
+@dataclass(frozen=True)
+class Timing:
+    """What the clock rules of one booking's notices need: now, its start, whether it is a change."""
+
+    now: datetime
+    starts_at: datetime | None
+    coalesce: bool  # a status change, reschedule or assignment: customer notices wait for the burst
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How a new row is written: its status, due time, hold reason and (for a skip) the reason."""
+
+    status: OutboxStatus
+    due: datetime
+    hold_reason: str | None = None
+    error: str | None = None
+
+
+def timed(note: Notification, settings: TeamSettings | None, when: Timing | None, now: datetime) -> Plan:
+    """The row's plan: skipped; a reminder scheduled at its time; a customer notice of a change held
+    `customer_hold_seconds`; a customer text coming due in quiet hours held to the window's end,
+    unless it confirms a booking just made or is about a booking starting before the window ends
+    (a reminder that would go only after the start is superseded instead)."""
+    skip = note.skip_reason or _not_textable(note, settings)
+    if skip:
+        return Plan(OutboxStatus.SKIPPED, now, error=skip)
+    if note.due_at is not None:
+        plan = Plan(OutboxStatus.SCHEDULED, note.due_at)
+    else:
+        plan = Plan(OutboxStatus.QUEUED, now)
+    if when is None or settings is None or note.recipient.kind != CUSTOMER:
+        return plan
+    if when.coalesce and settings.customer_hold_seconds > 0:
+        due = plan.due + timedelta(seconds=settings.customer_hold_seconds)
+        plan = Plan(OutboxStatus.HELD, due, HoldReason.COALESCING)
+    if note.channel != SMS:
+        return plan
+    return quiet_hours(note.event, note.address, plan, when.starts_at, settings) or plan
+
+
+def quiet_hours(
+    event: str, phone: str | None, plan: Plan, starts_at: datetime | None, settings: TeamSettings
+) -> Plan | None:
+    """What quiet hours make of a customer text due at `plan.due`: held to the window's end, or
+    (a reminder that would then go after the start) superseded; None when they leave it alone:
+    outside the window, the confirmation of a booking just made, or tonight's job."""
+    if settings.quiet_hours is None or event == "booking_created":
+        return None
+    end = settings.quiet_hours.ends_after(plan.due, recipient_zone(phone, settings.zone))
+    if end is None:
+        return None
+    if event == REMINDER_EVENT:
+        if starts_at is not None and end >= starts_at:
+            return Plan(OutboxStatus.SUPERSEDED, plan.due, error=PUSHED_PAST_START)
+    elif starts_at is not None and starts_at < end:
+        return None  # tonight's job: the customer needs to hear now
+    return Plan(OutboxStatus.HELD, end, HoldReason.QUIET_HOURS)
+
+
+def late_texts(
+    session: Session, settings: TeamSettings, *, now: datetime, environment: str
+) -> list[tuple[int, Plan]]:
+    """Customer texts that came due while quiet hours began (nothing ran, a retry's backoff ended at
+    night), with what quiet hours make of each: held to the window's end, or superseded."""
+    if settings.quiet_hours is None:
+        return []
+    found = []
+    for row in waits.due_customer_texts(session, now=now, environment=environment):
+        verdict = quiet_hours(
+            row.event, row.recipient, Plan(OutboxStatus.QUEUED, now), row.starts_at, settings
+        )
+        if verdict is not None:
+            found.append((row.id, verdict))
+    return found
+
+
+def hold_late_texts(session: Session, found: list[tuple[int, Plan]], *, now: datetime) -> int:
+    """`late_texts`' verdicts written, each only if its row is still unsent. Returns how many."""
+    return sum(
+        waits.hold_or_supersede(session, row_id, plan.status, due=plan.due, reason=plan.error, now=now)
+        for row_id, plan in found
+    )
+
+
+def _log_quiet_hours_after_commit(
+    session: Session, pending: list[tuple[Notification, Plan]], settings: TeamSettings, environment: str
+) -> None:
+    """`[DEV] SMS held - To: ..., Until: ... (quiet hours)` for each text held, once the change commits."""
+    held = [
+        Notice(
+            environment=environment,
+            channel=note.channel,
+            outcome=OutboxStatus.HELD,
+            recipient=note.address or "",
+            until=settings.local_in(plan.due, recipient_zone(note.address, settings.zone)),
+            error=plan.hold_reason,
+            recipient_kind=note.recipient.kind,
+        )
+        for note, plan in pending
+        if plan.hold_reason == HoldReason.QUIET_HOURS
+    ]
+    if held:
+
+        def log_held(_session: Session) -> None:
+            for notice in held:
+                log_notice(notice)
+
+        event.listen(session, "after_commit", log_held, once=True)
+
+
+def queue_booking(
+    session: Session, booking: Booking, notes: list[Notification], settings: TeamSettings, *, coalesce: bool
+) -> None:
+    """A booking event's rows, timed, then the booking's reminders brought up to date.
+
+    With the customer hold on (one text per burst), each row supersedes the older unsent rows to
+    its recipient about the booking on its channel, and a confirmation not yet sent survives.
+    """
+    now = utcnow()
+    one_per_burst = settings.customer_hold_seconds > 0
+    if coalesce and one_per_burst:
+        notes = surviving_confirmations(session, booking, notes, settings)
+    queue(session, notes, settings, booking_id=booking.id, when=Timing(now, booking.starts_at, coalesce))
+    if one_per_burst:
+        ids = supersede.ids_of(session, [note.dedupe_key for note in notes if note.address])
+        for note in notes:
+            if note.address and note.recipient.kind in (CUSTOMER, AGENT):
+                supersede.supersede_older(session, ids[note.dedupe_key], now=now)
+    refresh_reminders(session, booking, settings, now)
+
+
+def surviving_confirmations(
+    session: Session, booking: Booking, notes: list[Notification], settings: TeamSettings
+) -> list[Notification]:
+    """A customer notice that would supersede a confirmation not yet sent becomes that confirmation,
+    with the booking's latest details: nobody hears "rescheduled" of a booking they never heard of."""
+    if booking.status not in NOT_STARTED_STATUSES:
+        return notes
+    confirmations = {
+        note.channel: note
+        for note in booking_messages("booking_created", booking, settings)
+        if note.recipient.kind == CUSTOMER
+    }
+    out = []
+    for note in notes:
+        if note.recipient.kind == CUSTOMER and note.address and note.channel in confirmations:
+            unsent = supersede.unsent_events(
+                session,
+                booking_id=booking.id,
+                recipient_kind=CUSTOMER,
+                recipient=note.address,
+                channel=note.channel,
+            )
+            if "booking_created" in unsent:
+                note = confirmations[note.channel]
+        out.append(note)
+    return out
+
+
+def reminder_messages(booking: Booking, settings: TeamSettings, now: datetime) -> list[Notification]:
+    """One SMS and one email to the customer per reminder offset still ahead, for a booking that is
+    scheduled or confirmed; none for a time already passed."""
+    if booking.status not in REMINDED_STATUSES:
+        return []
+    context = _booking_context(booking, settings)
+    # The company's name is a team setting of its own issue; until it is set, the texts name none.
+    context |= {"company": getattr(settings, "company_name", None), "two_way": settings.two_way_sms}
+    ids: _EntityIds = {"entity": "booking", "entity_id": booking.id, "version": booking.version}
+    out: list[Notification] = []
+    for offset in settings.reminders:
+        due = booking.starts_at - offset
+        if due > now:
+            notes = _messages("reminder", REMINDER_EVENT, customer_recipient(booking), context, **ids)
+            out += [replace(note, due_at=due, slot=offset_text(offset)) for note in notes]
+    return out
+
+
+def refresh_reminders(session: Session, booking: Booking, settings: TeamSettings, now: datetime) -> None:
+    """The booking's reminders as it now stands: the old unsent ones superseded, the new written."""
+    notes = reminder_messages(booking, settings, now)
+    reason = "the booking changed" if notes else f"the booking is {human_status(booking.status)}"
+    supersede.supersede_reminders(
+        session, booking.id, now=now, reason=reason, keep=[note.dedupe_key for note in notes]
+    )
+    queue(session, notes, settings, booking_id=booking.id, when=Timing(now, booking.starts_at, False))

@@ -29,7 +29,7 @@ STATUSES = tuple(status.value for status in OutboxStatus)
 CHANNELS = tuple(channel.value for channel in Channel)
 _S = OutboxStatus
 # Always counted for the status bar, even at zero.
-ATTENTION = (_S.QUEUED, _S.RETRY, _S.FAILED, _S.UNKNOWN)
+ATTENTION = (_S.QUEUED, _S.RETRY, _S.FAILED, _S.UNKNOWN, _S.SCHEDULED, _S.HELD)
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ class OutboxView:
     booking_id: int | None
     time_off_id: int | None
     claimed_by: str | None
-    next_attempt_at: datetime
+    due_at: datetime  # not claimed before this (a reminder's time, a hold's end, a retry's backoff)
     created_at: datetime
     updated_at: datetime
     queued_environment: str  # the change's environment: only a worker of it delivers the row
@@ -59,6 +59,8 @@ class OutboxView:
     delivery: str | None  # domain/delivery.Delivery once the provider was asked; None before
     delivery_error_code: int | None
     delivery_reason: str | None
+    hold_reason: str | None  # a held row: quiet hours or coalescing
+    superseded_by: int | None  # a superseded row: the newer row that replaced it
 
     @classmethod
     def of(cls, row: Message) -> "OutboxView":
@@ -88,6 +90,8 @@ class OutboxView:
             row.delivery,
             row.delivery_error_code,
             row.delivery_reason,
+            row.hold_reason,
+            row.superseded_by,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -231,6 +235,24 @@ def status_counts(ctx: ServiceContext) -> dict[str, int]:
     with ctx.reading() as unit:
         counts = queries.status_counts(unit.session)
     return {status.value: counts.get(status, 0) for status in ATTENTION} | counts
+
+
+@dataclass(frozen=True)
+class Held:
+    """Held rows: how many, and when the first and the last of them go."""
+
+    count: int
+    first: datetime | None
+    last: datetime | None
+    first_local: str | None  # the first's time in the team's zone, as the console shows it
+
+
+def held(ctx: ServiceContext, *, customers_only: bool = False) -> Held:
+    """The held rows (only customers' when asked): what the status bar and a command's note say."""
+    with ctx.reading() as unit:
+        kind = notices.CUSTOMER if customers_only else None
+        count, first, last = queries.held(unit.session, recipient_kind=kind)
+        return Held(count, first, last, unit.settings.local(first) if first else None)
 
 
 def list_suppressions(ctx: ServiceContext) -> list[SuppressionView]:

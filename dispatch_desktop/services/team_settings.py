@@ -1,6 +1,6 @@
 """Team-wide settings kept in the shared database."""
 
-from dispatch_desktop.domain import team, validation
+from dispatch_desktop.domain import team, timing, validation
 from dispatch_desktop.domain.roles import Permission
 from dispatch_desktop.domain.team import TeamSettings
 from dispatch_desktop.services.context import ServiceContext, read_team_settings
@@ -12,6 +12,7 @@ LIMITS = {
     team.SMS_PER_OPERATOR_KEY: ("texts per operator per hour", 1, 100_000),
     team.DAYS_BACK_KEY: ("booking days back", 0, 3650),
     team.DAYS_AHEAD_KEY: ("booking days ahead", 1, 3650),
+    team.CUSTOMER_HOLD_KEY: ("customer hold seconds", 0, 3600),
 }
 
 
@@ -30,6 +31,9 @@ def update_team_settings(
     booking_days_back: int | str | None = None,
     booking_days_ahead: int | str | None = None,
     two_way_sms: bool | None = None,
+    reminders: str | None = None,
+    quiet_hours: str | None = None,
+    customer_hold_seconds: int | str | None = None,
 ) -> TeamSettings:
     """Change the settings given; every value is checked before any is written."""
     numbers = {
@@ -37,6 +41,7 @@ def update_team_settings(
         team.SMS_PER_OPERATOR_KEY: sms_per_operator_per_hour,
         team.DAYS_BACK_KEY: booking_days_back,
         team.DAYS_AHEAD_KEY: booking_days_ahead,
+        team.CUSTOMER_HOLD_KEY: customer_hold_seconds,
     }
     with ctx.writing(Permission.MANAGE_SETTINGS) as unit:
         values: dict[str, str] = {}
@@ -48,6 +53,11 @@ def update_team_settings(
             values[team.SMS_COUNTRIES_KEY] = ",".join(validation.regions(sms_countries))
         if two_way_sms is not None:
             values[team.TWO_WAY_SMS_KEY] = team.ON if two_way_sms else team.OFF
+        if reminders is not None:
+            values[team.REMINDERS_KEY] = timing.reminders_text(timing.parse_reminders(reminders))
+        if quiet_hours is not None:
+            window = timing.QuietHours.parse(quiet_hours)
+            values[team.QUIET_HOURS_KEY] = str(window) if window else timing.OFF
         for key, value in numbers.items():
             if value is not None:
                 field, low, high = LIMITS[key]

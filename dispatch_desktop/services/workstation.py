@@ -131,6 +131,23 @@ def delivery_policy(worker_id: str | None = None, limit: int | None = None) -> "
     return DeliveryPolicy(worker_id or console_worker_id(), limit)
 
 
+def hold_late_texts(ctx: ServiceContext, config: Config) -> int:
+    """Customer texts that came due in quiet hours are held before this run claims them (a read
+    first, so an idle tick takes no write lock). Returns how many were held or superseded."""
+    from dispatch_desktop.notify.notifier import environment_decision
+    from dispatch_desktop.services import notices
+    from dispatch_desktop.services.context import read_team_settings
+    from dispatch_desktop.storage.types import utcnow
+
+    now, environment = utcnow(), environment_decision(config).name
+    with ctx.db.read() as session:
+        found = notices.late_texts(session, read_team_settings(session), now=now, environment=environment)
+    if not found:
+        return 0
+    with ctx.db.write() as session:
+        return notices.hold_late_texts(session, found, now=now)
+
+
 def deliver_outbox(
     ctx: ServiceContext,
     config: Config,
@@ -151,6 +168,7 @@ def deliver_outbox(
     from dispatch_desktop.notify.async_notifier import send_notifications_async
 
     policy = policy or delivery_policy(limit=CONSOLE_LIMIT)
+    hold_late_texts(ctx, config)
     report = send_notifications_async(ctx.db, config, policy).result()
     if heartbeat is not None:
         heartbeat.beat(report)

@@ -52,6 +52,10 @@ class SettingsChange:
     log_backups: int
     timezone_name: str | None  # None: not changed (or not allowed)
     region: str | None
+    # The team's clock rules as typed (None: not changed): `24h,2h`, `21:00-08:00` or `off`, seconds.
+    reminders: str | None = None
+    quiet_hours: str | None = None
+    customer_hold_seconds: int | None = None
 
 
 def save_settings(ctx: ServiceContext, home: Path, config: Config, change: SettingsChange) -> Config:
@@ -70,8 +74,22 @@ def save_settings(ctx: ServiceContext, home: Path, config: Config, change: Setti
     updated = save_log_rotation(
         home, updated, max_bytes=change.log_max_mb * MB, backup_count=change.log_backups
     )
-    if change.timezone_name is not None or change.region is not None:
-        team_settings.update_team_settings(ctx, timezone_name=change.timezone_name, region=change.region)
+    team = (
+        change.timezone_name,
+        change.region,
+        change.reminders,
+        change.quiet_hours,
+        change.customer_hold_seconds,
+    )
+    if any(value is not None for value in team):
+        team_settings.update_team_settings(
+            ctx,
+            timezone_name=change.timezone_name,
+            region=change.region,
+            reminders=change.reminders,
+            quiet_hours=change.quiet_hours,
+            customer_hold_seconds=change.customer_hold_seconds,
+        )
     return updated
 
 

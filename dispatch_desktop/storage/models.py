@@ -211,6 +211,9 @@ class OutboxMessage(Base):
     delivery_error_code: Mapped[int | None] = mapped_column(Integer)
     delivery_reason: Mapped[str | None] = mapped_column(Text)
     delivery_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Why a `held` row waits (domain/outbox.HoldReason), and the newer row that superseded this one.
+    hold_reason: Mapped[str | None] = mapped_column(String(16))
+    superseded_by: Mapped[int | None] = mapped_column(Id)
 
 
 class NotifierHeartbeat(Base):

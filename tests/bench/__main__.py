@@ -1,4 +1,4 @@
-"""python -m tests.bench [--quick] [--only save,email,sms,tables,workstations,coldstart,receipts,inbound] [--markdown FILE]
+"""python -m tests.bench [--quick] [--only save,email,sms,tables,workstations,coldstart,receipts,inbound,claims] [--markdown FILE]
 
 Full size by default; --quick runs the same benchmarks smaller (about three minutes in all).
 """
@@ -23,6 +23,7 @@ BENCHES = {
     "coldstart": "tests.bench.bench_coldstart",  # 6. cold start
     "receipts": "tests.bench.bench_receipts",  # 7. delivery receipts: requests per sync pass
     "inbound": "tests.bench.bench_inbound",  # 8. two-way SMS
+    "claims": "tests.bench.bench_claims",  # 9. claims while reminders wait
 }
 
 

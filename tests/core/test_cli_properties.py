@@ -123,6 +123,9 @@ COMMANDS: dict[str, list[Arg]] = {
         Arg("--timezone", "zone", "America/Denver"),
         Arg("--region", "region", "CA"),
         Arg("--two-way-sms", "word", "on", optional=True),
+        Arg("--reminders", "reminders", "24h,2h,90m", optional=True),
+        Arg("--quiet-hours", "quiet hours", "21:00-08:00", optional=True),
+        Arg("--customer-hold", "hold seconds", "60", optional=True),
     ],
     "notifier run": [
         Arg("--once", "flag"),
@@ -222,6 +225,28 @@ BAD: dict[str, st.SearchStrategy[str]] = {
         _words.map(lambda w: f"Nowhere/{w}"), st.sampled_from(["", "../../etc/passwd", "/etc"])
     ),
     "region": st.text(string.ascii_letters, min_size=3, max_size=6),
+    "reminders": st.one_of(
+        st.sampled_from(["", " ", "5x", "0m", "24", "h", "1h,,2h", "31d", "24h;2h", "١h", "ofF-"]),
+        _words.map(lambda w: f"2h,{w}"),
+    ),
+    "quiet hours": st.sampled_from(
+        [
+            "",
+            "21:00",
+            "25:00-08:00",
+            "21:00-21:00",
+            "9-8",
+            "21:00-08:60",
+            "off-on",
+            "21:00–08:00",
+            "٢١:٠٠-08:00",
+        ]
+    ),
+    "hold seconds": st.one_of(
+        st.integers(max_value=-1).map(str),
+        st.integers(min_value=3601).map(str),
+        st.sampled_from(["", "x", "1.5", "inf", "nan", "٥", "1e3"]),
+    ),
     "sid": st.one_of(
         st.sampled_from(["", "AC", "AC123", "SK" + "1" * 32, "AC" + "٣" * 32, "AC" + "g" * 32]),
         st.text(string.hexdigits, min_size=33, max_size=40).map(lambda h: "AC" + h),

@@ -24,21 +24,25 @@ from dispatch_desktop.storage.types import utcnow
 S = OutboxStatus
 
 EXPECTED = {
-    S.QUEUED: {S.SENDING, S.RETRY, S.DISMISSED},
+    S.QUEUED: {S.SENDING, S.RETRY, S.DISMISSED, S.SUPERSEDED, S.HELD},
     S.SENDING: {S.SENT, S.LOGGED, S.RETRY, S.FAILED, S.UNKNOWN, S.QUEUED},
-    S.RETRY: {S.SENDING, S.RETRY, S.QUEUED, S.DISMISSED},
+    S.RETRY: {S.SENDING, S.RETRY, S.QUEUED, S.DISMISSED, S.SUPERSEDED, S.HELD},
     S.FAILED: {S.QUEUED, S.DISMISSED},
     S.UNKNOWN: {S.QUEUED, S.DISMISSED, S.SENT, S.RETRY},
     S.SENT: set(),
     S.LOGGED: set(),
     S.SKIPPED: set(),
     S.DISMISSED: set(),
+    # Issue 14: a reminder waits for its time, a customer notice for quiet hours or a burst's end.
+    S.SCHEDULED: {S.SENDING, S.RETRY, S.DISMISSED, S.SUPERSEDED, S.HELD},
+    S.HELD: {S.SENDING, S.RETRY, S.DISMISSED, S.SUPERSEDED, S.HELD},
+    S.SUPERSEDED: set(),
 }
 
 
 def test_the_table_allows_exactly_the_life_cycle() -> None:
     assert {status: set(allowed_next(status)) for status in S} == EXPECTED
-    assert NEW_STATUSES == (S.QUEUED, S.SKIPPED)
+    assert NEW_STATUSES == (S.QUEUED, S.SKIPPED, S.SCHEDULED, S.HELD, S.SUPERSEDED)
 
 
 @pytest.mark.parametrize("move", list(Move))
@@ -69,7 +73,8 @@ def test_every_send_outcome_is_a_status_a_send_finishes_in() -> None:
 
 def test_the_services_and_the_cli_offer_every_status_and_channel_as_plain_text() -> None:
     assert outbox.STATUSES == (
-        "queued", "sending", "sent", "logged", "retry", "failed", "unknown", "skipped", "dismissed"
+        "queued", "sending", "sent", "logged", "retry", "failed", "unknown", "skipped", "dismissed",
+        "scheduled", "held", "superseded",
     )  # fmt: skip
     assert outbox.CHANNELS == ("sms", "email")
     assert all(type(name) is str for name in outbox.STATUSES + outbox.CHANNELS)
@@ -128,7 +133,10 @@ def test_storage_refuses_a_persons_retry_of_a_sent_row(db: Database) -> None:
 def test_a_new_row_is_queued_or_skipped_only(db: Database) -> None:
     row = {"dedupe_key": "x", "status": "sent"}
     with (
-        pytest.raises(IllegalMoveError, match="a new outbox row is queued or skipped, not sent"),
+        pytest.raises(
+            IllegalMoveError,
+            match="a new outbox row is queued, skipped, scheduled, held or superseded, not sent",
+        ),
         db.write() as s,
     ):
         store.insert_new(s, [row])

@@ -90,7 +90,9 @@ def test_list_filters_and_the_live_cursor(db: Database, ctx: ServiceContext) -> 
 
 
 def test_counts_always_show_what_needs_attention(db: Database, ctx: ServiceContext) -> None:
-    assert outbox.status_counts(ctx) == {"queued": 0, "retry": 0, "failed": 0, "unknown": 0}
+    assert outbox.status_counts(ctx) == {
+        "queued": 0, "retry": 0, "failed": 0, "unknown": 0, "scheduled": 0, "held": 0
+    }  # fmt: skip
     add_booking(ctx, call_center=True)
     assert outbox.status_counts(ctx)["queued"] == 2
 
@@ -127,5 +129,5 @@ def test_a_retried_row_is_due_now_with_fresh_attempts(
     assert row.status == "retry"
     view = outbox.retry_message(ctx, row.id)
     assert (view.status, view.attempts) == ("queued", 0)
-    assert view.next_attempt_at <= utcnow() + timedelta(seconds=1)
+    assert view.due_at <= utcnow() + timedelta(seconds=1)
     assert view.recipient == CUSTOMER_PHONE

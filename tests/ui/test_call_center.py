@@ -134,6 +134,12 @@ def _row(status: str, kind: str = "customer", channel: str = "sms", error: str |
         now,
         now,
         "production",
+        None,  # sent_at
+        None,  # delivery
+        None,  # delivery_error_code
+        None,  # delivery_reason
+        None,  # hold_reason
+        None,  # superseded_by
     )
 
 

@@ -231,6 +231,19 @@ def test_outbox_lines_follow_the_notifier_format_for_every_outcome(boss_console)
         f"[PROD] SMS sent - To: +15005550009 (redirected from {PHONE}), SID: SM9"
     )
     assert outbox_line(sms) == f"SMS queued - To: {PHONE}"
+    due = datetime(2030, 3, 12, 13, 0, tzinfo=UTC)
+    when = f"{due.astimezone():%Y-%m-%d %H:%M:%S}"  # this workstation's time, as the pane shows times
+    assert outbox_line(replace(sms, status="held", hold_reason="quiet hours", due_at=due)) == (
+        f"SMS held - To: {PHONE}, Until: {when} (quiet hours)"
+    )
+    assert outbox_line(replace(sms, status="held", hold_reason="coalescing", due_at=due)) == (
+        f"SMS held - To: {PHONE}, Until: {when} (coalescing)"
+    )
+    assert (
+        outbox_line(replace(sms, status="scheduled", due_at=due))
+        == f"SMS scheduled - To: {PHONE}, Due: {when}"
+    )
+    assert outbox_line(replace(sms, status="superseded", superseded_by=7)) == f"SMS superseded - To: {PHONE}"
 
 
 def test_pause_keeps_the_rows_being_read_in_place(qtbot, boss_console):  # noqa: F811

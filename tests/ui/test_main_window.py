@@ -69,6 +69,22 @@ def test_outbox_counts_follow_new_bookings(qtbot, desk, db):
     )
 
 
+def test_the_status_bar_shows_held_customer_notices_and_when_the_next_goes(qtbot, desk, db):
+    from dispatch_desktop.services.team_settings import update_team_settings
+
+    console = desk()
+    update_team_settings(console.ctx, customer_hold_seconds=60)
+    window = _window(qtbot, console)
+    booking = _booking(console.ctx)
+    bookings.reschedule_booking(
+        console.ctx, booking.id, start=START + timedelta(hours=2), end=START + timedelta(hours=3)
+    )
+    console.ops.changed.emit(Change.BOOKINGS)
+    qtbot.waitUntil(lambda: " · 1 held, next at " in window.status_bar.outbox_label.text(), timeout=10_000)
+    held_text = window.status_bar.outbox_label.text().split(" · 1 held, next at ")[1]
+    assert datetime.strptime(held_text, "%Y-%m-%d %H:%M")  # the team's local time
+
+
 def test_production_is_unmistakable_and_says_flask_env_decided(qtbot, desk, db, monkeypatch):
     monkeypatch.setenv("FLASK_ENV", "production")
     window = _window(qtbot, desk())

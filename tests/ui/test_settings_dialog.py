@@ -177,6 +177,27 @@ def test_supervisor_changes_team_time_zone_and_region(qtbot, boss_console):  # n
     assert (settings.timezone_name, settings.region) == ("Europe/London", "GB")
 
 
+def test_supervisor_sets_reminders_quiet_hours_and_the_customer_hold(qtbot, boss_console):  # noqa: F811
+    dialog = _dialog(qtbot, boss_console)
+    page = dialog.team_page
+    assert (page.reminders.text(), page.quiet_hours.text(), page.customer_hold.value()) == ("off", "off", 0)
+    page.reminders.setText("2h, 1d,90m")
+    page.quiet_hours.setText("22:00-07:30")
+    page.customer_hold.setValue(30)
+    _save(qtbot, dialog)
+    settings = team_settings.get_team_settings(boss_console.ctx)
+    assert (str(settings.quiet_hours), settings.customer_hold_seconds) == ("22:00-07:30", 30)
+    assert page.reminders.text() == "24h,2h,90m"  # read back as stored: largest first
+
+
+def test_a_bad_quiet_hours_window_is_refused_with_the_reason(qtbot, boss_console):  # noqa: F811
+    dialog = _dialog(qtbot, boss_console)
+    dialog.team_page.quiet_hours.setText("9pm-8am")
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: "is not a window like 21:00-08:00" in dialog.message.text())
+    assert team_settings.get_team_settings(boss_console.ctx).quiet_hours is None
+
+
 def test_dispatcher_cannot_change_team_settings_and_call_center_cannot_send_tests(qtbot, make_console):  # noqa: F811
     dispatcher = _dialog(qtbot, make_console("dispatcher"))
     assert not dispatcher.team_page.timezone.isEnabled() and not dispatcher.team_page.region.isEnabled()

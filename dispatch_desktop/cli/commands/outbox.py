@@ -9,6 +9,7 @@ from dispatch_desktop.cli.delivery import start_log, warn_about_delivery
 from dispatch_desktop.cli.output import table
 from dispatch_desktop.cli.parser import Commands
 from dispatch_desktop.domain.delivery import DELIVERY_STATES
+from dispatch_desktop.domain.outbox import OutboxStatus
 from dispatch_desktop.services import email_auth, outbox, provider_sync
 from dispatch_desktop.services.outbox import OutboxView
 
@@ -64,6 +65,11 @@ def _detail(view: OutboxView) -> str:
         lines.append(f"  delivery:  {view.delivery}{reason}")
     if view.last_error:
         lines.append(f"  error:     {view.last_error}")
+    if view.status in (OutboxStatus.SCHEDULED, OutboxStatus.HELD):
+        why = f" ({view.hold_reason})" if view.hold_reason else ""
+        lines.append(f"  due:       {view.due_at.isoformat()}{why}")
+    if view.superseded_by is not None:
+        lines.append(f"  replaced:  by outbox message {view.superseded_by}")
     lines.append(f"  created:   {view.created_at.isoformat()}")
     lines.append(f"  updated:   {view.updated_at.isoformat()}")
     return "\n".join(lines)

@@ -6,6 +6,7 @@ from typing import Any
 from dispatch_desktop.cli import args as cli_args
 from dispatch_desktop.cli.app import App
 from dispatch_desktop.cli.parser import Commands
+from dispatch_desktop.domain import timing
 from dispatch_desktop.domain.team import TeamSettings
 from dispatch_desktop.services import team_settings
 
@@ -20,6 +21,9 @@ def _settings_json(team: TeamSettings) -> dict[str, Any]:
         "booking_days_back": team.booking_days_back,
         "booking_days_ahead": team.booking_days_ahead,
         "two_way_sms": team.two_way_sms,
+        "reminders": [timing.offset_text(offset) for offset in team.reminders],
+        "quiet_hours": str(team.quiet_hours) if team.quiet_hours else None,
+        "customer_hold_seconds": team.customer_hold_seconds,
     }
 
 
@@ -31,7 +35,10 @@ def _settings_text(team: TeamSettings) -> str:
         f"texts per recipient per day: {team.sms_per_recipient_per_day}\n"
         f"texts per operator per hour: {team.sms_per_operator_per_hour}\n"
         f"booking window: {team.booking_days_back} day(s) back to {team.booking_days_ahead} days ahead\n"
-        f"two-way SMS: {'on' if team.two_way_sms else 'off'}"
+        f"two-way SMS: {'on' if team.two_way_sms else 'off'}\n"
+        f"reminders: {timing.reminders_text(team.reminders)} before the start\n"
+        f"quiet hours: {team.quiet_hours or timing.OFF} (the recipient's local time)\n"
+        f"customer hold: {team.customer_hold_seconds} seconds"
     )
 
 
@@ -56,6 +63,9 @@ def cmd_settings_set(app: App, args: argparse.Namespace) -> int:
         booking_days_back=args.booking_days_back,
         booking_days_ahead=args.booking_days_ahead,
         two_way_sms=None if args.two_way_sms is None else args.two_way_sms == "on",
+        reminders=args.reminders,
+        quiet_hours=args.quiet_hours,
+        customer_hold_seconds=args.customer_hold,
     )
     app.emit(_settings_json(team), _settings_text(team))
     return 0
@@ -76,4 +86,13 @@ def register(cli: Commands) -> None:
         "--two-way-sms",
         choices=("on", "off"),
         help="act on texted keywords (C, R, agents' 1/2/3); STOP, START and HELP act either way",
+    )
+    c.add_argument("--reminders", metavar="LIST|off", help="reminders before the start, e.g. 24h,2h,90m")
+    c.add_argument(
+        "--quiet-hours", metavar="HH:MM-HH:MM|off", help="no customer texts then, e.g. 21:00-08:00"
+    )
+    c.add_argument(
+        "--customer-hold",
+        metavar="SECONDS",
+        help="hold customer updates this long, one text per burst (0 off)",
     )

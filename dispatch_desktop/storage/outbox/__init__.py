@@ -2,6 +2,8 @@
 
     claims         workers: claim due rows, record outcomes, recover, hold, announce skips
     queue          new rows, written inside the change that caused them
+    supersede      rows made moot before they went out (a newer notice, a changed booking)
+    waits          customer texts that came due in quiet hours, held before a claim
     moves          a person's retry or dismissal of one row
     queries        lists, counts and searches for people
     suppressions   numbers that replied STOP

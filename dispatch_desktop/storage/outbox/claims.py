@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from dispatch_desktop.domain.outbox import DUE_STATUSES, MOVES, Move, OutboxStatus, check_move
 from dispatch_desktop.storage.models import OutboxMessage
+from dispatch_desktop.storage.outbox.supersede import supersede_started_reminders
 
 SENDING = OutboxStatus.SENDING
 T = OutboxMessage.__table__
@@ -88,9 +89,14 @@ def claim_due(
     environment: str,
     due_by: datetime | None = None,
 ) -> list[Claimed]:
-    """Claim up to `limit` rows due by `due_by` (default `now`), stamped as claimed at `now`."""
+    """Claim up to `limit` rows due by `due_by` (default `now`), stamped as claimed at `now`.
+
+    A scheduled or held row is claimed only once its due time has passed; a due reminder of a
+    booking that has started is superseded first, never sent late.
+    """
     if not channels or limit <= 0:
         return []
+    supersede_started_reminders(session, now=now, environment=environment)
     claim = {
         "status": check_move(Move.CLAIM, SENDING),
         "claimed_by": worker,

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, Select, func, or_, select
 from sqlalchemy.orm import Session
 
+from dispatch_desktop.domain.outbox import OutboxStatus
 from dispatch_desktop.storage.models import OutboxMessage
 
 # The row type the services turn into their views.
@@ -78,6 +79,18 @@ def with_keys(session: Session, dedupe_keys: Sequence[str]) -> list[OutboxMessag
 def of_booking(session: Session, booking_id: int) -> list[OutboxMessage]:
     """Every row the booking caused, oldest first."""
     return list(session.scalars(select(M).where(M.booking_id == booking_id).order_by(M.id)))
+
+
+def held(
+    session: Session, *, recipient_kind: str | None = None
+) -> Row[int, datetime | None, datetime | None]:
+    """Held rows (of one kind of recipient, when given): how many, the first and the last to go."""
+    query = select(func.count(M.id), func.min(M.next_attempt_at), func.max(M.next_attempt_at)).where(
+        M.status == OutboxStatus.HELD
+    )
+    if recipient_kind is not None:
+        query = query.where(M.recipient_kind == recipient_kind)
+    return session.execute(query).one()
 
 
 def status_counts(session: Session) -> dict[str, int]:

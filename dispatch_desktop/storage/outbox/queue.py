@@ -24,7 +24,8 @@ def insert_new(session: Session, rows: Sequence[Mapping[str, object]]) -> int:
         return 0
     for row in rows:
         if row["status"] not in NEW_STATUSES:
-            raise IllegalMoveError(f"a new outbox row is {' or '.join(NEW_STATUSES)}, not {row['status']}")
+            *first, last = NEW_STATUSES
+            raise IllegalMoveError(f"a new outbox row is {', '.join(first)} or {last}, not {row['status']}")
     statement = dialect_insert(session)(T).on_conflict_do_nothing(index_elements=["dedupe_key"])
     result = session.execute(statement, list(rows))
     return max(cast(CursorResult[Any], result).rowcount or 0, 0)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dispatch_desktop.domain.outbox import Channel, OutboxStatus
+from dispatch_desktop.domain.outbox import REMINDER_EVENT, Channel, OutboxStatus
 from dispatch_desktop.domain.team import TeamSettings
 from dispatch_desktop.services import notifier_status
 from dispatch_desktop.services.booking_drafts import save_draft
@@ -68,7 +68,7 @@ def confirmation_text(
     `sending`: the channels a running production notifier can send (a row held for credentials
     by this workstation still goes out through one of those).
     """
-    mine = [row for row in rows if row.recipient_kind == "customer"]
+    mine = [row for row in rows if row.recipient_kind == "customer" and row.event != REMINDER_EVENT]
     if not mine:
         return tr("{0} saved — no confirmation: the customer has no phone or email on file").format(reference)
     channels = ", ".join(sorted({"SMS" if row.channel == Channel.SMS else "email" for row in mine}))

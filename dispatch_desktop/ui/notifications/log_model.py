@@ -57,6 +57,9 @@ STATUS_COLORS: dict[str, str] = {
     _S.SENDING: "#8e8e8e",
     _S.SKIPPED: "#8e8e8e",
     _S.DISMISSED: "#8e8e8e",
+    _S.SCHEDULED: "#8e8e8e",
+    _S.HELD: "#6d4c41",
+    _S.SUPERSEDED: "#8e8e8e",
 }
 PROD_TINT = QColor(229, 57, 53, 45)
 

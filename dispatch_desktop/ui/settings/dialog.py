@@ -1,7 +1,8 @@
 """Workstation and team settings: one page per concern, assembled in one scrolling dialog.
 
 Pages: environment_page (log or send), sms_page (Twilio), email_page (SMTP, password or Office 365
-OAuth2), team_page (time zone, phone region), log_page (log file rotation). The dialog loads what
+OAuth2), team_page (time zone, phone region, reminders, quiet hours, customer hold), log_page (log
+file rotation). The dialog loads what
 they show on a worker (a keyring may block), saves them through services.workstation_settings, and
 runs the test sends. Secrets go to the OS keyring and are never read back into a field.
 """
@@ -155,7 +156,7 @@ class SettingsDialog(QDialog):
 
     def change(self) -> SettingsChange:
         sms, email, team, saved = self.sms_page, self.email_page, self.team_page, self.console.config.smtp
-        team_changed = team.changed()
+        team_changed, clock_changed = team.changed(), team.clock_changed()
         return SettingsChange(
             environment=self.environment_page.chosen(),
             twilio_account_sid=sms.twilio_sid.text(),
@@ -178,6 +179,9 @@ class SettingsDialog(QDialog):
             log_backups=self.log_page.log_backups.value(),
             timezone_name=team.timezone.currentText().strip() if team_changed else None,
             region=team.region.text().strip() if team_changed else None,
+            reminders=team.reminders.text() if clock_changed else None,
+            quiet_hours=team.quiet_hours.text() if clock_changed else None,
+            customer_hold_seconds=team.customer_hold.value() if clock_changed else None,
         )
 
     def save(self) -> None:

@@ -1,9 +1,10 @@
-"""Settings page: the team's business time zone and default phone region, shared by every workstation."""
+"""Settings page: the team's business time zone, default phone region and the clock rules of its
+notices (reminders, quiet hours, the customer hold), shared by every workstation."""
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLineEdit, QSpinBox, QWidget
 
-from dispatch_desktop.domain import validation
+from dispatch_desktop.domain import timing, validation
 from dispatch_desktop.domain.team import TeamSettings
 from dispatch_desktop.ui.kit.plain import PlainLabel
 
@@ -23,18 +24,36 @@ class TeamPage(QGroupBox):
         self.region = QLineEdit()
         self.region.setMaxLength(2)
         self.region.setPlaceholderText("US")
+        self.reminders = QLineEdit()
+        self.reminders.setPlaceholderText(tr("24h,2h or off"))
+        self.reminders.setToolTip(tr("Reminder texts and emails to the customer, this long before the start"))
+        self.quiet_hours = QLineEdit()
+        self.quiet_hours.setPlaceholderText(tr("21:00-08:00 or off"))
+        self.quiet_hours.setToolTip(tr("No customer texts in these hours of the customer's local time"))
+        self.customer_hold = QSpinBox()
+        self.customer_hold.setRange(0, 3600)
+        self.customer_hold.setSuffix(tr(" s"))
+        self.customer_hold.setToolTip(
+            tr("Customer updates wait this long, so a burst of changes is one text (0: off)")
+        )
         form = QFormLayout(self)
         form.addRow(tr("Business time zone"), self.timezone)
         form.addRow(tr("Default phone region"), self.region)
+        form.addRow(tr("Reminders before the start"), self.reminders)
+        form.addRow(tr("Quiet hours"), self.quiet_hours)
+        form.addRow(tr("Hold customer updates"), self.customer_hold)
         if not may_manage_team:
-            self.timezone.setEnabled(False)
-            self.region.setEnabled(False)
+            for field in (self.timezone, self.region, self.reminders, self.quiet_hours, self.customer_hold):
+                field.setEnabled(False)
             form.addRow(PlainLabel(tr("Only supervisors change team settings.")))
 
     def show_team(self, team: TeamSettings) -> None:
         self.team = team
         self.timezone.setCurrentText(team.timezone_name)
         self.region.setText(team.region)
+        self.reminders.setText(timing.reminders_text(team.reminders))
+        self.quiet_hours.setText(str(team.quiet_hours) if team.quiet_hours else timing.OFF)
+        self.customer_hold.setValue(team.customer_hold_seconds)
 
     def changed(self) -> bool:
         return (
@@ -43,5 +62,19 @@ class TeamPage(QGroupBox):
             and (
                 self.timezone.currentText().strip() != self.team.timezone_name
                 or self.region.text().strip().upper() != self.team.region
+            )
+        )
+
+    def clock_changed(self) -> bool:
+        """Reminders, quiet hours or the customer hold differ from what was loaded."""
+        team = self.team
+        return (
+            self.may_manage_team
+            and team is not None
+            and (
+                self.reminders.text().strip().lower() != timing.reminders_text(team.reminders)
+                or self.quiet_hours.text().strip().lower()
+                != (str(team.quiet_hours) if team.quiet_hours else timing.OFF)
+                or self.customer_hold.value() != team.customer_hold_seconds
             )
         )

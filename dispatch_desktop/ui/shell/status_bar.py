@@ -34,7 +34,11 @@ class ConsoleStatusBar(QStatusBar):
         self.operator_label.setObjectName("operatorLabel")
         self.outbox_label = PlainLabel(self.tr("Outbox: {0}").format(NO_COUNT))
         self.outbox_label.setObjectName("outboxLabel")
-        self.outbox_label.setToolTip(self.tr("Notifications queued / waiting to retry / failed"))
+        self.outbox_label.setToolTip(
+            self.tr(
+                "Notifications queued / waiting to retry / failed / held back, and when the next held one goes"
+            )
+        )
         self.deliverer_label = PlainLabel(NO_COUNT)
         self.deliverer_label.setObjectName("delivererLabel")
         self.deliverer_label.setToolTip(self.tr("Who delivers this workstation's notifications, last seen"))
@@ -58,7 +62,9 @@ class ConsoleStatusBar(QStatusBar):
         self.addPermanentWidget(self.demo_badge)
         self.addPermanentWidget(self.badge)
         ctx = console.ctx
-        self.counts = Poller(self, console.ops, lambda: outbox.status_counts(ctx), self._counts_arrived)
+        self.counts = Poller(
+            self, console.ops, lambda: (outbox.status_counts(ctx), outbox.held(ctx)), self._counts_arrived
+        )
         console.ops.busy_changed.connect(self.show_busy)
         console.ops.changed.connect(self._data_changed)
 
@@ -89,13 +95,15 @@ class ConsoleStatusBar(QStatusBar):
         )
         self.badge.setProperty("production", badge.production)
 
-    def _counts_arrived(self, counts: dict[str, int]) -> None:
+    def _counts_arrived(self, arrived: tuple[dict[str, int], outbox.Held]) -> None:
+        counts, held = arrived
         self.outbox_counts = counts
         queued, retry = counts.get(OutboxStatus.QUEUED, 0), counts.get(OutboxStatus.RETRY, 0)
         failed = counts.get(OutboxStatus.FAILED, 0) + counts.get(OutboxStatus.UNKNOWN, 0)
-        self.outbox_label.setText(
-            self.tr("Outbox: {0} queued · {1} retry · {2} failed").format(queued, retry, failed)
-        )
+        text = self.tr("Outbox: {0} queued · {1} retry · {2} failed").format(queued, retry, failed)
+        if held.count:
+            text += self.tr(" · {0} held, next at {1}").format(held.count, held.first_local)
+        self.outbox_label.setText(text)
         self.outbox_label.setStyleSheet(ALERT if failed else "")
 
     def show_health(self, health: DeliveryHealth) -> None:
