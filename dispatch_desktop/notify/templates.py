@@ -13,19 +13,11 @@ from importlib.resources.abc import Traversable
 from typing import TYPE_CHECKING, Any
 
 from dispatch_desktop.config import ResourcesUnavailableError, resources
+from dispatch_desktop.domain import sms_segments
 
 if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
 
-GSM_BASIC = (
-    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
-    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
-)
-GSM_EXTENDED = "^{}\\[~]|€\f"
-GSM_SEGMENT, GSM_SINGLE = 153, 160
-UCS2_SEGMENT, UCS2_SINGLE = 67, 70
-MAX_SEGMENTS = 2
-ELLIPSIS = "..."
 
 
 @dataclass(frozen=True)
@@ -117,41 +109,9 @@ def compile_all() -> int:
 def render(kind: str, **context: Any) -> Rendered:
     subject = " ".join(_render(f"{kind}/subject.txt", context).split())
     return Rendered(
-        sms=fit_sms(_render(f"{kind}/sms.txt", context)),
+        sms=sms_segments.fit(_render(f"{kind}/sms.txt", context)),
         subject=subject,
         text=_render(f"{kind}/email.txt", context) + "\n",
         html=_render(f"{kind}/email.html", {**context, "subject": subject}) + "\n",
     )
 
-
-def _is_gsm(text: str) -> bool:
-    return all(ch in GSM_BASIC or ch in GSM_EXTENDED for ch in text)
-
-
-def _gsm_units(text: str) -> int:
-    return sum(2 if ch in GSM_EXTENDED else 1 for ch in text)
-
-
-def _ucs2_units(text: str) -> int:
-    return sum(2 if ord(ch) > 0xFFFF else 1 for ch in text)
-
-
-def sms_segments(text: str) -> int:
-    """How many SMS segments a carrier bills for this text (GSM-7, or UCS-2 when needed)."""
-    if _is_gsm(text):
-        units, single, segment = _gsm_units(text), GSM_SINGLE, GSM_SEGMENT
-    else:
-        units, single, segment = _ucs2_units(text), UCS2_SINGLE, UCS2_SEGMENT
-    if units <= single:
-        return 1
-    return -(-units // segment)
-
-
-def fit_sms(text: str, max_segments: int = MAX_SEGMENTS) -> str:
-    """The text, shortened with '...' if it would take more than `max_segments` segments."""
-    if sms_segments(text) <= max_segments:
-        return text
-    cut = len(text)
-    while cut > 0 and sms_segments(text[:cut].rstrip() + ELLIPSIS) > max_segments:
-        cut -= 1
-    return text[:cut].rstrip() + ELLIPSIS

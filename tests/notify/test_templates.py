@@ -6,7 +6,9 @@ from hypothesis import strategies as st
 from jinja2.exceptions import SecurityError
 
 from dispatch_desktop.notify import templates
-from dispatch_desktop.notify.templates import fit_sms, render, sms_segments
+from dispatch_desktop.domain.sms_segments import fit as fit_sms
+from dispatch_desktop.domain.sms_segments import segments as sms_segments
+from dispatch_desktop.notify.templates import render
 
 BOOKING = {
     "ref": "BK-000042",
