@@ -20,6 +20,8 @@ SMS_PER_RECIPIENT_KEY = "sms_per_recipient_per_day"
 SMS_PER_OPERATOR_KEY = "sms_per_operator_per_hour"
 DAYS_BACK_KEY = "booking_days_back"
 DAYS_AHEAD_KEY = "booking_days_ahead"
+COMPANY_NAME_KEY = "company_name"
+COMPANY_PHONE_KEY = "company_phone"
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,8 @@ class TeamSettings:
     sms_per_operator_per_hour: int = DEFAULT_SMS_PER_OPERATOR_PER_HOUR
     booking_days_back: int = DEFAULT_BOOKING_DAYS_BACK
     booking_days_ahead: int = DEFAULT_BOOKING_DAYS_AHEAD
+    company_name: str | None = None  # None: customer texts carry no company name (the seed's texts)
+    company_phone: str | None = None  # E.164
 
     @classmethod
     def from_stored(cls, stored: Mapping[str, str], fallback_timezone: str) -> "TeamSettings":
@@ -51,6 +55,8 @@ class TeamSettings:
             sms_per_operator_per_hour=number(SMS_PER_OPERATOR_KEY, DEFAULT_SMS_PER_OPERATOR_PER_HOUR),
             booking_days_back=number(DAYS_BACK_KEY, DEFAULT_BOOKING_DAYS_BACK),
             booking_days_ahead=number(DAYS_AHEAD_KEY, DEFAULT_BOOKING_DAYS_AHEAD),
+            company_name=stored.get(COMPANY_NAME_KEY) or None,
+            company_phone=stored.get(COMPANY_PHONE_KEY) or None,
         )
 
     @property

@@ -5,6 +5,7 @@ from typing import Any
 
 from dispatch_desktop.cli import args as cli_args
 from dispatch_desktop.cli.app import App
+from dispatch_desktop.cli.output import printable
 from dispatch_desktop.cli.parser import Commands
 from dispatch_desktop.domain.team import TeamSettings
 from dispatch_desktop.services import team_settings
@@ -19,6 +20,8 @@ def _settings_json(team: TeamSettings) -> dict[str, Any]:
         "sms_per_operator_per_hour": team.sms_per_operator_per_hour,
         "booking_days_back": team.booking_days_back,
         "booking_days_ahead": team.booking_days_ahead,
+        "company_name": team.company_name,
+        "company_phone": team.company_phone,
     }
 
 
@@ -29,7 +32,9 @@ def _settings_text(team: TeamSettings) -> str:
         f"SMS countries: {','.join(team.texted_countries)}\n"
         f"texts per recipient per day: {team.sms_per_recipient_per_day}\n"
         f"texts per operator per hour: {team.sms_per_operator_per_hour}\n"
-        f"booking window: {team.booking_days_back} day(s) back to {team.booking_days_ahead} days ahead"
+        f"booking window: {team.booking_days_back} day(s) back to {team.booking_days_ahead} days ahead\n"
+        f"company name: {printable(team.company_name or 'none')}\n"
+        f"company phone: {team.company_phone or 'none'}"
     )
 
 
@@ -53,6 +58,8 @@ def cmd_settings_set(app: App, args: argparse.Namespace) -> int:
         sms_per_operator_per_hour=args.sms_per_operator_hour,
         booking_days_back=args.booking_days_back,
         booking_days_ahead=args.booking_days_ahead,
+        company_name=args.company_name,
+        company_phone=args.company_phone,
     )
     app.emit(_settings_json(team), _settings_text(team))
     return 0
@@ -69,3 +76,7 @@ def register(cli: Commands) -> None:
     c.add_argument("--sms-per-operator-hour", metavar="N", help="cap on texts one operator queues in an hour")
     c.add_argument("--booking-days-back", metavar="N", help="how many days in the past a booking may start")
     c.add_argument("--booking-days-ahead", metavar="N", help="how many days ahead a booking may start")
+    c.add_argument(
+        "--company-name", metavar="TEXT", help='opens every customer text, e.g. "Acme Plumbing" ("" clears)'
+    )
+    c.add_argument("--company-phone", metavar="PHONE", help='the number customers call back ("" clears)')
