@@ -100,7 +100,9 @@ def create_booking(
     agent_id: int | None = None,
     call_center: bool = False,
     notes: str | None = None,
+    sms_consent: str | None = None,
 ) -> BookingView:
+    """`sms_consent` is the customer's answer to "OK to text you?" ('yes', 'no', None: not asked)."""
     with ctx.writing(Permission.CREATE_UNASSIGNED_BOOKING) as unit:
         if call_center and agent_id is not None:
             raise ValidationError("a call-center booking starts without an agent", "agent")
@@ -121,7 +123,12 @@ def create_booking(
             updated_by=unit.actor.username,
         )
         booking.customer = upsert_customer(
-            unit.session, unit.settings, name=customer_name, phone=customer_phone, email=customer_email
+            unit.session,
+            unit.settings,
+            name=customer_name,
+            phone=customer_phone,
+            email=customer_email,
+            consent=sms_consent,
         )
         if agent_id is not None:
             booking.agent = _assignable_agent(unit, agent_id, starts_at, ends_at, None)
@@ -157,8 +164,12 @@ def update_booking(
     end: datetime | str | None = None,
     notes: str | None = None,
     require_new_time: bool = False,
+    notify_customer: bool = True,
 ) -> BookingView:
-    """Edit the details given; a new time is checked against the agent's schedule."""
+    """Edit the details given; a new time is checked against the agent's schedule.
+
+    Without `notify_customer` only the agent hears of a new time, and the audit trail says who chose that.
+    """
     with ctx.writing(Permission.EDIT_UNASSIGNED_BOOKING) as unit:
         booking = _get(unit.session, booking_id)
         _require_edit(unit, booking)
@@ -208,10 +219,27 @@ def update_booking(
             return BookingView.of(booking)
         _touch(unit, booking)
         unit.session.flush()
-        audit.record(unit.session, ENTITY, booking.id, "edited", unit.actor.username, changes)
+        audit.record(
+            unit.session,
+            ENTITY,
+            booking.id,
+            "edited",
+            unit.actor.username,
+            _silence(changes, notify_customer),
+        )
         if rescheduled:
-            notices.booking_rescheduled(unit.session, booking, unit.settings)
+            notices.booking_rescheduled(unit.session, booking, unit.settings, notify_customer=notify_customer)
         return BookingView.of(booking)
+
+
+CUSTOMER_NOTICE = "customer notice"
+
+
+def _silence(
+    changes: dict[str, tuple[object, object]], notify_customer: bool
+) -> dict[str, tuple[object, object]]:
+    """The audit's changes, with a row naming the choice not to tell the customer."""
+    return changes if notify_customer else {**changes, CUSTOMER_NOTICE: ("on", "off")}
 
 
 def reschedule_booking(
@@ -221,12 +249,19 @@ def reschedule_booking(
     start: datetime | str | None = None,
     end: datetime | str | None = None,
     expect_version: int | None = None,
+    notify_customer: bool = True,
 ) -> BookingView:
     """Move to a new time; a reschedule that would leave the times as they are is refused."""
     if start is None and end is None:
         raise ValidationError("give a new start, a new end, or both", "start")
     return update_booking(
-        ctx, booking_id, start=start, end=end, expect_version=expect_version, require_new_time=True
+        ctx,
+        booking_id,
+        start=start,
+        end=end,
+        expect_version=expect_version,
+        require_new_time=True,
+        notify_customer=notify_customer,
     )
 
 
@@ -255,10 +290,17 @@ def _apply_times(
 
 
 def assign_booking(
-    ctx: ServiceContext, booking_id: int, agent_id: int | None, *, expect_version: int | None = None
+    ctx: ServiceContext,
+    booking_id: int,
+    agent_id: int | None,
+    *,
+    expect_version: int | None = None,
+    notify_customer: bool = True,
 ) -> BookingView:
     """Give the booking to an agent (None takes it back to pending)."""
-    return move_booking(ctx, booking_id, agent_id=agent_id, expect_version=expect_version)
+    return move_booking(
+        ctx, booking_id, agent_id=agent_id, expect_version=expect_version, notify_customer=notify_customer
+    )
 
 
 def move_booking(
@@ -269,8 +311,12 @@ def move_booking(
     start: datetime | str | None = None,
     end: datetime | str | None = None,
     expect_version: int | None = None,
+    notify_customer: bool = True,
 ) -> BookingView:
-    """Assign, reassign, unassign and/or reschedule in one step (the dispatch board's drag)."""
+    """Assign, reassign, unassign and/or reschedule in one step (the dispatch board's drag).
+
+    Without `notify_customer` (a Shift-drop) only agents are told, and the audit trail says who chose that.
+    """
     with ctx.writing(Permission.MANAGE_BOOKINGS) as unit:
         booking = _get(unit.session, booking_id)
         _check_version(unit, booking, expect_version)
@@ -304,12 +350,24 @@ def move_booking(
             booking.id,
             "assigned" if "agent" in changes else "rescheduled",
             unit.actor.username,
-            changes,
+            _silence(changes, notify_customer),
         )
+        old_status = status.value if "status" in changes else None
         if "agent" in changes:
-            notices.booking_assigned(unit.session, booking, previous, unit.settings)
+            notices.booking_assigned(
+                unit.session,
+                booking,
+                previous,
+                unit.settings,
+                old_status=old_status,
+                notify_customer=notify_customer,
+            )
         if rescheduled:
-            notices.booking_rescheduled(unit.session, booking, unit.settings)
+            # A pending booking scheduled at a new time: its "scheduled" text already names the time.
+            scheduled_now = old_status == BookingStatus.PENDING and booking.agent is not None
+            notices.booking_rescheduled(
+                unit.session, booking, unit.settings, notify_customer=notify_customer and not scheduled_now
+            )
         return BookingView.of(booking)
 
 
@@ -320,7 +378,9 @@ def change_status(
     *,
     reason: str | None = None,
     expect_version: int | None = None,
+    notify_customer: bool = True,
 ) -> BookingView:
+    """Without `notify_customer` only the agent is told, and the audit trail says who chose that."""
     new_status = parse_status(status) if isinstance(status, str) else status
     with ctx.writing(Permission.EDIT_UNASSIGNED_BOOKING) as unit:
         booking = _get(unit.session, booking_id)
@@ -342,8 +402,17 @@ def change_status(
         booking.status = new_status.value
         _touch(unit, booking)
         unit.session.flush()
-        audit.record(unit.session, ENTITY, booking.id, "status", unit.actor.username, changes)
-        notices.booking_status_changed(unit.session, booking, old_status.value, unit.settings)
+        audit.record(
+            unit.session,
+            ENTITY,
+            booking.id,
+            "status",
+            unit.actor.username,
+            _silence(changes, notify_customer),
+        )
+        notices.booking_status_changed(
+            unit.session, booking, old_status.value, unit.settings, notify_customer=notify_customer
+        )
         return BookingView.of(booking)
 
 

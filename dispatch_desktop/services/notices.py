@@ -9,21 +9,23 @@ notifier's (notify.async_notifier.send_notifications_async).
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypedDict
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dispatch_desktop.domain import validation
+from dispatch_desktop.domain import sms_segments, validation
 from dispatch_desktop.domain.errors import ValidationError
 from dispatch_desktop.domain.outbox import Channel, OutboxStatus
 from dispatch_desktop.domain.roles import Role
+from dispatch_desktop.domain.statuses import BookingStatus
 from dispatch_desktop.domain.team import TeamSettings, booking_reference
 from dispatch_desktop.notify import templates
 from dispatch_desktop.notify.notifier import environment_decision
 from dispatch_desktop.storage import outbox as store
 from dispatch_desktop.storage.models import Agent, Booking, Operator, TimeOff
+from dispatch_desktop.storage.outbox import sms_counts
 from dispatch_desktop.storage.types import utcnow
 
 SMS, EMAIL = Channel.SMS, Channel.EMAIL
@@ -54,6 +56,7 @@ class Notification:
     entity: str  # "booking" or "time_off"
     entity_id: int
     version: int
+    declined: str | None = None  # why this message must not go although there is an address
 
     @property
     def address(self) -> str | None:
@@ -61,6 +64,8 @@ class Notification:
 
     @property
     def skip_reason(self) -> str | None:
+        if self.declined:
+            return self.declined
         if self.address:
             return None
         return NO_PHONE if self.channel == SMS else NO_EMAIL
@@ -129,7 +134,9 @@ def _messages(
     version: int,
     company_line: str = COMPANY_LINE,
 ) -> list[Notification]:
-    rendered = templates.render(kind, recipient_name=recipient.name, company_line=company_line, **context)
+    rendered = templates.render(
+        kind, **{"recipient_name": recipient.name, "company_line": company_line, **context}
+    )
     return [
         Notification(
             event=event,
@@ -157,8 +164,13 @@ def _messages(
 
 
 def _booking_context(booking: Booking, settings: TeamSettings) -> dict[str, Any]:
+    date, time = settings.local(booking.starts_at).split(" ")
+    agent = booking.agent
     return {
         "ref": booking_reference(booking.id),
+        "date": date,
+        "time": time,
+        "agent_first_name": agent.name.split()[0] if agent and agent.name.split() else None,
         "service": booking.service,
         "when": settings.local(booking.starts_at),
         "ends": settings.local(booking.ends_at),
@@ -167,7 +179,16 @@ def _booking_context(booking: Booking, settings: TeamSettings) -> dict[str, Any]
         "status": human_status(booking.status),
         "customer_name": booking.customer.name,
         "agent_name": booking.agent.name if booking.agent else None,
+        "company_line": _company_line(settings),
     }
+
+
+def _company_line(settings: TeamSettings) -> str:
+    """The emails' last line: the company and its number when the team has set them."""
+    if not settings.company_name:
+        return COMPANY_LINE
+    phone = f" ({settings.company_phone})" if settings.company_phone else ""
+    return f"Sent by {settings.company_name}{phone} through Dispatch Desktop."
 
 
 def booking_messages(
@@ -188,10 +209,17 @@ def booking_messages(
     agent = booking.agent
     out: list[Notification] = []
     if event == "booking_created":
-        out += _messages("customer_confirmation", event, customer_recipient(booking), context, **ids)
+        # Without an agent (the call center's) it is a request, not an appointment yet.
+        confirmation = "customer_confirmation" if agent is not None else "request_received"
+        out += _messages(confirmation, event, customer_recipient(booking), context, **ids)
         if agent is not None:
             out += _messages("agent_assignment", event, agent_recipient(agent), context, **ids)
     elif event == "booking_assigned":
+        if agent is not None and old_status == BookingStatus.PENDING:
+            # pending -> scheduled is a status change: the customer hears who comes, and when.
+            out += _messages(
+                "customer_scheduled", "booking_status_changed", customer_recipient(booking), context, **ids
+            )
         if agent is not None and (previous_agent is None or previous_agent.id != agent.id):
             out += _messages("agent_assignment", event, agent_recipient(agent), context, **ids)
         if previous_agent is not None and (agent is None or previous_agent.id != agent.id):
@@ -279,38 +307,90 @@ def notify_test_messages(
 
 
 def booking_created(session: Session, booking: Booking, settings: TeamSettings) -> None:
-    """Customer confirmation; the agent's assignment when one is set."""
+    """Customer confirmation (a request received, without an agent); the agent's assignment when set."""
     session.flush()
-    queue(session, booking_messages("booking_created", booking, settings), settings, booking_id=booking.id)
+    notes = booking_messages("booking_created", booking, settings)
+    queue(session, customer_texts(session, notes, booking, settings), settings, booking_id=booking.id)
 
 
 def booking_assigned(
-    session: Session, booking: Booking, previous_agent: Agent | None, settings: TeamSettings
+    session: Session,
+    booking: Booking,
+    previous_agent: Agent | None,
+    settings: TeamSettings,
+    *,
+    old_status: str | None = None,
+    notify_customer: bool = True,
 ) -> None:
-    """New agent: assignment; previous agent (if any): unassignment."""
+    """New agent: assignment; previous agent (if any): unassignment; pending -> scheduled: the customer."""
     session.flush()
-    notes = booking_messages("booking_assigned", booking, settings, previous_agent=previous_agent)
-    queue(session, notes, settings, booking_id=booking.id)
+    notes = booking_messages(
+        "booking_assigned", booking, settings, previous_agent=previous_agent, old_status=old_status
+    )
+    _queue_booking(session, notes, booking, settings, notify_customer)
 
 
 def booking_status_changed(
-    session: Session, booking: Booking, old_status: str, settings: TeamSettings
+    session: Session,
+    booking: Booking,
+    old_status: str,
+    settings: TeamSettings,
+    *,
+    notify_customer: bool = True,
 ) -> None:
     """Customer and (if assigned) agent: status update."""
     session.flush()
     notes = booking_messages("booking_status_changed", booking, settings, old_status=old_status)
-    queue(session, notes, settings, booking_id=booking.id)
+    _queue_booking(session, notes, booking, settings, notify_customer)
 
 
-def booking_rescheduled(session: Session, booking: Booking, settings: TeamSettings) -> None:
+def booking_rescheduled(
+    session: Session, booking: Booking, settings: TeamSettings, *, notify_customer: bool = True
+) -> None:
     """Customer and (if assigned) agent: the new time."""
     session.flush()
-    queue(
-        session,
-        booking_messages("booking_rescheduled", booking, settings),
-        settings,
-        booking_id=booking.id,
-    )
+    notes = booking_messages("booking_rescheduled", booking, settings)
+    _queue_booking(session, notes, booking, settings, notify_customer)
+
+
+def _queue_booking(
+    session: Session,
+    notes: list[Notification],
+    booking: Booking,
+    settings: TeamSettings,
+    notify_customer: bool,
+) -> None:
+    """Queue a change's messages; without `notify_customer` (a person chose silence) agents only."""
+    if not notify_customer:
+        notes = [note for note in notes if note.recipient.kind != CUSTOMER]
+    queue(session, customer_texts(session, notes, booking, settings), settings, booking_id=booking.id)
+
+
+# --- what the customer's texts say around the message ------------------------------------------
+
+DECLINED_TEXTS = "customer declined texts"
+OPT_OUT_LINE = "Reply STOP to opt out."
+
+
+def customer_texts(
+    session: Session, notes: list[Notification], booking: Booking, settings: TeamSettings
+) -> list[Notification]:
+    """The customer's SMS as sent: skipped when they said no to texts; otherwise opened with the
+    company name (when set) and, the first time their number is ever texted, closed with the
+    opt-out line, the whole kept within two segments by shortening the message between."""
+    customer = booking.customer
+    out = []
+    for note in notes:
+        if note.recipient.kind != CUSTOMER or note.channel != SMS or not note.address:
+            out.append(note)
+        elif customer.sms_consent == "no":
+            out.append(replace(note, declined=DECLINED_TEXTS))
+        else:
+            prefix = f"{settings.company_name}: " if settings.company_name else ""
+            first = not sms_counts.ever_texted(session, note.address)
+            suffix = f" {OPT_OUT_LINE}" if first else ""
+            out.append(replace(note, body=sms_segments.fit(note.body, prefix=prefix, suffix=suffix)))
+    return out
 
 
 def time_off_requested(session: Session, time_off: TimeOff, settings: TeamSettings) -> None:
