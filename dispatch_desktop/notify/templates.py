@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
 
 
-
 @dataclass(frozen=True)
 class Rendered:
     sms: str
@@ -114,4 +113,3 @@ def render(kind: str, **context: Any) -> Rendered:
         text=_render(f"{kind}/email.txt", context) + "\n",
         html=_render(f"{kind}/email.html", {**context, "subject": subject}) + "\n",
     )
-

@@ -58,7 +58,9 @@ def update_team_settings(
             )
         if company_phone is not None:
             values[team.COMPANY_PHONE_KEY] = (
-                validation.phone(company_phone, values.get(team.REGION_KEY) or unit.settings.region, "company phone")
+                validation.phone(
+                    company_phone, values.get(team.REGION_KEY) or unit.settings.region, "company phone"
+                )
                 if company_phone.strip()
                 else ""
             )
