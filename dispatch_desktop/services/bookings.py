@@ -101,8 +101,12 @@ def create_booking(
     call_center: bool = False,
     notes: str | None = None,
     sms_consent: str | None = None,
+    notify_customer: bool = True,
 ) -> BookingView:
-    """`sms_consent` is the customer's answer to "OK to text you?" ('yes', 'no', None: not asked)."""
+    """`sms_consent` is the customer's answer to "OK to text you?" ('yes', 'no', None: not asked).
+
+    Without `notify_customer` only the agent hears of it, and the audit trail says who chose that.
+    """
     with ctx.writing(Permission.CREATE_UNASSIGNED_BOOKING) as unit:
         if call_center and agent_id is not None:
             raise ValidationError("a call-center booking starts without an agent", "agent")
@@ -144,9 +148,10 @@ def create_booking(
             {
                 "status": (None, booking.status),
                 "agent": (None, booking.agent.name if booking.agent else None),
-            },
+            }
+            | _silence({}, notify_customer),
         )
-        notices.booking_created(unit.session, booking, unit.settings)
+        notices.booking_created(unit.session, booking, unit.settings, notify_customer=notify_customer)
         return BookingView.of(booking)
 
 

@@ -306,11 +306,13 @@ def notify_test_messages(
 # --- into the outbox, inside the caller's transaction -----------------------------------------
 
 
-def booking_created(session: Session, booking: Booking, settings: TeamSettings) -> None:
+def booking_created(
+    session: Session, booking: Booking, settings: TeamSettings, *, notify_customer: bool = True
+) -> None:
     """Customer confirmation (a request received, without an agent); the agent's assignment when set."""
     session.flush()
     notes = booking_messages("booking_created", booking, settings)
-    queue(session, customer_texts(session, notes, booking, settings), settings, booking_id=booking.id)
+    _queue_booking(session, notes, booking, settings, notify_customer)
 
 
 def booking_assigned(
