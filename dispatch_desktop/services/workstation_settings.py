@@ -1,7 +1,7 @@
 """Saving what the settings dialog shows, Qt-free: one call for the console, the CLI or a script.
 
 SettingsChange                 what was typed: environment, Twilio, SMTP (password or Office 365
-                               OAuth2), log rotation, team time zone and region
+                               OAuth2), log rotation, team time zone, region and company
 save_settings(ctx, home, config, change)   every part, in order; returns the new Config (reads and
                                writes the keyring: call it on a worker)
 save_email_sign_in(home, config, change)   SMTP with a password, or Office 365 OAuth2, switching
@@ -52,6 +52,8 @@ class SettingsChange:
     log_backups: int
     timezone_name: str | None  # None: not changed (or not allowed)
     region: str | None
+    company_name: str | None = None  # None: not changed; "" clears it
+    company_phone: str | None = None
 
 
 def save_settings(ctx: ServiceContext, home: Path, config: Config, change: SettingsChange) -> Config:
@@ -70,8 +72,15 @@ def save_settings(ctx: ServiceContext, home: Path, config: Config, change: Setti
     updated = save_log_rotation(
         home, updated, max_bytes=change.log_max_mb * MB, backup_count=change.log_backups
     )
-    if change.timezone_name is not None or change.region is not None:
-        team_settings.update_team_settings(ctx, timezone_name=change.timezone_name, region=change.region)
+    team_fields = (change.timezone_name, change.region, change.company_name, change.company_phone)
+    if any(value is not None for value in team_fields):
+        team_settings.update_team_settings(
+            ctx,
+            timezone_name=change.timezone_name,
+            region=change.region,
+            company_name=change.company_name,
+            company_phone=change.company_phone,
+        )
     return updated
 
 

@@ -1,7 +1,7 @@
 """Workstation and team settings: one page per concern, assembled in one scrolling dialog.
 
 Pages: environment_page (log or send), sms_page (Twilio), email_page (SMTP, password or Office 365
-OAuth2), team_page (time zone, phone region), log_page (log file rotation). The dialog loads what
+OAuth2), team_page (time zone, phone region, company), log_page (log file rotation). The dialog loads what
 they show on a worker (a keyring may block), saves them through services.workstation_settings, and
 runs the test sends. Secrets go to the OS keyring and are never read back into a field.
 """
@@ -178,6 +178,8 @@ class SettingsDialog(QDialog):
             log_backups=self.log_page.log_backups.value(),
             timezone_name=team.timezone.currentText().strip() if team_changed else None,
             region=team.region.text().strip() if team_changed else None,
+            company_name=team.company_name.text() if team_changed else None,
+            company_phone=team.company_phone.text() if team_changed else None,
         )
 
     def save(self) -> None:
