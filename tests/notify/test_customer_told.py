@@ -248,3 +248,36 @@ def test_credentials_show_says_which_sender_is_used(
     out = capsys.readouterr().out
     assert f"texts go out through: Messaging Service {service}" in out
     assert f"TWILIO_MESSAGING_SERVICE_SID {service}  (config)" in out
+
+
+def test_the_command_line_sets_the_company_and_consent_and_can_keep_the_customer_out_of_a_change(
+    home: Path, capsys: pytest.CaptureFixture[str], db: Database, database_url: str
+) -> None:
+    def run(*argv: str) -> object:
+        code = main(["--home", str(home), "--database-url", database_url, "--json", *argv])
+        out, err = capsys.readouterr()
+        assert code == 0, err
+        return json.loads(out)
+
+    run("settings", "set", "--company-name", "Acme Plumbing", "--company-phone", "(312) 555-0100")
+    shown = run("settings", "show")
+    assert isinstance(shown, dict)
+    assert (shown["company_name"], shown["company_phone"]) == ("Acme Plumbing", "+13125550100")
+    agent = run("agent", "add", "--name", "Ann Field", "--phone", "312-555-0101", "--email", "ann@example.com")
+    booking = run(
+        "booking", "add", "--customer-name", "Carla Customer", "--customer-phone", CUSTOMER_PHONE,
+        "--address", "12 Elm Street, Chicago", "--service", "Boiler service", "--start", "2026-12-01 09:00",
+        "--end", "2026-12-01 10:00", "--call-center", "--sms-consent", "yes", "--queue-only",
+    )  # fmt: skip
+    assert isinstance(booking, dict) and isinstance(agent, dict)
+    bid = str(booking["id"])
+    run("booking", "assign", bid, str(agent["id"]), "--no-customer-notice", "--queue-only")
+    assert customer_texts(db) == [f"Acme Plumbing: {REQUEST}{OPT_OUT}"]
+    assert [r.event for r in rows(db, recipient_kind="agent", channel="sms")] == ["booking_assigned"]
+    run("booking", "status", bid, "confirmed", "--queue-only")
+    assert customer_texts(db)[-1] == "Acme Plumbing: Your booking BK-000001 (Boiler service, 2026-12-01 09:00) is now confirmed."
+    history = run("booking", "history", bid)
+    assert isinstance(history, list)
+    assert [(e["field"], e["new_value"]) for e in history if e["field"] == "customer notice"] == [
+        ("customer notice", "off")
+    ]
