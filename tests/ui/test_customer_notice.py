@@ -80,3 +80,25 @@ def test_a_shift_drop_on_the_board_tells_the_agent_not_the_customer_and_says_so(
     after_creation = {told for told in _told(ctx, pending.id) if told[0] != "booking_created"}
     assert {kind for _event, kind, _channel in after_creation} == {"agent"}
     assert ("booking_assigned", "agent", "sms") in after_creation
+
+
+def test_the_call_center_panel_asks_ok_to_text_and_a_no_means_email_only(qtbot, desk, db):
+    from tests.ui.test_call_center import _panel
+
+    console = desk("carla", "call-center")
+    panel = _panel(qtbot, console)
+    assert panel.sms_consent.currentText() == "Not asked"
+    panel.phone.setText("312 555 0143")
+    panel.name.setText("Kim Park")
+    panel.email.setText("kim@example.com")
+    panel.address.setText("55 E Erie St")
+    panel.service.setText("Leaking tap")
+    panel.sms_consent.setCurrentIndex(panel.sms_consent.findData("no"))
+    with qtbot.waitSignal(panel.saved, timeout=10_000) as saved:
+        panel.save()
+    rows = booking_notifications(console.ctx, saved.args[0].id)
+    assert {(row.channel, row.status, row.last_error) for row in rows} == {
+        ("sms", "skipped", "customer declined texts"),
+        ("email", "queued", None),
+    }
+    assert panel.sms_consent.currentText() == "Not asked"  # ready for the next caller
