@@ -105,7 +105,11 @@ COMMANDS: dict[str, list[Arg]] = {
         Arg("--expect-version", "number", "1", optional=True),
         Arg("--no-customer-notice", "flag", optional=True),
     ],
-    "booking reschedule": [Arg(None, "id", "1"), *_times(), Arg("--no-customer-notice", "flag", optional=True)],
+    "booking reschedule": [
+        Arg(None, "id", "1"),
+        *_times(),
+        Arg("--no-customer-notice", "flag", optional=True),
+    ],
     "booking list": [
         Arg("--status", "word", "pending", optional=True),
         Arg("--agent", "filter id", "1", optional=True),

@@ -68,7 +68,9 @@ def test_a_pending_booking_dropped_at_a_new_time_gets_one_scheduled_text_not_als
 ) -> None:
     booking = add_booking(ctx, call_center=True)
     agent = add_agent(ctx)
-    bookings.move_booking(ctx, booking.id, agent_id=agent.id, start="2026-12-01 11:00", end="2026-12-01 12:00")
+    bookings.move_booking(
+        ctx, booking.id, agent_id=agent.id, start="2026-12-01 11:00", end="2026-12-01 12:00"
+    )
     assert customer_texts(db)[1:] == [
         "Your booking BK-000001 (Boiler service) is scheduled with Ann at 11:00 on 2026-12-01, 12 Elm Street, Chicago."
     ]
@@ -155,7 +157,10 @@ def test_each_number_gets_the_opt_out_line_on_its_first_text_that_goes_out(
 @pytest.mark.parametrize(
     ("address", "company"),
     [
-        ("1234 North Very Long Industrial Parkway Extension, Unit 5678, Building C, Schaumburg", "Acme Plumbing"),
+        (
+            "1234 North Very Long Industrial Parkway Extension, Unit 5678, Building C, Schaumburg",
+            "Acme Plumbing",
+        ),
         ("Zażółć gęślą jaźń 12, Łódź, mieszkanie 4, klatka schodowa B, piętro trzecie", "Hydraulika Łódź"),
     ],
 )
@@ -233,11 +238,16 @@ def test_a_malformed_messaging_service_sid_holds_texts_and_says_why(
     deliver_due(db, Config(), worker_id="prod")
     assert twilio.messages == []
     [row] = rows(db, channel="sms")
-    assert row.status == "retry" and "TWILIO_MESSAGING_SERVICE_SID (Messaging Service SID" in (row.last_error or "")
+    assert row.status == "retry" and "TWILIO_MESSAGING_SERVICE_SID (Messaging Service SID" in (
+        row.last_error or ""
+    )
 
 
 def test_credentials_show_says_which_sender_is_used(
-    home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, memory_keyring: MemoryKeyring
+    home: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    memory_keyring: MemoryKeyring,
 ) -> None:
     monkeypatch.setenv("TWILIO_PHONE_NUMBER", "+15005550006")
     assert main(["--home", str(home), "--json", "credentials", "show"]) == 0
@@ -263,7 +273,9 @@ def test_the_command_line_sets_the_company_and_consent_and_can_keep_the_customer
     shown = run("settings", "show")
     assert isinstance(shown, dict)
     assert (shown["company_name"], shown["company_phone"]) == ("Acme Plumbing", "+13125550100")
-    agent = run("agent", "add", "--name", "Ann Field", "--phone", "312-555-0101", "--email", "ann@example.com")
+    agent = run(
+        "agent", "add", "--name", "Ann Field", "--phone", "312-555-0101", "--email", "ann@example.com"
+    )
     booking = run(
         "booking", "add", "--customer-name", "Carla Customer", "--customer-phone", CUSTOMER_PHONE,
         "--address", "12 Elm Street, Chicago", "--service", "Boiler service", "--start", "2026-12-01 09:00",
@@ -275,7 +287,10 @@ def test_the_command_line_sets_the_company_and_consent_and_can_keep_the_customer
     assert customer_texts(db) == [f"Acme Plumbing: {REQUEST}{OPT_OUT}"]
     assert [r.event for r in rows(db, recipient_kind="agent", channel="sms")] == ["booking_assigned"]
     run("booking", "status", bid, "confirmed", "--queue-only")
-    assert customer_texts(db)[-1] == "Acme Plumbing: Your booking BK-000001 (Boiler service, 2026-12-01 09:00) is now confirmed."
+    assert (
+        customer_texts(db)[-1]
+        == "Acme Plumbing: Your booking BK-000001 (Boiler service, 2026-12-01 09:00) is now confirmed."
+    )
     history = run("booking", "history", bid)
     assert isinstance(history, list)
     assert [(e["field"], e["new_value"]) for e in history if e["field"] == "customer notice"] == [

@@ -5,9 +5,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jinja2.exceptions import SecurityError
 
-from dispatch_desktop.notify import templates
 from dispatch_desktop.domain.sms_segments import fit as fit_sms
 from dispatch_desktop.domain.sms_segments import segments as sms_segments
+from dispatch_desktop.notify import templates
 from dispatch_desktop.notify.templates import render
 
 BOOKING = {

@@ -65,7 +65,9 @@ def test_dev_lines_appear_live_and_from_the_outbox(qtbot, qtmodeltester, boss_co
     sms_body = outbox.list_outbox(ctx, channel="sms")[0].body
     assert sms_body.startswith("We have your request for Boiler service")
     sms_line = f"[DEV] SMS (not sent) - To: {PHONE}, Message: {sms_body}".replace("\n", "\\n")
-    email_line = f"[DEV] EMAIL (not sent) - To: {EMAIL}, Subject: Booking Request Received: {booking.reference}"
+    email_line = (
+        f"[DEV] EMAIL (not sent) - To: {EMAIL}, Subject: Booking Request Received: {booking.reference}"
+    )
 
     # This workstation's own log lines arrive through the logging handler...
     qtbot.waitUntil(
