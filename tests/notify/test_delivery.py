@@ -248,7 +248,10 @@ def test_production_email_over_plain_smtp_has_text_and_html(
     assert "12 Elm Street, Chicago" in parts["text/plain"] and "<table" in parts["text/html"]
     [row] = rows(db, channel="email")
     assert row.status == "sent" and row.provider_id == message["Message-ID"]
-    assert f"[PROD] EMAIL sent - To: {CUSTOMER_EMAIL}, Subject: Booking Confirmation" in log_lines()
+    assert (
+        f"[PROD] EMAIL sent - To: {CUSTOMER_EMAIL}, Subject: Booking Request Received: BK-000001"
+        in log_lines()
+    )
 
 
 def test_starttls_with_login(

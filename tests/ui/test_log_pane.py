@@ -88,7 +88,7 @@ def test_dev_lines_appear_live_and_from_the_outbox(qtbot, qtmodeltester, boss_co
     assert dock.visible_lines() == [email_line, email_line]
     dock.channel_filter.setCurrentIndex(0)
     dock.source_filter.setCurrentIndex(dock.source_filter.findData(LIVE))
-    dock.text_filter.setText("booking confirmation")
+    dock.text_filter.setText("booking request received")
     assert dock.visible_lines() == [email_line]
     assert dock.count_label.text() == "1 shown of 4"
 
