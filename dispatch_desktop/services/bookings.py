@@ -230,7 +230,7 @@ def update_booking(
             booking.id,
             "edited",
             unit.actor.username,
-            _silence(changes, notify_customer),
+            _silence(changes, notify_customer or not rescheduled),  # silence matters for a new time only
         )
         if rescheduled:
             notices.booking_rescheduled(unit.session, booking, unit.settings, notify_customer=notify_customer)
