@@ -31,6 +31,7 @@ CONFIG_HEADER = "# Dispatch Desktop workstation settings. Secrets are kept in th
 class TwilioConfig:
     account_sid: str | None = None
     phone_number: str | None = None
+    messaging_service_sid: str | None = None  # MG...: send through a Messaging Service, not From
     api_base_url: str = "https://api.twilio.com"
     timeout_seconds: float = 10.0
     rate_limit_per_second: float | None = None

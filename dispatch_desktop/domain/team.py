@@ -33,6 +33,8 @@ CUSTOMER_HOLD_KEY = "customer_hold_seconds"
 
 _DEFAULT_REMINDERS = timing.parse_reminders(timing.DEFAULT_REMINDERS)
 _DEFAULT_QUIET_HOURS = QuietHours.parse(timing.DEFAULT_QUIET_HOURS)
+COMPANY_NAME_KEY = "company_name"
+COMPANY_PHONE_KEY = "company_phone"
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,8 @@ class TeamSettings:
     customer_hold_seconds: int = timing.DEFAULT_CUSTOMER_HOLD_SECONDS  # 0 is off
     # Customers and agents may text keywords (C, R, 1, 2, 3); STOP/START/HELP act regardless.
     two_way_sms: bool = False
+    company_name: str | None = None  # None: customer texts carry no company name (the seed's texts)
+    company_phone: str | None = None  # E.164
 
     @classmethod
     def from_stored(cls, stored: Mapping[str, str], fallback_timezone: str) -> "TeamSettings":
@@ -85,6 +89,8 @@ class TeamSettings:
             reminders=reminders(),
             quiet_hours=quiet_hours(),
             customer_hold_seconds=number(CUSTOMER_HOLD_KEY, timing.DEFAULT_CUSTOMER_HOLD_SECONDS),
+            company_name=stored.get(COMPANY_NAME_KEY) or None,
+            company_phone=stored.get(COMPANY_PHONE_KEY) or None,
         )
 
     @property

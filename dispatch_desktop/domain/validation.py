@@ -17,6 +17,7 @@ ADDRESS_MAX = 300
 SERVICE_MAX = 200
 NOTES_MAX = 2000
 REASON_MAX = 500
+COMPANY_NAME_MAX = 60  # it opens every customer text: short enough to leave room for the message
 USERNAME_MAX = 64
 # Special-use names that company mail servers use for their own domains (corp.local, as Active
 # Directory sets up); .internal and .lan are not special-use to email-validator at all. Its

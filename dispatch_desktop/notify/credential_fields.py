@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from dispatch_desktop.domain.errors import ValidationError
 
 ACCOUNT_SID = re.compile(r"AC[0-9a-fA-F]{32}")
+MESSAGING_SERVICE_SID = re.compile(r"MG[0-9a-fA-F]{32}")
 GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 TENANT = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]{0,253}")
 LOGIN = re.compile(r"[!-~]{1,320}")  # visible ASCII: an email address, DOMAIN\user, a relay account
@@ -46,6 +47,16 @@ def account_sid(value: str) -> str:
         raise ValidationError(
             f"account SID {sid!r} does not look like a Twilio account SID (AC and 32 hex digits)",
             "account_sid",
+        )
+    return sid
+
+
+def messaging_service_sid(value: str) -> str:
+    sid = value.strip()
+    if not MESSAGING_SERVICE_SID.fullmatch(sid):
+        raise ValidationError(
+            f"Messaging Service SID {sid!r} does not look like one (MG and 32 hex digits)",
+            "messaging_service_sid",
         )
     return sid
 

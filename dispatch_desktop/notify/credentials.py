@@ -18,6 +18,7 @@ from dispatch_desktop.notify.secrets import register_login, register_secret, scr
 
 SERVICE = "dispatch-desktop"
 TWILIO_SECRET = "TWILIO_AUTH_TOKEN"
+MESSAGING_SERVICE_ENV = "TWILIO_MESSAGING_SERVICE_SID"
 SMTP_SECRET = "SMTP_PASSWORD"
 # Office 365 OAuth2: the Entra app's client secret has its own keyring entry, so switching
 # between password and OAuth2 never leaves one secret standing in for the other.
@@ -76,15 +77,18 @@ class TwilioCredentials:
     api_base_url: str
     timeout_seconds: float
     rate_limit_per_second: float | None
+    messaging_service_sid: Value = Value(None, "missing")
+    messaging_service_problem: str | None = None  # set, but not MG and 32 hex digits
 
     def missing(self) -> list[str]:
-        return _absent(
-            (
-                ("TWILIO_ACCOUNT_SID", self.account_sid),
-                (TWILIO_SECRET, self.auth_token),
-                ("TWILIO_PHONE_NUMBER", self.phone_number),
-            )
+        if self.messaging_service_problem:
+            return [self.messaging_service_problem]
+        sender = (
+            (MESSAGING_SERVICE_ENV, self.messaging_service_sid)
+            if self.messaging_service_sid.present
+            else ("TWILIO_PHONE_NUMBER", self.phone_number)
         )
+        return _absent((("TWILIO_ACCOUNT_SID", self.account_sid), (TWILIO_SECRET, self.auth_token), sender))
 
 
 @dataclass(frozen=True)
@@ -279,6 +283,13 @@ def load_twilio(config: Config) -> TwilioCredentials:
     base_url = (
         os.environ.get("TWILIO_API_BASE_URL") or config.twilio.api_base_url or TwilioConfig.api_base_url
     )
+    service = _pick(MESSAGING_SERVICE_ENV, config.twilio.messaging_service_sid)
+    problem = None
+    if service.present:
+        try:
+            credential_fields.messaging_service_sid(service.value or "")
+        except ValidationError as exc:
+            problem = f"{MESSAGING_SERVICE_ENV} ({exc})"
     return TwilioCredentials(
         account_sid=_pick("TWILIO_ACCOUNT_SID", config.twilio.account_sid),
         auth_token=_secret(TWILIO_SECRET),
@@ -286,6 +297,8 @@ def load_twilio(config: Config) -> TwilioCredentials:
         api_base_url=base_url.rstrip("/"),
         timeout_seconds=config.twilio.timeout_seconds,
         rate_limit_per_second=config.twilio.rate_limit_per_second,
+        messaging_service_sid=service,
+        messaging_service_problem=problem,
     )
 
 
@@ -528,6 +541,7 @@ def describe(
     add("twilio", "TWILIO_ACCOUNT_SID", twilio.account_sid)
     add("twilio", TWILIO_SECRET, twilio.auth_token, secret=True)
     add("twilio", "TWILIO_PHONE_NUMBER", twilio.phone_number)
+    add("twilio", MESSAGING_SERVICE_ENV, twilio.messaging_service_sid)
     base_url = _pick("TWILIO_API_BASE_URL", config.twilio.api_base_url, TwilioConfig.api_base_url)
     add("twilio", "TWILIO_API_BASE_URL", base_url)
     add("smtp", "SMTP_HOST", smtp.host)

@@ -13,13 +13,10 @@ from importlib.resources.abc import Traversable
 from typing import TYPE_CHECKING, Any
 
 from dispatch_desktop.config import ResourcesUnavailableError, resources
-from dispatch_desktop.domain.sms_segments import segments
+from dispatch_desktop.domain import sms_segments
 
 if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
-
-MAX_SEGMENTS = 2
-ELLIPSIS = "..."
 
 
 @dataclass(frozen=True)
@@ -111,23 +108,8 @@ def compile_all() -> int:
 def render(kind: str, **context: Any) -> Rendered:
     subject = " ".join(_render(f"{kind}/subject.txt", context).split())
     return Rendered(
-        sms=fit_sms(_render(f"{kind}/sms.txt", context)),
+        sms=sms_segments.fit(_render(f"{kind}/sms.txt", context)),
         subject=subject,
         text=_render(f"{kind}/email.txt", context) + "\n",
         html=_render(f"{kind}/email.html", {**context, "subject": subject}) + "\n",
     )
-
-
-def sms_segments(text: str) -> int:
-    """How many SMS segments a carrier bills for this text (GSM-7, or UCS-2 when needed)."""
-    return segments(text).segments
-
-
-def fit_sms(text: str, max_segments: int = MAX_SEGMENTS) -> str:
-    """The text, shortened with '...' if it would take more than `max_segments` segments."""
-    if sms_segments(text) <= max_segments:
-        return text
-    cut = len(text)
-    while cut > 0 and sms_segments(text[:cut].rstrip() + ELLIPSIS) > max_segments:
-        cut -= 1
-    return text[:cut].rstrip() + ELLIPSIS

@@ -11,6 +11,7 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response
 from twilio.rest import Client
+from twilio.rest.api.v2010.account.message import MessageInstance
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 
 from dispatch_desktop.notify.credentials import TwilioCredentials
@@ -128,7 +129,7 @@ class TwilioSender:
                 counts_attempt=False,
             )
         try:
-            message = client.messages.create(to=to, from_=self.credentials.phone_number.value, body=body)
+            message = self._create(client, to, body)
         except TwilioRestException as exc:
             return self._rest_error(exc, http.last_headers)
         except requests.exceptions.ConnectionError as exc:
@@ -151,6 +152,13 @@ class TwilioSender:
         except Exception as exc:  # whatever else happened, the request may have gone out
             return SendResult(Outcome.UNKNOWN, error=scrub(f"{type(exc).__name__}: {exc}")[:300])
         return SendResult(Outcome.SENT, provider_id=message.sid, sent_to=to)
+
+    def _create(self, client: Client, to: str, body: str) -> MessageInstance:
+        """Through the Messaging Service when one is set (Twilio then picks the From), else from the number."""
+        service = self.credentials.messaging_service_sid.value
+        if service:
+            return client.messages.create(to=to, messaging_service_sid=service, body=body)
+        return client.messages.create(to=to, from_=self.credentials.phone_number.value, body=body)
 
     def _pause(self, seconds: float | None) -> None:
         until = time.monotonic() + (seconds if seconds is not None else DEFAULT_THROTTLE_PAUSE)

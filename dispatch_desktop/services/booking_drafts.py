@@ -25,6 +25,8 @@ class BookingDraft:
     end: datetime
     notes: str | None
     agent_id: int | None
+    notify_customer: bool = True  # False: "don't notify the customer about this change"
+    sms_consent: str | None = None  # the customer's answer to "OK to text you?" ('yes', 'no', None)
 
 
 def save_draft(
@@ -54,6 +56,8 @@ def save_draft(
             end=draft.end,
             agent_id=draft.agent_id if assign else None,
             notes=draft.notes or None,
+            sms_consent=draft.sms_consent,
+            notify_customer=draft.notify_customer,
         )
     view = bookings.update_booking(
         ctx,
@@ -67,7 +71,10 @@ def save_draft(
         start=draft.start,
         end=draft.end,
         notes=draft.notes or "",
+        notify_customer=draft.notify_customer,
     )
     if assign and draft.agent_id != view.agent_id:
-        view = bookings.assign_booking(ctx, view.id, draft.agent_id, expect_version=view.version)
+        view = bookings.assign_booking(
+            ctx, view.id, draft.agent_id, expect_version=view.version, notify_customer=draft.notify_customer
+        )
     return view

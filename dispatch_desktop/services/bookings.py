@@ -100,7 +100,13 @@ def create_booking(
     agent_id: int | None = None,
     call_center: bool = False,
     notes: str | None = None,
+    sms_consent: str | None = None,
+    notify_customer: bool = True,
 ) -> BookingView:
+    """`sms_consent` is the customer's answer to "OK to text you?" ('yes', 'no', None: not asked).
+
+    Without `notify_customer` only the agent hears of it, and the audit trail says who chose that.
+    """
     with ctx.writing(Permission.CREATE_UNASSIGNED_BOOKING) as unit:
         if call_center and agent_id is not None:
             raise ValidationError("a call-center booking starts without an agent", "agent")
@@ -121,7 +127,12 @@ def create_booking(
             updated_by=unit.actor.username,
         )
         booking.customer = upsert_customer(
-            unit.session, unit.settings, name=customer_name, phone=customer_phone, email=customer_email
+            unit.session,
+            unit.settings,
+            name=customer_name,
+            phone=customer_phone,
+            email=customer_email,
+            consent=sms_consent,
         )
         if agent_id is not None:
             booking.agent = _assignable_agent(unit, agent_id, starts_at, ends_at, None)
@@ -137,9 +148,10 @@ def create_booking(
             {
                 "status": (None, booking.status),
                 "agent": (None, booking.agent.name if booking.agent else None),
-            },
+            }
+            | _silence({}, notify_customer),
         )
-        notices.booking_created(unit.session, booking, unit.settings)
+        notices.booking_created(unit.session, booking, unit.settings, notify_customer=notify_customer)
         return BookingView.of(booking)
 
 
@@ -157,8 +169,12 @@ def update_booking(
     end: datetime | str | None = None,
     notes: str | None = None,
     require_new_time: bool = False,
+    notify_customer: bool = True,
 ) -> BookingView:
-    """Edit the details given; a new time is checked against the agent's schedule."""
+    """Edit the details given; a new time is checked against the agent's schedule.
+
+    Without `notify_customer` only the agent hears of a new time, and the audit trail says who chose that.
+    """
     with ctx.writing(Permission.EDIT_UNASSIGNED_BOOKING) as unit:
         booking = _get(unit.session, booking_id)
         _require_edit(unit, booking)
@@ -208,10 +224,27 @@ def update_booking(
             return BookingView.of(booking)
         _touch(unit, booking)
         unit.session.flush()
-        audit.record(unit.session, ENTITY, booking.id, "edited", unit.actor.username, changes)
+        audit.record(
+            unit.session,
+            ENTITY,
+            booking.id,
+            "edited",
+            unit.actor.username,
+            _silence(changes, notify_customer or not rescheduled),  # silence matters for a new time only
+        )
         if rescheduled:
-            notices.booking_rescheduled(unit.session, booking, unit.settings)
+            notices.booking_rescheduled(unit.session, booking, unit.settings, notify_customer=notify_customer)
         return BookingView.of(booking)
+
+
+CUSTOMER_NOTICE = "customer notice"
+
+
+def _silence(
+    changes: dict[str, tuple[object, object]], notify_customer: bool
+) -> dict[str, tuple[object, object]]:
+    """The audit's changes, with a row naming the choice not to tell the customer."""
+    return changes if notify_customer else {**changes, CUSTOMER_NOTICE: ("on", "off")}
 
 
 def reschedule_booking(
@@ -221,12 +254,19 @@ def reschedule_booking(
     start: datetime | str | None = None,
     end: datetime | str | None = None,
     expect_version: int | None = None,
+    notify_customer: bool = True,
 ) -> BookingView:
     """Move to a new time; a reschedule that would leave the times as they are is refused."""
     if start is None and end is None:
         raise ValidationError("give a new start, a new end, or both", "start")
     return update_booking(
-        ctx, booking_id, start=start, end=end, expect_version=expect_version, require_new_time=True
+        ctx,
+        booking_id,
+        start=start,
+        end=end,
+        expect_version=expect_version,
+        require_new_time=True,
+        notify_customer=notify_customer,
     )
 
 
@@ -258,10 +298,17 @@ def _apply_times(
 
 
 def assign_booking(
-    ctx: ServiceContext, booking_id: int, agent_id: int | None, *, expect_version: int | None = None
+    ctx: ServiceContext,
+    booking_id: int,
+    agent_id: int | None,
+    *,
+    expect_version: int | None = None,
+    notify_customer: bool = True,
 ) -> BookingView:
     """Give the booking to an agent (None takes it back to pending)."""
-    return move_booking(ctx, booking_id, agent_id=agent_id, expect_version=expect_version)
+    return move_booking(
+        ctx, booking_id, agent_id=agent_id, expect_version=expect_version, notify_customer=notify_customer
+    )
 
 
 def move_booking(
@@ -272,8 +319,12 @@ def move_booking(
     start: datetime | str | None = None,
     end: datetime | str | None = None,
     expect_version: int | None = None,
+    notify_customer: bool = True,
 ) -> BookingView:
-    """Assign, reassign, unassign and/or reschedule in one step (the dispatch board's drag)."""
+    """Assign, reassign, unassign and/or reschedule in one step (the dispatch board's drag).
+
+    Without `notify_customer` (a Shift-drop) only agents are told, and the audit trail says who chose that.
+    """
     with ctx.writing(Permission.MANAGE_BOOKINGS) as unit:
         booking = _get(unit.session, booking_id)
         _check_version(unit, booking, expect_version)
@@ -307,12 +358,24 @@ def move_booking(
             booking.id,
             "assigned" if "agent" in changes else "rescheduled",
             unit.actor.username,
-            changes,
+            _silence(changes, notify_customer),
         )
+        old_status = status.value if "status" in changes else None
         if "agent" in changes:
-            notices.booking_assigned(unit.session, booking, previous, unit.settings)
+            notices.booking_assigned(
+                unit.session,
+                booking,
+                previous,
+                unit.settings,
+                old_status=old_status,
+                notify_customer=notify_customer,
+            )
         if rescheduled:
-            notices.booking_rescheduled(unit.session, booking, unit.settings)
+            # A pending booking scheduled at a new time: its "scheduled" text already names the time.
+            scheduled_now = old_status == BookingStatus.PENDING and booking.agent is not None
+            notices.booking_rescheduled(
+                unit.session, booking, unit.settings, notify_customer=notify_customer and not scheduled_now
+            )
         return BookingView.of(booking)
 
 
@@ -323,13 +386,15 @@ def change_status(
     *,
     reason: str | None = None,
     expect_version: int | None = None,
+    notify_customer: bool = True,
 ) -> BookingView:
+    """Without `notify_customer` only the agent is told, and the audit trail says who chose that."""
     new_status = parse_status(status) if isinstance(status, str) else status
     with ctx.writing(Permission.EDIT_UNASSIGNED_BOOKING) as unit:
         booking = _get(unit.session, booking_id)
         _require_edit(unit, booking)
         _check_version(unit, booking, expect_version)
-        apply_status(unit, booking, new_status, reason=reason)
+        apply_status(unit, booking, new_status, reason=reason, notify_customer=notify_customer)
         return BookingView.of(booking)
 
 
@@ -340,6 +405,7 @@ def apply_status(
     *,
     reason: str | None = None,
     eta_minutes: int | None = None,
+    notify_customer: bool = True,
 ) -> None:
     """The status move inside the caller's unit, checked against the one table, audited and told
     (permissions are the caller's: a person's command or an agent's text)."""
@@ -359,9 +425,16 @@ def apply_status(
     booking.status = new_status.value
     _touch(unit, booking)
     unit.session.flush()
-    audit.record(unit.session, ENTITY, booking.id, "status", unit.actor.username, changes)
+    audit.record(
+        unit.session, ENTITY, booking.id, "status", unit.actor.username, _silence(changes, notify_customer)
+    )
     notices.booking_status_changed(
-        unit.session, booking, old_status.value, unit.settings, eta_minutes=eta_minutes
+        unit.session,
+        booking,
+        old_status.value,
+        unit.settings,
+        eta_minutes=eta_minutes,
+        notify_customer=notify_customer,
     )
 
 

@@ -12,6 +12,7 @@ from dispatch_desktop.notify.credentials import (
     AUTH_MODES,
     IMPLICIT_TLS_PORT,
     LOCKED,
+    MESSAGING_SERVICE_ENV,
     O365_SECRET,
     OAUTH2_AUTH,
     PASSWORD_AUTH,
@@ -36,6 +37,7 @@ __all__ = [
     "scrub",
     "set_smtp",
     "set_twilio",
+    "twilio_sender",
 ]
 
 SERVICES = ("twilio", "smtp")
@@ -46,3 +48,11 @@ def delete_credentials(home: Path, service: str) -> Config:
     config = load_config_without(home, service)
     delete = credentials.delete_twilio if service == "twilio" else credentials.delete_smtp
     return delete(home, config)
+
+
+def twilio_sender(fields: list[FieldStatus]) -> str:
+    """What texts go out through: the Messaging Service when one is set, else the From number."""
+    shown = {row.name: row.shown for row in fields if row.configured}
+    if shown.get(MESSAGING_SERVICE_ENV):
+        return f"Messaging Service {shown[MESSAGING_SERVICE_ENV]}"
+    return f"From number {shown.get('TWILIO_PHONE_NUMBER') or '(not set)'}"

@@ -24,10 +24,31 @@ def find_by_phone(ctx: ServiceContext, phone: str) -> CustomerView | None:
         return CustomerView.of(row) if row else None
 
 
+SMS_CONSENT = ("yes", "no")
+
+
+def sms_consent(value: str | None) -> str | None:
+    """'yes', 'no', or None when the customer was not asked."""
+    if value is None or not value.strip():
+        return None
+    answer = value.strip().lower()
+    if answer not in SMS_CONSENT:
+        raise ValidationError(f"SMS consent must be yes or no, not {value!r}", "sms consent")
+    return answer
+
+
 def upsert_customer(
-    session: Session, settings: TeamSettings, *, name: str, phone: str, email: str | None
+    session: Session,
+    settings: TeamSettings,
+    *,
+    name: str,
+    phone: str,
+    email: str | None,
+    consent: str | None = None,
 ) -> Customer:
     """The customer with this phone, refreshed with the name and email given; created if new.
+
+    A consent answer ('yes' or 'no') replaces the stored one; None keeps it (not asked this time).
 
     One INSERT ... ON CONFLICT, so two workstations booking the same new customer at once
     both end with the one row instead of a unique-key error.
@@ -35,12 +56,15 @@ def upsert_customer(
     clean_name = validation.text(name, "customer name", validation.NAME_MAX)
     e164 = validation.textable_phone(phone, settings.region, settings.texted_countries, "customer phone")
     clean_email = validation.optional_email(email, "customer email")
+    clean_consent = sms_consent(consent)
     insert = dialect_insert(session)(Customer).values(
-        name=clean_name, phone=e164, email=clean_email, created_at=utcnow()
+        name=clean_name, phone=e164, email=clean_email, sms_consent=clean_consent, created_at=utcnow()
     )
     refreshed = {"name": insert.excluded.name}
     if clean_email:
         refreshed["email"] = insert.excluded.email
+    if clean_consent:
+        refreshed["sms_consent"] = insert.excluded.sms_consent
     customer_id = session.scalar(
         insert.on_conflict_do_update(index_elements=["phone"], set_=refreshed).returning(Customer.id)
     )

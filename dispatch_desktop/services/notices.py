@@ -16,7 +16,7 @@ from typing import Any, TypedDict
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from dispatch_desktop.domain import validation
+from dispatch_desktop.domain import sms_segments, validation
 from dispatch_desktop.domain.errors import ValidationError
 from dispatch_desktop.domain.outbox import REMINDER_EVENT, Channel, HoldReason, OutboxStatus
 from dispatch_desktop.domain.roles import Role
@@ -28,7 +28,7 @@ from dispatch_desktop.notify.log_line import Notice, log_notice
 from dispatch_desktop.notify.notifier import environment_decision
 from dispatch_desktop.storage import outbox as store
 from dispatch_desktop.storage.models import Agent, Booking, Operator, TimeOff
-from dispatch_desktop.storage.outbox import supersede, waits
+from dispatch_desktop.storage.outbox import sms_counts, supersede, waits
 from dispatch_desktop.storage.types import utcnow
 
 SMS, EMAIL = Channel.SMS, Channel.EMAIL
@@ -61,6 +61,7 @@ class Notification:
     version: int
     due_at: datetime | None = None  # a reminder's time; None: due when written
     slot: str | None = None  # which of a booking's reminders ("24h"), part of the dedupe key
+    declined: str | None = None  # why this message must not go although there is an address
 
     @property
     def address(self) -> str | None:
@@ -68,6 +69,8 @@ class Notification:
 
     @property
     def skip_reason(self) -> str | None:
+        if self.declined:
+            return self.declined
         if self.address:
             return None
         return NO_PHONE if self.channel == SMS else NO_EMAIL
@@ -137,7 +140,9 @@ def _messages(
     version: int,
     company_line: str = COMPANY_LINE,
 ) -> list[Notification]:
-    rendered = templates.render(kind, recipient_name=recipient.name, company_line=company_line, **context)
+    rendered = templates.render(
+        kind, **{"recipient_name": recipient.name, "company_line": company_line, **context}
+    )
     return [
         Notification(
             event=event,
@@ -165,8 +170,13 @@ def _messages(
 
 
 def _booking_context(booking: Booking, settings: TeamSettings) -> dict[str, Any]:
+    date, time = settings.local(booking.starts_at).split(" ")
+    agent = booking.agent
     return {
         "ref": booking_reference(booking.id),
+        "date": date,
+        "time": time,
+        "agent_first_name": agent.name.split()[0] if agent and agent.name.split() else None,
         "service": booking.service,
         "when": settings.local(booking.starts_at),
         "ends": settings.local(booking.ends_at),
@@ -175,7 +185,16 @@ def _booking_context(booking: Booking, settings: TeamSettings) -> dict[str, Any]
         "status": human_status(booking.status),
         "customer_name": booking.customer.name,
         "agent_name": booking.agent.name if booking.agent else None,
+        "company_line": _company_line(settings),
     }
+
+
+def _company_line(settings: TeamSettings) -> str:
+    """The emails' last line: the company and its number when the team has set them."""
+    if not settings.company_name:
+        return COMPANY_LINE
+    phone = f" ({settings.company_phone})" if settings.company_phone else ""
+    return f"Sent by {settings.company_name}{phone} through Dispatch Desktop."
 
 
 def booking_messages(
@@ -198,10 +217,17 @@ def booking_messages(
     agent = booking.agent
     out: list[Notification] = []
     if event == "booking_created":
-        out += _messages("customer_confirmation", event, customer_recipient(booking), context, **ids)
+        # Without an agent (the call center's) it is a request, not an appointment yet.
+        confirmation = "customer_confirmation" if agent is not None else "request_received"
+        out += _messages(confirmation, event, customer_recipient(booking), context, **ids)
         if agent is not None:
             out += _messages("agent_assignment", event, agent_recipient(agent), context, **ids)
     elif event == "booking_assigned":
+        if agent is not None and old_status == BookingStatus.PENDING:
+            # pending -> scheduled is a status change: the customer hears who comes, and when.
+            out += _messages(
+                "customer_scheduled", "booking_status_changed", customer_recipient(booking), context, **ids
+            )
         if agent is not None and (previous_agent is None or previous_agent.id != agent.id):
             out += _messages("agent_assignment", event, agent_recipient(agent), context, **ids)
         if previous_agent is not None and (agent is None or previous_agent.id != agent.id):
@@ -288,20 +314,30 @@ def notify_test_messages(
 # --- into the outbox, inside the caller's transaction -----------------------------------------
 
 
-def booking_created(session: Session, booking: Booking, settings: TeamSettings) -> None:
-    """Customer confirmation; the agent's assignment when one is set."""
+def booking_created(
+    session: Session, booking: Booking, settings: TeamSettings, *, notify_customer: bool = True
+) -> None:
+    """Customer confirmation (a request received, without an agent); the agent's assignment when set."""
     session.flush()
     notes = booking_messages("booking_created", booking, settings)
-    queue_booking(session, booking, notes, settings, coalesce=False)
+    queue_booking(session, booking, notes, settings, coalesce=False, notify_customer=notify_customer)
 
 
 def booking_assigned(
-    session: Session, booking: Booking, previous_agent: Agent | None, settings: TeamSettings
+    session: Session,
+    booking: Booking,
+    previous_agent: Agent | None,
+    settings: TeamSettings,
+    *,
+    old_status: str | None = None,
+    notify_customer: bool = True,
 ) -> None:
-    """New agent: assignment; previous agent (if any): unassignment."""
+    """New agent: assignment; previous agent (if any): unassignment; pending -> scheduled: the customer."""
     session.flush()
-    notes = booking_messages("booking_assigned", booking, settings, previous_agent=previous_agent)
-    queue_booking(session, booking, notes, settings, coalesce=True)
+    notes = booking_messages(
+        "booking_assigned", booking, settings, previous_agent=previous_agent, old_status=old_status
+    )
+    queue_booking(session, booking, notes, settings, coalesce=True, notify_customer=notify_customer)
 
 
 def booking_status_changed(
@@ -311,20 +347,50 @@ def booking_status_changed(
     settings: TeamSettings,
     *,
     eta_minutes: int | None = None,
+    notify_customer: bool = True,
 ) -> None:
     """Customer and (if assigned) agent: status update."""
     session.flush()
     notes = booking_messages(
         "booking_status_changed", booking, settings, old_status=old_status, eta_minutes=eta_minutes
     )
-    queue_booking(session, booking, notes, settings, coalesce=True)
+    queue_booking(session, booking, notes, settings, coalesce=True, notify_customer=notify_customer)
 
 
-def booking_rescheduled(session: Session, booking: Booking, settings: TeamSettings) -> None:
+def booking_rescheduled(
+    session: Session, booking: Booking, settings: TeamSettings, *, notify_customer: bool = True
+) -> None:
     """Customer and (if assigned) agent: the new time."""
     session.flush()
     notes = booking_messages("booking_rescheduled", booking, settings)
-    queue_booking(session, booking, notes, settings, coalesce=True)
+    queue_booking(session, booking, notes, settings, coalesce=True, notify_customer=notify_customer)
+
+
+# --- what the customer's texts say around the message ------------------------------------------
+
+DECLINED_TEXTS = "customer declined texts"
+OPT_OUT_LINE = "Reply STOP to opt out."
+
+
+def customer_texts(
+    session: Session, notes: list[Notification], booking: Booking, settings: TeamSettings
+) -> list[Notification]:
+    """The customer's SMS as sent: skipped when they said no to texts; otherwise opened with the
+    company name (when set) and, the first time their number is ever texted, closed with the
+    opt-out line, the whole kept within two segments by shortening the message between."""
+    customer = booking.customer
+    out = []
+    for note in notes:
+        if note.recipient.kind != CUSTOMER or note.channel != SMS or not note.address:
+            out.append(note)
+        elif customer.sms_consent == "no":
+            out.append(replace(note, declined=DECLINED_TEXTS))
+        else:
+            prefix = f"{settings.company_name}: " if settings.company_name else ""
+            first = not sms_counts.ever_texted(session, note.address)
+            suffix = f" {OPT_OUT_LINE}" if first else ""
+            out.append(replace(note, body=sms_segments.fit(note.body, prefix=prefix, suffix=suffix)))
+    return out
 
 
 def time_off_requested(session: Session, time_off: TimeOff, settings: TeamSettings) -> None:
@@ -540,17 +606,27 @@ def _log_quiet_hours_after_commit(
 
 
 def queue_booking(
-    session: Session, booking: Booking, notes: list[Notification], settings: TeamSettings, *, coalesce: bool
+    session: Session,
+    booking: Booking,
+    notes: list[Notification],
+    settings: TeamSettings,
+    *,
+    coalesce: bool,
+    notify_customer: bool = True,
 ) -> None:
     """A booking event's rows, timed, then the booking's reminders brought up to date.
 
-    With the customer hold on (one text per burst), each row supersedes the older unsent rows to
-    its recipient about the booking on its channel, and a confirmation not yet sent survives.
+    Without `notify_customer` (a person chose silence) only agents are told. With the customer
+    hold on (one text per burst), each row supersedes the older unsent rows to its recipient about
+    the booking on its channel, and a confirmation not yet sent survives.
     """
     now = utcnow()
+    if not notify_customer:
+        notes = [note for note in notes if note.recipient.kind != CUSTOMER]
     one_per_burst = settings.customer_hold_seconds > 0
     if coalesce and one_per_burst:
         notes = surviving_confirmations(session, booking, notes, settings)
+    notes = customer_texts(session, notes, booking, settings)
     queue(session, notes, settings, booking_id=booking.id, when=Timing(now, booking.starts_at, coalesce))
     if one_per_burst:
         ids = supersede.ids_of(session, [note.dedupe_key for note in notes if note.address])
@@ -594,8 +670,7 @@ def reminder_messages(booking: Booking, settings: TeamSettings, now: datetime) -
     if booking.status not in REMINDED_STATUSES:
         return []
     context = _booking_context(booking, settings)
-    # The company's name is a team setting of its own issue; until it is set, the texts name none.
-    context |= {"company": getattr(settings, "company_name", None), "two_way": settings.two_way_sms}
+    context |= {"company": settings.company_name, "two_way": settings.two_way_sms}
     ids: _EntityIds = {"entity": "booking", "entity_id": booking.id, "version": booking.version}
     out: list[Notification] = []
     for offset in settings.reminders:
@@ -613,4 +688,5 @@ def refresh_reminders(session: Session, booking: Booking, settings: TeamSettings
     supersede.supersede_reminders(
         session, booking.id, now=now, reason=reason, keep=[note.dedupe_key for note in notes]
     )
+    notes = customer_texts(session, notes, booking, settings)
     queue(session, notes, settings, booking_id=booking.id, when=Timing(now, booking.starts_at, False))

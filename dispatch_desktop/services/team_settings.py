@@ -34,8 +34,13 @@ def update_team_settings(
     reminders: str | None = None,
     quiet_hours: str | None = None,
     customer_hold_seconds: int | str | None = None,
+    company_name: str | None = None,
+    company_phone: str | None = None,
 ) -> TeamSettings:
-    """Change the settings given; every value is checked before any is written."""
+    """Change the settings given; every value is checked before any is written.
+
+    An empty company name or phone clears it.
+    """
     numbers = {
         team.SMS_PER_RECIPIENT_KEY: sms_per_recipient_per_day,
         team.SMS_PER_OPERATOR_KEY: sms_per_operator_per_hour,
@@ -58,6 +63,20 @@ def update_team_settings(
         if quiet_hours is not None:
             window = timing.QuietHours.parse(quiet_hours)
             values[team.QUIET_HOURS_KEY] = str(window) if window else timing.OFF
+        if company_name is not None:
+            values[team.COMPANY_NAME_KEY] = (
+                validation.text(company_name, "company name", validation.COMPANY_NAME_MAX)
+                if company_name.strip()
+                else ""
+            )
+        if company_phone is not None:
+            values[team.COMPANY_PHONE_KEY] = (
+                validation.phone(
+                    company_phone, values.get(team.REGION_KEY) or unit.settings.region, "company phone"
+                )
+                if company_phone.strip()
+                else ""
+            )
         for key, value in numbers.items():
             if value is not None:
                 field, low, high = LIMITS[key]

@@ -1,7 +1,7 @@
 """Saving what the settings dialog shows, Qt-free: one call for the console, the CLI or a script.
 
 SettingsChange                 what was typed: environment, Twilio, SMTP (password or Office 365
-                               OAuth2), log rotation, team time zone and region
+                               OAuth2), log rotation, team time zone, region and company
 save_settings(ctx, home, config, change)   every part, in order; returns the new Config (reads and
                                writes the keyring: call it on a worker)
 save_email_sign_in(home, config, change)   SMTP with a password, or Office 365 OAuth2, switching
@@ -56,6 +56,8 @@ class SettingsChange:
     reminders: str | None = None
     quiet_hours: str | None = None
     customer_hold_seconds: int | None = None
+    company_name: str | None = None  # None: not changed; "" clears it
+    company_phone: str | None = None
 
 
 def save_settings(ctx: ServiceContext, home: Path, config: Config, change: SettingsChange) -> Config:
@@ -80,6 +82,8 @@ def save_settings(ctx: ServiceContext, home: Path, config: Config, change: Setti
         change.reminders,
         change.quiet_hours,
         change.customer_hold_seconds,
+        change.company_name,
+        change.company_phone,
     )
     if any(value is not None for value in team):
         team_settings.update_team_settings(
@@ -89,6 +93,8 @@ def save_settings(ctx: ServiceContext, home: Path, config: Config, change: Setti
             reminders=change.reminders,
             quiet_hours=change.quiet_hours,
             customer_hold_seconds=change.customer_hold_seconds,
+            company_name=change.company_name,
+            company_phone=change.company_phone,
         )
     return updated
 

@@ -71,6 +71,7 @@ class Customer(Base):
     phone: Mapped[str] = mapped_column(String(20), unique=True)
     email: Mapped[str | None] = mapped_column(String(320))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sms_consent: Mapped[str | None] = mapped_column(String(3))  # "yes", "no", None: never asked
 
 
 class Booking(Base):

@@ -239,7 +239,7 @@ def test_a_log_that_cannot_be_written_after_the_commit_is_a_warning_and_exit_0(
     log = home / "logs" / "notifications.log"
     warning = f"warning: cannot write the notification log {log} ({reason}); its lines go to stderr only\n"
     assert err.count(warning) == 1 and "Traceback" not in err and "Logging error" not in err
-    assert "[DEV] SMS (not sent) - To: +13125550199, Message: Your booking is confirmed: BK-000001" in err
+    assert "[DEV] SMS (not sent) - To: +13125550199, Message: We have your request for " in err
     assert _bookings(db) == 1
 
 

@@ -89,16 +89,27 @@ COMMANDS: dict[str, list[Arg]] = {
         *_times(),
         Arg("--agent", "filter id", "1", optional=True),
         Arg("--notes", "long text", "gate code 1234", optional=True),
+        Arg("--sms-consent", "word", "yes", optional=True),
     ],
-    "booking assign": [Arg(None, "id", "1"), Arg(None, "id", "1"), Arg("--expect-version", "number", "1")],
+    "booking assign": [
+        Arg(None, "id", "1"),
+        Arg(None, "id", "1"),
+        Arg("--expect-version", "number", "1"),
+        Arg("--no-customer-notice", "flag", optional=True),
+    ],
     "booking unassign": [Arg(None, "id", "1"), Arg("--expect-version", "number", "1", optional=True)],
     "booking status": [
         Arg(None, "id", "1"),
         Arg(None, "word", "cancelled"),
         Arg("--reason", "text", "moved away"),
         Arg("--expect-version", "number", "1", optional=True),
+        Arg("--no-customer-notice", "flag", optional=True),
     ],
-    "booking reschedule": [Arg(None, "id", "1"), *_times()],
+    "booking reschedule": [
+        Arg(None, "id", "1"),
+        *_times(),
+        Arg("--no-customer-notice", "flag", optional=True),
+    ],
     "booking list": [
         Arg("--status", "word", "pending", optional=True),
         Arg("--agent", "filter id", "1", optional=True),
@@ -126,6 +137,8 @@ COMMANDS: dict[str, list[Arg]] = {
         Arg("--reminders", "reminders", "24h,2h,90m", optional=True),
         Arg("--quiet-hours", "quiet hours", "21:00-08:00", optional=True),
         Arg("--customer-hold", "hold seconds", "60", optional=True),
+        Arg("--company-name", "optional text", "Acme Plumbing", optional=True),
+        Arg("--company-phone", "optional phone", "+13125550100", optional=True),
     ],
     "notifier run": [
         Arg("--once", "flag"),

@@ -65,9 +65,12 @@ def test_a_booking_command_delivers_its_notifications_before_exiting(cli: Cli, h
     code, _out, err = cli(*BOOKING)
     assert code == 0
     assert (
-        f"[DEV] SMS (not sent) - To: {CUSTOMER_PHONE}, Message: Your booking is confirmed: BK-000001" in err
+        f"[DEV] SMS (not sent) - To: {CUSTOMER_PHONE}, Message: We have your request for Boiler service"
+        in err
     )
-    assert f"[DEV] EMAIL (not sent) - To: {CUSTOMER_EMAIL}, Subject: Booking Confirmation" in err
+    assert (
+        f"[DEV] EMAIL (not sent) - To: {CUSTOMER_EMAIL}, Subject: Booking Request Received: BK-000001" in err
+    )
     assert err.count("[DEV]") == 2  # one line each, not repeated through the root logger
     listed = cli.json("outbox", "list")
     assert isinstance(listed, list) and len(listed) == 2
@@ -85,7 +88,10 @@ def test_a_booking_command_delivers_its_notifications_before_exiting(cli: Cli, h
         } <= (set(row))
         assert row["status"] == "logged" and row["created_at"]
     log_file = (home / "logs" / "notifications.log").read_text()
-    assert "[DEV] EMAIL (not sent) - To: carla@example.com, Subject: Booking Confirmation" in log_file
+    assert (
+        "[DEV] EMAIL (not sent) - To: carla@example.com, Subject: Booking Request Received: BK-000001"
+        in log_file
+    )
 
 
 def test_queue_only_then_notifier_run_once(cli: Cli) -> None:

@@ -40,7 +40,7 @@ def test_development_logs_every_notification_and_sends_nothing_even_with_credent
     ref = f"BK-{booking.id:06d}"
     assert log_lines() == [
         f"[DEV] SMS (not sent) - To: {CUSTOMER_PHONE}, Message: Your booking is confirmed: {ref}, "
-        "Boiler service on 2026-12-01 09:00 at 12 Elm Street, Chicago.",
+        "Boiler service on 2026-12-01 09:00 at 12 Elm Street, Chicago. Reply STOP to opt out.",
         f"[DEV] EMAIL (not sent) - To: {CUSTOMER_EMAIL}, Subject: Booking Confirmation",
         f"[DEV] SMS (not sent) - To: +13125550101, Message: New job {ref}: Boiler service on 2026-12-01 09:00 "
         "at 12 Elm Street, Chicago. Customer: Carla Customer.",
@@ -86,7 +86,7 @@ def test_production_sends_sms_through_twilio_and_records_the_sid(
     report = deliver_due(db, Config(), worker_id="prod")
     [message] = prod_sms.messages
     assert message["To"] == CUSTOMER_PHONE and message["From"] == prod_sms.phone_number
-    assert message["Body"].startswith("Your booking is confirmed: BK-")
+    assert message["Body"].startswith("We have your request for Boiler service")
     [row] = rows(db, channel="sms")
     assert (row.status, row.provider_id, row.sent_to, row.environment) == (
         "sent",
@@ -241,14 +241,17 @@ def test_production_email_over_plain_smtp_has_text_and_html(
     add_booking(ctx, call_center=True)
     deliver_due(db, Config(), worker_id="prod")
     [message] = smtp.messages
-    assert message["Subject"] == "Booking Confirmation"
+    assert message["Subject"] == "Booking Request Received: BK-000001"
     assert message["To"] == CUSTOMER_EMAIL and message["From"] == FROM
     parts = _parts(message)
     assert set(parts) == {"text/plain", "text/html"}
     assert "12 Elm Street, Chicago" in parts["text/plain"] and "<table" in parts["text/html"]
     [row] = rows(db, channel="email")
     assert row.status == "sent" and row.provider_id == message["Message-ID"]
-    assert f"[PROD] EMAIL sent - To: {CUSTOMER_EMAIL}, Subject: Booking Confirmation" in log_lines()
+    assert (
+        f"[PROD] EMAIL sent - To: {CUSTOMER_EMAIL}, Subject: Booking Request Received: BK-000001"
+        in log_lines()
+    )
 
 
 def test_starttls_with_login(
@@ -385,8 +388,8 @@ def test_redirect_sends_everything_to_the_test_recipient_and_logs_the_intended_o
     sid = twilio.messages[0]["sid"]
     assert f"[PROD] SMS sent - To: +15005550009 (redirected from {CUSTOMER_PHONE}), SID: {sid}" in log_lines()
     assert (
-        f"[PROD] EMAIL sent - To: qa@example.com (redirected from {CUSTOMER_EMAIL}), Subject: Booking Confirmation"
-        in (log_lines())
+        f"[PROD] EMAIL sent - To: qa@example.com (redirected from {CUSTOMER_EMAIL}), "
+        "Subject: Booking Request Received: BK-000001" in (log_lines())
     )
 
 

@@ -40,6 +40,7 @@ def test_dispatcher_booking_with_agent_confirms_customer_and_tells_agent(
     assert (
         sms
         == f"Your booking is confirmed: {reference}, Boiler service on 2026-12-01 09:00 at 12 Elm Street, Chicago."
+        " Reply STOP to opt out."  # the first text ever to this number
     )
     assert "text/html" not in confirmation.body and "<table" in (confirmation.html_body or "")
 

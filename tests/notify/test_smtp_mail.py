@@ -242,7 +242,9 @@ def test_a_unicode_domain_is_sent_to_its_ascii_form(
     assert server.envelopes[0][1] == ["kund@xn--bcher-kva.de"]
     assert server.messages[0]["To"] == "kund@xn--bcher-kva.de"
     assert INTENDED_HEADER not in server.messages[0]  # not redirected: the same person
-    assert "[PROD] EMAIL sent - To: kund@bücher.de, Subject: Booking Confirmation" in log_lines()
+    assert (
+        "[PROD] EMAIL sent - To: kund@bücher.de, Subject: Booking Request Received: BK-000001" in log_lines()
+    )
 
 
 def test_a_from_address_with_a_unicode_domain_goes_out_in_ascii_message_id_included(

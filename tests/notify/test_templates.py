@@ -5,8 +5,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jinja2.exceptions import SecurityError
 
+from dispatch_desktop.domain.sms_segments import fit as fit_sms
+from dispatch_desktop.domain.sms_segments import segments
 from dispatch_desktop.notify import templates
-from dispatch_desktop.notify.templates import fit_sms, render, sms_segments
+from dispatch_desktop.notify.templates import render
 
 BOOKING = {
     "ref": "BK-000042",
@@ -53,7 +55,7 @@ def test_booking_messages_carry_reference_service_time_and_address(kind: str) ->
         for value in ("BK-000042", "Boiler service", "2026-12-01 09:00"):
             assert value in part
     assert "12 Elm Street" in rendered.text and "12 Elm Street" in rendered.html
-    assert sms_segments(rendered.sms) <= 2
+    assert segments(rendered.sms).segments <= 2
     assert rendered.html.lstrip().startswith("<!DOCTYPE html>")
 
 
@@ -85,21 +87,21 @@ def test_time_off_messages(kind: str, expected_subject: str) -> None:
 def test_sms_stays_within_two_segments_even_with_a_long_address() -> None:
     long = dict(BOOKING, address="Unit 4, " + "Very Long Industrial Estate Road " * 12)
     rendered = render("customer_confirmation", **long)
-    assert sms_segments(rendered.sms) == 2
+    assert segments(rendered.sms).segments == 2
     assert rendered.sms.endswith("...")
     assert rendered.sms.startswith("Your booking is confirmed: BK-000042")
 
 
 def test_segment_counting_gsm_and_unicode() -> None:
-    assert sms_segments("a" * 160) == 1
-    assert sms_segments("a" * 161) == 2
-    assert sms_segments("a" * 306) == 2
-    assert sms_segments("a" * 307) == 3
-    assert sms_segments("é" * 160) == 1  # é is in the GSM alphabet
-    assert sms_segments("ł" * 70) == 1  # not GSM: UCS-2, 70 per single segment
-    assert sms_segments("ł" * 71) == 2
+    assert segments("a" * 160).segments == 1
+    assert segments("a" * 161).segments == 2
+    assert segments("a" * 306).segments == 2
+    assert segments("a" * 307).segments == 3
+    assert segments("é" * 160).segments == 1  # é is in the GSM alphabet
+    assert segments("ł" * 70).segments == 1  # not GSM: UCS-2, 70 per single segment
+    assert segments("ł" * 71).segments == 2
     fitted = fit_sms("Zażółć " * 40)
-    assert sms_segments(fitted) == 2 and fitted.endswith("...")
+    assert segments(fitted).segments == 2 and fitted.endswith("...")
 
 
 def test_html_escapes_what_people_typed() -> None:
@@ -119,6 +121,6 @@ def test_templates_are_sandboxed() -> None:
 @given(st.text(max_size=600))
 def test_any_text_fits_two_segments_and_keeps_its_start(text: str) -> None:
     fitted = fit_sms(text)
-    assert sms_segments(fitted) <= 2
+    assert segments(fitted).segments <= 2
     if fitted != text:
         assert fitted.endswith("...") and text.startswith(fitted[:-3])

@@ -59,7 +59,7 @@ def _booking_add(home: Path, url: str) -> int:
 @pytest.mark.parametrize(
     ("damage", "problem"),
     [
-        ("customer_confirmation/email.html", "customer_confirmation/email.html is missing"),
+        ("request_received/email.html", "request_received/email.html is missing"),  # a call-center booking
         ("_booking.txt", "_booking.txt is missing"),  # included by the email text, rendered third
     ],
 )
@@ -84,12 +84,12 @@ def test_booking_add_with_a_missing_template_says_so_and_saves_nothing(
 def test_booking_add_with_a_broken_template_names_the_line_and_saves_nothing(
     damaged: Path, home: Path, database_url: str, db: Database, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    (damaged / "customer_confirmation" / "sms.txt").write_text("Booked {{ ref }}\n{% if %}\n", "utf-8")
+    (damaged / "request_received" / "sms.txt").write_text("Booked {{ ref }}\n{% if %}\n", "utf-8")
     code = _booking_add(home, database_url)
     out, err = capsys.readouterr()
     assert (code, out) == (5, "")
     assert err == (
-        "error: message template customer_confirmation/sms.txt is broken at line 2: "
+        "error: message template request_received/sms.txt is broken at line 2: "
         f"Expected an expression, got 'end of statement block' ({damaged}); reinstall dispatch-desktop\n"
     )
     assert row_counts(db) == NOTHING

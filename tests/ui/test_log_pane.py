@@ -63,9 +63,11 @@ def test_dev_lines_appear_live_and_from_the_outbox(qtbot, qtmodeltester, boss_co
     report = deliver_due(ctx.db, Config(), worker_id="another-workstation")
     assert report.counts == {"logged": 2}
     sms_body = outbox.list_outbox(ctx, channel="sms")[0].body
-    assert booking.reference in sms_body
+    assert sms_body.startswith("We have your request for Boiler service")
     sms_line = f"[DEV] SMS (not sent) - To: {PHONE}, Message: {sms_body}".replace("\n", "\\n")
-    email_line = f"[DEV] EMAIL (not sent) - To: {EMAIL}, Subject: Booking Confirmation"
+    email_line = (
+        f"[DEV] EMAIL (not sent) - To: {EMAIL}, Subject: Booking Request Received: {booking.reference}"
+    )
 
     # This workstation's own log lines arrive through the logging handler...
     qtbot.waitUntil(
@@ -86,7 +88,7 @@ def test_dev_lines_appear_live_and_from_the_outbox(qtbot, qtmodeltester, boss_co
     assert dock.visible_lines() == [email_line, email_line]
     dock.channel_filter.setCurrentIndex(0)
     dock.source_filter.setCurrentIndex(dock.source_filter.findData(LIVE))
-    dock.text_filter.setText("booking confirmation")
+    dock.text_filter.setText("booking request received")
     assert dock.visible_lines() == [email_line]
     assert dock.count_label.text() == "1 shown of 4"
 
@@ -214,7 +216,7 @@ def test_a_day_of_log_lines_stays_bounded_and_never_aborts(qtbot, boss_console):
 def test_outbox_lines_follow_the_notifier_format_for_every_outcome(boss_console):  # noqa: F811
     from dataclasses import replace
 
-    _book(boss_console.ctx)
+    booking = _book(boss_console.ctx)
     sms = outbox.list_outbox(boss_console.ctx, channel="sms")[0]
     email = outbox.list_outbox(boss_console.ctx, channel="email")[0]
     prod = {"environment": "production"}
@@ -222,7 +224,7 @@ def test_outbox_lines_follow_the_notifier_format_for_every_outcome(boss_console)
         f"[PROD] SMS sent - To: {PHONE}, SID: SM123"
     )
     assert outbox_line(replace(email, status="sent", **prod)) == (
-        f"[PROD] EMAIL sent - To: {EMAIL}, Subject: Booking Confirmation"
+        f"[PROD] EMAIL sent - To: {EMAIL}, Subject: Booking Request Received: {booking.reference}"
     )
     assert outbox_line(replace(sms, status="retry", last_error="Twilio HTTP 500", **prod)) == (
         f"[PROD] SMS failed - To: {PHONE}, Error: Twilio HTTP 500 (retry)"

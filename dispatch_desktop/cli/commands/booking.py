@@ -55,12 +55,19 @@ def cmd_booking_add(app: App, args: argparse.Namespace) -> int:
         agent_id=args.agent,
         call_center=args.call_center,
         notes=args.notes,
+        sms_consent=args.sms_consent,
     )
     return _booking_changed(app, args, view, "created")
 
 
 def cmd_booking_assign(app: App, args: argparse.Namespace) -> int:
-    view = bookings.assign_booking(app.ctx, args.id, args.agent_id, expect_version=args.expect_version)
+    view = bookings.assign_booking(
+        app.ctx,
+        args.id,
+        args.agent_id,
+        expect_version=args.expect_version,
+        notify_customer=not args.no_customer_notice,
+    )
     return _booking_changed(app, args, view, "assigned")
 
 
@@ -71,14 +78,24 @@ def cmd_booking_unassign(app: App, args: argparse.Namespace) -> int:
 
 def cmd_booking_status(app: App, args: argparse.Namespace) -> int:
     view = bookings.change_status(
-        app.ctx, args.id, args.status, reason=args.reason, expect_version=args.expect_version
+        app.ctx,
+        args.id,
+        args.status,
+        reason=args.reason,
+        expect_version=args.expect_version,
+        notify_customer=not args.no_customer_notice,
     )
     return _booking_changed(app, args, view, "updated")
 
 
 def cmd_booking_reschedule(app: App, args: argparse.Namespace) -> int:
     view = bookings.reschedule_booking(
-        app.ctx, args.id, start=args.start, end=args.end, expect_version=args.expect_version
+        app.ctx,
+        args.id,
+        start=args.start,
+        end=args.end,
+        expect_version=args.expect_version,
+        notify_customer=not args.no_customer_notice,
     )
     return _booking_changed(app, args, view, "rescheduled")
 
@@ -130,6 +147,14 @@ def cmd_booking_history(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
+def no_customer_notice(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--no-customer-notice",
+        action="store_true",
+        help="don't notify the customer about this change (agents are still told; the audit trail says who chose)",
+    )
+
+
 def register(cli: Commands) -> None:
     bk = cli.group("booking", "bookings")
     c = cli.command(bk, "add", cmd_booking_add, "create a booking", queues=True)
@@ -143,10 +168,16 @@ def register(cli: Commands) -> None:
     c.add_argument("--agent", type=cli_args.record_id, metavar="ID")
     c.add_argument("--call-center", action="store_true", help="taken by the call center: no agent yet")
     c.add_argument("--notes")
+    c.add_argument(
+        "--sms-consent",
+        choices=("yes", "no"),
+        help="the customer's answer to: OK to text you about this booking?",
+    )
     c = cli.command(bk, "assign", cmd_booking_assign, "assign or reassign an agent", queues=True)
     c.add_argument("id", type=cli_args.record_id)
     c.add_argument("agent_id", type=cli_args.record_id)
     expect_version(c)
+    no_customer_notice(c)
     c = cli.command(bk, "unassign", cmd_booking_unassign, "take the agent off (back to pending)", queues=True)
     c.add_argument("id", type=cli_args.record_id)
     expect_version(c)
@@ -155,11 +186,13 @@ def register(cli: Commands) -> None:
     c.add_argument("status")
     c.add_argument("--reason", help="required for cancelled")
     expect_version(c)
+    no_customer_notice(c)
     c = cli.command(bk, "reschedule", cmd_booking_reschedule, "move to a new time", queues=True)
     c.add_argument("id", type=cli_args.record_id)
     c.add_argument("--start")
     c.add_argument("--end")
     expect_version(c)
+    no_customer_notice(c)
     c = cli.command(bk, "list", cmd_booking_list, "list bookings")
     c.add_argument("--status")
     c.add_argument("--agent", type=cli_args.record_id, metavar="ID")

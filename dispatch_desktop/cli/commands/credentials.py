@@ -87,6 +87,8 @@ def cmd_credentials_show(app: App, _args: argparse.Namespace) -> int:
     if badge.warning:
         lines.append(f"warning: {badge.warning}")
     lines += [f"{row.channel:7} {row.name:20} {_state(row)}  ({row.source})" for row in fields]
+    sender = credentials.twilio_sender(fields)
+    lines.append(f"texts go out through: {sender}")
     if problem:
         lines.append(f"keyring: {problem}")
     warning = email_auth.basic_auth_retirement_warning(app.config)
@@ -96,6 +98,7 @@ def cmd_credentials_show(app: App, _args: argparse.Namespace) -> int:
         "environment": badge.name,
         "environment_source": badge.source,
         "fields": [row.to_json() for row in fields],
+        "twilio_sender": sender,
         "keyring_problem": problem,
         "warnings": [text for text in (badge.warning, warning) if text],
     }

@@ -5,6 +5,7 @@ from typing import Any
 
 from dispatch_desktop.cli import args as cli_args
 from dispatch_desktop.cli.app import App
+from dispatch_desktop.cli.output import printable
 from dispatch_desktop.cli.parser import Commands
 from dispatch_desktop.domain import timing
 from dispatch_desktop.domain.team import TeamSettings
@@ -24,6 +25,8 @@ def _settings_json(team: TeamSettings) -> dict[str, Any]:
         "reminders": [timing.offset_text(offset) for offset in team.reminders],
         "quiet_hours": str(team.quiet_hours) if team.quiet_hours else None,
         "customer_hold_seconds": team.customer_hold_seconds,
+        "company_name": team.company_name,
+        "company_phone": team.company_phone,
     }
 
 
@@ -38,7 +41,9 @@ def _settings_text(team: TeamSettings) -> str:
         f"two-way SMS: {'on' if team.two_way_sms else 'off'}\n"
         f"reminders: {timing.reminders_text(team.reminders)} before the start\n"
         f"quiet hours: {team.quiet_hours or timing.OFF} (the recipient's local time)\n"
-        f"customer hold: {team.customer_hold_seconds} seconds"
+        f"customer hold: {team.customer_hold_seconds} seconds\n"
+        f"company name: {printable(team.company_name or 'none')}\n"
+        f"company phone: {team.company_phone or 'none'}"
     )
 
 
@@ -66,6 +71,8 @@ def cmd_settings_set(app: App, args: argparse.Namespace) -> int:
         reminders=args.reminders,
         quiet_hours=args.quiet_hours,
         customer_hold_seconds=args.customer_hold,
+        company_name=args.company_name,
+        company_phone=args.company_phone,
     )
     app.emit(_settings_json(team), _settings_text(team))
     return 0
@@ -96,3 +103,7 @@ def register(cli: Commands) -> None:
         metavar="SECONDS",
         help="hold customer updates this long, one text per burst (0 off)",
     )
+    c.add_argument(
+        "--company-name", metavar="TEXT", help='opens every customer text, e.g. "Acme Plumbing" ("" clears)'
+    )
+    c.add_argument("--company-phone", metavar="PHONE", help='the number customers call back ("" clears)')

@@ -39,3 +39,17 @@ def texts_to(session: Session, recipient: str, since: datetime) -> int:
 
 def texts_by(session: Session, operator: str, since: datetime) -> int:
     return session.scalar(_texts().where(T.c.queued_by == operator, T.c.created_at >= since)) or 0
+
+
+def ever_texted(session: Session, recipient: str) -> bool:
+    """Whether any text to this number was or will be sent (skipped and dismissed ones never go)."""
+    statement = (
+        select(T.c.id)
+        .where(
+            T.c.channel == SMS,
+            T.c.recipient == recipient,
+            T.c.status.not_in((SKIPPED, OutboxStatus.DISMISSED)),
+        )
+        .limit(1)
+    )
+    return session.scalar(statement) is not None

@@ -8,6 +8,7 @@ where it was and the reason is shown above the board.
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 
 from PySide6.QtCore import QDate, QPoint, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -353,8 +354,11 @@ class BoardPage(QWidget):
         """The keyboard- and mouse-friendly twin of dragging: open, assign to an agent, or unassign."""
         return assignment_menu(self, booking_id)
 
-    def drop_booking(self, booking_id: int, agent_id: int | None, start: datetime | None) -> None:
-        """What a drop does: assign to `agent_id` (None unassigns) and, with `start`, reschedule keeping the length."""
+    def drop_booking(
+        self, booking_id: int, agent_id: int | None, start: datetime | None, notify_customer: bool = True
+    ) -> None:
+        """What a drop does: assign to `agent_id` (None unassigns) and, with `start`, reschedule keeping
+        the length; a drop with Shift held (`notify_customer` False) tells the agents only."""
         if not self.may_move:
             self._refuse(self.tr("Your role may not assign or reschedule bookings."))
             return
@@ -368,22 +372,22 @@ class BoardPage(QWidget):
             return
         ctx, version = self.console.ctx, booking.version
         self.message.show_info(self.tr("Moving %s…") % booking.reference)
+        move = partial(bookings.move_booking, ctx, booking_id, agent_id=agent_id, start=start, end=end)
         run_for(
             self,
             self.console.ops,
-            lambda: bookings.move_booking(
-                ctx, booking_id, agent_id=agent_id, start=start, end=end, expect_version=version
-            ),
-            self._moved,
+            lambda: move(expect_version=version, notify_customer=notify_customer),
+            lambda view: self._moved(view, notify_customer),
             self._move_refused,
             changes=Change.BOOKINGS,
         )
 
-    def _moved(self, booking: BookingView) -> None:
+    def _moved(self, booking: BookingView, notify_customer: bool) -> None:
         zone = self.data.zone if self.data else None
         when = booking.start.astimezone(zone).strftime("%H:%M") if zone else ""
         who = booking.agent_name or self.tr("the unassigned tray")
-        self.message.show_info(self.tr("%s moved to %s at %s.") % (booking.reference, who, when))
+        silent = "" if notify_customer else self.tr(" The customer was not notified (Shift held).")
+        self.message.show_info(self.tr("%s moved to %s at %s.") % (booking.reference, who, when) + silent)
         self.moved.emit(booking)
 
     def _move_refused(self, error: Exception) -> None:

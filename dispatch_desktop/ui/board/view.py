@@ -44,7 +44,8 @@ from dispatch_desktop.ui.board.scene import (
 class BoardView(QGraphicsView):
     """Draws the grid, the sticky hour header and agent names, and the red "now" line; takes drops."""
 
-    dropRequested = Signal(int, object, object)  # booking id, agent id or None, new start (UTC)
+    # booking id, agent id or None, new start (UTC), notify the customer (False: Shift was held)
+    dropRequested = Signal(int, object, object, bool)
     bookingActivated = Signal(int)
     menuRequested = Signal(int, QPoint)  # booking id, global position
 
@@ -220,7 +221,8 @@ class BoardView(QGraphicsView):
             event.ignore()
             return
         event.acceptProposedAction()
-        self.dropRequested.emit(booking_id, agent_id, start)
+        shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+        self.dropRequested.emit(booking_id, agent_id, start, not shift)
 
 
 class UnassignedTray(QListWidget):

@@ -6,11 +6,13 @@ offers a reload.
 """
 
 import itertools
+from dataclasses import replace
 from datetime import datetime, tzinfo
 
 from PySide6.QtCore import QSignalBlocker, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDateTimeEdit,
     QDialog,
@@ -119,6 +121,8 @@ class BookingForm(CustomerFields, QDialog):
         self.agent_state.setWordWrap(True)
         self.notes = QLineEdit()
         self.notes.setPlaceholderText(self.tr("optional: gate code, pets, parking…"))
+        self.notify_customer = QCheckBox(self.tr("Notify &customer"))  # off: agents are still told
+        self.notify_customer.setChecked(True)
 
         self.messages = {
             key: FieldMessage()
@@ -141,6 +145,7 @@ class BookingForm(CustomerFields, QDialog):
         self.agent_row = self._with_message(self.agent, "agent", self.agent_state)
         form.addRow(self.tr("A&gent"), self.agent_row)
         form.addRow(self.tr("N&otes"), self._with_message(self.notes, "notes"))
+        form.addRow("", self.notify_customer)
         if not self.may_assign:
             self.agent_row.hide()
             form.labelForField(self.agent_row).hide()
@@ -172,6 +177,7 @@ class BookingForm(CustomerFields, QDialog):
             self.duration,
             self.agent,
             self.notes,
+            self.notify_customer,
             self.save_button,
         ]
         for first, second in itertools.pairwise(order):
@@ -339,12 +345,12 @@ class BookingForm(CustomerFields, QDialog):
 
     def draft(self) -> BookingDraft:
         start, end = self.times()
-        return self._draft(
-            start,
-            end,
-            notes=self.notes.text().strip() or None,
-            agent_id=self.agent.currentData() if self.may_assign else None,
+        notes, agent_id = (
+            self.notes.text().strip() or None,
+            self.agent.currentData() if self.may_assign else None,
         )
+        typed = self._draft(start, end, notes=notes, agent_id=agent_id)
+        return replace(typed, notify_customer=self.notify_customer.isChecked())
 
     def save(self) -> None:
         if not self.ready or self.saving:

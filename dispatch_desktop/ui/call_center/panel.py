@@ -6,11 +6,13 @@ cursor back in the phone field for the next call.
 """
 
 from collections.abc import Callable, Collection
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QComboBox,
     QDateTimeEdit,
     QFormLayout,
     QFrame,
@@ -159,6 +161,11 @@ class CallCenterPanel(CustomerFields, QWidget):
         self.duration.setSingleStep(15)
         self.duration.setValue(DEFAULT_MINUTES)
         self.duration.setSuffix(self.tr(" min"))
+        # The customer's answer to "OK to text you about this booking?": no means email only.
+        self.sms_consent = QComboBox()
+        self.sms_consent.addItem(self.tr("Not asked"), None)
+        self.sms_consent.addItem(self.tr("Yes"), "yes")
+        self.sms_consent.addItem(self.tr("No: email only"), "no")
         self.messages = {
             key: FieldMessage()
             for key in ("phone", "name", "email", "address", "service", "start", "duration", "agent", "notes")
@@ -184,6 +191,7 @@ class CallCenterPanel(CustomerFields, QWidget):
         form.addRow(self.tr("Ser&vice"), stacked(self.service, self.messages["service"]))
         form.addRow(self.tr("P&referred time"), stacked(self.start, self.messages["start"]))
         form.addRow(self.tr("&Duration"), stacked(self.duration, self.messages["duration"]))
+        form.addRow(self.tr("OK to &text you about this booking?"), self.sms_consent)
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.clear_button)
@@ -287,7 +295,7 @@ class CallCenterPanel(CustomerFields, QWidget):
             return
         start = from_qdatetime(self.start.dateTime())
         end = start + timedelta(minutes=self.duration.value())
-        draft = self._draft(start, end)
+        draft = replace(self._draft(start, end), sms_consent=self.sms_consent.currentData())
         self.saving = True
         self.save_button.setEnabled(False)
         self.general.show_message("")
@@ -352,6 +360,7 @@ class CallCenterPanel(CustomerFields, QWidget):
         for field in (self.phone, self.name, self.email, self.address, self.service):
             field.clear()
         self.lookup.clear()
+        self.sms_consent.setCurrentIndex(0)
         for message in self.messages.values():
             message.show_message("")
         self.general.show_message("")

@@ -1,8 +1,8 @@
 """Workstation and team settings: one page per concern, assembled in one scrolling dialog.
 
 Pages: environment_page (log or send), sms_page (Twilio), email_page (SMTP, password or Office 365
-OAuth2), team_page (time zone, phone region, reminders, quiet hours, customer hold), log_page (log
-file rotation). The dialog loads what
+OAuth2), team_page (time zone, phone region, company, reminders, quiet hours, customer hold),
+log_page (log file rotation). The dialog loads what
 they show on a worker (a keyring may block), saves them through services.workstation_settings, and
 runs the test sends. Secrets go to the OS keyring and are never read back into a field.
 """
@@ -182,6 +182,8 @@ class SettingsDialog(QDialog):
             reminders=team.reminders.text() if clock_changed else None,
             quiet_hours=team.quiet_hours.text() if clock_changed else None,
             customer_hold_seconds=team.customer_hold.value() if clock_changed else None,
+            company_name=team.company_name.text() if team_changed else None,
+            company_phone=team.company_phone.text() if team_changed else None,
         )
 
     def save(self) -> None:

@@ -1,5 +1,6 @@
-"""Settings page: the team's business time zone, default phone region and the clock rules of its
-notices (reminders, quiet hours, the customer hold), shared by every workstation."""
+"""Settings page: the team's business time zone, default phone region, company name and phone
+(the name opens every customer text) and the clock rules of its notices (reminders, quiet hours,
+the customer hold), shared by every workstation."""
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLineEdit, QSpinBox, QWidget
@@ -36,14 +37,28 @@ class TeamPage(QGroupBox):
         self.customer_hold.setToolTip(
             tr("Customer updates wait this long, so a burst of changes is one text (0: off)")
         )
+        self.company_name = QLineEdit()
+        self.company_name.setMaxLength(validation.COMPANY_NAME_MAX)
+        self.company_name.setPlaceholderText(tr("none: customer texts carry no company name"))
+        self.company_phone = QLineEdit()
+        self.company_phone.setPlaceholderText(tr("the number customers call back"))
         form = QFormLayout(self)
         form.addRow(tr("Business time zone"), self.timezone)
         form.addRow(tr("Default phone region"), self.region)
+        form.addRow(tr("Company name"), self.company_name)
+        form.addRow(tr("Company phone"), self.company_phone)
         form.addRow(tr("Reminders before the start"), self.reminders)
         form.addRow(tr("Quiet hours"), self.quiet_hours)
         form.addRow(tr("Hold customer updates"), self.customer_hold)
         if not may_manage_team:
-            for field in (self.timezone, self.region, self.reminders, self.quiet_hours, self.customer_hold):
+            fields = (
+                self.company_name,
+                self.company_phone,
+                self.reminders,
+                self.quiet_hours,
+                self.customer_hold,
+            )
+            for field in (self.timezone, self.region, *fields):
                 field.setEnabled(False)
             form.addRow(PlainLabel(tr("Only supervisors change team settings.")))
 
@@ -54,6 +69,8 @@ class TeamPage(QGroupBox):
         self.reminders.setText(timing.reminders_text(team.reminders))
         self.quiet_hours.setText(str(team.quiet_hours) if team.quiet_hours else timing.OFF)
         self.customer_hold.setValue(team.customer_hold_seconds)
+        self.company_name.setText(team.company_name or "")
+        self.company_phone.setText(team.company_phone or "")
 
     def changed(self) -> bool:
         return (
@@ -62,6 +79,8 @@ class TeamPage(QGroupBox):
             and (
                 self.timezone.currentText().strip() != self.team.timezone_name
                 or self.region.text().strip().upper() != self.team.region
+                or self.company_name.text().strip() != (self.team.company_name or "")
+                or self.company_phone.text().strip() != (self.team.company_phone or "")
             )
         )
 
