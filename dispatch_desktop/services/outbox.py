@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dispatch_desktop.domain import validation
+from dispatch_desktop.domain.delivery import DELIVERY_STATES
 from dispatch_desktop.domain.errors import ConflictError, NotFoundError, ValidationError
 from dispatch_desktop.domain.outbox import DISMISSABLE, RETRYABLE, Channel, Move, OutboxStatus
 from dispatch_desktop.domain.roles import Permission
@@ -120,13 +121,18 @@ class OutboxFilter:
     status: str | None = None
     channel: str | None = None
     text: str | None = None
+    delivery: str | None = None  # domain/delivery.DELIVERY_STATES: what the provider said of it
 
     def checked(self) -> dict[str, str | None]:
-        """The filter as storage's keyword arguments, once its status and channel are known ones."""
+        """The filter as storage's keyword arguments, once its status, channel and delivery are known ones."""
         _check_status(self.status)
         if self.channel is not None and self.channel not in CHANNELS:
             raise ValidationError(f"unknown channel {self.channel!r} (sms or email)", "channel")
-        return {"status": self.status, "channel": self.channel, "text": self.text}
+        if self.delivery is not None and self.delivery not in DELIVERY_STATES:
+            raise ValidationError(
+                f"unknown delivery {self.delivery!r} (one of {', '.join(DELIVERY_STATES)})", "delivery"
+            )
+        return {"status": self.status, "channel": self.channel, "text": self.text, "delivery": self.delivery}
 
 
 def list_outbox(
@@ -135,22 +141,28 @@ def list_outbox(
     status: str | None = None,
     channel: str | None = None,
     text: str | None = None,
+    delivery: str | None = None,
     limit: int | None = None,
 ) -> list[OutboxView]:
     """Every matching row, newest first (the newest `limit` when given), filtered by status,
-    channel and text (recipient, name, subject, error, event)."""
+    channel, text (recipient, name, subject, error, event) and delivery."""
     if limit is not None and limit < 1:
         raise ValidationError(f"limit must be at least 1, not {limit}", "limit")
-    where = OutboxFilter(status, channel, text).checked()
+    where = OutboxFilter(status, channel, text, delivery).checked()
     with ctx.reading() as unit:
         return [OutboxView.of(row) for row in queries.newest(unit.session, limit=limit, **where)]
 
 
 def count_outbox(
-    ctx: ServiceContext, *, status: str | None = None, channel: str | None = None, text: str | None = None
+    ctx: ServiceContext,
+    *,
+    status: str | None = None,
+    channel: str | None = None,
+    text: str | None = None,
+    delivery: str | None = None,
 ) -> int:
     """How many rows `list_outbox` would return without a limit."""
-    where = OutboxFilter(status, channel, text).checked()
+    where = OutboxFilter(status, channel, text, delivery).checked()
     with ctx.reading() as unit:
         return queries.count(unit.session, **where)
 

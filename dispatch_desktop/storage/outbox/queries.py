@@ -17,11 +17,15 @@ M = OutboxMessage
 _SEARCHED = (M.recipient, M.recipient_name, M.subject, M.last_error, M.event)
 
 
-def _filtered(query: Select[Any], status: str | None, channel: str | None, text: str | None) -> Select[Any]:
+def _filtered(
+    query: Select[Any], status: str | None, channel: str | None, text: str | None, delivery: str | None
+) -> Select[Any]:
     if status:
         query = query.where(M.status == status)
     if channel:
         query = query.where(M.channel == channel)
+    if delivery:
+        query = query.where(M.delivery == delivery)
     if text and text.strip():
         pattern = f"%{text.strip().lower()}%"
         query = query.where(or_(*(func.lower(column).like(pattern) for column in _SEARCHED)))
@@ -34,19 +38,25 @@ def newest(
     status: str | None = None,
     channel: str | None = None,
     text: str | None = None,
+    delivery: str | None = None,
     limit: int | None = None,
 ) -> list[OutboxMessage]:
     """Matching rows, newest first (the newest `limit` when given); empty filters do not filter."""
-    query = _filtered(select(M).order_by(M.id.desc()), status, channel, text)
+    query = _filtered(select(M).order_by(M.id.desc()), status, channel, text, delivery)
     if limit is not None:
         query = query.limit(limit)
     return list(session.scalars(query))
 
 
 def count(
-    session: Session, *, status: str | None = None, channel: str | None = None, text: str | None = None
+    session: Session,
+    *,
+    status: str | None = None,
+    channel: str | None = None,
+    text: str | None = None,
+    delivery: str | None = None,
 ) -> int:
-    return session.scalar(_filtered(select(func.count(M.id)), status, channel, text)) or 0
+    return session.scalar(_filtered(select(func.count(M.id)), status, channel, text, delivery)) or 0
 
 
 def updated_since(session: Session, cursor: datetime | None, *, limit: int) -> list[OutboxMessage]:
