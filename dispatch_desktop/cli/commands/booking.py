@@ -196,5 +196,7 @@ def register(cli: Commands) -> None:
     c.add_argument("id", type=cli_args.record_id)
     c = cli.command(bk, "history", cmd_booking_history, "show the audit trail")
     c.add_argument("id", type=cli_args.record_id)
-    c = cli.command(bk, "notices", cmd_booking_notices, "every notification of the booking and what became of it")
+    c = cli.command(
+        bk, "notices", cmd_booking_notices, "every notification of the booking and what became of it"
+    )
     c.add_argument("id", type=cli_args.record_id)

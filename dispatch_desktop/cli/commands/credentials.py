@@ -6,8 +6,8 @@ import sys
 
 from dispatch_desktop.cli import args as cli_args
 from dispatch_desktop.cli.app import App
-from dispatch_desktop.cli.parser import Commands
 from dispatch_desktop.cli.delivery import account_warnings
+from dispatch_desktop.cli.parser import Commands
 from dispatch_desktop.domain.errors import ValidationError
 from dispatch_desktop.services import credentials, email_auth, workstation
 

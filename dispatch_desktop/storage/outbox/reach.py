@@ -86,7 +86,9 @@ def unreached(session: Session, booking_ids: Sequence[int] | None = None) -> dic
         query.order_by(M.booking_id, M.id)
     ):
         if booking_id is not None and (wanted is None or booking_id in wanted):
-            row = UnreachedRow(message_id, booking_id, kind, name, recipient, channel, status, delivery, reason)
+            row = UnreachedRow(
+                message_id, booking_id, kind, name, recipient, channel, status, delivery, reason
+            )
             found.setdefault(booking_id, []).append(row)
     return found
 
