@@ -6,6 +6,7 @@ from datetime import datetime
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QBrush,
+    QColor,
     QDrag,
     QFont,
     QPainter,
@@ -27,6 +28,7 @@ from dispatch_desktop.ui.board.scene import (
     status_color,
     text_color_on,
 )
+from dispatch_desktop.ui.bookings.labels import not_reached_marker, not_reached_tip
 from dispatch_desktop.ui.kit.plain import rich_tip
 
 
@@ -42,7 +44,8 @@ class BookingBlock(QGraphicsRectItem):
         self._press: QPointF | None = None
         fill = status_color(booking.status)
         self.setBrush(QBrush(fill))
-        self.setPen(QPen(fill.darker(140), 1))
+        # A booking whose messages did not reach someone has a red frame and says so first.
+        self.setPen(QPen(QColor("#c62828"), 3) if booking.unreached else QPen(fill.darker(140), 1))
         self.setZValue(2)
         self.setAcceptHoverEvents(True)
         if draggable:
@@ -55,9 +58,12 @@ class BookingBlock(QGraphicsRectItem):
                 f"{booking.customer_name} · {booking.customer_phone}",
                 booking.service,
                 booking.address,
+                *not_reached_tip(booking).splitlines(),
             )
         )
-        label = QGraphicsSimpleTextItem(f"{booking.customer_name}\n{times} · {booking.service}", self)
+        marker = not_reached_marker(booking).removeprefix(" · ")
+        first = f"{marker} · {booking.customer_name}" if marker else booking.customer_name
+        label = QGraphicsSimpleTextItem(f"{first}\n{times} · {booking.service}", self)
         label.setBrush(QBrush(text_color_on(fill)))
         font = QFont()
         font.setPointSizeF(8.5)

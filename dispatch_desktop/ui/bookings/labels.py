@@ -3,6 +3,7 @@
 from PySide6.QtCore import QCoreApplication
 
 from dispatch_desktop.domain.statuses import BookingStatus
+from dispatch_desktop.services.views import BookingView
 
 _S = BookingStatus
 
@@ -27,3 +28,17 @@ def source_label(source: str) -> str:
         "dispatcher": QCoreApplication.translate("source", "dispatcher"),
         "call-center": QCoreApplication.translate("source", "call center"),
     }.get(source, source)
+
+
+def not_reached_marker(view: BookingView) -> str:
+    """' · ⚠ 1 not reached' after a booking's status, when some of its messages did not reach; else ''."""
+    if not view.unreached:
+        return ""
+    return QCoreApplication.translate("reach", " · ⚠ {0} not reached").format(len(view.unreached))
+
+
+def not_reached_tip(view: BookingView) -> str:
+    """Who was not reached, why, and what to do: one line each (plain text, for plain_tip or rich_tip)."""
+    lines = [QCoreApplication.translate("reach", "Not reached:")]
+    lines += [person.describe() for person in view.unreached]
+    return "\n".join(lines) if view.unreached else ""

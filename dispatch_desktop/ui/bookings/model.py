@@ -26,7 +26,12 @@ from dispatch_desktop.services import bookings
 from dispatch_desktop.services.bookings import BookingQuery
 from dispatch_desktop.services.display import phone_for_display
 from dispatch_desktop.services.views import BookingView
-from dispatch_desktop.ui.bookings.labels import source_label, status_label
+from dispatch_desktop.ui.bookings.labels import (
+    not_reached_marker,
+    not_reached_tip,
+    source_label,
+    status_label,
+)
 from dispatch_desktop.ui.bookings.rows import (
     IdArray,
     TableRow,
@@ -289,9 +294,8 @@ class BookingsModel(QAbstractTableModel):
         overdue_tip = tr("Start time has passed and the booking is still {0}").format(
             status_label(view.status)
         )
-        status_tip = (
-            plain_tip(tr("Cancelled: {0}").format(view.cancel_reason)) if view.cancel_reason else None
-        )
+        cancelled = tr("Cancelled: {0}").format(view.cancel_reason) if view.cancel_reason else ""
+        status_tip = plain_tip("\n".join(filter(None, (cancelled, not_reached_tip(view))))) or None
         return TableRow(view, texts, status_colour(view.status), overdue_tip, status_tip)
 
     @property
@@ -362,7 +366,7 @@ class BookingsModel(QAbstractTableModel):
             case "agent":
                 return view.agent_name or tr("unassigned")
             case "status":
-                return status_label(view.status)
+                return status_label(view.status) + not_reached_marker(view)
             case "source":
                 return source_label(view.source)
         return ""

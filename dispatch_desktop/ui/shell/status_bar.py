@@ -1,10 +1,11 @@
-"""The main window's status bar: database, operator, busy indicator, deliverer, outbox counts, badges."""
+"""The main window's status bar: database, operator, busy indicator, deliverer, outbox counts,
+bookings whose messages did not reach someone, badges."""
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QProgressBar, QStatusBar, QWidget
 
 from dispatch_desktop.domain.outbox import OutboxStatus
-from dispatch_desktop.services import outbox
+from dispatch_desktop.services import outbox, reach
 from dispatch_desktop.services.context import Actor
 from dispatch_desktop.services.notifier_status import DeliveryHealth
 from dispatch_desktop.services.workstation import EnvironmentBadge
@@ -27,6 +28,7 @@ class ConsoleStatusBar(QStatusBar):
         super().__init__(parent)
         self.console = console
         self.outbox_counts: dict[str, int] | None = None
+        self.not_reached: int | None = None
         self.database_label = PlainLabel(console.ctx.db.description)
         self.database_label.setObjectName("databaseLabel")
         self.database_label.setToolTip(self.tr("The shared database this console works on"))
@@ -35,6 +37,15 @@ class ConsoleStatusBar(QStatusBar):
         self.outbox_label = PlainLabel(self.tr("Outbox: {0}").format(NO_COUNT))
         self.outbox_label.setObjectName("outboxLabel")
         self.outbox_label.setToolTip(self.tr("Notifications queued / waiting to retry / failed"))
+        self.reach_label = PlainLabel()
+        self.reach_label.setObjectName("notReachedLabel")
+        self.reach_label.setToolTip(
+            self.tr(
+                "Bookings not over yet where a text or email did not reach someone: see the booking's details"
+            )
+        )
+        self.reach_label.setStyleSheet(ALERT)
+        self.reach_label.hide()
         self.deliverer_label = PlainLabel(NO_COUNT)
         self.deliverer_label.setObjectName("delivererLabel")
         self.deliverer_label.setToolTip(self.tr("Who delivers this workstation's notifications, last seen"))
@@ -55,10 +66,16 @@ class ConsoleStatusBar(QStatusBar):
         self.addPermanentWidget(self.busy)
         self.addPermanentWidget(self.deliverer_label)
         self.addPermanentWidget(self.outbox_label)
+        self.addPermanentWidget(self.reach_label)
         self.addPermanentWidget(self.demo_badge)
         self.addPermanentWidget(self.badge)
         ctx = console.ctx
-        self.counts = Poller(self, console.ops, lambda: outbox.status_counts(ctx), self._counts_arrived)
+        self.counts = Poller(
+            self,
+            console.ops,
+            lambda: (outbox.status_counts(ctx), reach.bookings_not_reached(ctx)),
+            self._counts_arrived,
+        )
         console.ops.busy_changed.connect(self.show_busy)
         console.ops.changed.connect(self._data_changed)
 
@@ -89,8 +106,11 @@ class ConsoleStatusBar(QStatusBar):
         )
         self.badge.setProperty("production", badge.production)
 
-    def _counts_arrived(self, counts: dict[str, int]) -> None:
+    def _counts_arrived(self, result: tuple[dict[str, int], int]) -> None:
+        counts, self.not_reached = result
         self.outbox_counts = counts
+        self.reach_label.setText(self.tr("{0} not reached").format(self.not_reached))
+        self.reach_label.setVisible(self.not_reached > 0)
         queued, retry = counts.get(OutboxStatus.QUEUED, 0), counts.get(OutboxStatus.RETRY, 0)
         failed = counts.get(OutboxStatus.FAILED, 0) + counts.get(OutboxStatus.UNKNOWN, 0)
         self.outbox_label.setText(
