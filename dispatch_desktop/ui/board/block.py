@@ -61,7 +61,7 @@ class BookingBlock(QGraphicsRectItem):
                 *not_reached_tip(booking).splitlines(),
             )
         )
-        marker = not_reached_marker(booking).removeprefix(" · ")
+        marker = not_reached_marker(booking).strip()
         first = f"{marker} · {booking.customer_name}" if marker else booking.customer_name
         label = QGraphicsSimpleTextItem(f"{first}\n{times} · {booking.service}", self)
         label.setBrush(QBrush(text_color_on(fill)))

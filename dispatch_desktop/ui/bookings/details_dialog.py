@@ -112,6 +112,7 @@ class BookingDetailsDialog(QDialog):
                     item.setForeground(QBrush(NOT_REACHED_TEXT))
                     item.setToolTip(plain_tip(tr("Not reached: {0}").format(reason)))
                 self.table.setItem(row, column, item)
+        self.table.resizeRowsToContents()
         self.loaded = True
 
     def _failed(self, error: Exception) -> None:

@@ -31,10 +31,11 @@ def source_label(source: str) -> str:
 
 
 def not_reached_marker(view: BookingView) -> str:
-    """' · ⚠ 1 not reached' after a booking's status, when some of its messages did not reach; else ''."""
-    if not view.unreached:
-        return ""
-    return QCoreApplication.translate("reach", " · ⚠ {0} not reached").format(len(view.unreached))
+    """' ⚠ not reached' after a booking's status when some of its messages did not reach; else ''.
+
+    Who and why is the tooltip's (`not_reached_tip`): the cell stays narrow.
+    """
+    return QCoreApplication.translate("reach", " ⚠ not reached") if view.unreached else ""
 
 
 def not_reached_tip(view: BookingView) -> str:
