@@ -1,6 +1,6 @@
-"""python -m tests.bench [--quick] [--only save,email,sms,tables,workstations,coldstart] [--markdown FILE]
+"""python -m tests.bench [--quick] [--only save,email,sms,tables,workstations,coldstart,reach] [--markdown FILE]
 
-Full size by default; --quick runs the same six benchmarks smaller (under three minutes in all).
+Full size by default; --quick runs the same seven benchmarks smaller (under three minutes in all).
 """
 
 import argparse
@@ -21,6 +21,7 @@ BENCHES = {
     "tables": "tests.bench.bench_tables",  # 4. big tables
     "workstations": "tests.bench.bench_workstations",  # 5. many notifier processes
     "coldstart": "tests.bench.bench_coldstart",  # 6. cold start
+    "reach": "tests.bench.bench_reach",  # 7. who was not reached, on the bookings table's reads
 }
 
 

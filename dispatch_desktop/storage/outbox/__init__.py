@@ -4,6 +4,7 @@
     queue          new rows, written inside the change that caused them
     moves          a person's retry or dismissal of one row
     queries        lists, counts and searches for people
+    reach          who a booking's messages did not reach; the Twilio codes of recent texts
     suppressions   numbers that replied STOP
     sms_counts     texts per number and per operator, for the team's SMS caps
 
