@@ -113,3 +113,22 @@ def test_booking_notices_of_a_booking_that_does_not_exist_is_refused(ctx: Servic
 
     with pytest.raises(NotFoundError, match="no booking with id 99"):
         booking_notices(ctx, 99)
+
+
+def test_the_outbox_filters_by_delivery(ctx: ServiceContext, db: Database) -> None:
+    from dispatch_desktop.domain.errors import ValidationError
+    from dispatch_desktop.services import outbox
+
+    agent = add_agent(ctx)
+    booking = add_booking(ctx, agent_id=agent.id)
+    [agent_sms] = message_ids(db, booking.id, "agent")
+    [customer_sms] = message_ids(db, booking.id, "customer")
+    put_receipt(db, agent_sms, "undelivered", 30003)
+    put_receipt(db, customer_sms, "delivered")
+    assert [v.id for v in outbox.list_outbox(ctx, delivery="undelivered")] == [agent_sms]
+    assert outbox.count_outbox(ctx, delivery="delivered") == 1
+    assert outbox.count_outbox(ctx, delivery="pending") == 0
+    with pytest.raises(
+        ValidationError, match="unknown delivery 'lost' \\(one of pending, delivered, undelivered, failed\\)"
+    ):
+        outbox.list_outbox(ctx, delivery="lost")
