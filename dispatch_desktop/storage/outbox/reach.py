@@ -3,21 +3,20 @@
 A message did not reach its person when the newest row to that person on that channel for the
 booking failed (status `failed`) or its receipt says undelivered or failed. A later row to the
 same person that went through clears it. One query answers for many bookings: the candidates are
-the few rows that failed, each kept only when no newer row of its booking, person and channel
-exists (the booking_id index answers that).
+the few rows that failed (the partial index ix_outbox_not_reached holds just those), each kept only
+when no newer row of its booking, person and channel exists (the booking_id index answers that).
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, select, text
 from sqlalchemy.orm import Session, aliased
 
 from dispatch_desktop.domain.delivery import NOT_REACHED
 from dispatch_desktop.domain.outbox import Channel, OutboxStatus
-from dispatch_desktop.domain.validation import MAX_DURATION
-from dispatch_desktop.storage.models import Booking, OutboxMessage
+from dispatch_desktop.storage.models import Booking, OutboxMessage, not_reached_rows
 
 M = OutboxMessage
 # Above this many bookings the candidates are read for every booking and picked in Python: an
@@ -39,13 +38,6 @@ class UnreachedRow:
     reason: str | None  # delivery_reason, else last_error
 
 
-def _receipt_not_reached() -> ColumnElement[bool]:
-    # Receipts are on sent texts only; spelt so, the ix_outbox_delivery_sent index finds them.
-    return and_(
-        M.channel == Channel.SMS.value, M.status == OutboxStatus.SENT.value, M.delivery.in_(_NOT_REACHED)
-    )
-
-
 def _not_reached() -> ColumnElement[bool]:
     newer = aliased(M)
     later = exists().where(
@@ -55,16 +47,12 @@ def _not_reached() -> ColumnElement[bool]:
         newer.channel == M.channel,
         newer.id > M.id,
     )
-    return and_(
-        M.booking_id.is_not(None),
-        or_(M.status == OutboxStatus.FAILED.value, _receipt_not_reached()),
-        ~later,
-    )
+    # Literal, as the partial index spells it: with bound parameters SQLite would not use it.
+    return and_(text(f"({not_reached_rows(M.__tablename__)})"), ~later)
 
 
 # Built once: building the aliased NOT EXISTS costs more than running it on a page of ids.
 _NOT_REACHED_WHERE = _not_reached()
-_RECEIPT_NOT_REACHED = _receipt_not_reached()
 _UNREACHED = select(
     M.id,
     M.booking_id,
@@ -101,22 +89,13 @@ def unreached(session: Session, booking_ids: Sequence[int] | None = None) -> dic
 
 
 def count_bookings_unreached(session: Session, ending_after: datetime) -> int:
-    """Bookings not over yet (ending after `ending_after`) with someone their messages did not reach.
-
-    Read from the bookings side: those not over yet started at most MAX_DURATION before, so the
-    starts_at index finds them, and each one's rows are found by booking_id (SQLite's statistics
-    would otherwise scan the whole outbox for the few failed rows).
-    """
+    """Bookings not over yet (ending after `ending_after`) with someone their messages did not reach:
+    the few not-reached rows come from their partial index, each booking by its id."""
     return (
         session.scalar(
             select(func.count(func.distinct(M.booking_id)))
-            .select_from(Booking)
-            .join(M, M.booking_id == Booking.id)
-            .where(
-                Booking.starts_at > ending_after - MAX_DURATION,
-                Booking.ends_at > ending_after,
-                _NOT_REACHED_WHERE,
-            )
+            .join(Booking, Booking.id == M.booking_id)
+            .where(_NOT_REACHED_WHERE, Booking.ends_at > ending_after)
         )
         or 0
     )
@@ -129,7 +108,8 @@ def sms_error_counts(session: Session, since: datetime, codes: Sequence[int]) ->
     receipts = session.execute(
         select(M.delivery_error_code, func.count())
         .where(
-            _RECEIPT_NOT_REACHED,
+            M.channel == Channel.SMS.value,
+            M.delivery.in_(_NOT_REACHED),
             M.delivery_error_code.in_(list(codes)),
             M.delivery_checked_at >= since,
         )
