@@ -9,8 +9,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0006'
-down_revision: str | None = '0004'
+revision: str = "0006"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -20,9 +20,9 @@ NOT_REACHED_ROWS = "status = 'failed' OR delivery IN ('failed', 'undelivered')"
 
 def upgrade() -> None:
     op.create_index(
-        'ix_outbox_not_reached',
-        'outbox',
-        ['booking_id'],
+        "ix_outbox_not_reached",
+        "outbox",
+        ["booking_id"],
         unique=False,
         sqlite_where=sa.text(NOT_REACHED_ROWS),
         postgresql_where=sa.text(NOT_REACHED_ROWS),
@@ -30,4 +30,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_index('ix_outbox_not_reached', table_name='outbox')
+    op.drop_index("ix_outbox_not_reached", table_name="outbox")
