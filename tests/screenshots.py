@@ -21,7 +21,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.pop("FLASK_ENV", None)
 
 from PySide6.QtCore import QThreadPool
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from dispatch_desktop.config import Config
 from dispatch_desktop.services import bookings, demo, team_settings, timeoff
@@ -274,6 +274,45 @@ def inbox_tab(window: MainWindow) -> QWidget:
     return window
 
 
+def booking_not_reached(window: MainWindow) -> QWidget:
+    """An agent's assignment text undelivered (30003): the table's marker, the status bar's count,
+    and the booking's details with its Notifications section on top."""
+    from PySide6.QtGui import QPainter
+
+    from dispatch_desktop.ui.bookings.details_dialog import BookingDetailsDialog
+    from tests.core.receipts import message_ids, put_receipt
+
+    console = window.console
+    ctx = console.ctx
+    today = business_today(ctx)
+    zone = ctx.team_settings().zone
+    view = next(
+        b
+        for b in bookings.list_bookings(ctx)
+        if b.agent_id is not None and b.start.astimezone(zone).date() == today and b.status == "scheduled"
+    )
+    put_receipt(ctx.db, message_ids(ctx.db, view.id, "agent")[-1], "undelivered", 30003)
+    window.show_page("bookings")
+    page = window.bookings_page
+    page.show_today()
+    console.ops.changed.emit(Change.OUTBOX | Change.BOOKINGS)
+    settle(1.5, lambda: (page.model.cached(view.id) or view).unreached != ())
+    page.select_booking(view.id)
+    dialog = BookingDetailsDialog(console, view.id, window)
+    dialog.resize(980, 300)
+    dialog.show()
+    settle(1.0, lambda: dialog.loaded)
+    shot = window.grab()
+    painter = QPainter(shot)
+    painter.drawPixmap(24, window.height() - dialog.height() - 36, dialog.grab())
+    painter.end()
+    dialog.close()
+    holder = QLabel()
+    holder.setPixmap(shot)
+    holder.resize(shot.size())
+    return holder
+
+
 SHOTS: list[Shot] = [
     Shot("main-window-bookings", bookings_tab),
     Shot("booking-form", booking_form),
@@ -286,6 +325,8 @@ SHOTS: list[Shot] = [
     Shot("email-sign-in-banner", email_alert_banner),
     Shot("settings-office365-oauth2", settings_office365),
     Shot("inbox", inbox_tab),
+    # Delivery truth (issue 13): who a booking's texts did not reach, and why.
+    Shot("booking-not-reached", booking_not_reached),
 ]
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from dispatch_desktop.cli import output
 from dispatch_desktop.cli.app import App
 from dispatch_desktop.domain.errors import DispatchError
-from dispatch_desktop.services import notifier_status, workstation
+from dispatch_desktop.services import notifier_status, reach, workstation
 from dispatch_desktop.services import outbox as outbox_service
 
 AFTER_COMMAND_WORKER = "cli"
@@ -67,3 +67,17 @@ def warn_about_delivery(app: App) -> None:
     """What a console's red banner would say, as warning lines on stderr (stdout stays parseable)."""
     for alert in notifier_status.delivery_health(app.ctx).alerts:
         output.warn(alert)
+
+
+def account_warnings(app: App) -> list[str]:
+    """What the console's Twilio account banner says; nothing when the database cannot be read
+    (`credentials show` works without one)."""
+    try:
+        return [warning.text for warning in reach.account_warnings(app.ctx)]
+    except DispatchError:
+        return []
+
+
+def warn_about_accounts(app: App) -> None:
+    for text in account_warnings(app):
+        output.warn(text)

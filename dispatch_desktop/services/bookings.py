@@ -25,7 +25,7 @@ from dispatch_desktop.domain.statuses import (
     is_active,
 )
 from dispatch_desktop.domain.team import booking_reference
-from dispatch_desktop.services import audit, notices, schedule
+from dispatch_desktop.services import audit, notices, reach, schedule
 from dispatch_desktop.services.agents import get_agent_row
 from dispatch_desktop.services.context import ServiceContext, Unit
 from dispatch_desktop.services.customers import upsert_customer
@@ -80,6 +80,16 @@ def _assignable_agent(
 def _check_times(unit: Unit, start: datetime, end: datetime) -> None:
     settings = unit.settings
     validation.booking_times(start, end, utcnow(), settings.booking_days_back, settings.booking_days_ahead)
+
+
+def _view(session: Session, booking: Booking) -> BookingView:
+    return BookingView.of(booking, reach.unreached_of(session, [booking.id]).get(booking.id, ()))
+
+
+def _views(session: Session, rows: Sequence[Booking]) -> list[BookingView]:
+    """With one query for who the rows' messages did not reach, however many rows."""
+    unreached = reach.unreached_of(session, [row.id for row in rows])
+    return [BookingView.of(row, unreached.get(row.id, ())) for row in rows]
 
 
 def _touch(unit: Unit, booking: Booking) -> None:
@@ -152,7 +162,7 @@ def create_booking(
             | _silence({}, notify_customer),
         )
         notices.booking_created(unit.session, booking, unit.settings, notify_customer=notify_customer)
-        return BookingView.of(booking)
+        return _view(unit.session, booking)
 
 
 def update_booking(
@@ -221,7 +231,7 @@ def update_booking(
                 "start",
             )
         if not changes:
-            return BookingView.of(booking)
+            return _view(unit.session, booking)
         _touch(unit, booking)
         unit.session.flush()
         audit.record(
@@ -234,7 +244,7 @@ def update_booking(
         )
         if rescheduled:
             notices.booking_rescheduled(unit.session, booking, unit.settings, notify_customer=notify_customer)
-        return BookingView.of(booking)
+        return _view(unit.session, booking)
 
 
 CUSTOMER_NOTICE = "customer notice"
@@ -349,7 +359,7 @@ def move_booking(
                 changes["status"] = (status.value, new_status.value)
                 booking.status = new_status.value
         if not changes:
-            return BookingView.of(booking)
+            return _view(unit.session, booking)
         _touch(unit, booking)
         unit.session.flush()
         audit.record(
@@ -376,7 +386,7 @@ def move_booking(
             notices.booking_rescheduled(
                 unit.session, booking, unit.settings, notify_customer=notify_customer and not scheduled_now
             )
-        return BookingView.of(booking)
+        return _view(unit.session, booking)
 
 
 def change_status(
@@ -395,7 +405,7 @@ def change_status(
         _require_edit(unit, booking)
         _check_version(unit, booking, expect_version)
         apply_status(unit, booking, new_status, reason=reason, notify_customer=notify_customer)
-        return BookingView.of(booking)
+        return _view(unit.session, booking)
 
 
 def apply_status(
@@ -440,7 +450,7 @@ def apply_status(
 
 def get_booking(ctx: ServiceContext, booking_id: int) -> BookingView:
     with ctx.reading() as unit:
-        return BookingView.of(_get(unit.session, booking_id))
+        return _view(unit.session, _get(unit.session, booking_id))
 
 
 def booking_history(ctx: ServiceContext, booking_id: int) -> list[AuditView]:
@@ -562,7 +572,7 @@ def first_page(ctx: ServiceContext, query: BookingQuery, size: int) -> tuple[lis
     limited = replace(query, limit=size)
     with ctx.reading() as unit:
         rows = unit.session.scalars(_ordered(_filtered(select(Booking), limited), limited)).unique()
-        views = [BookingView.of(row) for row in rows]
+        views = _views(unit.session, list(rows))
     return views, len(views) < size
 
 
@@ -574,14 +584,14 @@ def count_bookings(ctx: ServiceContext, query: BookingQuery) -> int:
 def bookings_by_ids(ctx: ServiceContext, ids: Sequence[int]) -> dict[int, BookingView]:
     with ctx.reading() as unit:
         rows = unit.session.scalars(select(Booking).where(Booking.id.in_(list(ids))))
-        return {row.id: BookingView.of(row) for row in rows.unique()}
+        return {view.id: view for view in _views(unit.session, list(rows.unique()))}
 
 
 def list_bookings(ctx: ServiceContext, query: BookingQuery | None = None) -> list[BookingView]:
     query = query or BookingQuery()
     with ctx.reading() as unit:
-        rows = unit.session.scalars(_ordered(_filtered(select(Booking), query), query)).unique()
-        return [BookingView.of(row) for row in rows]
+        rows = list(unit.session.scalars(_ordered(_filtered(select(Booking), query), query)).unique())
+        return _views(unit.session, rows)
 
 
 @dataclass(frozen=True)

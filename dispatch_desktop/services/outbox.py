@@ -125,7 +125,7 @@ class OutboxFilter:
     status: str | None = None
     channel: str | None = None
     text: str | None = None
-    delivery: str | None = None  # what Twilio said became of a sent text (domain/delivery.py)
+    delivery: str | None = None  # domain/delivery.DELIVERY_STATES: what the provider said of it
 
     def checked(self) -> dict[str, str | None]:
         """The filter as storage's keyword arguments, once its status, channel and delivery are known ones."""

@@ -65,6 +65,36 @@ class CustomerView:
         return jsonable(self)
 
 
+def reach_advice(recipient_kind: str) -> str | None:
+    """What the dispatcher does about a person not reached: an agent who missed an assignment
+    does not know of the job."""
+    return "phone the agent" if recipient_kind == "agent" else None
+
+
+@dataclass(frozen=True)
+class Unreached:
+    """A person one of the booking's messages did not reach (storage/outbox/reach.py says which)."""
+
+    recipient_kind: str  # "customer", "agent", "dispatcher"
+    channel: str
+    reason: str
+    recipient_name: str | None  # for the console's words; not in the JSON
+
+    def to_json(self) -> dict[str, Any]:
+        return {"recipient_kind": self.recipient_kind, "channel": self.channel, "reason": self.reason}
+
+    @property
+    def advice(self) -> str | None:
+        return reach_advice(self.recipient_kind)
+
+    def describe(self) -> str:
+        """'agent Ann Field (SMS): 30003 phone unreachable (...): phone the agent'"""
+        who = f"{self.recipient_kind} {self.recipient_name}" if self.recipient_name else self.recipient_kind
+        channel = "SMS" if self.channel == "sms" else self.channel
+        advice = f": {self.advice}" if self.advice else ""
+        return f"{who} ({channel}): {self.reason}{advice}"
+
+
 @dataclass(frozen=True)
 class BookingView:
     id: int
@@ -89,9 +119,11 @@ class BookingView:
     updated_by: str
     updated_at: datetime
     reschedule_requested_at: datetime | None = None  # the customer texted R (two-way SMS)
+    # Who its messages did not reach; read with the booking (services/bookings.py).
+    unreached: tuple[Unreached, ...] = ()
 
     @classmethod
-    def of(cls, row: Booking) -> "BookingView":
+    def of(cls, row: Booking, unreached: tuple[Unreached, ...] = ()) -> "BookingView":
         return cls(
             id=row.id,
             reference=booking_reference(row.id),
@@ -115,10 +147,11 @@ class BookingView:
             updated_by=row.updated_by,
             updated_at=row.updated_at,
             reschedule_requested_at=row.reschedule_requested_at,
+            unreached=unreached,
         )
 
     def to_json(self) -> dict[str, Any]:
-        return jsonable(self)
+        return jsonable(self) | {"unreached": [person.to_json() for person in self.unreached]}
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,11 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from dispatch_desktop.domain.delivery import NOT_REACHED
 from dispatch_desktop.domain.outbox import OutboxStatus
 from dispatch_desktop.storage.types import UTCDateTime, utcnow
 
@@ -166,6 +168,14 @@ class Revision(Base):
     value: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
+def not_reached_rows(table: str = "") -> str:
+    """The outbox rows whose person was not reached, as literal SQL: a query matches the partial
+    index ix_outbox_not_reached only when it spells the same condition with the same constants."""
+    column = f"{table}." if table else ""
+    states = ", ".join(f"'{state}'" for state in sorted(NOT_REACHED))
+    return f"{column}status = '{OutboxStatus.FAILED.value}' OR {column}delivery IN ({states})"
+
+
 class OutboxMessage(Base):
     """One notification to one recipient on one channel, written with the change that caused it."""
 
@@ -177,6 +187,13 @@ class OutboxMessage(Base):
         Index("ix_outbox_recipient_created", "recipient", "created_at"),
         Index("ix_outbox_queued_by_created", "queued_by", "created_at"),
         Index("ix_outbox_delivery_sent", "channel", "status", "delivery", "sent_at"),
+        # The few rows whose person was not reached (storage/outbox/reach.py), by booking.
+        Index(
+            "ix_outbox_not_reached",
+            "booking_id",
+            sqlite_where=text(not_reached_rows()),
+            postgresql_where=text(not_reached_rows()),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)

@@ -118,6 +118,7 @@ COMMANDS: dict[str, list[Arg]] = {
     ],
     "booking show": [Arg(None, "id", "1")],
     "booking history": [Arg(None, "id", "1")],
+    "booking notices": [Arg(None, "id", "1")],
     "timeoff request": [
         Arg("--agent", "id", "1"),
         *_times(),
@@ -188,7 +189,8 @@ COMMANDS: dict[str, list[Arg]] = {
 }
 GLOBAL = [Arg("--database-url", "database url"), Arg("--home", "home")]
 NO_DATABASE = {"credentials set twilio", "credentials set smtp", "credentials set smtp oauth2"}
-NO_DATABASE |= {"credentials show", "credentials delete"}  # these never open it, so ignore --database-url
+# These never open it (credentials show reads its Twilio warnings only when it opens), so ignore --database-url.
+NO_DATABASE |= {"credentials show", "credentials delete"}
 
 _words = st.text(string.ascii_letters + "_-", min_size=1, max_size=12)
 _controls = st.builds(  # inside the value: at its ends, whitespace controls are only stripped

@@ -11,6 +11,7 @@ from dispatch_desktop.services import bookings, outbox
 from dispatch_desktop.services.console_notify import outbox_line
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.ui.kit.changes import Change
+from dispatch_desktop.ui.notifications.log_model import LINE_COLUMN
 from dispatch_desktop.ui.notifications.log_pane import LIVE, OUTBOX, NotificationLogDock, NotificationLogModel
 from tests.servers.twilio_fake import FakeTwilio, Reply
 from tests.ui._support import OFFSCREEN_NOISE, boss_console, make_console, notify_env  # noqa: F401
@@ -259,11 +260,11 @@ def test_pause_keeps_the_rows_being_read_in_place(qtbot, boss_console):  # noqa:
     dock.pause_button.setChecked(True)
     dock.table.verticalScrollBar().setValue(20)
     qtbot.waitUntil(lambda: dock.table.rowAt(0) == 20)
-    reading = dock.proxy.index(dock.table.rowAt(0), 5).data()
+    reading = dock.proxy.index(dock.table.rowAt(0), LINE_COLUMN).data()
     for n in range(60, 65):
         dock.model.add_line(f"[DEV] SMS (not sent) - To: +1, Message: line {n}", at)
     assert dock.model.rowCount() == 60
-    assert dock.proxy.index(dock.table.rowAt(0), 5).data() == reading
+    assert dock.proxy.index(dock.table.rowAt(0), LINE_COLUMN).data() == reading
     dock.pause_button.setChecked(False)
     dock.model.add_line("[DEV] SMS (not sent) - To: +1, Message: line 65", at)
     qtbot.waitUntil(lambda: dock.table.rowAt(dock.table.viewport().height() - 2) == 59)

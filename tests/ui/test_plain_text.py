@@ -27,6 +27,7 @@ from dispatch_desktop.ui.bookings.customer_fields import to_qdatetime
 from dispatch_desktop.ui.bookings.form import BookingForm
 from dispatch_desktop.ui.bookings.stale_dialog import StaleVersionDialog
 from dispatch_desktop.ui.kit.error_box import show_error
+from dispatch_desktop.ui.notifications.log_model import LINE_COLUMN
 from dispatch_desktop.ui.notifications.log_pane import LIVE, NotificationLogDock
 from dispatch_desktop.ui.shell.app import Launcher
 from dispatch_desktop.ui.shell.main_window import MainWindow
@@ -171,8 +172,8 @@ def test_the_log_pane_shows_an_html_name_literally_in_rows_tooltips_and_details(
         lambda: skipped in [e.line for e in dock.model.entries() if e.source == LIVE], timeout=10_000
     )
     row = [e.line for e in dock.model.entries()].index(skipped)
-    assert dock.model.index(row, 5).data() == skipped
-    assert shown(dock.model.index(row, 5).data(Qt.ItemDataRole.ToolTipRole)) == skipped
+    assert dock.model.index(row, LINE_COLUMN).data() == skipped
+    assert shown(dock.model.index(row, LINE_COLUMN).data(Qt.ItemDataRole.ToolTipRole)) == skipped
 
 
 def test_a_cancel_reason_tooltip_in_the_bookings_table_reads_literally(qtbot, desk):

@@ -1,4 +1,4 @@
-"""dispatch-desktop booking add | assign | unassign | status | reschedule | list | show | history."""
+"""dispatch-desktop booking add | assign | unassign | status | reschedule | list | show | history | notices."""
 
 import argparse
 
@@ -7,7 +7,7 @@ from dispatch_desktop.cli.app import App
 from dispatch_desktop.cli.delivery import deliver_unless_queue_only
 from dispatch_desktop.cli.output import printable, table
 from dispatch_desktop.cli.parser import Commands, expect_version
-from dispatch_desktop.services import bookings
+from dispatch_desktop.services import booking_notices, bookings
 from dispatch_desktop.services.views import BookingView
 
 
@@ -33,6 +33,7 @@ def _booking_text(app: App, b: BookingView) -> str:
     ]
     if b.notes:  # one note line per line, indented under the label
         lines.append("  notes:    " + "\n            ".join(p(line) for line in b.notes.split("\n")))
+    lines += [f"  not reached: {p(person.describe())}" for person in b.unreached]
     return "\n".join(lines)
 
 
@@ -155,6 +156,30 @@ def no_customer_notice(command: argparse.ArgumentParser) -> None:
     )
 
 
+@cli_args.reads_only
+def cmd_booking_notices(app: App, args: argparse.Namespace) -> int:
+    notices = booking_notices.booking_notices(app.ctx, args.id)
+    rows = [
+        (
+            n.id,
+            app.local(n.created_at),
+            n.event,
+            n.channel,
+            f"{n.recipient_kind} {n.recipient_name or '-'} {n.recipient}",
+            n.status,
+            n.delivery or "-",
+            (n.reason or "-") + (f": {n.advice}" if n.advice else ""),
+        )
+        for n in notices
+    ]
+    text = table(rows, ("ID", "QUEUED", "EVENT", "CHANNEL", "RECIPIENT", "STATUS", "DELIVERY", "REASON"))
+    missed = sum(n.not_reached for n in notices)
+    if missed:
+        text += f"\n{missed} not reached"
+    app.emit([n.to_json() for n in notices], text)
+    return 0
+
+
 def register(cli: Commands) -> None:
     bk = cli.group("booking", "bookings")
     c = cli.command(bk, "add", cmd_booking_add, "create a booking", queues=True)
@@ -203,4 +228,8 @@ def register(cli: Commands) -> None:
     c = cli.command(bk, "show", cmd_booking_show, "show one booking")
     c.add_argument("id", type=cli_args.record_id)
     c = cli.command(bk, "history", cmd_booking_history, "show the audit trail")
+    c.add_argument("id", type=cli_args.record_id)
+    c = cli.command(
+        bk, "notices", cmd_booking_notices, "every notification of the booking and what became of it"
+    )
     c.add_argument("id", type=cli_args.record_id)

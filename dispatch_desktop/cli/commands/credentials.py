@@ -6,6 +6,7 @@ import sys
 
 from dispatch_desktop.cli import args as cli_args
 from dispatch_desktop.cli.app import App
+from dispatch_desktop.cli.delivery import account_warnings
 from dispatch_desktop.cli.parser import Commands
 from dispatch_desktop.domain.errors import ValidationError
 from dispatch_desktop.services import credentials, email_auth, workstation
@@ -94,13 +95,15 @@ def cmd_credentials_show(app: App, _args: argparse.Namespace) -> int:
     warning = email_auth.basic_auth_retirement_warning(app.config)
     if warning:
         lines.append(f"warning: {warning}")
+    twilio = account_warnings(app)
+    lines += [f"warning: {text}" for text in twilio]
     payload = {
         "environment": badge.name,
         "environment_source": badge.source,
         "fields": [row.to_json() for row in fields],
         "twilio_sender": sender,
         "keyring_problem": problem,
-        "warnings": [text for text in (badge.warning, warning) if text],
+        "warnings": [text for text in (badge.warning, warning, *twilio) if text],
     }
     app.emit(payload, "\n".join(lines))
     return 0

@@ -5,7 +5,7 @@ from typing import Any
 
 from dispatch_desktop.cli import args as cli_args
 from dispatch_desktop.cli.app import App
-from dispatch_desktop.cli.delivery import start_log, warn_about_delivery
+from dispatch_desktop.cli.delivery import start_log, warn_about_accounts, warn_about_delivery
 from dispatch_desktop.cli.output import table
 from dispatch_desktop.cli.parser import Commands
 from dispatch_desktop.domain.delivery import DELIVERY_STATES
@@ -105,6 +105,7 @@ def cmd_outbox_counts(app: App, _args: argparse.Namespace) -> int:
     counts = outbox.status_counts(app.ctx)
     app.emit(counts, "  ".join(f"{status}: {count}" for status, count in counts.items()))
     warn_about_delivery(app)
+    warn_about_accounts(app)
     return 0
 
 

@@ -6,6 +6,7 @@
     waits          customer texts that came due in quiet hours, held before a claim
     moves          a person's retry or dismissal of one row
     queries        lists, counts and searches for people
+    reach          who a booking's messages did not reach; the Twilio codes of recent texts
     suppressions   numbers that replied STOP
     sms_counts     texts per number and per operator, for the team's SMS caps
     receipts       the provider sync: pending receipts, recording them, resolving unknown texts

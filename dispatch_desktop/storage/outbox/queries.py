@@ -19,7 +19,7 @@ _SEARCHED = (M.recipient, M.recipient_name, M.subject, M.last_error, M.event)
 
 
 def _filtered(
-    query: Select[Any], status: str | None, channel: str | None, text: str | None, delivery: str | None = None
+    query: Select[Any], status: str | None, channel: str | None, text: str | None, delivery: str | None
 ) -> Select[Any]:
     if status:
         query = query.where(M.status == status)

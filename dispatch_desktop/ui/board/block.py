@@ -6,6 +6,7 @@ from datetime import datetime
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QBrush,
+    QColor,
     QDrag,
     QFont,
     QPainter,
@@ -27,7 +28,12 @@ from dispatch_desktop.ui.board.scene import (
     status_color,
     text_color_on,
 )
-from dispatch_desktop.ui.bookings.labels import RESCHEDULE_MARK, reschedule_note
+from dispatch_desktop.ui.bookings.labels import (
+    RESCHEDULE_MARK,
+    not_reached_marker,
+    not_reached_tip,
+    reschedule_note,
+)
 from dispatch_desktop.ui.kit.plain import rich_tip
 
 
@@ -43,7 +49,8 @@ class BookingBlock(QGraphicsRectItem):
         self._press: QPointF | None = None
         fill = status_color(booking.status)
         self.setBrush(QBrush(fill))
-        self.setPen(QPen(fill.darker(140), 1))
+        # A booking whose messages did not reach someone has a red frame and says so first.
+        self.setPen(QPen(QColor("#c62828"), 3) if booking.unreached else QPen(fill.darker(140), 1))
         self.setZValue(2)
         self.setAcceptHoverEvents(True)
         if draggable:
@@ -58,10 +65,12 @@ class BookingBlock(QGraphicsRectItem):
                 booking.service,
                 booking.address,
                 *([f"{RESCHEDULE_MARK} {reschedule_note()}"] if asks else []),
+                *not_reached_tip(booking).splitlines(),
             )
         )
-        mark = f"{RESCHEDULE_MARK} " if asks else ""
-        label = QGraphicsSimpleTextItem(f"{mark}{booking.customer_name}\n{times} · {booking.service}", self)
+        marks = " ".join(filter(None, (RESCHEDULE_MARK if asks else "", not_reached_marker(booking).strip())))
+        first = f"{marks} · {booking.customer_name}" if marks else booking.customer_name
+        label = QGraphicsSimpleTextItem(f"{first}\n{times} · {booking.service}", self)
         label.setBrush(QBrush(text_color_on(fill)))
         font = QFont()
         font.setPointSizeF(8.5)

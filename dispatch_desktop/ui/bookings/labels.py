@@ -3,6 +3,7 @@
 from PySide6.QtCore import QCoreApplication
 
 from dispatch_desktop.domain.statuses import BookingStatus
+from dispatch_desktop.services.views import BookingView
 
 _S = BookingStatus
 
@@ -35,3 +36,18 @@ RESCHEDULE_MARK = "↻"
 
 def reschedule_note() -> str:
     return QCoreApplication.translate("status", "customer asks to reschedule")
+
+
+def not_reached_marker(view: BookingView) -> str:
+    """' ⚠ not reached' after a booking's status when some of its messages did not reach; else ''.
+
+    Who and why is the tooltip's (`not_reached_tip`): the cell stays narrow.
+    """
+    return QCoreApplication.translate("reach", " ⚠ not reached") if view.unreached else ""
+
+
+def not_reached_tip(view: BookingView) -> str:
+    """Who was not reached, why, and what to do: one line each (plain text, for plain_tip or rich_tip)."""
+    lines = [QCoreApplication.translate("reach", "Not reached:")]
+    lines += [person.describe() for person in view.unreached]
+    return "\n".join(lines) if view.unreached else ""

@@ -26,7 +26,14 @@ from dispatch_desktop.services import bookings
 from dispatch_desktop.services.bookings import BookingQuery
 from dispatch_desktop.services.display import phone_for_display
 from dispatch_desktop.services.views import BookingView
-from dispatch_desktop.ui.bookings.labels import RESCHEDULE_MARK, reschedule_note, source_label, status_label
+from dispatch_desktop.ui.bookings.labels import (
+    RESCHEDULE_MARK,
+    not_reached_marker,
+    not_reached_tip,
+    reschedule_note,
+    source_label,
+    status_label,
+)
 from dispatch_desktop.ui.bookings.rows import (
     IdArray,
     TableRow,
@@ -289,11 +296,9 @@ class BookingsModel(QAbstractTableModel):
         overdue_tip = tr("Start time has passed and the booking is still {0}").format(
             status_label(view.status)
         )
-        status_tip = (
-            plain_tip(tr("Cancelled: {0}").format(view.cancel_reason)) if view.cancel_reason else None
-        )
-        if view.reschedule_requested_at is not None:
-            status_tip = plain_tip(f"{RESCHEDULE_MARK} {reschedule_note()}")
+        cancelled = tr("Cancelled: {0}").format(view.cancel_reason) if view.cancel_reason else ""
+        asks = f"{RESCHEDULE_MARK} {reschedule_note()}" if view.reschedule_requested_at is not None else ""
+        status_tip = plain_tip("\n".join(filter(None, (cancelled, asks, not_reached_tip(view))))) or None
         return TableRow(view, texts, status_colour(view.status), overdue_tip, status_tip)
 
     @property
@@ -364,10 +369,8 @@ class BookingsModel(QAbstractTableModel):
             case "agent":
                 return view.agent_name or tr("unassigned")
             case "status":
-                marked = view.reschedule_requested_at is not None
-                return (
-                    f"{status_label(view.status)} {RESCHEDULE_MARK}" if marked else status_label(view.status)
-                )
+                marked = f" {RESCHEDULE_MARK}" if view.reschedule_requested_at is not None else ""
+                return status_label(view.status) + marked + not_reached_marker(view)
             case "source":
                 return source_label(view.source)
         return ""

@@ -105,7 +105,7 @@ class BookingsPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         header.setSortIndicatorShown(True)
-        widths = (100, 150, 160, 120, 250, 190, 130, 100, 90)
+        widths = (100, 150, 160, 120, 230, 190, 130, 180, 90)  # status: room for "⚠ not reached"
         for column, width in enumerate(widths):
             header.resizeSection(column, width)
         header.setSortIndicator(1, Qt.SortOrder.AscendingOrder)

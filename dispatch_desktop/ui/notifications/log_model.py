@@ -25,6 +25,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from dispatch_desktop.domain.delivery import NOT_REACHED, Delivery
 from dispatch_desktop.domain.outbox import OutboxStatus
 from dispatch_desktop.services.console_notify import (
     LOGGER_NAME,
@@ -62,6 +63,16 @@ STATUS_COLORS: dict[str, str] = {
     _S.SUPERSEDED: "#8e8e8e",
 }
 PROD_TINT = QColor(229, 57, 53, 45)
+DELIVERY_COLORS: dict[str, str] = {
+    Delivery.DELIVERED: "#43a047",
+    Delivery.UNDELIVERED: "#e53935",
+    Delivery.FAILED: "#e53935",
+    Delivery.PENDING: "#8e8e8e",
+}
+# The log pane's Delivery filter: one state, or any a person was not reached in.
+NOT_REACHED_FILTER = "not reached"
+_NOT_REACHED = frozenset(state.value for state in NOT_REACHED)
+STATUS_COLUMN, DELIVERY_COLUMN, LINE_COLUMN = 3, 4, 6
 
 
 @dataclass
@@ -76,6 +87,11 @@ class LogEntry:
     status: str = ""
     message: OutboxView | None = None
     seq: int = field(default=0, compare=False)
+    delivery: str = ""  # what the provider said of a sent text (domain/delivery.py), "" before
+
+    @property
+    def delivery_reason(self) -> str:
+        return (self.message.delivery_reason or "") if self.message is not None else ""
 
     @classmethod
     def of_outbox(cls, view: OutboxView) -> "LogEntry":
@@ -87,6 +103,7 @@ class LogEntry:
             view.channel,
             view.status,
             view,
+            delivery=view.delivery or "",
         )
 
     @classmethod
@@ -113,6 +130,10 @@ class LogEntry:
             parts.append(f"Subject: {view.subject}")
         if view.provider_id:
             parts.append(f"Provider id: {view.provider_id}")
+        if view.delivery:
+            parts.append(
+                f"Delivery: {view.delivery}" + (f" ({view.delivery_reason})" if view.delivery_reason else "")
+            )
         if view.last_error:
             parts += ["", f"Error: {view.last_error}"]
         parts += [
@@ -177,7 +198,7 @@ class NotificationLogModel(QAbstractTableModel):
     """At most `max_rows` entries; the oldest fall off the top as new ones arrive at the bottom."""
 
     EntryRole = Qt.ItemDataRole.UserRole + 1
-    HEADERS = ("Time", "Env", "Channel", "Status", "Source", "Line")
+    HEADERS = ("Time", "Env", "Channel", "Status", "Delivery", "Source", "Line")
 
     def __init__(self, max_rows: int = MAX_ROWS, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -190,6 +211,7 @@ class NotificationLogModel(QAbstractTableModel):
             self.tr("Env"),
             self.tr("Channel"),
             self.tr("Status"),
+            self.tr("Delivery"),
             self.tr("Source"),
             self.tr("Line"),
         ]
@@ -228,6 +250,7 @@ class NotificationLogModel(QAbstractTableModel):
             updated = LogEntry.of_outbox(view)
             known.line, known.at, known.environment = updated.line, updated.at, updated.environment
             known.status, known.message, known.channel = updated.status, updated.message, updated.channel
+            known.delivery = updated.delivery
             if known in fresh:
                 continue
             row = self._row_of(known)
@@ -281,20 +304,27 @@ class NotificationLogModel(QAbstractTableModel):
                 entry.environment,
                 entry.channel,
                 entry.status,
+                entry.delivery,
                 entry.source,
                 entry.line,
             )[column]
         if role == self.EntryRole:
             return entry
-        if role == Qt.ItemDataRole.ToolTipRole and column == 5:
+        if role == Qt.ItemDataRole.ToolTipRole and column == LINE_COLUMN:
             return plain_tip(entry.line)
-        coloured = column == 3 or (column == 5 and entry.status in ATTENTION)
+        if role == Qt.ItemDataRole.ToolTipRole and column == DELIVERY_COLUMN:
+            return plain_tip(entry.delivery_reason) or None
+        if column == DELIVERY_COLUMN:
+            shown = role == Qt.ItemDataRole.ForegroundRole and entry.delivery in DELIVERY_COLORS
+            return QBrush(QColor(DELIVERY_COLORS[entry.delivery])) if shown else None
+        coloured = column == STATUS_COLUMN or (column == LINE_COLUMN and entry.status in ATTENTION)
         if role == Qt.ItemDataRole.ForegroundRole and coloured and entry.status in STATUS_COLORS:
             return QBrush(QColor(STATUS_COLORS[entry.status]))
         if role == Qt.ItemDataRole.BackgroundRole and entry.environment == "PROD":
             return QBrush(PROD_TINT)
         if role == Qt.ItemDataRole.FontRole and (
-            (column == 1 and entry.environment == "PROD") or (column == 3 and entry.status in ATTENTION)
+            (column == 1 and entry.environment == "PROD")
+            or (column == STATUS_COLUMN and entry.status in ATTENTION)
         ):
             font = QFont()
             font.setBold(True)
@@ -303,7 +333,8 @@ class NotificationLogModel(QAbstractTableModel):
 
 
 class LogFilter(QSortFilterProxyModel):
-    """Channel, status ("attention" means failed, unknown or retry), source and free text."""
+    """Channel, status ("attention" means failed, unknown or retry), delivery ("not reached" means
+    undelivered or failed), source and free text."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -311,10 +342,14 @@ class LogFilter(QSortFilterProxyModel):
         self.status = ""
         self.source = ""
         self.text = ""
+        self.delivery = ""
 
-    def set_filters(self, *, channel: str = "", status: str = "", source: str = "", text: str = "") -> None:
+    def set_filters(
+        self, *, channel: str = "", status: str = "", source: str = "", text: str = "", delivery: str = ""
+    ) -> None:
         self.beginFilterChange()
         self.channel, self.status, self.source, self.text = channel, status, source, text.strip().lower()
+        self.delivery = delivery
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
@@ -330,6 +365,11 @@ class LogFilter(QSortFilterProxyModel):
         elif self.status and entry.status != self.status:
             return False
         if self.source and entry.source != self.source:
+            return False
+        if self.delivery == NOT_REACHED_FILTER:
+            if entry.delivery not in _NOT_REACHED:
+                return False
+        elif self.delivery and entry.delivery != self.delivery:
             return False
         if self.text:
             view = entry.message

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dispatch_desktop.domain.delivery import DELIVERY_STATES
 from dispatch_desktop.domain.outbox import Channel, OutboxStatus
 from dispatch_desktop.domain.roles import Permission
 from dispatch_desktop.services import outbox
@@ -41,8 +42,10 @@ from dispatch_desktop.ui.notifications.log_details import LogDetailsDialog
 from dispatch_desktop.ui.notifications.log_model import (
     ATTENTION,
     INITIAL_ROWS,
+    LINE_COLUMN,
     LIVE,
     MAX_ROWS,
+    NOT_REACHED_FILTER,
     OUTBOX,
     POLL_MS,
     REFRESH_ON,
@@ -95,7 +98,7 @@ class NotificationLogDock(QDockWidget):
         self.table.verticalHeader().setDefaultSectionSize(22)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
-        for column, width in enumerate((70, 48, 60, 74, 120)):
+        for column, width in enumerate((70, 48, 60, 74, 90, 120)):
             header.resizeSection(column, width)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.doubleClicked.connect(self.show_details)
@@ -112,6 +115,12 @@ class NotificationLogDock(QDockWidget):
         self.status_filter.addItem(self.tr("Needs attention"), "attention")
         for status in outbox.STATUSES:
             self.status_filter.addItem(status, status)
+        self.delivery_filter = QComboBox()
+        self.delivery_filter.setObjectName("deliveryFilter")
+        self.delivery_filter.addItem(self.tr("All deliveries"), "")
+        self.delivery_filter.addItem(self.tr("Not reached"), NOT_REACHED_FILTER)
+        for state in DELIVERY_STATES:
+            self.delivery_filter.addItem(state, state)
         self.source_filter = QComboBox()
         for label, value in (
             (self.tr("All workstations"), ""),
@@ -122,7 +131,7 @@ class NotificationLogDock(QDockWidget):
         self.text_filter = QLineEdit()
         self.text_filter.setPlaceholderText(self.tr("Filter text, recipient, error…"))
         self.text_filter.setClearButtonEnabled(True)
-        for combo in (self.channel_filter, self.status_filter, self.source_filter):
+        for combo in (self.channel_filter, self.status_filter, self.delivery_filter, self.source_filter):
             combo.currentIndexChanged.connect(self._apply_filters)
         self.text_filter.textChanged.connect(self._apply_filters)
         self.pause_button = QToolButton()
@@ -151,6 +160,7 @@ class NotificationLogDock(QDockWidget):
         filters = QHBoxLayout()
         filters.addWidget(self.channel_filter)
         filters.addWidget(self.status_filter)
+        filters.addWidget(self.delivery_filter)
         filters.addWidget(self.source_filter)
         filters.addWidget(self.text_filter, 1)
         filters.addWidget(self.pause_button)
@@ -262,6 +272,7 @@ class NotificationLogDock(QDockWidget):
             status=self.status_filter.currentData() or "",
             source=self.source_filter.currentData() or "",
             text=self.text_filter.text(),
+            delivery=self.delivery_filter.currentData() or "",
         )
         self._update_counts()
         self._follow()
@@ -288,7 +299,7 @@ class NotificationLogDock(QDockWidget):
         self.count_label.setText(text)
 
     def visible_lines(self) -> list[str]:
-        return [self.proxy.index(row, 5).data() for row in range(self.proxy.rowCount())]
+        return [self.proxy.index(row, LINE_COLUMN).data() for row in range(self.proxy.rowCount())]
 
     def selected_entry(self) -> LogEntry | None:
         rows = self.table.selectionModel().selectedRows()

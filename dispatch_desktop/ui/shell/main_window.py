@@ -25,6 +25,7 @@ from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.kit.error_box import show_error
 from dispatch_desktop.ui.kit.lifetime import OpenDialogs, run_for
 from dispatch_desktop.ui.kit.text_dialog import TextDialog
+from dispatch_desktop.ui.notifications.account_alert import AccountAlertBanner
 from dispatch_desktop.ui.notifications.delivery_alert import DeliveryAlertBanner
 from dispatch_desktop.ui.notifications.email_alert import EmailAlertBanner
 from dispatch_desktop.ui.notifications.log_pane import NotificationLogDock
@@ -73,12 +74,15 @@ class MainWindow(QMainWindow):
         self.email_alert.status_message.connect(self.show_status)
         # Notifications waiting with nobody able to deliver them, on every workstation.
         self.delivery_alert = DeliveryAlertBanner(console)
+        # Twilio refusing every text of the account (unregistered number, wrong credentials, trial).
+        self.account_alert = AccountAlertBanner(console)
         central = QWidget()
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addWidget(self.email_alert)
         column.addWidget(self.delivery_alert)
+        column.addWidget(self.account_alert)
         column.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         self.pages: dict[str, QWidget] = {}
@@ -107,9 +111,11 @@ class MainWindow(QMainWindow):
             self.watcher.start()
             self.email_alert.start()
             self.delivery_alert.start()
+            self.account_alert.start()
         else:
             self.email_alert.poll()
             self.delivery_alert.poll()
+            self.account_alert.poll()
         if deliver:
             self.delivery.start()
         self.status_bar.counts.poll()
@@ -365,6 +371,7 @@ class MainWindow(QMainWindow):
         self.watcher.stop()
         self.email_alert.stop()
         self.delivery_alert.stop()
+        self.account_alert.stop()
         self.delivery.stop()
         self.log_dock.detach()
         super().closeEvent(event)

@@ -1,10 +1,11 @@
-"""The main window's status bar: database, operator, busy indicator, deliverer, outbox counts, badges."""
+"""The main window's status bar: database, operator, busy indicator, deliverer, outbox counts,
+bookings whose messages did not reach someone, badges."""
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QProgressBar, QStatusBar, QWidget
 
 from dispatch_desktop.domain.outbox import OutboxStatus
-from dispatch_desktop.services import outbox
+from dispatch_desktop.services import outbox, reach
 from dispatch_desktop.services.context import Actor
 from dispatch_desktop.services.notifier_status import DeliveryHealth
 from dispatch_desktop.services.workstation import EnvironmentBadge
@@ -27,6 +28,7 @@ class ConsoleStatusBar(QStatusBar):
         super().__init__(parent)
         self.console = console
         self.outbox_counts: dict[str, int] | None = None
+        self.not_reached: int | None = None
         self.database_label = PlainLabel(console.ctx.db.description)
         self.database_label.setObjectName("databaseLabel")
         self.database_label.setToolTip(self.tr("The shared database this console works on"))
@@ -39,6 +41,15 @@ class ConsoleStatusBar(QStatusBar):
                 "Notifications queued / waiting to retry / failed / held back, and when the next held one goes"
             )
         )
+        self.reach_label = PlainLabel()
+        self.reach_label.setObjectName("notReachedLabel")
+        self.reach_label.setToolTip(
+            self.tr(
+                "Bookings not over yet where a text or email did not reach someone: see the booking's details"
+            )
+        )
+        self.reach_label.setStyleSheet(ALERT)
+        self.reach_label.hide()
         self.deliverer_label = PlainLabel(NO_COUNT)
         self.deliverer_label.setObjectName("delivererLabel")
         self.deliverer_label.setToolTip(self.tr("Who delivers this workstation's notifications, last seen"))
@@ -59,11 +70,15 @@ class ConsoleStatusBar(QStatusBar):
         self.addPermanentWidget(self.busy)
         self.addPermanentWidget(self.deliverer_label)
         self.addPermanentWidget(self.outbox_label)
+        self.addPermanentWidget(self.reach_label)
         self.addPermanentWidget(self.demo_badge)
         self.addPermanentWidget(self.badge)
         ctx = console.ctx
         self.counts = Poller(
-            self, console.ops, lambda: (outbox.status_counts(ctx), outbox.held(ctx)), self._counts_arrived
+            self,
+            console.ops,
+            lambda: (outbox.status_counts(ctx), outbox.held(ctx), reach.bookings_not_reached(ctx)),
+            self._counts_arrived,
         )
         console.ops.busy_changed.connect(self.show_busy)
         console.ops.changed.connect(self._data_changed)
@@ -95,9 +110,11 @@ class ConsoleStatusBar(QStatusBar):
         )
         self.badge.setProperty("production", badge.production)
 
-    def _counts_arrived(self, arrived: tuple[dict[str, int], outbox.Held]) -> None:
-        counts, held = arrived
+    def _counts_arrived(self, arrived: tuple[dict[str, int], outbox.Held, int]) -> None:
+        counts, held, self.not_reached = arrived
         self.outbox_counts = counts
+        self.reach_label.setText(self.tr("{0} not reached").format(self.not_reached))
+        self.reach_label.setVisible(self.not_reached > 0)
         queued, retry = counts.get(OutboxStatus.QUEUED, 0), counts.get(OutboxStatus.RETRY, 0)
         failed = counts.get(OutboxStatus.FAILED, 0) + counts.get(OutboxStatus.UNKNOWN, 0)
         text = self.tr("Outbox: {0} queued · {1} retry · {2} failed").format(queued, retry, failed)
