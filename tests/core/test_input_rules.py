@@ -268,6 +268,12 @@ def test_settings_show_and_set_every_team_setting(cli: Cli, db: Database) -> Non
         "texts per recipient per day: 12\n"
         "texts per operator per hour: 90\n"
         "booking window: 3 day(s) back to 365 days ahead\n"
+        "two-way SMS: off\n"
+        "reminders: off\n"  # the test database turns the clock rules off (tests/conftest.py)
+        "quiet hours: off (the recipient's local time)\n"
+        "customer hold: 0 seconds\n"
+        "company name: none\n"
+        "company phone: none\n"
     )
     for option, value, message in [
         ("--sms-per-recipient-day", "0", "texts per recipient per day must be from 1 to 1000, not 0"),

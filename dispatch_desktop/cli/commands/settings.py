@@ -39,7 +39,7 @@ def _settings_text(team: TeamSettings) -> str:
         f"texts per operator per hour: {team.sms_per_operator_per_hour}\n"
         f"booking window: {team.booking_days_back} day(s) back to {team.booking_days_ahead} days ahead\n"
         f"two-way SMS: {'on' if team.two_way_sms else 'off'}\n"
-        f"reminders: {timing.reminders_text(team.reminders)} before the start\n"
+        f"reminders: {timing.reminders_text(team.reminders) + ' before the start' if team.reminders else timing.OFF}\n"
         f"quiet hours: {team.quiet_hours or timing.OFF} (the recipient's local time)\n"
         f"customer hold: {team.customer_hold_seconds} seconds\n"
         f"company name: {printable(team.company_name or 'none')}\n"
