@@ -20,6 +20,8 @@ SMS_PER_RECIPIENT_KEY = "sms_per_recipient_per_day"
 SMS_PER_OPERATOR_KEY = "sms_per_operator_per_hour"
 DAYS_BACK_KEY = "booking_days_back"
 DAYS_AHEAD_KEY = "booking_days_ahead"
+# Set once the team has had an operator: the fresh-install bootstrap never reopens after that.
+HAD_OPERATORS_KEY = "had_operators"
 
 
 @dataclass(frozen=True)

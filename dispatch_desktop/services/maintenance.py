@@ -7,8 +7,8 @@ from sqlalchemy import text
 
 from dispatch_desktop.domain.errors import PermissionDeniedError
 from dispatch_desktop.domain.roles import Permission
-from dispatch_desktop.services.context import ServiceContext, Unit, resolve_actor
-from dispatch_desktop.storage import schema
+from dispatch_desktop.services.context import ServiceContext, Unit
+from dispatch_desktop.storage import roles, schema
 from dispatch_desktop.storage.backup import backup_sqlite
 from dispatch_desktop.storage.engine import Database
 
@@ -33,7 +33,7 @@ def _require_administrator(ctx: ServiceContext, current: str | None) -> None:
     if current is None:
         return
     with ctx.db.read() as session:
-        Unit(session, resolve_actor(session, ctx.username)).require(Permission.ADMINISTER_DATABASE)
+        Unit(session, ctx.resolve(session)).require(Permission.ADMINISTER_DATABASE)
 
 
 def _require_database_owner(db: Database) -> None:
@@ -55,7 +55,8 @@ def _require_database_owner(db: Database) -> None:
 def upgrade_schema(ctx: ServiceContext) -> tuple[str | None, str | None]:
     """Bring the schema to this program's version; returns (before, after).
 
-    Only a supervisor may, and on PostgreSQL only as the database owner.
+    Only a supervisor may, and on PostgreSQL only as the database owner, who then also brings
+    the roles, grants and triggers up to date (storage/roles.py).
     """
     db = ctx.db
     if db.is_postgresql:
@@ -63,6 +64,9 @@ def upgrade_schema(ctx: ServiceContext) -> tuple[str | None, str | None]:
     before = schema.current_revision(db)
     _require_administrator(ctx, before)
     schema.upgrade(db)
+    if db.is_postgresql:
+        with db.engine.begin() as connection:
+            roles.apply(connection)
     return before, schema.current_revision(db)
 
 
