@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from dispatch_desktop.domain.errors import ConflictError, PermissionDeniedError
 from dispatch_desktop.domain.roles import Role
 from dispatch_desktop.domain.statuses import STATUS_MOVES
+from dispatch_desktop.storage.outbox.grants import OUTBOX_GRANTS, outbox_insert_check, outbox_insert_trigger
 
 INSUFFICIENT_PRIVILEGE = "42501"
 DUPLICATE_OBJECT = "42710"
@@ -47,14 +48,6 @@ GROUP_OF_ROLE: dict[Role, Group] = {
 # Who is a member of whom: a dispatcher has what a call center has, a supervisor both.
 MEMBER_OF: dict[Group, Group] = {Group.DISPATCHER: Group.CALL_CENTER, Group.SUPERVISOR: Group.DISPATCHER}
 
-# What a person's retry or dismiss changes on an outbox row (storage/outbox/moves.py).
-OUTBOX_MOVES = "status, attempts, next_attempt_at, last_error, claimed_by, claimed_at, updated_at"
-# What delivery changes (storage/outbox/claims.py): never the text or the recipient.
-OUTBOX_DELIVERY = (
-    f"{OUTBOX_MOVES}, environment, provider_id, sent_to, sent_at, delivery, delivery_error_code,"
-    " delivery_reason, delivery_checked_at"
-)
-
 _CC, _DISPATCHER, _SUPERVISOR, _NOTIFIER = Group
 
 # Every table of the schema and each group's increment on it. A new table gets a line here,
@@ -70,18 +63,16 @@ TABLE_GRANTS: dict[str, dict[Group, str]] = {
     "audit_log": {_CC: "SELECT, INSERT"},
     "settings": {_CC: "SELECT", _SUPERVISOR: "INSERT, UPDATE", _NOTIFIER: "SELECT"},
     "revision": {_CC: "SELECT, UPDATE", _NOTIFIER: "SELECT"},
-    # Inserts are checked by the outbox trigger; nobody may change a row's text or recipient.
-    "outbox": {
-        _CC: "SELECT, INSERT",
-        _DISPATCHER: f"UPDATE ({OUTBOX_MOVES})",
-        _NOTIFIER: f"SELECT, UPDATE ({OUTBOX_DELIVERY})",
-    },
-    "sms_suppressions": {_CC: "SELECT", _DISPATCHER: "DELETE", _NOTIFIER: "SELECT, INSERT, UPDATE"},
     "notifier_heartbeats": {
         _CC: "SELECT, INSERT, UPDATE, DELETE",
         _NOTIFIER: "SELECT, INSERT, UPDATE, DELETE",
     },
     "leases": {_CC: "SELECT", _NOTIFIER: "SELECT, INSERT, UPDATE, DELETE"},
+    # The outbox tables' grants are their owner's, storage/outbox/grants.py.
+    **{
+        table: {Group(group): grant for group, grant in by_group.items()}
+        for table, by_group in OUTBOX_GRANTS.items()
+    },
 }
 
 
@@ -186,37 +177,7 @@ BEGIN
   END IF;
   RETURN NEW;
 END $$""",
-        # An outbox row comes with the change that causes it: its booking or time-off request was
-        # written by this very transaction (xmin), and it goes to that booking's customer or to staff.
-        f"""CREATE OR REPLACE FUNCTION {s}.dispatch_outbox_insert() RETURNS trigger LANGUAGE plpgsql {definer} AS $$
-DECLARE
-  who text;
-  tx xid := (pg_current_xact_id()::text::bigint % 4294967296)::text::xid;
-  staff boolean;
-BEGIN
-  IF dispatch_is_owner() THEN RETURN NEW; END IF;
-  who := dispatch_actor();
-  IF who IS NULL THEN
-    RAISE EXCEPTION 'only an operator''s change queues notifications' USING ERRCODE = 'insufficient_privilege';
-  END IF;
-  NEW.queued_by := who;
-  staff := EXISTS (SELECT 1 FROM agents WHERE NEW.recipient IN (phone, email))
-        OR EXISTS (SELECT 1 FROM operators WHERE NEW.recipient IN (phone, email));
-  IF NEW.booking_id IS NOT NULL THEN
-    IF EXISTS (SELECT 1 FROM bookings b JOIN customers c ON c.id = b.customer_id
-               WHERE b.id = NEW.booking_id AND b.xmin = tx AND (staff OR NEW.recipient IN (c.phone, c.email))) THEN
-      RETURN NEW;
-    END IF;
-  ELSIF NEW.time_off_id IS NOT NULL THEN
-    IF staff AND EXISTS (SELECT 1 FROM time_off t WHERE t.id = NEW.time_off_id AND t.xmin = tx) THEN
-      RETURN NEW;
-    END IF;
-  ELSIF pg_has_role(session_user, '{dispatcher}', 'MEMBER') OR pg_has_role(session_user, '{supervisor}', 'MEMBER') THEN
-    RETURN NEW;  -- a test message, which dispatchers and supervisors send
-  END IF;
-  RAISE EXCEPTION 'an outbox row must come with the change of its booking or time off in the same transaction'
-    USING ERRCODE = 'insufficient_privilege';
-END $$""",
+        outbox_insert_check(s, definer, dispatcher, supervisor),
     ]
 
 
@@ -230,9 +191,7 @@ def _triggers_and_policies(n: Names) -> list[str]:
         f"DROP TRIGGER IF EXISTS dispatch_booking_rules ON {s}.bookings",
         f"CREATE TRIGGER dispatch_booking_rules BEFORE INSERT OR UPDATE ON {s}.bookings"
         f" FOR EACH ROW EXECUTE FUNCTION {s}.dispatch_booking_rules()",
-        f"DROP TRIGGER IF EXISTS dispatch_outbox_insert ON {s}.outbox",
-        f"CREATE TRIGGER dispatch_outbox_insert BEFORE INSERT ON {s}.outbox"
-        f" FOR EACH ROW EXECUTE FUNCTION {s}.dispatch_outbox_insert()",
+        *outbox_insert_trigger(s),
         f"ALTER TABLE {s}.bookings ENABLE ROW LEVEL SECURITY",
     ]
     policies = {
