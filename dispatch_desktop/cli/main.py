@@ -19,6 +19,7 @@ from dispatch_desktop.cli.commands import (
     booking,
     credentials,
     db,
+    login,
     notifier,
     notify,
     operator,
@@ -32,7 +33,19 @@ from dispatch_desktop.domain.errors import DispatchError
 from dispatch_desktop.services import workstation
 
 # In the order `dispatch-desktop --help` lists their commands.
-COMMAND_MODULES = (db, operator, agent, booking, timeoff, settings, notifier, outbox, credentials, notify)
+COMMAND_MODULES = (
+    db,
+    login,
+    operator,
+    agent,
+    booking,
+    timeoff,
+    settings,
+    notifier,
+    outbox,
+    credentials,
+    notify,
+)
 
 
 def build_parser() -> ArgumentParser:

@@ -245,6 +245,15 @@ def _delete_secret(name: str) -> bool:
     return True
 
 
+def database_password(key: str) -> str | None:
+    """The database password `dispatch-desktop login` stored under `key` (None: libpq's own means)."""
+    return _read_secret(key).value
+
+
+def store_database_password(key: str, password: str) -> None:
+    _write_secret(key, password)
+
+
 # --- loading ---------------------------------------------------------------------------
 
 

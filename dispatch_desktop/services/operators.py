@@ -54,6 +54,7 @@ def add_operator(
     GSSAPI). Creating logins needs CREATEROLE, which supervisors' logins get."""
     with ctx.writing(Permission.MANAGE_OPERATORS) as unit:
         parsed_role = parse_role(role)
+        login_name = validation.username(login) if login else None
         operator = Operator(
             name=validation.text(name, "name", validation.NAME_MAX),
             username=validation.username(username),
@@ -66,7 +67,7 @@ def add_operator(
         if unit.session.scalar(select(Operator.id).where(Operator.username == operator.username)):
             raise taken
         if ctx.db.is_postgresql:
-            operator.login = validation.username(login) if login else operator.username
+            operator.login = login_name or operator.username
         unit.session.add(operator)
         try:
             unit.session.flush()

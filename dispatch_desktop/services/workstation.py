@@ -6,10 +6,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sqlalchemy import URL, text
+
 from dispatch_desktop.config import Config, database_url, default_home, load_config
+from dispatch_desktop.domain.errors import ValidationError
+from dispatch_desktop.notify import credentials
+from dispatch_desktop.notify.secrets import register_secret
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.storage import schema
-from dispatch_desktop.storage.engine import Database
+from dispatch_desktop.storage.engine import PASSWORD_IN_URL, Database, has_password, login_key, parse_url
 
 if TYPE_CHECKING:  # the notifier loads on the first delivery, not at start-up
     from dispatch_desktop.notify.async_notifier import DeliveryPolicy
@@ -73,8 +78,36 @@ def connect(
 
     `read_only` opens a SQLite file that cannot be written (a read-only home) for reading.
     """
-    url = database_url(home, config, database_url_override)
-    return ServiceContext(Database(url, read_only=read_only), operator, config)
+    url = parse_url(database_url(home, config, database_url_override))
+    if has_password(url):
+        raise ValidationError(PASSWORD_IN_URL)
+    password = (
+        credentials.database_password(login_key(url)) if url.get_backend_name() == "postgresql" else None
+    )
+    return ServiceContext(Database(url, read_only=read_only, password=password), operator, config)
+
+
+def store_login(home: Path, config: Config, password: str, database_url_override: str | None = None) -> str:
+    """Connect with `password` and, once the server accepts it, keep it in the OS keyring.
+
+    Returns where: the database's description. PostgreSQL only; SQLite has no logins.
+    """
+    url = parse_url(database_url(home, config, database_url_override))
+    if has_password(url):
+        raise ValidationError(PASSWORD_IN_URL)
+    if url.get_backend_name() != "postgresql":
+        raise ValidationError(
+            "SQLite has no database logins: the OS account that can open the file is the boundary"
+        )
+    register_secret(password)
+    db = Database(url, password=password)
+    try:
+        with db.read() as session:
+            session.execute(text("SELECT 1"))
+    finally:
+        db.dispose()
+    credentials.store_database_password(login_key(url), password)
+    return db.description
 
 
 def make_ready(ctx: ServiceContext) -> None:
