@@ -87,11 +87,8 @@ def connect(
     return ServiceContext(Database(url, read_only=read_only, password=password), operator, config)
 
 
-def store_login(home: Path, config: Config, password: str, database_url_override: str | None = None) -> str:
-    """Connect with `password` and, once the server accepts it, keep it in the OS keyring.
-
-    Returns where: the database's description. PostgreSQL only; SQLite has no logins.
-    """
+def login_url(home: Path, config: Config, database_url_override: str | None = None) -> URL:
+    """The PostgreSQL database a password is for; SQLite has no logins."""
     url = parse_url(database_url(home, config, database_url_override))
     if has_password(url):
         raise ValidationError(PASSWORD_IN_URL)
@@ -99,6 +96,15 @@ def store_login(home: Path, config: Config, password: str, database_url_override
         raise ValidationError(
             "SQLite has no database logins: the OS account that can open the file is the boundary"
         )
+    return url
+
+
+def store_login(home: Path, config: Config, password: str, database_url_override: str | None = None) -> str:
+    """Connect with `password` and, once the server accepts it, keep it in the OS keyring.
+
+    Returns where: the database's description.
+    """
+    url = login_url(home, config, database_url_override)
     register_secret(password)
     db = Database(url, password=password)
     try:
