@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import text
 
@@ -22,6 +23,24 @@ class SchemaStatus:
     @property
     def up_to_date(self) -> bool:
         return self.current == self.head
+
+
+def connection_security(db: Database) -> str | None:
+    """Whether this PostgreSQL connection is encrypted and the server verified (None on SQLite)."""
+    if not db.is_postgresql:
+        return None
+    with db.read() as session:
+        row = session.execute(
+            text("SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+        ).first()
+        raw: Any = session.connection().connection.dbapi_connection
+        mode = raw.info.get_parameters().get("sslmode", "prefer")
+    if row is None or not row.ssl:
+        return f"connection not encrypted (sslmode={mode})"
+    if mode in ("verify-ca", "verify-full"):
+        what = "certificate and host name" if mode == "verify-full" else "certificate"
+        return f"connection encrypted ({row.version}), server {what} verified (sslmode={mode})"
+    return f"connection encrypted ({row.version}), server NOT verified (sslmode={mode}; use verify-full)"
 
 
 def schema_status(db: Database) -> SchemaStatus:

@@ -54,7 +54,7 @@ def add_operator(
     GSSAPI). Creating logins needs CREATEROLE, which supervisors' logins get."""
     with ctx.writing(Permission.MANAGE_OPERATORS) as unit:
         parsed_role = parse_role(role)
-        login_name = validation.username(login) if login else None
+        login_name = validation.username(login) if login is not None else None
         operator = Operator(
             name=validation.text(name, "name", validation.NAME_MAX),
             username=validation.username(username),

@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import URL, text
 
-from dispatch_desktop.config import Config, database_url, default_home, load_config
+from dispatch_desktop.config import Config, config_path, database_url, default_home, load_config
 from dispatch_desktop.domain.errors import ValidationError
 from dispatch_desktop.notify import credentials
 from dispatch_desktop.notify.secrets import register_secret
 from dispatch_desktop.services.context import ServiceContext
-from dispatch_desktop.storage import schema
+from dispatch_desktop.storage import files, schema
 from dispatch_desktop.storage.engine import PASSWORD_IN_URL, Database, has_password, login_key, parse_url
 
 if TYPE_CHECKING:  # the notifier loads on the first delivery, not at start-up
@@ -114,6 +114,40 @@ def store_login(home: Path, config: Config, password: str, database_url_override
         db.dispose()
     credentials.store_database_password(login_key(url), password)
     return db.description
+
+
+def file_warnings(home: Path, config: Config, database_url_override: str | None = None) -> list[str]:
+    """What other OS users could read or change: the home, config file, logs, a SQLite database."""
+    candidates = [config_path(home), *sorted((home / "logs").glob("*.log*"))]
+    url = parse_url(database_url(home, config, database_url_override))
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        database = Path(url.database)
+        candidates += [
+            database,
+            database.with_name(database.name + "-wal"),
+            database.with_name(database.name + "-shm"),
+        ]
+    return files.exposed(home, candidates)
+
+
+SSL_MODES = {
+    "disable": "not encrypted",
+    "allow": "encrypted only if the server insists, not verified",
+    "prefer": "encrypted if the server offers it, not verified",
+    "require": "encrypted, server not verified",
+    "verify-ca": "encrypted, server certificate verified",
+    "verify-full": "encrypted, server certificate and host name verified",
+}
+
+
+def requested_tls(home: Path, config: Config, database_url_override: str | None = None) -> str | None:
+    """What the URL's sslmode asks of the PostgreSQL connection (None on SQLite)."""
+    url = parse_url(database_url(home, config, database_url_override))
+    if url.get_backend_name() != "postgresql":
+        return None
+    raw = url.query.get("sslmode", "prefer")
+    mode = raw[-1] if isinstance(raw, tuple) else raw
+    return f"sslmode={mode}: {SSL_MODES.get(mode, 'unknown mode')}"
 
 
 def make_ready(ctx: ServiceContext) -> None:

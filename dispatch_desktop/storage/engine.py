@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
 from dispatch_desktop.domain.errors import DatabaseUnavailableError, PermissionDeniedError, ValidationError
+from dispatch_desktop.storage.files import private_file, private_folder
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 PG_CONNECT_TIMEOUT_S = 5
@@ -179,7 +180,7 @@ def make_engine(url: URL, *, read_only: bool = False, password: str | None = Non
         if path is not None and read_only and _unwritable(path):
             extra["creator"] = _read_only_sqlite(path)
         elif path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            private_file(private_folder(path.parent) / path.name)  # its -wal and -shm get its mode
         engine = create_engine(url, poolclass=NullPool if url.database == ":memory:" else None, **extra)
         _configure_sqlite(engine)
         return engine

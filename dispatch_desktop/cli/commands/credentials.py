@@ -92,12 +92,18 @@ def cmd_credentials_show(app: App, _args: argparse.Namespace) -> int:
     warning = email_auth.basic_auth_retirement_warning(app.config)
     if warning:
         lines.append(f"warning: {warning}")
+    tls = workstation.requested_tls(app.home, app.config)
+    if tls:
+        lines.append(f"database {tls}")
+    files = workstation.file_warnings(app.home, app.config)
+    lines += [f"warning: {text}" for text in files]
     payload = {
         "environment": badge.name,
         "environment_source": badge.source,
         "fields": [row.to_json() for row in fields],
         "keyring_problem": problem,
-        "warnings": [text for text in (badge.warning, warning) if text],
+        "database_tls": tls,
+        "warnings": [text for text in (badge.warning, warning) if text] + files,
     }
     app.emit(payload, "\n".join(lines))
     return 0
