@@ -44,6 +44,8 @@ class SmtpConfig:
     user: str | None = None
     from_address: str | None = None
     starttls: bool = True
+    # Send the password without TLS to a host that is not this machine (credentials show flags it).
+    allow_plaintext_auth: bool = False
     timeout_seconds: float = 15.0
     auth_mode: str = "password"
     tenant_id: str | None = None

@@ -35,6 +35,7 @@ class EnvironmentBadge:
     source: str  # "FLASK_ENV", "config file" or "default"
     description: str
     warning: str | None = None  # a value that looks like production but is not the exact word
+    plaintext_auth: str | None = None  # a password sent without TLS, as allowed by --allow-plaintext-auth
 
     @property
     def decided_by_flask_env(self) -> bool:
@@ -179,8 +180,9 @@ def environment_badge(config: Config | None) -> EnvironmentBadge:
     from dispatch_desktop.notify.notifier import environment_decision
 
     decision = environment_decision(config)
+    plaintext = credentials.plaintext_auth_warning(config) if config is not None else None
     return EnvironmentBadge(
-        decision.production, decision.tag, decision.source, decision.describe(), decision.warning
+        decision.production, decision.tag, decision.source, decision.describe(), decision.warning, plaintext
     )
 
 
