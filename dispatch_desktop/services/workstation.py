@@ -13,7 +13,7 @@ from dispatch_desktop.domain.errors import ValidationError
 from dispatch_desktop.notify import credentials
 from dispatch_desktop.notify.secrets import register_secret
 from dispatch_desktop.services.context import ServiceContext
-from dispatch_desktop.storage import files, schema
+from dispatch_desktop.storage import files, outbox, schema
 from dispatch_desktop.storage.engine import PASSWORD_IN_URL, Database, has_password, login_key, parse_url
 
 if TYPE_CHECKING:  # the notifier loads on the first delivery, not at start-up
@@ -220,10 +220,15 @@ def deliver_outbox(
     may do this at once; rows are claimed, so each goes out once. In production a channel
     without credentials has its due rows go to `retry` with "missing credentials: ..." (still
     due, so a workstation that has them sends them). With `heartbeat`, the run is recorded for
-    `notifier status` and the other consoles.
+    `notifier status` and the other consoles. On PostgreSQL a login outside the notifier group
+    delivers nothing (storage/outbox/grants.may_deliver): `notifier run` does, as a notifier login.
     """
     from dispatch_desktop.notify.async_notifier import send_notifications_async
+    from dispatch_desktop.notify.delivery import DeliveryReport
 
+    with ctx.db.read() as session:
+        if not outbox.may_deliver(session):  # PostgreSQL: only the notifier's logins deliver
+            return DeliveryReport()
     policy = policy or delivery_policy(limit=CONSOLE_LIMIT)
     report = send_notifications_async(ctx.db, config, policy).result()
     if heartbeat is not None:

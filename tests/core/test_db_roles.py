@@ -220,7 +220,11 @@ def test_a_status_move_outside_the_table_is_refused_by_direct_sql(team: Team) ->
 def test_the_notifier_login_delivers_but_cannot_change_a_booking(team: Team) -> None:
     dan = _as(team, "dan")
     booking = _booking(dan, _agent(dan))
-    report = workstation.deliver_outbox(ServiceContext(team.db("nora")), workstation.load_config(team.home))
+    config = workstation.load_config(team.home)
+    assert workstation.deliver_outbox(_as(team, "carla"), config).processed == 0  # a call center's console
+    with team.owner.read() as session:
+        assert set(session.execute(text("SELECT status FROM outbox")).scalars()) == {"queued"}
+    report = workstation.deliver_outbox(ServiceContext(team.db("nora")), config)
     assert report.counts.get("logged", 0) >= 2
     with team.owner.read() as session:
         assert set(session.execute(text("SELECT status FROM outbox")).scalars()) == {"logged"}

@@ -5,6 +5,9 @@ storage/outbox/ names the outbox tables. Delivery's UPDATEs meet no trigger (thr
 an INSERT meets one check of a few indexed lookups.
 """
 
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
 # What a person's retry or dismiss changes on an outbox row (moves.py).
 OUTBOX_MOVES = "status, attempts, next_attempt_at, last_error, claimed_by, claimed_at, updated_at"
 # What delivery changes (claims.py): never the text or the recipient.
@@ -27,6 +30,14 @@ OUTBOX_GRANTS: dict[str, dict[str, str]] = {
         "notifier": "SELECT, INSERT, UPDATE",
     },
 }
+
+
+def may_deliver(session: Session) -> bool:
+    """Whether this connection may claim and record outbox rows: on PostgreSQL, the notifier
+    group's logins and the owner; a console of anyone else leaves delivery to them."""
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    return bool(session.scalar(text("SELECT has_column_privilege('outbox', 'provider_id', 'UPDATE')")))
 
 
 def outbox_insert_check(s: str, definer: str, dispatcher: str, supervisor: str) -> str:
