@@ -33,6 +33,12 @@ def whoami(ctx: ServiceContext) -> Actor:
     return ctx.actor()
 
 
+def operators_are_logins(ctx: ServiceContext) -> bool:
+    """On a PostgreSQL database `db upgrade` secured, each operator is a database login."""
+    with ctx.db.read() as session:
+        return roles.enforced(session)
+
+
 def has_operators(ctx: ServiceContext) -> bool:
     with ctx.db.read() as session:
         return bool(session.scalar(select(func.count()).select_from(Operator)))
@@ -66,7 +72,7 @@ def add_operator(
         taken = ConflictError(f"username {operator.username!r} is already taken")
         if unit.session.scalar(select(Operator.id).where(Operator.username == operator.username)):
             raise taken
-        if ctx.db.is_postgresql:
+        if roles.enforced(unit.session):
             operator.login = login_name or operator.username
         unit.session.add(operator)
         try:

@@ -104,6 +104,16 @@ def names(connection: Connection | Session) -> Names:
     return Names(role_prefix(database, schema), schema)
 
 
+def enforced(session: Session) -> bool:
+    """Whether `db upgrade` applied the roles to this PostgreSQL schema (never on SQLite)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return False
+    owner = names(session).owner
+    return bool(
+        session.scalar(text("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :r)"), {"r": owner})
+    )
+
+
 @dataclass(frozen=True)
 class Login:
     """Who this PostgreSQL connection is: its session_user, and whether it owns the schema."""

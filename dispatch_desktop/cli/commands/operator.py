@@ -21,7 +21,7 @@ def _operator_text(views: Sequence[OperatorView]) -> str:
 
 def cmd_operator_add(app: App, args: argparse.Namespace) -> int:
     password = None
-    if app.db.is_postgresql and not args.no_password:
+    if not args.no_password and operators.operators_are_logins(app.ctx):
         password = read_secret(f"Database password for {args.login or args.username}: ")
     view = operators.add_operator(
         app.ctx,
