@@ -14,7 +14,14 @@ from dispatch_desktop.notify import credentials
 from dispatch_desktop.notify.secrets import register_secret
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.storage import files, outbox, schema
-from dispatch_desktop.storage.engine import PASSWORD_IN_URL, Database, has_password, login_key, parse_url
+from dispatch_desktop.storage.engine import (
+    PASSWORD_IN_URL,
+    Database,
+    has_password,
+    login_key,
+    parse_url,
+    unavailable_as_error,
+)
 
 if TYPE_CHECKING:  # the notifier loads on the first delivery, not at start-up
     from dispatch_desktop.notify.async_notifier import DeliveryPolicy
@@ -109,8 +116,8 @@ def store_login(home: Path, config: Config, password: str, database_url_override
     register_secret(password)
     db = Database(url, password=password)
     try:
-        with db.read() as session:
-            session.execute(text("SELECT 1"))
+        with unavailable_as_error(url), db.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
     finally:
         db.dispose()
     credentials.store_database_password(login_key(url), password)

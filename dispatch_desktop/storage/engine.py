@@ -15,7 +15,12 @@ from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
-from dispatch_desktop.domain.errors import DatabaseUnavailableError, PermissionDeniedError, ValidationError
+from dispatch_desktop.domain.errors import (
+    DatabasePasswordNeededError,
+    DatabaseUnavailableError,
+    PermissionDeniedError,
+    ValidationError,
+)
 from dispatch_desktop.storage.files import private_file, private_folder
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -245,6 +250,10 @@ def unavailable_as_error(url: URL) -> Iterator[None]:
         if "locked" in reason or "busy" in reason:
             raise DatabaseUnavailableError(
                 f"database is busy ({describe(url)}): {reason}; try again"
+            ) from None
+        if "password" in reason:  # "no password supplied", "password authentication failed"
+            raise DatabasePasswordNeededError(
+                f"database {describe(url)} asks for a password: {reason}; run 'dispatch-desktop login'"
             ) from None
         raise DatabaseUnavailableError(f"database unavailable ({describe(url)}): {reason}") from None
     except DatabaseError as exc:
