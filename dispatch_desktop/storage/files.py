@@ -14,10 +14,11 @@ PRIVATE_FILE = 0o600
 
 
 def private_folder(path: Path) -> Path:
-    """Create `path` (0700) and its missing parents (as usual) unless it exists."""
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.mkdir(mode=PRIVATE_FOLDER, exist_ok=True)
+    """Create `path` (0700) and its missing parents (as usual) unless it exists; a file there raises."""
+    created = not path.exists()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=PRIVATE_FOLDER, exist_ok=True)
+    if created:
         os.chmod(path, PRIVATE_FOLDER)  # mkdir's mode is masked by the umask; this is exact
     return path
 
