@@ -20,6 +20,7 @@ import tomli_w
 
 from dispatch_desktop.domain.errors import DispatchError, FileUnavailableError, ValidationError
 from dispatch_desktop.storage.engine import check_local_path
+from dispatch_desktop.storage.files import private_folder, write_private
 
 APP_NAME = "dispatch-desktop"
 CONFIG_FILE = "config.toml"
@@ -44,6 +45,8 @@ class SmtpConfig:
     user: str | None = None
     from_address: str | None = None
     starttls: bool = True
+    # Send the password without TLS to a host that is not this machine (credentials show flags it).
+    allow_plaintext_auth: bool = False
     timeout_seconds: float = 15.0
     auth_mode: str = "password"
     tenant_id: str | None = None
@@ -207,8 +210,8 @@ def save_config(home: Path, config: Config, before_replace: Callable[[], None] |
     path = config_path(home)
     tmp = path.with_suffix(".tmp")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(f"{CONFIG_HEADER}\n\n{document}", encoding="utf-8")
+        private_folder(path.parent)
+        write_private(tmp, f"{CONFIG_HEADER}\n\n{document}")
         if before_replace is not None:
             before_replace()
         tmp.replace(path)

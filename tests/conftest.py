@@ -28,7 +28,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 
 from dispatch_desktop.services.context import ServiceContext  # noqa: E402
 from dispatch_desktop.services.team_settings import update_team_settings  # noqa: E402
-from dispatch_desktop.storage import schema  # noqa: E402
+from dispatch_desktop.storage import roles, schema  # noqa: E402
 from dispatch_desktop.storage.engine import Database  # noqa: E402
 
 PG_URL = os.environ.get("DISPATCH_TEST_DATABASE_URL")
@@ -60,9 +60,15 @@ class PostgresSchemas:
         return postgres_schema_url(self.base_url, name)
 
     def drop_all(self) -> None:
+        """The schemas, and the cluster-wide group roles `db upgrade` made for them (storage/roles.py)."""
+        database = make_url(self.base_url).database or ""
         with self.admin.connect() as conn:
             for name in self.created:
                 conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
+                for role in roles.Names(roles.role_prefix(database, name), name).all():
+                    if conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).first():
+                        conn.execute(text(f'DROP OWNED BY "{role}"'))
+                        conn.execute(text(f'DROP ROLE "{role}"'))
         self.admin.dispose()
 
 

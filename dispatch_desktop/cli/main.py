@@ -20,6 +20,7 @@ from dispatch_desktop.cli.commands import (
     credentials,
     db,
     inbox,
+    login,
     notifier,
     notify,
     operator,
@@ -35,6 +36,7 @@ from dispatch_desktop.services import workstation
 # In the order `dispatch-desktop --help` lists their commands.
 COMMAND_MODULES = (
     db,
+    login,
     operator,
     agent,
     booking,

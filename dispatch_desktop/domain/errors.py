@@ -47,6 +47,11 @@ class DatabaseUnavailableError(DispatchError):
     exit_code = 5
 
 
+class DatabasePasswordNeededError(DatabaseUnavailableError):
+    """PostgreSQL wants a password this workstation does not have (or has a wrong one):
+    `dispatch-desktop login`, or the console's password dialog, stores it."""
+
+
 class FileUnavailableError(DispatchError):
     """A file or folder the program needs cannot be read or written (read-only, full, wrong owner)."""
 

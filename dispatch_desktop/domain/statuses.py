@@ -52,6 +52,17 @@ INACTIVE_STATUSES: frozenset[BookingStatus] = frozenset({_S.CANCELLED, _S.NO_SHO
 # Statuses in which the agent may still be changed.
 ASSIGNABLE_STATUSES: frozenset[BookingStatus] = frozenset({_S.PENDING, _S.SCHEDULED, _S.CONFIRMED})
 
+# Assigning an agent schedules a pending booking; taking the agent away makes it pending again.
+ASSIGNMENT_MOVES: frozenset[tuple[BookingStatus, BookingStatus]] = frozenset(
+    {(_S.PENDING, _S.SCHEDULED)} | {(status, _S.PENDING) for status in ASSIGNABLE_STATUSES - {_S.PENDING}}
+)
+
+# Every status change a booking may make by any route; PostgreSQL's trigger refuses the rest
+# (storage/roles.py generates it from this set).
+STATUS_MOVES: frozenset[tuple[BookingStatus, BookingStatus]] = ASSIGNMENT_MOVES | {
+    (old, new) for old, moves in TRANSITIONS.items() for new in moves
+}
+
 # A booking past its start and still in one of these has not progressed.
 NOT_STARTED_STATUSES: frozenset[BookingStatus] = frozenset({_S.PENDING, _S.SCHEDULED, _S.CONFIRMED})
 

@@ -35,6 +35,8 @@ _DEFAULT_REMINDERS = timing.parse_reminders(timing.DEFAULT_REMINDERS)
 _DEFAULT_QUIET_HOURS = QuietHours.parse(timing.DEFAULT_QUIET_HOURS)
 COMPANY_NAME_KEY = "company_name"
 COMPANY_PHONE_KEY = "company_phone"
+# Set once the team has had an operator: the fresh-install bootstrap never reopens after that.
+HAD_OPERATORS_KEY = "had_operators"
 
 
 @dataclass(frozen=True)

@@ -107,3 +107,22 @@ def https_url(value: str, field: str) -> str:
         raise ValidationError(f"{field} {base!r} must be an https:// URL", field)
     host(parts.hostname, field)
     return base
+
+
+def is_loopback(host: str | None) -> bool:
+    """This machine: localhost or a loopback address (where nothing crosses a network)."""
+    import ipaddress
+
+    name = (host or "").strip().strip("[]").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def url_is_private(url: str) -> bool:
+    """https://, or any scheme to this machine (the test servers): a token sent there stays private."""
+    parts = urlsplit(url.strip())
+    return parts.scheme == "https" or is_loopback(parts.hostname)

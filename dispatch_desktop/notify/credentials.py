@@ -88,7 +88,13 @@ class TwilioCredentials:
             if self.messaging_service_sid.present
             else ("TWILIO_PHONE_NUMBER", self.phone_number)
         )
-        return _absent((("TWILIO_ACCOUNT_SID", self.account_sid), (TWILIO_SECRET, self.auth_token), sender))
+        missing = _absent(
+            (("TWILIO_ACCOUNT_SID", self.account_sid), (TWILIO_SECRET, self.auth_token), sender)
+        )
+        if not credential_fields.url_is_private(self.api_base_url):
+            # The auth token travels in every request's Authorization header.
+            missing.append("TWILIO_API_BASE_URL (must be https:// except on this machine)")
+        return missing
 
 
 @dataclass(frozen=True)
@@ -108,6 +114,7 @@ class SmtpCredentials:
     client_secret: Value = Value(None, "missing")
     auth_mode_source: str = "default"
     authority_source: str = "default"
+    allow_plaintext_auth: bool = False
     from_problem: str | None = None  # EMAIL_FROM is set but is not an address validation.email takes
 
     @property
@@ -117,6 +124,16 @@ class SmtpCredentials:
     @property
     def encrypted(self) -> bool:
         return self.starttls or self.port_number == IMPLICIT_TLS_PORT
+
+    @property
+    def plaintext_auth(self) -> bool:
+        """A password would cross the network in the clear (allowed only by allow_plaintext_auth)."""
+        return (
+            not self.oauth2
+            and self.user.present
+            and not self.encrypted
+            and not credential_fields.is_loopback(self.host.value)
+        )
 
     def missing(self) -> list[str]:
         missing = [
@@ -148,6 +165,10 @@ class SmtpCredentials:
         # A local relay may take mail without a login; a user without a password cannot log in.
         if self.user.present:
             missing += _absent(((SMTP_SECRET, self.password),))
+        if self.plaintext_auth and not self.allow_plaintext_auth:
+            missing.append(
+                "SMTP_STARTTLS (a password needs STARTTLS or port 465; --allow-plaintext-auth sends it in the clear)"
+            )
         return missing
 
     @property
@@ -249,6 +270,15 @@ def _delete_secret(name: str) -> bool:
     return True
 
 
+def database_password(key: str) -> str | None:
+    """The database password `dispatch-desktop login` stored under `key` (None: libpq's own means)."""
+    return _read_secret(key).value
+
+
+def store_database_password(key: str, password: str) -> None:
+    _write_secret(key, password)
+
+
 # --- loading ---------------------------------------------------------------------------
 
 
@@ -290,9 +320,12 @@ def load_twilio(config: Config) -> TwilioCredentials:
             credential_fields.messaging_service_sid(service.value or "")
         except ValidationError as exc:
             problem = f"{MESSAGING_SERVICE_ENV} ({exc})"
+    account_sid, auth_token = _pick("TWILIO_ACCOUNT_SID", config.twilio.account_sid), _secret(TWILIO_SECRET)
+    # The Authorization header is basic auth of SID:token: a server that echoes it must not leak it.
+    register_login(account_sid.value, auth_token.value)
     return TwilioCredentials(
-        account_sid=_pick("TWILIO_ACCOUNT_SID", config.twilio.account_sid),
-        auth_token=_secret(TWILIO_SECRET),
+        account_sid=account_sid,
+        auth_token=auth_token,
         phone_number=_pick("TWILIO_PHONE_NUMBER", config.twilio.phone_number),
         api_base_url=base_url.rstrip("/"),
         timeout_seconds=config.twilio.timeout_seconds,
@@ -358,7 +391,16 @@ def load_smtp(config: Config) -> SmtpCredentials:
         client_secret=_secret(O365_SECRET) if mode.value == OAUTH2_AUTH else _env_only(O365_SECRET),
         authority=(authority.value or SmtpConfig.authority).rstrip("/"),
         authority_source=authority.source,
+        allow_plaintext_auth=config.smtp.allow_plaintext_auth,
     )
+
+
+def plaintext_auth_warning(config: Config) -> str | None:
+    """Said by credentials show and the PROD badge while a password crosses the network in the clear."""
+    smtp = load_smtp(config)
+    if smtp.plaintext_auth and smtp.allow_plaintext_auth:
+        return f"the SMTP password is sent to {smtp.host.value} without TLS (--allow-plaintext-auth)"
+    return None
 
 
 # --- changing ---------------------------------------------------------------------------
@@ -405,6 +447,7 @@ def set_smtp(
     starttls: bool,
     password: str | None = None,
     auth_mode: str | None = None,
+    allow_plaintext_auth: bool = False,
     tenant_id: str | None = None,
     client_id: str | None = None,
     client_secret: str | None = None,
@@ -426,8 +469,24 @@ def set_smtp(
     sender = validation.email(from_address, "from address")
     user = credential_fields.login(user)
     smtp = replace(
-        config.smtp, host=host, port=port, user=user, from_address=sender, starttls=starttls, auth_mode=mode
+        config.smtp,
+        host=host,
+        port=port,
+        user=user,
+        from_address=sender,
+        starttls=starttls,
+        auth_mode=mode,
+        allow_plaintext_auth=config.smtp.allow_plaintext_auth
+        if allow_plaintext_auth is None
+        else allow_plaintext_auth,
     )
+    plaintext = mode == PASSWORD_AUTH and user and not starttls and port != IMPLICIT_TLS_PORT
+    if plaintext and not smtp.allow_plaintext_auth and not credential_fields.is_loopback(host):
+        raise ValidationError(
+            f"a password sent to {host} without TLS could be read on the network: use STARTTLS or port 465, "
+            "or --allow-plaintext-auth if you accept that",
+            "starttls",
+        )
     secrets: list[tuple[str, str]] = []
     if mode == OAUTH2_AUTH:
         smtp = _oauth2_settings(smtp, tenant_id, client_id, authority)

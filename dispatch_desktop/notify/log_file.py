@@ -5,10 +5,13 @@ change is already committed into a failure: the lines go to stderr and one warni
 """
 
 import contextlib
+import io
 import logging
 import sys
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
+
+from dispatch_desktop.storage.files import private_file, private_folder
 
 FORMAT = "%(asctime)s %(levelname)s %(message)s"
 
@@ -31,6 +34,10 @@ class NotificationFileHandler(RotatingFileHandler):
         self.echo_to_stderr = echo_to_stderr
         self.failed = False
 
+    def _open(self) -> io.TextIOWrapper:
+        private_file(Path(self.baseFilename))  # each new file, the first and after rotation, 0600
+        return super()._open()
+
     def handleError(self, record: logging.LogRecord) -> None:
         if not self.failed:
             self.failed = True
@@ -47,7 +54,7 @@ class NotificationFileHandler(RotatingFileHandler):
 def file_handler(path: Path, max_bytes: int, backups: int, *, console: bool) -> logging.Handler:
     """The rotating file handler, or a stderr handler when the file cannot even be opened."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(path.parent)
         return NotificationFileHandler(path, max_bytes, backups, echo_to_stderr=not console)
     except OSError as exc:
         _warn(path, exc)

@@ -9,7 +9,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfoNotFoundError
 
 import tzlocal
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -23,9 +23,10 @@ from dispatch_desktop.domain.errors import (
     ValidationError,
 )
 from dispatch_desktop.domain.roles import Permission, Role, can
-from dispatch_desktop.domain.team import TeamSettings
+from dispatch_desktop.domain.team import HAD_OPERATORS_KEY, TeamSettings
 from dispatch_desktop.notify.notifier import environment_decision
 from dispatch_desktop.services import sms_limits
+from dispatch_desktop.storage import roles
 from dispatch_desktop.storage.engine import Database
 from dispatch_desktop.storage.models import Operator, Revision, Setting
 from dispatch_desktop.storage.outbox import ENVIRONMENT_INFO, QUEUED_BY
@@ -61,21 +62,51 @@ def read_team_settings(session: Session) -> TeamSettings:
     return TeamSettings.from_stored(stored, system_timezone_name())
 
 
-def resolve_actor(session: Session, username: str) -> Actor:
+def resolve_actor(session: Session, username: str, *, declared: bool = False) -> Actor:
+    """Who acts: on PostgreSQL the operator of the connection's login, on SQLite the named one.
+
+    `declared` says `username` came from --as or DISPATCH_OPERATOR: on PostgreSQL it must then
+    name the login's own operator. The database owner, who can do anything anyway, may act as
+    any operator, and is the only one the fresh-install bootstrap applies to.
+    """
     # The columns the first schema has, so `db upgrade` can ask who acts before it upgrades.
     columns = (Operator.username, Operator.name, Operator.role, Operator.active)
-    operator = session.execute(select(*columns).where(Operator.username == username)).first()
-    if operator is None and username != username.lower():
-        # Usernames are lowercase; an OS login such as "JSmith" is operator "jsmith". Rows added
-        # before that rule still match exactly, above.
-        operator = session.execute(select(*columns).where(Operator.username == username.lower())).first()
+    login = roles.connected_login(session)
+    if login is not None and not login.owner:
+        operator = session.execute(select(*columns).where(_is_login(login.name))).first()
+        if operator is None:
+            raise PermissionDeniedError(
+                f"database login {login.name!r} is not an operator; ask a supervisor to add you"
+            )
+        if declared and username.lower() != operator.username:
+            raise PermissionDeniedError(
+                f"you are connected as {operator.username}; you cannot act as {username}"
+            )
+        username = operator.username
+    else:
+        operator = session.execute(select(*columns).where(Operator.username == username)).first()
+        if operator is None and username != username.lower():
+            # Usernames are lowercase; an OS login such as "JSmith" is operator "jsmith". Rows added
+            # before that rule still match exactly, above.
+            operator = session.execute(select(*columns).where(Operator.username == username.lower())).first()
     if operator is None:
-        if session.scalar(select(func.count()).select_from(Operator)) == 0:
+        if _fresh_install(session):
             return Actor(username=username, name=username, role=Role.SUPERVISOR, bootstrap=True)
         raise PermissionDeniedError(f"unknown operator {username!r}; ask a supervisor to add you")
     if not operator.active:
         raise PermissionDeniedError(f"operator {username!r} is deactivated")
     return Actor(username=operator.username, name=operator.name, role=Role(operator.role))
+
+
+def _is_login(login: str) -> ColumnElement[bool]:
+    return or_(Operator.login == login, and_(Operator.login.is_(None), Operator.username == login))
+
+
+def _fresh_install(session: Session) -> bool:
+    """No operator now and none ever (a team whose operators were all deleted stays closed)."""
+    if session.scalar(select(func.count()).select_from(Operator)):
+        return False
+    return session.scalar(select(Setting.value).where(Setting.key == HAD_OPERATORS_KEY)) is None
 
 
 def bump_revision(session: Session) -> None:
@@ -91,6 +122,8 @@ class ServiceContext:
 
     def __init__(self, db: Database, username: str | None = None, config: Config | None = None) -> None:
         self.db = db
+        # Named by the caller or DISPATCH_OPERATOR, rather than taken from the OS login.
+        self.declared = bool(username or os.environ.get("DISPATCH_OPERATOR"))
         self.username = username or default_operator_name()
         self.config = config
 
@@ -101,7 +134,10 @@ class ServiceContext:
 
     def actor(self) -> Actor:
         with self.db.read() as session:
-            return resolve_actor(session, self.username)
+            return self.resolve(session)
+
+    def resolve(self, session: Session) -> Actor:
+        return resolve_actor(session, self.username, declared=self.declared)
 
     def team_settings(self) -> TeamSettings:
         with self.db.read() as session:
@@ -136,7 +172,7 @@ class ServiceContext:
             raise
 
     def _unit(self, session: Session, permission: Permission) -> "Unit":
-        unit = Unit(session, resolve_actor(session, self.username))
+        unit = Unit(session, self.resolve(session))
         unit.require(permission)
         return unit
 

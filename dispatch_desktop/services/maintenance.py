@@ -2,13 +2,14 @@
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import text
 
 from dispatch_desktop.domain.errors import PermissionDeniedError
 from dispatch_desktop.domain.roles import Permission
-from dispatch_desktop.services.context import ServiceContext, Unit, resolve_actor
-from dispatch_desktop.storage import schema
+from dispatch_desktop.services.context import ServiceContext, Unit
+from dispatch_desktop.storage import roles, schema
 from dispatch_desktop.storage.backup import backup_sqlite
 from dispatch_desktop.storage.engine import Database
 
@@ -24,6 +25,24 @@ class SchemaStatus:
         return self.current == self.head
 
 
+def connection_security(db: Database) -> str | None:
+    """Whether this PostgreSQL connection is encrypted and the server verified (None on SQLite)."""
+    if not db.is_postgresql:
+        return None
+    with db.read() as session:
+        row = session.execute(
+            text("SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+        ).first()
+        raw: Any = session.connection().connection.dbapi_connection
+        mode = raw.info.get_parameters().get("sslmode", "prefer")
+    if row is None or not row.ssl:
+        return f"connection not encrypted (sslmode={mode})"
+    if mode in ("verify-ca", "verify-full"):
+        what = "certificate and host name" if mode == "verify-full" else "certificate"
+        return f"connection encrypted ({row.version}), server {what} verified (sslmode={mode})"
+    return f"connection encrypted ({row.version}), server NOT verified (sslmode={mode}; use verify-full)"
+
+
 def schema_status(db: Database) -> SchemaStatus:
     return SchemaStatus(db.description, schema.current_revision(db), schema.head_revision(db))
 
@@ -33,7 +52,7 @@ def _require_administrator(ctx: ServiceContext, current: str | None) -> None:
     if current is None:
         return
     with ctx.db.read() as session:
-        Unit(session, resolve_actor(session, ctx.username)).require(Permission.ADMINISTER_DATABASE)
+        Unit(session, ctx.resolve(session)).require(Permission.ADMINISTER_DATABASE)
 
 
 def _require_database_owner(db: Database) -> None:
@@ -55,7 +74,8 @@ def _require_database_owner(db: Database) -> None:
 def upgrade_schema(ctx: ServiceContext) -> tuple[str | None, str | None]:
     """Bring the schema to this program's version; returns (before, after).
 
-    Only a supervisor may, and on PostgreSQL only as the database owner.
+    Only a supervisor may, and on PostgreSQL only as the database owner, who then also brings
+    the roles, grants and triggers up to date (storage/roles.py).
     """
     db = ctx.db
     if db.is_postgresql:
@@ -63,6 +83,9 @@ def upgrade_schema(ctx: ServiceContext) -> tuple[str | None, str | None]:
     before = schema.current_revision(db)
     _require_administrator(ctx, before)
     schema.upgrade(db)
+    if db.is_postgresql:
+        with db.engine.begin() as connection:
+            roles.apply(connection)
     return before, schema.current_revision(db)
 
 

@@ -7,10 +7,11 @@ from sqlalchemy.orm import Session
 from dispatch_desktop.domain import validation
 from dispatch_desktop.domain.errors import ConflictError, NotFoundError, ValidationError
 from dispatch_desktop.domain.roles import Permission, Role
-from dispatch_desktop.domain.team import TeamSettings
+from dispatch_desktop.domain.team import HAD_OPERATORS_KEY, TeamSettings
 from dispatch_desktop.services.context import Actor, ServiceContext
 from dispatch_desktop.services.views import OperatorView
-from dispatch_desktop.storage.models import Operator
+from dispatch_desktop.storage import roles
+from dispatch_desktop.storage.models import Operator, Setting
 
 
 def parse_role(value: str) -> Role:
@@ -32,6 +33,12 @@ def whoami(ctx: ServiceContext) -> Actor:
     return ctx.actor()
 
 
+def operators_are_logins(ctx: ServiceContext) -> bool:
+    """On a PostgreSQL database `db upgrade` secured, each operator is a database login."""
+    with ctx.db.read() as session:
+        return roles.enforced(session)
+
+
 def has_operators(ctx: ServiceContext) -> bool:
     with ctx.db.read() as session:
         return bool(session.scalar(select(func.count()).select_from(Operator)))
@@ -45,12 +52,19 @@ def add_operator(
     role: str,
     phone: str | None = None,
     email: str | None = None,
+    login: str | None = None,
+    password: str | None = None,
 ) -> OperatorView:
+    """On PostgreSQL also the operator's database login (`login`, by default the username),
+    member of its role's group, with `password` (None: libpq's other means, a certificate or
+    GSSAPI). Creating logins needs CREATEROLE, which supervisors' logins get."""
     with ctx.writing(Permission.MANAGE_OPERATORS) as unit:
+        parsed_role = parse_role(role)
+        login_name = validation.username(login) if login is not None else None
         operator = Operator(
             name=validation.text(name, "name", validation.NAME_MAX),
             username=validation.username(username),
-            role=parse_role(role).value,
+            role=parsed_role.value,
             phone=_phone(unit.settings, phone),
             email=validation.optional_email(email),
             active=True,
@@ -58,11 +72,16 @@ def add_operator(
         taken = ConflictError(f"username {operator.username!r} is already taken")
         if unit.session.scalar(select(Operator.id).where(Operator.username == operator.username)):
             raise taken
+        if roles.enforced(unit.session):
+            operator.login = login_name or operator.username
         unit.session.add(operator)
         try:
             unit.session.flush()
         except IntegrityError:  # another workstation added it since the check (PostgreSQL)
             raise taken from None
+        unit.session.merge(Setting(key=HAD_OPERATORS_KEY, value="1"))
+        if operator.login is not None:
+            roles.create_login(unit.session, operator.login, password, parsed_role)
         return OperatorView.of(operator)
 
 
@@ -93,6 +112,8 @@ def update_operator(
             operator.name = validation.text(name, "name", validation.NAME_MAX)
         if role is not None:
             operator.role = parse_role(role).value
+            if operator.login is not None:
+                roles.set_login_role(unit.session, operator.login, Role(operator.role))
         if phone is not None:
             operator.phone = _phone(unit.settings, phone)
         if email is not None:
@@ -106,6 +127,8 @@ def set_operator_active(ctx: ServiceContext, operator_id: int, active: bool) -> 
         operator = _get(unit.session, operator_id)
         operator.active = active
         _keep_a_supervisor(unit.session)
+        if operator.login is not None:
+            roles.set_login_active(unit.session, operator.login, active)
         return OperatorView.of(operator)
 
 

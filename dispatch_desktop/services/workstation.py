@@ -6,10 +6,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dispatch_desktop.config import Config, database_url, default_home, load_config
+from sqlalchemy import URL, text
+
+from dispatch_desktop.config import Config, config_path, database_url, default_home, load_config
+from dispatch_desktop.domain.errors import ValidationError
+from dispatch_desktop.notify import credentials
+from dispatch_desktop.notify.secrets import register_secret
 from dispatch_desktop.services.context import ServiceContext
-from dispatch_desktop.storage import schema
-from dispatch_desktop.storage.engine import Database
+from dispatch_desktop.storage import files, outbox, schema
+from dispatch_desktop.storage.engine import (
+    PASSWORD_IN_URL,
+    Database,
+    has_password,
+    login_key,
+    parse_url,
+    unavailable_as_error,
+)
 
 if TYPE_CHECKING:  # the notifier loads on the first delivery, not at start-up
     from dispatch_desktop.notify.async_notifier import DeliveryPolicy
@@ -31,6 +43,7 @@ class EnvironmentBadge:
     source: str  # "FLASK_ENV", "config file" or "default"
     description: str
     warning: str | None = None  # a value that looks like production but is not the exact word
+    plaintext_auth: str | None = None  # a password sent without TLS, as allowed by --allow-plaintext-auth
 
     @property
     def decided_by_flask_env(self) -> bool:
@@ -74,8 +87,76 @@ def connect(
 
     `read_only` opens a SQLite file that cannot be written (a read-only home) for reading.
     """
-    url = database_url(home, config, database_url_override)
-    return ServiceContext(Database(url, read_only=read_only), operator, config)
+    url = parse_url(database_url(home, config, database_url_override))
+    if has_password(url):
+        raise ValidationError(PASSWORD_IN_URL)
+    password = (
+        credentials.database_password(login_key(url)) if url.get_backend_name() == "postgresql" else None
+    )
+    return ServiceContext(Database(url, read_only=read_only, password=password), operator, config)
+
+
+def login_url(home: Path, config: Config, database_url_override: str | None = None) -> URL:
+    """The PostgreSQL database a password is for; SQLite has no logins."""
+    url = parse_url(database_url(home, config, database_url_override))
+    if has_password(url):
+        raise ValidationError(PASSWORD_IN_URL)
+    if url.get_backend_name() != "postgresql":
+        raise ValidationError(
+            "SQLite has no database logins: the OS account that can open the file is the boundary"
+        )
+    return url
+
+
+def store_login(home: Path, config: Config, password: str, database_url_override: str | None = None) -> str:
+    """Connect with `password` and, once the server accepts it, keep it in the OS keyring.
+
+    Returns where: the database's description.
+    """
+    url = login_url(home, config, database_url_override)
+    register_secret(password)
+    db = Database(url, password=password)
+    try:
+        with unavailable_as_error(url), db.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    finally:
+        db.dispose()
+    credentials.store_database_password(login_key(url), password)
+    return db.description
+
+
+def file_warnings(home: Path, config: Config, database_url_override: str | None = None) -> list[str]:
+    """What other OS users could read or change: the home, config file, logs, a SQLite database."""
+    candidates = [config_path(home), *sorted((home / "logs").glob("*.log*"))]
+    url = parse_url(database_url(home, config, database_url_override))
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        database = Path(url.database)
+        candidates += [
+            database,
+            database.with_name(database.name + "-wal"),
+            database.with_name(database.name + "-shm"),
+        ]
+    return files.exposed(home, candidates)
+
+
+SSL_MODES = {
+    "disable": "not encrypted",
+    "allow": "encrypted only if the server insists, not verified",
+    "prefer": "encrypted if the server offers it, not verified",
+    "require": "encrypted, server not verified",
+    "verify-ca": "encrypted, server certificate verified",
+    "verify-full": "encrypted, server certificate and host name verified",
+}
+
+
+def requested_tls(home: Path, config: Config, database_url_override: str | None = None) -> str | None:
+    """What the URL's sslmode asks of the PostgreSQL connection (None on SQLite)."""
+    url = parse_url(database_url(home, config, database_url_override))
+    if url.get_backend_name() != "postgresql":
+        return None
+    raw = url.query.get("sslmode", "prefer")
+    mode = raw[-1] if isinstance(raw, tuple) else raw
+    return f"sslmode={mode}: {SSL_MODES.get(mode, 'unknown mode')}"
 
 
 def make_ready(ctx: ServiceContext) -> None:
@@ -107,8 +188,9 @@ def environment_badge(config: Config | None) -> EnvironmentBadge:
     from dispatch_desktop.notify.notifier import environment_decision
 
     decision = environment_decision(config)
+    plaintext = credentials.plaintext_auth_warning(config) if config is not None else None
     return EnvironmentBadge(
-        decision.production, decision.tag, decision.source, decision.describe(), decision.warning
+        decision.production, decision.tag, decision.source, decision.describe(), decision.warning, plaintext
     )
 
 
@@ -163,10 +245,15 @@ def deliver_outbox(
     may do this at once; rows are claimed, so each goes out once. In production a channel
     without credentials has its due rows go to `retry` with "missing credentials: ..." (still
     due, so a workstation that has them sends them). With `heartbeat`, the run is recorded for
-    `notifier status` and the other consoles.
+    `notifier status` and the other consoles. On PostgreSQL a login outside the notifier group
+    delivers nothing (storage/outbox/grants.may_deliver): `notifier run` does, as a notifier login.
     """
     from dispatch_desktop.notify.async_notifier import send_notifications_async
+    from dispatch_desktop.notify.delivery import DeliveryReport
 
+    with ctx.db.read() as session:
+        if not outbox.may_deliver(session):  # PostgreSQL: only the notifier's logins deliver
+            return DeliveryReport()
     policy = policy or delivery_policy(limit=CONSOLE_LIMIT)
     hold_late_texts(ctx, config)
     report = send_notifications_async(ctx.db, config, policy).result()

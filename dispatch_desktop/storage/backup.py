@@ -5,6 +5,7 @@ from pathlib import Path
 
 from dispatch_desktop.domain.errors import ValidationError
 from dispatch_desktop.storage.engine import Database, check_local_path
+from dispatch_desktop.storage.files import private_file
 
 PAGES_PER_STEP = 1024
 
@@ -25,7 +26,7 @@ def backup_sqlite(db: Database, target: Path) -> Path:
     partial = target.with_name(target.name + ".partial")
     source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True, timeout=10)
     try:
-        destination = sqlite3.connect(partial)
+        destination = sqlite3.connect(private_file(partial))
         try:
             source.backup(destination, pages=PAGES_PER_STEP)
         finally:

@@ -1,6 +1,7 @@
 """Engines and sessions for the shared database: SQLite (embedded) or PostgreSQL (shared)."""
 
 import os
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,7 +15,13 @@ from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
-from dispatch_desktop.domain.errors import DatabaseUnavailableError, PermissionDeniedError, ValidationError
+from dispatch_desktop.domain.errors import (
+    DatabasePasswordNeededError,
+    DatabaseUnavailableError,
+    PermissionDeniedError,
+    ValidationError,
+)
+from dispatch_desktop.storage.files import private_file, private_folder
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 PG_CONNECT_TIMEOUT_S = 5
@@ -27,6 +34,32 @@ PREPARED_STATEMENT_CLASHES = ("42P05", "26000")
 INSUFFICIENT_PRIVILEGE = "42501"
 
 
+# A password in a URL would sit in argv, shell history, the environment or the config file.
+PASSWORD_IN_URL = (
+    "a password in the database URL is refused: run 'dispatch-desktop login' to keep it in the OS "
+    "keyring, or use ~/.pgpass, a client certificate or GSSAPI"
+)
+_URL_PASSWORD = re.compile(r"(://[^/:@\s]*:)\S*@")
+_QUERY_PASSWORD = re.compile(r"(?i)(\bpassword=)[^&\s]*")
+
+
+def mask_url(raw: str) -> str:
+    """`raw` with any password in it replaced by ***, for every message that shows a URL."""
+    return _QUERY_PASSWORD.sub(r"\1***", _URL_PASSWORD.sub(r"\1***@", raw))
+
+
+def has_password(url: URL) -> bool:
+    return url.password is not None or any(key.lower() == "password" for key in url.query)
+
+
+def login_key(url: URL) -> str:
+    """The OS keyring entry of this URL's database password: one per login, server and database."""
+    import getpass
+
+    user = url.username or os.environ.get("PGUSER") or getpass.getuser()
+    return f"database {user}@{url.host or 'localhost'}:{url.port or 5432}/{url.database or user}"
+
+
 def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
@@ -37,7 +70,7 @@ def parse_url(raw: str) -> URL:
         url.port  # noqa: B018  a port such as 5432x fails here, not at the first connection
     except (ArgumentError, ValueError):
         raise ValidationError(
-            f"database URL {raw!r} is not a URL (e.g. postgresql+psycopg://user@host/db)"
+            f"database URL {mask_url(raw)!r} is not a URL (e.g. postgresql+psycopg://user@host/db)"
         ) from None
     if url.get_backend_name() not in ("sqlite", "postgresql"):
         raise ValidationError(
@@ -66,8 +99,10 @@ def _prepare_threshold(raw: str | tuple[str, ...]) -> int | None:
     )
 
 
-def _pg_connect_args(url: URL) -> dict[str, Any]:
+def _pg_connect_args(url: URL, password: str | None = None) -> dict[str, Any]:
     args: dict[str, Any] = {"connect_timeout": PG_CONNECT_TIMEOUT_S, "application_name": "dispatch-desktop"}
+    if password is not None:  # from the OS keyring: never part of the URL
+        args["password"] = password
     if PREPARE_THRESHOLD in url.query:  # otherwise psycopg's default
         args[PREPARE_THRESHOLD] = _prepare_threshold(url.query[PREPARE_THRESHOLD])
     return args
@@ -143,31 +178,32 @@ def _unwritable(path: Path) -> bool:
     return path.is_file() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
 
 
-def make_engine(url: URL, *, read_only: bool = False) -> Engine:
+def make_engine(url: URL, *, read_only: bool = False, password: str | None = None) -> Engine:
     if url.get_backend_name() == "sqlite":
         path = Path(url.database) if url.database and url.database != ":memory:" else None
         extra: dict[str, Any] = {}
         if path is not None and read_only and _unwritable(path):
             extra["creator"] = _read_only_sqlite(path)
         elif path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            private_file(private_folder(path.parent) / path.name)  # its -wal and -shm get its mode
         engine = create_engine(url, poolclass=NullPool if url.database == ":memory:" else None, **extra)
         _configure_sqlite(engine)
         return engine
     return create_engine(
         url.difference_update_query([PREPARE_THRESHOLD]),
         pool_pre_ping=True,
-        connect_args=_pg_connect_args(url),
+        connect_args=_pg_connect_args(url, password),
     )
 
 
 class Database:
     """One shared database. Hands out a fresh Session per operation; never share one across threads."""
 
-    def __init__(self, url: URL | str, *, read_only: bool = False) -> None:
-        """read_only: the caller only reads, so a SQLite file in a read-only folder can still be opened."""
+    def __init__(self, url: URL | str, *, read_only: bool = False, password: str | None = None) -> None:
+        """read_only: the caller only reads, so a SQLite file in a read-only folder can still be opened.
+        password: PostgreSQL's, from the OS keyring, kept out of the URL."""
         self.url = parse_url(url) if isinstance(url, str) else url
-        self.engine = make_engine(self.url, read_only=read_only)
+        self.engine = make_engine(self.url, read_only=read_only, password=password)
         self._reads = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = self.engine.execution_options(sqlite_immediate=True) if self.is_sqlite else self.engine
         self._writes = sessionmaker(self._writer, expire_on_commit=False)
@@ -214,6 +250,10 @@ def unavailable_as_error(url: URL) -> Iterator[None]:
         if "locked" in reason or "busy" in reason:
             raise DatabaseUnavailableError(
                 f"database is busy ({describe(url)}): {reason}; try again"
+            ) from None
+        if "password" in reason:  # "no password supplied", "password authentication failed"
+            raise DatabasePasswordNeededError(
+                f"database {describe(url)} asks for a password: {reason}; run 'dispatch-desktop login'"
             ) from None
         raise DatabaseUnavailableError(f"database unavailable ({describe(url)}): {reason}") from None
     except DatabaseError as exc:

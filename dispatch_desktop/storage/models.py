@@ -46,6 +46,8 @@ class Operator(Base):
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
     username: Mapped[str] = mapped_column(String(64), unique=True)
+    # The PostgreSQL login role this operator connects as (None: the username, or SQLite).
+    login: Mapped[str | None] = mapped_column(String(63), unique=True)
     role: Mapped[str] = mapped_column(String(16))
     phone: Mapped[str | None] = mapped_column(String(20))
     email: Mapped[str | None] = mapped_column(String(320))

@@ -58,6 +58,7 @@ def cmd_credentials_set_smtp(app: App, args: argparse.Namespace) -> int:
         starttls=not args.no_starttls,
         password=None if oauth2 else secret,
         auth_mode=args.auth,
+        allow_plaintext_auth=args.allow_plaintext_auth,
         tenant_id=args.tenant_id,
         client_id=args.client_id,
         client_secret=secret if oauth2 else None,
@@ -97,13 +98,22 @@ def cmd_credentials_show(app: App, _args: argparse.Namespace) -> int:
         lines.append(f"warning: {warning}")
     twilio = account_warnings(app)
     lines += [f"warning: {text}" for text in twilio]
+    if badge.plaintext_auth:
+        lines.append(f"warning: {badge.plaintext_auth}")
+    tls = workstation.requested_tls(app.home, app.config)
+    if tls:
+        lines.append(f"database {tls}")
+    files = workstation.file_warnings(app.home, app.config)
+    lines += [f"warning: {text}" for text in files]
     payload = {
         "environment": badge.name,
         "environment_source": badge.source,
         "fields": [row.to_json() for row in fields],
         "twilio_sender": sender,
         "keyring_problem": problem,
-        "warnings": [text for text in (badge.warning, warning, *twilio) if text],
+        "database_tls": tls,
+        "warnings": [text for text in (badge.warning, warning, badge.plaintext_auth, *twilio) if text]
+        + files,
     }
     app.emit(payload, "\n".join(lines))
     return 0
@@ -129,6 +139,11 @@ def register(cli: Commands) -> None:
     c.add_argument("--user", metavar="U", help="login (omit for a relay that needs none)")
     c.add_argument("--from", dest="from_address", required=True, metavar="ADDR")
     c.add_argument("--no-starttls", action="store_true", help="plain SMTP (a local relay only)")
+    c.add_argument(
+        "--allow-plaintext-auth",
+        action="store_true",
+        help="with --no-starttls and --user: send the password in the clear to a host that is not this machine",
+    )
     c.add_argument(
         "--auth",
         choices=credentials.AUTH_MODES,

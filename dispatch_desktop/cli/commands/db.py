@@ -4,9 +4,10 @@ import argparse
 from pathlib import Path
 
 from dispatch_desktop.cli import args as cli_args
+from dispatch_desktop.cli import output
 from dispatch_desktop.cli.app import App
 from dispatch_desktop.cli.parser import Commands
-from dispatch_desktop.services import maintenance
+from dispatch_desktop.services import maintenance, workstation
 
 
 def cmd_db_upgrade(app: App, _args: argparse.Namespace) -> int:
@@ -19,18 +20,26 @@ def cmd_db_upgrade(app: App, _args: argparse.Namespace) -> int:
 
 
 @cli_args.reads_only
-def cmd_db_status(app: App, _args: argparse.Namespace) -> int:
+def cmd_db_status(app: App, args: argparse.Namespace) -> int:
     status = maintenance.schema_status(app.db)
     state = "up to date" if status.up_to_date else "needs 'dispatch-desktop db upgrade'"
+    security = maintenance.connection_security(app.db)
+    warnings = workstation.file_warnings(app.home, app.config, args.database_url)
+    lines = [f"{status.database}: schema {status.current or 'empty'}, program {status.head} ({state})"]
+    lines += [security] if security else []
     app.emit(
         {
             "database": status.database,
             "current": status.current,
             "head": status.head,
             "up_to_date": status.up_to_date,
+            "connection": security,
+            "warnings": warnings,
         },
-        f"{status.database}: schema {status.current or 'empty'}, program {status.head} ({state})",
+        "\n".join(lines),
     )
+    for warning in warnings:
+        output.warn(warning)
     return 0
 
 

@@ -5,6 +5,7 @@ from collections.abc import Sequence
 
 from dispatch_desktop.cli import args as cli_args
 from dispatch_desktop.cli.app import App
+from dispatch_desktop.cli.commands.credentials import read_secret
 from dispatch_desktop.cli.output import table
 from dispatch_desktop.cli.parser import Commands
 from dispatch_desktop.services import operators
@@ -19,8 +20,18 @@ def _operator_text(views: Sequence[OperatorView]) -> str:
 
 
 def cmd_operator_add(app: App, args: argparse.Namespace) -> int:
+    password = None
+    if not args.no_password and operators.operators_are_logins(app.ctx):
+        password = read_secret(f"Database password for {args.login or args.username}: ")
     view = operators.add_operator(
-        app.ctx, name=args.name, username=args.username, role=args.role, phone=args.phone, email=args.email
+        app.ctx,
+        name=args.name,
+        username=args.username,
+        role=args.role,
+        phone=args.phone,
+        email=args.email,
+        login=args.login,
+        password=password,
     )
     app.emit(view.to_json(), f"added operator {view.username} (id {view.id}, {view.role})")
     return 0
@@ -71,6 +82,12 @@ def register(cli: Commands) -> None:
     c.add_argument("--role", required=True, help="call-center, dispatcher or supervisor")
     c.add_argument("--phone")
     c.add_argument("--email")
+    c.add_argument("--login", help="PostgreSQL: the database login to create (default: the username)")
+    c.add_argument(
+        "--no-password",
+        action="store_true",
+        help="PostgreSQL: a login without a password (client certificate or GSSAPI)",
+    )
     cli.command(op, "list", cmd_operator_list, "list operators")
     c = cli.command(op, "role", cmd_operator_role, "change an operator's role")
     c.add_argument("id", type=cli_args.record_id)

@@ -29,6 +29,7 @@ from dispatch_desktop.storage.outbox.claims import (
     recorded_as,
     release_stale,
 )
+from dispatch_desktop.storage.outbox.grants import may_deliver
 from dispatch_desktop.storage.outbox.queue import ENVIRONMENT_INFO, QUEUED_BY, insert_new
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "hold_for_credentials",
     "in_flight",
     "insert_new",
+    "may_deliver",
     "recorded_as",
     "release_stale",
 ]

@@ -12,23 +12,32 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QIcon, QPixmap
-from PySide6.QtWidgets import QApplication, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QVBoxLayout, QWidget
 
 from dispatch_desktop import __version__
 from dispatch_desktop.config import Config, ResourcesUnavailableError, load_config, resolve_home, resources
-from dispatch_desktop.domain.errors import DispatchError, PermissionDeniedError
+from dispatch_desktop.domain.errors import (
+    DatabasePasswordNeededError,
+    DatabaseUnavailableError,
+    DispatchError,
+    PermissionDeniedError,
+)
 from dispatch_desktop.services import operators
 from dispatch_desktop.services.context import Actor, ServiceContext
 from dispatch_desktop.services.workstation import (
     close_workstation,
     demo_home,
+    file_warnings,
+    login_url,
     open_workstation,
     start_notification_log,
+    store_login,
 )
 from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.kit.lifetime import MainThreadGarbageCollector
 from dispatch_desktop.ui.kit.operations import Operations, one_line
 from dispatch_desktop.ui.kit.plain import PlainLabel, message_box
+from dispatch_desktop.ui.shell.login_dialog import LoginDialog
 from dispatch_desktop.ui.shell.main_window import MainWindow
 from dispatch_desktop.ui.shell.welcome import os_full_name
 
@@ -101,6 +110,7 @@ class Launcher(QObject):
         self.window: MainWindow | None = None
         self.splash = _Splash()
         self.error_box: QMessageBox | None = None
+        self.login_dialog: LoginDialog | None = None
         self.exit_code = 1
         self.quit_on_give_up = False  # run_console sets it: closing the error box ends the program
 
@@ -143,9 +153,37 @@ class Launcher(QObject):
         self.splash.close()  # after the window shows, or Qt would quit on the last window closing
         if opened.loaded_demo:
             self.window.show_status(tr("Demo data loaded into {0}").format(self.home))
+        warnings = file_warnings(
+            self.home, self.config, None if self.demo else getattr(self.args, "database_url", None)
+        )
+        if warnings:
+            self.window.show_status(tr("Warning: {0}").format(warnings[0]))
         self.opened.emit(self.window)
 
-    def _fail(self, error: Exception) -> None:
+    def _ask_password(self, error: DatabasePasswordNeededError) -> None:
+        """Ask for the database password, keep it in the keyring once the server takes it, start again."""
+        self.splash.close()
+        home, config = self.home, self.config or load_config(self.home)
+        url = getattr(self.args, "database_url", None)
+        dialog = LoginDialog(login_url(home, config, url).render_as_string(hide_password=True))
+        self.login_dialog = dialog
+
+        def answered(result: int) -> None:
+            if result != QDialog.DialogCode.Accepted:
+                self._fail(DatabaseUnavailableError(str(error)), ask=False)
+                return
+            password = dialog.password()
+            self.ops.run(
+                lambda: store_login(home, config, password, url), lambda _where: self.start(), self._fail
+            )
+
+        dialog.finished.connect(answered)
+        dialog.open()
+
+    def _fail(self, error: Exception, *, ask: bool = True) -> None:
+        if ask and isinstance(error, DatabasePasswordNeededError):
+            self._ask_password(error)
+            return
         self.exit_code = getattr(error, "exit_code", 1)
         message = one_line(error)
         box = message_box(None, QMessageBox.Icon.Critical, tr("Dispatch Desktop cannot start"), message)

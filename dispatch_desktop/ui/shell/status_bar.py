@@ -101,11 +101,13 @@ class ConsoleStatusBar(QStatusBar):
             text = self.tr("{0} · set by FLASK_ENV").format(badge.tag)
         elif badge.production:
             text = self.tr("PROD — messages are sent to customers")
+        if badge.plaintext_auth:
+            text = self.tr("{0} · SMTP password without TLS").format(text)
         self.badge.setText(text)
         self.badge.setToolTip(plain_tip(self.tr("Notifications: {0}").format(badge.description)))
         self.badge.setStyleSheet(
             alert_badge_style(self.palette())
-            if badge.warning
+            if badge.warning or badge.plaintext_auth
             else badge_style(badge.production, self.palette())
         )
         self.badge.setProperty("production", badge.production)
