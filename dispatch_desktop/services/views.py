@@ -185,3 +185,18 @@ class AuditView:
 
     def to_json(self) -> dict[str, Any]:
         return jsonable(self)
+
+
+@dataclass(frozen=True)
+class CallerView:
+    """A returning caller as the call-center panel shows them: who, where they had work done, and
+    their bookings (upcoming soonest first, then recent ones latest first)."""
+
+    customer: CustomerView
+    addresses: tuple[str, ...]  # most recently booked first
+    upcoming: tuple[BookingView, ...]
+    recent: tuple[BookingView, ...]
+
+    @property
+    def last_address(self) -> str | None:
+        return self.addresses[0] if self.addresses else None
