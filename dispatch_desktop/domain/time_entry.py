@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 QUARTER = 15
 
 _DAYS_ON = re.compile(r"\+(\d{1,3})")
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_ISO = re.compile(r"(?:[a-z]{3},?\s+)?(\d{4})-(\d{1,2})-(\d{1,2})")  # also as shown: "Tue 2026-12-01"
 _MONTH_DAY = re.compile(r"(\d{1,2})/(\d{1,2})")
 _TIME = re.compile(r"(\d{1,2})(?::?(\d{2}))?\s*([ap])?m?")
 
