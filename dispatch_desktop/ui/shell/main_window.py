@@ -310,6 +310,8 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        if self.tabs.currentWidget() is self.call_center:  # a call-taker starts typing the number
+            QTimer.singleShot(0, self.call_center.phone.setFocus)
         if self.first_run_check:
             self.first_run_check = False
             ctx = self.console.ctx
