@@ -121,7 +121,7 @@ class BookingForm(CustomerFields, QDialog):
         form.addRow(self.tr("&Name"), self._with_message(self.name, "name"))
         form.addRow(self.tr("E&mail"), self._with_message(self.email, "email"))
         form.addRow(self.tr("&Address"), self._with_message(self.address, "address"))
-        form.addRow(self.tr("Ser&vice"), self._with_message(self.service, "service"))
+        form.addRow(self.tr("Serv&ice"), self._with_message(self.service, "service"))
         form.addRow(self.tr("&Start"), self._with_message(self.start, "start", self.offset_choice))
         duration_row = QHBoxLayout()
         duration_row.addWidget(self.duration)

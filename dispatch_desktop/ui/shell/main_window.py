@@ -144,11 +144,11 @@ class MainWindow(QMainWindow):
         console = self.console
         # Its first load starts after the window's first frame (see _start_first_loads).
         self.bookings_page = BookingsPage(console, load_now=False)
-        self._add_page("bookings", self.bookings_page, self.tr("&Bookings"))
+        self._add_page("bookings", self.bookings_page, self.tr("Boo&kings"))
         self.call_center = CallCenterPanel(console)
         self._add_page("call_center", self.call_center, self.tr("&Call-center entry"))
         if console.can(Permission.READ):
-            self._add_page("board", BoardPage(console), self.tr("Bo&ard"))
+            self._add_page("board", BoardPage(console), self.tr("B&oard"))
         if console.can(Permission.MANAGE_TIME_OFF):
             self._add_page("time_off", TimeOffPage(console), self.tr("&Time off"))
         self.agents_page: AgentsPage | None = None
@@ -156,7 +156,7 @@ class MainWindow(QMainWindow):
             self.agents_page = AgentsPage(console)
             self._add_page("agents", self.agents_page, self.tr("A&gents"))
         if console.can(Permission.MANAGE_OPERATORS):
-            self._add_page("operators", OperatorsPage(console), self.tr("&Operators"))
+            self._add_page("operators", OperatorsPage(console), self.tr("Operator&s"))
         if console.actor.role == Role.CALL_CENTER:
             self.tabs.setCurrentWidget(self.call_center)
 
