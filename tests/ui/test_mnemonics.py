@@ -1,7 +1,6 @@
 """Alt+letter means one thing at a time: no window or dialog offers the same &-mnemonic twice."""
 
 import pytest
-from PySide6.QtWidgets import QDialog
 
 from dispatch_desktop.ui.bookings.form import BookingForm
 from dispatch_desktop.ui.shell.main_window import MainWindow
@@ -50,8 +49,7 @@ def _dialogs(qtbot, desk):
     welcome = WelcomeDialog(console, window)
     welcome.show()
     yield "Welcome", welcome
-    window.show_shortcuts()
-    yield "Shortcuts", window.findChildren(QDialog)[-1]
+    yield "Shortcuts", window.show_shortcuts()
 
 
 def test_no_dialog_offers_a_mnemonic_twice(qtbot, desk, db):

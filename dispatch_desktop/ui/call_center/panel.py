@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -196,6 +197,8 @@ class CallCenterPanel(CustomerFields, QWidget):
         card.setFrameShape(QFrame.Shape.StyledPanel)
         card.setMinimumWidth(620)
         card.setMaximumWidth(760)
+        # Its full height always: a short window scrolls the card rather than squeezing its fields.
+        card.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         inner = QVBoxLayout(card)
         title = PlainLabel(self.tr("New call"))
         title_font = title.font()
