@@ -24,10 +24,9 @@ from dispatch_desktop.services.views import BookingView
 from dispatch_desktop.ui.board.scene import (
     HOUR_WIDTH,
     booking_mime,
-    status_color,
-    text_color_on,
 )
 from dispatch_desktop.ui.kit.plain import rich_tip
+from dispatch_desktop.ui.kit.style import status_fill, text_on
 
 
 class BookingBlock(QGraphicsRectItem):
@@ -40,7 +39,7 @@ class BookingBlock(QGraphicsRectItem):
         self.booking = booking
         self.draggable = draggable
         self._press: QPointF | None = None
-        fill = status_color(booking.status)
+        fill = status_fill(booking.status)
         self.setBrush(QBrush(fill))
         self.setPen(QPen(fill.darker(140), 1))
         self.setZValue(2)
@@ -58,7 +57,7 @@ class BookingBlock(QGraphicsRectItem):
             )
         )
         label = QGraphicsSimpleTextItem(f"{booking.customer_name}\n{times} · {booking.service}", self)
-        label.setBrush(QBrush(text_color_on(fill)))
+        label.setBrush(QBrush(text_on(fill)))
         font = QFont()
         font.setPointSizeF(8.5)
         label.setFont(font)

@@ -44,8 +44,6 @@ from dispatch_desktop.ui.board.scene import (
     NOW_COLOR,
     ROW_HEIGHT,
     BoardGeometry,
-    status_color,
-    text_color_on,
 )
 from dispatch_desktop.ui.board.view import BoardView, UnassignedTray
 from dispatch_desktop.ui.bookings.form import BookingForm
@@ -55,6 +53,7 @@ from dispatch_desktop.ui.kit.dates import to_date
 from dispatch_desktop.ui.kit.lifetime import retire, run_for
 from dispatch_desktop.ui.kit.message_line import MessageLine
 from dispatch_desktop.ui.kit.plain import PlainLabel, plain_tip
+from dispatch_desktop.ui.kit.style import status_fill, text_on
 
 REFRESH_ON = Change.BOOKINGS | Change.AGENTS | Change.TIME_OFF | Change.SETTINGS
 
@@ -164,10 +163,10 @@ class BoardPage(QWidget):
         legend = QHBoxLayout()
         shown = [s for s in BookingStatus if s not in (BookingStatus.CANCELLED, BookingStatus.NO_SHOW)]
         for status in shown:
-            fill = status_color(status)
+            fill = status_fill(status)
             chip = PlainLabel(status.value.replace("_", " "))
             chip.setStyleSheet(
-                f"background:{fill.name()}; color:{text_color_on(fill).name()}; padding:2px 6px; border-radius:3px;"
+                f"background:{fill.name()}; color:{text_on(fill).name()}; padding:2px 6px; border-radius:3px;"
             )
             legend.addWidget(chip)
         off = PlainLabel(self.tr("time off"))
