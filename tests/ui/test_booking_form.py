@@ -60,7 +60,9 @@ def test_a_booking_saved_in_the_form_appears_in_the_table(qtbot, desk, db):
     qtbot.waitUntil(lambda: form.availability_loads >= 1 and form.agent.count() == 2, timeout=10_000)
     form.agent.select_agent(marcus.id)
     with qtbot.waitSignal(form.saved, timeout=10_000) as saved:
-        qtbot.keyClick(form.service, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # Ctrl+Enter saves
+        qtbot.keyClick(
+            form.service, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
+        )  # Ctrl+Enter saves
     view = saved.args[0]
     assert view.status == "scheduled" and view.agent_name == "Marcus Hill"
     assert view.customer_phone == "+13125550150"

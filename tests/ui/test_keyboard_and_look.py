@@ -1,10 +1,15 @@
 """Keyboard and look: Tab out of the bookings table, a shortcut list that lines up, dialogs and
 panels that never clip, a restored window that fits its screen."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtWidgets import QApplication, QScrollArea
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QScrollArea
 
+from dispatch_desktop.domain.statuses import BookingStatus
+from dispatch_desktop.services import bookings
+from dispatch_desktop.ui.kit.reason_dialog import ReasonDialog
 from dispatch_desktop.ui.shell.layout import LAYOUT_FILE
 from dispatch_desktop.ui.shell.main_window import MainWindow
 from tests.ui.conftest import drain
@@ -89,3 +94,32 @@ def test_a_window_saved_on_a_bigger_screen_opens_inside_this_one(qtbot, desk, db
     assert frame.left() >= screen.left() and frame.top() >= screen.top(), frame
     assert frame.width() <= max(screen.width(), smallest.width()), frame
     assert frame.height() <= max(screen.height(), smallest.height()), frame
+
+
+def test_the_cancel_dialog_offers_common_reasons_and_says_what_its_buttons_do(qtbot, desk, db):
+    console = desk("dana", "dispatcher")
+    start = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(hours=2)
+    view = bookings.create_booking(
+        console.ctx,
+        customer_name="Nadia Flores",
+        customer_phone="+13125550150",
+        customer_email=None,
+        address="2200 N Clark St",
+        service="Boiler",
+        start=start,
+        end=start + timedelta(hours=1),
+    )
+    window = _window(qtbot, console)
+    dialog = window.bookings_page.change_status(view, BookingStatus.CANCELLED)
+    assert isinstance(dialog, ReasonDialog)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    keep = dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+    assert (ok.text(), keep.text()) == ("Cancel booking", "Keep booking")
+    offered = [dialog.common.itemText(i) for i in range(1, dialog.common.count())]
+    assert "Customer cancelled" in offered and len(offered) >= 4
+    dialog.common.setCurrentIndex(1)
+    dialog.common.activated.emit(1)
+    assert dialog.reason.text() == offered[0] and ok.isEnabled()
+    ok.click()
+    qtbot.waitUntil(lambda: bookings.get_booking(console.ctx, view.id).status == "cancelled", timeout=10_000)
+    assert bookings.get_booking(console.ctx, view.id).cancel_reason == "Customer cancelled"

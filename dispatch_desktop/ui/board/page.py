@@ -150,7 +150,7 @@ class BoardPage(QWidget):
         self.now_timer.start()
         self.message.shown.connect(self.status_message)
         console.ops.changed.connect(self._on_changed)
-        self.refresh()
+        # The first load waits until the board is first shown: a hidden tab costs nothing at start-up.
 
     def _tool(self, text: str, tip: str, shortcut: str) -> QToolButton:
         button = QToolButton()
@@ -181,7 +181,7 @@ class BoardPage(QWidget):
     # --- loading ------------------------------------------------------------------------
 
     def _on_changed(self, what: Change) -> None:
-        if what & REFRESH_ON:
+        if what & REFRESH_ON and self._generation > 0:
             self.refresh()
 
     def refresh(self) -> None:
@@ -265,6 +265,8 @@ class BoardPage(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        if self._generation == 0:  # the first load, now that the board is seen
+            self.refresh()
         QTimer.singleShot(0, self.scroll_to_working_hours)
 
     def _block_rect(self, geometry: BoardGeometry, row: int, booking: BookingView) -> QRectF:

@@ -27,3 +27,15 @@ def source_label(source: str) -> str:
         "dispatcher": QCoreApplication.translate("source", "dispatcher"),
         "call-center": QCoreApplication.translate("source", "call center"),
     }.get(source, source)
+
+
+def cancel_reasons() -> list[str]:
+    """The reasons a booking is usually cancelled for, offered first in the cancel dialog."""
+    return [
+        QCoreApplication.translate("cancel", "Customer cancelled"),
+        QCoreApplication.translate("cancel", "Customer rebooked for another time"),
+        QCoreApplication.translate("cancel", "Booked twice by mistake"),
+        QCoreApplication.translate("cancel", "Problem fixed before the visit"),
+        QCoreApplication.translate("cancel", "No agent available"),
+        QCoreApplication.translate("cancel", "Customer could not be reached"),
+    ]
