@@ -12,6 +12,7 @@ from dispatch_desktop.services import bookings
 from dispatch_desktop.ui.kit.reason_dialog import ReasonDialog
 from dispatch_desktop.ui.shell.layout import LAYOUT_FILE
 from dispatch_desktop.ui.shell.main_window import MainWindow
+from dispatch_desktop.ui.shell.welcome import os_full_name
 from tests.ui.conftest import drain
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -123,3 +124,16 @@ def test_the_cancel_dialog_offers_common_reasons_and_says_what_its_buttons_do(qt
     ok.click()
     qtbot.waitUntil(lambda: bookings.get_booking(console.ctx, view.id).status == "cancelled", timeout=10_000)
     assert bookings.get_booking(console.ctx, view.id).cancel_reason == "Customer cancelled"
+
+
+@pytest.mark.parametrize(
+    ("login", "gecos", "expected"),
+    [("dana", "Dana Whitfield,,,", "Dana Whitfield"), ("root", "root", ""), ("sam", "", "")],
+)
+def test_the_first_run_name_is_the_os_full_name_never_the_login(monkeypatch, login, gecos, expected):
+    import pwd
+    from types import SimpleNamespace
+
+    monkeypatch.setattr("getpass.getuser", lambda: login)
+    monkeypatch.setattr(pwd, "getpwnam", lambda _name: SimpleNamespace(pw_gecos=gecos))
+    assert os_full_name() == expected
