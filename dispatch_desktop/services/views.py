@@ -134,9 +134,10 @@ class TimeOffView:
     decision_reason: str | None
     created_by: str
     created_at: datetime
+    decided_by_name: str | None = None  # the operator's name, where the caller looked it up
 
     @classmethod
-    def of(cls, row: TimeOff) -> "TimeOffView":
+    def of(cls, row: TimeOff, names: dict[str, str] | None = None) -> "TimeOffView":
         return cls(
             id=row.id,
             agent_id=row.agent_id,
@@ -151,6 +152,7 @@ class TimeOffView:
             decision_reason=row.decision_reason,
             created_by=row.created_by,
             created_at=row.created_at,
+            decided_by_name=(names or {}).get(row.decided_by, row.decided_by) if row.decided_by else None,
         )
 
     def to_json(self) -> dict[str, Any]:
