@@ -148,6 +148,7 @@ def test_a_returning_caller_sees_their_bookings_with_status_and_can_pick_another
     listed = panel.caller_bookings.text()
     assert panel.caller_bookings.isVisible()
     assert "Rita Moreno · (312) 555-0144" in listed
+    assert panel.phone.text() == "(312) 555-0144"  # shown as the team writes numbers
     assert f"{coming.reference} · " in listed and "Furnace check · en route · Marcus Hill" in listed
     assert f"{older.reference} · " in listed and "Leak · pending · no agent yet" in listed
     # The other address is a pick list away (Down in Address opens it).

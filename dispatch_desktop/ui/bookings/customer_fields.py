@@ -15,6 +15,7 @@ from dispatch_desktop.domain.errors import ValidationError
 from dispatch_desktop.domain.team import TeamSettings
 from dispatch_desktop.services import customers
 from dispatch_desktop.services.booking_drafts import BookingDraft
+from dispatch_desktop.services.display import phone_for_display
 from dispatch_desktop.services.views import CallerView
 from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.kit.lifetime import run_for
@@ -118,6 +119,8 @@ class CustomerFields(_Widget):
             self.offer_addresses(())
             return
         customer = caller.customer
+        region = self.settings.region if self.settings else "US"
+        self.phone.setText(phone_for_display(customer.phone, region))  # one national format everywhere
         self.lookup.setText(self.tr("Known customer: {0}").format(customer.name))
         untouched = not self.name.text().strip() and not self.address.text().strip()
         if not self.name.text().strip() or self._replaces_typed_name():
