@@ -152,44 +152,19 @@ class BookingForm(CustomerFields, QDialog):
         layout.addWidget(self.general)
         layout.addWidget(self.buttons)
         # Tab order follows a phone call: who is calling, where, what, when, who goes.
-        order = [
-            self.phone,
-            self.name,
-            self.email,
-            self.address,
-            self.service,
-            *self.start.fields(),
-            self.offset_choice,
-            self.duration,
-            self.agent,
-            self.notes,
-            self.save_button,
-        ]
+        order = [*self.fields(), self.save_button]
         for first, second in itertools.pairwise(order):
             QWidget.setTabOrder(first, second)
 
     def fields(self) -> list[QWidget]:
-        """The fields Enter walks through, in order; Enter on the last one saves."""
-        return [
-            self.phone,
-            self.name,
-            self.email,
-            self.address,
-            self.service,
-            *self.start.fields(),
-            self.offset_choice,
-            self.duration,
-            self.agent,
-            self.notes,
-        ]
+        """The fields Enter and Tab walk through, in order; Enter on the last one saves."""
+        caller = [self.phone, self.name, self.email, self.address, self.service]
+        return [*caller, *self.start.fields(), self.offset_choice, self.duration, self.agent, self.notes]
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        # Enter moves between fields (EnterMovesOn); no button takes it from a field.
         for which in (QDialogButtonBox.StandardButton.Save, QDialogButtonBox.StandardButton.Cancel):
-            button = self.buttons.button(which)
-            button.setAutoDefault(False)
-            button.setDefault(False)
+            self.buttons.button(which).setAutoDefault(False)  # Enter moves on (EnterMovesOn), never clicks
 
     def _with_message(self, field: QWidget, key: str, extra: QWidget | None = None) -> QWidget:
         return stacked(field, *([extra] if extra is not None else []), self.messages[key])

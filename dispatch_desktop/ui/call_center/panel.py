@@ -32,12 +32,11 @@ from dispatch_desktop.services import notifier_status
 from dispatch_desktop.services.booking_drafts import save_draft
 from dispatch_desktop.services.booking_notices import booking_notifications
 from dispatch_desktop.services.context import ServiceContext
-from dispatch_desktop.services.display import phone_for_display
 from dispatch_desktop.services.outbox import OutboxView
 from dispatch_desktop.services.views import BookingView, CallerView
 from dispatch_desktop.ui.bookings.customer_fields import CustomerFields, FieldMessage, HintLabel, stacked
 from dispatch_desktop.ui.bookings.form import DEFAULT_MINUTES
-from dispatch_desktop.ui.bookings.labels import status_label
+from dispatch_desktop.ui.call_center.caller import caller_text
 from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.kit.enter_keys import EnterMovesOn
@@ -86,31 +85,6 @@ def confirmation_text(
     if statuses <= {_S.SKIPPED, _S.DISMISSED}:
         return tr("{0} saved — confirmation skipped").format(reference)
     return tr("{0} saved — confirmation queued for the customer ({1})").format(reference, channels)
-
-
-def booking_line(view: BookingView, settings: TeamSettings, tr: Callable[[str], str]) -> str:
-    """One of the caller's bookings as the panel lists it: when, what, status, who goes."""
-    when = view.start.astimezone(settings.zone).strftime("%a %d %b %H:%M")
-    agent = view.agent_name or tr("no agent yet")
-    return f"{view.reference} · {when} · {view.service} · {status_label(view.status)} · {agent}"
-
-
-def caller_text(caller: CallerView, settings: TeamSettings, tr: Callable[[str], str]) -> str:
-    """The returning caller's bookings, upcoming first: "Where is my technician?" answered at a glance."""
-    lines = [
-        tr("{0} · {1}").format(
-            caller.customer.name, phone_for_display(caller.customer.phone, settings.region)
-        )
-    ]
-    if caller.upcoming:
-        lines.append(tr("Upcoming:"))
-        lines += [f"  {booking_line(view, settings, tr)}" for view in caller.upcoming]
-    if caller.recent:
-        lines.append(tr("Recent:"))
-        lines += [f"  {booking_line(view, settings, tr)}" for view in caller.recent]
-    if not caller.upcoming and not caller.recent:
-        lines.append(tr("No bookings yet"))
-    return "\n".join(lines)
 
 
 class CallCenterPanel(CustomerFields, QWidget):
