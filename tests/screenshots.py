@@ -20,7 +20,8 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.pop("FLASK_ENV", None)
 
-from PySide6.QtCore import QThreadPool
+from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from dispatch_desktop.config import Config
@@ -102,6 +103,22 @@ def call_center(window: MainWindow) -> QWidget:
     panel.phone.setText("(773) 555-0007")
     panel.phone.editingFinished.emit()
     settle(0.8)
+    return window
+
+
+def returning_caller(window: MainWindow) -> QWidget:
+    """A returning caller typed in with real keys: filled in from the phone, their bookings listed."""
+    window.show_page("call_center")
+    panel = window.call_center
+    panel.clear()
+    window.activateWindow()  # keys and focus changes reach the active window only
+    settle(0.3, lambda: panel.settings is not None and QApplication.activeWindow() is window)
+    panel.phone.setFocus()
+    QTest.keyClicks(panel.phone, "7735550007")
+    QTest.keyClick(panel.phone, Qt.Key.Key_Return)
+    settle(0.5, lambda: QApplication.focusWidget() is panel.service)
+    QTest.keyClicks(panel.service, "Radiator still cold")
+    settle(0.3)
     return window
 
 
@@ -317,6 +334,7 @@ SHOTS: list[Shot] = [
     Shot("main-window-bookings", bookings_tab),
     Shot("booking-form", booking_form),
     Shot("call-center-entry", call_center),
+    Shot("returning-caller", returning_caller),
     Shot("dispatch-board", board),
     Shot("time-off-approve", time_off_approve),
     Shot("notification-log", log_pane),

@@ -1,14 +1,16 @@
 """Customers, found and reused by phone number."""
 
-from sqlalchemy import select
+from datetime import datetime
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dispatch_desktop.domain import validation
 from dispatch_desktop.domain.errors import ValidationError
 from dispatch_desktop.domain.team import TeamSettings
 from dispatch_desktop.services.context import ServiceContext
-from dispatch_desktop.services.views import CustomerView
-from dispatch_desktop.storage.models import Customer
+from dispatch_desktop.services.views import BookingView, CallerView, CustomerView
+from dispatch_desktop.storage.models import Booking, Customer
 from dispatch_desktop.storage.types import utcnow
 from dispatch_desktop.storage.upsert import dialect_insert
 
@@ -35,6 +37,50 @@ def sms_consent(value: str | None) -> str | None:
     if answer not in SMS_CONSENT:
         raise ValidationError(f"SMS consent must be yes or no, not {value!r}", "sms consent")
     return answer
+
+
+CALLER_ADDRESSES = 5
+CALLER_UPCOMING = 5
+CALLER_RECENT = 3
+
+
+def find_caller(ctx: ServiceContext, phone: str, now: datetime | None = None) -> CallerView | None:
+    """A returning caller by phone: the customer, the addresses they booked (latest first), and
+    their upcoming and recent bookings with status ("Where is my technician?"). None when unknown."""
+    with ctx.reading() as unit:
+        try:
+            e164 = validation.phone(phone, unit.settings.region)
+        except ValidationError:
+            return None
+        customer = unit.session.scalar(select(Customer).where(Customer.phone == e164))
+        if customer is None:
+            return None
+        moment = now or utcnow()
+        latest = func.max(Booking.created_at)
+        addresses = unit.session.scalars(
+            select(Booking.address)
+            .where(Booking.customer_id == customer.id)
+            .group_by(Booking.address)
+            .order_by(latest.desc(), Booking.address)
+            .limit(CALLER_ADDRESSES)
+        ).all()
+        mine = select(Booking).where(Booking.customer_id == customer.id)
+        upcoming = unit.session.scalars(
+            mine.where(Booking.ends_at > moment)
+            .order_by(Booking.starts_at, Booking.id)
+            .limit(CALLER_UPCOMING)
+        ).all()
+        recent = unit.session.scalars(
+            mine.where(Booking.ends_at <= moment)
+            .order_by(Booking.starts_at.desc(), Booking.id.desc())
+            .limit(CALLER_RECENT)
+        ).all()
+        return CallerView(
+            CustomerView.of(customer),
+            tuple(addresses),
+            tuple(BookingView.of(row) for row in upcoming),
+            tuple(BookingView.of(row) for row in recent),
+        )
 
 
 def upsert_customer(

@@ -13,7 +13,7 @@ from dispatch_desktop.services import audit, notices, schedule
 from dispatch_desktop.services.agents import get_agent_row
 from dispatch_desktop.services.context import ServiceContext, Unit
 from dispatch_desktop.services.views import AuditView, BookingView, TimeOffView
-from dispatch_desktop.storage.models import TimeOff
+from dispatch_desktop.storage.models import Operator, TimeOff
 from dispatch_desktop.storage.types import utcnow
 
 ENTITY = "time_off"
@@ -159,8 +159,14 @@ def list_time_off(
         if start_from is not None:
             query = query.where(TimeOff.ends_at > start_from)
         pending_first = case((TimeOff.status == TimeOffStatus.PENDING.value, 0), else_=1)
-        rows = unit.session.scalars(query.order_by(pending_first, TimeOff.starts_at))
-        return [TimeOffView.of(row) for row in rows]
+        rows = list(unit.session.scalars(query.order_by(pending_first, TimeOff.starts_at)))
+        deciders = {row.decided_by for row in rows if row.decided_by}
+        names = dict(
+            unit.session.execute(
+                select(Operator.username, Operator.name).where(Operator.username.in_(deciders))
+            ).all()
+        )
+        return [TimeOffView.of(row, names) for row in rows]
 
 
 def time_off_history(ctx: ServiceContext, time_off_id: int) -> list[AuditView]:

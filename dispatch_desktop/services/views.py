@@ -169,9 +169,10 @@ class TimeOffView:
     decision_reason: str | None
     created_by: str
     created_at: datetime
+    decided_by_name: str | None = None  # the operator's name, where the caller looked it up
 
     @classmethod
-    def of(cls, row: TimeOff) -> "TimeOffView":
+    def of(cls, row: TimeOff, names: dict[str, str] | None = None) -> "TimeOffView":
         return cls(
             id=row.id,
             agent_id=row.agent_id,
@@ -186,6 +187,7 @@ class TimeOffView:
             decision_reason=row.decision_reason,
             created_by=row.created_by,
             created_at=row.created_at,
+            decided_by_name=(names or {}).get(row.decided_by, row.decided_by) if row.decided_by else None,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -220,3 +222,18 @@ class AuditView:
 
     def to_json(self) -> dict[str, Any]:
         return jsonable(self)
+
+
+@dataclass(frozen=True)
+class CallerView:
+    """A returning caller as the call-center panel shows them: who, where they had work done, and
+    their bookings (upcoming soonest first, then recent ones latest first)."""
+
+    customer: CustomerView
+    addresses: tuple[str, ...]  # most recently booked first
+    upcoming: tuple[BookingView, ...]
+    recent: tuple[BookingView, ...]
+
+    @property
+    def last_address(self) -> str | None:
+        return self.addresses[0] if self.addresses else None

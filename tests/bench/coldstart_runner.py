@@ -49,11 +49,15 @@ def minimal() -> None:
 
 
 def console(home: str, url: str) -> None:
+    # In the order the `dispatch-desktop` script imports them: the command line (and with it the
+    # services and SQLAlchemy) first, Qt only once the console starts. PySide6 reads the source of
+    # every module imported after it (its `__feature__` check), so the order is part of the cost.
+    from dispatch_desktop.cli import main  # isort: skip
+
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     import dispatch_desktop.ui.shell.app as app_module
-    from dispatch_desktop.cli import main
 
     base = app_module.MainWindow
 

@@ -104,6 +104,43 @@ def test_time_off_from_the_terminal(cli: Cli) -> None:
     assert [t["status"] for t in cli.json("timeoff", "list")] == ["approved"]
 
 
+def test_timeoff_list_names_who_decided(cli: Cli) -> None:
+    cli.json("operator", "add", "--name", "Sam Rivera", "--username", "sam", "--role", "supervisor")
+    agent = cli.json(
+        "--as",
+        "sam",
+        "agent",
+        "add",
+        "--name",
+        "Ann Field",
+        "--phone",
+        "312-555-0101",
+        "--email",
+        "ann@example.com",
+    )
+    request = cli.json(
+        "--as",
+        "sam",
+        "timeoff",
+        "request",
+        "--agent",
+        str(agent["id"]),
+        "--start",
+        "2026-12-01 08:00",
+        "--end",
+        "2026-12-02 08:00",
+    )
+    cli.json("--as", "sam", "timeoff", "approve", str(request["id"]))
+    code, out, _ = cli("--as", "sam", "timeoff", "list")
+    assert code == 0
+    assert "Sam Rivera" in out.splitlines()[-1] and " sam " not in out
+    [listed] = cli.json("--as", "sam", "timeoff", "list")
+    assert isinstance(listed, dict) and (listed["decided_by"], listed["decided_by_name"]) == (
+        "sam",
+        "Sam Rivera",
+    )
+
+
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [

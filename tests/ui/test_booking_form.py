@@ -9,7 +9,6 @@ from dispatch_desktop.domain.errors import StaleVersionError
 from dispatch_desktop.services import agents, bookings, timeoff
 from dispatch_desktop.services.booking_notices import booking_notifications
 from dispatch_desktop.services.context import ServiceContext
-from dispatch_desktop.ui.bookings.customer_fields import to_qdatetime
 from dispatch_desktop.ui.bookings.form import BookingForm
 from dispatch_desktop.ui.bookings.page import BookingsPage
 from dispatch_desktop.ui.bookings.stale_dialog import StaleVersionDialog
@@ -40,7 +39,7 @@ def _fill(
     form.email.setText(email)
     form.address.setText("2200 N Clark St, Chicago, IL")
     form.service.setText("Boiler annual service")
-    form.start.setDateTime(to_qdatetime(start))
+    form.start.set_value(start)
     form.duration.setValue(minutes)
 
 
@@ -61,7 +60,9 @@ def test_a_booking_saved_in_the_form_appears_in_the_table(qtbot, desk, db):
     qtbot.waitUntil(lambda: form.availability_loads >= 1 and form.agent.count() == 2, timeout=10_000)
     form.agent.select_agent(marcus.id)
     with qtbot.waitSignal(form.saved, timeout=10_000) as saved:
-        qtbot.keyClick(form.service, Qt.Key.Key_Return)  # Enter saves
+        qtbot.keyClick(
+            form.service, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
+        )  # Ctrl+Enter saves
     view = saved.args[0]
     assert view.status == "scheduled" and view.agent_name == "Marcus Hill"
     assert view.customer_phone == "+13125550150"

@@ -107,6 +107,7 @@ def test_first_run_with_a_mixed_case_login_adds_its_lowercase_username(qtbot, de
     welcome = WelcomeDialog(console)
     qtbot.addWidget(welcome)
     assert welcome.username.text() == "jsmith"
+    welcome.name.setText("Jane Smith")  # the OS account may have no full name to pre-fill
     welcome.add_button.click()
     qtbot.waitUntil(lambda: welcome.pages.currentIndex() == 1, timeout=10_000)
     assert (console.actor.username, console.actor.role) == ("jsmith", "supervisor")

@@ -36,8 +36,10 @@ def test_a_call_taken_with_the_keyboard_creates_a_pending_call_center_booking(qt
     qtbot.waitUntil(lambda: QApplication.focusWidget() is panel.phone)
     for text in ("(312) 555-0142", "Maria Lopez", "maria@example.com", "1200 W Belmont Ave", "No hot water"):
         _type_and_enter(qtbot, panel, text)
-    assert QApplication.focusWidget() is panel.start
-    _type_and_enter(qtbot, panel, "")  # keep the suggested time
+    assert QApplication.focusWidget() is panel.start.date_field
+    _type_and_enter(qtbot, panel, "")  # keep the suggested date
+    assert QApplication.focusWidget() is panel.start.time_field
+    _type_and_enter(qtbot, panel, "")  # and time
     assert QApplication.focusWidget() is panel.duration
     with qtbot.waitSignal(panel.saved, timeout=10_000) as saved:
         _type_and_enter(qtbot, panel, "")  # Enter on the last field saves

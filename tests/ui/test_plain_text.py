@@ -23,7 +23,6 @@ from dispatch_desktop.domain.errors import ConflictError
 from dispatch_desktop.notify.delivery import deliver_due
 from dispatch_desktop.services import agents, bookings, operators, timeoff
 from dispatch_desktop.ui.board.page import BoardPage
-from dispatch_desktop.ui.bookings.customer_fields import to_qdatetime
 from dispatch_desktop.ui.bookings.form import BookingForm
 from dispatch_desktop.ui.bookings.stale_dialog import StaleVersionDialog
 from dispatch_desktop.ui.kit.error_box import show_error
@@ -96,7 +95,7 @@ def test_an_agent_conflict_shows_the_other_customer_literally_in_the_form_and_th
     form.name.setText("Nadia Flores")
     form.address.setText("2200 N Clark St")
     form.service.setText("Boiler")
-    form.start.setDateTime(to_qdatetime(START))
+    form.start.set_value(START)
     qtbot.waitUntil(lambda: form.agent.findData(busy.id) >= 0, timeout=10_000)
     form.agent.select_agent(busy.id)
     form.save()

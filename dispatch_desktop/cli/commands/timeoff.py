@@ -46,7 +46,7 @@ def cmd_timeoff_list(app: App, args: argparse.Namespace) -> int:
     views = timeoff.list_time_off(app.ctx, status=args.status, agent_id=args.agent)
     text = table(
         [
-            (t.id, t.agent_name, app.local(t.start), app.local(t.end), t.status, t.reason, t.decided_by)
+            (t.id, t.agent_name, app.local(t.start), app.local(t.end), t.status, t.reason, t.decided_by_name)
             for t in views
         ],
         ("ID", "AGENT", "START", "END", "STATUS", "REASON", "DECIDED BY"),

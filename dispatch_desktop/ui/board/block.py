@@ -25,8 +25,6 @@ from dispatch_desktop.services.views import BookingView
 from dispatch_desktop.ui.board.scene import (
     HOUR_WIDTH,
     booking_mime,
-    status_color,
-    text_color_on,
 )
 from dispatch_desktop.ui.bookings.labels import (
     RESCHEDULE_MARK,
@@ -35,6 +33,7 @@ from dispatch_desktop.ui.bookings.labels import (
     reschedule_note,
 )
 from dispatch_desktop.ui.kit.plain import rich_tip
+from dispatch_desktop.ui.kit.style import status_fill, text_on
 
 
 class BookingBlock(QGraphicsRectItem):
@@ -47,7 +46,7 @@ class BookingBlock(QGraphicsRectItem):
         self.booking = booking
         self.draggable = draggable
         self._press: QPointF | None = None
-        fill = status_color(booking.status)
+        fill = status_fill(booking.status)
         self.setBrush(QBrush(fill))
         # A booking whose messages did not reach someone has a red frame and says so first.
         self.setPen(QPen(QColor("#c62828"), 3) if booking.unreached else QPen(fill.darker(140), 1))
@@ -71,7 +70,7 @@ class BookingBlock(QGraphicsRectItem):
         marks = " ".join(filter(None, (RESCHEDULE_MARK if asks else "", not_reached_marker(booking).strip())))
         first = f"{marks} · {booking.customer_name}" if marks else booking.customer_name
         label = QGraphicsSimpleTextItem(f"{first}\n{times} · {booking.service}", self)
-        label.setBrush(QBrush(text_color_on(fill)))
+        label.setBrush(QBrush(text_on(fill)))
         font = QFont()
         font.setPointSizeF(8.5)
         label.setFont(font)

@@ -45,8 +45,6 @@ from dispatch_desktop.ui.board.scene import (
     NOW_COLOR,
     ROW_HEIGHT,
     BoardGeometry,
-    status_color,
-    text_color_on,
 )
 from dispatch_desktop.ui.board.view import BoardView, UnassignedTray
 from dispatch_desktop.ui.bookings.form import BookingForm
@@ -56,6 +54,7 @@ from dispatch_desktop.ui.kit.dates import to_date
 from dispatch_desktop.ui.kit.lifetime import retire, run_for
 from dispatch_desktop.ui.kit.message_line import MessageLine
 from dispatch_desktop.ui.kit.plain import PlainLabel, plain_tip
+from dispatch_desktop.ui.kit.style import status_fill, text_on
 
 REFRESH_ON = Change.BOOKINGS | Change.AGENTS | Change.TIME_OFF | Change.SETTINGS
 
@@ -152,7 +151,7 @@ class BoardPage(QWidget):
         self.now_timer.start()
         self.message.shown.connect(self.status_message)
         console.ops.changed.connect(self._on_changed)
-        self.refresh()
+        # The first load waits until the board is first shown: a hidden tab costs nothing at start-up.
 
     def _tool(self, text: str, tip: str, shortcut: str) -> QToolButton:
         button = QToolButton()
@@ -165,10 +164,10 @@ class BoardPage(QWidget):
         legend = QHBoxLayout()
         shown = [s for s in BookingStatus if s not in (BookingStatus.CANCELLED, BookingStatus.NO_SHOW)]
         for status in shown:
-            fill = status_color(status)
+            fill = status_fill(status)
             chip = PlainLabel(status.value.replace("_", " "))
             chip.setStyleSheet(
-                f"background:{fill.name()}; color:{text_color_on(fill).name()}; padding:2px 6px; border-radius:3px;"
+                f"background:{fill.name()}; color:{text_on(fill).name()}; padding:2px 6px; border-radius:3px;"
             )
             legend.addWidget(chip)
         off = PlainLabel(self.tr("time off"))
@@ -183,7 +182,7 @@ class BoardPage(QWidget):
     # --- loading ------------------------------------------------------------------------
 
     def _on_changed(self, what: Change) -> None:
-        if what & REFRESH_ON:
+        if what & REFRESH_ON and self._generation > 0:
             self.refresh()
 
     def refresh(self) -> None:
@@ -267,6 +266,8 @@ class BoardPage(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        if self._generation == 0:  # the first load, now that the board is seen
+            self.refresh()
         QTimer.singleShot(0, self.scroll_to_working_hours)
 
     def _block_rect(self, geometry: BoardGeometry, row: int, booking: BookingView) -> QRectF:

@@ -1,4 +1,5 @@
-"""The board's vocabulary: sizes, where a time or an agent is on it, status colours, the drag payload."""
+"""The board's vocabulary: sizes, where a time or an agent is on it, the drag payload (status colours
+are ui/kit/style.py's, shared with the table)."""
 
 import json
 from dataclasses import dataclass
@@ -9,8 +10,6 @@ from PySide6.QtGui import (
     QColor,
 )
 
-from dispatch_desktop.domain.statuses import BookingStatus
-
 BOOKING_MIME = "application/x-dispatch-booking"
 HOUR_WIDTH = 84.0
 ROW_HEIGHT = 46.0
@@ -19,27 +18,7 @@ HEADER_HEIGHT = 28.0
 SNAP = timedelta(minutes=15)
 FIRST_VISIBLE_HOUR = 7
 
-# Mid-saturation fills that carry dark or light text on both light and dark window themes.
-STATUS_COLORS: dict[str, str] = {
-    BookingStatus.PENDING: "#9e9e9e",
-    BookingStatus.SCHEDULED: "#1e88e5",
-    BookingStatus.CONFIRMED: "#3949ab",
-    BookingStatus.EN_ROUTE: "#f9a825",
-    BookingStatus.IN_PROGRESS: "#fb8c00",
-    BookingStatus.COMPLETED: "#43a047",
-    BookingStatus.CANCELLED: "#757575",
-    BookingStatus.NO_SHOW: "#8d6e63",
-}
 NOW_COLOR = QColor("#e53935")
-
-
-def status_color(status: str) -> QColor:
-    return QColor(STATUS_COLORS.get(status, "#607d8b"))
-
-
-def text_color_on(fill: QColor) -> QColor:
-    luminance = 0.299 * fill.red() + 0.587 * fill.green() + 0.114 * fill.blue()
-    return QColor("#111111") if luminance > 150 else QColor("#ffffff")
 
 
 def booking_mime(booking_id: int, grab_seconds: float = 0.0) -> QMimeData:

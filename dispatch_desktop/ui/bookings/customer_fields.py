@@ -3,21 +3,21 @@ field checks, a message under each field, and where a service error is shown.
 """
 
 from collections.abc import Callable
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, QDateTime, QTime
-from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import QStringListModel, Qt
+from PySide6.QtWidgets import QApplication, QCompleter, QLineEdit, QVBoxLayout, QWidget
 
 from dispatch_desktop.domain import validation
 from dispatch_desktop.domain.errors import ValidationError
 from dispatch_desktop.domain.team import TeamSettings
 from dispatch_desktop.services import customers
 from dispatch_desktop.services.booking_drafts import BookingDraft
-from dispatch_desktop.services.views import CustomerView
+from dispatch_desktop.services.display import phone_for_display
+from dispatch_desktop.services.views import CallerView
 from dispatch_desktop.ui.kit.console import ConsoleContext
-from dispatch_desktop.ui.kit.dates import to_date
 from dispatch_desktop.ui.kit.lifetime import run_for
 from dispatch_desktop.ui.kit.operations import one_line
 from dispatch_desktop.ui.kit.plain import PlainLabel
@@ -68,22 +68,6 @@ class FieldMessage(PlainLabel):
         self.setVisible(bool(text))
 
 
-def to_qdatetime(moment: datetime) -> QDateTime:
-    return QDateTime(
-        QDate(moment.year, moment.month, moment.day), QTime(moment.hour, moment.minute, moment.second)
-    )
-
-
-def from_qdatetime(value: QDateTime) -> datetime:
-    clock = value.time()
-    return datetime.combine(to_date(value.date()), time(clock.hour(), clock.minute()))
-
-
-def next_quarter_hour(now: datetime) -> datetime:
-    rounded = now.replace(second=0, microsecond=0) + timedelta(minutes=15 - now.minute % 15)
-    return rounded
-
-
 if TYPE_CHECKING:
     # The classes using CustomerFields are widgets; at run time it is a plain mixin, since a
     # second Qt base class beside QDialog or QWidget is not something PySide supports.
@@ -107,7 +91,7 @@ class CustomerFields(_Widget):
     service: QLineEdit
     lookup: HintLabel
     messages: dict[str, FieldMessage]
-    _known_customer: CustomerView | None = None
+    known_caller: CallerView | None = None
 
     def _replaces_typed_name(self) -> bool:
         """Whether a known customer's name replaces a name already typed in."""
@@ -118,23 +102,52 @@ class CustomerFields(_Widget):
         run_for(
             self,
             self.console.ops,
-            lambda: customers.find_by_phone(ctx, phone),
+            lambda: customers.find_caller(ctx, phone),
             lambda found: self._customer_found(phone, found),
             lambda _e: None,
         )
 
-    def _customer_found(self, phone: str, customer: CustomerView | None) -> None:
+    def _customer_found(self, phone: str, caller: CallerView | None) -> None:
+        """Fill in a returning caller: name, email, their last address (the others a pick list
+        away, on the Down key), and the cursor on Service when nothing was typed meanwhile."""
         if phone != self.phone.text().strip():
             return
-        self._known_customer = customer
-        if customer is None:
+        self.known_caller = caller
+        self._caller_changed(caller)
+        if caller is None:
             self.lookup.setText(self.tr("New customer"))
+            self.offer_addresses(())
             return
+        customer = caller.customer
+        region = self.settings.region if self.settings else "US"
+        self.phone.setText(phone_for_display(customer.phone, region))  # one national format everywhere
         self.lookup.setText(self.tr("Known customer: {0}").format(customer.name))
+        untouched = not self.name.text().strip() and not self.address.text().strip()
         if not self.name.text().strip() or self._replaces_typed_name():
             self.name.setText(customer.name)
         if customer.email and not self.email.text().strip():
             self.email.setText(customer.email)
+        if caller.last_address and not self.address.text().strip():
+            self.address.setText(caller.last_address)
+        self.offer_addresses(caller.addresses)
+        if untouched and QApplication.focusWidget() in (self.phone, self.name):
+            self.service.setFocus(Qt.FocusReason.TabFocusReason)
+
+    def offer_addresses(self, addresses: tuple[str, ...]) -> None:
+        """The caller's addresses as the Address field's pick list (Down opens it)."""
+        picker = self.address.completer()
+        if picker is None:
+            picker = QCompleter(self.address)
+            picker.setModel(QStringListModel(picker))
+            picker.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+            picker.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            self.address.setCompleter(picker)
+        model = picker.model()
+        assert isinstance(model, QStringListModel)
+        model.setStringList(list(addresses))
+
+    def _caller_changed(self, caller: CallerView | None) -> None:
+        """What else a form shows of the caller (the call-center panel: their bookings)."""
 
     def _show_at_field(self, error: Exception) -> bool:
         """A service refusal naming a field (error.field) shows under it; False when none here."""

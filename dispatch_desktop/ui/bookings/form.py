@@ -14,7 +14,6 @@ from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -30,30 +29,25 @@ from dispatch_desktop.domain.errors import StaleVersionError, ValidationError
 from dispatch_desktop.domain.roles import Permission
 from dispatch_desktop.domain.statuses import ASSIGNABLE_STATUSES, BookingStatus
 from dispatch_desktop.domain.team import TeamSettings
+from dispatch_desktop.domain.time_entry import next_quarter_hour
 from dispatch_desktop.services import bookings
 from dispatch_desktop.services.booking_drafts import BookingDraft, save_draft
 from dispatch_desktop.services.bookings import AgentAvailability
 from dispatch_desktop.services.display import phone_for_display
 from dispatch_desktop.services.views import BookingView
 from dispatch_desktop.ui.bookings.agent_picker import AgentPicker
-from dispatch_desktop.ui.bookings.customer_fields import (
-    CustomerFields,
-    FieldMessage,
-    HintLabel,
-    from_qdatetime,
-    next_quarter_hour,
-    stacked,
-    to_qdatetime,
-)
+from dispatch_desktop.ui.bookings.customer_fields import CustomerFields, FieldMessage, HintLabel, stacked
 from dispatch_desktop.ui.bookings.stale_banner import StaleBanner
 from dispatch_desktop.ui.bookings.stale_dialog import StaleVersionDialog
 from dispatch_desktop.ui.bookings.start_readings import booking_times, reading_labels, readings, start_problem
 from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
+from dispatch_desktop.ui.kit.enter_keys import EnterMovesOn
 from dispatch_desktop.ui.kit.lifetime import run_for
 from dispatch_desktop.ui.kit.operations import one_line
 from dispatch_desktop.ui.kit.plain import PlainLabel
 from dispatch_desktop.ui.kit.style import field_error_style
+from dispatch_desktop.ui.kit.time_entry import DateTimeEntry
 
 DEFAULT_MINUTES = 60
 
@@ -104,9 +98,7 @@ class BookingForm(CustomerFields, QDialog):
         self.email.setPlaceholderText(self.tr("optional"))
         self.address = QLineEdit()
         self.service = QLineEdit()
-        self.start = QDateTimeEdit()
-        self.start.setCalendarPopup(True)
-        self.start.setDisplayFormat("ddd yyyy-MM-dd HH:mm")
+        self.start = DateTimeEntry()
         # Shown only for a time the clocks go through twice: which of the two is meant.
         self.offset_choice = QComboBox()
         self.offset_choice.hide()
@@ -133,7 +125,7 @@ class BookingForm(CustomerFields, QDialog):
         form.addRow(self.tr("&Name"), self._with_message(self.name, "name"))
         form.addRow(self.tr("E&mail"), self._with_message(self.email, "email"))
         form.addRow(self.tr("&Address"), self._with_message(self.address, "address"))
-        form.addRow(self.tr("Ser&vice"), self._with_message(self.service, "service"))
+        form.addRow(self.tr("Serv&ice"), self._with_message(self.service, "service"))
         form.addRow(self.tr("&Start"), self._with_message(self.start, "start", self.offset_choice))
         duration_row = QHBoxLayout()
         duration_row.addWidget(self.duration)
@@ -158,34 +150,27 @@ class BookingForm(CustomerFields, QDialog):
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setDefault(True)
-        self.save_button.setToolTip(self.tr("Save (Enter or Ctrl+S)"))
+        self.save_button.setToolTip(self.tr("Save (Ctrl+Enter or Ctrl+S; Enter on the last field)"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.stale_banner)
         layout.addLayout(form)
         layout.addWidget(self.general)
         layout.addWidget(self.buttons)
         # Tab order follows a phone call: who is calling, where, what, when, who goes.
-        order = [
-            self.phone,
-            self.name,
-            self.email,
-            self.address,
-            self.service,
-            self.start,
-            self.offset_choice,
-            self.duration,
-            self.agent,
-            self.notes,
-            self.notify_customer,
-            self.save_button,
-        ]
+        order = [*self.fields(), self.save_button]
         for first, second in itertools.pairwise(order):
             QWidget.setTabOrder(first, second)
 
+    def fields(self) -> list[QWidget]:
+        """The fields Enter and Tab walk through, in order; Enter on the last one saves."""
+        caller = [self.phone, self.name, self.email, self.address, self.service]
+        when = [*self.start.fields(), self.offset_choice, self.duration]
+        return [*caller, *when, self.agent, self.notes, self.notify_customer]
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        self.save_button.setDefault(True)  # Enter in any field saves
+        for which in (QDialogButtonBox.StandardButton.Save, QDialogButtonBox.StandardButton.Cancel):
+            self.buttons.button(which).setAutoDefault(False)  # Enter moves on (EnterMovesOn), never clicks
 
     def _with_message(self, field: QWidget, key: str, extra: QWidget | None = None) -> QWidget:
         return stacked(field, *([extra] if extra is not None else []), self.messages[key])
@@ -194,7 +179,7 @@ class BookingForm(CustomerFields, QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         QShortcut(QKeySequence.StandardKey.Save, self, self.save)
-        QShortcut(QKeySequence("Ctrl+Return"), self, self.save)
+        self._enter = EnterMovesOn(self, self.fields, self.save)
         self.phone.editingFinished.connect(self._lookup_customer)
         self.phone.editingFinished.connect(self._check_phone)
         self.email.editingFinished.connect(self._check_email)
@@ -202,7 +187,7 @@ class BookingForm(CustomerFields, QDialog):
             field.textChanged.connect(lambda _text, key=key: self.messages[key].show_message(""))
         self._availability_timer = QTimer(self, singleShot=True, interval=300)
         self._availability_timer.timeout.connect(self._load_availability)
-        self.start.dateTimeChanged.connect(self._times_changed)
+        self.start.changed.connect(self._times_changed)
         self.offset_choice.currentIndexChanged.connect(self._times_changed)
         self.duration.valueChanged.connect(self._times_changed)
         self.agent.currentIndexChanged.connect(self._show_agent_state)
@@ -215,8 +200,8 @@ class BookingForm(CustomerFields, QDialog):
             self._fill(self.booking)
         else:
             now = datetime.now(settings.zone).replace(tzinfo=None)
-            self.start.setDateTime(to_qdatetime(self._initial_start or next_quarter_hour(now)))
-            self._times_changed()
+            self.start.set_today(now.date())
+            self.start.set_value(self._initial_start or next_quarter_hour(now))
         self.setEnabled(True)
         self.ready = True
         self.phone.setFocus()
@@ -232,7 +217,7 @@ class BookingForm(CustomerFields, QDialog):
         self.notes.setText(view.notes or "")
         local_start = view.start.astimezone(self.settings.zone)
         with QSignalBlocker(self.start), QSignalBlocker(self.duration):
-            self.start.setDateTime(to_qdatetime(local_start.replace(tzinfo=None)))
+            self.start.set_value(local_start.replace(tzinfo=None))
             self.duration.setValue(max(5, int((view.end - view.start).total_seconds() // 60)))
         self.stale_banner.hide()
         self._offer_offsets(local_start.fold)
@@ -273,17 +258,20 @@ class BookingForm(CustomerFields, QDialog):
 
     # --- times and agents -----------------------------------------------------------------
 
-    def _typed_start(self) -> tuple[datetime, tzinfo | None]:
-        return from_qdatetime(self.start.dateTime()), self.settings.zone if self.settings else None
+    def _typed_start(self) -> tuple[datetime | None, tzinfo | None]:
+        return self.start.value(), self.settings.zone if self.settings else None
 
-    def times(self) -> tuple[datetime, datetime]:
+    def times(self) -> tuple[datetime, datetime] | None:
+        """Start and end as typed; None while the date or the time field does not read."""
         typed, zone = self._typed_start()
+        if typed is None:
+            return None
         return booking_times(typed, self.duration.value(), zone, self.offset_choice.currentIndex())
 
     def _offer_offsets(self, preferred: int | None = None) -> None:
         """Show the two readings of a repeated local time, or a skipped time's reason, under Start."""
         typed, zone = self._typed_start()
-        choices = readings(typed, zone)
+        choices = readings(typed, zone) if typed is not None else ()
         keep = self.offset_choice.currentIndex() if preferred is None else preferred
         with QSignalBlocker(self.offset_choice):
             self.offset_choice.clear()
@@ -291,13 +279,19 @@ class BookingForm(CustomerFields, QDialog):
                 self.offset_choice.addItems(reading_labels(choices))
                 self.offset_choice.setCurrentIndex(max(0, min(keep, 1)))
         self.offset_choice.setVisible(len(choices) == 2)
-        if zone is not None:
+        if typed is None:
+            self.messages["start"].show_message(self.start.problem())
+        elif zone is not None:
             self.messages["start"].show_message(start_problem(typed, zone))
 
     def _times_changed(self) -> None:
         if self.sender() is not self.offset_choice:
             self._offer_offsets()
-        start, end = self.times()
+        times = self.times()
+        if times is None:
+            self.end_label.setText("")
+            return
+        start, end = times
         same_day = end.date() == start.date()
         self.end_label.setText(self.tr("until {0}").format(end.strftime("%H:%M" if same_day else "%a %H:%M")))
         try:
@@ -309,7 +303,10 @@ class BookingForm(CustomerFields, QDialog):
             self._availability_timer.start()
 
     def _load_availability(self) -> None:
-        start, end = self.times()
+        times = self.times()
+        if times is None:
+            return
+        start, end = times
         ctx = self.console.ctx
         exclude = self.booking.id if self.booking else None
         run_for(
@@ -344,7 +341,10 @@ class BookingForm(CustomerFields, QDialog):
     # --- saving ---------------------------------------------------------------------------
 
     def draft(self) -> BookingDraft:
-        start, end = self.times()
+        times = self.times()
+        if times is None:
+            raise ValidationError(self.start.problem(), field="start")
+        start, end = times
         notes, agent_id = (
             self.notes.text().strip() or None,
             self.agent.currentData() if self.may_assign else None,
@@ -356,12 +356,16 @@ class BookingForm(CustomerFields, QDialog):
         if not self.ready or self.saving:
             return
         checks = [self._check_phone(), self._check_email(), self._check_required()]
-        start, end = self.times()
-        try:
-            validation.interval(start, end)
-        except ValidationError as exc:
-            self.messages["duration"].show_message(str(exc))
+        times = self.times()
+        if times is None:
+            self.messages["start"].show_message(self.start.problem())
             checks.append(False)
+        else:
+            try:
+                validation.interval(*times)
+            except ValidationError as exc:
+                self.messages["duration"].show_message(str(exc))
+                checks.append(False)
         if not all(checks):
             return
         self.general.show_message("")

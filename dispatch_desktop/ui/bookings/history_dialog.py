@@ -1,6 +1,4 @@
-"""The audit trail of one booking."""
-
-from datetime import datetime
+"""The history of one booking, told as a story: who did what, and who was told."""
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
@@ -14,9 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from dispatch_desktop.domain.team import TeamSettings, booking_reference
-from dispatch_desktop.services import bookings
-from dispatch_desktop.services.views import AuditView
-from dispatch_desktop.ui.bookings.labels import status_label
+from dispatch_desktop.services.booking_story import StoryLine, booking_story
 from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.kit.lifetime import run_for
 from dispatch_desktop.ui.kit.operations import one_line
@@ -28,7 +24,7 @@ def tr(text: str) -> str:
 
 
 class HistoryDialog(QDialog):
-    """The audit trail of one booking: who changed which field, when, from what to what."""
+    """One line per change: "Dana Whitfield moved it from 10:00 to 10:30 · customer told by SMS and email"."""
 
     def __init__(self, console: ConsoleContext, booking_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -37,8 +33,9 @@ class HistoryDialog(QDialog):
         self.loaded = False
         self.setWindowTitle(tr("History of booking {0}").format(booking_reference(booking_id)))
         self.resize(760, 380)
-        self.table = QTableWidget(0, 5)
-        self.table.setHorizontalHeaderLabels([tr("When"), tr("Who"), tr("What"), tr("From"), tr("To")])
+        self.table = QTableWidget(0, 2)
+        self.table.setHorizontalHeaderLabels([tr("When"), tr("What happened")])
+        self.table.setTabKeyNavigation(False)
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -55,24 +52,16 @@ class HistoryDialog(QDialog):
         run_for(
             self,
             console.ops,
-            lambda: (bookings.booking_history(ctx, booking_id), ctx.team_settings()),
+            lambda: (booking_story(ctx, booking_id), ctx.team_settings()),
             self._show,
             self._failed,
         )
 
-    def _show(self, result: tuple[list[AuditView], TeamSettings]) -> None:
-        entries, settings = result
-        self.table.setRowCount(len(entries))
-        for row, entry in enumerate(entries):
-            what = entry.action if not entry.field else f"{entry.action}: {entry.field}"
-            values = (
-                settings.local(entry.at),
-                entry.actor,
-                what,
-                _readable(entry.old_value, settings),
-                _readable(entry.new_value, settings),
-            )
-            for column, value in enumerate(values):
+    def _show(self, result: tuple[list[StoryLine], TeamSettings]) -> None:
+        lines, settings = result
+        self.table.setRowCount(len(lines))
+        for row, line in enumerate(lines):
+            for column, value in enumerate((settings.local(line.at), line.text)):
                 self.table.setItem(row, column, QTableWidgetItem(value))
         self.loaded = True
 
@@ -80,15 +69,3 @@ class HistoryDialog(QDialog):
         self.error.setText(one_line(error))
         self.error.show()
         self.loaded = True
-
-
-def _readable(value: str | None, settings: TeamSettings) -> str:
-    if value is None:
-        return "—"
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return status_label(value)
-    if moment.tzinfo is None:
-        return value
-    return settings.local(moment)

@@ -51,3 +51,15 @@ def not_reached_tip(view: BookingView) -> str:
     lines = [QCoreApplication.translate("reach", "Not reached:")]
     lines += [person.describe() for person in view.unreached]
     return "\n".join(lines) if view.unreached else ""
+
+
+def cancel_reasons() -> list[str]:
+    """The reasons a booking is usually cancelled for, offered first in the cancel dialog."""
+    return [
+        QCoreApplication.translate("cancel", "Customer cancelled"),
+        QCoreApplication.translate("cancel", "Customer rebooked for another time"),
+        QCoreApplication.translate("cancel", "Booked twice by mistake"),
+        QCoreApplication.translate("cancel", "Problem fixed before the visit"),
+        QCoreApplication.translate("cancel", "No agent available"),
+        QCoreApplication.translate("cancel", "Customer could not be reached"),
+    ]

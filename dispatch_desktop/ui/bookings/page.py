@@ -32,7 +32,7 @@ from dispatch_desktop.ui.bookings.booking_menu import booking_menu
 from dispatch_desktop.ui.bookings.filters import BookingFilters
 from dispatch_desktop.ui.bookings.form import BookingForm
 from dispatch_desktop.ui.bookings.history_dialog import HistoryDialog
-from dispatch_desktop.ui.bookings.labels import status_label
+from dispatch_desktop.ui.bookings.labels import cancel_reasons, status_label
 from dispatch_desktop.ui.bookings.model import BookingsModel
 from dispatch_desktop.ui.bookings.sort_proxy import ServerSortProxy
 from dispatch_desktop.ui.bookings.stale_dialog import StaleVersionDialog
@@ -98,6 +98,7 @@ class BookingsPage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.setWordWrap(False)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; the arrows move within it
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
@@ -336,6 +337,9 @@ class BookingsPage(QWidget):
                     view.reference, view.customer_name, view.service
                 ),
                 self,
+                reasons=cancel_reasons(),
+                accept_text=self.tr("Cancel booking"),
+                reject_text=self.tr("Keep booking"),
             )
             dialog.reason_given.connect(lambda reason: self._set_status(view, status, reason))
             return self.dialogs.show(dialog)

@@ -1,24 +1,27 @@
 """Call-center entry: take a booking during a phone call without touching the mouse.
 
-Enter moves to the next field and saves on the last one; Ctrl+S saves from anywhere. After a
-save the panel says what happened to the customer's confirmation, clears itself and puts the
-cursor back in the phone field for the next call.
+Enter moves to the next field and saves on the last one; Ctrl+Enter or Ctrl+S saves from
+anywhere. A returning caller's phone number fills in their name, email and last address, puts the
+cursor on Service and lists their upcoming and recent bookings with status. After a save the
+panel says what happened to the customer's confirmation, clears itself and puts the cursor back in
+the phone field for the next call.
 """
 
 from collections.abc import Callable, Collection
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateTimeEdit,
     QFormLayout,
     QFrame,
     QHBoxLayout,
     QLineEdit,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -26,28 +29,24 @@ from PySide6.QtWidgets import (
 
 from dispatch_desktop.domain.outbox import REMINDER_EVENT, Channel, OutboxStatus
 from dispatch_desktop.domain.team import TeamSettings
+from dispatch_desktop.domain.time_entry import next_quarter_hour
 from dispatch_desktop.services import notifier_status
 from dispatch_desktop.services.booking_drafts import save_draft
 from dispatch_desktop.services.booking_notices import booking_notifications
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.services.outbox import OutboxView
-from dispatch_desktop.services.views import BookingView
-from dispatch_desktop.ui.bookings.customer_fields import (
-    CustomerFields,
-    FieldMessage,
-    HintLabel,
-    from_qdatetime,
-    next_quarter_hour,
-    stacked,
-    to_qdatetime,
-)
+from dispatch_desktop.services.views import BookingView, CallerView
+from dispatch_desktop.ui.bookings.customer_fields import CustomerFields, FieldMessage, HintLabel, stacked
 from dispatch_desktop.ui.bookings.form import DEFAULT_MINUTES
+from dispatch_desktop.ui.call_center.caller import caller_text
 from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
+from dispatch_desktop.ui.kit.enter_keys import EnterMovesOn
 from dispatch_desktop.ui.kit.lifetime import run_for
 from dispatch_desktop.ui.kit.operations import one_line
 from dispatch_desktop.ui.kit.plain import PlainLabel
 from dispatch_desktop.ui.kit.poller import Poller
+from dispatch_desktop.ui.kit.time_entry import DateTimeEntry
 
 CONFIRMATION_POLL_MS = 1_000
 CONFIRMATION_POLLS = 15
@@ -90,31 +89,6 @@ def confirmation_text(
     return tr("{0} saved — confirmation queued for the customer ({1})").format(reference, channels)
 
 
-class _EnterMovesOn(QObject):
-    """Enter in a field goes to the next field; on the last field it saves."""
-
-    def __init__(self, panel: "CallCenterPanel") -> None:
-        super().__init__(panel)
-        self.panel = panel
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        plain_enter = (
-            event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-            and not event.modifiers()
-            & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
-        )
-        fields = self.panel.fields()
-        if plain_enter and watched in fields:
-            if watched is fields[-1]:
-                self.panel.save()
-            else:
-                fields[fields.index(watched) + 1].setFocus()
-            return True
-        return super().eventFilter(watched, event)
-
-
 class CallCenterPanel(CustomerFields, QWidget):
     """One phone call, one booking: phone, name, email, address, service, time, save."""
 
@@ -153,9 +127,7 @@ class CallCenterPanel(CustomerFields, QWidget):
         self.address = QLineEdit()
         self.service = QLineEdit()
         self.service.setPlaceholderText(self.tr("What needs doing"))
-        self.start = QDateTimeEdit()
-        self.start.setDisplayFormat("ddd yyyy-MM-dd HH:mm")
-        self.start.setCalendarPopup(True)
+        self.start = DateTimeEntry()
         self.duration = QSpinBox()
         self.duration.setRange(15, 8 * 60)
         self.duration.setSingleStep(15)
@@ -182,14 +154,20 @@ class CallCenterPanel(CustomerFields, QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.15)
         self.result.setFont(font)
         self.general = FieldMessage()
+        self.caller_bookings = PlainLabel()
+        self.caller_bookings.setObjectName("callerBookings")
+        self.caller_bookings.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.caller_bookings.hide()
 
         form = QFormLayout()
-        form.addRow(self.tr("&Phone"), stacked(self.phone, self.lookup, self.messages["phone"]))
+        form.addRow(
+            self.tr("&Phone"), stacked(self.phone, self.lookup, self.caller_bookings, self.messages["phone"])
+        )
         form.addRow(self.tr("&Name"), stacked(self.name, self.messages["name"]))
         form.addRow(self.tr("E&mail"), stacked(self.email, self.messages["email"]))
         form.addRow(self.tr("&Address"), stacked(self.address, self.messages["address"]))
-        form.addRow(self.tr("Ser&vice"), stacked(self.service, self.messages["service"]))
-        form.addRow(self.tr("P&referred time"), stacked(self.start, self.messages["start"]))
+        form.addRow(self.tr("Serv&ice"), stacked(self.service, self.messages["service"]))
+        form.addRow(self.tr("&When (date, time)"), stacked(self.start, self.messages["start"]))
         form.addRow(self.tr("&Duration"), stacked(self.duration, self.messages["duration"]))
         form.addRow(self.tr("OK to &text you about this booking?"), self.sms_consent)
         buttons = QHBoxLayout()
@@ -201,6 +179,8 @@ class CallCenterPanel(CustomerFields, QWidget):
         card.setFrameShape(QFrame.Shape.StyledPanel)
         card.setMinimumWidth(620)
         card.setMaximumWidth(760)
+        # Its full height always: a short window scrolls the card rather than squeezing its fields.
+        card.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         inner = QVBoxLayout(card)
         title = PlainLabel(self.tr("New call"))
         title_font = title.font()
@@ -209,7 +189,8 @@ class CallCenterPanel(CustomerFields, QWidget):
         title.setFont(title_font)
         hint = PlainLabel(
             self.tr(
-                "Enter moves to the next field and saves on the last one. "
+                "Enter moves to the next field and saves on the last one; Ctrl+Enter saves from any field. "
+                "Dates: t today, +1 tomorrow; times: 10, 10:30, 2p. "
                 "The booking is created without an agent; a dispatcher assigns it."
             )
         )
@@ -220,12 +201,19 @@ class CallCenterPanel(CustomerFields, QWidget):
         inner.addLayout(buttons)
         inner.addWidget(self.general)
         inner.addWidget(self.result)
-        outer = QHBoxLayout(self)
-        outer.addWidget(card, 1, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
+        # In a short window the card scrolls instead of squeezing its fields.
+        holder = QWidget()
+        centred = QHBoxLayout(holder)
+        centred.addWidget(card, 1, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(holder)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
 
-        self._enter = _EnterMovesOn(self)
-        for field in self.fields():
-            field.installEventFilter(self._enter)
+        self._enter = EnterMovesOn(self, self.fields, self.save)
         for first, second in zip(self.fields(), self.fields()[1:], strict=False):
             QWidget.setTabOrder(first, second)
         QWidget.setTabOrder(self.duration, self.save_button)
@@ -241,7 +229,15 @@ class CallCenterPanel(CustomerFields, QWidget):
         self.email.editingFinished.connect(self._check_email)
 
     def fields(self) -> list[QWidget]:
-        return [self.phone, self.name, self.email, self.address, self.service, self.start, self.duration]
+        return [
+            self.phone,
+            self.name,
+            self.email,
+            self.address,
+            self.service,
+            *self.start.fields(),
+            self.duration,
+        ]
 
     def _settings_arrived(self, settings: TeamSettings) -> None:
         self.settings = settings
@@ -256,10 +252,20 @@ class CallCenterPanel(CustomerFields, QWidget):
         self.settings = settings
 
     def _reset_time(self) -> None:
+        """The same suggestion as the booking form's: the next quarter hour in the team's zone."""
         zone = self.settings.zone if self.settings else None
         now = datetime.now(zone).replace(tzinfo=None) if zone else datetime.now()
-        self.start.setDateTime(to_qdatetime(next_quarter_hour(now) + timedelta(hours=1)))
+        self.start.set_today(now.date())
+        self.start.set_value(next_quarter_hour(now))
         self.duration.setValue(DEFAULT_MINUTES)
+
+    def _caller_changed(self, caller: CallerView | None) -> None:
+        if caller is None or self.settings is None:
+            self.caller_bookings.clear()
+            self.caller_bookings.hide()
+            return
+        self.caller_bookings.setText(caller_text(caller, self.settings, self.tr))
+        self.caller_bookings.show()
 
     # --- lookup and checks ----------------------------------------------------------------
 
@@ -272,12 +278,19 @@ class CallCenterPanel(CustomerFields, QWidget):
             self._find_customer(phone)
 
     def _check(self) -> bool:
-        checks = [self._check_email(), self._check_phone(), self._check_required()]
+        checks = [self._check_email(), self._check_phone(), self._check_required(), self._check_start()]
         return all(checks)
+
+    def _check_start(self) -> bool:
+        problem = self.start.problem()
+        self.messages["start"].show_message(problem)
+        return not problem
 
     def _first_error_field(self) -> QWidget | None:
         for key, field in zip(
-            ("phone", "name", "email", "address", "service", "start", "duration"), self.fields(), strict=True
+            ("phone", "name", "email", "address", "service", "start", "duration"),
+            (self.phone, self.name, self.email, self.address, self.service, self.start, self.duration),
+            strict=True,
         ):
             if self.messages[key].isVisibleTo(self):
                 return field
@@ -293,7 +306,8 @@ class CallCenterPanel(CustomerFields, QWidget):
             if focus is not None:
                 focus.setFocus()
             return
-        start = from_qdatetime(self.start.dateTime())
+        start = self.start.value()
+        assert start is not None  # _check_start passed
         end = start + timedelta(minutes=self.duration.value())
         draft = replace(self._draft(start, end), sms_consent=self.sms_consent.currentData())
         self.saving = True
@@ -361,6 +375,9 @@ class CallCenterPanel(CustomerFields, QWidget):
             field.clear()
         self.lookup.clear()
         self.sms_consent.setCurrentIndex(0)
+        self.known_caller = None
+        self._caller_changed(None)
+        self.offer_addresses(())
         for message in self.messages.values():
             message.show_message("")
         self.general.show_message("")

@@ -1,6 +1,7 @@
 """Colours the console uses to say something: booking status, overdue rows, environment badge.
 
-Every colour has a light-theme and a dark-theme shade; the palette's window colour decides.
+Every colour reads in the light and the dark theme: a status has one hue, shown as a fill with
+black or white text, or as text adjusted to the theme; the others have a shade for each theme.
 """
 
 from PySide6.QtGui import QColor, QPalette
@@ -10,29 +11,20 @@ from dispatch_desktop.domain.statuses import BookingStatus
 
 _S = BookingStatus
 
-# (light theme, dark theme) text colours for the status cell, chosen for contrast on each background.
-STATUS_COLOURS: dict[str, tuple[str, str]] = {
-    _S.PENDING: ("#8a5a00", "#ffc857"),
-    _S.SCHEDULED: ("#1d4ed8", "#8ab4ff"),
-    _S.CONFIRMED: ("#0f766e", "#5eead4"),
-    _S.EN_ROUTE: ("#6d28d9", "#c4b5fd"),
-    _S.IN_PROGRESS: ("#b45309", "#fdba74"),
-    _S.COMPLETED: ("#15803d", "#86efac"),
-    _S.CANCELLED: ("#6b7280", "#9ca3af"),
-    _S.NO_SHOW: ("#b91c1c", "#fca5a5"),
+# One colour per status, used by the bookings table, the board's blocks and the board's legend.
+# Eight hues far apart on the wheel, en route (cyan) and in progress (deep orange) opposite each
+# other. The table shows the hue as text, darkened or lightened until it reads on the theme's base.
+STATUS_COLOURS: dict[str, str] = {
+    _S.PENDING: "#f6bf26",  # yellow: waiting for an agent
+    _S.SCHEDULED: "#1e88e5",  # blue
+    _S.CONFIRMED: "#7e57c2",  # violet
+    _S.EN_ROUTE: "#00acc1",  # cyan: on the way
+    _S.IN_PROGRESS: "#e65100",  # deep orange: at work
+    _S.COMPLETED: "#43a047",  # green
+    _S.CANCELLED: "#9e9e9e",  # grey
+    _S.NO_SHOW: "#8d6e63",  # brown
 }
-
-# Block fills for the board and badges: a softer tint of the same hue.
-STATUS_FILLS: dict[str, tuple[str, str]] = {
-    _S.PENDING: ("#fff1c2", "#5c4300"),
-    _S.SCHEDULED: ("#dbe6ff", "#1e3a7a"),
-    _S.CONFIRMED: ("#ccfbf1", "#134e4a"),
-    _S.EN_ROUTE: ("#ede9fe", "#3b2a75"),
-    _S.IN_PROGRESS: ("#ffedd5", "#6b3a0a"),
-    _S.COMPLETED: ("#dcfce7", "#14532d"),
-    _S.CANCELLED: ("#f3f4f6", "#374151"),
-    _S.NO_SHOW: ("#fee2e2", "#7f1d1d"),
-}
+READABLE_CONTRAST = 4.5  # WCAG AA for normal text
 
 OVERDUE_FILL = ("#fde2e2", "#5a1f1f")
 
@@ -74,12 +66,42 @@ def _pick(pair: tuple[str, str], palette: QPalette | None) -> QColor:
     return QColor(pair[1] if is_dark(palette) else pair[0])
 
 
+def _luminance(colour: QColor) -> float:
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(colour.red()) + 0.7152 * channel(colour.green()) + 0.0722 * channel(colour.blue())
+
+
+def contrast(first: QColor, second: QColor) -> float:
+    """WCAG contrast ratio of two colours, 1 (none) to 21 (black on white)."""
+    light, dark = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def status_fill(status: str) -> QColor:
+    """The status's one colour: board blocks and legend chips are filled with it."""
+    return QColor(STATUS_COLOURS.get(status, "#607d8b"))
+
+
+def text_on(fill: QColor) -> QColor:
+    """Black or white, whichever reads better on `fill`."""
+    black, white = QColor("#111111"), QColor("#ffffff")
+    return black if contrast(black, fill) >= contrast(white, fill) else white
+
+
 def status_colour(status: str, palette: QPalette | None = None) -> QColor:
-    return _pick(STATUS_COLOURS.get(status, ("#000000", "#ffffff")), palette)
-
-
-def status_fill(status: str, palette: QPalette | None = None) -> QColor:
-    return _pick(STATUS_FILLS.get(status, ("#ffffff", "#000000")), palette)
+    """The status's colour as text on the theme's base (the table's status cell), readable there."""
+    palette = palette or QApplication.palette()
+    background = palette.color(QPalette.ColorRole.Base)
+    colour = status_fill(status)
+    dark = is_dark(palette)
+    for _step in range(12):
+        if contrast(colour, background) >= READABLE_CONTRAST:
+            break
+        colour = colour.lighter(115) if dark else colour.darker(115)
+    return colour
 
 
 def overdue_fill(palette: QPalette | None = None) -> QColor:

@@ -50,6 +50,7 @@ class WorkerDialog(QDialog):
         self.buttons.accepted.connect(on_accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)  # never smaller than its fields
         for part in parts:
             if isinstance(part, QLayout):
                 layout.addLayout(part)

@@ -24,7 +24,7 @@ from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.kit.error_box import show_error
 from dispatch_desktop.ui.kit.lifetime import OpenDialogs, run_for
-from dispatch_desktop.ui.kit.text_dialog import TextDialog
+from dispatch_desktop.ui.kit.text_dialog import ShortcutsDialog, TextDialog
 from dispatch_desktop.ui.notifications.account_alert import AccountAlertBanner
 from dispatch_desktop.ui.notifications.delivery_alert import DeliveryAlertBanner
 from dispatch_desktop.ui.notifications.email_alert import EmailAlertBanner
@@ -34,7 +34,7 @@ from dispatch_desktop.ui.people.operators import OperatorsPage
 from dispatch_desktop.ui.settings.dialog import SettingsDialog
 from dispatch_desktop.ui.shell.actions import WindowActions
 from dispatch_desktop.ui.shell.delivery_timer import DeliveryTimer
-from dispatch_desktop.ui.shell.layout import WindowLayout
+from dispatch_desktop.ui.shell.layout import WindowLayout, fit_to_screen
 from dispatch_desktop.ui.shell.live_refresh import RevisionWatcher
 from dispatch_desktop.ui.shell.status_bar import ConsoleStatusBar
 from dispatch_desktop.ui.shell.welcome import WelcomeDialog, os_full_name
@@ -151,11 +151,11 @@ class MainWindow(QMainWindow):
         console = self.console
         # Its first load starts after the window's first frame (see _start_first_loads).
         self.bookings_page = BookingsPage(console, load_now=False)
-        self._add_page("bookings", self.bookings_page, self.tr("&Bookings"))
+        self._add_page("bookings", self.bookings_page, self.tr("Boo&kings"))
         self.call_center = CallCenterPanel(console)
         self._add_page("call_center", self.call_center, self.tr("&Call-center entry"))
         if console.can(Permission.READ):
-            self._add_page("board", BoardPage(console), self.tr("Bo&ard"))
+            self._add_page("board", BoardPage(console), self.tr("B&oard"))
         self.inbox_page = InboxPage(console)
         self._add_page("inbox", self.inbox_page, self.tr("&Inbox"))
         self.inbox_page.unread_changed.connect(self._show_unread)
@@ -167,7 +167,7 @@ class MainWindow(QMainWindow):
             self.agents_page = AgentsPage(console)
             self._add_page("agents", self.agents_page, self.tr("A&gents"))
         if console.can(Permission.MANAGE_OPERATORS):
-            self._add_page("operators", OperatorsPage(console), self.tr("&Operators"))
+            self._add_page("operators", OperatorsPage(console), self.tr("Operator&s"))
         if console.actor.role == Role.CALL_CENTER:
             self.tabs.setCurrentWidget(self.call_center)
 
@@ -303,23 +303,35 @@ class MainWindow(QMainWindow):
         dialog.finished.connect(lambda _result: self.console.ops.changed.emit(Change.SETTINGS))
         return self.dialogs.show(dialog)
 
-    def show_shortcuts(self) -> None:
-        lines = [
-            self.tr("Ctrl+N\tNew booking"),
-            self.tr("F2\tNew call (call-center entry)"),
-            self.tr("Ctrl+F\tFind a booking"),
-            self.tr("Ctrl+T\tToday's bookings"),
-            self.tr("F5\tRefresh"),
-            self.tr("Ctrl+Tab / Ctrl+Shift+Tab\tNext / previous tab"),
-            self.tr("Alt+1 … Alt+9\tGo to tab"),
-            self.tr("Ctrl+G\tAssign the selected booking"),
-            self.tr("Ctrl+H\tHistory of the selected booking"),
-            self.tr("Enter\tOpen the selected booking"),
-            self.tr("Ctrl+S or Enter\tSave a form; Esc cancels"),
-            self.tr("Ctrl+L\tShow or hide the notification log"),
-            self.tr("Ctrl+Q\tQuit"),
+    def shortcut_rows(self) -> list[tuple[str, str]]:
+        """The keyboard shortcuts as the Help list shows them: keys, then what they do."""
+        tr = self.tr
+        return [
+            ("Ctrl+N", tr("New booking")),
+            ("F2", tr("New call (call-center entry)")),
+            ("Ctrl+F", tr("Find a booking")),
+            ("Ctrl+T", tr("Today's bookings")),
+            ("F5", tr("Refresh")),
+            ("Ctrl+Tab / Ctrl+Shift+Tab", tr("Next / previous tab")),
+            ("Alt+1 … Alt+9", tr("Go to tab")),
+            ("Alt+underlined letter", tr("Go to that tab, menu, field or button")),
+            ("Tab / Shift+Tab", tr("Next / previous field; leaves the bookings table")),
+            ("Arrows", tr("Move within the bookings table")),
+            ("Ctrl+G", tr("Assign the selected booking")),
+            ("Ctrl+H", tr("History of the selected booking")),
+            ("Enter (table)", tr("Open the selected booking")),
+            ("Enter (form)", tr("Next field; on the last field, save")),
+            ("Ctrl+Enter or Ctrl+S", tr("Save the form from any field")),
+            ("Esc", tr("Cancel the form; clear the call-center panel")),
+            ("t, +1, 2026-12-03", tr("Date field: today, tomorrow, that day")),
+            ("10, 10:30, 2p", tr("Time field: 10:00, 10:30, 14:00")),
+            ("Ctrl+L", tr("Show or hide the notification log")),
+            ("F1", tr("This list")),
+            ("Ctrl+Q", tr("Quit")),
         ]
-        self.dialogs.keep(TextDialog(self.tr("Keyboard shortcuts"), "\n".join(lines), self)).open()
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        return self.dialogs.show(ShortcutsDialog(self.tr("Keyboard shortcuts"), self.shortcut_rows(), self))
 
     def show_about(self) -> None:
         text = self.tr("Dispatch Desktop {0}\n\nDatabase: {1}\nHome: {2}\nNotifications: {3}").format(
@@ -331,6 +343,9 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        fit_to_screen(self)  # a layout saved at another scale factor or on another monitor
+        if self.tabs.currentWidget() is self.call_center:  # a call-taker starts typing the number
+            QTimer.singleShot(0, self.call_center.phone.setFocus)
         if self.first_run_check:
             self.first_run_check = False
             ctx = self.console.ctx

@@ -45,6 +45,7 @@ class WelcomeDialog(QDialog):
         )
         intro.setWordWrap(True)
         self.name = QLineEdit(os_full_name())
+        self.name.setPlaceholderText(self.tr("Your full name, e.g. Dana Whitfield"))
         self.username = QLineEdit(console.ctx.username.lower())  # usernames are lowercase
         self.username.setReadOnly(True)
         self.username.setToolTip(self.tr("Your login name: the console identifies you by it"))
@@ -112,12 +113,13 @@ class WelcomeDialog(QDialog):
 
 
 def os_full_name() -> str:
+    """The full name in the OS account (the first field of pwd's gecos); empty when the account has
+    none, or only repeats the login name (root's is "root"): then the person types their name."""
+    login = getpass.getuser()
     try:
         import pwd
 
-        gecos = pwd.getpwnam(getpass.getuser()).pw_gecos.split(",")[0].strip()
-        if gecos:
-            return gecos
+        gecos = pwd.getpwnam(login).pw_gecos.split(",")[0].strip()
     except (ImportError, KeyError):
-        pass
-    return getpass.getuser()
+        return ""
+    return gecos if gecos.casefold() != login.casefold() else ""

@@ -137,7 +137,7 @@ class TimeOffPage(RecordListPage):
                 Column(self.tr("Until"), lambda t: local_text(t.end, self.zone)),
                 Column(self.tr("Reason"), lambda t: t.reason),
                 Column(self.tr("Status"), lambda t: t.status),
-                Column(self.tr("Decided by"), lambda t: t.decided_by),
+                Column(self.tr("Decided by"), lambda t: t.decided_by_name),
                 Column(self.tr("Decision note"), lambda t: t.decision_reason),
             ],
             self,
