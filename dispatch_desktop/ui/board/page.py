@@ -49,10 +49,11 @@ from dispatch_desktop.ui.board.scene import (
 )
 from dispatch_desktop.ui.board.view import BoardView, UnassignedTray
 from dispatch_desktop.ui.bookings.form import BookingForm
+from dispatch_desktop.ui.bookings.open_form import open_booking_form
 from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.kit.dates import to_date
-from dispatch_desktop.ui.kit.lifetime import retire, run_for
+from dispatch_desktop.ui.kit.lifetime import run_for
 from dispatch_desktop.ui.kit.message_line import MessageLine
 from dispatch_desktop.ui.kit.plain import PlainLabel, plain_tip
 
@@ -337,11 +338,11 @@ class BoardPage(QWidget):
         if not self.console.can(booking_edit_permission(booking.agent_id is not None)):
             self.message.show_info(self.tr("You may not edit %s: it is assigned.") % booking.reference)
             return None
-        retire(self.form)
-        self.form = BookingForm(self.console, booking, self)
-        self.form.saved.connect(lambda saved: self.message.show_info(self.tr("%s saved.") % saved.reference))
-        self.form.open()
+        self.form = open_booking_form(self.console, booking, self, self._form_saved)
         return self.form
+
+    def _form_saved(self, saved: BookingView) -> None:
+        self.message.show_info(self.tr("%s saved.") % saved.reference)
 
     def _tray_menu(self, pos: QPoint) -> None:
         item = self.tray.itemAt(pos)
