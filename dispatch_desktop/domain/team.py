@@ -11,6 +11,8 @@ DEFAULT_SMS_PER_RECIPIENT_PER_DAY = 20
 DEFAULT_SMS_PER_OPERATOR_PER_HOUR = 200
 DEFAULT_BOOKING_DAYS_BACK = 1
 DEFAULT_BOOKING_DAYS_AHEAD = 730
+DEFAULT_DAY_START_HOUR = 7  # the team's working day, where the board opens
+DEFAULT_DAY_END_HOUR = 19
 
 # Keys of the settings table.
 TIMEZONE_KEY = "business_timezone"
@@ -20,6 +22,8 @@ SMS_PER_RECIPIENT_KEY = "sms_per_recipient_per_day"
 SMS_PER_OPERATOR_KEY = "sms_per_operator_per_hour"
 DAYS_BACK_KEY = "booking_days_back"
 DAYS_AHEAD_KEY = "booking_days_ahead"
+DAY_START_KEY = "day_start_hour"
+DAY_END_KEY = "day_end_hour"
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,8 @@ class TeamSettings:
     sms_per_operator_per_hour: int = DEFAULT_SMS_PER_OPERATOR_PER_HOUR
     booking_days_back: int = DEFAULT_BOOKING_DAYS_BACK
     booking_days_ahead: int = DEFAULT_BOOKING_DAYS_AHEAD
+    day_start_hour: int = DEFAULT_DAY_START_HOUR
+    day_end_hour: int = DEFAULT_DAY_END_HOUR
 
     @classmethod
     def from_stored(cls, stored: Mapping[str, str], fallback_timezone: str) -> "TeamSettings":
@@ -51,6 +57,8 @@ class TeamSettings:
             sms_per_operator_per_hour=number(SMS_PER_OPERATOR_KEY, DEFAULT_SMS_PER_OPERATOR_PER_HOUR),
             booking_days_back=number(DAYS_BACK_KEY, DEFAULT_BOOKING_DAYS_BACK),
             booking_days_ahead=number(DAYS_AHEAD_KEY, DEFAULT_BOOKING_DAYS_AHEAD),
+            day_start_hour=number(DAY_START_KEY, DEFAULT_DAY_START_HOUR),
+            day_end_hour=number(DAY_END_KEY, DEFAULT_DAY_END_HOUR),
         )
 
     @property

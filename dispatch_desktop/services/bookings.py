@@ -2,7 +2,7 @@
 
 import re
 from array import array
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -365,6 +365,7 @@ class BookingQuery:
     statuses: tuple[str, ...] = ()
     agent_id: int | None = None
     unassigned: bool = False
+    needs_reassignment: bool = False  # approved time off of the agent covers it
     source: str | None = None
     start_from: datetime | None = None
     start_to: datetime | None = None
@@ -413,6 +414,8 @@ def _filtered(query: Select, q: BookingQuery) -> Select:
         query = query.where(Booking.agent_id == q.agent_id)
     if q.unassigned:
         query = query.where(Booking.agent_id.is_(None))
+    if q.needs_reassignment:
+        query = query.where(schedule.needs_reassignment())
     if q.source:
         query = query.where(Booking.source == q.source)
     if q.start_from is not None:
@@ -471,7 +474,7 @@ def first_page(ctx: ServiceContext, query: BookingQuery, size: int) -> tuple[lis
     limited = replace(query, limit=size)
     with ctx.reading() as unit:
         rows = unit.session.scalars(_ordered(_filtered(select(Booking), limited), limited)).unique()
-        views = [BookingView.of(row) for row in rows]
+        views = _views(unit.session, rows)
     return views, len(views) < size
 
 
@@ -483,14 +486,21 @@ def count_bookings(ctx: ServiceContext, query: BookingQuery) -> int:
 def bookings_by_ids(ctx: ServiceContext, ids: Sequence[int]) -> dict[int, BookingView]:
     with ctx.reading() as unit:
         rows = unit.session.scalars(select(Booking).where(Booking.id.in_(list(ids))))
-        return {row.id: BookingView.of(row) for row in rows.unique()}
+        return {view.id: view for view in _views(unit.session, rows.unique())}
 
 
 def list_bookings(ctx: ServiceContext, query: BookingQuery | None = None) -> list[BookingView]:
     query = query or BookingQuery()
     with ctx.reading() as unit:
         rows = unit.session.scalars(_ordered(_filtered(select(Booking), query), query)).unique()
-        return [BookingView.of(row) for row in rows]
+        return _views(unit.session, rows)
+
+
+def _views(session: Session, rows: Iterable[Booking]) -> list[BookingView]:
+    """Views of listed rows, with their needs-reassignment mark from one extra query."""
+    views = [BookingView.of(row) for row in rows]
+    marked = schedule.needing_reassignment(session, [view.id for view in views])
+    return [replace(view, needs_reassignment=True) if view.id in marked else view for view in views]
 
 
 @dataclass(frozen=True)

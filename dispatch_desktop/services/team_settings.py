@@ -1,6 +1,7 @@
 """Team-wide settings kept in the shared database."""
 
 from dispatch_desktop.domain import team, validation
+from dispatch_desktop.domain.errors import ValidationError
 from dispatch_desktop.domain.roles import Permission
 from dispatch_desktop.domain.team import TeamSettings
 from dispatch_desktop.services.context import ServiceContext, read_team_settings
@@ -12,6 +13,8 @@ LIMITS = {
     team.SMS_PER_OPERATOR_KEY: ("texts per operator per hour", 1, 100_000),
     team.DAYS_BACK_KEY: ("booking days back", 0, 3650),
     team.DAYS_AHEAD_KEY: ("booking days ahead", 1, 3650),
+    team.DAY_START_KEY: ("day start hour", 0, 23),
+    team.DAY_END_KEY: ("day end hour", 1, 24),
 }
 
 
@@ -29,6 +32,8 @@ def update_team_settings(
     sms_per_operator_per_hour: int | str | None = None,
     booking_days_back: int | str | None = None,
     booking_days_ahead: int | str | None = None,
+    day_start_hour: int | str | None = None,
+    day_end_hour: int | str | None = None,
 ) -> TeamSettings:
     """Change the settings given; every value is checked before any is written."""
     numbers = {
@@ -36,6 +41,8 @@ def update_team_settings(
         team.SMS_PER_OPERATOR_KEY: sms_per_operator_per_hour,
         team.DAYS_BACK_KEY: booking_days_back,
         team.DAYS_AHEAD_KEY: booking_days_ahead,
+        team.DAY_START_KEY: day_start_hour,
+        team.DAY_END_KEY: day_end_hour,
     }
     with ctx.writing(Permission.MANAGE_SETTINGS) as unit:
         values: dict[str, str] = {}
@@ -52,4 +59,10 @@ def update_team_settings(
         for key, value in values.items():
             unit.session.merge(Setting(key=key, value=value))
         unit.session.flush()
-        return read_team_settings(unit.session)
+        settings = read_team_settings(unit.session)
+        if settings.day_start_hour >= settings.day_end_hour:
+            raise ValidationError(
+                f"the working day must start before it ends "
+                f"({settings.day_start_hour}:00 is not before {settings.day_end_hour}:00)"
+            )
+        return settings

@@ -88,6 +88,8 @@ class BookingView:
     created_at: datetime
     updated_by: str
     updated_at: datetime
+    # Set by the listing services: approved time off of its agent covers it (services/schedule.py).
+    needs_reassignment: bool = False
 
     @classmethod
     def of(cls, row: Booking) -> "BookingView":
@@ -134,6 +136,7 @@ class TimeOffView:
     decision_reason: str | None
     created_by: str
     created_at: datetime
+    affected: int = 0  # active bookings of the agent in that time (set by timeoff.list_time_off)
 
     @classmethod
     def of(cls, row: TimeOff) -> "TimeOffView":

@@ -103,6 +103,7 @@ COMMANDS: dict[str, list[Arg]] = {
         Arg("--status", "word", "pending", optional=True),
         Arg("--agent", "filter id", "1", optional=True),
         Arg("--search", "search", "Carla", optional=True),
+        Arg("--needs-reassignment", "flag", optional=True),
         Arg("--limit", "number", "5", optional=True),
     ],
     "booking show": [Arg(None, "id", "1")],
@@ -119,7 +120,12 @@ COMMANDS: dict[str, list[Arg]] = {
         Arg("--agent", "filter id", "1", optional=True),
     ],
     "settings show": [],
-    "settings set": [Arg("--timezone", "zone", "America/Denver"), Arg("--region", "region", "CA")],
+    "settings set": [
+        Arg("--timezone", "zone", "America/Denver"),
+        Arg("--region", "region", "CA"),
+        Arg("--day-start", "number", "8", optional=True),
+        Arg("--day-end", "number", "18", optional=True),
+    ],
     "notifier run": [
         Arg("--once", "flag"),
         Arg("--interval", "seconds", "1"),

@@ -3,11 +3,12 @@
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, Qt
 
 from dispatch_desktop.services import agents, bookings, timeoff
+from dispatch_desktop.services.booking_notices import booking_notifications
 from dispatch_desktop.ui.board.page import BoardPage
-from dispatch_desktop.ui.board.scene import NAME_WIDTH, booking_mime, read_booking_mime
+from dispatch_desktop.ui.board.scene import NAME_WIDTH, DragPayload, booking_mime, read_booking_mime
 from tests.conftest import TEST_TIMEZONE
 from tests.ui._support import OFFSCREEN_NOISE, boss_console, make_console  # noqa: F401 - fixtures
 
@@ -76,32 +77,75 @@ def test_board_shows_agents_blocks_time_off_and_the_tray(qtbot, boss_console):  
     assert page.blocks() == []
 
 
-def test_dropping_a_pending_booking_on_an_agent_assigns_and_reschedules_it(qtbot, boss_console):  # noqa: F811
+def test_a_tray_drop_onto_an_agent_keeps_the_booked_time_and_ctrl_z_puts_it_back(qtbot, boss_console):  # noqa: F811
     ctx = boss_console.ctx
     ana = agents.add_agent(ctx, name="Ana Ruiz", phone="+13125550101", email="ana@example.com")
-    pending = _book(ctx, None, at(13), hours=2)
+    pending = _book(ctx, None, at(10), hours=2)
     page = _board(qtbot, boss_console)
 
-    # The drop point the view computes for a grab at the left edge of the 15:00 column in Ana's row.
+    # Wherever along Ana's row a booking from the tray is let go, its time stays 10:00.
     geometry = page.view.geometry_
-    agent_id, start = page.view.target_of(
-        QPointF(geometry.x_of(at(15, 5).astimezone(UTC)), geometry.y_of_row(0) + 5), 0
-    )
-    assert (agent_id, start) == (ana.id, at(15).astimezone(UTC))
+    for hour in (8, 10, 15):
+        point = QPointF(geometry.x_of(at(hour, 5).astimezone(UTC)), geometry.y_of_row(0) + 5)
+        assert page.view.target_of(point, DragPayload(pending.id)) == (ana.id, None)
 
     with qtbot.waitSignal(page.moved, timeout=5000) as moved:
-        page.drop_booking(pending.id, agent_id, start)
+        page.drop_booking(pending.id, ana.id, None)
     assert moved.args[0].agent_id == ana.id
     stored = bookings.get_booking(ctx, pending.id)
     assert (stored.agent_id, stored.status, stored.start, stored.end) == (
         ana.id,
         "scheduled",
-        at(15).astimezone(UTC),
-        at(17).astimezone(UTC),
+        at(10).astimezone(UTC),
+        at(12).astimezone(UTC),
     )
+    # Ana is told of her new job; the customer is not told of a "move" (nothing moved for them).
+    kinds = {(n.recipient_kind, n.event) for n in booking_notifications(ctx, pending.id)}
+    assert ("agent", "booking_assigned") in kinds
+    assert not any(event == "booking_rescheduled" for _kind, event in kinds)
     qtbot.waitUntil(lambda: [b.booking.id for b in page.blocks()] == [pending.id])
     assert page.tray.count() == 0
-    assert page.message.text() == f"{pending.reference} moved to Ana Ruiz at 15:00."
+    assert page.message.text() == f"{pending.reference} moved to Ana Ruiz at 10:00. Ctrl+Z undoes it."
+
+    page.show()
+    page.activateWindow()
+    page.view.setFocus()
+    qtbot.waitUntil(page.view.hasFocus)
+    with qtbot.waitSignal(page.moved, timeout=5000):
+        qtbot.keyClick(page.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    stored = bookings.get_booking(ctx, pending.id)
+    assert (stored.agent_id, stored.status, stored.start) == (None, "pending", at(10).astimezone(UTC))
+    assert page.message.text() == f"Undone: {pending.reference} is back with the unassigned tray at 10:00."
+    qtbot.waitUntil(lambda: page.tray.count() == 1)
+    assert page.last_drop is None
+
+
+def test_a_sideways_move_reschedules_and_ctrl_z_moves_it_back(qtbot, boss_console):  # noqa: F811
+    ctx = boss_console.ctx
+    ana = agents.add_agent(ctx, name="Ana Ruiz", phone="+13125550101", email="ana@example.com")
+    booked = _book(ctx, ana.id, at(9))
+    page = _board(qtbot, boss_console)
+    geometry = page.view.geometry_
+    # Grabbed at the block's left edge; a few minutes sideways is still the same grid step: no move.
+    point = QPointF(geometry.x_of(at(9, 5).astimezone(UTC)), geometry.y_of_row(0) + 5)
+    assert page.view.target_of(point, DragPayload(booked.id, 0.0)) == (ana.id, None)
+    point = QPointF(geometry.x_of(at(15, 5).astimezone(UTC)), geometry.y_of_row(0) + 5)
+    agent_id, start = page.view.target_of(point, DragPayload(booked.id, 0.0))
+    assert (agent_id, start) == (ana.id, at(15).astimezone(UTC))
+    with qtbot.waitSignal(page.moved, timeout=5000):
+        page.drop_booking(booked.id, agent_id, start)
+    assert bookings.get_booking(ctx, booked.id).start == at(15).astimezone(UTC)
+    qtbot.waitUntil(lambda: page.booking(booked.id).start == at(15).astimezone(UTC))
+    with qtbot.waitSignal(page.moved, timeout=5000):
+        page.undo_last_drop()
+    stored = bookings.get_booking(ctx, booked.id)
+    assert (stored.agent_id, stored.start, stored.end) == (
+        ana.id,
+        at(9).astimezone(UTC),
+        at(10).astimezone(UTC),
+    )
+    events = [n.event for n in booking_notifications(ctx, booked.id)]
+    assert events.count("booking_rescheduled") >= 2  # the move and its undo each told the customer
 
 
 def test_a_conflicting_drop_is_refused_with_the_reason_and_snaps_back(qtbot, boss_console):  # noqa: F811
@@ -138,7 +182,8 @@ def test_dropping_on_the_tray_unassigns(qtbot, boss_console):  # noqa: F811
 
 
 def test_booking_mime_round_trips():
-    assert read_booking_mime(booking_mime(42, 900.0)) == (42, 900.0)
+    assert read_booking_mime(booking_mime(42, 900.0)) == DragPayload(42, 900.0)
+    assert read_booking_mime(booking_mime(42)).keeps_time
 
 
 def test_call_center_board_is_read_only(qtbot, make_console):  # noqa: F811
@@ -175,7 +220,7 @@ def test_the_block_menu_assigns_without_dragging(qtbot, boss_console):  # noqa: 
     with qtbot.waitSignal(page.moved, timeout=5000):
         assign.actions()[0].trigger()
     assert bookings.get_booking(ctx, booked.id).agent_name == "Ben Okafor"
-    assert statuses[-1] == f"{booked.reference} moved to Ben Okafor at 09:00."
+    assert statuses[-1] == f"{booked.reference} moved to Ben Okafor at 09:00. Ctrl+Z undoes it."
     menu.deleteLater()
 
 
@@ -214,6 +259,9 @@ def test_a_real_drop_event_on_the_view_reschedules(qtbot, boss_console):  # noqa
         Qt.MouseButton.LeftButton,
         Qt.KeyboardModifier.NoModifier,
     )
+    # The preview is where it lands: the exact new start and end on the grid, drawn at that time.
+    assert view.preview == "Ben Okafor · 14:15–15:15"
+    assert view.drop_hint.left() == geometry.x_of(at(14, 15).astimezone(UTC))
     with qtbot.waitSignal(page.moved, timeout=5000):
         view.dropEvent(drop)
     stored = bookings.get_booking(ctx, booked.id)

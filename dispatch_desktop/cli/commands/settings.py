@@ -19,6 +19,8 @@ def _settings_json(team: TeamSettings) -> dict[str, Any]:
         "sms_per_operator_per_hour": team.sms_per_operator_per_hour,
         "booking_days_back": team.booking_days_back,
         "booking_days_ahead": team.booking_days_ahead,
+        "day_start_hour": team.day_start_hour,
+        "day_end_hour": team.day_end_hour,
     }
 
 
@@ -29,7 +31,8 @@ def _settings_text(team: TeamSettings) -> str:
         f"SMS countries: {','.join(team.texted_countries)}\n"
         f"texts per recipient per day: {team.sms_per_recipient_per_day}\n"
         f"texts per operator per hour: {team.sms_per_operator_per_hour}\n"
-        f"booking window: {team.booking_days_back} day(s) back to {team.booking_days_ahead} days ahead"
+        f"booking window: {team.booking_days_back} day(s) back to {team.booking_days_ahead} days ahead\n"
+        f"working day: {team.day_start_hour:02d}:00–{team.day_end_hour:02d}:00"
     )
 
 
@@ -53,6 +56,8 @@ def cmd_settings_set(app: App, args: argparse.Namespace) -> int:
         sms_per_operator_per_hour=args.sms_per_operator_hour,
         booking_days_back=args.booking_days_back,
         booking_days_ahead=args.booking_days_ahead,
+        day_start_hour=args.day_start,
+        day_end_hour=args.day_end,
     )
     app.emit(_settings_json(team), _settings_text(team))
     return 0
@@ -69,3 +74,5 @@ def register(cli: Commands) -> None:
     c.add_argument("--sms-per-operator-hour", metavar="N", help="cap on texts one operator queues in an hour")
     c.add_argument("--booking-days-back", metavar="N", help="how many days in the past a booking may start")
     c.add_argument("--booking-days-ahead", metavar="N", help="how many days ahead a booking may start")
+    c.add_argument("--day-start", metavar="HOUR", help="the working day's first hour (board view), e.g. 7")
+    c.add_argument("--day-end", metavar="HOUR", help="the working day's end hour, e.g. 19")
