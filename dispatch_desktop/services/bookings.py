@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, any_, func, or_, select
 from sqlalchemy.orm import Session
 
 from dispatch_desktop.domain import validation
@@ -387,27 +387,41 @@ SORT_COLUMNS = {
 }
 
 
-def _filtered(query: Select, q: BookingQuery) -> Select:
-    # Join only what a filter or the sort reads: at a million rows the joins dominate.
+def _text_match(text: str, dialect: str) -> ColumnElement[bool]:
+    """Bookings whose customer (name, phone digits), address, service or reference match `text`.
+
+    The customers are found first, in their own small table, and the bookings by customer id, so
+    no row of the big table is joined just to be compared. On PostgreSQL the customer ids go in
+    as an array (`= ANY(ARRAY(...))`), which lets the planner OR together the customer-id index
+    and the trigram indexes of migration 0011 instead of reading every booking (29 ms instead of
+    810 ms at 100,000 bookings); SQLite reads the table either way and takes the plain IN.
+    """
+    like = f"%{text}%"
+    by_customer: list[ColumnElement[bool]] = [Customer.name.ilike(like)]
+    digits = re.sub(r"\D", "", text)
+    if len(digits) >= 3:
+        by_customer.append(Customer.phone.like(f"%{digits}%"))
+    customers = select(Customer.id).where(or_(*by_customer))
+    if dialect == "postgresql":
+        of_customer = Booking.customer_id == any_(func.array(customers.scalar_subquery()))
+    else:
+        of_customer = Booking.customer_id.in_(customers)
+    conditions = [of_customer, Booking.address.ilike(like), Booking.service.ilike(like)]
+    reference = _REFERENCE.match(text)
+    if reference:
+        conditions.append(Booking.id == int(reference.group(1)))
+    return or_(*conditions)
+
+
+def _filtered(query: Select, q: BookingQuery, dialect: str) -> Select:
+    # Join only what the sort reads: at a million rows the joins dominate.
     text = q.text.strip()
-    if text or q.sort in ("customer", "phone"):
+    if q.sort in ("customer", "phone"):
         query = query.join(Booking.customer)
     if q.sort == "agent":
         query = query.outerjoin(Booking.agent)
     if text:
-        like = f"%{text}%"
-        conditions: list[ColumnElement[bool]] = [
-            Customer.name.ilike(like),
-            Booking.address.ilike(like),
-            Booking.service.ilike(like),
-        ]
-        digits = re.sub(r"\D", "", text)
-        if len(digits) >= 3:
-            conditions.append(Customer.phone.like(f"%{digits}%"))
-        reference = _REFERENCE.match(text)
-        if reference:
-            conditions.append(Booking.id == int(reference.group(1)))
-        query = query.where(or_(*conditions))
+        query = query.where(_text_match(text, dialect))
     if q.statuses:
         query = query.where(Booking.status.in_(q.statuses))
     if q.agent_id is not None:
@@ -455,8 +469,8 @@ def booking_id_array(
     early and what was read so far is returned.
     """
     ids = array("q")
-    statement = _ordered(_filtered(select(Booking.id), query), query)
     with ctx.reading() as unit:
+        statement = _ordered(_filtered(select(Booking.id), query, unit.dialect), query)
         connection = unit.session.connection().execution_options(yield_per=ID_STREAM_CHUNK)
         for chunk in connection.execute(statement).scalars().partitions():
             ids.extend(chunk)
@@ -473,14 +487,16 @@ def first_page(ctx: ServiceContext, query: BookingQuery, size: int) -> tuple[lis
     """
     limited = replace(query, limit=size)
     with ctx.reading() as unit:
-        rows = unit.session.scalars(_ordered(_filtered(select(Booking), limited), limited)).unique()
+        rows = unit.session.scalars(
+            _ordered(_filtered(select(Booking), limited, unit.dialect), limited)
+        ).unique()
         views = _views(unit.session, rows)
     return views, len(views) < size
 
 
 def count_bookings(ctx: ServiceContext, query: BookingQuery) -> int:
     with ctx.reading() as unit:
-        return unit.session.scalar(_filtered(select(func.count(Booking.id)), query)) or 0
+        return unit.session.scalar(_filtered(select(func.count(Booking.id)), query, unit.dialect)) or 0
 
 
 def bookings_by_ids(ctx: ServiceContext, ids: Sequence[int]) -> dict[int, BookingView]:
@@ -492,7 +508,7 @@ def bookings_by_ids(ctx: ServiceContext, ids: Sequence[int]) -> dict[int, Bookin
 def list_bookings(ctx: ServiceContext, query: BookingQuery | None = None) -> list[BookingView]:
     query = query or BookingQuery()
     with ctx.reading() as unit:
-        rows = unit.session.scalars(_ordered(_filtered(select(Booking), query), query)).unique()
+        rows = unit.session.scalars(_ordered(_filtered(select(Booking), query, unit.dialect), query)).unique()
         return _views(unit.session, rows)
 
 
