@@ -26,14 +26,6 @@ def needs_reassignment() -> ColumnElement[bool]:
     )
 
 
-def needing_reassignment(session: Session, ids: Sequence[int]) -> set[int]:
-    """Which of these bookings need reassignment (see needs_reassignment), in one query."""
-    if not ids:
-        return set()
-    query = select(Booking.id).where(Booking.id.in_(list(ids)), needs_reassignment())
-    return set(session.scalars(query))
-
-
 def overlapping_bookings(
     session: Session, agent_id: int, start: datetime, end: datetime, exclude_id: int | None = None
 ) -> Sequence[Booking]:
