@@ -43,7 +43,9 @@ from dispatch_desktop.ui.board.assignment_menu import assignment_menu
 from dispatch_desktop.ui.board.block import BookingBlock
 from dispatch_desktop.ui.board.scene import (
     HOUR_WIDTH,
+    LEGIBLE_HOUR_WIDTH,
     MAX_HOUR_WIDTH,
+    MIN_HOUR_WIDTH,
     NAME_WIDTH,
     NOW_COLOR,
     ROW_HEIGHT,
@@ -63,7 +65,7 @@ from dispatch_desktop.ui.kit.message_line import MessageLine
 from dispatch_desktop.ui.kit.plain import PlainLabel, plain_tip
 
 ZOOM_STEP = 1.25
-ZOOM_LIMITS = (0.5, 8.0)  # times the width that fits the working day in the window
+ZOOM_LIMITS = (0.25, 8.0)  # times the zoom-1 width
 
 REFRESH_ON = Change.BOOKINGS | Change.AGENTS | Change.TIME_OFF | Change.SETTINGS
 
@@ -267,13 +269,15 @@ class BoardPage(QWidget):
         ).astimezone(UTC)
 
     def hour_width(self) -> float:
-        """Zoom 1 fits the working day in the window, whatever its size; never narrower than HOUR_WIDTH."""
+        """Zoom 1 fits the working day in the window, whatever its size, but keeps 30-minute jobs
+        legible (LEGIBLE_HOUR_WIDTH); zooming out from there shows more of the day."""
         if self.data is None:
             return HOUR_WIDTH
         first, last = self.working_day()
         hours = max(1.0, (last - first).total_seconds() / 3600)
         room = max(1, self.view.viewport().width() - NAME_WIDTH)
-        return max(HOUR_WIDTH, min(MAX_HOUR_WIDTH, room / hours * self.zoom))
+        fit = max(LEGIBLE_HOUR_WIDTH, room / hours)
+        return max(MIN_HOUR_WIDTH, min(MAX_HOUR_WIDTH, fit * self.zoom))
 
     def zoom_by(self, steps: int) -> None:
         """Ctrl+wheel or the − / + buttons: zoom around the middle of what is shown."""
