@@ -525,7 +525,7 @@ def _marked(query: Select) -> Select:
 
 def _views(rows: Result[Booking, bool]) -> list[BookingView]:
     """Views of rows from a `_marked` query: (booking, needs reassignment)."""
-    pairs = rows.unique().tuples()
+    pairs = rows.unique()
     return [replace(BookingView.of(b), needs_reassignment=True) if m else BookingView.of(b) for b, m in pairs]
 
 

@@ -9,6 +9,7 @@ from dispatch_desktop.services import agents, bookings, timeoff
 from dispatch_desktop.services.booking_notices import booking_notifications
 from dispatch_desktop.ui.board.page import BoardPage
 from dispatch_desktop.ui.board.scene import NAME_WIDTH, DragPayload, booking_mime, read_booking_mime
+from dispatch_desktop.ui.kit.changes import Change
 from tests.conftest import TEST_TIMEZONE
 from tests.ui._support import OFFSCREEN_NOISE, boss_console, make_console  # noqa: F401 - fixtures
 
@@ -200,7 +201,7 @@ def test_now_line_and_board_render(qtbot, boss_console, tmp_path):  # noqa: F811
     page = _board(qtbot, boss_console)
     page.show()
     assert page.view.now == at(10, 30).astimezone(UTC)
-    assert page.view.geometry_.x_of(page.view.now) == NAME_WIDTH + 10.5 * 84
+    assert page.view.geometry_.x_of(page.view.now) == NAME_WIDTH + 10.5 * page.view.geometry_.hour_width
     assert not page.grab().isNull()
 
 
@@ -286,3 +287,79 @@ def test_double_click_opens_the_booking_form_when_the_role_may_edit(qtbot, make_
     form = read_only.open_booking(pending.id)
     assert form is not None and form.booking.id == pending.id
     form.reject()
+
+
+def test_zoom_fills_the_window_with_the_working_day_and_ctrl_wheel_zooms(qtbot, boss_console):  # noqa: F811
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QWheelEvent
+
+    from dispatch_desktop.services import team_settings
+    from dispatch_desktop.ui.board.scene import LEGIBLE_HOUR_WIDTH
+
+    ctx = boss_console.ctx
+    team_settings.update_team_settings(ctx, day_start_hour=8, day_end_hour=12)
+    agents.add_agent(ctx, name="Ana Ruiz", phone="+13125550101", email="ana@example.com")
+    page = _board(qtbot, boss_console)
+    page.resize(1400, 500)
+    page.show()
+    qtbot.waitUntil(lambda: page.view.viewport().width() > 1000)
+    page.working_hours()
+    room = page.view.viewport().width() - NAME_WIDTH
+    # 08:00-12:00 across the window: four hours fill it, scrolled so that now (10:30) is in sight.
+    geometry = page.view.geometry_
+    assert abs(geometry.hour_width - room / 4) < 1
+    left = page.view.horizontalScrollBar().value() + NAME_WIDTH
+    assert geometry.x_of(at(8).astimezone(UTC)) <= left < geometry.x_of(page.view.now) < left + room
+    fitted = page.view.geometry_.hour_width
+    page.zoom_in_button.click()
+    assert abs(page.view.geometry_.hour_width - fitted * 1.25) < 1
+    wheel = QWheelEvent(
+        QPointF(300, 100),
+        QPointF(300, 100),
+        QPoint(0, 0),
+        QPoint(0, -120),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.ControlModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    page.view.wheelEvent(wheel)
+    assert abs(page.view.geometry_.hour_width - fitted) < 1
+    # A long working day never squeezes hours below legible at zoom 1.
+    team_settings.update_team_settings(ctx, day_start_hour=0, day_end_hour=24)
+    before = page.load_count
+    boss_console.ops.changed.emit(Change.SETTINGS)
+    qtbot.waitUntil(_loads_after(page, before))
+    page.working_hours()
+    assert page.view.geometry_.hour_width == LEGIBLE_HOUR_WIDTH
+
+
+def test_the_tray_searches_sorts_shows_age_and_marks_overdue_red(qtbot, boss_console):  # noqa: F811
+    from dispatch_desktop.ui.board.tray import BY_START, OVERDUE_RED
+
+    ctx = boss_console.ctx
+    late = _book(ctx, None, at(9), name="Early Erin", phone="+13125550121")
+    later = _book(ctx, None, at(8), name="Kowalski Kim", phone="+13125550122")
+    page = _board(qtbot, boss_console)  # the clock says 10:30
+    panel = page.tray_panel
+    assert panel.title.text() == "Unassigned (2)"
+    first = page.tray.item(0)
+    assert int(first.data(Qt.ItemDataRole.UserRole)) == late.id  # waiting longest first
+    assert "waiting " in first.text() and "OVERDUE" in first.text()
+    assert first.foreground().color() == OVERDUE_RED
+    panel.sort.setCurrentIndex(panel.sort.findData(BY_START))
+    assert int(page.tray.item(0).data(Qt.ItemDataRole.UserRole)) == later.id
+    panel.search.setText("kowal")
+    assert page.tray.count() == 1 and panel.title.text() == "Unassigned (1 of 2)"
+
+
+def test_age_reads_like_a_dispatcher_says_it():
+    from dispatch_desktop.ui.board.tray import age_text
+
+    start = at(9).astimezone(UTC)
+    assert [age_text(start, start + timedelta(minutes=m)) for m in (5, 60, 130, 60 * 50)] == [
+        "5 min",
+        "1 h",
+        "2 h 10 min",
+        "2 d",
+    ]
