@@ -89,9 +89,9 @@ class BookingBlock(QGraphicsRectItem):
         self.setToolTip(
             rich_tip(
                 f"{booking.reference} · {booking.status.replace('_', ' ')}",
-                f"{booking.customer_name} · {times}",
+                times,
+                f"{booking.customer_name} · {booking.customer_phone}",
                 booking.service,
-                booking.customer_phone,
                 booking.address,
                 *(marker.tip for marker in self.markers),
             )
