@@ -157,6 +157,7 @@ def test_agent_picker_shows_free_busy_and_time_off_before_saving(qtbot, desk, db
     qtbot.waitUntil(lambda: len(form.agent.agent_states()) == 3, timeout=10_000)
     assert form.agent.agent_states() == {free.id: "free", busy.id: "busy", off.id: "time off"}
     labels = [form.agent.itemText(i) for i in range(form.agent.count())]
+    assert labels[0] == "Unassigned (assign later)"  # free agents first, then busy, then off
     assert labels[1].startswith("Free Fran — free")
     assert "Busy Bob — busy: BK-" in labels[2]
     assert "Off Olga — time off" in labels[3]
