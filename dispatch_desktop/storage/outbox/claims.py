@@ -152,9 +152,7 @@ _FINISH = (
         updated_at=bindparam("f_at", type_=T.c.updated_at.type),
         provider_id=func.coalesce(bindparam("f_provider_id", type_=T.c.provider_id.type), T.c.provider_id),
         sent_to=func.coalesce(bindparam("f_sent_to", type_=T.c.sent_to.type), T.c.sent_to),
-        sent_at=case(
-            (bindparam("f_status") == OutboxStatus.SENT.value, bindparam("f_at")), else_=T.c.sent_at
-        ),
+        sent_at=case((bindparam("f_status") == OutboxStatus.SENT.value, bindparam("f_at")), else_=T.c.sent_at),
         next_attempt_at=func.coalesce(
             bindparam("f_next_attempt_at", type_=T.c.next_attempt_at.type), T.c.next_attempt_at
         ),
