@@ -14,7 +14,8 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from datetime import time as clock_time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -25,7 +26,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from dispatch_desktop.config import Config
-from dispatch_desktop.services import bookings, demo, team_settings, timeoff
+from dispatch_desktop.domain.errors import ConflictError
+from dispatch_desktop.services import agents, bookings, demo, team_settings, timeoff
 from dispatch_desktop.services.board import business_today
 from dispatch_desktop.services.workstation import deliver_outbox, delivery_policy, open_database_url
 from dispatch_desktop.ui.kit.changes import Change
@@ -128,6 +130,93 @@ def board(window: QWidget) -> QWidget:
     page.go_today()
     settle(1.0, lambda: page.data is not None and page.load_count > 0)
     return window
+
+
+def board_at_300(window: QWidget) -> QWidget:
+    """Tomorrow's board with 300 half-hour jobs over 25 agents, at the default (working hours) zoom."""
+    console = window.console  # type: ignore[attr-defined]
+    ctx = console.ctx
+    zone = ctx.team_settings().zone
+    day = business_today(ctx) + timedelta(days=1)
+    team = [a for a in agents.list_agents(ctx) if a.active]
+    for i in range(len(team), 25):
+        team.append(
+            agents.add_agent(
+                ctx,
+                name=f"{FIRST_NAMES[i % 10]} {LAST_NAMES[i % 7]}",
+                phone=f"+1312555{2000 + i:04d}",
+                email=f"tech{i}@example.com",
+            )
+        )
+    start = datetime.combine(day, clock_time(7), tzinfo=zone)
+    team_settings.update_team_settings(ctx, sms_per_operator_per_hour=100_000, sms_per_recipient_per_day=1000)
+    made = 0
+    for slot in range(48):  # 07:00 to 19:00 in half hours, then again until 300 are placed
+        for agent in team:
+            if made == 300 or (slot + agent.id) % 2:
+                continue
+            begin = start + timedelta(minutes=30 * (slot % 24))
+            try:
+                bookings.create_booking(
+                    ctx,
+                    customer_name=f"{FIRST_NAMES[made % 10]} {LAST_NAMES[made % 7]}-{made}",
+                    customer_phone=f"+1773555{3000 + made:04d}",
+                    customer_email=None,
+                    address=f"{100 + made} N Clark St",
+                    service=SERVICES[made % len(SERVICES)],
+                    start=begin,
+                    end=begin + timedelta(minutes=30),
+                    agent_id=agent.id,
+                )
+            except ConflictError:
+                continue  # the demo agent is off or busy then
+            made += 1
+    console.ops.changed.emit(Change.BOOKINGS)
+    window.show_page("board")  # type: ignore[attr-defined]
+    page = window.pages["board"]  # type: ignore[attr-defined]
+    page.set_day(day)
+    settle(1.5, lambda: page.data is not None and page.data.day == day)
+    page.working_hours()
+    settle(0.5)
+    return window
+
+
+def board_time_off_clash(window: QWidget) -> QWidget:
+    """Today's board after time off was approved anyway over an agent's bookings: red markers."""
+    console = window.console  # type: ignore[attr-defined]
+    ctx = console.ctx
+    today = business_today(ctx)
+    zone = ctx.team_settings().zone
+    day = [
+        b
+        for b in bookings.list_bookings(ctx)
+        if b.agent_id is not None
+        and b.start.astimezone(zone).date() == today
+        and b.status in ("scheduled", "confirmed")
+    ]
+    busiest = max({b.agent_id for b in day}, key=lambda agent: sum(b.agent_id == agent for b in day))
+    first = min(b.start for b in day if b.agent_id == busiest)
+    request = timeoff.request_time_off(
+        ctx,
+        agent_id=busiest,
+        start=first - timedelta(minutes=30),
+        end=first + timedelta(hours=6),
+        reason="Sick",
+    )
+    timeoff.approve_time_off(ctx, request.id, force=True)
+    console.ops.changed.emit(Change.TIME_OFF | Change.BOOKINGS)
+    window.show_page("board")  # type: ignore[attr-defined]
+    page = window.pages["board"]  # type: ignore[attr-defined]
+    page.go_today()
+    settle(1.5, lambda: page.data is not None and any(b.markers for b in page.blocks()))
+    page.working_hours()
+    settle(0.5)
+    return window
+
+
+FIRST_NAMES = ("Maya", "Raj", "Liam", "Ola", "Sofia", "Kenji", "Amara", "Diego", "Nina", "Tom")
+LAST_NAMES = ("Chen", "Patel", "Walsh", "Nowak", "Garcia", "Okafor", "Kowalski")
+SERVICES = ("Boiler service", "Leaking tap", "Drain unblock", "Radiator bleed", "Gas safety check")
 
 
 def time_off_approve(window: QWidget) -> QWidget:
@@ -336,7 +425,9 @@ SHOTS: list[Shot] = [
     Shot("call-center-entry", call_center),
     Shot("returning-caller", returning_caller),
     Shot("dispatch-board", board),
+    Shot("board-300-bookings", board_at_300),
     Shot("time-off-approve", time_off_approve),
+    Shot("board-time-off-clash", board_time_off_clash),
     Shot("notification-log", log_pane),
     Shot("settings", settings),
     # Office 365 retires basic SMTP AUTH (issue 7): the console's banner, and the OAuth2 settings.

@@ -15,6 +15,8 @@ DEFAULT_SMS_PER_RECIPIENT_PER_DAY = 20
 DEFAULT_SMS_PER_OPERATOR_PER_HOUR = 200
 DEFAULT_BOOKING_DAYS_BACK = 1
 DEFAULT_BOOKING_DAYS_AHEAD = 730
+DEFAULT_DAY_START_HOUR = 7  # the team's working day, where the board opens
+DEFAULT_DAY_END_HOUR = 19
 
 # Keys of the settings table.
 TIMEZONE_KEY = "business_timezone"
@@ -37,6 +39,8 @@ COMPANY_NAME_KEY = "company_name"
 COMPANY_PHONE_KEY = "company_phone"
 # Set once the team has had an operator: the fresh-install bootstrap never reopens after that.
 HAD_OPERATORS_KEY = "had_operators"
+DAY_START_KEY = "day_start_hour"
+DAY_END_KEY = "day_end_hour"
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,8 @@ class TeamSettings:
     two_way_sms: bool = False
     company_name: str | None = None  # None: customer texts carry no company name (the seed's texts)
     company_phone: str | None = None  # E.164
+    day_start_hour: int = DEFAULT_DAY_START_HOUR
+    day_end_hour: int = DEFAULT_DAY_END_HOUR
 
     @classmethod
     def from_stored(cls, stored: Mapping[str, str], fallback_timezone: str) -> "TeamSettings":
@@ -93,6 +99,8 @@ class TeamSettings:
             customer_hold_seconds=number(CUSTOMER_HOLD_KEY, timing.DEFAULT_CUSTOMER_HOLD_SECONDS),
             company_name=stored.get(COMPANY_NAME_KEY) or None,
             company_phone=stored.get(COMPANY_PHONE_KEY) or None,
+            day_start_hour=number(DAY_START_KEY, DEFAULT_DAY_START_HOUR),
+            day_end_hour=number(DAY_END_KEY, DEFAULT_DAY_END_HOUR),
         )
 
     @property

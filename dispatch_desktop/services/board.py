@@ -23,6 +23,7 @@ class BoardDay:
     bookings: list[BookingView]  # assigned and active, overlapping the day
     unassigned: list[BookingView]  # pending without an agent, overlapping the day
     time_off: list[TimeOffView]  # approved, overlapping the day
+    day_hours: tuple[int, int] = (7, 19)  # the team's working day, local hours (team settings)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -54,4 +55,5 @@ def load_board_day(ctx: ServiceContext, day: date | None = None, *, now: datetim
     off = timeoff.list_time_off(ctx, status=TimeOffStatus.APPROVED.value, start_from=start, start_to=end)
     busy_agents = {b.agent_id for b in assigned}
     shown = [a for a in agents.list_agents(ctx) if a.active or a.id in busy_agents]
-    return BoardDay(day, settings.timezone_name, start, end, shown, assigned, unassigned, off)
+    hours = (settings.day_start_hour, settings.day_end_hour)
+    return BoardDay(day, settings.timezone_name, start, end, shown, assigned, unassigned, off, hours)

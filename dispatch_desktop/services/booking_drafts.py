@@ -5,9 +5,11 @@ can save the same way.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 
-from dispatch_desktop.services import bookings
+from dispatch_desktop.domain import validation
+from dispatch_desktop.domain.errors import ValidationError
+from dispatch_desktop.services import agents, bookings, operators
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.services.views import BookingView
 
@@ -78,3 +80,140 @@ def save_draft(
             ctx, view.id, draft.agent_id, expect_version=view.version, notify_customer=draft.notify_customer
         )
     return view
+
+
+# --- an edit that met someone else's save --------------------------------------------------
+
+# The fields a form edits, in the form's order, with the words a person uses for them.
+FIELD_WORDS: dict[str, str] = {
+    "customer_phone": "the phone",
+    "customer_name": "the name",
+    "customer_email": "the email",
+    "address": "the address",
+    "service": "the service",
+    "time": "the time",
+    "agent_id": "the agent",
+    "notes": "the notes",
+}
+
+
+@dataclass(frozen=True)
+class FieldClash:
+    """One field both people changed, differently: what is stored now and what this form has."""
+
+    field: str  # a FIELD_WORDS key
+    theirs: str
+    yours: str
+
+
+@dataclass(frozen=True)
+class DraftMerge:
+    """The form's edits laid over the booking as stored now (`current`, whose version to save with)."""
+
+    current: BookingView
+    draft: BookingDraft  # their changes to fields this form left alone, this form's to the rest
+    clashes: tuple[FieldClash, ...]  # same field changed both ways: the person picks
+    theirs_said: str  # "Dana Lee changed the time to 10:30 at 09:12"
+    theirs_draft: BookingDraft  # the stored booking as a draft, for "take theirs"
+
+
+def draft_of(view: BookingView) -> BookingDraft:
+    """A stored booking as the draft a form would have before any typing."""
+    return BookingDraft(
+        customer_name=view.customer_name,
+        customer_phone=view.customer_phone,
+        customer_email=view.customer_email,
+        address=view.address,
+        service=view.service,
+        start=view.start,
+        end=view.end,
+        notes=view.notes,
+        agent_id=view.agent_id,
+    )
+
+
+def _values(
+    draft: BookingDraft, region: str, agent_names: dict[int, str], zone: tzinfo
+) -> dict[str, tuple[object, str]]:
+    """Each field's comparable value (phones normalised, empty text as None) and how it reads."""
+
+    def phone(value: str) -> str:
+        try:
+            return validation.phone(value, region)
+        except ValidationError:
+            return value
+
+    def local(moment: datetime) -> str:
+        return moment.astimezone(zone).strftime("%H:%M")
+
+    times = f"{local(draft.start)}–{local(draft.end)}"
+    if draft.start.astimezone(zone).date() != datetime.now(zone).date():
+        times = f"{draft.start.astimezone(zone):%a %d %b} {times}"
+    agent = agent_names.get(draft.agent_id, "") if draft.agent_id is not None else "nobody"
+    return {
+        "customer_phone": (phone(draft.customer_phone), draft.customer_phone),
+        "customer_name": (draft.customer_name, draft.customer_name),
+        "customer_email": ((draft.customer_email or None), draft.customer_email or "(none)"),
+        "address": (draft.address, draft.address),
+        "service": (draft.service, draft.service),
+        "time": ((draft.start, draft.end), times),
+        "agent_id": (draft.agent_id, agent),
+        "notes": ((draft.notes or None), draft.notes or "(none)"),
+    }
+
+
+def merge_draft(ctx: ServiceContext, base: BookingView, mine: BookingDraft, *, assign: bool) -> DraftMerge:
+    """Lay this form's edits (`mine`, typed over `base`) onto the booking as someone saved it since.
+
+    A field only one side changed takes that side's value; a field both changed to the same value
+    is no clash; a field both changed differently is a FieldClash, with this form's value kept in
+    the merged draft until the person picks. Without `assign` the agent is not this form's to edit.
+    """
+    current = bookings.get_booking(ctx, base.id)
+    settings = ctx.team_settings()
+    names = {agent.id: agent.name for agent in agents.list_agents(ctx)}
+    zone = settings.zone
+    was = _values(draft_of(base), settings.region, names, zone)
+    now = _values(draft_of(current), settings.region, names, zone)
+    typed = _values(mine, settings.region, names, zone)
+    take_theirs: set[str] = set()
+    clashes: list[FieldClash] = []
+    theirs_changed: list[str] = []
+    for field in FIELD_WORDS:
+        if field == "agent_id" and not assign:
+            take_theirs.add(field)
+            continue
+        they_changed = now[field][0] != was[field][0]
+        i_changed = typed[field][0] != was[field][0]
+        if they_changed:
+            theirs_changed.append(f"{FIELD_WORDS[field]} to {now[field][1]}")
+        if they_changed and not i_changed:
+            take_theirs.add(field)
+        elif they_changed and i_changed and typed[field][0] != now[field][0]:
+            clashes.append(FieldClash(field, now[field][1], typed[field][1]))
+    theirs = draft_of(current)
+    merged = combine(mine, theirs, take_theirs)
+    who = operators.display_name(ctx, current.updated_by)
+    when = current.updated_at.astimezone(zone).strftime("%H:%M")
+    if theirs_changed:
+        said = f"{who} changed {_and(theirs_changed)} at {when}"
+    else:
+        said = f"{who} saved this booking at {when} without changing what this form shows"
+    return DraftMerge(current, merged, tuple(clashes), said, theirs)
+
+
+def combine(mine: BookingDraft, theirs: BookingDraft, take_theirs: set[str]) -> BookingDraft:
+    """`mine` with the fields named in `take_theirs` (FIELD_WORDS keys) from `theirs`."""
+    picked = {
+        name: getattr(theirs if _field_of(name) in take_theirs else mine, name)
+        for name in BookingDraft.__dataclass_fields__
+    }
+    return BookingDraft(**picked)
+
+
+def _field_of(attribute: str) -> str:
+    return "time" if attribute in ("start", "end") else attribute
+
+
+def _and(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]

@@ -6,7 +6,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Result, Select, any_, func, or_, select
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
 from dispatch_desktop.domain import validation
@@ -86,10 +87,15 @@ def _view(session: Session, booking: Booking) -> BookingView:
     return BookingView.of(booking, reach.unreached_of(session, [booking.id]).get(booking.id, ()))
 
 
-def _views(session: Session, rows: Sequence[Booking]) -> list[BookingView]:
-    """With one query for who the rows' messages did not reach, however many rows."""
-    unreached = reach.unreached_of(session, [row.id for row in rows])
-    return [BookingView.of(row, unreached.get(row.id, ())) for row in rows]
+def _views(session: Session, rows: Result[Booking, bool]) -> list[BookingView]:
+    """Views of rows from a `_marked` query (booking, needs reassignment), with one query for who
+    the rows' messages did not reach, however many rows."""
+    pairs = list(rows.unique())
+    unreached = reach.unreached_of(session, [booking.id for booking, _ in pairs])
+    return [
+        replace(BookingView.of(booking, unreached.get(booking.id, ())), needs_reassignment=bool(marked))
+        for booking, marked in pairs
+    ]
 
 
 def _touch(unit: Unit, booking: Booking) -> None:
@@ -466,6 +472,7 @@ class BookingQuery:
     statuses: tuple[str, ...] = ()
     agent_id: int | None = None
     unassigned: bool = False
+    needs_reassignment: bool = False  # approved time off of the agent covers it
     source: str | None = None
     start_from: datetime | None = None
     start_to: datetime | None = None
@@ -487,33 +494,51 @@ SORT_COLUMNS = {
 }
 
 
-def _filtered(query: Select, q: BookingQuery) -> Select:
+def _text_match(text: str, indexed: bool) -> ColumnElement[bool]:
+    """Bookings whose customer (name, phone digits), address, service or reference match `text`.
+
+    `indexed` (PostgreSQL, every matching row wanted: the id list, the count): the customers are
+    found first and go in as an array of ids (`= ANY(ARRAY(...))`), which lets the planner OR
+    together the customer-id index and the trigram indexes of migration 0011 instead of reading
+    and comparing every booking (147 ms instead of 1,737 ms for the id list at 100,000 bookings).
+    Otherwise (SQLite, or a first page that stops after its rows) the customer is joined and each
+    booking walked in order is compared, which ends as soon as the page is full.
+    """
+    like = f"%{text}%"
+    by_customer: list[ColumnElement[bool]] = [Customer.name.ilike(like)]
+    digits = re.sub(r"\D", "", text)
+    if len(digits) >= 3:
+        by_customer.append(Customer.phone.like(f"%{digits}%"))
+    if indexed:
+        customers = select(Customer.id).where(or_(*by_customer)).scalar_subquery()
+        conditions = [Booking.customer_id == any_(func.array(customers))]
+    else:
+        conditions = by_customer
+    conditions += [Booking.address.ilike(like), Booking.service.ilike(like)]
+    reference = _REFERENCE.match(text)
+    if reference:
+        conditions.append(Booking.id == int(reference.group(1)))
+    return or_(*conditions)
+
+
+def _filtered(query: Select, q: BookingQuery, dialect: str) -> Select:
     # Join only what a filter or the sort reads: at a million rows the joins dominate.
     text = q.text.strip()
-    if text or q.sort in ("customer", "phone"):
+    indexed = dialect == "postgresql" and q.limit is None
+    if (text and not indexed) or q.sort in ("customer", "phone"):
         query = query.join(Booking.customer)
     if q.sort == "agent":
         query = query.outerjoin(Booking.agent)
     if text:
-        like = f"%{text}%"
-        conditions: list[ColumnElement[bool]] = [
-            Customer.name.ilike(like),
-            Booking.address.ilike(like),
-            Booking.service.ilike(like),
-        ]
-        digits = re.sub(r"\D", "", text)
-        if len(digits) >= 3:
-            conditions.append(Customer.phone.like(f"%{digits}%"))
-        reference = _REFERENCE.match(text)
-        if reference:
-            conditions.append(Booking.id == int(reference.group(1)))
-        query = query.where(or_(*conditions))
+        query = query.where(_text_match(text, indexed))
     if q.statuses:
         query = query.where(Booking.status.in_(q.statuses))
     if q.agent_id is not None:
         query = query.where(Booking.agent_id == q.agent_id)
     if q.unassigned:
         query = query.where(Booking.agent_id.is_(None))
+    if q.needs_reassignment:
+        query = query.where(schedule.needs_reassignment())
     if q.source:
         query = query.where(Booking.source == q.source)
     if q.start_from is not None:
@@ -553,8 +578,13 @@ def booking_id_array(
     early and what was read so far is returned.
     """
     ids = array("q")
-    statement = _ordered(_filtered(select(Booking.id), query), query)
     with ctx.reading() as unit:
+        statement = _ordered(_filtered(select(Booking.id), query, unit.dialect), query)
+        if unit.dialect == "postgresql":
+            # Every row is read: plan for all of them, not (as for a cursor) the first tenth. The
+            # fast-start plan walks the start index and tests each booking against the filter,
+            # 5.8 s instead of 80 ms for a text filter at 100,000 bookings.
+            unit.session.execute(sql_text("SET LOCAL cursor_tuple_fraction = 1.0"))
         connection = unit.session.connection().execution_options(yield_per=ID_STREAM_CHUNK)
         for chunk in connection.execute(statement).scalars().partitions():
             ids.extend(chunk)
@@ -571,27 +601,32 @@ def first_page(ctx: ServiceContext, query: BookingQuery, size: int) -> tuple[lis
     """
     limited = replace(query, limit=size)
     with ctx.reading() as unit:
-        rows = unit.session.scalars(_ordered(_filtered(select(Booking), limited), limited)).unique()
-        views = _views(unit.session, list(rows))
+        statement = _ordered(_filtered(_marked(select(Booking)), limited, unit.dialect), limited)
+        views = _views(unit.session, unit.session.execute(statement))
     return views, len(views) < size
 
 
 def count_bookings(ctx: ServiceContext, query: BookingQuery) -> int:
     with ctx.reading() as unit:
-        return unit.session.scalar(_filtered(select(func.count(Booking.id)), query)) or 0
+        return unit.session.scalar(_filtered(select(func.count(Booking.id)), query, unit.dialect)) or 0
 
 
 def bookings_by_ids(ctx: ServiceContext, ids: Sequence[int]) -> dict[int, BookingView]:
     with ctx.reading() as unit:
-        rows = unit.session.scalars(select(Booking).where(Booking.id.in_(list(ids))))
-        return {view.id: view for view in _views(unit.session, list(rows.unique()))}
+        rows = unit.session.execute(_marked(select(Booking).where(Booking.id.in_(list(ids)))))
+        return {view.id: view for view in _views(unit.session, rows)}
 
 
 def list_bookings(ctx: ServiceContext, query: BookingQuery | None = None) -> list[BookingView]:
     query = query or BookingQuery()
     with ctx.reading() as unit:
-        rows = list(unit.session.scalars(_ordered(_filtered(select(Booking), query), query)).unique())
-        return _views(unit.session, rows)
+        statement = _ordered(_filtered(_marked(select(Booking)), query, unit.dialect), query)
+        return _views(unit.session, unit.session.execute(statement))
+
+
+def _marked(query: Select) -> Select:
+    """`query` with each booking's needs-reassignment mark as a second column, in the same query."""
+    return query.add_columns(schedule.needs_reassignment().label("needs_reassignment"))
 
 
 @dataclass(frozen=True)

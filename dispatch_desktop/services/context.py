@@ -193,6 +193,11 @@ class Unit:
             self._settings = read_team_settings(self.session)
         return self._settings
 
+    @property
+    def dialect(self) -> str:
+        """ "sqlite" or "postgresql": for the rare query whose best shape differs between them."""
+        return self.session.get_bind().dialect.name
+
     def require(self, permission: Permission) -> None:
         if not can(self.actor.role, permission):
             raise PermissionDeniedError(f"{self.actor.username} ({self.actor.role}) may not {permission}")

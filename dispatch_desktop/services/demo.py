@@ -7,13 +7,16 @@ look exactly like real work. Bulk rows for benchmarks are test tooling: tests/be
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
+from dispatch_desktop.domain.errors import ConflictError
 from dispatch_desktop.domain.roles import Role
 from dispatch_desktop.domain.statuses import BookingStatus
 from dispatch_desktop.services import agents, bookings, operators, team_settings, timeoff
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.services.views import AgentView, BookingView
+from dispatch_desktop.services.workstation import is_demo_home
 
 DEMO_OPERATORS = (
     ("Sam Rivera", "sam", Role.SUPERVISOR, "+13125550101", "sam.rivera@example.com"),
@@ -229,6 +232,19 @@ def _ensure_operators(ctx: ServiceContext, os_name: str | None) -> ServiceContex
             if loader is not ctx and username == "sam":
                 known.add(username)
     return loader
+
+
+def load_into_demo_home(ctx: ServiceContext, home: Path, *, os_name: str | None = None) -> DemoSummary:
+    """`load_demo_data` for today, refused unless this workstation runs on the separate demo home.
+
+    Demo rows are never deleted, so on a real database they would stay among real work for good.
+    """
+    if not is_demo_home(home):
+        raise ConflictError(
+            f"demo data goes only into the separate demo home; start the console with --demo. "
+            f"Nothing was added to {ctx.db.description}"
+        )
+    return load_demo_data(ctx, os_name=os_name)
 
 
 def load_demo_data(

@@ -44,6 +44,12 @@ def has_operators(ctx: ServiceContext) -> bool:
         return bool(session.scalar(select(func.count()).select_from(Operator)))
 
 
+def display_name(ctx: ServiceContext, username: str) -> str:
+    """The operator's full name for `username`, or the username when nobody by that name is known."""
+    with ctx.db.read() as session:
+        return session.scalar(select(Operator.name).where(Operator.username == username)) or username
+
+
 def add_operator(
     ctx: ServiceContext,
     *,

@@ -3,10 +3,10 @@
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session
 
-from dispatch_desktop.domain.statuses import INACTIVE_STATUSES, TimeOffStatus
+from dispatch_desktop.domain.statuses import INACTIVE_STATUSES, NOT_STARTED_STATUSES, TimeOffStatus
 from dispatch_desktop.domain.team import TeamSettings, booking_reference
 from dispatch_desktop.storage.models import Agent, Booking, TimeOff
 
@@ -14,6 +14,16 @@ from dispatch_desktop.storage.models import Agent, Booking, TimeOff
 def lock_agent(session: Session, agent_id: int) -> None:
     """Serialise schedule changes for one agent across workstations (PostgreSQL row lock)."""
     session.execute(select(Agent.id).where(Agent.id == agent_id).with_for_update())
+
+
+def needs_reassignment() -> ColumnElement[bool]:
+    """A booking not started yet whose agent has approved time off over it: someone else must go."""
+    return Booking.status.in_([s.value for s in NOT_STARTED_STATUSES]) & exists().where(
+        TimeOff.agent_id == Booking.agent_id,
+        TimeOff.status == TimeOffStatus.APPROVED.value,
+        TimeOff.starts_at < Booking.ends_at,
+        TimeOff.ends_at > Booking.starts_at,
+    )
 
 
 def overlapping_bookings(

@@ -1,6 +1,7 @@
 """Team-wide settings kept in the shared database."""
 
 from dispatch_desktop.domain import team, timing, validation
+from dispatch_desktop.domain.errors import ValidationError
 from dispatch_desktop.domain.roles import Permission
 from dispatch_desktop.domain.team import TeamSettings
 from dispatch_desktop.services.context import ServiceContext, read_team_settings
@@ -13,6 +14,8 @@ LIMITS = {
     team.DAYS_BACK_KEY: ("booking days back", 0, 3650),
     team.DAYS_AHEAD_KEY: ("booking days ahead", 1, 3650),
     team.CUSTOMER_HOLD_KEY: ("customer hold seconds", 0, 3600),
+    team.DAY_START_KEY: ("day start hour", 0, 23),
+    team.DAY_END_KEY: ("day end hour", 1, 24),
 }
 
 
@@ -36,6 +39,8 @@ def update_team_settings(
     customer_hold_seconds: int | str | None = None,
     company_name: str | None = None,
     company_phone: str | None = None,
+    day_start_hour: int | str | None = None,
+    day_end_hour: int | str | None = None,
 ) -> TeamSettings:
     """Change the settings given; every value is checked before any is written.
 
@@ -47,6 +52,8 @@ def update_team_settings(
         team.DAYS_BACK_KEY: booking_days_back,
         team.DAYS_AHEAD_KEY: booking_days_ahead,
         team.CUSTOMER_HOLD_KEY: customer_hold_seconds,
+        team.DAY_START_KEY: day_start_hour,
+        team.DAY_END_KEY: day_end_hour,
     }
     with ctx.writing(Permission.MANAGE_SETTINGS) as unit:
         values: dict[str, str] = {}
@@ -84,4 +91,10 @@ def update_team_settings(
         for key, value in values.items():
             unit.session.merge(Setting(key=key, value=value))
         unit.session.flush()
-        return read_team_settings(unit.session)
+        settings = read_team_settings(unit.session)
+        if settings.day_start_hour >= settings.day_end_hour:
+            raise ValidationError(
+                f"the working day must start before it ends "
+                f"({settings.day_start_hour}:00 is not before {settings.day_end_hour}:00)"
+            )
+        return settings

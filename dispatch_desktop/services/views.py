@@ -121,6 +121,8 @@ class BookingView:
     reschedule_requested_at: datetime | None = None  # the customer texted R (two-way SMS)
     # Who its messages did not reach; read with the booking (services/bookings.py).
     unreached: tuple[Unreached, ...] = ()
+    # Set by the listing services: approved time off of its agent covers it (services/schedule.py).
+    needs_reassignment: bool = False
 
     @classmethod
     def of(cls, row: Booking, unreached: tuple[Unreached, ...] = ()) -> "BookingView":
@@ -170,6 +172,7 @@ class TimeOffView:
     created_by: str
     created_at: datetime
     decided_by_name: str | None = None  # the operator's name, where the caller looked it up
+    affected: int = 0  # active bookings of the agent in that time (set by timeoff.list_time_off)
 
     @classmethod
     def of(cls, row: TimeOff, names: dict[str, str] | None = None) -> "TimeOffView":

@@ -183,6 +183,12 @@ def demo_home(base: Path | None = None) -> Path:
     return (base or default_home()) / DEMO_FOLDER
 
 
+def is_demo_home(home: Path) -> bool:
+    """True only for the separate `--demo` home, the one place sample data may go."""
+    resolved = home.expanduser().resolve()
+    return resolved == demo_home(resolved.parent).resolve()
+
+
 def environment_badge(config: Config | None) -> EnvironmentBadge:
     """Which environment the notifier on this workstation uses, and what decided it."""
     from dispatch_desktop.notify.notifier import environment_decision

@@ -67,6 +67,12 @@ class Agent(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
+def _trigram(name: str, column: str) -> Index:
+    """A pg_trgm GIN index for `ILIKE '%text%'` (migration 0011); PostgreSQL only."""
+    index = Index(name, column, postgresql_using="gin", postgresql_ops={column: "gin_trgm_ops"})
+    return index.ddl_if(dialect="postgresql")
+
+
 class Customer(Base):
     __tablename__ = "customers"
 
@@ -77,6 +83,11 @@ class Customer(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sms_consent: Mapped[str | None] = mapped_column(String(3))  # "yes", "no", None: never asked
 
+    __table_args__ = (
+        _trigram("ix_customers_name_trgm", "name"),
+        _trigram("ix_customers_phone_trgm", "phone"),
+    )
+
 
 class Booking(Base):
     __tablename__ = "bookings"
@@ -84,6 +95,8 @@ class Booking(Base):
         Index("ix_bookings_agent_start", "agent_id", "starts_at"),
         Index("ix_bookings_starts_at", "starts_at"),
         Index("ix_bookings_status", "status"),
+        _trigram("ix_bookings_address_trgm", "address"),
+        _trigram("ix_bookings_service_trgm", "service"),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)

@@ -293,3 +293,30 @@ def test_without_a_business_zone_the_system_zone_comes_from_tz(home: Path) -> No
     assert added.returncode == 0, added.stderr
     assert json.loads(added.stdout)["start"] == "2026-12-04T03:00:00+00:00"
     assert json.loads(run("settings", "show").stdout)["business_timezone"] == "Asia/Tokyo"
+
+
+def test_booking_list_needs_reassignment_finds_bookings_under_approved_time_off(cli: Cli) -> None:
+    ann = cli.json(
+        "agent", "add", "--name", "Ann Field", "--phone", "312-555-0101", "--email", "ann@example.com"
+    )
+    assert isinstance(ann, dict)
+    booked = cli.json(*_booking_args(), "--agent", str(ann["id"]))
+    cli.json(*_booking_args("2026-12-01 11:00", "2026-12-01 12:00"))  # unassigned: not Ann's problem
+    assert isinstance(booked, dict)
+    off = cli.json(
+        "timeoff",
+        "request",
+        "--agent",
+        str(ann["id"]),
+        "--start",
+        "2026-12-01 08:00",
+        "--end",
+        "2026-12-01 18:00",
+    )
+    assert isinstance(off, dict)
+    assert cli.json("booking", "list", "--needs-reassignment") == []
+    code, _out, err = cli("timeoff", "approve", str(off["id"]), "--force")
+    assert code == 0, err
+    found = cli.json("booking", "list", "--needs-reassignment")
+    assert isinstance(found, list)
+    assert [(b["id"], b["needs_reassignment"]) for b in found] == [(booked["id"], True)]

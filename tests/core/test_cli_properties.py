@@ -117,6 +117,7 @@ COMMANDS: dict[str, list[Arg]] = {
         Arg("--status", "word", "pending", optional=True),
         Arg("--agent", "filter id", "1", optional=True),
         Arg("--search", "search", "Carla", optional=True),
+        Arg("--needs-reassignment", "flag", optional=True),
         Arg("--limit", "number", "5", optional=True),
     ],
     "booking show": [Arg(None, "id", "1")],
@@ -143,6 +144,8 @@ COMMANDS: dict[str, list[Arg]] = {
         Arg("--customer-hold", "hold seconds", "60", optional=True),
         Arg("--company-name", "optional text", "Acme Plumbing", optional=True),
         Arg("--company-phone", "optional phone", "+13125550100", optional=True),
+        Arg("--day-start", "number", "8", optional=True),
+        Arg("--day-end", "number", "18", optional=True),
     ],
     "notifier run": [
         Arg("--once", "flag"),

@@ -3,11 +3,13 @@
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, Qt
 
 from dispatch_desktop.services import agents, bookings, timeoff
+from dispatch_desktop.services.booking_notices import booking_notifications
 from dispatch_desktop.ui.board.page import BoardPage
-from dispatch_desktop.ui.board.scene import NAME_WIDTH, booking_mime, read_booking_mime
+from dispatch_desktop.ui.board.scene import NAME_WIDTH, DragPayload, booking_mime, read_booking_mime
+from dispatch_desktop.ui.kit.changes import Change
 from tests.conftest import TEST_TIMEZONE
 from tests.ui._support import OFFSCREEN_NOISE, boss_console, make_console  # noqa: F401 - fixtures
 
@@ -76,32 +78,75 @@ def test_board_shows_agents_blocks_time_off_and_the_tray(qtbot, boss_console):  
     assert page.blocks() == []
 
 
-def test_dropping_a_pending_booking_on_an_agent_assigns_and_reschedules_it(qtbot, boss_console):  # noqa: F811
+def test_a_tray_drop_onto_an_agent_keeps_the_booked_time_and_ctrl_z_puts_it_back(qtbot, boss_console):  # noqa: F811
     ctx = boss_console.ctx
     ana = agents.add_agent(ctx, name="Ana Ruiz", phone="+13125550101", email="ana@example.com")
-    pending = _book(ctx, None, at(13), hours=2)
+    pending = _book(ctx, None, at(10), hours=2)
     page = _board(qtbot, boss_console)
 
-    # The drop point the view computes for a grab at the left edge of the 15:00 column in Ana's row.
+    # Wherever along Ana's row a booking from the tray is let go, its time stays 10:00.
     geometry = page.view.geometry_
-    agent_id, start = page.view.target_of(
-        QPointF(geometry.x_of(at(15, 5).astimezone(UTC)), geometry.y_of_row(0) + 5), 0
-    )
-    assert (agent_id, start) == (ana.id, at(15).astimezone(UTC))
+    for hour in (8, 10, 15):
+        point = QPointF(geometry.x_of(at(hour, 5).astimezone(UTC)), geometry.y_of_row(0) + 5)
+        assert page.view.target_of(point, DragPayload(pending.id)) == (ana.id, None)
 
     with qtbot.waitSignal(page.moved, timeout=5000) as moved:
-        page.drop_booking(pending.id, agent_id, start)
+        page.drop_booking(pending.id, ana.id, None)
     assert moved.args[0].agent_id == ana.id
     stored = bookings.get_booking(ctx, pending.id)
     assert (stored.agent_id, stored.status, stored.start, stored.end) == (
         ana.id,
         "scheduled",
-        at(15).astimezone(UTC),
-        at(17).astimezone(UTC),
+        at(10).astimezone(UTC),
+        at(12).astimezone(UTC),
     )
+    # Ana is told of her new job; the customer is not told of a "move" (nothing moved for them).
+    kinds = {(n.recipient_kind, n.event) for n in booking_notifications(ctx, pending.id)}
+    assert ("agent", "booking_assigned") in kinds
+    assert not any(event == "booking_rescheduled" for _kind, event in kinds)
     qtbot.waitUntil(lambda: [b.booking.id for b in page.blocks()] == [pending.id])
     assert page.tray.count() == 0
-    assert page.message.text() == f"{pending.reference} moved to Ana Ruiz at 15:00."
+    assert page.message.text() == f"{pending.reference} moved to Ana Ruiz at 10:00. Ctrl+Z undoes it."
+
+    page.show()
+    page.activateWindow()
+    page.view.setFocus()
+    qtbot.waitUntil(page.view.hasFocus)
+    with qtbot.waitSignal(page.moved, timeout=5000):
+        qtbot.keyClick(page.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    stored = bookings.get_booking(ctx, pending.id)
+    assert (stored.agent_id, stored.status, stored.start) == (None, "pending", at(10).astimezone(UTC))
+    assert page.message.text() == f"Undone: {pending.reference} is back with the unassigned tray at 10:00."
+    qtbot.waitUntil(lambda: page.tray.count() == 1)
+    assert page.last_drop is None
+
+
+def test_a_sideways_move_reschedules_and_ctrl_z_moves_it_back(qtbot, boss_console):  # noqa: F811
+    ctx = boss_console.ctx
+    ana = agents.add_agent(ctx, name="Ana Ruiz", phone="+13125550101", email="ana@example.com")
+    booked = _book(ctx, ana.id, at(9))
+    page = _board(qtbot, boss_console)
+    geometry = page.view.geometry_
+    # Grabbed at the block's left edge; a few minutes sideways is still the same grid step: no move.
+    point = QPointF(geometry.x_of(at(9, 5).astimezone(UTC)), geometry.y_of_row(0) + 5)
+    assert page.view.target_of(point, DragPayload(booked.id, 0.0)) == (ana.id, None)
+    point = QPointF(geometry.x_of(at(15, 5).astimezone(UTC)), geometry.y_of_row(0) + 5)
+    agent_id, start = page.view.target_of(point, DragPayload(booked.id, 0.0))
+    assert (agent_id, start) == (ana.id, at(15).astimezone(UTC))
+    with qtbot.waitSignal(page.moved, timeout=5000):
+        page.drop_booking(booked.id, agent_id, start)
+    assert bookings.get_booking(ctx, booked.id).start == at(15).astimezone(UTC)
+    qtbot.waitUntil(lambda: page.booking(booked.id).start == at(15).astimezone(UTC))
+    with qtbot.waitSignal(page.moved, timeout=5000):
+        page.undo_last_drop()
+    stored = bookings.get_booking(ctx, booked.id)
+    assert (stored.agent_id, stored.start, stored.end) == (
+        ana.id,
+        at(9).astimezone(UTC),
+        at(10).astimezone(UTC),
+    )
+    events = [n.event for n in booking_notifications(ctx, booked.id)]
+    assert events.count("booking_rescheduled") >= 2  # the move and its undo each told the customer
 
 
 def test_a_conflicting_drop_is_refused_with_the_reason_and_snaps_back(qtbot, boss_console):  # noqa: F811
@@ -138,7 +183,8 @@ def test_dropping_on_the_tray_unassigns(qtbot, boss_console):  # noqa: F811
 
 
 def test_booking_mime_round_trips():
-    assert read_booking_mime(booking_mime(42, 900.0)) == (42, 900.0)
+    assert read_booking_mime(booking_mime(42, 900.0)) == DragPayload(42, 900.0)
+    assert read_booking_mime(booking_mime(42)).keeps_time
 
 
 def test_call_center_board_is_read_only(qtbot, make_console):  # noqa: F811
@@ -155,7 +201,7 @@ def test_now_line_and_board_render(qtbot, boss_console, tmp_path):  # noqa: F811
     page = _board(qtbot, boss_console)
     page.show()
     assert page.view.now == at(10, 30).astimezone(UTC)
-    assert page.view.geometry_.x_of(page.view.now) == NAME_WIDTH + 10.5 * 84
+    assert page.view.geometry_.x_of(page.view.now) == NAME_WIDTH + 10.5 * page.view.geometry_.hour_width
     assert not page.grab().isNull()
 
 
@@ -175,7 +221,7 @@ def test_the_block_menu_assigns_without_dragging(qtbot, boss_console):  # noqa: 
     with qtbot.waitSignal(page.moved, timeout=5000):
         assign.actions()[0].trigger()
     assert bookings.get_booking(ctx, booked.id).agent_name == "Ben Okafor"
-    assert statuses[-1] == f"{booked.reference} moved to Ben Okafor at 09:00."
+    assert statuses[-1] == f"{booked.reference} moved to Ben Okafor at 09:00. Ctrl+Z undoes it."
     menu.deleteLater()
 
 
@@ -214,6 +260,9 @@ def test_a_real_drop_event_on_the_view_reschedules(qtbot, boss_console):  # noqa
         Qt.MouseButton.LeftButton,
         Qt.KeyboardModifier.NoModifier,
     )
+    # The preview is where it lands: the exact new start and end on the grid, drawn at that time.
+    assert view.preview == "Ben Okafor · 14:15–15:15"
+    assert view.drop_hint.left() == geometry.x_of(at(14, 15).astimezone(UTC))
     with qtbot.waitSignal(page.moved, timeout=5000):
         view.dropEvent(drop)
     stored = bookings.get_booking(ctx, booked.id)
@@ -238,3 +287,79 @@ def test_double_click_opens_the_booking_form_when_the_role_may_edit(qtbot, make_
     form = read_only.open_booking(pending.id)
     assert form is not None and form.booking.id == pending.id
     form.reject()
+
+
+def test_zoom_fills_the_window_with_the_working_day_and_ctrl_wheel_zooms(qtbot, boss_console):  # noqa: F811
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QWheelEvent
+
+    from dispatch_desktop.services import team_settings
+    from dispatch_desktop.ui.board.scene import LEGIBLE_HOUR_WIDTH
+
+    ctx = boss_console.ctx
+    team_settings.update_team_settings(ctx, day_start_hour=8, day_end_hour=12)
+    agents.add_agent(ctx, name="Ana Ruiz", phone="+13125550101", email="ana@example.com")
+    page = _board(qtbot, boss_console)
+    page.resize(1400, 500)
+    page.show()
+    qtbot.waitUntil(lambda: page.view.viewport().width() > 1000)
+    page.working_hours()
+    room = page.view.viewport().width() - NAME_WIDTH
+    # 08:00-12:00 across the window: four hours fill it, scrolled so that now (10:30) is in sight.
+    geometry = page.view.geometry_
+    assert abs(geometry.hour_width - room / 4) < 1
+    left = page.view.horizontalScrollBar().value() + NAME_WIDTH
+    assert geometry.x_of(at(8).astimezone(UTC)) <= left < geometry.x_of(page.view.now) < left + room
+    fitted = page.view.geometry_.hour_width
+    page.zoom_in_button.click()
+    assert abs(page.view.geometry_.hour_width - fitted * 1.25) < 1
+    wheel = QWheelEvent(
+        QPointF(300, 100),
+        QPointF(300, 100),
+        QPoint(0, 0),
+        QPoint(0, -120),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.ControlModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    page.view.wheelEvent(wheel)
+    assert abs(page.view.geometry_.hour_width - fitted) < 1
+    # A long working day never squeezes hours below legible at zoom 1.
+    team_settings.update_team_settings(ctx, day_start_hour=0, day_end_hour=24)
+    before = page.load_count
+    boss_console.ops.changed.emit(Change.SETTINGS)
+    qtbot.waitUntil(_loads_after(page, before))
+    page.working_hours()
+    assert page.view.geometry_.hour_width == LEGIBLE_HOUR_WIDTH
+
+
+def test_the_tray_searches_sorts_shows_age_and_marks_overdue_red(qtbot, boss_console):  # noqa: F811
+    from dispatch_desktop.ui.board.tray import BY_START, OVERDUE_RED
+
+    ctx = boss_console.ctx
+    late = _book(ctx, None, at(9), name="Early Erin", phone="+13125550121")
+    later = _book(ctx, None, at(8), name="Kowalski Kim", phone="+13125550122")
+    page = _board(qtbot, boss_console)  # the clock says 10:30
+    panel = page.tray_panel
+    assert panel.title.text() == "Unassigned (2)"
+    first = page.tray.item(0)
+    assert int(first.data(Qt.ItemDataRole.UserRole)) == late.id  # waiting longest first
+    assert "waiting " in first.text() and "OVERDUE" in first.text()
+    assert first.foreground().color() == OVERDUE_RED
+    panel.sort.setCurrentIndex(panel.sort.findData(BY_START))
+    assert int(page.tray.item(0).data(Qt.ItemDataRole.UserRole)) == later.id
+    panel.search.setText("kowal")
+    assert page.tray.count() == 1 and panel.title.text() == "Unassigned (1 of 2)"
+
+
+def test_age_reads_like_a_dispatcher_says_it():
+    from dispatch_desktop.ui.board.tray import age_text
+
+    start = at(9).astimezone(UTC)
+    assert [age_text(start, start + timedelta(minutes=m)) for m in (5, 60, 130, 60 * 50)] == [
+        "5 min",
+        "1 h",
+        "2 h 10 min",
+        "2 d",
+    ]

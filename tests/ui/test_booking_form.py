@@ -11,7 +11,6 @@ from dispatch_desktop.services.booking_notices import booking_notifications
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.ui.bookings.form import BookingForm
 from dispatch_desktop.ui.bookings.page import BookingsPage
-from dispatch_desktop.ui.bookings.stale_dialog import StaleVersionDialog
 from dispatch_desktop.ui.kit.changes import Change
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -159,6 +158,7 @@ def test_agent_picker_shows_free_busy_and_time_off_before_saving(qtbot, desk, db
     qtbot.waitUntil(lambda: len(form.agent.agent_states()) == 3, timeout=10_000)
     assert form.agent.agent_states() == {free.id: "free", busy.id: "busy", off.id: "time off"}
     labels = [form.agent.itemText(i) for i in range(form.agent.count())]
+    assert labels[0] == "Unassigned (assign later)"  # free agents first, then busy, then off
     assert labels[1].startswith("Free Fran — free")
     assert "Busy Bob — busy: BK-" in labels[2]
     assert "Off Olga — time off" in labels[3]
@@ -170,7 +170,7 @@ def test_agent_picker_shows_free_busy_and_time_off_before_saving(qtbot, desk, db
     assert "already booked" in form.messages["agent"].text()
 
 
-def test_a_stale_edit_shows_who_changed_it_and_offers_reload(qtbot, desk, db):
+def test_a_stale_edit_merges_their_change_to_another_field_and_says_it_in_words(qtbot, desk, db):
     console = desk("dana", "dispatcher")
     view = bookings.create_booking(
         console.ctx,
@@ -190,18 +190,16 @@ def test_a_stale_edit_shows_who_changed_it_and_offers_reload(qtbot, desk, db):
     bookings.update_booking(other, view.id, expect_version=view.version, service="Drain and tap")
     form.address.setText("10 Oak St")
     form.save()
-    qtbot.waitUntil(lambda: form.stale_dialog is not None and form.stale_dialog.isVisible(), timeout=10_000)
-    dialog: StaleVersionDialog = form.stale_dialog
-    assert "changed by boss" in dialog.message.text()
-    assert bookings.get_booking(other, view.id).address == "9 Oak St"  # nothing overwritten
-    dialog.reload_button.click()
     qtbot.waitUntil(lambda: form.service.text() == "Drain and tap", timeout=10_000)
-    assert form.address.text() == "9 Oak St"
+    assert form.address.text() == "10 Oak St"  # what was typed is kept
+    assert form.general.text().startswith("Boss Person changed the service to Drain and tap at ")
+    assert "version" not in form.general.text()
+    assert bookings.get_booking(other, view.id).address == "9 Oak St"  # nothing overwritten yet
     assert form.booking.version == view.version + 1
-    form.address.setText("10 Oak St")
     with qtbot.waitSignal(form.saved, timeout=10_000):
         form.save()
-    assert bookings.get_booking(other, view.id).address == "10 Oak St"
+    stored = bookings.get_booking(other, view.id)
+    assert (stored.address, stored.service) == ("10 Oak St", "Drain and tap")
 
 
 def test_an_open_form_notices_a_change_from_another_workstation(qtbot, desk, db):
@@ -219,12 +217,14 @@ def test_an_open_form_notices_a_change_from_another_workstation(qtbot, desk, db)
     form = _ready(qtbot, BookingForm(console, view))
     qtbot.addWidget(form)
     form.show()
+    form.address.setText("11 Oak St")
     bookings.update_booking(ServiceContext(db, "boss"), view.id, notes="Ring twice")
     console.ops.changed.emit(Change.ALL)  # what the revision watcher does within a second
     qtbot.waitUntil(lambda: form.stale_banner.isVisible(), timeout=10_000)
     assert "boss changed this booking" in form.stale_banner.text.text()
     form.stale_banner.reload_button.click()
     qtbot.waitUntil(lambda: form.notes.text() == "Ring twice", timeout=10_000)
+    assert form.address.text() == "11 Oak St"  # bringing theirs in keeps what was typed
     assert not form.stale_banner.isVisible()
 
 

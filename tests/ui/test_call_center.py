@@ -77,8 +77,20 @@ def test_escape_clears_the_panel_for_the_next_call(qtbot, desk, db):
     panel.service.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is panel.service)
     qtbot.keyClick(panel.service, Qt.Key.Key_Escape)
+    # Something was typed: Esc asks first, and Enter (the default) keeps it.
+    box = panel.discard_question
+    assert box is not None and box.text() == "Clear what you typed for this call?"
+    box.defaultButton().click()
+    assert panel.name.text() == "Lee Wong"
+    qtbot.keyClick(panel.service, Qt.Key.Key_Escape)
+    [discard] = [b for b in panel.discard_question.buttons() if b.text() == "&Discard"]
+    discard.click()
     assert panel.phone.text() == "" and panel.name.text() == ""
     assert QApplication.focusWidget() is panel.phone
+    # An empty panel clears at once.
+    panel.discard_question = None
+    qtbot.keyClick(panel.phone, Qt.Key.Key_Escape)
+    assert panel.discard_question is None
 
 
 def test_a_known_caller_is_filled_in_from_the_phone_number(qtbot, desk, db):

@@ -259,10 +259,46 @@ def test_first_run_welcome_adds_me_as_supervisor(qtbot, desk, db):
     qtbot.waitUntil(lambda: welcome.pages.currentIndex() == 1, timeout=10_000)
     [me] = operators.list_operators(console.ctx)
     assert (me.username, me.name, me.role) == ("newboss", "New Boss", "supervisor")
-    welcome.demo_button.click()
-    qtbot.waitUntil(lambda: bookings.count_bookings(console.ctx, BookingQuery()) > 30, timeout=20_000)
+    # Enter on the second page does the safe thing: add agents, never load sample data.
+    assert welcome.agents_button.isDefault()
+    assert not hasattr(welcome, "demo_button")
+    assert "--demo" in welcome.demo_hint.text()
+    welcome.agents_button.click()
+    qtbot.waitUntil(lambda: not welcome.isVisible(), timeout=10_000)
+    assert bookings.count_bookings(console.ctx, BookingQuery()) == 0
     assert window.status_bar.operator_label.text() == "New Boss (newboss) · supervisor"
     assert not console.actor.bootstrap
+
+
+def test_load_demo_data_is_refused_on_a_real_database(qtbot, desk, db):
+    console = desk()
+    window = _window(qtbot, console)
+    window.commands.demo_action.trigger()
+    qtbot.waitUntil(lambda: "demo home" in window.statusBar().currentMessage(), timeout=10_000)
+    assert (
+        window.statusBar()
+        .currentMessage()
+        .startswith("demo data goes only into the separate demo home; start the console with --demo.")
+    )
+    assert bookings.count_bookings(console.ctx, BookingQuery()) == 0
+    assert agents.list_agents(console.ctx) == []
+    assert window.commands.demo_action.isEnabled()
+
+
+def test_the_demo_home_is_the_only_home_demo_data_goes_into(db, tmp_path, monkeypatch):
+    from dispatch_desktop.domain.errors import ConflictError
+    from dispatch_desktop.services import demo
+    from dispatch_desktop.services.context import ServiceContext
+    from dispatch_desktop.services.workstation import demo_home, is_demo_home
+
+    monkeypatch.delenv("DISPATCH_DEMO_HOME", raising=False)
+    assert is_demo_home(demo_home(tmp_path)) and not is_demo_home(tmp_path)
+    ctx = ServiceContext(db, "boss")
+    with pytest.raises(ConflictError, match="--demo"):
+        demo.load_into_demo_home(ctx, tmp_path, os_name="Boss Person")
+    assert bookings.count_bookings(ctx, BookingQuery()) == 0
+    summary = demo.load_into_demo_home(ctx, demo_home(tmp_path), os_name="Boss Person")
+    assert summary.bookings > 30
 
 
 def test_no_welcome_once_operators_exist(qtbot, desk, db):

@@ -107,6 +107,7 @@ def cmd_booking_list(app: App, args: argparse.Namespace) -> int:
         text=args.search or "",
         statuses=(bookings.parse_status(args.status).value,) if args.status else (),
         agent_id=args.agent,
+        needs_reassignment=args.needs_reassignment,
         limit=args.limit,
     )
     views = bookings.list_bookings(app.ctx, query)
@@ -223,6 +224,11 @@ def register(cli: Commands) -> None:
     c.add_argument("--agent", type=cli_args.record_id, metavar="ID")
     c.add_argument(
         "--search", type=cli_args.search_text, metavar="TEXT", help="reference, customer, phone or address"
+    )
+    c.add_argument(
+        "--needs-reassignment",
+        action="store_true",
+        help="only bookings whose agent has approved time off over them",
     )
     c.add_argument("--limit", type=cli_args.limit)
     c = cli.command(bk, "show", cmd_booking_show, "show one booking")

@@ -27,6 +27,8 @@ def _settings_json(team: TeamSettings) -> dict[str, Any]:
         "customer_hold_seconds": team.customer_hold_seconds,
         "company_name": team.company_name,
         "company_phone": team.company_phone,
+        "day_start_hour": team.day_start_hour,
+        "day_end_hour": team.day_end_hour,
     }
 
 
@@ -43,7 +45,8 @@ def _settings_text(team: TeamSettings) -> str:
         f"quiet hours: {team.quiet_hours or timing.OFF} (the recipient's local time)\n"
         f"customer hold: {team.customer_hold_seconds} seconds\n"
         f"company name: {printable(team.company_name or 'none')}\n"
-        f"company phone: {team.company_phone or 'none'}"
+        f"company phone: {team.company_phone or 'none'}\n"
+        f"working day: {team.day_start_hour:02d}:00–{team.day_end_hour:02d}:00"
     )
 
 
@@ -73,6 +76,8 @@ def cmd_settings_set(app: App, args: argparse.Namespace) -> int:
         customer_hold_seconds=args.customer_hold,
         company_name=args.company_name,
         company_phone=args.company_phone,
+        day_start_hour=args.day_start,
+        day_end_hour=args.day_end,
     )
     app.emit(_settings_json(team), _settings_text(team))
     return 0
@@ -107,3 +112,5 @@ def register(cli: Commands) -> None:
         "--company-name", metavar="TEXT", help='opens every customer text, e.g. "Acme Plumbing" ("" clears)'
     )
     c.add_argument("--company-phone", metavar="PHONE", help='the number customers call back ("" clears)')
+    c.add_argument("--day-start", metavar="HOUR", help="the working day's first hour (board view), e.g. 7")
+    c.add_argument("--day-end", metavar="HOUR", help="the working day's end hour, e.g. 19")

@@ -1,9 +1,11 @@
 """The dispatch board: one row per agent, hours across, bookings as blocks, time off shaded.
 
-Dragging a block (or a booking from the unassigned tray) onto an agent row or another time
-assigns or reschedules it through bookings.move_booking on a worker. Blocks never move by
-themselves: the board redraws from the database, so a refused move simply leaves the block
-where it was and the reason is shown above the board.
+Dragging a block onto an agent row assigns it; moving it sideways (a deliberate move whose
+preview shows the new start and end on the grid) reschedules it; a booking from the unassigned
+tray keeps its time. Every move goes through bookings.move_booking on a worker, and Ctrl+Z undoes
+the last one (with the notices that implies). Blocks never move by themselves: the board redraws
+from the database, so a refused move leaves the block where it was and the reason is shown above
+the board. The hours fill the window for the team's working day; Ctrl+wheel or the buttons zoom.
 """
 
 from collections.abc import Callable
@@ -17,6 +19,8 @@ from PySide6.QtGui import (
     QKeySequence,
     QPalette,
     QPen,
+    QResizeEvent,
+    QShortcut,
     QShowEvent,
 )
 from PySide6.QtWidgets import (
@@ -24,7 +28,6 @@ from PySide6.QtWidgets import (
     QGraphicsRectItem,
     QGraphicsSimpleTextItem,
     QHBoxLayout,
-    QListWidgetItem,
     QMenu,
     QSplitter,
     QToolButton,
@@ -40,21 +43,29 @@ from dispatch_desktop.services.views import BookingView
 from dispatch_desktop.ui.board.assignment_menu import assignment_menu
 from dispatch_desktop.ui.board.block import BookingBlock
 from dispatch_desktop.ui.board.scene import (
-    FIRST_VISIBLE_HOUR,
+    HOUR_WIDTH,
+    LEGIBLE_HOUR_WIDTH,
+    MAX_HOUR_WIDTH,
+    MIN_HOUR_WIDTH,
     NAME_WIDTH,
     NOW_COLOR,
     ROW_HEIGHT,
     BoardGeometry,
 )
-from dispatch_desktop.ui.board.view import BoardView, UnassignedTray
+from dispatch_desktop.ui.board.tray import TrayPanel
+from dispatch_desktop.ui.board.view import BoardView
 from dispatch_desktop.ui.bookings.form import BookingForm
+from dispatch_desktop.ui.bookings.open_form import open_booking_form
 from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.kit.dates import to_date
-from dispatch_desktop.ui.kit.lifetime import retire, run_for
+from dispatch_desktop.ui.kit.lifetime import run_for
 from dispatch_desktop.ui.kit.message_line import MessageLine
 from dispatch_desktop.ui.kit.plain import PlainLabel, plain_tip
 from dispatch_desktop.ui.kit.style import status_fill, text_on
+
+ZOOM_STEP = 1.25
+ZOOM_LIMITS = (0.25, 8.0)  # times the zoom-1 width
 
 REFRESH_ON = Change.BOOKINGS | Change.AGENTS | Change.TIME_OFF | Change.SETTINGS
 
@@ -80,6 +91,9 @@ class BoardPage(QWidget):
         self._generation = 0
         self._scrolled = False
         self.form: BookingForm | None = None
+        self.zoom = 1.0
+        # The last drop, to undo: booking id, its agent and start before, its version after.
+        self.last_drop: tuple[int, int | None, datetime | None, int] | None = None
 
         self.previous_button = self._tool(
             self.tr("◀ Previous"), self.tr("Previous day (Alt+Left)"), "Alt+Left"
@@ -103,13 +117,36 @@ class BoardPage(QWidget):
             navigation.addWidget(widget)
         navigation.addSpacing(12)
         navigation.addWidget(self.title, 1)
+        self.zoom_out_button = self._tool(
+            self.tr("−"), self.tr("Zoom out (Ctrl+minus, Ctrl+wheel)"), "Ctrl+-"
+        )
+        self.zoom_fit_button = self._tool(
+            self.tr("Working hours"), self.tr("The team's working day across the window (Ctrl+0)"), "Ctrl+0"
+        )
+        self.zoom_in_button = self._tool(self.tr("+"), self.tr("Zoom in (Ctrl+plus, Ctrl+wheel)"), "Ctrl++")
+        self.zoom_out_button.clicked.connect(lambda: self.zoom_by(-1))
+        self.zoom_in_button.clicked.connect(lambda: self.zoom_by(1))
+        self.zoom_fit_button.clicked.connect(self.working_hours)
+        for button in (self.zoom_out_button, self.zoom_fit_button, self.zoom_in_button):
+            navigation.addWidget(button)
 
         self.message = MessageLine()
         self.view = BoardView()
         self.view.dropRequested.connect(self.drop_booking)
         self.view.bookingActivated.connect(self.open_booking)
         self.view.menuRequested.connect(lambda booking_id, pos: self.assignment_menu(booking_id).popup(pos))
-        self.tray = UnassignedTray()
+        self.view.zoomRequested.connect(self.zoom_by)
+        tray_box = TrayPanel(
+            title_font,
+            self.tr(
+                "Drag a booking onto an agent to assign it (its time stays); drop a block here to unassign it."
+            )
+            if self.may_move
+            else self.tr("The board is read-only for your role."),
+        )
+        self.tray_panel = tray_box
+        self.tray = tray_box.tray
+        self.tray_title = tray_box.title
         self.tray.setDragEnabled(self.may_move)
         self.tray.accepts_unassign = self.may_move
         self.tray.unassignRequested.connect(lambda booking_id: self.drop_booking(booking_id, None, None))
@@ -118,20 +155,7 @@ class BoardPage(QWidget):
         )
         self.tray.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tray.customContextMenuRequested.connect(self._tray_menu)
-        self.tray_title = PlainLabel(self.tr("Unassigned"))
-        self.tray_title.setFont(title_font)
-        tray_box = QWidget()
-        tray_layout = QVBoxLayout(tray_box)
-        tray_layout.setContentsMargins(0, 0, 0, 0)
-        tray_layout.addWidget(self.tray_title)
-        tray_layout.addWidget(self.tray)
-        hint = PlainLabel(
-            self.tr("Drag a booking onto an agent to assign it; drop a block here to unassign it.")
-            if self.may_move
-            else self.tr("The board is read-only for your role.")
-        )
-        hint.setWordWrap(True)
-        tray_layout.addWidget(hint)
+        QShortcut(QKeySequence.StandardKey.Undo, self, self.undo_last_drop)
         splitter = QSplitter()
         splitter.addWidget(self.view)
         splitter.addWidget(tray_box)
@@ -223,12 +247,76 @@ class BoardPage(QWidget):
         self.date_edit.setDate(QDate(data.day.year, data.day.month, data.day.day))
         self.date_edit.blockSignals(False)
         self.title.setText(f"{data.day.strftime('%A %d %B %Y')}  ·  {data.timezone_name}")
-        geometry = BoardGeometry(data.start, data.end, tuple(a.id for a in data.agents))
+        self.view.times = {b.id: (b.start, b.end) for b in (*data.bookings, *data.unassigned)}
+        self.view.zone_label = lambda moment: moment.astimezone(zone).strftime("%H:%M")
+        self.view.now = self.clock()
+        self.draw()
+        self.tray_panel.show_bookings(data.unassigned, self.view.zone_label, self.view.now)
+        if not self._scrolled:
+            QTimer.singleShot(0, self.scroll_to_working_hours)
+        self.load_count += 1
+        self.loaded.emit()
+
+    # --- drawing and zoom ---------------------------------------------------------------
+
+    def working_day(self) -> tuple[datetime, datetime]:
+        """The team's working day on the shown day, in UTC (default 07:00–19:00 local)."""
+        assert self.data is not None
+        zone, (first, last) = self.data.zone, self.data.day_hours
+        midnight = datetime.combine(self.data.day, datetime.min.time(), tzinfo=zone)
+        return (midnight + timedelta(hours=first)).astimezone(UTC), (
+            midnight + timedelta(hours=last)
+        ).astimezone(UTC)
+
+    def hour_width(self) -> float:
+        """Zoom 1 fits the working day in the window, whatever its size, but keeps 30-minute jobs
+        legible (LEGIBLE_HOUR_WIDTH); zooming out from there shows more of the day."""
+        if self.data is None:
+            return HOUR_WIDTH
+        first, last = self.working_day()
+        hours = max(1.0, (last - first).total_seconds() / 3600)
+        room = max(1, self.view.viewport().width() - NAME_WIDTH)
+        fit = max(LEGIBLE_HOUR_WIDTH, room / hours)
+        return max(MIN_HOUR_WIDTH, min(MAX_HOUR_WIDTH, fit * self.zoom))
+
+    def zoom_by(self, steps: int) -> None:
+        """Ctrl+wheel or the − / + buttons: zoom around the middle of what is shown."""
+        low, high = ZOOM_LIMITS
+        middle = self._visible_middle()
+        self.zoom = max(low, min(high, self.zoom * ZOOM_STEP**steps))
+        self.draw()
+        if middle is not None:
+            self._centre_on(middle)
+
+    def working_hours(self) -> None:
+        """Back to the working-hours view: the team's day across the window, scrolled to it."""
+        self.zoom = 1.0
+        self._scrolled = False
+        self.draw()
+        self.scroll_to_working_hours()
+
+    def _visible_middle(self) -> datetime | None:
+        geometry = self.view.geometry_
+        if geometry is None:
+            return None
+        bar = self.view.horizontalScrollBar()
+        return geometry.time_at(bar.value() + NAME_WIDTH + (self.view.viewport().width() - NAME_WIDTH) / 2)
+
+    def _centre_on(self, moment: datetime) -> None:
+        geometry = self.view.geometry_
+        if geometry is not None:
+            half = (self.view.viewport().width() - NAME_WIDTH) / 2
+            self.view.horizontalScrollBar().setValue(int(geometry.x_of(moment) - NAME_WIDTH - half))
+
+    def draw(self) -> None:
+        """Lay out the loaded day at the current hour width (after a load, a zoom or a resize)."""
+        data = self.data
+        if data is None:
+            return
+        geometry = BoardGeometry(data.start, data.end, tuple(a.id for a in data.agents), self.hour_width())
         view = self.view
         view.geometry_ = geometry
         view.names = [a.name if a.active else self.tr("%s (inactive)") % a.name for a in data.agents]
-        view.zone_label = lambda moment: moment.astimezone(zone).strftime("%H:%M")
-        view.now = self.clock()
         scene = view.scene()
         scene.clear()
         scene.setSceneRect(QRectF(0, 0, geometry.width, geometry.height))
@@ -241,28 +329,36 @@ class BoardPage(QWidget):
         for booking in data.bookings:
             if booking.agent_id in rows:
                 rect = self._block_rect(geometry, rows[booking.agent_id], booking)
-                scene.addItem(BookingBlock(booking, rect, view.zone_label, self.may_move))
-        self._fill_tray(data, view.zone_label)
+                block = BookingBlock(booking, rect, view.zone_label, self.may_move, geometry.hour_width)
+                scene.addItem(block)
         view.viewport().update()
-        if not self._scrolled:
-            QTimer.singleShot(0, self.scroll_to_working_hours)
-        self.load_count += 1
-        self.loaded.emit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        shown = self.view.geometry_
+        if self.data is not None and shown is not None and abs(self.hour_width() - shown.hour_width) > 0.5:
+            middle = self._visible_middle()
+            self.draw()
+            if middle is not None:
+                self._centre_on(middle)
 
     def scroll_to_working_hours(self) -> None:
-        """Start the day at 07:00, or two hours before now when that is later, once the view has its size."""
+        """Open at the team's working day; zoomed in, keep now in sight. Once the view has its size."""
         geometry = self.view.geometry_
-        if geometry is None or self._scrolled:
+        if geometry is None or self._scrolled or self.data is None:
             return
-        target = geometry.start + timedelta(hours=FIRST_VISIBLE_HOUR)
+        if abs(self.hour_width() - geometry.hour_width) > 0.5:
+            self.draw()  # the window got its real size since the load
+            geometry = self.view.geometry_ or geometry
+        target, _ = self.working_day()
         now = self.view.now
+        visible_hours = (self.view.viewport().width() - NAME_WIDTH) / geometry.hour_width
         if now is not None and geometry.start <= now < geometry.end:
-            target = max(target, now - timedelta(hours=2))
+            target = max(target, now - timedelta(hours=visible_hours / 4))
         bar = self.view.horizontalScrollBar()
-        wanted = int(geometry.x_of(target) - NAME_WIDTH)
-        bar.setValue(wanted)
+        bar.setValue(int(geometry.x_of(target) - NAME_WIDTH))
         # Before the first layout the range is still empty; try again when the page is shown.
-        self._scrolled = self.view.isVisible() and bar.maximum() > 0
+        self._scrolled = self.view.isVisible()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -294,18 +390,6 @@ class BoardPage(QWidget):
         label.setPos(rect.left() + 4, rect.bottom() - 18)
         shade.setToolTip(self.tr("Approved time off"))
         self.view.scene().addItem(shade)
-
-    def _fill_tray(self, data: BoardDay, label: Callable[[datetime], str]) -> None:
-        self.tray.clear()
-        for booking in data.unassigned:
-            item = QListWidgetItem(
-                f"{label(booking.start)}–{label(booking.end)}  {booking.reference}\n"
-                f"{booking.customer_name} · {booking.service}\n{booking.address}"
-            )
-            item.setData(Qt.ItemDataRole.UserRole, booking.id)
-            item.setToolTip(plain_tip(f"{booking.customer_phone} · {booking.source}"))
-            self.tray.addItem(item)
-        self.tray_title.setText(self.tr("Unassigned (%d)") % len(data.unassigned))
 
     def _tick(self) -> None:
         now = self.clock()
@@ -339,11 +423,11 @@ class BoardPage(QWidget):
         if not self.console.can(booking_edit_permission(booking.agent_id is not None)):
             self.message.show_info(self.tr("You may not edit %s: it is assigned.") % booking.reference)
             return None
-        retire(self.form)
-        self.form = BookingForm(self.console, booking, self)
-        self.form.saved.connect(lambda saved: self.message.show_info(self.tr("%s saved.") % saved.reference))
-        self.form.open()
+        self.form = open_booking_form(self.console, booking, self, self._form_saved)
         return self.form
+
+    def _form_saved(self, saved: BookingView) -> None:
+        self.message.show_info(self.tr("%s saved.") % saved.reference)
 
     def _tray_menu(self, pos: QPoint) -> None:
         item = self.tray.itemAt(pos)
@@ -372,24 +456,60 @@ class BoardPage(QWidget):
         if agent_id == booking.agent_id and (start is None or start == booking.start):
             return
         ctx, version = self.console.ctx, booking.version
+        before = (booking.agent_id, booking.start if start is not None else None)
         self.message.show_info(self.tr("Moving %s…") % booking.reference)
         move = partial(bookings.move_booking, ctx, booking_id, agent_id=agent_id, start=start, end=end)
         run_for(
             self,
             self.console.ops,
             lambda: move(expect_version=version, notify_customer=notify_customer),
-            lambda view: self._moved(view, notify_customer),
+            lambda moved: self._moved(moved, before, notify_customer),
             self._move_refused,
             changes=Change.BOOKINGS,
         )
 
-    def _moved(self, booking: BookingView, notify_customer: bool) -> None:
+    def _moved(
+        self,
+        booking: BookingView,
+        before: tuple[int | None, datetime | None] | None,
+        notify_customer: bool = True,
+    ) -> None:
         zone = self.data.zone if self.data else None
         when = booking.start.astimezone(zone).strftime("%H:%M") if zone else ""
         who = booking.agent_name or self.tr("the unassigned tray")
-        silent = "" if notify_customer else self.tr(" The customer was not notified (Shift held).")
-        self.message.show_info(self.tr("%s moved to %s at %s.") % (booking.reference, who, when) + silent)
+        if before is None:
+            self.last_drop = None
+            self.message.show_info(
+                self.tr("Undone: %s is back with %s at %s.") % (booking.reference, who, when)
+            )
+        else:
+            self.last_drop = (booking.id, before[0], before[1], booking.version)
+            silent = "" if notify_customer else self.tr(" The customer was not notified (Shift held).")
+            self.message.show_info(
+                self.tr("%s moved to %s at %s. Ctrl+Z undoes it.") % (booking.reference, who, when) + silent
+            )
         self.moved.emit(booking)
+
+    def undo_last_drop(self) -> None:
+        """Ctrl+Z: the last drop moved back (agent and time as before), telling whoever that concerns."""
+        if self.last_drop is None or not self.may_move:
+            self.message.show_info(self.tr("Nothing to undo on the board."))
+            return
+        booking_id, agent_id, start, version = self.last_drop
+        booking = self.booking(booking_id)
+        end = start + (booking.end - booking.start) if start is not None and booking is not None else None
+        ctx = self.console.ctx
+        self.last_drop = None
+        run_for(
+            self,
+            self.console.ops,
+            lambda: bookings.move_booking(
+                ctx, booking_id, agent_id=agent_id, start=start, end=end, expect_version=version
+            ),
+            lambda moved: self._moved(moved, None),
+            self._move_refused,
+            changes=Change.BOOKINGS,
+        )
 
     def _move_refused(self, error: Exception) -> None:
         self._refuse(error)

@@ -11,7 +11,11 @@ from PySide6.QtGui import (
 )
 
 BOOKING_MIME = "application/x-dispatch-booking"
-HOUR_WIDTH = 84.0
+HOUR_WIDTH = 84.0  # an hour's width where nothing else decides it
+# At zoom 1 an hour is never narrower than this, so a 30-minute job shows "09:30 Maya Ch…": the
+# board widens hours to fill its window with the working day, and scrolls when that is narrower.
+LEGIBLE_HOUR_WIDTH = 168.0
+MIN_HOUR_WIDTH, MAX_HOUR_WIDTH = 24.0, 1200.0
 ROW_HEIGHT = 46.0
 NAME_WIDTH = 160.0
 HEADER_HEIGHT = 28.0
@@ -21,20 +25,34 @@ FIRST_VISIBLE_HOUR = 7
 NOW_COLOR = QColor("#e53935")
 
 
-def booking_mime(booking_id: int, grab_seconds: float = 0.0) -> QMimeData:
+@dataclass(frozen=True)
+class DragPayload:
+    """What is dragged: a booking, and where on its block it was grabbed (None: from the tray,
+    which has no time axis, so the drop keeps the booked time)."""
+
+    booking_id: int
+    grab_seconds: float | None = None
+
+    @property
+    def keeps_time(self) -> bool:
+        return self.grab_seconds is None
+
+
+def booking_mime(booking_id: int, grab_seconds: float | None = None) -> QMimeData:
     mime = QMimeData()
     payload = json.dumps({"id": booking_id, "grab_seconds": grab_seconds}).encode()
     mime.setData(BOOKING_MIME, QByteArray(payload))
     return mime
 
 
-def read_booking_mime(mime: QMimeData) -> tuple[int, float] | None:
+def read_booking_mime(mime: QMimeData) -> DragPayload | None:
     if not mime.hasFormat(BOOKING_MIME):
         return None
     try:
         payload = json.loads(bytes(mime.data(BOOKING_MIME).data()).decode())
-        return int(payload["id"]), float(payload.get("grab_seconds", 0.0))
-    except (ValueError, KeyError, TypeError):
+        grab = payload.get("grab_seconds")
+        return DragPayload(int(payload["id"]), None if grab is None else float(grab))
+    except (ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
@@ -45,6 +63,7 @@ class BoardGeometry:
     start: datetime
     end: datetime
     agent_ids: tuple[int, ...]
+    hour_width: float = HOUR_WIDTH
 
     @property
     def hours(self) -> float:
@@ -52,20 +71,20 @@ class BoardGeometry:
 
     @property
     def width(self) -> float:
-        return NAME_WIDTH + self.hours * HOUR_WIDTH
+        return NAME_WIDTH + self.hours * self.hour_width
 
     @property
     def height(self) -> float:
         return HEADER_HEIGHT + max(1, len(self.agent_ids)) * ROW_HEIGHT
 
     def x_of(self, moment: datetime) -> float:
-        return NAME_WIDTH + (moment - self.start).total_seconds() / 3600 * HOUR_WIDTH
+        return NAME_WIDTH + (moment - self.start).total_seconds() / 3600 * self.hour_width
 
     def y_of_row(self, row: int) -> float:
         return HEADER_HEIGHT + row * ROW_HEIGHT
 
     def time_at(self, x: float) -> datetime:
-        hours = max(0.0, min(self.hours, (x - NAME_WIDTH) / HOUR_WIDTH))
+        hours = max(0.0, min(self.hours, (x - NAME_WIDTH) / self.hour_width))
         return self.start + timedelta(hours=hours)
 
     def agent_at(self, y: float) -> int | None:

@@ -1,12 +1,12 @@
-"""The dispatch board's drawing and drag and drop: geometry, booking blocks, the view and the tray.
+"""The dispatch board's drawing and drag and drop: the grid, the sticky header, drops and their preview.
 
 BoardPage (ui/board/page.py) puts these together with day navigation and the moves themselves.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QMimeData, QPoint, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QContextMenuEvent,
     QDragEnterEvent,
@@ -17,25 +17,22 @@ from PySide6.QtGui import (
     QPainter,
     QPalette,
     QPen,
+    QWheelEvent,
 )
 from PySide6.QtWidgets import (
     QGraphicsScene,
     QGraphicsView,
-    QListWidget,
-    QListWidgetItem,
     QWidget,
 )
 
 from dispatch_desktop.ui.board.block import BookingBlock
 from dispatch_desktop.ui.board.scene import (
-    BOOKING_MIME,
     HEADER_HEIGHT,
-    HOUR_WIDTH,
     NAME_WIDTH,
     NOW_COLOR,
     ROW_HEIGHT,
     BoardGeometry,
-    booking_mime,
+    DragPayload,
     read_booking_mime,
     snap,
 )
@@ -48,6 +45,7 @@ class BoardView(QGraphicsView):
     dropRequested = Signal(int, object, object, bool)
     bookingActivated = Signal(int)
     menuRequested = Signal(int, QPoint)  # booking id, global position
+    zoomRequested = Signal(int)  # +1 in, -1 out (Ctrl+wheel)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -61,6 +59,15 @@ class BoardView(QGraphicsView):
         self.zone_label: Callable[[datetime], str] = lambda m: m.strftime("%H:%M")
         self.now: datetime | None = None
         self.drop_hint: QRectF | None = None
+        self.preview = ""  # the drop preview in words: agent, new start and end
+        self.times: dict[int, tuple[datetime, datetime]] = {}  # booking id: start, end (UTC)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.zoomRequested.emit(1 if event.angleDelta().y() > 0 else -1)
+            event.accept()
+            return
+        super().wheelEvent(event)
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         item = self.itemAt(event.position().toPoint())
@@ -98,7 +105,7 @@ class BoardView(QGraphicsView):
         painter.setPen(QPen(grid, 1))
         hour = 0
         while hour <= geometry.hours:
-            x = NAME_WIDTH + hour * HOUR_WIDTH
+            x = NAME_WIDTH + hour * geometry.hour_width
             painter.drawLine(QPointF(x, HEADER_HEIGHT), QPointF(x, geometry.height))
             hour += 1
         for row in range(len(geometry.agent_ids) + 1):
@@ -112,9 +119,14 @@ class BoardView(QGraphicsView):
         palette = self.palette()
         visible = self.mapToScene(self.viewport().rect()).boundingRect()
         if self.drop_hint is not None:
-            painter.setPen(QPen(palette.color(QPalette.ColorRole.Highlight), 2, Qt.PenStyle.DashLine))
+            highlight = palette.color(QPalette.ColorRole.Highlight)
+            painter.setPen(QPen(highlight, 2, Qt.PenStyle.DashLine))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRect(self.drop_hint)
+            label = QRectF(self.drop_hint.left(), self.drop_hint.bottom() - 16, 260, 16)
+            painter.fillRect(label, highlight)
+            painter.setPen(palette.color(QPalette.ColorRole.HighlightedText))
+            painter.drawText(label.adjusted(4, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter, self.preview)
         if self.now is not None and geometry.start <= self.now < geometry.end:
             x = geometry.x_of(self.now)
             painter.setPen(QPen(NOW_COLOR, 2))
@@ -126,9 +138,9 @@ class BoardView(QGraphicsView):
         hour = 0
         while hour < geometry.hours:
             moment = geometry.start + timedelta(hours=hour)
-            x = NAME_WIDTH + hour * HOUR_WIDTH
+            x = NAME_WIDTH + hour * geometry.hour_width
             painter.drawText(
-                QRectF(x + 4, visible.top(), HOUR_WIDTH - 4, HEADER_HEIGHT),
+                QRectF(x + 4, visible.top(), geometry.hour_width - 4, HEADER_HEIGHT),
                 Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
                 self.zone_label(moment),
             )
@@ -167,17 +179,23 @@ class BoardView(QGraphicsView):
 
     # --- drops ----------------------------------------------------------------------------
 
-    def target_of(self, scene_pos: QPointF, grab_seconds: float) -> tuple[int | None, datetime | None]:
-        """The agent row and the snapped new start under a drop point; time None on the name column."""
+    def target_of(self, scene_pos: QPointF, payload: DragPayload) -> tuple[int | None, datetime | None]:
+        """The agent row and the snapped new start under a drop point.
+
+        The start is None (the booked time stays) for a booking from the tray, on the name column,
+        and when the block moved less than one grid step sideways: a time change is deliberate.
+        """
         geometry = self.geometry_
         if geometry is None:
             return None, None
         agent_id = geometry.agent_at(scene_pos.y())
         visible_left = self.mapToScene(0, 0).x()
-        if scene_pos.x() < visible_left + NAME_WIDTH:
+        if payload.grab_seconds is None or scene_pos.x() < visible_left + NAME_WIDTH:
             return agent_id, None
-        moment = geometry.time_at(scene_pos.x()) - timedelta(seconds=grab_seconds)
-        return agent_id, snap(moment, geometry.start)
+        moment = geometry.time_at(scene_pos.x()) - timedelta(seconds=payload.grab_seconds)
+        start = snap(moment, geometry.start)
+        booked = self.times.get(payload.booking_id)
+        return agent_id, None if booked is not None and start == booked[0] else start
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if read_booking_mime(event.mimeData()) is not None:
@@ -192,79 +210,42 @@ class BoardView(QGraphicsView):
             event.ignore()
             return
         pos = self.mapToScene(event.position().toPoint())
-        agent_id = geometry.agent_at(pos.y())
-        if agent_id is None:
+        agent_id, start = self.target_of(pos, payload)
+        booked = self.times.get(payload.booking_id)
+        if agent_id is None or booked is None:
             self.drop_hint = None
+            self.preview = ""
             event.ignore()
         else:
+            begin = start or booked[0]
+            end = begin + (booked[1] - booked[0])
             row = geometry.agent_ids.index(agent_id)
+            left = geometry.x_of(begin)
             self.drop_hint = QRectF(
-                NAME_WIDTH, geometry.y_of_row(row), geometry.width - NAME_WIDTH, ROW_HEIGHT
+                left, geometry.y_of_row(row) + 2, geometry.x_of(end) - left, ROW_HEIGHT - 4
             )
+            when = f"{self.zone_label(begin)}–{self.zone_label(end)}"
+            self.preview = f"{self.names[row]} · {when}" + ("" if start else " (time kept)")
             event.acceptProposedAction()
         self.viewport().update()
 
     def dragLeaveEvent(self, event: object) -> None:
         self.drop_hint = None
+        self.preview = ""
         self.viewport().update()
 
     def dropEvent(self, event: QDropEvent) -> None:
         self.drop_hint = None
+        self.preview = ""
         self.viewport().update()
         payload = read_booking_mime(event.mimeData())
         if payload is None:
             event.ignore()
             return
-        booking_id, grab_seconds = payload
-        agent_id, start = self.target_of(self.mapToScene(event.position().toPoint()), grab_seconds)
+        agent_id, start = self.target_of(self.mapToScene(event.position().toPoint()), payload)
         if agent_id is None:
             event.ignore()
             return
         event.acceptProposedAction()
         shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
-        self.dropRequested.emit(booking_id, agent_id, start, not shift)
-
-
-class UnassignedTray(QListWidget):
-    """Pending bookings of the day. Drag one onto an agent; drop a block here to unassign it."""
-
-    unassignRequested = Signal(int)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setDragEnabled(True)
-        self.setAcceptDrops(True)
-        self.setDropIndicatorShown(False)
-        self.setWordWrap(True)
-        self.setSpacing(2)
-        self.accepts_unassign = True
-
-    def mimeTypes(self) -> list[str]:
-        return [BOOKING_MIME]
-
-    def mimeData(self, items: Sequence[QListWidgetItem]) -> QMimeData:
-        booking_id = items[0].data(Qt.ItemDataRole.UserRole) if items else 0
-        return booking_mime(int(booking_id))
-
-    def supportedDropActions(self) -> Qt.DropAction:
-        return Qt.DropAction.MoveAction
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        self._accept_booking(event)
-
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        self._accept_booking(event)
-
-    def _accept_booking(self, event: QDragMoveEvent) -> None:
-        if self.accepts_unassign and event.source() is not self and read_booking_mime(event.mimeData()):
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        payload = read_booking_mime(event.mimeData())
-        if payload is None or event.source() is self:
-            event.ignore()
-            return
-        event.acceptProposedAction()
-        self.unassignRequested.emit(payload[0])
+        self.dropRequested.emit(payload.booking_id, agent_id, start, not shift)

@@ -8,6 +8,7 @@ from dispatch_desktop.ui.bookings.availability import availability_colour, avail
 from dispatch_desktop.ui.kit.style import is_dark
 
 STATE_ROLE = Qt.ItemDataRole.UserRole + 1
+STATE_ORDER = {"free": 0, "busy": 1, "time off": 2}
 
 
 class AgentPicker(QComboBox):
@@ -21,7 +22,8 @@ class AgentPicker(QComboBox):
         with QSignalBlocker(self):
             self.clear()
             self.addItem(QCoreApplication.translate("BookingForm", "Unassigned (assign later)"), None)
-            for row in rows:
+            # Who can go comes first: free agents, then busy, then off; by name within each.
+            for row in sorted(rows, key=lambda r: (STATE_ORDER.get(r.state, len(STATE_ORDER)), r.agent_name)):
                 self.addItem(availability_text(row), row.agent_id)
                 self.setItemData(
                     self.count() - 1, availability_colour(row.state, dark), Qt.ItemDataRole.ForegroundRole

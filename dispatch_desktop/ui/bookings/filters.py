@@ -16,6 +16,8 @@ SEARCH_DELAY_MS = 250
 ACTIVE = "active"
 NOT_STARTED = "not started"
 UNASSIGNED = -1
+NEEDS_REASSIGNMENT = -2  # the agent has approved time off over it
+FIXED_AGENT_CHOICES = 3  # All, Unassigned, Needs reassignment; then the agents
 
 
 def tr(text: str) -> str:
@@ -41,6 +43,7 @@ class BookingFilters(QWidget):
         self.agent_filter = QComboBox()
         self.agent_filter.addItem(tr("All agents"), None)
         self.agent_filter.addItem(tr("Unassigned"), UNASSIGNED)
+        self.agent_filter.addItem(tr("Needs reassignment (agent off)"), NEEDS_REASSIGNMENT)
         self.source_filter = QComboBox()
         self.source_filter.addItem(tr("All sources"), None)
         for source in BookingSource:
@@ -89,8 +92,8 @@ class BookingFilters(QWidget):
         """The agent choices, keeping the one picked; no `changed` for it."""
         current = self.agent_filter.currentData()
         with QSignalBlocker(self.agent_filter):
-            while self.agent_filter.count() > 2:
-                self.agent_filter.removeItem(2)
+            while self.agent_filter.count() > FIXED_AGENT_CHOICES:
+                self.agent_filter.removeItem(FIXED_AGENT_CHOICES)
             for agent in team:
                 label = agent.name if agent.active else tr("{0} (inactive)").format(agent.name)
                 self.agent_filter.addItem(label, agent.id)
@@ -118,8 +121,9 @@ class BookingFilters(QWidget):
         return BookingQuery(
             text=self.search.text().strip(),
             statuses=statuses,
-            agent_id=agent if agent not in (None, UNASSIGNED) else None,
+            agent_id=agent if agent not in (None, UNASSIGNED, NEEDS_REASSIGNMENT) else None,
             unassigned=agent == UNASSIGNED,
+            needs_reassignment=agent == NEEDS_REASSIGNMENT,
             source=self.source_filter.currentData(),
             start_from=start_from,
             start_to=start_to,

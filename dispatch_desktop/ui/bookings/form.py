@@ -1,8 +1,9 @@
 """New and edit booking dialog: phone lookup, times, an agent picker that shows availability.
 
 Every save goes through the services on a worker with the version the form was loaded with, so
-a booking someone else changed meanwhile is never overwritten: the form shows who changed it and
-offers a reload.
+a booking someone else changed meanwhile is never overwritten: the form says in words what they
+changed, merges their changes to fields this form left alone, and asks "theirs / yours" for a
+field both changed. Esc on a changed form asks before discarding.
 """
 
 import itertools
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
+    QMessageBox,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -31,17 +33,25 @@ from dispatch_desktop.domain.statuses import ASSIGNABLE_STATUSES, BookingStatus
 from dispatch_desktop.domain.team import TeamSettings
 from dispatch_desktop.domain.time_entry import next_quarter_hour
 from dispatch_desktop.services import bookings
-from dispatch_desktop.services.booking_drafts import BookingDraft, save_draft
+from dispatch_desktop.services.booking_drafts import (
+    BookingDraft,
+    DraftMerge,
+    combine,
+    draft_of,
+    merge_draft,
+    save_draft,
+)
 from dispatch_desktop.services.bookings import AgentAvailability
 from dispatch_desktop.services.display import phone_for_display
 from dispatch_desktop.services.views import BookingView
 from dispatch_desktop.ui.bookings.agent_picker import AgentPicker
+from dispatch_desktop.ui.bookings.conflict_dialog import ConflictDialog
 from dispatch_desktop.ui.bookings.customer_fields import CustomerFields, FieldMessage, HintLabel, stacked
 from dispatch_desktop.ui.bookings.stale_banner import StaleBanner
-from dispatch_desktop.ui.bookings.stale_dialog import StaleVersionDialog
 from dispatch_desktop.ui.bookings.start_readings import booking_times, reading_labels, readings, start_problem
 from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
+from dispatch_desktop.ui.kit.discard import ask_to_discard
 from dispatch_desktop.ui.kit.enter_keys import EnterMovesOn
 from dispatch_desktop.ui.kit.lifetime import run_for
 from dispatch_desktop.ui.kit.operations import one_line
@@ -72,7 +82,10 @@ class BookingForm(CustomerFields, QDialog):
         self.ready = False
         self.saving = False
         self.availability_loads = 0
-        self.stale_dialog: StaleVersionDialog | None = None
+        self.conflict_dialog: ConflictDialog | None = None
+        self.discard_question: QMessageBox | None = None
+        self._clean: tuple[object, ...] | None = None  # what the fields held when filled
+        self._wanted_agent = booking.agent_id if booking else None  # until the agent list arrives
         self.may_assign = console.can(Permission.MANAGE_BOOKINGS) and (
             booking is None or BookingStatus(booking.status) in ASSIGNABLE_STATUSES
         )
@@ -143,7 +156,7 @@ class BookingForm(CustomerFields, QDialog):
             form.labelForField(self.agent_row).hide()
 
         self.stale_banner = StaleBanner(self.console, self._watched)
-        self.stale_banner.reload_requested.connect(self.reload)
+        self.stale_banner.reload_requested.connect(self.merge_in)
 
         self.general = FieldMessage()
         self.buttons = QDialogButtonBox(
@@ -202,45 +215,97 @@ class BookingForm(CustomerFields, QDialog):
             now = datetime.now(settings.zone).replace(tzinfo=None)
             self.start.set_today(now.date())
             self.start.set_value(self._initial_start or next_quarter_hour(now))
+            self._times_changed()
+            self._clean = self._typed()
         self.setEnabled(True)
         self.ready = True
         self.phone.setFocus()
 
     def _fill(self, view: BookingView) -> None:
-        assert self.settings is not None
         self.booking = view
-        self.phone.setText(phone_for_display(view.customer_phone, self.settings.region))
-        self.name.setText(view.customer_name)
-        self.email.setText(view.customer_email or "")
-        self.address.setText(view.address)
-        self.service.setText(view.service)
-        self.notes.setText(view.notes or "")
-        local_start = view.start.astimezone(self.settings.zone)
+        self._fill_draft(draft_of(view))
+        self._clean = self._typed()
+
+    def _fill_draft(self, draft: BookingDraft) -> None:
+        assert self.settings is not None
+        self.phone.setText(phone_for_display(draft.customer_phone, self.settings.region))
+        self.name.setText(draft.customer_name)
+        self.email.setText(draft.customer_email or "")
+        self.address.setText(draft.address)
+        self.service.setText(draft.service)
+        self.notes.setText(draft.notes or "")
+        self.agent.select_agent(draft.agent_id)
+        self._wanted_agent = draft.agent_id
+        local_start = draft.start.astimezone(self.settings.zone)
         with QSignalBlocker(self.start), QSignalBlocker(self.duration):
             self.start.set_value(local_start.replace(tzinfo=None))
-            self.duration.setValue(max(5, int((view.end - view.start).total_seconds() // 60)))
+            self.duration.setValue(max(5, int((draft.end - draft.start).total_seconds() // 60)))
         self.stale_banner.hide()
         self._offer_offsets(local_start.fold)
         self._times_changed()
 
-    def reload(self) -> None:
-        """Throw away this form's edits and show the booking as stored now."""
-        if self.booking is None:
+    def _typed(self) -> tuple[object, ...]:
+        """What the person can change, to tell a changed form from an untouched one."""
+        fields = (self.phone, self.name, self.email, self.address, self.service, self.notes)
+        agent = self.agent.currentData() if self.agent.count() else self._wanted_agent
+        return (*(f.text().strip() for f in fields), self.times(), agent if self.may_assign else None)
+
+    def is_changed(self) -> bool:
+        return self.ready and self._clean is not None and self._typed() != self._clean
+
+    def reject(self) -> None:
+        """Esc or Cancel: close at once when nothing was typed, else ask ("Keep editing" is the default)."""
+        if not self.is_changed() or self.saving:
+            super().reject()
             return
-        ctx, booking_id = self.console.ctx, self.booking.id
+        question = (
+            self.tr("Discard your changes to {0}?").format(self.booking.reference)
+            if self.booking
+            else self.tr("Discard this new booking?")
+        )
+        self.discard_question = ask_to_discard(self, question, self.discard)
+
+    def discard(self) -> None:
+        self._clean = None
+        super().reject()
+
+    def merge_in(self) -> None:
+        """Someone saved this booking meanwhile: lay this form's edits over theirs, in words."""
+        if self.booking is None or self.settings is None:
+            return
+        ctx, base, mine, assign = self.console.ctx, self.booking, self.draft(), self.may_assign
         run_for(
             self,
             self.console.ops,
-            lambda: bookings.get_booking(ctx, booking_id),
-            self._reloaded,
+            lambda: merge_draft(ctx, base, mine, assign=assign),
+            self._merged,
             self._show_general_error,
         )
 
-    def _reloaded(self, view: BookingView) -> None:
-        self._fill(view)
-        self.general.show_message("")
+    def _merged(self, merge: DraftMerge) -> None:
+        self.booking = merge.current
+        self._fill_draft(merge.theirs_draft)
+        self._clean = self._typed()  # "changed" from now on means changed from what is stored
+        self._fill_draft(merge.draft)
         for message in self.messages.values():
             message.show_message("")
+        if not merge.clashes:
+            self._say_merged(merge)
+            return
+        self.conflict_dialog = ConflictDialog(merge, self)
+        self.conflict_dialog.chosen.connect(lambda theirs: self._picked(merge, theirs))
+        self.conflict_dialog.open()
+
+    def _picked(self, merge: DraftMerge, theirs: set[str]) -> None:
+        self._fill_draft(combine(merge.draft, merge.theirs_draft, theirs))
+        self._say_merged(merge)
+
+    def _say_merged(self, merge: DraftMerge) -> None:
+        self.general.show_message(
+            self.tr(
+                "{0}. Their changes are in the form with yours; nothing is saved yet: Save to keep both."
+            ).format(merge.theirs_said)
+        )
 
     def _watched(self) -> tuple[BookingView | None, TeamSettings | None] | None:
         """What the stale banner compares with the stored booking: nothing while saving or hidden."""
@@ -318,9 +383,7 @@ class BookingForm(CustomerFields, QDialog):
         )
 
     def _availability_arrived(self, rows: list[AgentAvailability]) -> None:
-        wanted = self.agent.currentData()
-        if wanted is None and self.agent.count() == 0 and self.booking is not None:
-            wanted = self.booking.agent_id
+        wanted = self.agent.currentData() if self.agent.count() else self._wanted_agent
         self.agent.show_availability(rows, wanted)
         self.availability_loads += 1
         self._show_agent_state()
@@ -385,6 +448,7 @@ class BookingForm(CustomerFields, QDialog):
     def _saved(self, view: BookingView) -> None:
         self.saving = False
         self.booking = view
+        self._clean = None
         self.saved.emit(view)
         self.accept()
 
@@ -392,9 +456,7 @@ class BookingForm(CustomerFields, QDialog):
         self.saving = False
         self.save_button.setEnabled(True)
         if isinstance(error, StaleVersionError):
-            self.stale_dialog = StaleVersionDialog(str(error), self)
-            self.stale_dialog.reload_requested.connect(self.reload)
-            self.stale_dialog.open()
+            self.merge_in()
             return
         if not self._show_at_field(error):
             self._show_general_error(error)

@@ -59,6 +59,7 @@ Index = QModelIndex | QPersistentModelIndex
 # data() and flags() run for every cell and role at every repaint: no enum arithmetic there.
 FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 NO_FLAGS = Qt.ItemFlag.NoItemFlags
+CLASH_RED = QColor("#d32f2f")  # a booking whose agent is off: the board's marker has the same red
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
 _BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
@@ -97,6 +98,7 @@ class BookingsModel(QAbstractTableModel):
         self._cache: OrderedDict[int, TableRow] = OrderedDict()
         self._stale: dict[int, TableRow] = {}
         self._status_column = next(i for i, c in enumerate(self.columns) if c.key == "status")
+        self._agent_column = next(i for i, c in enumerate(self.columns) if c.key == "agent")
         self._overdue_fill: QColor | None = None
         self._fetching: set[int] = set()
         self._generation = 0
@@ -340,13 +342,18 @@ class BookingsModel(QAbstractTableModel):
         if role == _OVERDUE:
             return shown.overdue()
         status_cell = index.column() == self._status_column
+        clash_cell = shown.view.needs_reassignment and index.column() == self._agent_column
         if role == _FOREGROUND:
-            return shown.colour if status_cell else None
+            return CLASH_RED if clash_cell else shown.colour if status_cell else None
         if role == _FONT:
-            return _bold() if status_cell else None
+            return _bold() if status_cell or clash_cell else None
         if role == _BACKGROUND:
             return self._overdue_fill if shown.overdue() else None
         # ToolTipRole
+        if clash_cell:
+            return plain_tip(
+                tr("{0} has approved time off then: reassign this booking").format(shown.view.agent_name)
+            )
         if shown.overdue():
             return shown.overdue_tip
         return shown.status_tip if status_cell else None
@@ -367,6 +374,8 @@ class BookingsModel(QAbstractTableModel):
             case "service":
                 return view.service
             case "agent":
+                if view.needs_reassignment:
+                    return tr("{0} ⚠ off: reassign").format(view.agent_name)
                 return view.agent_name or tr("unassigned")
             case "status":
                 marked = f" {RESCHEDULE_MARK}" if view.reschedule_requested_at is not None else ""

@@ -34,6 +34,7 @@ from dispatch_desktop.ui.bookings.form import BookingForm
 from dispatch_desktop.ui.bookings.history_dialog import HistoryDialog
 from dispatch_desktop.ui.bookings.labels import cancel_reasons, status_label
 from dispatch_desktop.ui.bookings.model import BookingsModel
+from dispatch_desktop.ui.bookings.open_form import open_booking_form
 from dispatch_desktop.ui.bookings.sort_proxy import ServerSortProxy
 from dispatch_desktop.ui.bookings.stale_dialog import StaleVersionDialog
 from dispatch_desktop.ui.kit.changes import Change
@@ -139,8 +140,8 @@ class BookingsPage(QWidget):
         self.filters.changed.connect(self.apply_filters)
         self.today_button.clicked.connect(self.show_today)
         self.new_button.clicked.connect(lambda: self.new_booking())
-        self.table.doubleClicked.connect(lambda _index: self.edit_selected())
         self.table.customContextMenuRequested.connect(self._context_menu)
+        # Double-click and Enter both arrive as `activated` (one form, even if both fire).
         self.table.activated.connect(lambda _index: self.edit_selected())
         self.edit_action.triggered.connect(self.edit_selected)
         self.assign_action.triggered.connect(self.assign_selected)
@@ -289,9 +290,7 @@ class BookingsPage(QWidget):
         if not self.may_edit(view):
             self.status_message.emit(self.tr("You may not edit {0}: it is assigned.").format(view.reference))
             return None
-        form = BookingForm(self.console, view, self)
-        form.saved.connect(self._saved)
-        return self.dialogs.show(form)
+        return self.dialogs.keep(open_booking_form(self.console, view, self, self._saved))
 
     def _saved(self, view: BookingView) -> None:
         self.status_message.emit(self.tr("{0} saved").format(view.reference))

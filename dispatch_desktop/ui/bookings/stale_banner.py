@@ -20,7 +20,8 @@ def tr(text: str) -> str:
 
 
 class StaleBanner(QWidget):
-    """Hidden until the watched booking's stored version moves on; then who changed it, and Reload."""
+    """Hidden until the watched booking's stored version moves on; then who changed it, and a button
+    that brings their changes into the form without losing what was typed."""
 
     reload_requested = Signal()
 
@@ -40,7 +41,7 @@ class StaleBanner(QWidget):
         self.text = PlainLabel()
         self.text.setWordWrap(True)
         self.text.setStyleSheet(field_error_style(self.palette()))
-        self.reload_button = QPushButton(tr("Reload"))
+        self.reload_button = QPushButton(tr("Bring in their changes"))
         self.reload_button.setAutoDefault(False)
         self.reload_button.clicked.connect(self.reload_requested)
         row.addWidget(self.text, 1)
@@ -69,7 +70,7 @@ class StaleBanner(QWidget):
         settings = watched[1]
         when = settings.local(current.updated_at) if settings else current.updated_at.isoformat()
         self.text.setText(
-            tr("{0} changed this booking at {1}. Saving now would be refused; reload to see it.").format(
+            tr("{0} changed this booking at {1}. Bring their changes in; what you typed stays.").format(
                 current.updated_by, when
             )
         )

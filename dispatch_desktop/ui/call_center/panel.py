@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -41,6 +42,7 @@ from dispatch_desktop.ui.bookings.form import DEFAULT_MINUTES
 from dispatch_desktop.ui.call_center.caller import caller_text
 from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
+from dispatch_desktop.ui.kit.discard import ask_to_discard
 from dispatch_desktop.ui.kit.enter_keys import EnterMovesOn
 from dispatch_desktop.ui.kit.lifetime import run_for
 from dispatch_desktop.ui.kit.operations import one_line
@@ -101,6 +103,7 @@ class CallCenterPanel(CustomerFields, QWidget):
         self.settings: TeamSettings | None = None
         self.saving = False
         self.last_saved: BookingView | None = None
+        self.discard_question: QMessageBox | None = None
         self.last_notice = ""
         self._polls_left = 0
         self._build()
@@ -221,7 +224,10 @@ class CallCenterPanel(CustomerFields, QWidget):
             QKeySequence.StandardKey.Save, self, self.save, Qt.ShortcutContext.WidgetWithChildrenShortcut
         )
         QShortcut(
-            QKeySequence(Qt.Key.Key_Escape), self, self.clear, Qt.ShortcutContext.WidgetWithChildrenShortcut
+            QKeySequence(Qt.Key.Key_Escape),
+            self,
+            self.escape,
+            Qt.ShortcutContext.WidgetWithChildrenShortcut,
         )
         self.save_button.clicked.connect(self.save)
         self.clear_button.clicked.connect(self.clear)
@@ -368,6 +374,16 @@ class CallCenterPanel(CustomerFields, QWidget):
                 target.setFocus()
             return
         self.general.show_message(one_line(error))
+
+    def escape(self) -> None:
+        """Esc: clear at once when nothing was typed, else ask first ("Keep editing" is the default)."""
+        typed = any(f.text().strip() for f in (self.phone, self.name, self.email, self.address, self.service))
+        if typed:
+            self.discard_question = ask_to_discard(
+                self, self.tr("Clear what you typed for this call?"), self.clear
+            )
+        else:
+            self.clear()
 
     def clear(self, keep_result: bool = False) -> None:
         """Ready for the next call: empty fields, fresh time, cursor in the phone field."""

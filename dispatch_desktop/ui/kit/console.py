@@ -1,7 +1,9 @@
 """What every pane of the console is built with."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from PySide6.QtWidgets import QWidget
 
 from dispatch_desktop.config import Config
 from dispatch_desktop.domain.roles import Permission, can
@@ -22,6 +24,8 @@ class ConsoleContext:
     home: Path
     config: Config
     actor: Actor
+    # The one open window per thing (a booking's form), so a second request focuses it.
+    open_windows: dict[tuple[str, int], QWidget] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.use_config(self.config)

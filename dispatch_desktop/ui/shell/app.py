@@ -134,7 +134,7 @@ class Launcher(QObject):
                 if demo_mode and not operators.has_operators(ctx):
                     from dispatch_desktop.services import demo  # only here: not part of every start-up
 
-                    demo.load_demo_data(ctx, os_name=os_full_name())
+                    demo.load_into_demo_home(ctx, home, os_name=os_full_name())
                     loaded = True
                 return Opened(ctx, ctx.actor(), loaded)
             except BaseException:

@@ -24,6 +24,7 @@ from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.kit.error_box import show_error
 from dispatch_desktop.ui.kit.lifetime import OpenDialogs, run_for
+from dispatch_desktop.ui.kit.operations import one_line
 from dispatch_desktop.ui.kit.text_dialog import ShortcutsDialog, TextDialog
 from dispatch_desktop.ui.notifications.account_alert import AccountAlertBanner
 from dispatch_desktop.ui.notifications.delivery_alert import DeliveryAlertBanner
@@ -284,19 +285,24 @@ class MainWindow(QMainWindow):
     def load_demo_data(self) -> None:
         from dispatch_desktop.services import demo  # only when asked: not part of every start-up
 
-        ctx = self.console.ctx
+        ctx, home = self.console.ctx, self.console.home
         self.show_status(self.tr("Loading demo data…"))
         self.commands.demo_action.setEnabled(False)
         run_for(
             self,
             self.console.ops,
-            lambda: demo.load_demo_data(ctx, os_name=os_full_name()),
+            lambda: demo.load_into_demo_home(ctx, home, os_name=os_full_name()),
             lambda summary: self.show_status(
                 self.tr("Demo data loaded: {0} agents, {1} bookings").format(summary.agents, summary.bookings)
             ),
-            lambda error: self.dialogs.keep(show_error(self, error)),
+            self._demo_refused,
             changes=Change.ALL,
         )
+
+    def _demo_refused(self, error: Exception) -> None:
+        self.commands.demo_action.setEnabled(True)
+        self.show_status(one_line(error))
+        self.dialogs.keep(show_error(self, error))
 
     def open_settings(self) -> SettingsDialog:
         dialog = SettingsDialog(self.console, self)
@@ -372,9 +378,7 @@ class MainWindow(QMainWindow):
     def _welcome_chosen(self, choice: str) -> None:
         self.update_title()
         self.update_operator()
-        if choice == WelcomeDialog.LOAD_DEMO:
-            self.load_demo_data()
-        elif choice == WelcomeDialog.ADD_AGENTS and self.agents_page is not None:
+        if choice == WelcomeDialog.ADD_AGENTS and self.agents_page is not None:
             self.show_page("agents")
             self.agents_page.add()
 

@@ -1,4 +1,7 @@
-"""First run on an empty database: add me as the team's supervisor, then agents or demo data."""
+"""First run on an empty database: add me as the team's supervisor, then agents or an empty start.
+
+Sample data never goes into a real database: the dialog points to `--demo`, the separate demo home.
+"""
 
 import getpass
 from typing import Any
@@ -25,9 +28,9 @@ from dispatch_desktop.ui.kit.plain import PlainLabel
 
 
 class WelcomeDialog(QDialog):
-    """First run on an empty database: add me as supervisor, then add agents or load demo data."""
+    """First run on an empty database: add me as supervisor, then add agents (the default) or start empty."""
 
-    ADD_AGENTS, LOAD_DEMO, START_EMPTY = "agents", "demo", "empty"
+    ADD_AGENTS, START_EMPTY = "agents", "empty"
     chosen = Signal(str)
 
     def __init__(self, console: ConsoleContext, parent: QWidget | None = None) -> None:
@@ -66,13 +69,19 @@ class WelcomeDialog(QDialog):
         second = QWidget()
         done = PlainLabel(self.tr("You are set up as supervisor. What next?"))
         self.agents_button = QPushButton(self.tr("Add my field agents"))
-        self.demo_button = QPushButton(self.tr("Load demo data (sample agents, bookings, time off)"))
+        self.agents_button.setDefault(True)  # Enter does the safe, useful thing
         self.empty_button = QPushButton(self.tr("Start with an empty database"))
+        self.demo_hint = PlainLabel(
+            self.tr(
+                "To try the console with sample data, start it with --demo: it opens a separate "
+                "demo home, and this database stays as it is."
+            )
+        )
+        self.demo_hint.setWordWrap(True)
         self.agents_button.clicked.connect(lambda: self._choose(self.ADD_AGENTS))
-        self.demo_button.clicked.connect(lambda: self._choose(self.LOAD_DEMO))
         self.empty_button.clicked.connect(lambda: self._choose(self.START_EMPTY))
         column2 = QVBoxLayout(second)
-        for widget in (done, self.agents_button, self.demo_button, self.empty_button):
+        for widget in (done, self.agents_button, self.empty_button, self.demo_hint):
             column2.addWidget(widget)
 
         self.pages.addWidget(first)
@@ -101,7 +110,9 @@ class WelcomeDialog(QDialog):
     def _added(self, actor: Any) -> None:
         self.console.actor = actor
         self.pages.setCurrentIndex(1)
-        self.demo_button.setFocus()
+        self.add_button.setDefault(False)
+        self.agents_button.setDefault(True)
+        self.agents_button.setFocus()
 
     def _refused(self, error: Exception) -> None:
         self.add_button.setEnabled(True)

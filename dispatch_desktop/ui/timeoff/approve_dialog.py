@@ -35,8 +35,9 @@ from dispatch_desktop.ui.timeoff.times import local_text
 class ApproveDialog(QDialog):
     """Lists the agent's bookings inside the requested time so they can be reassigned before approving.
 
-    With no clashes left, Approve is the default; with clashes, the dispatcher reassigns each
-    (to a free agent from bookings.availability) or approves with force, knowingly.
+    With no clashes left, Approve is the default; with clashes, Reassign is (Enter never leaves a
+    customer with an agent who is off), and approving anyway is a deliberate click. The layout
+    stays put as clashes are reassigned: the list, the reassign row and both approve buttons stay.
     """
 
     decided = Signal(object)
@@ -92,6 +93,8 @@ class ApproveDialog(QDialog):
         self.force_button = self.buttons.addButton(
             self.tr("Approve &anyway (keep bookings)"), QDialogButtonBox.ButtonRole.ActionRole
         )
+        for button in (self.approve_button, self.force_button):
+            button.setAutoDefault(False)  # only the one chosen below answers Enter
         self.approve_button.clicked.connect(lambda: self.approve(force=False))
         self.force_button.clicked.connect(lambda: self.approve(force=True))
         self.buttons.rejected.connect(self.reject)
@@ -124,11 +127,10 @@ class ApproveDialog(QDialog):
     def _set_conflicts(self, clashes: list[BookingView]) -> None:
         self.model.set_records(clashes)
         has = bool(clashes)
-        self.table.setVisible(has)
-        for widget in (self.reassign_to, self.reassign_button):
+        for widget in (self.reassign_to, self.reassign_button, self.force_button):
             widget.setEnabled(has)
         self.approve_button.setEnabled(not has)
-        self.force_button.setVisible(has)
+        self.reassign_button.setDefault(has)
         self.approve_button.setDefault(not has)
         if has:
             self.conflict_label.setText(

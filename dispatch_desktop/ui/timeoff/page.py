@@ -139,6 +139,7 @@ class TimeOffPage(RecordListPage):
                 Column(self.tr("Status"), lambda t: t.status),
                 Column(self.tr("Decided by"), lambda t: t.decided_by_name),
                 Column(self.tr("Decision note"), lambda t: t.decision_reason),
+                Column(self.tr("Bookings"), self._affected_text),
             ],
             self,
             emphasised=lambda t: t.status == TimeOffStatus.PENDING.value,
@@ -160,6 +161,16 @@ class TimeOffPage(RecordListPage):
             self.message.show_info(self.tr("Time off is read-only for your role."))
         self._lay_out(model, buttons, self.approve_selected)
         self._start()
+
+    def _affected_text(self, request: TimeOffView) -> str:
+        """ "2 bookings affected" before anyone opens the request; "2 to reassign" once approved."""
+        if not request.affected:
+            return ""
+        if request.status == TimeOffStatus.APPROVED.value:
+            return self.tr("%d to reassign") % request.affected
+        if request.affected == 1:
+            return self.tr("1 booking affected")
+        return self.tr("%d bookings affected") % request.affected
 
     def _loaded(self, result: tuple[str, list[TimeOffView], list[AgentView]]) -> None:
         zone_name, requests, agent_list = result
