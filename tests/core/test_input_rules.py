@@ -274,6 +274,7 @@ def test_settings_show_and_set_every_team_setting(cli: Cli, db: Database) -> Non
         "customer hold: 0 seconds\n"
         "company name: none\n"
         "company phone: none\n"
+        "working day: 07:00–19:00\n"
     )
     for option, value, message in [
         ("--sms-per-recipient-day", "0", "texts per recipient per day must be from 1 to 1000, not 0"),

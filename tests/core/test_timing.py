@@ -6,8 +6,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from dispatch_desktop.domain.errors import ValidationError
+from dispatch_desktop.domain.sms_segments import segments
 from dispatch_desktop.domain.timing import QuietHours, parse_reminders, recipient_zone, reminders_text
-from dispatch_desktop.notify.templates import render, sms_segments
+from dispatch_desktop.notify.templates import render
 
 CHICAGO = ZoneInfo("America/Chicago")
 NIGHT = QuietHours.parse("21:00-08:00")
@@ -80,12 +81,14 @@ def test_the_reminder_names_company_agent_time_and_address_and_invites_a_reply_w
         "recipient_name": "Carla", "company_line": "", "company": "Acme Plumbing",
     }  # fmt: skip
     one_way = render("reminder", two_way=False, **context)
+    # The company name opens the text when it is queued, as for every customer SMS
+    # (services/notices.customer_texts), so the template itself does not name it.
     assert one_way.sms == (
-        "Acme Plumbing: Reminder: Boiler service on 2026-12-01 09:00 with Ann Field at 12 Elm Street (BK-000042)."
+        "Reminder: Boiler service on 2026-12-01 09:00 with Ann Field at 12 Elm Street (BK-000042)."
     )
     two_way = render("reminder", two_way=True, **context)
     assert two_way.sms.endswith("(BK-000042). Reply C to confirm, R to reschedule")
-    assert sms_segments(two_way.sms) <= 2
+    assert segments(two_way.sms).segments <= 2
     assert one_way.subject == "Reminder: Booking BK-000042 on 2026-12-01 09:00"
     for part in (one_way.text, one_way.html):
         assert "Ann Field" in part and "12 Elm Street" in part and "Acme Plumbing" in part

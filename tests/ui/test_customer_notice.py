@@ -9,7 +9,6 @@ from PySide6.QtGui import QDropEvent
 from dispatch_desktop.services import agents, bookings
 from dispatch_desktop.services.booking_notices import booking_notifications
 from dispatch_desktop.ui.board.scene import booking_mime
-from dispatch_desktop.ui.bookings.customer_fields import to_qdatetime
 from dispatch_desktop.ui.bookings.form import BookingForm
 from tests.ui._support import OFFSCREEN_NOISE, boss_console, make_console  # noqa: F401 - fixtures
 from tests.ui.test_board import _board, _book, at
@@ -41,7 +40,7 @@ def test_the_form_saves_a_new_time_without_telling_the_customer_when_notify_is_o
     qtbot.waitUntil(lambda: form.ready, timeout=10_000)
     assert form.notify_customer.isChecked()  # on by default
     form.notify_customer.setChecked(False)
-    form.start.setDateTime(to_qdatetime(START + timedelta(hours=2)))
+    form.start.set_value(START + timedelta(hours=2))
     qtbot.waitUntil(lambda: form.availability_loads >= 1 and form.agent.count() == 2, timeout=10_000)
     form.agent.select_agent(marcus.id)
     with qtbot.waitSignal(form.saved, timeout=10_000):
@@ -75,7 +74,7 @@ def test_a_shift_drop_on_the_board_tells_the_agent_not_the_customer_and_says_so(
     stored = bookings.get_booking(ctx, pending.id)
     assert (stored.agent_id, stored.start) == (ana.id, at(11).astimezone(UTC))
     assert page.message.text() == (
-        f"{pending.reference} moved to Ana Ruiz at 11:00. The customer was not notified (Shift held)."
+        f"{pending.reference} moved to Ana Ruiz at 11:00. Ctrl+Z undoes it. The customer was not notified (Shift held)."
     )
     after_creation = {told for told in _told(ctx, pending.id) if told[0] != "booking_created"}
     assert {kind for _event, kind, _channel in after_creation} == {"agent"}

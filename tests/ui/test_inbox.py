@@ -67,9 +67,9 @@ def test_a_conversation_interleaves_their_texts_with_ours_and_a_reply_goes_throu
     qtbot.waitUntil(lambda: page.current is not None and page.current.phone == "+13125550150", timeout=10_000)
     assert page.header.text() == f"Nadia Flores (customer) · +13125550150 · {booking.reference}"
     lines = [page.entries.item(i).text() for i in range(page.entries.count())]
-    # Theirs (sent an hour ago) first, then the confirmation the outbox queued when the booking was made.
+    # Theirs (sent an hour ago) first, then the outbox's "we have your request" (no agent yet).
     assert lines[0].startswith("← ") and lines[0].endswith("Is 3 pm still on?  [unread]")
-    assert lines[1].startswith("→ ") and "Your booking is confirmed" in lines[1]
+    assert lines[1].startswith("→ ") and "We have your request for" in lines[1]
 
     page.reply_box.setPlainText("Yes, see you at 3 — Ana")
     assert page.counter.text() == "23 UCS-2 units · 1 segment (UCS-2); '—' is not in the GSM alphabet"
@@ -88,17 +88,17 @@ def test_mark_read_and_the_unread_count_in_the_tab_title(qtbot, desk, db) -> Non
     window = MainWindow(console, live_refresh=False, deliver=False, first_run_check=False)
     qtbot.addWidget(window, before_close_func=lambda _w: drain())
     title = lambda: window.tabs.tabText(window.tabs.indexOf(window.inbox_page))  # noqa: E731
-    qtbot.waitUntil(lambda: title() == "&Inbox (2)", timeout=10_000)
+    qtbot.waitUntil(lambda: title() == "Inbox (2)", timeout=10_000)
     page = window.inbox_page
     qtbot.waitUntil(lambda: page.current is not None and page.read_button.isEnabled(), timeout=10_000)
     page.read_button.click()
-    qtbot.waitUntil(lambda: title() == "&Inbox", timeout=10_000)
+    qtbot.waitUntil(lambda: title() == "Inbox", timeout=10_000)
     assert inbox.unread_count(console.ctx) == 0
     # A text from another workstation shows on the next refresh (live refresh says Change.ALL).
     _text(ServiceContext(db, "boss"), "+13125550188", "STOP please")
     _text(ServiceContext(db, "boss"), "+13125550188", "really", minutes=2)
     console.ops.changed.emit(Change.ALL)
-    qtbot.waitUntil(lambda: title() == "&Inbox (1)", timeout=10_000)
+    qtbot.waitUntil(lambda: title() == "Inbox (1)", timeout=10_000)
 
 
 def test_open_booking_shows_the_linked_booking_with_the_reschedule_request(qtbot, desk, db) -> None:

@@ -43,7 +43,7 @@ def test_secrets_go_to_the_keyring_and_never_to_the_config_file(qtbot, boss_cons
     dialog.email_page.smtp_port.setValue(2525)
     dialog.email_page.smtp_user.setText("dispatch")
     dialog.email_page.smtp_from.setText("dispatch@example.com")
-    dialog.email_page.smtp_starttls.setChecked(False)
+    dialog.email_page.smtp_starttls.setChecked(True)  # a password never crosses the wire in clear
     dialog.email_page.smtp_password.setText(PASSWORD)
     dialog.log_page.log_size.setValue(2)
     _save(qtbot, dialog)
@@ -64,7 +64,7 @@ def test_secrets_go_to_the_keyring_and_never_to_the_config_file(qtbot, boss_cons
         "mail.example.com",
         2525,
         "dispatch",
-        False,
+        True,
     )
     assert config.log_max_bytes == 2_000_000
     assert boss_console.config == config

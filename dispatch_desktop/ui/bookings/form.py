@@ -177,8 +177,7 @@ class BookingForm(CustomerFields, QDialog):
     def fields(self) -> list[QWidget]:
         """The fields Enter and Tab walk through, in order; Enter on the last one saves."""
         caller = [self.phone, self.name, self.email, self.address, self.service]
-        when = [*self.start.fields(), self.offset_choice, self.duration]
-        return [*caller, *when, self.agent, self.notes, self.notify_customer]
+        return [*caller, *self.start.fields(), self.offset_choice, self.duration, self.agent, self.notes]
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -172,7 +172,7 @@ class CallCenterPanel(CustomerFields, QWidget):
         form.addRow(self.tr("Serv&ice"), stacked(self.service, self.messages["service"]))
         form.addRow(self.tr("&When (date, time)"), stacked(self.start, self.messages["start"]))
         form.addRow(self.tr("&Duration"), stacked(self.duration, self.messages["duration"]))
-        form.addRow(self.tr("OK to &text you about this booking?"), self.sms_consent)
+        form.addRow(self.tr("OK to te&xt you about this booking?"), self.sms_consent)
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.clear_button)

@@ -79,7 +79,7 @@ class InboxPage(QWidget):
         self.read_button = QPushButton(self.tr("Mark &read"))
         self.read_button.clicked.connect(self.mark_read)
         self.read_button.setVisible(console.can(Permission.MANAGE_INBOX))
-        self.booking_button = QPushButton(self.tr("Open &booking"))
+        self.booking_button = QPushButton(self.tr("Open booking"))
         self.booking_button.clicked.connect(self._open_booking)
         self.reply_box = QPlainTextEdit()
         self.reply_box.setObjectName("inboxReply")
@@ -88,7 +88,7 @@ class InboxPage(QWidget):
         self.reply_box.textChanged.connect(self._count)
         self.counter = PlainLabel(segment_note(segments("")))
         self.counter.setObjectName("inboxCounter")
-        self.send_button = QPushButton(self.tr("&Send reply"))
+        self.send_button = QPushButton(self.tr("Send rep&ly"))
         self.send_button.clicked.connect(self.send_reply)
         for widget in (self.reply_box, self.send_button, self.counter):
             widget.setVisible(console.can(Permission.REPLY_INBOX))

@@ -158,7 +158,7 @@ class MainWindow(QMainWindow):
         if console.can(Permission.READ):
             self._add_page("board", BoardPage(console), self.tr("B&oard"))
         self.inbox_page = InboxPage(console)
-        self._add_page("inbox", self.inbox_page, self.tr("&Inbox"))
+        self._add_page("inbox", self.inbox_page, self.tr("Inbox"))
         self.inbox_page.unread_changed.connect(self._show_unread)
         self.inbox_page.open_booking.connect(self.open_booking)
         if console.can(Permission.MANAGE_TIME_OFF):
@@ -180,7 +180,7 @@ class MainWindow(QMainWindow):
             page.status_message.connect(self.show_status)
 
     def _show_unread(self, unread: int) -> None:
-        title = self.tr("&Inbox (%d)") % unread if unread else self.tr("&Inbox")
+        title = self.tr("Inbox (%d)") % unread if unread else self.tr("Inbox")
         self.tabs.setTabText(self.tabs.indexOf(self.inbox_page), title)
 
     def open_booking(self, booking_id: int) -> None:
