@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import requests
+from twilio.base import values
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.response import Response
 from twilio.rest import Client
@@ -73,7 +74,11 @@ class TwilioReader:
     """Reads the account's message log; `requests` counts the HTTP requests made."""
 
     def __init__(self, credentials: TwilioCredentials) -> None:
-        self.sender = credentials.phone_number.value or ""
+        # Through a Messaging Service, texts go out from any number of its pool and replies come to
+        # any of them, and Twilio's list has no Messaging Service filter: the reads then cover the
+        # account's whole log (still one request per 1,000 messages), matched by SID and direction.
+        pooled = credentials.messaging_service_sid.present or not credentials.phone_number.value
+        self.sender: object = values.unset if pooled else credentials.phone_number.value
         self.http = BaseUrlHttpClient(credentials.api_base_url, credentials.timeout_seconds)
         self.client = Client(
             credentials.account_sid.value, credentials.auth_token.value, http_client=self.http

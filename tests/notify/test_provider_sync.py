@@ -420,6 +420,22 @@ def test_a_customers_c_in_twilios_log_confirms_their_booking_through_the_pass(
         ]
 
 
+def test_through_a_messaging_service_the_pass_reads_the_whole_log_and_finds_receipts_and_replies(
+    db: Database, ctx: ServiceContext, prod: FakeTwilio, use_env: Env
+) -> None:
+    use_env({"TWILIO_MESSAGING_SERVICE_SID": "MG" + "ab" * 16})
+    prod.outcome_for(OFF, "undelivered", 30003)
+    (row_id,) = send_texts(db, ctx, OFF)
+    assert prod.messages[0]["messaging_service_sid"] == "MG" + "ab" * 16
+    prod.settle()
+    prod.receive("+13125550188", "Who is this?")
+    report = sync(db, steps=provider_sync.STEPS)
+    assert updated(report) == {"undelivered": 1}
+    assert report.steps["inbound"].to_json()["listed"] == 1
+    assert by_id(db)[row_id].delivery_reason == "30003 phone unreachable (off or out of coverage)"
+    assert all("From" not in read["query"] and "To" not in read["query"] for read in prod.reads())
+
+
 def test_notifier_run_syncs_too_and_hands_the_lease_over_when_it_stops(
     db: Database,
     ctx: ServiceContext,
