@@ -6,6 +6,7 @@ A failure is one line on stderr starting "error: ", and a traceback goes only to
 """
 
 import json
+import os
 import sys
 import tempfile
 import traceback
@@ -90,8 +91,11 @@ def record_traceback(exc: BaseException, home: Path | None) -> Path | None:
     candidates.append(Path(tempfile.gettempdir()) / FALLBACK_LOG)
     for path in candidates:
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with path.open("a", encoding="utf-8") as log:
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            # A traceback may hold customer data: only this OS account reads it (also in /tmp).
+            descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            os.fchmod(descriptor, 0o600)
+            with os.fdopen(descriptor, "a", encoding="utf-8") as log:
                 log.write(f"{stamp} unexpected error in dispatch-desktop\n{text}\n")
         except OSError:
             continue

@@ -194,6 +194,7 @@ def test_an_unexpected_exception_is_one_line_naming_the_log_with_the_traceback(
         f"error: unexpected ZeroDivisionError: division by zero (the traceback is in {log}; please report it)\n"
     )
     written = log.read_text(encoding="utf-8")
+    assert log.stat().st_mode & 0o777 == 0o600  # a traceback may hold customer data
     assert (
         "Traceback (most recent call last)" in written
         and 'raise ZeroDivisionError("division by zero' in written
