@@ -118,7 +118,7 @@ def returning_caller(window: MainWindow) -> QWidget:
     panel.phone.setFocus()
     QTest.keyClicks(panel.phone, "7735550007")
     QTest.keyClick(panel.phone, Qt.Key.Key_Return)
-    settle(0.5, lambda: QApplication.focusWidget() is panel.service)
+    settle(0.5, lambda: QApplication.focusWidget() is panel.service and panel.name.text() != "")
     QTest.keyClicks(panel.service, "Radiator still cold")
     settle(0.3)
     return window
