@@ -7,6 +7,7 @@ and reads the received .ics with the `icalendar` parser.
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from email.message import EmailMessage
+from pathlib import Path
 from typing import cast
 
 import pytest
@@ -18,7 +19,10 @@ from dispatch_desktop.services import bookings
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.storage.engine import Database
 from tests.notify.helpers import CUSTOMER_EMAIL, add_agent, add_booking, rows
-from tests.servers.smtp_fake import FROM, FakeSmtp
+from tests.notify.test_oauth import oauth_config
+from tests.servers.memory_keyring import MemoryKeyring
+from tests.servers.oauth_fake import FakeEntra
+from tests.servers.smtp_fake import FROM, USER, FakeSmtp
 
 Env = Callable[..., None]
 DAY = "2030-03-12"  # Chicago is on daylight time (UTC-5) from March 10
@@ -212,3 +216,21 @@ def test_without_a_sender_the_uid_takes_the_documented_fallback_domain(
     invites = [Calendar.from_ical(row.calendar) for row in rows(db) if row.calendar]
     assert {str(the_event(c)["uid"]) for c in invites} == {f"BK-{booking_id:06d}@dispatch-desktop.local"}
     assert {int(the_event(c)["sequence"]) for c in invites} == {2}
+
+
+def test_office365_over_xoauth2_carries_the_invite_from_the_configured_sender(
+    db: Database,
+    home: Path,
+    production: None,
+    memory_keyring: MemoryKeyring,
+    entra: FakeEntra,
+    office: FakeSmtp,
+) -> None:
+    config = oauth_config(home, office, entra)  # the From address is in the config file, not EMAIL_FROM
+    ctx = ServiceContext(db, "boss", config)
+    booking_id = book(ctx, add_agent(ctx).id)
+    deliver_due(db, config, worker_id="prod")
+    assert office.logins == [f"xoauth2:{USER}"]
+    for message in office.messages:
+        assert tree(message) == "mixed[alternative[text/plain, text/html], text/calendar; method=REQUEST]"
+        assert str(the_event(invite(message))["uid"]) == f"BK-{booking_id:06d}@example.com"
