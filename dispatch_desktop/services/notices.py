@@ -269,8 +269,7 @@ def invite_method(kind: str, booking: Booking) -> str | None:
     """REQUEST puts the booking in the recipient's calendar (or moves it), CANCEL takes it out."""
     if kind in STATUS_UPDATES:
         return CANCEL if booking.status == BookingStatus.CANCELLED else None
-    if kind == "customer_reschedule" and booking.agent is None:
-        return None  # a request without an agent is not an appointment yet: nothing for the calendar
+    # A request's reschedule too: the booking may have had an agent, and its event, before.
     return INVITES.get(kind)
 
 

@@ -234,3 +234,17 @@ def test_office365_over_xoauth2_carries_the_invite_from_the_configured_sender(
     for message in office.messages:
         assert tree(message) == "mixed[alternative[text/plain, text/html], text/calendar; method=REQUEST]"
         assert str(the_event(invite(message))["uid"]) == f"BK-{booking_id:06d}@example.com"
+
+
+def test_a_booking_taken_back_to_pending_keeps_the_customers_event_and_moves_it_on_reschedule(
+    db: Database, ctx: ServiceContext, server: FakeSmtp
+) -> None:
+    phones = Phones(db, server)
+    booking_id = book(ctx, add_agent(ctx).id)
+    phones.deliver()
+    bookings.assign_booking(ctx, booking_id, None)
+    phones.deliver()
+    assert phones.of(ANN) == [] and [e[1] for e in phones.of(CUSTOMER_EMAIL)] == [utc(14)]
+    bookings.reschedule_booking(ctx, booking_id, start=f"{DAY} 11:00", end=f"{DAY} 12:00")
+    phones.deliver()
+    assert phones.of(ANN) == [] and [e[1:3] for e in phones.of(CUSTOMER_EMAIL)] == [(utc(16), utc(17))]
