@@ -295,8 +295,8 @@ def _invite(
     note: Notification, method: str, booking: Booking, settings: TeamSettings, sender: str | None
 ) -> calendar_invite.Invite:
     ref = booking_reference(booking.id)
-    company = settings.company_name or "Dispatch Desktop"
-    who = booking.customer.name if note.recipient.kind == AGENT else company
+    # The agent's calendar names the customer; the customer's the company, when the team set one.
+    who = booking.customer.name if note.recipient.kind == AGENT else settings.company_name
     when = (
         f"{settings.local(booking.starts_at)} to {settings.local(booking.ends_at)} {settings.timezone_name}"
     )
@@ -307,11 +307,11 @@ def _invite(
         starts_at=booking.starts_at,
         ends_at=booking.ends_at,
         timezone=settings.timezone_name,
-        summary=f"{booking.service} - {who}",
+        summary=f"{booking.service} - {who}" if who else booking.service,
         location=booking.address,
         description=f"Booking {ref}, {when}." + (" Cancelled." if method == CANCEL else ""),
         sender=sender,
-        sender_name=company,
+        sender_name=settings.company_name or "Dispatch Desktop",
         recipient=note.address or "",
         recipient_name=note.recipient.name,
         stamp=utcnow(),

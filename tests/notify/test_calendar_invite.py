@@ -17,6 +17,7 @@ from dispatch_desktop.config import Config
 from dispatch_desktop.notify.delivery import deliver_due
 from dispatch_desktop.services import bookings
 from dispatch_desktop.services.context import ServiceContext
+from dispatch_desktop.services.team_settings import update_team_settings
 from dispatch_desktop.storage.engine import Database
 from tests.notify.helpers import CUSTOMER_EMAIL, add_agent, add_booking, rows
 from tests.notify.test_oauth import oauth_config
@@ -155,7 +156,7 @@ def test_an_invite_is_mixed_of_the_alternative_and_a_calendar_part_with_the_book
         assert str(event["organizer"]) == f"mailto:{FROM}"
         assert str(event["attendee"]) == f"mailto:{address}"
     customer, agent = the_event(invite(received[CUSTOMER_EMAIL])), the_event(invite(received[ANN]))
-    assert str(customer["summary"]) == "Boiler service - Dispatch Desktop"
+    assert str(customer["summary"]) == "Boiler service"  # the team set no company name
     assert str(agent["summary"]) == "Boiler service - Carla Customer"
     # Still 7-bit on the wire: every server takes it.
     assert all(max(raw) < 128 for raw in server.raw)
@@ -170,9 +171,7 @@ def test_phone_calendars_follow_the_booking_through_reschedule_reassignment_and_
     phones.deliver()
     at_nine = [("Boiler service - Carla Customer", utc(14), utc(15), "12 Elm Street, Chicago")]
     assert phones.of(ANN) == at_nine and phones.of(BOB) == []
-    assert phones.of(CUSTOMER_EMAIL) == [
-        ("Boiler service - Dispatch Desktop", utc(14), utc(15), "12 Elm Street, Chicago")
-    ]
+    assert phones.of(CUSTOMER_EMAIL) == [("Boiler service", utc(14), utc(15), "12 Elm Street, Chicago")]
 
     bookings.reschedule_booking(ctx, booking_id, start=f"{DAY} 11:00", end=f"{DAY} 12:30")
     phones.deliver()
@@ -211,11 +210,15 @@ def test_texts_and_emails_without_an_invite_keep_their_structure(
 def test_without_a_sender_the_uid_takes_the_documented_fallback_domain(
     db: Database, ctx: ServiceContext
 ) -> None:
+    update_team_settings(ctx, company_name="Acme Plumbing")
     booking_id = book(ctx, None)
     bookings.assign_booking(ctx, booking_id, add_agent(ctx).id)
-    invites = [Calendar.from_ical(row.calendar) for row in rows(db) if row.calendar]
-    assert {str(the_event(c)["uid"]) for c in invites} == {f"BK-{booking_id:06d}@dispatch-desktop.local"}
-    assert {int(the_event(c)["sequence"]) for c in invites} == {2}
+    invites = {r.recipient_kind: the_event(Calendar.from_ical(r.calendar)) for r in rows(db) if r.calendar}
+    assert {str(e["uid"]) for e in invites.values()} == {f"BK-{booking_id:06d}@dispatch-desktop.local"}
+    assert {int(e["sequence"]) for e in invites.values()} == {2}
+    assert str(invites["customer"]["summary"]) == "Boiler service - Acme Plumbing"
+    assert str(invites["agent"]["summary"]) == "Boiler service - Carla Customer"
+    assert invites["customer"]["organizer"].params["CN"] == "Acme Plumbing"
 
 
 def test_office365_over_xoauth2_carries_the_invite_from_the_configured_sender(
