@@ -357,6 +357,11 @@ def _sender(config: Config) -> tuple[Value, str | None]:
         return Value(None, f"{picked.source}: {exc}"), str(exc)
 
 
+def email_sender(config: Config | None) -> str | None:
+    """The From address emails go out with (EMAIL_FROM, else the config file's), if a valid one is set."""
+    return _sender(config or Config())[0].value
+
+
 def load_smtp(config: Config) -> SmtpCredentials:
     port = _pick("SMTP_PORT", config.smtp.port, SmtpConfig.port)
     if port.value is not None and not port.value.isdigit():

@@ -606,6 +606,7 @@ def _deliver_emails(
             sender=connection,
             redirect_to=run.redirect_email,
             message_id=outbox_message_id(row, from_address),
+            calendar=row.calendar,
             attempt=row.attempts,
             max_attempts=run.config.max_attempts,
         )

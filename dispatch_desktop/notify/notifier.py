@@ -183,6 +183,7 @@ class EmailSender(Protocol):
         *,
         message_id: str | None,
         intended: str,
+        calendar: str | None = None,
     ) -> SendResult: ...
 
 
@@ -292,10 +293,12 @@ def send_email(
     missing: list[str] | None = None,
     redirect_to: str | None = None,
     message_id: str | None = None,
+    calendar: str | None = None,
     attempt: int = 1,
     max_attempts: int | None = None,
 ) -> SendResult:
-    """Send one email (plain text with an optional HTML part) in production, or only log it."""
+    """Send one email (plain text with an optional HTML part and calendar invite) in production,
+    or only log it."""
     return _send_or_log(
         EMAIL,
         to,
@@ -303,7 +306,9 @@ def send_email(
         None
         if sender is None
         else (
-            lambda actual: sender.send(actual, subject, body, html_body, message_id=message_id, intended=to)
+            lambda actual: sender.send(
+                actual, subject, body, html_body, message_id=message_id, intended=to, calendar=calendar
+            )
         ),
         missing=missing or ["SMTP"],
         redirect_to=redirect_to,

@@ -17,7 +17,7 @@ from email.utils import format_datetime, make_msgid
 from types import TracebackType
 
 from dispatch_desktop.domain import validation
-from dispatch_desktop.notify import office365
+from dispatch_desktop.notify import calendar_invite, office365
 from dispatch_desktop.notify.credentials import SmtpCredentials
 from dispatch_desktop.notify.notifier import Outcome, SendResult
 from dispatch_desktop.notify.oauth import TokenError, discard_token, smtp_access_token, xoauth2
@@ -54,8 +54,7 @@ def tls_context() -> ssl.SSLContext:
 
 def message_id_domain(from_address: str | None) -> str:
     """The From address's domain for Message-IDs, in ASCII: a header must be, without SMTPUTF8."""
-    domain = validation.ascii_domain(from_address) if from_address and "@" in from_address else ""
-    return domain if domain and domain.isascii() else "dispatch-desktop.local"
+    return calendar_invite.sender_domain(from_address)
 
 
 def new_message_id(from_address: str | None = None, idstring: str | None = None) -> str:
@@ -63,8 +62,18 @@ def new_message_id(from_address: str | None = None, idstring: str | None = None)
 
 
 def build_message(
-    *, sender: str, to: str, subject: str, body: str, html_body: str | None, message_id: str, intended: str
+    *,
+    sender: str,
+    to: str,
+    subject: str,
+    body: str,
+    html_body: str | None,
+    message_id: str,
+    intended: str,
+    calendar: str | None = None,
 ) -> EmailMessage:
+    """The text (and HTML) as multipart/alternative; with an invite, that inside multipart/mixed
+    beside the text/calendar part, the structure every mail client and phone calendar reads."""
     message = EmailMessage(policy=MAIL_POLICY)
     message["From"] = sender
     message["To"] = to
@@ -76,6 +85,14 @@ def build_message(
     message.set_content(body)
     if html_body:
         message.add_alternative(html_body, subtype="html")
+    if calendar:
+        method = calendar_invite.method_of(calendar)
+        message.add_attachment(
+            calendar,
+            subtype="calendar",
+            filename=calendar_invite.FILENAMES[method],
+            params={"method": method},
+        )
     return message
 
 
@@ -240,6 +257,7 @@ class SmtpBatch:
         *,
         message_id: str | None,
         intended: str,
+        calendar: str | None = None,
     ) -> SendResult:
         """One email on the batch's connection; without `message_id`, a fresh one is made."""
         message_id = message_id or new_message_id()
@@ -279,6 +297,7 @@ class SmtpBatch:
                 html_body=html_body,
                 message_id=message_id,
                 intended=wire_to if intended == to else intended,
+                calendar=calendar,
             )
             try:
                 smtp.send_message(message)

@@ -24,12 +24,13 @@ from dispatch_desktop.domain.errors import (
 )
 from dispatch_desktop.domain.roles import Permission, Role, can
 from dispatch_desktop.domain.team import HAD_OPERATORS_KEY, TeamSettings
+from dispatch_desktop.notify.credentials import email_sender
 from dispatch_desktop.notify.notifier import environment_decision
 from dispatch_desktop.services import sms_limits
 from dispatch_desktop.storage import roles
 from dispatch_desktop.storage.engine import Database
 from dispatch_desktop.storage.models import Operator, Revision, Setting
-from dispatch_desktop.storage.outbox import ENVIRONMENT_INFO, QUEUED_BY
+from dispatch_desktop.storage.outbox import ENVIRONMENT_INFO, QUEUED_BY, SENDER_INFO
 from dispatch_desktop.storage.types import utcnow
 
 EXCLUSION_VIOLATION = "23P01"
@@ -132,6 +133,12 @@ class ServiceContext:
         """Where this context's changes are made: "production" or "development"."""
         return environment_decision(self.config).name
 
+    def stamp(self, session: Session) -> None:
+        """What the notices a change queues carry of this workstation: its environment, and its
+        email sender as the organizer of their calendar invites."""
+        session.info[ENVIRONMENT_INFO] = self.environment
+        session.info[SENDER_INFO] = email_sender(self.config)
+
     def actor(self) -> Actor:
         with self.db.read() as session:
             return self.resolve(session)
@@ -153,7 +160,7 @@ class ServiceContext:
         """One transaction: checks, writes, audit and outbox rows commit together or not at all."""
         try:
             with self.db.write() as session:
-                session.info[ENVIRONMENT_INFO] = self.environment
+                self.stamp(session)
                 unit = self._unit(session, permission)
                 yield unit
                 session.flush()

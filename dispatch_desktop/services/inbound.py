@@ -45,7 +45,7 @@ from dispatch_desktop.services.context import Actor, ServiceContext, Unit, bump_
 from dispatch_desktop.services.notices import Notification, Recipient
 from dispatch_desktop.storage import inbound as store
 from dispatch_desktop.storage.models import Agent, Booking, Customer, InboundMessage
-from dispatch_desktop.storage.outbox import ENVIRONMENT_INFO, suppressions
+from dispatch_desktop.storage.outbox import suppressions
 from dispatch_desktop.storage.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -317,7 +317,7 @@ def apply_inbound(ctx: ServiceContext, message: InboundSms, now: datetime | None
     """
     now = now or utcnow()
     with ctx.db.write() as session:
-        session.info[ENVIRONMENT_INFO] = ctx.environment
+        ctx.stamp(session)
         new = store.NewMessage(
             message.sid, message.from_phone, message.to_phone, message.body, message.received_at
         )

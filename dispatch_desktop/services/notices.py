@@ -23,7 +23,9 @@ from dispatch_desktop.domain.roles import Role
 from dispatch_desktop.domain.statuses import NOT_STARTED_STATUSES, BookingStatus
 from dispatch_desktop.domain.team import TeamSettings, booking_reference
 from dispatch_desktop.domain.timing import offset_text, recipient_zone
-from dispatch_desktop.notify import templates
+from dispatch_desktop.notify import calendar_invite, templates
+from dispatch_desktop.notify.calendar_invite import CANCEL, REQUEST
+from dispatch_desktop.notify.credentials import email_sender
 from dispatch_desktop.notify.log_line import Notice, log_notice
 from dispatch_desktop.notify.notifier import environment_decision
 from dispatch_desktop.storage import outbox as store
@@ -62,6 +64,7 @@ class Notification:
     due_at: datetime | None = None  # a reminder's time; None: due when written
     slot: str | None = None  # which of a booking's reminders ("24h"), part of the dedupe key
     declined: str | None = None  # why this message must not go although there is an address
+    calendar: str | None = None  # an email's invite, the .ics text
 
     @property
     def address(self) -> str | None:
@@ -205,8 +208,10 @@ def booking_messages(
     previous_agent: Agent | None = None,
     old_status: str | None = None,
     eta_minutes: int | None = None,
+    sender: str | None = None,
 ) -> list[Notification]:
-    """The messages one booking event causes, per the recipients table of issue 3.
+    """The messages one booking event causes, per the recipients table of issue 3; the emails that
+    put the booking in someone's calendar or take it out carry an invite from `sender`.
 
     `event` is one of booking_created, booking_assigned, booking_status_changed, booking_rescheduled.
     """
@@ -215,36 +220,107 @@ def booking_messages(
     context["eta_minutes"] = eta_minutes  # an agent's "OMW 15": the customer's text says "about 15 minutes"
     ids: _EntityIds = {"entity": "booking", "entity_id": booking.id, "version": booking.version}
     agent = booking.agent
+
+    def told(kind: str, event: str, recipient: Recipient) -> list[Notification]:
+        notes = _messages(kind, event, recipient, context, **ids)
+        return with_invite(notes, invite_method(kind, booking), booking, settings, sender)
+
     out: list[Notification] = []
     if event == "booking_created":
         # Without an agent (the call center's) it is a request, not an appointment yet.
         confirmation = "customer_confirmation" if agent is not None else "request_received"
-        out += _messages(confirmation, event, customer_recipient(booking), context, **ids)
+        out += told(confirmation, event, customer_recipient(booking))
         if agent is not None:
-            out += _messages("agent_assignment", event, agent_recipient(agent), context, **ids)
+            out += told("agent_assignment", event, agent_recipient(agent))
     elif event == "booking_assigned":
         if agent is not None and old_status == BookingStatus.PENDING:
             # pending -> scheduled is a status change: the customer hears who comes, and when.
-            out += _messages(
-                "customer_scheduled", "booking_status_changed", customer_recipient(booking), context, **ids
-            )
+            out += told("customer_scheduled", "booking_status_changed", customer_recipient(booking))
         if agent is not None and (previous_agent is None or previous_agent.id != agent.id):
-            out += _messages("agent_assignment", event, agent_recipient(agent), context, **ids)
+            out += told("agent_assignment", event, agent_recipient(agent))
         if previous_agent is not None and (agent is None or previous_agent.id != agent.id):
-            out += _messages(
-                "agent_unassignment", "booking_unassigned", agent_recipient(previous_agent), context, **ids
-            )
+            out += told("agent_unassignment", "booking_unassigned", agent_recipient(previous_agent))
     elif event == "booking_status_changed":
-        out += _messages("customer_status", event, customer_recipient(booking), context, **ids)
+        out += told("customer_status", event, customer_recipient(booking))
         if agent is not None:
-            out += _messages("agent_status", event, agent_recipient(agent), context, **ids)
+            out += told("agent_status", event, agent_recipient(agent))
     elif event == "booking_rescheduled":
-        out += _messages("customer_reschedule", event, customer_recipient(booking), context, **ids)
+        out += told("customer_reschedule", event, customer_recipient(booking))
         if agent is not None:
-            out += _messages("agent_reschedule", event, agent_recipient(agent), context, **ids)
+            out += told("agent_reschedule", event, agent_recipient(agent))
     else:
         raise ValueError(f"unknown booking event {event!r}")
     return out
+
+
+# The message kinds whose email carries an invite, with its method; a status update's only on cancel.
+INVITES = {
+    "customer_confirmation": REQUEST,
+    "customer_scheduled": REQUEST,
+    "customer_reschedule": REQUEST,
+    "agent_assignment": REQUEST,
+    "agent_reschedule": REQUEST,
+    "agent_unassignment": CANCEL,
+}
+STATUS_UPDATES = frozenset({"customer_status", "agent_status"})
+
+
+def invite_method(kind: str, booking: Booking) -> str | None:
+    """REQUEST puts the booking in the recipient's calendar (or moves it), CANCEL takes it out."""
+    if kind in STATUS_UPDATES:
+        return CANCEL if booking.status == BookingStatus.CANCELLED else None
+    # A request's reschedule too: the booking may have had an agent, and its event, before.
+    return INVITES.get(kind)
+
+
+def with_invite(
+    notes: list[Notification],
+    method: str | None,
+    booking: Booking,
+    settings: TeamSettings,
+    sender: str | None,
+) -> list[Notification]:
+    """The emails among `notes` with the booking's invite to their recipient, when `method` says one."""
+    if method is None:
+        return notes
+    return [
+        replace(note, calendar=calendar_invite.ics(_invite(note, method, booking, settings, sender)))
+        if note.channel == EMAIL and note.address
+        else note
+        for note in notes
+    ]
+
+
+def _invite(
+    note: Notification, method: str, booking: Booking, settings: TeamSettings, sender: str | None
+) -> calendar_invite.Invite:
+    ref = booking_reference(booking.id)
+    # The agent's calendar names the customer; the customer's the company, when the team set one.
+    who = booking.customer.name if note.recipient.kind == AGENT else settings.company_name
+    when = (
+        f"{settings.local(booking.starts_at)} to {settings.local(booking.ends_at)} {settings.timezone_name}"
+    )
+    return calendar_invite.Invite(
+        method=method,
+        reference=ref,
+        sequence=booking.version,
+        starts_at=booking.starts_at,
+        ends_at=booking.ends_at,
+        timezone=settings.timezone_name,
+        summary=f"{booking.service} - {who}" if who else booking.service,
+        location=booking.address,
+        description=f"Booking {ref}, {when}." + (" Cancelled." if method == CANCEL else ""),
+        sender=sender,
+        sender_name=settings.company_name or "Dispatch Desktop",
+        recipient=note.address or "",
+        recipient_name=note.recipient.name,
+        stamp=utcnow(),
+    )
+
+
+def queued_sender(session: Session) -> str | None:
+    """The email sender the change's workstation stamped on the session (services.context)."""
+    return session.info[store.SENDER_INFO] if store.SENDER_INFO in session.info else email_sender(None)
 
 
 def time_off_reference(time_off_id: int) -> str:
@@ -319,7 +395,7 @@ def booking_created(
 ) -> None:
     """Customer confirmation (a request received, without an agent); the agent's assignment when set."""
     session.flush()
-    notes = booking_messages("booking_created", booking, settings)
+    notes = booking_messages("booking_created", booking, settings, sender=queued_sender(session))
     queue_booking(session, booking, notes, settings, coalesce=False, notify_customer=notify_customer)
 
 
@@ -335,7 +411,12 @@ def booking_assigned(
     """New agent: assignment; previous agent (if any): unassignment; pending -> scheduled: the customer."""
     session.flush()
     notes = booking_messages(
-        "booking_assigned", booking, settings, previous_agent=previous_agent, old_status=old_status
+        "booking_assigned",
+        booking,
+        settings,
+        previous_agent=previous_agent,
+        old_status=old_status,
+        sender=queued_sender(session),
     )
     queue_booking(session, booking, notes, settings, coalesce=True, notify_customer=notify_customer)
 
@@ -352,7 +433,12 @@ def booking_status_changed(
     """Customer and (if assigned) agent: status update."""
     session.flush()
     notes = booking_messages(
-        "booking_status_changed", booking, settings, old_status=old_status, eta_minutes=eta_minutes
+        "booking_status_changed",
+        booking,
+        settings,
+        old_status=old_status,
+        eta_minutes=eta_minutes,
+        sender=queued_sender(session),
     )
     queue_booking(session, booking, notes, settings, coalesce=True, notify_customer=notify_customer)
 
@@ -362,7 +448,7 @@ def booking_rescheduled(
 ) -> None:
     """Customer and (if assigned) agent: the new time."""
     session.flush()
-    notes = booking_messages("booking_rescheduled", booking, settings)
+    notes = booking_messages("booking_rescheduled", booking, settings, sender=queued_sender(session))
     queue_booking(session, booking, notes, settings, coalesce=True, notify_customer=notify_customer)
 
 
@@ -468,6 +554,7 @@ def queue(
             "subject": note.subject[:300] if note.subject else None,
             "body": note.body,
             "html_body": note.html_body,
+            "calendar": note.calendar,
             "booking_id": booking_id,
             "time_off_id": time_off_id,
             "status": plan.status.value,
@@ -645,7 +732,7 @@ def surviving_confirmations(
         return notes
     confirmations = {
         note.channel: note
-        for note in booking_messages("booking_created", booking, settings)
+        for note in booking_messages("booking_created", booking, settings, sender=queued_sender(session))
         if note.recipient.kind == CUSTOMER
     }
     out = []

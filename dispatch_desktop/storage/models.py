@@ -221,6 +221,7 @@ class OutboxMessage(Base):
     subject: Mapped[str | None] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
     html_body: Mapped[str | None] = mapped_column(Text)
+    calendar: Mapped[str | None] = mapped_column(Text)  # an email's invite, the .ics text
     booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id"), index=True)
     time_off_id: Mapped[int | None] = mapped_column(ForeignKey("time_off.id"), index=True)
     status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.QUEUED.value)

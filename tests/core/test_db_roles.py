@@ -231,7 +231,11 @@ def test_the_notifier_login_delivers_but_cannot_change_a_booking(team: Team) -> 
     with team.owner.read() as session:
         assert set(session.execute(text("SELECT status FROM outbox")).scalars()) == {"logged"}
     with team.psql("nora") as conn:
-        for statement in ("UPDATE bookings SET notes = 'x'", "UPDATE outbox SET body = 'Pay at ...'"):
+        for statement in (
+            "UPDATE bookings SET notes = 'x'",
+            "UPDATE outbox SET body = 'Pay at ...'",
+            "UPDATE outbox SET calendar = NULL",
+        ):
             with pytest.raises(errors.InsufficientPrivilege):
                 conn.execute(statement)
     assert booking

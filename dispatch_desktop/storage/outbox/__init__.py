@@ -30,11 +30,12 @@ from dispatch_desktop.storage.outbox.claims import (
     release_stale,
 )
 from dispatch_desktop.storage.outbox.grants import may_deliver
-from dispatch_desktop.storage.outbox.queue import ENVIRONMENT_INFO, QUEUED_BY, insert_new
+from dispatch_desktop.storage.outbox.queue import ENVIRONMENT_INFO, QUEUED_BY, SENDER_INFO, insert_new
 
 __all__ = [
     "ENVIRONMENT_INFO",
     "QUEUED_BY",
+    "SENDER_INFO",
     "SENDING",
     "Claimed",
     "announce_skips",

@@ -46,6 +46,7 @@ class Claimed:
     subject: str | None
     body: str
     html_body: str | None
+    calendar: str | None
     attempts: int
     claimed_by: str
 
@@ -142,6 +143,7 @@ def _claimed(row: Row) -> Claimed:
         subject=row.subject,
         body=row.body,
         html_body=row.html_body,
+        calendar=row.calendar,
         attempts=row.attempts,
         claimed_by=row.claimed_by,
     )

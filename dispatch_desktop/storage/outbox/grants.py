@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 OUTBOX_MOVES = "status, attempts, next_attempt_at, last_error, claimed_by, claimed_at, updated_at, hold_reason, superseded_by"
 # A booking change supersedes its older unsent notices, whoever makes it (the call center too).
 OUTBOX_SUPERSEDE = "status, next_attempt_at, last_error, updated_at, hold_reason, superseded_by"
-# What delivery changes (claims.py): never the text or the recipient.
+# What delivery changes (claims.py): never the text, the invite or the recipient.
 OUTBOX_DELIVERY = (
     f"{OUTBOX_MOVES}, environment, provider_id, sent_to, sent_at, delivery, delivery_error_code,"
     " delivery_reason, delivery_checked_at"
@@ -20,7 +20,7 @@ OUTBOX_DELIVERY = (
 
 # Each table's grants by group (storage/roles.Group values); the groups include one another.
 OUTBOX_GRANTS: dict[str, dict[str, str]] = {
-    # Inserts are checked by outbox_insert_check; nobody may change a row's text or recipient.
+    # Inserts are checked by outbox_insert_check; nobody may change a row's text, invite or recipient.
     "outbox": {
         "call_center": f"SELECT, INSERT, UPDATE ({OUTBOX_SUPERSEDE})",
         "dispatcher": f"UPDATE ({OUTBOX_MOVES})",

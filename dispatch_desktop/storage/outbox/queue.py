@@ -14,6 +14,8 @@ from dispatch_desktop.storage.upsert import dialect_insert
 ENVIRONMENT_INFO = "dispatch_environment"
 # Session.info key naming the operator whose change queues outbox rows (outbox.queued_by).
 QUEUED_BY = "dispatch_queued_by"
+# Session.info key: this workstation's email From address, the organizer of the invites it queues.
+SENDER_INFO = "dispatch_email_sender"
 
 T = OutboxMessage.__table__
 
