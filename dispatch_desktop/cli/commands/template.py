@@ -61,7 +61,7 @@ def _read_text(path: str | None) -> str:
             data = (
                 sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
                 if hasattr(sys.stdin, "buffer")
-                else sys.stdin.read().encode()
+                else sys.stdin.read().encode("utf-8", "surrogateescape")
             )
         else:
             with Path(path).open("rb") as handle:
