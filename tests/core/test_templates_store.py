@@ -151,7 +151,7 @@ def test_a_dispatcher_may_look_but_not_change(sam: ServiceContext, db: Database)
             "text",
             "{{ ref|attr('upper') }}",
             "line 1: the filter 'attr' is not allowed; these are: "
-            "abs, capitalize, d, default, e, escape, first, int, last, length, lower, replace, round, string, "
+            "abs, capitalize, d, default, e, escape, first, int, last, length, lower, round, string, "
             "striptags, title, trim, truncate, upper, wordcount",
         ),
         (
@@ -210,6 +210,12 @@ ESCAPES = [
     "{% import '_booking.txt' as b %}{{ b.__dict__ }}",
     "{% macro m() %}x{% endmacro %}{{ m() }}",
     "{% call ref.upper() %}x{% endcall %}",
+    # What would exhaust memory or time: a text doubling itself, loops in loops, quadratic filters.
+    "{% set a = ref ~ ref %}{% set b = a ~ a %}{{ b }}",
+    "{% for a in address %}{% for b in address %}{{ a }}{% endfor %}{% endfor %}",
+    "{% with a = ref ~ ref %}{{ a }}{% endwith %}",
+    "{{ ref|replace('', ref)|replace('', ref) }}",
+    "{{ ref|wordwrap(1) }}",
 ]
 
 
