@@ -25,6 +25,7 @@ from dispatch_desktop.cli.commands import (
     notify,
     operator,
     outbox,
+    service_skill,
     settings,
     timeoff,
 )
@@ -39,6 +40,7 @@ COMMAND_MODULES = (
     login,
     operator,
     agent,
+    service_skill,
     booking,
     timeoff,
     settings,

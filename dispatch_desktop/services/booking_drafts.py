@@ -29,6 +29,7 @@ class BookingDraft:
     agent_id: int | None
     notify_customer: bool = True  # False: "don't notify the customer about this change"
     sms_consent: str | None = None  # the customer's answer to "OK to text you?" ('yes', 'no', None)
+    override: bool = False  # "Book anyway": outside the agent's hours or without the service's skill
 
 
 def save_draft(
@@ -60,6 +61,7 @@ def save_draft(
             notes=draft.notes or None,
             sms_consent=draft.sms_consent,
             notify_customer=draft.notify_customer,
+            override=draft.override,
         )
     view = bookings.update_booking(
         ctx,
@@ -74,10 +76,16 @@ def save_draft(
         end=draft.end,
         notes=draft.notes or "",
         notify_customer=draft.notify_customer,
+        override=draft.override,
     )
     if assign and draft.agent_id != view.agent_id:
         view = bookings.assign_booking(
-            ctx, view.id, draft.agent_id, expect_version=view.version, notify_customer=draft.notify_customer
+            ctx,
+            view.id,
+            draft.agent_id,
+            expect_version=view.version,
+            notify_customer=draft.notify_customer,
+            override=draft.override,
         )
     return view
 

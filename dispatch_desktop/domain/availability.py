@@ -1,0 +1,162 @@
+"""Agents' weekly working hours and skills: does a booking fit them, and the warnings if not.
+
+Hours are wall-clock spans per weekday in the team's zone ("mon-fri 08:00-17:00,sat 09:00-13:00"),
+several a day allowed, none a day off; an agent whose hours were never set works any time (so an
+upgrade warns about nothing), and the console suggests the team's working day, Monday to Friday,
+for a new agent. A booking is compared in wall-clock time after converting
+its UTC instants to the zone, so a DST day's span is as long as the clocks say.
+"""
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, time, tzinfo
+
+from dispatch_desktop.domain.errors import ValidationError
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WORKING_WEEK = range(5)  # Monday to Friday: what the console suggests for a new agent
+SKILL_MAX = 40
+
+_DAYS = re.compile(r"^([a-z]{3})(?:-([a-z]{3}))?$")
+_CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+_SKILL = re.compile(r"^[a-z0-9][a-z0-9 _-]*$")
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    weekday: int  # 0 is Monday
+    starts: time
+    ends: time
+
+    @classmethod
+    def stored(cls, weekday: int, starts: str, ends: str) -> "Span":
+        """A span as the agent_hours table keeps it ("HH:MM")."""
+        return cls(weekday, time.fromisoformat(starts), time.fromisoformat(ends))
+
+    def covers(self, start: time, end: time) -> bool:
+        return self.starts <= start and end <= self.ends
+
+
+def _clock(text: str) -> time:
+    match = _CLOCK.match(text)
+    if match is None:
+        raise ValidationError(f"{text!r} is not a time (type HH:MM, e.g. 08:00)", "hours")
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def _weekdays(text: str) -> range:
+    match = _DAYS.match(text)
+    names = [name for name in (match.groups() if match else ()) if name]
+    if not names or any(name not in WEEKDAYS for name in names):
+        raise ValidationError(
+            f"{text!r} is not a weekday or range (use {', '.join(WEEKDAYS)}, e.g. mon-fri)", "hours"
+        )
+    first, last = WEEKDAYS.index(names[0]), WEEKDAYS.index(names[-1])
+    if last < first:
+        raise ValidationError(f"{text!r} runs backwards: write the days Monday first", "hours")
+    return range(first, last + 1)
+
+
+def parse_hours(text: str) -> tuple[Span, ...]:
+    """'mon-fri 08:00-17:00,sat 09:00-13:00' as spans, sorted; overlaps and empty weeks refused."""
+    spans: list[Span] = []
+    for part in (piece.strip().lower() for piece in text.split(",")):
+        days, _, clocks = part.partition(" ")
+        start_text, dash, end_text = clocks.strip().partition("-")
+        if not part or not dash:
+            raise ValidationError(
+                f"{part!r} is not DAYS HH:MM-HH:MM (e.g. 'mon-fri 08:00-17:00,sat 09:00-13:00')", "hours"
+            )
+        starts, ends = _clock(start_text.strip()), _clock(end_text.strip())
+        if ends <= starts:
+            raise ValidationError(f"{part!r} ends before it starts", "hours")
+        spans += [Span(day, starts, ends) for day in _weekdays(days)]
+    spans.sort()
+    for before, after in zip(spans, spans[1:], strict=False):
+        if before.weekday == after.weekday and after.starts < before.ends:
+            raise ValidationError(f"two spans overlap on {DAY_NAMES[before.weekday]}", "hours")
+    return tuple(spans)
+
+
+def team_hours(day_start_hour: int, day_end_hour: int) -> tuple[Span, ...]:
+    """The team's working day, Monday to Friday: the console's suggestion for a new agent."""
+    starts, ends = time(day_start_hour), time(day_end_hour) if day_end_hour < 24 else time(23, 59)
+    return tuple(Span(day, starts, ends) for day in WORKING_WEEK)
+
+
+def format_hours(spans: Iterable[Span]) -> str:
+    """Spans as `parse_hours` reads them, runs of days with the same spans joined: 'mon-fri 08:00-17:00'."""
+    by_day: dict[int, str] = {}
+    for span in spans:
+        clocks = f"{span.starts:%H:%M}-{span.ends:%H:%M}"
+        by_day[span.weekday] = f"{by_day[span.weekday]} {clocks}" if span.weekday in by_day else clocks
+    runs: list[tuple[int, int, str]] = []
+    for day in sorted(by_day):
+        if runs and runs[-1][1] == day - 1 and runs[-1][2] == by_day[day]:
+            runs[-1] = (runs[-1][0], day, by_day[day])
+        else:
+            runs.append((day, day, by_day[day]))
+    parts = []
+    for first, last, clocks in runs:
+        days = WEEKDAYS[first] if first == last else f"{WEEKDAYS[first]}-{WEEKDAYS[last]}"
+        parts += [f"{days} {one}" for one in clocks.split(" ")]
+    return ",".join(parts)
+
+
+def parse_skills(text: str) -> tuple[str, ...]:
+    """'Boiler, electric' as ('boiler', 'electric'): lower case, sorted, each named once."""
+    skills = {piece.strip().lower() for piece in text.split(",") if piece.strip()}
+    for skill in skills:
+        skill_name(skill)
+    return tuple(sorted(skills))
+
+
+def skill_name(text: str) -> str:
+    skill = text.strip().lower()
+    if not _SKILL.match(skill) or len(skill) > SKILL_MAX:
+        raise ValidationError(
+            f"{text!r} is not a skill name (letters, digits, spaces, - and _, at most {SKILL_MAX})", "skills"
+        )
+    return skill
+
+
+def hours_warning(
+    name: str, spans: Sequence[Span] | None, start: datetime, end: datetime, zone: tzinfo
+) -> str | None:
+    """Why start–end (aware instants) is outside `name`'s hours, in words, or None when inside
+    (always None for `spans` None: hours never set)."""
+    if spans is None:
+        return None
+    local_start, local_end = start.astimezone(zone), end.astimezone(zone)
+    weekday = local_start.weekday()
+    today = [span for span in spans if span.weekday == weekday]
+    if not today:
+        return f"{name} does not work {DAY_NAMES[weekday]}s"
+    begins = local_start.time()
+    same_day = local_end.date() == local_start.date()
+    finishes = local_end.time() if same_day else time.max
+    if any(span.covers(begins, finishes) for span in today):
+        return None
+    current = next((span for span in today if span.starts <= begins < span.ends), None)
+    if current is not None:
+        return f"{name} works until {current.ends:%H:%M}"
+    later = next((span for span in today if span.starts > begins), None)
+    if later is not None:
+        return f"{name} starts at {later.starts:%H:%M}"
+    return f"{name} works until {today[-1].ends:%H:%M}"
+
+
+def skill_warning(name: str, skills: Iterable[str], required: str | None) -> str | None:
+    if required is None or required in skills:
+        return None
+    return f"{name} lacks skill '{required}'"
+
+
+def override_summary(name: str, hours_warned: bool, missing_skill: str | None) -> str:
+    """What an override booked, for the audit: "outside Ann Field's hours"."""
+    parts = [f"outside {name}'s hours"] if hours_warned else []
+    if missing_skill is not None:
+        parts.append(f"{name} without skill '{missing_skill}'")
+    return " and ".join(parts)
