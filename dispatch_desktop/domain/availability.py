@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, tzinfo
+from itertools import pairwise
 
 from dispatch_desktop.domain.errors import ValidationError
 
@@ -74,7 +75,7 @@ def parse_hours(text: str) -> tuple[Span, ...]:
             raise ValidationError(f"{part!r} ends before it starts", "hours")
         spans += [Span(day, starts, ends) for day in _weekdays(days)]
     spans.sort()
-    for before, after in zip(spans, spans[1:], strict=False):
+    for before, after in pairwise(spans):
         if before.weekday == after.weekday and after.starts < before.ends:
             raise ValidationError(f"two spans overlap on {DAY_NAMES[before.weekday]}", "hours")
     return tuple(spans)

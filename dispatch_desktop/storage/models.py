@@ -70,7 +70,9 @@ class Agent(Base):
     hours: Mapped[list["AgentHours"]] = relationship(
         cascade="all, delete-orphan", order_by="(AgentHours.weekday, AgentHours.starts)"
     )
-    skills: Mapped[list["AgentSkill"]] = relationship(cascade="all, delete-orphan", order_by="AgentSkill.skill")
+    skills: Mapped[list["AgentSkill"]] = relationship(
+        cascade="all, delete-orphan", order_by="AgentSkill.skill"
+    )
 
 
 class AgentHours(Base):

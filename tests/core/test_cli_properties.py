@@ -267,7 +267,14 @@ BAD: dict[str, st.SearchStrategy[str]] = {
     ),
     "hours": st.one_of(
         st.sampled_from(
-            ["mon", "mon 8-17", "fri-mon 08:00-17:00", "mon 17:00-08:00", "xyz 08:00-09:00", "mon 25:00-26:00"]
+            [
+                "mon",
+                "mon 8-17",
+                "fri-mon 08:00-17:00",
+                "mon 17:00-08:00",
+                "xyz 08:00-09:00",
+                "mon 25:00-26:00",
+            ]
         ),
         st.sampled_from(["mon 08:00-12:00,mon 11:00-13:00", "mon 08:00–17:00", "mon ٠٨:00-17:00", ","]),
     ),
