@@ -47,9 +47,12 @@ class Fit:
 def fit(
     session: Session, settings: TeamSettings, agent: Agent, service: str, start: datetime, end: datetime
 ) -> Fit:
-    hours = availability.hours_warning(agent.name, spans_of(agent), start, end, settings.zone)
-    required = required_skill(session, service)
-    skill = availability.skill_warning(agent.name, [row.skill for row in agent.skills], required)
+    # Read without flushing the caller's pending change: a flush here would bump the version twice.
+    with session.no_autoflush:
+        spans, skills = spans_of(agent), [row.skill for row in agent.skills]
+        required = required_skill(session, service)
+    hours = availability.hours_warning(agent.name, spans, start, end, settings.zone)
+    skill = availability.skill_warning(agent.name, skills, required)
     warnings = tuple(w for w in (hours, skill) if w)
     missing = required if skill else None
     return Fit(warnings, availability.override_summary(agent.name, hours is not None, missing))

@@ -144,7 +144,7 @@ def test_an_override_books_it_and_the_audit_says_who_overrode(cli: Cli, db: Data
     assert isinstance(booking, dict) and booking["agent_name"] == "Ann Field"
     history = cli.json("booking", "history", str(booking["id"]))
     assert isinstance(history, list)
-    assert [(h["action"], h["field"], h["new_value"]) for h in history][0] == (
+    assert (history[0]["action"], history[0]["field"], history[0]["new_value"]) == (
         "override",
         "booked",
         "outside Ann Field's hours and Ann Field without skill 'boiler'",
