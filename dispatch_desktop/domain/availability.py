@@ -10,7 +10,7 @@ its UTC instants to the zone, so a DST day's span is as long as the clocks say.
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, tzinfo
+from datetime import UTC, datetime, time, timedelta, tzinfo
 from itertools import pairwise
 
 from dispatch_desktop.domain.errors import ValidationError
@@ -123,36 +123,93 @@ def skill_name(text: str) -> str:
     return skill
 
 
-def hours_warning(
-    name: str, spans: Sequence[Span] | None, start: datetime, end: datetime, zone: tzinfo
-) -> str | None:
-    """Why start–end (aware instants) is outside `name`'s hours, in words, or None when inside
-    (always None for `spans` None: hours never set)."""
+@dataclass(frozen=True)
+class HoursMiss:
+    """Why a booking is outside an agent's hours: their day off, or when they start or stop."""
+
+    weekday: int
+    starts: time | None = None  # the booking begins before the agent starts
+    until: time | None = None  # the booking runs past when the agent stops
+
+    def text(self, name: str) -> str:
+        if self.starts is not None:
+            return f"{name} starts at {self.starts:%H:%M}"
+        if self.until is not None:
+            return f"{name} works until {self.until:%H:%M}"
+        return f"{name} does not work {DAY_NAMES[self.weekday]}s"
+
+    def short(self) -> str:
+        """For a list of agents: "off Sat", "from 08:00", "until 17:00"."""
+        if self.starts is not None:
+            return f"from {self.starts:%H:%M}"
+        if self.until is not None:
+            return f"until {self.until:%H:%M}"
+        return f"off {DAY_NAMES[self.weekday][:3]}"
+
+
+def hours_miss(
+    spans: Sequence[Span] | None, start: datetime, end: datetime, zone: tzinfo
+) -> HoursMiss | None:
+    """How start–end (aware instants) is outside the spans, or None when inside (always None for
+    `spans` None: hours never set)."""
     if spans is None:
         return None
     local_start, local_end = start.astimezone(zone), end.astimezone(zone)
     weekday = local_start.weekday()
     today = [span for span in spans if span.weekday == weekday]
     if not today:
-        return f"{name} does not work {DAY_NAMES[weekday]}s"
+        return HoursMiss(weekday)
     begins = local_start.time()
-    same_day = local_end.date() == local_start.date()
-    finishes = local_end.time() if same_day else time.max
+    finishes = local_end.time() if local_end.date() == local_start.date() else time.max
     if any(span.covers(begins, finishes) for span in today):
         return None
     current = next((span for span in today if span.starts <= begins < span.ends), None)
     if current is not None:
-        return f"{name} works until {current.ends:%H:%M}"
+        return HoursMiss(weekday, until=current.ends)
     later = next((span for span in today if span.starts > begins), None)
     if later is not None:
-        return f"{name} starts at {later.starts:%H:%M}"
-    return f"{name} works until {today[-1].ends:%H:%M}"
+        return HoursMiss(weekday, starts=later.starts)
+    return HoursMiss(weekday, until=today[-1].ends)
 
 
-def skill_warning(name: str, skills: Iterable[str], required: str | None) -> str | None:
-    if required is None or required in skills:
-        return None
-    return f"{name} lacks skill '{required}'"
+def off_hours(
+    spans: Sequence[Span] | None, start: datetime, end: datetime, zone: tzinfo
+) -> list[tuple[datetime, datetime]]:
+    """The parts of start–end (aware instants) outside the spans, oldest first, in UTC: what the
+    board greys. None (hours never set) has none."""
+    if spans is None:
+        return []
+    working: list[tuple[datetime, datetime]] = []
+    day = start.astimezone(zone).date() - timedelta(days=1)
+    while day <= end.astimezone(zone).date():
+        for span in (s for s in spans if s.weekday == day.weekday()):
+            opens = datetime.combine(day, span.starts, tzinfo=zone).astimezone(UTC)
+            closes = datetime.combine(day, span.ends, tzinfo=zone).astimezone(UTC)
+            working.append((opens, closes))
+        day += timedelta(days=1)
+    off, cursor = [], start.astimezone(UTC)
+    for opens, closes in sorted(working):
+        if opens > cursor:
+            off.append((cursor, min(opens, end)))
+        cursor = max(cursor, closes)
+        if cursor >= end:
+            break
+    if cursor < end:
+        off.append((cursor, end.astimezone(UTC)))
+    return [(a, b) for a, b in off if a < b]
+
+
+def missing_skill(skills: Iterable[str], required: str | None) -> str | None:
+    """The service's skill when the agent lacks it; None when it needs none or they have it."""
+    return None if required is None or required in skills else required
+
+
+def skill_warning(name: str, skill: str) -> str:
+    return f"{name} lacks skill '{skill}'"
+
+
+def skill_short(required: str) -> str:
+    return f"no {required} skill"
 
 
 def override_summary(name: str, hours_warned: bool, missing_skill: str | None) -> str:

@@ -38,9 +38,11 @@ def required_skill(session: Session, service: str) -> str | None:
 
 @dataclass(frozen=True)
 class Fit:
-    """How a booking fits an agent: the warnings in words, and what an override would have booked."""
+    """How a booking fits an agent: the warnings in words, the same for a list of agents ("off Sat",
+    "no boiler skill"), and what an override would have booked."""
 
     warnings: tuple[str, ...]
+    short: tuple[str, ...]
     summary: str  # "outside Ann Field's hours", for the audit; "" when it fits
 
 
@@ -51,11 +53,17 @@ def fit(
     with session.no_autoflush:
         spans, skills = spans_of(agent), [row.skill for row in agent.skills]
         required = required_skill(session, service)
-    hours = availability.hours_warning(agent.name, spans, start, end, settings.zone)
-    skill = availability.skill_warning(agent.name, skills, required)
-    warnings = tuple(w for w in (hours, skill) if w)
-    missing = required if skill else None
-    return Fit(warnings, availability.override_summary(agent.name, hours is not None, missing))
+    miss = availability.hours_miss(spans, start, end, settings.zone)
+    lacking = availability.missing_skill(skills, required)
+    warnings, short = [], []
+    if miss is not None:
+        warnings.append(miss.text(agent.name))
+        short.append(miss.short())
+    if lacking is not None:
+        warnings.append(availability.skill_warning(agent.name, lacking))
+        short.append(availability.skill_short(lacking))
+    summary = availability.override_summary(agent.name, miss is not None, lacking)
+    return Fit(tuple(warnings), tuple(short), summary)
 
 
 def check_fit(

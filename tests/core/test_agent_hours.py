@@ -25,7 +25,8 @@ def _utc(text: str) -> datetime:
 
 
 def _warn(start: str, end: str, spans: tuple[availability.Span, ...] | None = WEEK) -> str | None:
-    return availability.hours_warning("Ann Field", spans, _utc(start), _utc(end), CHICAGO)
+    miss = availability.hours_miss(spans, _utc(start), _utc(end), CHICAGO)
+    return None if miss is None else miss.text("Ann Field")
 
 
 def test_hours_read_and_print_the_same_way() -> None:
@@ -74,9 +75,36 @@ def test_the_hours_are_wall_clock_on_dst_days() -> None:
 
 
 def test_a_missing_skill_is_named() -> None:
-    assert availability.skill_warning("Ann Field", ["electric"], "boiler") == "Ann Field lacks skill 'boiler'"
-    assert availability.skill_warning("Ann Field", ["boiler"], "boiler") is None
-    assert availability.skill_warning("Ann Field", [], None) is None
+    assert availability.missing_skill(["electric"], "boiler") == "boiler"
+    assert availability.missing_skill(["boiler"], "boiler") is None
+    assert availability.missing_skill([], None) is None
+    assert availability.skill_warning("Ann Field", "boiler") == "Ann Field lacks skill 'boiler'"
+
+
+def test_the_short_reasons_for_a_list_of_agents() -> None:
+    saturday = availability.hours_miss(WEEK, _utc("2026-12-06 16:00"), _utc("2026-12-06 17:00"), CHICAGO)
+    late = availability.hours_miss(WEEK, _utc("2026-12-01 22:30"), _utc("2026-12-01 23:30"), CHICAGO)
+    early = availability.hours_miss(WEEK, _utc("2026-12-01 13:00"), _utc("2026-12-01 15:00"), CHICAGO)
+    assert [m.short() for m in (saturday, late, early) if m] == ["off Sun", "until 17:00", "from 08:00"]
+    assert availability.skill_short("boiler") == "no boiler skill"
+
+
+def test_the_off_hours_of_a_day_are_what_the_board_greys() -> None:
+    # Tuesday 2026-12-01 in Chicago: midnight is 06:00 UTC; the agent works 08:00-17:00.
+    day = (_utc("2026-12-01 06:00"), _utc("2026-12-02 06:00"))
+    assert availability.off_hours(WEEK, *day, CHICAGO) == [
+        (_utc("2026-12-01 06:00"), _utc("2026-12-01 14:00")),
+        (_utc("2026-12-01 23:00"), _utc("2026-12-02 06:00")),
+    ]
+    sunday = (_utc("2026-12-06 06:00"), _utc("2026-12-07 06:00"))
+    assert availability.off_hours(WEEK, *sunday, CHICAGO) == [sunday]
+    assert availability.off_hours(None, *sunday, CHICAGO) == []
+    # The spring-forward Sunday is 23 hours long; 08:00-12:00 is 13:00-17:00 UTC.
+    dst = (_utc("2026-03-08 06:00"), _utc("2026-03-09 05:00"))
+    assert availability.off_hours(availability.parse_hours("sun 08:00-12:00"), *dst, CHICAGO) == [
+        (_utc("2026-03-08 06:00"), _utc("2026-03-08 13:00")),
+        (_utc("2026-03-08 17:00"), _utc("2026-03-09 05:00")),
+    ]
 
 
 @pytest.fixture
