@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, Result, Select, any_, func, or_, select
 from sqlalchemy import text as sql_text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from dispatch_desktop.domain import validation
 from dispatch_desktop.domain.errors import (
@@ -28,7 +28,7 @@ from dispatch_desktop.domain.statuses import (
 from dispatch_desktop.domain.team import booking_reference
 from dispatch_desktop.services import audit, notices, reach, schedule
 from dispatch_desktop.services.agents import get_agent_row
-from dispatch_desktop.services.availability import check_fit, record_override
+from dispatch_desktop.services.availability import check_fit, fit, record_override
 from dispatch_desktop.services.context import ServiceContext, Unit
 from dispatch_desktop.services.customers import upsert_customer
 from dispatch_desktop.services.views import AuditView, BookingView
@@ -671,17 +671,27 @@ class AgentAvailability:
     agent_name: str
     state: str  # "free", "busy" or "time off"
     detail: str
+    warnings: tuple[str, ...] = ()  # outside their hours or without the service's skill: "off Sat"
 
 
 def availability(
-    ctx: ServiceContext, start: datetime | str, end: datetime | str, *, exclude_booking_id: int | None = None
+    ctx: ServiceContext,
+    start: datetime | str,
+    end: datetime | str,
+    *,
+    exclude_booking_id: int | None = None,
+    service: str = "",
 ) -> list[AgentAvailability]:
-    """Every active agent, free first, with what keeps the others busy during start–end."""
+    """Every active agent, free first, with what keeps the others busy during start–end; within
+    each, those in their hours and with the service's skill first."""
     with ctx.reading() as unit:
         starts_at, ends_at = unit.time(start, "start"), unit.time(end, "end")
         validation.interval(starts_at, ends_at)
         result = []
-        for agent in unit.session.scalars(select(Agent).where(Agent.active.is_(True)).order_by(Agent.name)):
+        query = select(Agent).where(Agent.active.is_(True)).order_by(Agent.name)
+        for agent in unit.session.scalars(
+            query.options(selectinload(Agent.hours), selectinload(Agent.skills))
+        ):
             booked = schedule.overlapping_bookings(
                 unit.session, agent.id, starts_at, ends_at, exclude_booking_id
             )
@@ -692,6 +702,7 @@ def availability(
                 state, detail = "busy", schedule.describe_booking(booked[0], unit.settings)
             else:
                 state, detail = "free", ""
-            result.append(AgentAvailability(agent.id, agent.name, state, detail))
+            warned = fit(unit.session, unit.settings, agent, service, starts_at, ends_at).short
+            result.append(AgentAvailability(agent.id, agent.name, state, detail, warned))
         order = {"free": 0, "busy": 1, "time off": 2}
-        return sorted(result, key=lambda a: order[a.state])
+        return sorted(result, key=lambda a: (order[a.state], bool(a.warnings)))
