@@ -8,7 +8,7 @@ later spans, named beside the row.
 from datetime import time
 
 from PySide6.QtCore import QTime
-from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QPushButton, QTimeEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QGridLayout, QPushButton, QTimeEdit, QVBoxLayout, QWidget
 
 from dispatch_desktop.domain.availability import DAY_NAMES, WORKING_WEEK, Span, format_hours, parse_hours
 from dispatch_desktop.domain.errors import ValidationError
@@ -68,7 +68,7 @@ class WeeklyHoursEditor(QWidget):
         for number, row in enumerate(self.rows):
             grid.addWidget(row.works, number, 0)
             grid.addWidget(row.starts, number, 1)
-            grid.addWidget(QLabel("–"), number, 2)
+            grid.addWidget(PlainLabel("–"), number, 2)
             grid.addWidget(row.ends, number, 3)
             grid.addWidget(row.later, number, 4)
         grid.setColumnStretch(4, 1)
