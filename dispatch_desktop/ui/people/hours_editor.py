@@ -72,6 +72,7 @@ class WeeklyHoursEditor(QWidget):
             grid.addWidget(row.ends, number, 3)
             grid.addWidget(row.later, number, 4)
         grid.setColumnStretch(4, 1)
+        grid.setContentsMargins(0, 0, 0, 0)
         self.days = QWidget()
         self.days.setLayout(grid)
         layout = QVBoxLayout(self)
