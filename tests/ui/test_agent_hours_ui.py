@@ -182,3 +182,36 @@ def test_a_save_that_warns_asks_book_anyway_and_yes_is_audited(qtbot, desk, db):
     assert booking.agent_name == "Ann Field"
     first = audit.history(ctx, ENTITY, booking.id)[0]
     assert (first.action, first.new_value, first.actor) == ("override", "outside Ann Field's hours", "sam")
+
+
+def test_a_board_drop_that_warns_asks_and_yes_assigns_with_the_override(qtbot, boss_console):  # noqa: F811
+    ctx = boss_console.ctx
+    ann = agents.add_agent(
+        ctx, name="Ann Field", phone="+13125550101", email="a@example.com", hours="mon-fri 08:00-17:00"
+    )
+    pending = bookings.create_booking(
+        ctx,
+        customer_name="Maya Chen",
+        customer_phone="+13125550111",
+        customer_email=None,
+        address="12 Elm St",
+        service="Boiler service",
+        start=SATURDAY,
+        end=SATURDAY + timedelta(hours=1),
+    )
+    page = BoardPage(boss_console)
+    page.set_day(SATURDAY.date())
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.data is not None and page.data.day == SATURDAY.date())
+    page.drop_booking(pending.id, ann.id, None)
+    qtbot.waitUntil(lambda: page.book_anyway_question is not None, timeout=10_000)
+    box = page.book_anyway_question
+    assert box.text().startswith("Ann Field does not work Saturdays\n")
+    assert bookings.get_booking(ctx, pending.id).agent_id is None  # refused until the answer
+    [book] = [b for b in box.buttons() if b.text() == "&Book anyway"]
+    with qtbot.waitSignal(page.moved, timeout=10_000):
+        book.click()
+    assert bookings.get_booking(ctx, pending.id).agent_name == "Ann Field"
+    rows = [(e.action, e.field, e.new_value) for e in audit.history(ctx, ENTITY, pending.id)]
+    assert ("override", "booked", "outside Ann Field's hours") in rows
+    assert ("assigned", "agent", "Ann Field") in rows
