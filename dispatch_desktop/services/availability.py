@@ -31,9 +31,11 @@ def spans_of(agent: Agent) -> tuple[Span, ...] | None:
 
 
 def required_skill(session: Session, service: str) -> str | None:
-    return session.scalar(
-        select(ServiceSkill.skill).where(func.lower(ServiceSkill.service) == service.strip().lower())
-    )
+    # Read without flushing the caller's pending change: a flush here would bump the version twice.
+    with session.no_autoflush:
+        return session.scalar(
+            select(ServiceSkill.skill).where(func.lower(ServiceSkill.service) == service.strip().lower())
+        )
 
 
 @dataclass(frozen=True)
@@ -47,12 +49,16 @@ class Fit:
 
 
 def fit(
-    session: Session, settings: TeamSettings, agent: Agent, service: str, start: datetime, end: datetime
+    session: Session,
+    settings: TeamSettings,
+    agent: Agent,
+    required: str | None,
+    start: datetime,
+    end: datetime,
 ) -> Fit:
-    # Read without flushing the caller's pending change: a flush here would bump the version twice.
-    with session.no_autoflush:
+    """`required`: the service's skill (`required_skill`), looked up once for any number of agents."""
+    with session.no_autoflush:  # as in required_skill
         spans, skills = spans_of(agent), [row.skill for row in agent.skills]
-        required = required_skill(session, service)
     miss = availability.hours_miss(spans, start, end, settings.zone)
     lacking = availability.missing_skill(skills, required)
     warnings, short = [], []
@@ -77,7 +83,7 @@ def check_fit(
     override: bool,
 ) -> str:
     """Refuse a booking that does not fit unless `override`; returns what the override booked ("")."""
-    result = fit(session, settings, agent, service, start, end)
+    result = fit(session, settings, agent, required_skill(session, service), start, end)
     if result.warnings and not override:
         raise AvailabilityWarning(result.warnings)
     return result.summary

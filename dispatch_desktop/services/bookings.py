@@ -28,7 +28,7 @@ from dispatch_desktop.domain.statuses import (
 from dispatch_desktop.domain.team import booking_reference
 from dispatch_desktop.services import audit, notices, reach, schedule
 from dispatch_desktop.services.agents import get_agent_row
-from dispatch_desktop.services.availability import check_fit, fit, record_override
+from dispatch_desktop.services.availability import check_fit, fit, record_override, required_skill
 from dispatch_desktop.services.context import ServiceContext, Unit
 from dispatch_desktop.services.customers import upsert_customer
 from dispatch_desktop.services.views import AuditView, BookingView
@@ -688,6 +688,7 @@ def availability(
         starts_at, ends_at = unit.time(start, "start"), unit.time(end, "end")
         validation.interval(starts_at, ends_at)
         result = []
+        required = required_skill(unit.session, service)
         query = select(Agent).where(Agent.active.is_(True)).order_by(Agent.name)
         for agent in unit.session.scalars(
             query.options(selectinload(Agent.hours), selectinload(Agent.skills))
@@ -702,7 +703,7 @@ def availability(
                 state, detail = "busy", schedule.describe_booking(booked[0], unit.settings)
             else:
                 state, detail = "free", ""
-            warned = fit(unit.session, unit.settings, agent, service, starts_at, ends_at).short
+            warned = fit(unit.session, unit.settings, agent, required, starts_at, ends_at).short
             result.append(AgentAvailability(agent.id, agent.name, state, detail, warned))
         order = {"free": 0, "busy": 1, "time off": 2}
         return sorted(result, key=lambda a: (order[a.state], bool(a.warnings)))
