@@ -439,6 +439,17 @@ def agent_dialog(window: MainWindow) -> QWidget:
     return dialog
 
 
+def board_agent_hours(window: MainWindow) -> QWidget:
+    """Today's board with some agents' hours set: their hours off greyed behind the blocks."""
+    ctx = window.console.ctx
+    for agent, hours in zip(
+        agents.list_agents(ctx), ("mon-sun 08:00-17:00", "mon-sun 10:00-19:00"), strict=False
+    ):
+        agents.update_agent(ctx, agent.id, hours=hours)
+    window.resize(*WINDOW_SIZE)
+    return board(window)
+
+
 SHOTS: list[Shot] = [
     Shot("main-window-bookings", bookings_tab),
     Shot("booking-form", booking_form),
@@ -458,6 +469,7 @@ SHOTS: list[Shot] = [
     Shot("booking-not-reached", booking_not_reached),
     # Agents' working hours and skills (issue 17).
     Shot("agent-dialog", agent_dialog),
+    Shot("board-agent-hours", board_agent_hours),
 ]
 
 

@@ -102,7 +102,7 @@ class BoardView(QGraphicsView):
             if row % 2:
                 painter.fillRect(QRectF(0, geometry.y_of_row(row), geometry.width, ROW_HEIGHT), band)
         off = palette.color(QPalette.ColorRole.Mid)
-        off.setAlpha(70)
+        off.setAlpha(100)
         for shaded in self.off_hours:
             painter.fillRect(shaded, off)
         grid = palette.color(QPalette.ColorRole.Mid)
