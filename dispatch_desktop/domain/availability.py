@@ -43,7 +43,7 @@ class Span:
 def _clock(text: str) -> time:
     match = _CLOCK.match(text)
     if match is None:
-        raise ValidationError(f"{text!r} is not a time (type HH:MM, e.g. 08:00)", "hours")
+        raise ValidationError(f"hours: {text!r} is not a time (type HH:MM, e.g. 08:00)", "hours")
     return time(int(match.group(1)), int(match.group(2)))
 
 
@@ -52,11 +52,11 @@ def _weekdays(text: str) -> range:
     names = [name for name in (match.groups() if match else ()) if name]
     if not names or any(name not in WEEKDAYS for name in names):
         raise ValidationError(
-            f"{text!r} is not a weekday or range (use {', '.join(WEEKDAYS)}, e.g. mon-fri)", "hours"
+            f"hours: {text!r} is not a weekday or range (use {', '.join(WEEKDAYS)}, e.g. mon-fri)", "hours"
         )
     first, last = WEEKDAYS.index(names[0]), WEEKDAYS.index(names[-1])
     if last < first:
-        raise ValidationError(f"{text!r} runs backwards: write the days Monday first", "hours")
+        raise ValidationError(f"hours: {text!r} runs backwards: write the days Monday first", "hours")
     return range(first, last + 1)
 
 
@@ -68,16 +68,17 @@ def parse_hours(text: str) -> tuple[Span, ...]:
         start_text, dash, end_text = clocks.strip().partition("-")
         if not part or not dash:
             raise ValidationError(
-                f"{part!r} is not DAYS HH:MM-HH:MM (e.g. 'mon-fri 08:00-17:00,sat 09:00-13:00')", "hours"
+                f"hours: {part!r} is not DAYS HH:MM-HH:MM (e.g. 'mon-fri 08:00-17:00,sat 09:00-13:00')",
+                "hours",
             )
         starts, ends = _clock(start_text.strip()), _clock(end_text.strip())
         if ends <= starts:
-            raise ValidationError(f"{part!r} ends before it starts", "hours")
+            raise ValidationError(f"hours: {part!r} ends before it starts", "hours")
         spans += [Span(day, starts, ends) for day in _weekdays(days)]
     spans.sort()
     for before, after in pairwise(spans):
         if before.weekday == after.weekday and after.starts < before.ends:
-            raise ValidationError(f"two spans overlap on {DAY_NAMES[before.weekday]}", "hours")
+            raise ValidationError(f"hours: two spans overlap on {DAY_NAMES[before.weekday]}", "hours")
     return tuple(spans)
 
 
@@ -118,7 +119,8 @@ def skill_name(text: str) -> str:
     skill = text.strip().lower()
     if not _SKILL.match(skill) or len(skill) > SKILL_MAX:
         raise ValidationError(
-            f"{text!r} is not a skill name (letters, digits, spaces, - and _, at most {SKILL_MAX})", "skills"
+            f"skills: {text!r} is not a skill name (letters, digits, spaces, - and _, at most {SKILL_MAX})",
+            "skills",
         )
     return skill
 

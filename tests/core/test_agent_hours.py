@@ -39,11 +39,14 @@ def test_hours_read_and_print_the_same_way() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("mon 8-17", "'8' is not a time (type HH:MM, e.g. 08:00)"),
-        ("fri-mon 08:00-17:00", "'fri-mon' runs backwards: write the days Monday first"),
-        ("mon 17:00-08:00", "'mon 17:00-08:00' ends before it starts"),
-        ("mon 08:00-12:00,mon 11:00-13:00", "two spans overlap on Monday"),
-        ("someday 08:00-12:00", "'someday' is not a weekday or range (use mon, tue, wed, thu, fri, sat, sun"),
+        ("mon 8-17", "hours: '8' is not a time (type HH:MM, e.g. 08:00)"),
+        ("fri-mon 08:00-17:00", "hours: 'fri-mon' runs backwards: write the days Monday first"),
+        ("mon 17:00-08:00", "hours: 'mon 17:00-08:00' ends before it starts"),
+        ("mon 08:00-12:00,mon 11:00-13:00", "hours: two spans overlap on Monday"),
+        (
+            "someday 08:00-12:00",
+            "hours: 'someday' is not a weekday or range (use mon, tue, wed, thu, fri, sat, sun",
+        ),
     ],
 )
 def test_bad_hours_are_refused_in_one_line(text: str, message: str) -> None:
@@ -135,9 +138,9 @@ def test_agent_show_prints_the_hours_and_skills(cli: Cli) -> None:
 @pytest.mark.parametrize(
     ("args", "error"),
     [
-        (["--hours", "mon-fri 9-5"], "error: '9' is not a time (type HH:MM, e.g. 08:00)\n"),
-        (["--hours", "mon 17:00-08:00"], "error: 'mon 17:00-08:00' ends before it starts\n"),
-        (["--skills", "boiler;gas"], "error: 'boiler;gas' is not a skill name"),
+        (["--hours", "mon-fri 9-5"], "error: hours: '9' is not a time (type HH:MM, e.g. 08:00)\n"),
+        (["--hours", "mon 17:00-08:00"], "error: hours: 'mon 17:00-08:00' ends before it starts\n"),
+        (["--skills", "boiler;gas"], "error: skills: 'boiler;gas' is not a skill name"),
     ],
 )
 def test_bad_hours_or_skills_at_the_command_line_change_nothing(

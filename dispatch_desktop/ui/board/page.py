@@ -483,9 +483,11 @@ class BoardPage(QWidget):
         )
 
     def _drop_refused(self, error: Exception, book_anyway: Callable[[], None]) -> None:
-        self._move_refused(error)
-        if isinstance(error, AvailabilityWarning):
-            self.book_anyway_question = ask_book_anyway(self, error.warnings, book_anyway)
+        if not isinstance(error, AvailabilityWarning):
+            self._move_refused(error)
+            return
+        self.refresh()  # the block goes back until the question is answered
+        self.book_anyway_question = ask_book_anyway(self, error.warnings, book_anyway)
 
     def _moved(
         self,

@@ -125,7 +125,9 @@ class AssignDialog(QDialog):
     def _refused(self, error: Exception, book_anyway: Callable[[], None]) -> None:
         self.buttons.setEnabled(True)
         self.message.setStyleSheet(field_error_style(self.palette()))
-        self.message.setText(one_line(error))
-        self.message.show()
         if isinstance(error, AvailabilityWarning):
+            self.message.setText("; ".join(error.warnings))
             ask_book_anyway(self, error.warnings, book_anyway)
+        else:
+            self.message.setText(one_line(error))
+        self.message.show()
