@@ -17,6 +17,7 @@ from dispatch_desktop.domain.errors import AvailabilityWarning, NotFoundError
 from dispatch_desktop.domain.roles import Permission
 from dispatch_desktop.domain.team import TeamSettings
 from dispatch_desktop.services import audit
+from dispatch_desktop.services.agents import get_agent_row
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.storage.models import Agent, ServiceSkill
 
@@ -87,6 +88,16 @@ def check_fit(
     if result.warnings and not override:
         raise AvailabilityWarning(result.warnings)
     return result.summary
+
+
+def refuse_unfit(
+    ctx: ServiceContext, agent_id: int, service: str, start: datetime | str, end: datetime | str
+) -> None:
+    """`check_fit` as a read: a save of two steps (edit, then assign) asks before its first write."""
+    with ctx.reading() as unit:
+        agent = get_agent_row(unit.session, agent_id)
+        starts_at, ends_at = unit.time(start, "start"), unit.time(end, "end")
+        check_fit(unit.session, unit.settings, agent, service, starts_at, ends_at, override=False)
 
 
 def record_override(session: Session, entity: str, booking_id: int, actor: str, summary: str) -> None:

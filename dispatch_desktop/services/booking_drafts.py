@@ -9,7 +9,7 @@ from datetime import datetime, tzinfo
 
 from dispatch_desktop.domain import validation
 from dispatch_desktop.domain.errors import ValidationError
-from dispatch_desktop.services import agents, bookings, operators
+from dispatch_desktop.services import agents, availability, bookings, operators
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.services.views import BookingView
 
@@ -63,6 +63,8 @@ def save_draft(
             notify_customer=draft.notify_customer,
             override=draft.override,
         )
+    if assign and draft.agent_id is not None and draft.agent_id != original.agent_id and not draft.override:
+        availability.refuse_unfit(ctx, draft.agent_id, draft.service, draft.start, draft.end)
     view = bookings.update_booking(
         ctx,
         original.id,

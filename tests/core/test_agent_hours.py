@@ -1,6 +1,7 @@
 """Issue 17: agents' working hours and skills. A booking outside them warns and is refused unless
 overridden; an override is audited; time off and double bookings stay hard refusals."""
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -8,12 +9,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from dispatch_desktop.domain import availability
-from dispatch_desktop.domain.errors import ValidationError
-from dispatch_desktop.services import operators, timeoff
+from dispatch_desktop.domain.errors import AvailabilityWarning, ValidationError
+from dispatch_desktop.services import agents, bookings, operators, timeoff
+from dispatch_desktop.services.booking_drafts import draft_of, save_draft
 from dispatch_desktop.services.booking_story import booking_story
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.storage.engine import Database
-from tests.core.helpers import row_counts
+from tests.core.helpers import add_booking, row_counts
 from tests.core.test_cli import Cli, _booking_args
 
 CHICAGO = ZoneInfo("America/Chicago")
@@ -234,3 +236,21 @@ def test_service_skills_are_listed_and_a_missing_one_is_one_error_line(cli: Cli)
     assert cli.json("service-skill", "list") == [{"service": "Boiler service", "skill": "boiler"}]
     code, out, err = cli("service-skill", "remove", "Roof repair")
     assert (code, out, err) == (2, "", "error: no skill is set for service 'Roof repair'\n")
+
+
+def test_a_form_edit_that_reassigns_asks_before_its_first_write(db: Database) -> None:
+    ctx = ServiceContext(db, "boss")
+    weekdays = agents.add_agent(
+        ctx, name="Ann Field", phone="312-555-0101", email="ann@example.com", hours="mon-fri 08:00-17:00"
+    )
+    anytime = agents.add_agent(ctx, name="Bo Jones", phone="312-555-0102", email="bo@example.com")
+    saturday = add_booking(ctx, agent_id=anytime.id)
+    moved = bookings.reschedule_booking(ctx, saturday.id, start="2026-12-05 10:00", end="2026-12-05 11:00")
+    edit = replace(draft_of(moved), notes="gate code 1234", agent_id=weekdays.id)
+    before = row_counts(db)
+    with pytest.raises(AvailabilityWarning) as refused:
+        save_draft(ctx, edit, moved, assign=True)
+    assert refused.value.warnings == ("Ann Field does not work Saturdays",)
+    assert row_counts(db) == before and bookings.get_booking(ctx, moved.id).version == moved.version
+    saved = save_draft(ctx, replace(edit, override=True), moved, assign=True)
+    assert (saved.agent_name, saved.notes) == ("Ann Field", "gate code 1234")
