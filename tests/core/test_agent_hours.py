@@ -7,16 +7,19 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from psycopg import errors as psycopg_errors
 
 from dispatch_desktop.domain import availability
 from dispatch_desktop.domain.errors import AvailabilityWarning, ValidationError
 from dispatch_desktop.services import agents, bookings, operators, timeoff
+from dispatch_desktop.services import availability as availability_service
 from dispatch_desktop.services.booking_drafts import draft_of, save_draft
 from dispatch_desktop.services.booking_story import booking_story
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.storage.engine import Database
 from tests.core.helpers import add_booking, row_counts
 from tests.core.test_cli import Cli, _booking_args
+from tests.core.test_db_roles import Team, team  # noqa: F401 - the PostgreSQL logins fixture
 
 CHICAGO = ZoneInfo("America/Chicago")
 WEEK = availability.parse_hours("mon-fri 08:00-17:00,sat 09:00-13:00")
@@ -254,3 +257,26 @@ def test_a_form_edit_that_reassigns_asks_before_its_first_write(db: Database) ->
     assert row_counts(db) == before and bookings.get_booking(ctx, moved.id).version == moved.version
     saved = save_draft(ctx, replace(edit, override=True), moved, assign=True)
     assert (saved.agent_name, saved.notes) == ("Ann Field", "gate code 1234")
+
+
+def test_a_dispatcher_login_sets_hours_and_skills_and_a_call_center_login_cannot(team: Team) -> None:  # noqa: F811
+    dan = ServiceContext(team.db("dan"), None)
+    ann = agents.add_agent(
+        dan,
+        name="Ann Field",
+        phone="312-555-0101",
+        email="ann@example.com",
+        hours="mon 08:00-12:00",
+        skills="gas",
+    )
+    changed = agents.update_agent(dan, ann.id, hours="tue 10:00-14:00", skills="boiler")  # rows replaced
+    assert (changed.hours, changed.skills) == ("tue 10:00-14:00", ("boiler",))
+    availability_service.set_service_skill(dan, "Boiler service", "boiler")
+    with team.psql("carla") as conn:
+        for statement in (
+            "DELETE FROM agent_hours",
+            "INSERT INTO agent_skills (agent_id, skill) VALUES (1, 'gas')",
+            "UPDATE service_skills SET skill = 'none'",
+        ):
+            with pytest.raises(psycopg_errors.InsufficientPrivilege):
+                conn.execute(statement)
