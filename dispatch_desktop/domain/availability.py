@@ -215,8 +215,9 @@ def skill_short(required: str) -> str:
 
 
 def override_summary(name: str, hours_warned: bool, missing_skill: str | None) -> str:
-    """What an override booked, for the audit: "outside Ann Field's hours"."""
-    parts = [f"outside {name}'s hours"] if hours_warned else []
-    if missing_skill is not None:
-        parts.append(f"{name} without skill '{missing_skill}'")
-    return " and ".join(parts)
+    """What an override booked, for the audit: "outside Ann Field's hours", "Ann Field without
+    skill 'boiler'", both: "outside Ann Field's hours and without skill 'boiler'"; "" for nothing."""
+    skill = f"without skill '{missing_skill}'" if missing_skill is not None else ""
+    if hours_warned:
+        return f"outside {name}'s hours" + (f" and {skill}" if skill else "")
+    return f"{name} {skill}" if skill else ""

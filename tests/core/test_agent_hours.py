@@ -87,6 +87,8 @@ def test_a_missing_skill_is_named() -> None:
     assert availability.missing_skill(["boiler"], "boiler") is None
     assert availability.missing_skill([], None) is None
     assert availability.skill_warning("Ann Field", "boiler") == "Ann Field lacks skill 'boiler'"
+    assert availability.override_summary("Ann Field", False, "boiler") == "Ann Field without skill 'boiler'"
+    assert availability.override_summary("Ann Field", True, None) == "outside Ann Field's hours"
 
 
 def test_the_short_reasons_for_a_list_of_agents() -> None:
@@ -183,12 +185,10 @@ def test_an_override_books_it_and_the_audit_says_who_overrode(cli: Cli, db: Data
     assert (history[0]["action"], history[0]["field"], history[0]["new_value"]) == (
         "override",
         "booked",
-        "outside Ann Field's hours and Ann Field without skill 'boiler'",
+        "outside Ann Field's hours and without skill 'boiler'",
     )
     story = [line.text for line in booking_story(ServiceContext(db, "sam"), booking["id"])]
-    assert story[0] == (
-        "Sam Rivera booked outside Ann Field's hours and Ann Field without skill 'boiler' (override)"
-    )
+    assert story[0] == ("Sam Rivera booked outside Ann Field's hours and without skill 'boiler' (override)")
     assert story[1].startswith("Sam Rivera booked it for Ann Field")
 
 
