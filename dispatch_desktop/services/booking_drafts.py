@@ -63,7 +63,8 @@ def save_draft(
             notify_customer=draft.notify_customer,
             override=draft.override,
         )
-    if assign and draft.agent_id is not None and draft.agent_id != original.agent_id and not draft.override:
+    reassigning = assign and draft.agent_id != original.agent_id
+    if reassigning and draft.agent_id is not None and not draft.override:
         availability.refuse_unfit(ctx, draft.agent_id, draft.service, draft.start, draft.end)
     view = bookings.update_booking(
         ctx,
@@ -79,6 +80,7 @@ def save_draft(
         notes=draft.notes or "",
         notify_customer=draft.notify_customer,
         override=draft.override,
+        fit_agent=not reassigning,  # the agent who stays is checked; a new one was, just above
     )
     if assign and draft.agent_id != view.agent_id:
         view = bookings.assign_booking(

@@ -207,9 +207,11 @@ def update_booking(
     require_new_time: bool = False,
     notify_customer: bool = True,
     override: bool = False,
+    fit_agent: bool = True,
 ) -> BookingView:
     """Edit the details given; a new time is checked against the agent's schedule, and a new time
-    or service against the agent's hours and skills (unless `override`).
+    or service against the agent's hours and skills (unless `override`, or without `fit_agent`:
+    the caller gives the booking to another agent next and checks that one).
 
     Without `notify_customer` only the agent hears of a new time, and the audit trail says who chose that.
     """
@@ -260,7 +262,8 @@ def update_booking(
             )
         if not changes:
             return _view(unit.session, booking)
-        overridden = _fit(unit, booking, override) if {"start", "service"} & changes.keys() else ""
+        refits = fit_agent and bool({"start", "service"} & changes.keys())
+        overridden = _fit(unit, booking, override) if refits else ""
         _touch(unit, booking)
         unit.session.flush()
         record_override(unit.session, ENTITY, booking.id, unit.actor.username, overridden)

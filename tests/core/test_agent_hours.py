@@ -257,6 +257,12 @@ def test_a_form_edit_that_reassigns_asks_before_its_first_write(db: Database) ->
     assert row_counts(db) == before and bookings.get_booking(ctx, moved.id).version == moved.version
     saved = save_draft(ctx, replace(edit, override=True), moved, assign=True)
     assert (saved.agent_name, saved.notes) == ("Ann Field", "gate code 1234")
+    # Moving it to Sunday and back to Bo: Ann, who leaves it, is not asked about.
+    sunday = replace(
+        draft_of(saved), start=_utc("2026-12-06 16:00"), end=_utc("2026-12-06 17:00"), agent_id=anytime.id
+    )
+    back = save_draft(ctx, sunday, saved, assign=True)
+    assert (back.agent_name, back.start) == ("Bo Jones", _utc("2026-12-06 16:00"))
 
 
 def test_a_dispatcher_login_sets_hours_and_skills_and_a_call_center_login_cannot(team: Team) -> None:  # noqa: F811
