@@ -419,6 +419,37 @@ def booking_not_reached(window: MainWindow) -> QWidget:
     return holder
 
 
+def agent_dialog(window: MainWindow) -> QWidget:
+    """Edit agent with weekly hours and skills (issue 17), on the 1024x700 screen it must fit."""
+    console = window.console
+    first = agents.list_agents(console.ctx)[0]
+    agents.update_agent(
+        console.ctx, first.id, hours="mon-fri 08:00-17:00,sat 09:00-13:00", skills="boiler, electric"
+    )
+    window.resize(1024, 700)
+    window.show_page("agents")
+    page = window.agents_page
+    assert page is not None
+    page.refresh()
+    settle(0.5, lambda: any(a.skills for a in page.model.records()))
+    page.select_agent(first.id)
+    dialog = page.edit_selected()
+    assert dialog is not None
+    settle(0.5)
+    return dialog
+
+
+def board_agent_hours(window: MainWindow) -> QWidget:
+    """Today's board with some agents' hours set: their hours off greyed behind the blocks."""
+    ctx = window.console.ctx
+    for agent, hours in zip(
+        agents.list_agents(ctx), ("mon-sun 08:00-17:00", "mon-sun 10:00-19:00"), strict=False
+    ):
+        agents.update_agent(ctx, agent.id, hours=hours)
+    window.resize(*WINDOW_SIZE)
+    return board(window)
+
+
 SHOTS: list[Shot] = [
     Shot("main-window-bookings", bookings_tab),
     Shot("booking-form", booking_form),
@@ -436,6 +467,9 @@ SHOTS: list[Shot] = [
     Shot("inbox", inbox_tab),
     # Delivery truth (issue 13): who a booking's texts did not reach, and why.
     Shot("booking-not-reached", booking_not_reached),
+    # Agents' working hours and skills (issue 17).
+    Shot("agent-dialog", agent_dialog),
+    Shot("board-agent-hours", board_agent_hours),
 ]
 
 

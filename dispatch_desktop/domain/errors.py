@@ -66,3 +66,14 @@ class WrongEnvironmentError(DispatchError):
     """A development tool asked for in production (or the reverse): the environment refuses it."""
 
     exit_code = 5
+
+
+class AvailabilityWarning(ConflictError):
+    """The agent is free but the booking is outside their hours or needs a skill they lack: a
+    person may book anyway (an override, audited); `warnings` are the reasons in words."""
+
+    exit_code = 6
+
+    def __init__(self, warnings: tuple[str, ...]) -> None:
+        super().__init__("; ".join(warnings) + " (book anyway with --override)", "agent")
+        self.warnings = warnings

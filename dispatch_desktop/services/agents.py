@@ -1,14 +1,16 @@
 """Field agents: the people bookings are assigned to."""
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
-from dispatch_desktop.domain import validation
+from dispatch_desktop.domain import availability, validation
 from dispatch_desktop.domain.errors import NotFoundError
 from dispatch_desktop.domain.roles import Permission
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.services.views import AgentView
-from dispatch_desktop.storage.models import Agent
+from dispatch_desktop.storage.models import Agent, AgentHours, AgentSkill
+
+ANY_TIME = "any"  # what `--hours` takes to clear an agent's hours: they work any time
 
 
 def get_agent_row(session: Session, agent_id: int) -> Agent:
@@ -18,7 +20,30 @@ def get_agent_row(session: Session, agent_id: int) -> Agent:
     return agent
 
 
-def add_agent(ctx: ServiceContext, *, name: str, phone: str, email: str) -> AgentView:
+def _set_hours(agent: Agent, hours: str) -> None:
+    """`hours` as `availability.parse_hours` reads them, or ANY_TIME (or nothing) to clear them."""
+    text = hours.strip()
+    spans = () if text.lower() in ("", ANY_TIME) else availability.parse_hours(text)
+    agent.hours = [
+        AgentHours(weekday=span.weekday, starts=f"{span.starts:%H:%M}", ends=f"{span.ends:%H:%M}")
+        for span in spans
+    ]
+
+
+def _set_skills(agent: Agent, skills: str) -> None:
+    agent.skills = [AgentSkill(skill=skill) for skill in availability.parse_skills(skills)]
+
+
+def add_agent(
+    ctx: ServiceContext,
+    *,
+    name: str,
+    phone: str,
+    email: str,
+    hours: str | None = None,
+    skills: str | None = None,
+) -> AgentView:
+    """`hours` like 'mon-fri 08:00-17:00,sat 09:00-13:00' (None: works any time), `skills` 'a,b'."""
     with ctx.writing(Permission.MANAGE_AGENTS) as unit:
         agent = Agent(
             name=validation.text(name, "name", validation.NAME_MAX),
@@ -26,6 +51,8 @@ def add_agent(ctx: ServiceContext, *, name: str, phone: str, email: str) -> Agen
             email=validation.email(email),
             active=True,
         )
+        _set_hours(agent, hours or "")
+        _set_skills(agent, skills or "")
         unit.session.add(agent)
         unit.session.flush()
         return AgentView.of(agent)
@@ -38,7 +65,10 @@ def update_agent(
     name: str | None = None,
     phone: str | None = None,
     email: str | None = None,
+    hours: str | None = None,
+    skills: str | None = None,
 ) -> AgentView:
+    """Only the fields given change; `hours` ANY_TIME clears the hours, `skills` '' the skills."""
     with ctx.writing(Permission.MANAGE_AGENTS) as unit:
         agent = get_agent_row(unit.session, agent_id)
         if name is not None:
@@ -49,6 +79,10 @@ def update_agent(
             )
         if email is not None:
             agent.email = validation.email(email)
+        if hours is not None:
+            _set_hours(agent, hours)
+        if skills is not None:
+            _set_skills(agent, skills)
         return AgentView.of(agent)
 
 
@@ -66,7 +100,11 @@ def get_agent(ctx: ServiceContext, agent_id: int) -> AgentView:
 
 def list_agents(ctx: ServiceContext, *, include_inactive: bool = True) -> list[AgentView]:
     with ctx.reading() as unit:
-        query = select(Agent).order_by(Agent.active.desc(), Agent.name)
+        query = (
+            select(Agent)
+            .options(selectinload(Agent.hours), selectinload(Agent.skills))
+            .order_by(Agent.active.desc(), Agent.name)
+        )
         if not include_inactive:
             query = query.where(Agent.active.is_(True))
         return [AgentView.of(row) for row in unit.session.scalars(query)]

@@ -9,7 +9,7 @@ from datetime import datetime, tzinfo
 
 from dispatch_desktop.domain import validation
 from dispatch_desktop.domain.errors import ValidationError
-from dispatch_desktop.services import agents, bookings, operators
+from dispatch_desktop.services import agents, availability, bookings, operators
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.services.views import BookingView
 
@@ -29,6 +29,7 @@ class BookingDraft:
     agent_id: int | None
     notify_customer: bool = True  # False: "don't notify the customer about this change"
     sms_consent: str | None = None  # the customer's answer to "OK to text you?" ('yes', 'no', None)
+    override: bool = False  # "Book anyway": outside the agent's hours or without the service's skill
 
 
 def save_draft(
@@ -60,7 +61,11 @@ def save_draft(
             notes=draft.notes or None,
             sms_consent=draft.sms_consent,
             notify_customer=draft.notify_customer,
+            override=draft.override,
         )
+    reassigning = assign and draft.agent_id != original.agent_id
+    if reassigning and draft.agent_id is not None and not draft.override:
+        availability.refuse_unfit(ctx, draft.agent_id, draft.service, draft.start, draft.end)
     view = bookings.update_booking(
         ctx,
         original.id,
@@ -74,10 +79,17 @@ def save_draft(
         end=draft.end,
         notes=draft.notes or "",
         notify_customer=draft.notify_customer,
+        override=draft.override,
+        fit_agent=not reassigning,  # the agent who stays is checked; a new one was, just above
     )
     if assign and draft.agent_id != view.agent_id:
         view = bookings.assign_booking(
-            ctx, view.id, draft.agent_id, expect_version=view.version, notify_customer=draft.notify_customer
+            ctx,
+            view.id,
+            draft.agent_id,
+            expect_version=view.version,
+            notify_customer=draft.notify_customer,
+            override=draft.override,
         )
     return view
 

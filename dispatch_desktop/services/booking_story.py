@@ -11,6 +11,7 @@ from sqlalchemy import select
 from dispatch_desktop.domain.outbox import Channel, OutboxStatus
 from dispatch_desktop.domain.statuses import BookingStatus
 from dispatch_desktop.services import audit
+from dispatch_desktop.services.availability import OVERRIDE
 from dispatch_desktop.services.booking_notices import booking_notifications
 from dispatch_desktop.services.bookings import ENTITY, get_booking
 from dispatch_desktop.services.context import ServiceContext
@@ -115,6 +116,8 @@ def change_text(change: Sequence[AuditView], zone: tzinfo) -> str:
     fields = {entry.field: entry for entry in change if entry.field}
     action = change[0].action
     parts: list[str] = []
+    if action == OVERRIDE and "booked" in fields:
+        return f"booked {fields['booked'].new_value} (override)"
     if action == "created":
         agent = fields.get("agent")
         parts.append(f"booked it for {agent.new_value}" if agent and agent.new_value else "booked it")

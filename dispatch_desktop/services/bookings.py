@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, Result, Select, any_, func, or_, select
 from sqlalchemy import text as sql_text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from dispatch_desktop.domain import validation
 from dispatch_desktop.domain.errors import (
@@ -28,6 +28,7 @@ from dispatch_desktop.domain.statuses import (
 from dispatch_desktop.domain.team import booking_reference
 from dispatch_desktop.services import audit, notices, reach, schedule
 from dispatch_desktop.services.agents import get_agent_row
+from dispatch_desktop.services.availability import check_fit, fit, record_override, required_skill
 from dispatch_desktop.services.context import ServiceContext, Unit
 from dispatch_desktop.services.customers import upsert_customer
 from dispatch_desktop.services.views import AuditView, BookingView
@@ -78,6 +79,21 @@ def _assignable_agent(
     return agent
 
 
+def _fit(unit: Unit, booking: Booking, override: bool) -> str:
+    """Refuse (unless `override`) a booking outside its agent's hours or skills; what was overridden."""
+    if booking.agent is None:
+        return ""
+    return check_fit(
+        unit.session,
+        unit.settings,
+        booking.agent,
+        booking.service,
+        booking.starts_at,
+        booking.ends_at,
+        override=override,
+    )
+
+
 def _check_times(unit: Unit, start: datetime, end: datetime) -> None:
     settings = unit.settings
     validation.booking_times(start, end, utcnow(), settings.booking_days_back, settings.booking_days_ahead)
@@ -118,10 +134,12 @@ def create_booking(
     notes: str | None = None,
     sms_consent: str | None = None,
     notify_customer: bool = True,
+    override: bool = False,
 ) -> BookingView:
     """`sms_consent` is the customer's answer to "OK to text you?" ('yes', 'no', None: not asked).
 
     Without `notify_customer` only the agent hears of it, and the audit trail says who chose that.
+    With `override` an agent outside their hours or without the service's skill is booked anyway.
     """
     with ctx.writing(Permission.CREATE_UNASSIGNED_BOOKING) as unit:
         if call_center and agent_id is not None:
@@ -153,8 +171,10 @@ def create_booking(
         if agent_id is not None:
             booking.agent = _assignable_agent(unit, agent_id, starts_at, ends_at, None)
             booking.status = BookingStatus.SCHEDULED.value
+        overridden = _fit(unit, booking, override)
         unit.session.add(booking)
         unit.session.flush()
+        record_override(unit.session, ENTITY, booking.id, unit.actor.username, overridden)
         audit.record(
             unit.session,
             ENTITY,
@@ -186,8 +206,12 @@ def update_booking(
     notes: str | None = None,
     require_new_time: bool = False,
     notify_customer: bool = True,
+    override: bool = False,
+    fit_agent: bool = True,
 ) -> BookingView:
-    """Edit the details given; a new time is checked against the agent's schedule.
+    """Edit the details given; a new time is checked against the agent's schedule, and a new time
+    or service against the agent's hours and skills (unless `override`, or without `fit_agent`:
+    the caller gives the booking to another agent next and checks that one).
 
     Without `notify_customer` only the agent hears of a new time, and the audit trail says who chose that.
     """
@@ -238,8 +262,11 @@ def update_booking(
             )
         if not changes:
             return _view(unit.session, booking)
+        refits = fit_agent and bool({"start", "service"} & changes.keys())
+        overridden = _fit(unit, booking, override) if refits else ""
         _touch(unit, booking)
         unit.session.flush()
+        record_override(unit.session, ENTITY, booking.id, unit.actor.username, overridden)
         audit.record(
             unit.session,
             ENTITY,
@@ -271,6 +298,7 @@ def reschedule_booking(
     end: datetime | str | None = None,
     expect_version: int | None = None,
     notify_customer: bool = True,
+    override: bool = False,
 ) -> BookingView:
     """Move to a new time; a reschedule that would leave the times as they are is refused."""
     if start is None and end is None:
@@ -283,6 +311,7 @@ def reschedule_booking(
         expect_version=expect_version,
         require_new_time=True,
         notify_customer=notify_customer,
+        override=override,
     )
 
 
@@ -320,10 +349,16 @@ def assign_booking(
     *,
     expect_version: int | None = None,
     notify_customer: bool = True,
+    override: bool = False,
 ) -> BookingView:
     """Give the booking to an agent (None takes it back to pending)."""
     return move_booking(
-        ctx, booking_id, agent_id=agent_id, expect_version=expect_version, notify_customer=notify_customer
+        ctx,
+        booking_id,
+        agent_id=agent_id,
+        expect_version=expect_version,
+        notify_customer=notify_customer,
+        override=override,
     )
 
 
@@ -336,10 +371,12 @@ def move_booking(
     end: datetime | str | None = None,
     expect_version: int | None = None,
     notify_customer: bool = True,
+    override: bool = False,
 ) -> BookingView:
     """Assign, reassign, unassign and/or reschedule in one step (the dispatch board's drag).
 
     Without `notify_customer` (a Shift-drop) only agents are told, and the audit trail says who chose that.
+    With `override` an agent outside their hours or without the service's skill is booked anyway.
     """
     with ctx.writing(Permission.MANAGE_BOOKINGS) as unit:
         booking = _get(unit.session, booking_id)
@@ -366,8 +403,10 @@ def move_booking(
                 booking.status = new_status.value
         if not changes:
             return _view(unit.session, booking)
+        overridden = _fit(unit, booking, override)
         _touch(unit, booking)
         unit.session.flush()
+        record_override(unit.session, ENTITY, booking.id, unit.actor.username, overridden)
         audit.record(
             unit.session,
             ENTITY,
@@ -635,17 +674,28 @@ class AgentAvailability:
     agent_name: str
     state: str  # "free", "busy" or "time off"
     detail: str
+    warnings: tuple[str, ...] = ()  # outside their hours or without the service's skill: "off Sat"
 
 
 def availability(
-    ctx: ServiceContext, start: datetime | str, end: datetime | str, *, exclude_booking_id: int | None = None
+    ctx: ServiceContext,
+    start: datetime | str,
+    end: datetime | str,
+    *,
+    exclude_booking_id: int | None = None,
+    service: str = "",
 ) -> list[AgentAvailability]:
-    """Every active agent, free first, with what keeps the others busy during start–end."""
+    """Every active agent, free first, with what keeps the others busy during start–end; within
+    each, those in their hours and with the service's skill first."""
     with ctx.reading() as unit:
         starts_at, ends_at = unit.time(start, "start"), unit.time(end, "end")
         validation.interval(starts_at, ends_at)
         result = []
-        for agent in unit.session.scalars(select(Agent).where(Agent.active.is_(True)).order_by(Agent.name)):
+        required = required_skill(unit.session, service)
+        query = select(Agent).where(Agent.active.is_(True)).order_by(Agent.name)
+        for agent in unit.session.scalars(
+            query.options(selectinload(Agent.hours), selectinload(Agent.skills))
+        ):
             booked = schedule.overlapping_bookings(
                 unit.session, agent.id, starts_at, ends_at, exclude_booking_id
             )
@@ -656,6 +706,7 @@ def availability(
                 state, detail = "busy", schedule.describe_booking(booked[0], unit.settings)
             else:
                 state, detail = "free", ""
-            result.append(AgentAvailability(agent.id, agent.name, state, detail))
+            warned = fit(unit.session, unit.settings, agent, required, starts_at, ends_at).short
+            result.append(AgentAvailability(agent.id, agent.name, state, detail, warned))
         order = {"free": 0, "busy": 1, "time off": 2}
-        return sorted(result, key=lambda a: order[a.state])
+        return sorted(result, key=lambda a: (order[a.state], bool(a.warnings)))

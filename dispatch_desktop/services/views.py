@@ -4,6 +4,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
+from dispatch_desktop.domain.availability import Span, format_hours, parse_hours
 from dispatch_desktop.domain.team import booking_reference
 from dispatch_desktop.storage.models import Agent, AuditEntry, Booking, Customer, Operator, TimeOff
 
@@ -41,10 +42,18 @@ class AgentView:
     phone: str
     email: str
     active: bool
+    hours: str = ""  # as domain/availability.parse_hours reads them; "": never set, any time
+    skills: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, row: Agent) -> "AgentView":
-        return cls(row.id, row.name, row.phone, row.email, row.active)
+        hours = format_hours(Span.stored(h.weekday, h.starts, h.ends) for h in row.hours)
+        skills = tuple(s.skill for s in row.skills)
+        return cls(row.id, row.name, row.phone, row.email, row.active, hours, skills)
+
+    def spans(self) -> tuple[Span, ...] | None:
+        """The working hours as spans; None when never set (any time)."""
+        return parse_hours(self.hours) if self.hours else None
 
     def to_json(self) -> dict[str, Any]:
         return jsonable(self)

@@ -66,6 +66,43 @@ class Agent(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
+    # No hours: never set, the agent works any time (domain/availability.py).
+    hours: Mapped[list["AgentHours"]] = relationship(
+        cascade="all, delete-orphan", order_by="(AgentHours.weekday, AgentHours.starts)"
+    )
+    skills: Mapped[list["AgentSkill"]] = relationship(
+        cascade="all, delete-orphan", order_by="AgentSkill.skill"
+    )
+
+
+class AgentHours(Base):
+    """One working span of an agent on a weekday (0 Monday), wall-clock "HH:MM" in the team's zone."""
+
+    __tablename__ = "agent_hours"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id"), index=True)
+    weekday: Mapped[int] = mapped_column(Integer)
+    starts: Mapped[str] = mapped_column(String(5))
+    ends: Mapped[str] = mapped_column(String(5))
+
+
+class AgentSkill(Base):
+    __tablename__ = "agent_skills"
+
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id"), primary_key=True)
+    skill: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+
+class ServiceSkill(Base):
+    """The skill a service needs: a booking whose service is `service` (any case) warns for an
+    agent without it."""
+
+    __tablename__ = "service_skills"
+
+    service: Mapped[str] = mapped_column(String(200), primary_key=True)
+    skill: Mapped[str] = mapped_column(String(40))
+
 
 def _trigram(name: str, column: str) -> Index:
     """A pg_trgm GIN index for `ILIKE '%text%'` (migration 0011); PostgreSQL only."""

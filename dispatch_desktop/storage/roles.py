@@ -56,6 +56,10 @@ TABLE_GRANTS: dict[str, dict[Group, str]] = {
     "alembic_version": {_CC: "SELECT", _NOTIFIER: "SELECT"},
     "operators": {_CC: "SELECT", _SUPERVISOR: "INSERT, UPDATE", _NOTIFIER: "SELECT"},
     "agents": {_CC: "SELECT", _DISPATCHER: "INSERT, UPDATE", _NOTIFIER: "SELECT"},
+    # An agent's hours and skills are replaced whole when the agent is saved.
+    "agent_hours": {_CC: "SELECT", _DISPATCHER: "INSERT, UPDATE, DELETE", _NOTIFIER: "SELECT"},
+    "agent_skills": {_CC: "SELECT", _DISPATCHER: "INSERT, UPDATE, DELETE", _NOTIFIER: "SELECT"},
+    "service_skills": {_CC: "SELECT", _DISPATCHER: "INSERT, UPDATE, DELETE", _NOTIFIER: "SELECT"},
     "customers": {_CC: "SELECT, INSERT, UPDATE", _NOTIFIER: "SELECT"},
     # Row-level security keeps a call center's inserts and updates to unassigned bookings.
     # The notifier applies what customers and agents text (C confirms, an agent's 1/2/3 move the

@@ -80,8 +80,20 @@ COMMANDS: dict[str, list[Arg]] = {
         Arg("--name", "text", "Bo Field"),
         Arg("--phone", "phone", "312-555-0102"),
         Arg("--email", "email", "bo@example.com"),
+        Arg("--hours", "hours", "mon-fri 08:00-17:00,sat 09:00-13:00", optional=True),
+        Arg("--skills", "skills", "boiler,electric", optional=True),
     ],
+    "agent update": [
+        Arg(None, "id", "1"),
+        Arg("--hours", "hours", "mon-fri 08:00-17:00"),
+        Arg("--skills", "skills", "boiler", optional=True),
+        Arg("--email", "email", "ann@example.com", optional=True),
+    ],
+    "agent show": [Arg(None, "id", "1")],
     "agent list": [],
+    "service-skill set": [Arg(None, "text", "Boiler service"), Arg(None, "skills", "boiler")],
+    "service-skill list": [],
+    "service-skill remove": [Arg(None, "word", "Boiler service")],
     "agent deactivate": [Arg(None, "id", "1")],
     "booking add": [
         Arg("--customer-name", "text", "Dora Customer"),
@@ -93,12 +105,14 @@ COMMANDS: dict[str, list[Arg]] = {
         Arg("--agent", "filter id", "1", optional=True),
         Arg("--notes", "long text", "gate code 1234", optional=True),
         Arg("--sms-consent", "word", "yes", optional=True),
+        Arg("--override", "flag", optional=True),
     ],
     "booking assign": [
         Arg(None, "id", "1"),
         Arg(None, "id", "1"),
         Arg("--expect-version", "number", "1"),
         Arg("--no-customer-notice", "flag", optional=True),
+        Arg("--override", "flag", optional=True),
     ],
     "booking unassign": [Arg(None, "id", "1"), Arg("--expect-version", "number", "1", optional=True)],
     "booking status": [
@@ -112,6 +126,7 @@ COMMANDS: dict[str, list[Arg]] = {
         Arg(None, "id", "1"),
         *_times(),
         Arg("--no-customer-notice", "flag", optional=True),
+        Arg("--override", "flag", optional=True),
     ],
     "booking list": [
         Arg("--status", "word", "pending", optional=True),
@@ -272,6 +287,20 @@ BAD: dict[str, st.SearchStrategy[str]] = {
         st.sampled_from(["", " ", "5x", "0m", "24", "h", "1h,,2h", "31d", "24h;2h", "١h", "ofF-"]),
         _words.map(lambda w: f"2h,{w}"),
     ),
+    "hours": st.one_of(
+        st.sampled_from(
+            [
+                "mon",
+                "mon 8-17",
+                "fri-mon 08:00-17:00",
+                "mon 17:00-08:00",
+                "xyz 08:00-09:00",
+                "mon 25:00-26:00",
+            ]
+        ),
+        st.sampled_from(["mon 08:00-12:00,mon 11:00-13:00", "mon 08:00–17:00", "mon ٠٨:00-17:00", ","]),
+    ),
+    "skills": st.sampled_from(["!", "boiler,\x00", "a/b", "x" * 41, "élan", "boiler;gas"]),
     "quiet hours": st.sampled_from(
         [
             "",

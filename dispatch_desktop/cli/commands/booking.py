@@ -57,6 +57,7 @@ def cmd_booking_add(app: App, args: argparse.Namespace) -> int:
         call_center=args.call_center,
         notes=args.notes,
         sms_consent=args.sms_consent,
+        override=args.override,
     )
     return _booking_changed(app, args, view, "created")
 
@@ -68,6 +69,7 @@ def cmd_booking_assign(app: App, args: argparse.Namespace) -> int:
         args.agent_id,
         expect_version=args.expect_version,
         notify_customer=not args.no_customer_notice,
+        override=args.override,
     )
     return _booking_changed(app, args, view, "assigned")
 
@@ -97,6 +99,7 @@ def cmd_booking_reschedule(app: App, args: argparse.Namespace) -> int:
         end=args.end,
         expect_version=args.expect_version,
         notify_customer=not args.no_customer_notice,
+        override=args.override,
     )
     return _booking_changed(app, args, view, "rescheduled")
 
@@ -157,6 +160,14 @@ def no_customer_notice(command: argparse.ArgumentParser) -> None:
     )
 
 
+def override(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--override",
+        action="store_true",
+        help="book anyway outside the agent's working hours or without the service's skill (audited)",
+    )
+
+
 @cli_args.reads_only
 def cmd_booking_notices(app: App, args: argparse.Namespace) -> int:
     notices = booking_notices.booking_notices(app.ctx, args.id)
@@ -199,11 +210,13 @@ def register(cli: Commands) -> None:
         choices=("yes", "no"),
         help="the customer's answer to: OK to text you about this booking?",
     )
+    override(c)
     c = cli.command(bk, "assign", cmd_booking_assign, "assign or reassign an agent", queues=True)
     c.add_argument("id", type=cli_args.record_id)
     c.add_argument("agent_id", type=cli_args.record_id)
     expect_version(c)
     no_customer_notice(c)
+    override(c)
     c = cli.command(bk, "unassign", cmd_booking_unassign, "take the agent off (back to pending)", queues=True)
     c.add_argument("id", type=cli_args.record_id)
     expect_version(c)
@@ -219,6 +232,7 @@ def register(cli: Commands) -> None:
     c.add_argument("--end")
     expect_version(c)
     no_customer_notice(c)
+    override(c)
     c = cli.command(bk, "list", cmd_booking_list, "list bookings")
     c.add_argument("--status")
     c.add_argument("--agent", type=cli_args.record_id, metavar="ID")

@@ -29,12 +29,14 @@ from PySide6.QtWidgets import (
     QGraphicsSimpleTextItem,
     QHBoxLayout,
     QMenu,
+    QMessageBox,
     QSplitter,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from dispatch_desktop.domain.errors import AvailabilityWarning
 from dispatch_desktop.domain.roles import Permission, booking_edit_permission
 from dispatch_desktop.domain.statuses import BookingStatus, allowed_next
 from dispatch_desktop.services import bookings
@@ -42,6 +44,7 @@ from dispatch_desktop.services.board import BoardDay, load_board_day
 from dispatch_desktop.services.views import BookingView
 from dispatch_desktop.ui.board.assignment_menu import assignment_menu
 from dispatch_desktop.ui.board.block import BookingBlock
+from dispatch_desktop.ui.board.off_hours import off_hour_rects
 from dispatch_desktop.ui.board.scene import (
     HOUR_WIDTH,
     LEGIBLE_HOUR_WIDTH,
@@ -56,6 +59,7 @@ from dispatch_desktop.ui.board.tray import TrayPanel
 from dispatch_desktop.ui.board.view import BoardView
 from dispatch_desktop.ui.bookings.form import BookingForm
 from dispatch_desktop.ui.bookings.open_form import open_booking_form
+from dispatch_desktop.ui.kit.book_anyway import ask_book_anyway
 from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.kit.dates import to_date
@@ -94,6 +98,7 @@ class BoardPage(QWidget):
         self.zoom = 1.0
         # The last drop, to undo: booking id, its agent and start before, its version after.
         self.last_drop: tuple[int, int | None, datetime | None, int] | None = None
+        self.book_anyway_question: QMessageBox | None = None
 
         self.previous_button = self._tool(
             self.tr("◀ Previous"), self.tr("Previous day (Alt+Left)"), "Alt+Left"
@@ -317,6 +322,7 @@ class BoardPage(QWidget):
         view = self.view
         view.geometry_ = geometry
         view.names = [a.name if a.active else self.tr("%s (inactive)") % a.name for a in data.agents]
+        view.off_hours = off_hour_rects(geometry, data.agents, data.zone)
         scene = view.scene()
         scene.clear()
         scene.setSceneRect(QRectF(0, 0, geometry.width, geometry.height))
@@ -440,10 +446,16 @@ class BoardPage(QWidget):
         return assignment_menu(self, booking_id)
 
     def drop_booking(
-        self, booking_id: int, agent_id: int | None, start: datetime | None, notify_customer: bool = True
+        self,
+        booking_id: int,
+        agent_id: int | None,
+        start: datetime | None,
+        notify_customer: bool = True,
+        override: bool = False,
     ) -> None:
         """What a drop does: assign to `agent_id` (None unassigns) and, with `start`, reschedule keeping
-        the length; a drop with Shift held (`notify_customer` False) tells the agents only."""
+        the length; a drop with Shift held (`notify_customer` False) tells the agents only. A drop
+        outside the agent's hours or skills asks "Book anyway?"; yes drops again with `override`."""
         if not self.may_move:
             self._refuse(self.tr("Your role may not assign or reschedule bookings."))
             return
@@ -462,11 +474,20 @@ class BoardPage(QWidget):
         run_for(
             self,
             self.console.ops,
-            lambda: move(expect_version=version, notify_customer=notify_customer),
+            lambda: move(expect_version=version, notify_customer=notify_customer, override=override),
             lambda moved: self._moved(moved, before, notify_customer),
-            self._move_refused,
+            lambda error: self._drop_refused(
+                error, lambda: self.drop_booking(booking_id, agent_id, start, notify_customer, override=True)
+            ),
             changes=Change.BOOKINGS,
         )
+
+    def _drop_refused(self, error: Exception, book_anyway: Callable[[], None]) -> None:
+        if not isinstance(error, AvailabilityWarning):
+            self._move_refused(error)
+            return
+        self.refresh()  # the block goes back until the question is answered
+        self.book_anyway_question = ask_book_anyway(self, error.warnings, book_anyway)
 
     def _moved(
         self,

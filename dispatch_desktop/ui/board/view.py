@@ -61,6 +61,7 @@ class BoardView(QGraphicsView):
         self.drop_hint: QRectF | None = None
         self.preview = ""  # the drop preview in words: agent, new start and end
         self.times: dict[int, tuple[datetime, datetime]] = {}  # booking id: start, end (UTC)
+        self.off_hours: list[QRectF] = []  # agents' hours off, greyed behind the blocks
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
@@ -100,6 +101,10 @@ class BoardView(QGraphicsView):
         for row in range(len(geometry.agent_ids)):
             if row % 2:
                 painter.fillRect(QRectF(0, geometry.y_of_row(row), geometry.width, ROW_HEIGHT), band)
+        off = palette.color(QPalette.ColorRole.Mid)
+        off.setAlpha(100)
+        for shaded in self.off_hours:
+            painter.fillRect(shaded, off)
         grid = palette.color(QPalette.ColorRole.Mid)
         grid.setAlpha(110)
         painter.setPen(QPen(grid, 1))

@@ -8,7 +8,12 @@ from dispatch_desktop.ui.bookings.availability import availability_colour, avail
 from dispatch_desktop.ui.kit.style import is_dark
 
 STATE_ROLE = Qt.ItemDataRole.UserRole + 1
+WARNINGS_ROLE = Qt.ItemDataRole.UserRole + 2
 STATE_ORDER = {"free": 0, "busy": 1, "time off": 2}
+
+
+def _order(row: AgentAvailability) -> tuple[int, bool, str]:
+    return STATE_ORDER.get(row.state, len(STATE_ORDER)), bool(row.warnings), row.agent_name
 
 
 class AgentPicker(QComboBox):
@@ -22,13 +27,15 @@ class AgentPicker(QComboBox):
         with QSignalBlocker(self):
             self.clear()
             self.addItem(QCoreApplication.translate("BookingForm", "Unassigned (assign later)"), None)
-            # Who can go comes first: free agents, then busy, then off; by name within each.
-            for row in sorted(rows, key=lambda r: (STATE_ORDER.get(r.state, len(STATE_ORDER)), r.agent_name)):
+            # Who can go comes first: free agents, then busy, then off; within each those in their
+            # hours and with the service's skill, then by name.
+            for row in sorted(rows, key=_order):
                 self.addItem(availability_text(row), row.agent_id)
                 self.setItemData(
                     self.count() - 1, availability_colour(row.state, dark), Qt.ItemDataRole.ForegroundRole
                 )
                 self.setItemData(self.count() - 1, row.state, STATE_ROLE)
+                self.setItemData(self.count() - 1, list(row.warnings), WARNINGS_ROLE)
             position = self.findData(wanted) if wanted is not None else 0
             self.setCurrentIndex(max(0, position))
 
@@ -41,3 +48,7 @@ class AgentPicker(QComboBox):
     def state(self) -> str | None:
         """ "free", "busy" or "time off" for the selected agent; None for Unassigned."""
         return self.currentData(STATE_ROLE)
+
+    def warnings(self) -> list[str]:
+        """Why the selected agent is a poor fit ("off Sat", "no boiler skill"); none for Unassigned."""
+        return list(self.currentData(WARNINGS_ROLE) or [])

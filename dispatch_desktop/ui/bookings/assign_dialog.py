@@ -3,13 +3,17 @@
 Opened with `open()` (window-modal, non-blocking) so live refresh and tests keep running.
 """
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
+from dispatch_desktop.domain.errors import AvailabilityWarning
 from dispatch_desktop.services import bookings
 from dispatch_desktop.services.bookings import AgentAvailability
 from dispatch_desktop.services.views import BookingView
 from dispatch_desktop.ui.bookings.availability import availability_colour, availability_text
+from dispatch_desktop.ui.kit.book_anyway import ask_book_anyway
 from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.kit.lifetime import run_for
@@ -62,7 +66,9 @@ class AssignDialog(QDialog):
         run_for(
             self,
             console.ops,
-            lambda: bookings.availability(ctx, booking.start, booking.end, exclude_booking_id=booking.id),
+            lambda: bookings.availability(
+                ctx, booking.start, booking.end, exclude_booking_id=booking.id, service=booking.service
+            ),
             self._show,
             self._failed,
         )
@@ -97,15 +103,18 @@ class AssignDialog(QDialog):
             return
         self._assign(item.data(Qt.ItemDataRole.UserRole))
 
-    def _assign(self, agent_id: int | None) -> None:
+    def _assign(self, agent_id: int | None, override: bool = False) -> None:
+        """`override`: "Book anyway" was chosen for an agent outside their hours or skills."""
         ctx, booking = self.console.ctx, self.booking
         self.buttons.setEnabled(False)
         run_for(
             self,
             self.console.ops,
-            lambda: bookings.assign_booking(ctx, booking.id, agent_id, expect_version=booking.version),
+            lambda: bookings.assign_booking(
+                ctx, booking.id, agent_id, expect_version=booking.version, override=override
+            ),
             self._done,
-            self._refused,
+            lambda error: self._refused(error, lambda: self._assign(agent_id, override=True)),
             changes=Change.BOOKINGS,
         )
 
@@ -113,8 +122,12 @@ class AssignDialog(QDialog):
         self.assigned.emit(view)
         super().accept()
 
-    def _refused(self, error: Exception) -> None:
+    def _refused(self, error: Exception, book_anyway: Callable[[], None]) -> None:
         self.buttons.setEnabled(True)
         self.message.setStyleSheet(field_error_style(self.palette()))
-        self.message.setText(one_line(error))
+        if isinstance(error, AvailabilityWarning):
+            self.message.setText("; ".join(error.warnings))
+            ask_book_anyway(self, error.warnings, book_anyway)
+        else:
+            self.message.setText(one_line(error))
         self.message.show()

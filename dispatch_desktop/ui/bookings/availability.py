@@ -19,7 +19,8 @@ AVAILABILITY_COLOURS = {
 
 def availability_text(item: AgentAvailability) -> str:
     state = {"free": tr("free"), "busy": tr("busy"), "time off": tr("time off")}.get(item.state, item.state)
-    return f"{item.agent_name} — {state}" + (f": {item.detail}" if item.detail else "")
+    text = f"{item.agent_name} — {state}" + (f": {item.detail}" if item.detail else "")
+    return " · ".join([text, *item.warnings])
 
 
 def availability_colour(state: str, dark: bool) -> QColor:

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from dispatch_desktop.domain import validation
-from dispatch_desktop.domain.errors import StaleVersionError, ValidationError
+from dispatch_desktop.domain.errors import AvailabilityWarning, StaleVersionError, ValidationError
 from dispatch_desktop.domain.roles import Permission
 from dispatch_desktop.domain.statuses import ASSIGNABLE_STATUSES, BookingStatus
 from dispatch_desktop.domain.team import TeamSettings
@@ -49,6 +49,7 @@ from dispatch_desktop.ui.bookings.conflict_dialog import ConflictDialog
 from dispatch_desktop.ui.bookings.customer_fields import CustomerFields, FieldMessage, HintLabel, stacked
 from dispatch_desktop.ui.bookings.stale_banner import StaleBanner
 from dispatch_desktop.ui.bookings.start_readings import booking_times, reading_labels, readings, start_problem
+from dispatch_desktop.ui.kit.book_anyway import ask_book_anyway
 from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.kit.discard import ask_to_discard
@@ -84,6 +85,7 @@ class BookingForm(CustomerFields, QDialog):
         self.availability_loads = 0
         self.conflict_dialog: ConflictDialog | None = None
         self.discard_question: QMessageBox | None = None
+        self.book_anyway_question: QMessageBox | None = None
         self._clean: tuple[object, ...] | None = None  # what the fields held when filled
         self._wanted_agent = booking.agent_id if booking else None  # until the agent list arrives
         self.may_assign = console.can(Permission.MANAGE_BOOKINGS) and (
@@ -203,6 +205,7 @@ class BookingForm(CustomerFields, QDialog):
         self.offset_choice.currentIndexChanged.connect(self._times_changed)
         self.duration.valueChanged.connect(self._times_changed)
         self.agent.currentIndexChanged.connect(self._show_agent_state)
+        self.service.textChanged.connect(self._service_changed)
 
     # --- filling --------------------------------------------------------------------------
 
@@ -366,17 +369,21 @@ class BookingForm(CustomerFields, QDialog):
         if self.may_assign:
             self._availability_timer.start()
 
+    def _service_changed(self) -> None:
+        if self.may_assign:  # the service's skill reorders the agents
+            self._availability_timer.start()
+
     def _load_availability(self) -> None:
         times = self.times()
         if times is None:
             return
         start, end = times
-        ctx = self.console.ctx
+        ctx, service = self.console.ctx, self.service.text()
         exclude = self.booking.id if self.booking else None
         run_for(
             self,
             self.console.ops,
-            lambda: bookings.availability(ctx, start, end, exclude_booking_id=exclude),
+            lambda: bookings.availability(ctx, start, end, exclude_booking_id=exclude, service=service),
             self._availability_arrived,
             lambda error: self.messages["agent"].show_message(one_line(error)),
         )
@@ -394,6 +401,10 @@ class BookingForm(CustomerFields, QDialog):
             self.agent_state.setText(self.tr("This agent is busy then; saving will be refused."))
         elif state == "time off":
             self.agent_state.setText(self.tr("This agent is on time off then; saving will be refused."))
+        elif self.agent.warnings():
+            self.agent_state.setText(
+                self.tr("%s for this agent; saving asks to book anyway.") % ", ".join(self.agent.warnings())
+            )
         else:
             self.agent_state.setText("")
         self.agent_state.setStyleSheet(
@@ -414,7 +425,8 @@ class BookingForm(CustomerFields, QDialog):
         typed = self._draft(start, end, notes=notes, agent_id=agent_id)
         return replace(typed, notify_customer=self.notify_customer.isChecked())
 
-    def save(self) -> None:
+    def save(self, override: bool = False) -> None:
+        """`override`: "Book anyway" was chosen for an agent outside their hours or skills."""
         if not self.ready or self.saving:
             return
         checks = [self._check_phone(), self._check_email(), self._check_required()]
@@ -431,7 +443,7 @@ class BookingForm(CustomerFields, QDialog):
         if not all(checks):
             return
         self.general.show_message("")
-        draft = self.draft()
+        draft = replace(self.draft(), override=override)
         self.saving = True
         self.save_button.setEnabled(False)
         ctx, original, assign = self.console.ctx, self.booking, self.may_assign
@@ -456,6 +468,11 @@ class BookingForm(CustomerFields, QDialog):
         self.save_button.setEnabled(True)
         if isinstance(error, StaleVersionError):
             self.merge_in()
+            return
+        if isinstance(error, AvailabilityWarning):
+            self.book_anyway_question = ask_book_anyway(
+                self, error.warnings, lambda: self.save(override=True)
+            )
             return
         if not self._show_at_field(error):
             self._show_general_error(error)

@@ -2,11 +2,16 @@
 
 from PySide6.QtWidgets import QFormLayout, QLineEdit, QWidget
 
+from dispatch_desktop.domain.availability import team_hours
+from dispatch_desktop.domain.errors import ValidationError
 from dispatch_desktop.domain.roles import Permission
+from dispatch_desktop.domain.team import DEFAULT_DAY_END_HOUR, DEFAULT_DAY_START_HOUR, TeamSettings
 from dispatch_desktop.services import agents
 from dispatch_desktop.services.views import AgentView
 from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
+from dispatch_desktop.ui.kit.lifetime import run_for
+from dispatch_desktop.ui.people.hours_editor import WeeklyHoursEditor
 from dispatch_desktop.ui.people.record_page import ActiveRecordsPage, WorkerDialog
 from dispatch_desktop.ui.people.record_table import Column, RecordTableModel
 
@@ -26,23 +31,54 @@ class AgentDialog(WorkerDialog):
         self.phone = QLineEdit(agent.phone if agent else "")
         self.email = QLineEdit(agent.email if agent else "")
         self.phone.setPlaceholderText(self.tr("e.g. +1 312 555 0142"))
+        self.hours = WeeklyHoursEditor()
+        # A new agent starts from the team's working day, Monday to Friday; one whose hours were
+        # never set (before hours existed) keeps "any time" until someone sets them.
+        self.team_day_shown = False
+        self._show_team_day(DEFAULT_DAY_START_HOUR, DEFAULT_DAY_END_HOUR)
+        if agent is None or not agent.hours:
+            run_for(self, console.ops, console.ctx.team_settings, self._settings_arrived, lambda _e: None)
+        self.skills = QLineEdit(", ".join(agent.skills) if agent else "")
+        self.skills.setPlaceholderText(self.tr("e.g. boiler, electric"))
         form = QFormLayout()
         form.addRow(self.tr("&Name"), self.name)
         form.addRow(self.tr("&Phone"), self.phone)
         form.addRow(self.tr("&Email"), self.email)
+        form.addRow(self.tr("Working hours"), self.hours)
+        form.addRow(self.tr("S&kills"), self.skills)
         self._lay_out(form, on_accept=self.save)
+
+    def _show_team_day(self, start_hour: int, end_hour: int) -> None:
+        agent = self.agent
+        self.hours.show_hours(
+            agent.hours if agent else "",
+            team_hours(start_hour, end_hour),
+            any_time=agent is not None and not agent.hours,
+        )
+
+    def _settings_arrived(self, settings: TeamSettings) -> None:
+        self._show_team_day(settings.day_start_hour, settings.day_end_hour)
+        self.team_day_shown = True
 
     def save(self) -> None:
         ctx, name, phone, email = self.console.ctx, self.name.text(), self.phone.text(), self.email.text()
+        try:
+            hours = self.hours.hours_text()
+        except ValidationError as error:
+            self.message.show_error(error)
+            return
+        skills = self.skills.text()
         if self.agent is None:
 
             def work() -> AgentView:
-                return agents.add_agent(ctx, name=name, phone=phone, email=email)
+                return agents.add_agent(ctx, name=name, phone=phone, email=email, hours=hours, skills=skills)
         else:
             agent_id = self.agent.id
 
             def work() -> AgentView:
-                return agents.update_agent(ctx, agent_id, name=name, phone=phone, email=email)
+                return agents.update_agent(
+                    ctx, agent_id, name=name, phone=phone, email=email, hours=hours, skills=skills
+                )
 
         self._submit(work, changes=Change.AGENTS)
 
@@ -64,6 +100,8 @@ class AgentsPage(ActiveRecordsPage):
                 Column(self.tr("Name"), lambda a: a.name),
                 Column(self.tr("Phone"), lambda a: a.phone),
                 Column(self.tr("Email"), lambda a: a.email),
+                Column(self.tr("Hours"), lambda a: a.hours or self.tr("any time")),
+                Column(self.tr("Skills"), lambda a: ", ".join(a.skills)),
                 Column(self.tr("Status"), lambda a: self.tr("active") if a.active else self.tr("inactive")),
             ],
             self,

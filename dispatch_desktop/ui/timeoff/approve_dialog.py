@@ -157,7 +157,9 @@ class ApproveDialog(QDialog):
         run_for(
             self,
             self.console.ops,
-            lambda: bookings.availability(ctx, booking.start, booking.end, exclude_booking_id=booking.id),
+            lambda: bookings.availability(
+                ctx, booking.start, booking.end, exclude_booking_id=booking.id, service=booking.service
+            ),
             lambda options: self._show_availability(booking.id, options),
             self.message.show_error,
         )
@@ -171,6 +173,7 @@ class ApproveDialog(QDialog):
             if option.agent_id == self.request.agent_id:
                 continue
             label = f"{option.agent_name} — {option.state}" + (f" ({option.detail})" if option.detail else "")
+            label = " · ".join([label, *option.warnings])  # outside their hours, or without the skill
             self.reassign_to.addItem(label, option.agent_id)
             if option.state != "free":
                 # Only a free agent can take it; the others stay visible so the dispatcher sees why.
