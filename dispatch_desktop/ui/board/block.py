@@ -1,7 +1,7 @@
 """One booking on the board: a block sized by its time, coloured by its status, dragged to move it.
 
 The block reads customer and time first, then the service, each line cut to the block's width
-(the tooltip has everything). Markers are small chips along the block's right edge, one per
+(the tooltip has everything); the week board's compact block puts both on one line. Markers are small chips along the block's right edge, one per
 `Marker` in `markers(booking)`: a new marker is one more entry there.
 """
 
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QGraphicsRectItem,
     QGraphicsSceneMouseEvent,
     QGraphicsSimpleTextItem,
+    QGraphicsView,
     QStyleOptionGraphicsItem,
     QWidget,
 )
@@ -72,8 +73,10 @@ class BookingBlock(QGraphicsRectItem):
         rect: QRectF,
         zone_label: Callable[[datetime], str],
         draggable: bool,
-        hour_width: float,
+        hour_width: float | None,
+        compact: bool = False,
     ):
+        """`hour_width` None: the block is on no time axis (the week board), so a drop keeps its time."""
         super().__init__(rect)
         self.booking = booking
         self.draggable = draggable
@@ -104,16 +107,20 @@ class BookingBlock(QGraphicsRectItem):
         bold = QFont(font)
         bold.setBold(True)
         room = max(0.0, rect.width() - 6 - self._chips_width(font))
-        first = f"{zone_label(booking.start)} {booking.customer_name}"
-        self.lines = [_elided(first, bold, room), _elided(booking.service, font, rect.width() - 6)]
+        first = _elided(f"{zone_label(booking.start)} {booking.customer_name}", bold, room)
+        if compact:
+            used = QFontMetricsF(bold).horizontalAdvance(first) + 6
+            self.lines = [first, _elided(booking.service, font, room - used)]
+            offsets = [QPointF(0, 0), QPointF(used, 0)]
+        else:
+            self.lines = [first, _elided(booking.service, font, rect.width() - 6)]
+            offsets = [QPointF(0, 0), QPointF(0, QFontMetricsF(bold).height())]
         colour = QBrush(text_on(fill))
-        top = rect.top() + 2
-        for text, line_font in zip(self.lines, (bold, font), strict=True):
+        for text, line_font, offset in zip(self.lines, (bold, font), offsets, strict=True):
             label = QGraphicsSimpleTextItem(text, self)
             label.setBrush(colour)
             label.setFont(line_font)
-            label.setPos(rect.left() + 3, top)
-            top += QFontMetricsF(line_font).height()
+            label.setPos(rect.topLeft() + QPointF(3, 2) + offset)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemClipsChildrenToShape, True)
 
     def _chips_width(self, font: QFont) -> float:
@@ -153,7 +160,8 @@ class BookingBlock(QGraphicsRectItem):
         grab = self._press - self.rect().topLeft()
         self._press = None
         drag = QDrag(event.widget())
-        drag.setMimeData(booking_mime(self.booking.id, grab.x() / self.hour_width * 3600))
+        seconds = None if self.hour_width is None else grab.x() / self.hour_width * 3600
+        drag.setMimeData(booking_mime(self.booking.id, seconds))
         drag.setPixmap(self._pixmap())
         # The picture stays under the cursor where the block was grabbed, so it lands where it shows.
         drag.setHotSpot(QPoint(int(grab.x()), int(grab.y())))
@@ -172,6 +180,14 @@ class BookingBlock(QGraphicsRectItem):
         painter.fillRect(pixmap.rect(), self.brush())
         painter.end()
         return pixmap
+
+
+def block_under(view: QGraphicsView, point: QPoint) -> BookingBlock | None:
+    """The block at a viewport point, also when the point is on one of its labels."""
+    item = view.itemAt(point)
+    while item is not None and not isinstance(item, BookingBlock):
+        item = item.parentItem()
+    return item
 
 
 def _elided(text: str, font: QFont, width: float) -> str:
