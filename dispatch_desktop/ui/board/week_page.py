@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPalette, QPen, QResizeEvent
-from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsSimpleTextItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QGraphicsSimpleTextItem, QVBoxLayout, QWidget
 
 from dispatch_desktop.services.board import BoardWeek, day_bounds, load_board_week
 from dispatch_desktop.services.views import BookingView, TimeOffView
@@ -133,13 +133,14 @@ class WeekBoard(QWidget):
             item.setPen(QPen(Qt.PenStyle.NoPen))
             item.setBrush(QBrush(self.palette().color(QPalette.ColorRole.Button)))
             item.setZValue(2)
-            label = QGraphicsSimpleTextItem(self.tr("+%d more (double-click: the day)") % more, item)
+            item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemClipsChildrenToShape, True)
+            label = QGraphicsSimpleTextItem(self.tr("+%d more") % more, item)
             label.setBrush(QBrush(self.palette().color(QPalette.ColorRole.ButtonText)))
             label.setPos(rect.left() + 4, rect.top() + 1)
             zone_label = self.view.zone_label
             item.setToolTip(
                 rich_tip(
-                    self.tr("%d more on this day") % more,
+                    self.tr("%d more on this day (double-click: the day)") % more,
                     *(f"{zone_label(b.start)} {b.customer_name} · {b.service}" for b in hidden),
                 )
             )
