@@ -13,6 +13,7 @@ from dispatch_desktop.services.booking_notices import booking_notifications
 from dispatch_desktop.ui.board.page import BoardPage
 from dispatch_desktop.ui.board.scene import booking_mime
 from dispatch_desktop.ui.board.week_view import MoreLine, WeekView
+from dispatch_desktop.ui.kit.changes import Change
 from tests.conftest import TEST_TIMEZONE
 from tests.ui._support import OFFSCREEN_NOISE, boss_console, make_console  # noqa: F401 - fixtures
 
@@ -296,3 +297,15 @@ def test_double_clicking_a_week_block_opens_one_form_for_the_booking(qtbot, boss
     qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
     assert page.form is form
     form.reject()
+
+
+def test_the_week_follows_changes_made_elsewhere(qtbot, boss_console):  # noqa: F811
+    ctx = boss_console.ctx
+    ana, _ben = _team(ctx)
+    page = _week(qtbot, boss_console)
+    assert _cells(page) == {}
+    _book(ctx, ana.id, at(THURSDAY, 8))  # as another workstation would; live refresh then says BOOKINGS
+    before = page.week.load_count
+    boss_console.ops.changed.emit(Change.BOOKINGS)
+    qtbot.waitUntil(lambda: page.week.load_count > before)
+    assert _cells(page) == {("Ana Ruiz", "Thu 14 Mar"): ["08:00 Maya Chen"]}
