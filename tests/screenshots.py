@@ -174,7 +174,7 @@ def fill_day(
     made: list[BookingView] = []
     for slot in range(48):  # 07:00 to 19:00 in half hours, then again until `count` are placed
         for agent in team:
-            n = len(made) + 1000 * day.weekday()
+            n = len(made) * 7 + day.weekday() * 3  # names vary from day to day, as customers do
             if len(made) == count or (slot + agent.id) % 2:
                 continue
             begin = start + timedelta(minutes=30 * (slot % 24))
@@ -183,7 +183,7 @@ def fill_day(
                     bookings.create_booking(
                         ctx,
                         customer_name=f"{FIRST_NAMES[n % 10]} {LAST_NAMES[n // 10 % 7]}",
-                        customer_phone=f"+1773555{n % 10_000:04d}",
+                        customer_phone=f"+1773555{(len(made) + 1000 * day.weekday()) % 10_000:04d}",
                         customer_email=None,
                         address=f"{100 + len(made)} N Clark St",
                         service=SERVICES[n % len(SERVICES)],

@@ -309,3 +309,21 @@ def test_the_week_follows_changes_made_elsewhere(qtbot, boss_console):  # noqa: 
     boss_console.ops.changed.emit(Change.BOOKINGS)
     qtbot.waitUntil(lambda: page.week.load_count > before)
     assert _cells(page) == {("Ana Ruiz", "Thu 14 Mar"): ["08:00 Maya Chen"]}
+
+
+def test_a_big_week_makes_the_blocks_in_sight_and_the_rest_as_they_scroll_in(qtbot, boss_console):  # noqa: F811
+    ctx = boss_console.ctx
+    team = [
+        agents.add_agent(ctx, name=f"Agent {n:02d}", phone=f"+131255503{n:02d}", email=f"a{n}@example.com")
+        for n in range(12)
+    ]
+    for n, agent in enumerate(team):  # eight jobs each on Tuesday: every row is a full cell tall
+        for job in range(8):
+            name, phone = f"Customer {n:02d}-{job}", f"+13125{n:02d}{job:04d}"
+            _book(ctx, agent.id, at(TUESDAY, 8 + job), name=name, phone=phone)
+    page = _week(qtbot, boss_console)
+    in_sight = {b.booking.customer_name for b in page.week.blocks()}
+    assert "Customer 00-0" in in_sight and "Customer 11-0" not in in_sight
+    bar = page.week.view.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    assert _cells(page)[("Agent 11", "Tue 12 Mar")][0] == "08:00 Customer 11-0"

@@ -8,6 +8,7 @@ The block reads customer and time first, then the service, each line cut to the 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -84,7 +85,7 @@ class BookingBlock(QGraphicsRectItem):
         self.markers = markers(booking)
         self._press: QPointF | None = None
         fill = status_fill(booking.status)
-        self.setBrush(QBrush(fill))
+        self.setBrush(_fill_brush(booking.status))
         outline = CLASH_RED if self.markers else fill.darker(140)
         self.setPen(QPen(outline, 2 if self.markers else 1))
         self.setZValue(2)
@@ -102,40 +103,31 @@ class BookingBlock(QGraphicsRectItem):
                 *(marker.tip for marker in self.markers),
             )
         )
-        font = QFont()
-        font.setPointSizeF(8.5)
-        bold = QFont(font)
-        bold.setBold(True)
-        room = max(0.0, rect.width() - 6 - self._chips_width(font))
-        first = _elided(f"{zone_label(booking.start)} {booking.customer_name}", bold, room)
+        (font, plain), (bold, strong) = _fonts()
+        room = max(0.0, rect.width() - 6 - sum(plain.horizontalAdvance(m.text) + 8 for m in self.markers))
+        first = _elided(f"{zone_label(booking.start)} {booking.customer_name}", strong, room)
         if compact:
-            used = QFontMetricsF(bold).horizontalAdvance(first) + 6
-            self.lines = [first, _elided(booking.service, font, room - used)]
-            offsets = [QPointF(0, 0), QPointF(used, 0)]
+            used = strong.horizontalAdvance(first) + 6
+            self.lines = [first, _elided(booking.service, plain, room - used)]
+            offsets = [(0.0, 0.0), (used, 0.0)]
         else:
-            self.lines = [first, _elided(booking.service, font, rect.width() - 6)]
-            offsets = [QPointF(0, 0), QPointF(0, QFontMetricsF(bold).height())]
-        colour = QBrush(text_on(fill))
-        for text, line_font, offset in zip(self.lines, (bold, font), offsets, strict=True):
+            self.lines = [first, _elided(booking.service, plain, rect.width() - 6)]
+            offsets = [(0.0, 0.0), (0.0, strong.height())]
+        colour = _text_brush(booking.status)
+        left, top = rect.left() + 3, rect.top() + 2
+        for text, line_font, (dx, dy) in zip(self.lines, (bold, font), offsets, strict=True):
             label = QGraphicsSimpleTextItem(text, self)
             label.setBrush(colour)
             label.setFont(line_font)
-            label.setPos(rect.topLeft() + QPointF(3, 2) + offset)
+            label.setPos(left + dx, top + dy)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemClipsChildrenToShape, True)
-
-    def _chips_width(self, font: QFont) -> float:
-        metrics = QFontMetricsF(font)
-        return sum(metrics.horizontalAdvance(m.text) + 8 for m in self.markers)
 
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
         super().paint(painter, option, widget)
-        font = QFont()
-        font.setPointSizeF(8.5)
-        font.setBold(True)
-        painter.setFont(font)
-        metrics = QFontMetricsF(font)
+        bold, metrics = _fonts()[1]
+        painter.setFont(bold)
         right = self.rect().right() - 2
         for marker in self.markers:
             width = metrics.horizontalAdvance(marker.text) + 6
@@ -190,5 +182,28 @@ def block_under(view: QGraphicsView, point: QPoint) -> BookingBlock | None:
     return item
 
 
-def _elided(text: str, font: QFont, width: float) -> str:
-    return QFontMetricsF(font).elidedText(text, Qt.TextElideMode.ElideRight, max(0.0, width))
+# A week draws thousands of blocks: their fonts and colours are made once, not once a block.
+
+
+@cache
+def _fonts() -> tuple[tuple[QFont, QFontMetricsF], tuple[QFont, QFontMetricsF]]:
+    """The blocks' font and its bold, each with its metrics."""
+    font = QFont()
+    font.setPointSizeF(8.5)
+    bold = QFont(font)
+    bold.setBold(True)
+    return (font, QFontMetricsF(font)), (bold, QFontMetricsF(bold))
+
+
+@cache
+def _fill_brush(status: str) -> QBrush:
+    return QBrush(status_fill(status))
+
+
+@cache
+def _text_brush(status: str) -> QBrush:
+    return QBrush(text_on(status_fill(status)))
+
+
+def _elided(text: str, metrics: QFontMetricsF, width: float) -> str:
+    return metrics.elidedText(text, Qt.TextElideMode.ElideRight, max(0.0, width))

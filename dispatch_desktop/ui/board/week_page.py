@@ -55,6 +55,9 @@ class WeekBoard(QWidget):
         self.load_count = 0
         self._generation = 0
         self.view = WeekView()
+        self._placed: dict[tuple[int | None, int], list[BookingView]] = {}
+        self._filled: set[int] = set()  # rows whose blocks are made
+        self.view.verticalScrollBar().valueChanged.connect(lambda _value: self.fill_visible())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)
@@ -112,10 +115,26 @@ class WeekBoard(QWidget):
         for off in data.time_off:
             if off.agent_id in row_of:
                 self._shade_time_off(week, row_of[off.agent_id], off)
-        for (key, column), day_bookings in placed.items():
-            if key in row_of:
-                self._fill_cell(week, row_of[key], column, day_bookings)
+        self._placed, self._filled = placed, set()
+        self.fill_visible()
         view.viewport().update()
+
+    def fill_visible(self) -> None:
+        """Blocks for the rows in sight and a screen beyond; the rest as they scroll into view (a week
+        of 50 agents at 300 bookings a day is thousands of blocks, too many to make at once)."""
+        week = self.view.week
+        if week is None:
+            return
+        visible = self.view.mapToScene(self.view.viewport().rect()).boundingRect()
+        low, high = visible.top() - visible.height(), visible.bottom() + visible.height()
+        for row, key in enumerate(week.rows):
+            top = week.y_of_row(row)
+            if row in self._filled or top + week.row_height(row) < low or top > high:
+                continue
+            self._filled.add(row)
+            for column in range(len(week.days)):
+                if (key, column) in self._placed:
+                    self._fill_cell(week, row, column, self._placed[(key, column)])
 
     def _fill_cell(self, week: WeekGeometry, row: int, column: int, day_bookings: list[BookingView]) -> None:
         left, top, width, _height = week.cell(row, column)
@@ -170,3 +189,5 @@ class WeekBoard(QWidget):
         week = self.view.week
         if self.data is not None and week is not None and abs(self.day_width() - week.day_width) > 0.5:
             self.draw()
+        else:
+            self.fill_visible()
