@@ -30,7 +30,7 @@ from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.kit.lifetime import run_for
 from dispatch_desktop.ui.kit.plain import rich_tip
 
-OFF_SHADE = QColor(120, 120, 120, 70)
+OFF_SHADE = QColor(120, 120, 120, 110)
 
 
 class WeekBoard(QWidget):
