@@ -327,3 +327,36 @@ def test_a_big_week_makes_the_blocks_in_sight_and_the_rest_as_they_scroll_in(qtb
     bar = page.week.view.verticalScrollBar()
     bar.setValue(bar.maximum())
     assert _cells(page)[("Agent 11", "Tue 12 Mar")][0] == "08:00 Customer 11-0"
+
+
+def test_the_unassigned_row_takes_and_gives_bookings_on_any_day(qtbot, boss_console):  # noqa: F811
+    ctx = boss_console.ctx
+    ana, ben = _team(ctx)
+    booked = _book(ctx, ana.id, at(TUESDAY, 9))
+    waiting = _book(ctx, None, at(MONDAY, 15), name="Ivy Stone", phone="+13125550115")
+    page = _week(qtbot, boss_console)
+    view = page.week.view
+
+    drop = _drag(view, booked.id, 0, THURSDAY)
+    assert view.preview == "Unassigned · Thu 14 Mar 09:00–10:00"
+    with qtbot.waitSignal(page.moved, timeout=5000):
+        view.dropEvent(drop)
+    stored = bookings.get_booking(ctx, booked.id)
+    assert (stored.agent_id, stored.status, stored.start) == (None, "pending", at(THURSDAY, 9))
+
+    qtbot.waitUntil(lambda: waiting.id in view.bookings)
+    drop = _drag(view, waiting.id, 2, TUESDAY)
+    assert view.preview == "Ben Okafor · Tue 12 Mar 15:00–16:00"
+    with qtbot.waitSignal(page.moved, timeout=5000):
+        view.dropEvent(drop)
+    stored = bookings.get_booking(ctx, waiting.id)
+    assert (stored.agent_id, stored.status, stored.start) == (ben.id, "scheduled", at(TUESDAY, 15))
+
+    # The block menu, the keyboard's twin of dragging, offers the week's agents too.
+    qtbot.waitUntil(
+        lambda: page.booking(waiting.id) is not None and page.booking(waiting.id).agent_id == ben.id
+    )
+    menu = page.assignment_menu(waiting.id)
+    assign = menu.actions()[2].menu()
+    assert [a.text() for a in assign.actions()] == ["Ana Ruiz"]
+    menu.deleteLater()
