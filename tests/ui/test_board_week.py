@@ -50,7 +50,6 @@ def _team(ctx):
 def _week(qtbot, console, day: date = TUESDAY) -> BoardPage:
     page = BoardPage(console)
     page.clock = lambda: at(TUESDAY, 10, 30)
-    page.week.clock = page.clock
     qtbot.addWidget(page)
     page.resize(1500, 700)
     page.show()

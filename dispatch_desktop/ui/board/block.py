@@ -169,7 +169,8 @@ class BookingBlock(QGraphicsRectItem):
         pixmap.fill(Qt.GlobalColor.transparent)
         painter = QPainter(pixmap)
         painter.setOpacity(0.8)
-        painter.fillRect(pixmap.rect(), self.brush())
+        # The block as it is drawn, its lines and chips too, so the hand shows what it carries.
+        self.scene().render(painter, QRectF(pixmap.rect()), self.mapRectToScene(self.rect()))
         painter.end()
         return pixmap
 

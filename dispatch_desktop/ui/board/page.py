@@ -174,6 +174,7 @@ class BoardPage(QWidget):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([900, 240])
         self.week = WeekBoard(console, self.may_move, self.message.show_error)
+        self.week.clock = lambda: self.clock()
         self.week.view.dropRequested.connect(self.drop_booking)
         self.week.view.bookingActivated.connect(self.open_booking)
         self.week.view.menuRequested.connect(

@@ -55,7 +55,7 @@ class WeekView(BoardView):
         column = None if week is None else week.column_at(scene.x())
         if isinstance(item, MoreLine):
             self.dayActivated.emit(item.day)
-        elif week is not None and column is not None and point.y() < HEADER_HEIGHT:
+        elif week is not None and column is not None and point.y() < HEADER_HEIGHT <= NAME_WIDTH <= point.x():
             self.dayActivated.emit(week.days[column])
         else:
             super().mouseDoubleClickEvent(event)
