@@ -219,6 +219,10 @@ def test_a_shift_drop_on_another_agent_moves_day_and_agent_silently(qtbot, boss_
     assert (stored.agent_id, stored.start) == (ben.id, at(THURSDAY, 9))
     queued = [n for n in booking_notifications(ctx, booked.id) if n.id not in before]
     assert queued and all(n.recipient_kind != "customer" for n in queued)
+    assert page.message.text() == (
+        f"{booked.reference} moved to Ben Okafor at Thu 14 Mar 09:00. Ctrl+Z undoes it."
+        " The customer was not notified (Shift held)."
+    )
 
 
 def test_a_clashing_drop_is_refused_with_the_reason_and_changes_nothing(qtbot, boss_console):  # noqa: F811
