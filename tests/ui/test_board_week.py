@@ -363,3 +363,16 @@ def test_the_unassigned_row_takes_and_gives_bookings_on_any_day(qtbot, boss_cons
     assign = menu.actions()[2].menu()
     assert [a.text() for a in assign.actions()] == ["Ana Ruiz"]
     menu.deleteLater()
+
+
+def test_a_move_across_the_clock_change_keeps_the_wall_clock_time(boss_console):  # noqa: F811
+    from dispatch_desktop.ui.board.week_scene import moved_start
+
+    ctx = boss_console.ctx
+    ana, _ben = _team(ctx)
+    saturday = date(2030, 3, 9)  # Chicago moves its clocks forward on Sunday 10 March 2030
+    booked = _book(ctx, ana.id, at(saturday, 9))
+    sunday = moved_start(booked, saturday + timedelta(days=1), ZONE)
+    assert sunday is not None and sunday.astimezone(ZONE).hour == 9
+    assert (sunday - booked.start) == timedelta(hours=23)
+    assert moved_start(booked, saturday, ZONE) is None
