@@ -14,7 +14,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
 
@@ -29,6 +29,8 @@ from dispatch_desktop.config import Config
 from dispatch_desktop.domain.errors import ConflictError
 from dispatch_desktop.services import agents, bookings, demo, team_settings, timeoff
 from dispatch_desktop.services.board import business_today
+from dispatch_desktop.services.context import ServiceContext
+from dispatch_desktop.services.views import AgentView, BookingView
 from dispatch_desktop.services.workstation import deliver_outbox, delivery_policy, open_database_url
 from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
@@ -136,8 +138,20 @@ def board_at_300(window: QWidget) -> QWidget:
     """Tomorrow's board with 300 half-hour jobs over 25 agents, at the default (working hours) zoom."""
     console = window.console  # type: ignore[attr-defined]
     ctx = console.ctx
-    zone = ctx.team_settings().zone
     day = business_today(ctx) + timedelta(days=1)
+    fill_day(ctx, big_team(ctx), day, 300, lambda _made: 30)
+    console.ops.changed.emit(Change.BOOKINGS)
+    window.show_page("board")  # type: ignore[attr-defined]
+    page = window.pages["board"]  # type: ignore[attr-defined]
+    page.set_day(day)
+    settle(1.5, lambda: page.data is not None and page.data.day == day)
+    page.working_hours()
+    settle(0.5)
+    return window
+
+
+def big_team(ctx: ServiceContext) -> list[AgentView]:
+    """The demo's active agents and more, 25 in all, with SMS caps that let hundreds of jobs be booked."""
     team = [a for a in agents.list_agents(ctx) if a.active]
     for i in range(len(team), 25):
         team.append(
@@ -148,36 +162,69 @@ def board_at_300(window: QWidget) -> QWidget:
                 email=f"tech{i}@example.com",
             )
         )
-    start = datetime.combine(day, clock_time(7), tzinfo=zone)
     team_settings.update_team_settings(ctx, sms_per_operator_per_hour=100_000, sms_per_recipient_per_day=1000)
-    made = 0
-    for slot in range(48):  # 07:00 to 19:00 in half hours, then again until 300 are placed
+    return team
+
+
+def fill_day(
+    ctx: ServiceContext, team: list[AgentView], day: date, count: int, minutes: Callable[[int], int]
+) -> list[BookingView]:
+    """`count` jobs on `day` from 07:00 across `team`, each `minutes(n)` long, every other slot."""
+    start = datetime.combine(day, clock_time(7), tzinfo=ctx.team_settings().zone)
+    made: list[BookingView] = []
+    for slot in range(48):  # 07:00 to 19:00 in half hours, then again until `count` are placed
         for agent in team:
-            if made == 300 or (slot + agent.id) % 2:
+            n = len(made) * 7 + day.weekday() * 3  # names vary from day to day, as customers do
+            if len(made) == count or (slot + agent.id) % 2:
                 continue
             begin = start + timedelta(minutes=30 * (slot % 24))
             try:
-                bookings.create_booking(
-                    ctx,
-                    customer_name=f"{FIRST_NAMES[made % 10]} {LAST_NAMES[made % 7]}-{made}",
-                    customer_phone=f"+1773555{3000 + made:04d}",
-                    customer_email=None,
-                    address=f"{100 + made} N Clark St",
-                    service=SERVICES[made % len(SERVICES)],
-                    start=begin,
-                    end=begin + timedelta(minutes=30),
-                    agent_id=agent.id,
+                made.append(
+                    bookings.create_booking(
+                        ctx,
+                        customer_name=f"{FIRST_NAMES[n % 10]} {LAST_NAMES[n // 10 % 7]}",
+                        customer_phone=f"+1773555{(len(made) + 1000 * day.weekday()) % 10_000:04d}",
+                        customer_email=None,
+                        address=f"{100 + len(made)} N Clark St",
+                        service=SERVICES[n % len(SERVICES)],
+                        start=begin,
+                        end=begin + timedelta(minutes=minutes(n)),
+                        agent_id=agent.id,
+                    )
                 )
             except ConflictError:
                 continue  # the demo agent is off or busy then
-            made += 1
-    console.ops.changed.emit(Change.BOOKINGS)
+    return made
+
+
+def board_week(window: QWidget) -> QWidget:
+    """Next week with 300 jobs a day from Monday to Friday over 25 agents: some confirmed, a few
+    waiting in the Unassigned row, one agent's approved time off over their Wednesday."""
+    console = window.console  # type: ignore[attr-defined]
+    ctx = console.ctx
+    monday = business_today(ctx) + timedelta(days=7 - business_today(ctx).weekday())
+    team = big_team(ctx)
+    for offset in range(5):
+        day = monday + timedelta(days=offset)
+        made = fill_day(ctx, team, day, 300, lambda n: (30, 60, 30, 45, 90, 30)[n % 6])
+        for booking in made[::4]:
+            bookings.change_status(ctx, booking.id, "confirmed")
+        for booking in made[3::37]:
+            bookings.move_booking(ctx, booking.id, agent_id=None)
+    busy = team[3]
+    wednesday = datetime.combine(monday + timedelta(days=2), clock_time(12), tzinfo=ctx.team_settings().zone)
+    request = timeoff.request_time_off(
+        ctx, agent_id=busy.id, start=wednesday, end=wednesday + timedelta(hours=7), reason="Dentist"
+    )
+    timeoff.approve_time_off(ctx, request.id, force=True)
+    console.ops.changed.emit(Change.BOOKINGS | Change.TIME_OFF)
+    window.log_dock.hide()  # type: ignore[attr-defined]
     window.show_page("board")  # type: ignore[attr-defined]
     page = window.pages["board"]  # type: ignore[attr-defined]
-    page.set_day(day)
-    settle(1.5, lambda: page.data is not None and page.data.day == day)
-    page.working_hours()
-    settle(0.5)
+    page.set_day(monday + timedelta(days=2))
+    if not page.week_mode:
+        page.week_button.click()
+    settle(1.5, lambda: page.week.data is not None and page.week.data.days[0] == monday)
     return window
 
 
@@ -459,6 +506,7 @@ SHOTS: list[Shot] = [
     Shot("board-300-bookings", board_at_300),
     Shot("time-off-approve", time_off_approve),
     Shot("board-time-off-clash", board_time_off_clash),
+    Shot("board-week", board_week),  # hides the log, which the next shot shows
     Shot("notification-log", log_pane),
     Shot("settings", settings),
     # Office 365 retires basic SMTP AUTH (issue 7): the console's banner, and the OAuth2 settings.

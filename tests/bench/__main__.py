@@ -1,4 +1,4 @@
-"""python -m tests.bench [--quick] [--only save,email,sms,tables,workstations,coldstart,receipts,inbound,claims,reach,templates] [--markdown FILE]
+"""python -m tests.bench [--quick] [--only save,email,sms,tables,workstations,coldstart,receipts,inbound,claims,reach,templates,board_week] [--markdown FILE]
 
 Full size by default; --quick runs the same benchmarks smaller (about three minutes in all).
 """
@@ -26,6 +26,7 @@ BENCHES = {
     "claims": "tests.bench.bench_claims",  # 9. claims while reminders wait
     "reach": "tests.bench.bench_reach",  # 10. who was not reached, on the bookings table's reads
     "templates": "tests.bench.bench_templates",  # 11. reading the template overrides per booking
+    "board_week": "tests.bench.bench_board_week",  # 12. the board's week: one range query, drawing
 }
 
 

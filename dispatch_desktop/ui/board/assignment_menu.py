@@ -16,12 +16,12 @@ def assignment_menu(board: "BoardPage", booking_id: int) -> QMenu:
     menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     booking = board.booking(booking_id)
     menu.addAction(board.tr("Open booking"), lambda: board.open_booking(booking_id))
-    if booking is None or board.data is None:
+    if booking is None:
         return menu
     menu.addSeparator()
     assign = menu.addMenu(board.tr("Assign to"))
     assign.setEnabled(board.may_move)
-    for agent in board.data.agents:
+    for agent in board.shown_agents():
         if agent.active and agent.id != booking.agent_id:
             assign.addAction(agent.name, _assigner(board, booking_id, agent.id))
     if booking.agent_id is not None:

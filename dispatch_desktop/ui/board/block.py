@@ -1,13 +1,14 @@
 """One booking on the board: a block sized by its time, coloured by its status, dragged to move it.
 
 The block reads customer and time first, then the service, each line cut to the block's width
-(the tooltip has everything). Markers are small chips along the block's right edge, one per
+(the tooltip has everything); the week board's compact block puts both on one line. Markers are small chips along the block's right edge, one per
 `Marker` in `markers(booking)`: a new marker is one more entry there.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
     QGraphicsRectItem,
     QGraphicsSceneMouseEvent,
     QGraphicsSimpleTextItem,
+    QGraphicsView,
     QStyleOptionGraphicsItem,
     QWidget,
 )
@@ -72,8 +74,10 @@ class BookingBlock(QGraphicsRectItem):
         rect: QRectF,
         zone_label: Callable[[datetime], str],
         draggable: bool,
-        hour_width: float,
+        hour_width: float | None,
+        compact: bool = False,
     ):
+        """`hour_width` None: the block is on no time axis (the week board), so a drop keeps its time."""
         super().__init__(rect)
         self.booking = booking
         self.draggable = draggable
@@ -81,7 +85,7 @@ class BookingBlock(QGraphicsRectItem):
         self.markers = markers(booking)
         self._press: QPointF | None = None
         fill = status_fill(booking.status)
-        self.setBrush(QBrush(fill))
+        self.setBrush(_fill_brush(booking.status))
         outline = CLASH_RED if self.markers else fill.darker(140)
         self.setPen(QPen(outline, 2 if self.markers else 1))
         self.setZValue(2)
@@ -99,36 +103,31 @@ class BookingBlock(QGraphicsRectItem):
                 *(marker.tip for marker in self.markers),
             )
         )
-        font = QFont()
-        font.setPointSizeF(8.5)
-        bold = QFont(font)
-        bold.setBold(True)
-        room = max(0.0, rect.width() - 6 - self._chips_width(font))
-        first = f"{zone_label(booking.start)} {booking.customer_name}"
-        self.lines = [_elided(first, bold, room), _elided(booking.service, font, rect.width() - 6)]
-        colour = QBrush(text_on(fill))
-        top = rect.top() + 2
-        for text, line_font in zip(self.lines, (bold, font), strict=True):
+        (font, plain), (bold, strong) = _fonts()
+        room = max(0.0, rect.width() - 6 - sum(plain.horizontalAdvance(m.text) + 8 for m in self.markers))
+        first = _elided(f"{zone_label(booking.start)} {booking.customer_name}", strong, room)
+        if compact:
+            used = strong.horizontalAdvance(first) + 6
+            self.lines = [first, _elided(booking.service, plain, room - used)]
+            offsets = [(0.0, 0.0), (used, 0.0)]
+        else:
+            self.lines = [first, _elided(booking.service, plain, rect.width() - 6)]
+            offsets = [(0.0, 0.0), (0.0, strong.height())]
+        colour = _text_brush(booking.status)
+        left, top = rect.left() + 3, rect.top() + 2
+        for text, line_font, (dx, dy) in zip(self.lines, (bold, font), offsets, strict=True):
             label = QGraphicsSimpleTextItem(text, self)
             label.setBrush(colour)
             label.setFont(line_font)
-            label.setPos(rect.left() + 3, top)
-            top += QFontMetricsF(line_font).height()
+            label.setPos(left + dx, top + dy)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemClipsChildrenToShape, True)
-
-    def _chips_width(self, font: QFont) -> float:
-        metrics = QFontMetricsF(font)
-        return sum(metrics.horizontalAdvance(m.text) + 8 for m in self.markers)
 
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
         super().paint(painter, option, widget)
-        font = QFont()
-        font.setPointSizeF(8.5)
-        font.setBold(True)
-        painter.setFont(font)
-        metrics = QFontMetricsF(font)
+        bold, metrics = _fonts()[1]
+        painter.setFont(bold)
         right = self.rect().right() - 2
         for marker in self.markers:
             width = metrics.horizontalAdvance(marker.text) + 6
@@ -153,7 +152,8 @@ class BookingBlock(QGraphicsRectItem):
         grab = self._press - self.rect().topLeft()
         self._press = None
         drag = QDrag(event.widget())
-        drag.setMimeData(booking_mime(self.booking.id, grab.x() / self.hour_width * 3600))
+        seconds = None if self.hour_width is None else grab.x() / self.hour_width * 3600
+        drag.setMimeData(booking_mime(self.booking.id, seconds))
         drag.setPixmap(self._pixmap())
         # The picture stays under the cursor where the block was grabbed, so it lands where it shows.
         drag.setHotSpot(QPoint(int(grab.x()), int(grab.y())))
@@ -169,10 +169,42 @@ class BookingBlock(QGraphicsRectItem):
         pixmap.fill(Qt.GlobalColor.transparent)
         painter = QPainter(pixmap)
         painter.setOpacity(0.8)
-        painter.fillRect(pixmap.rect(), self.brush())
+        # The block as it is drawn, its lines and chips too, so the hand shows what it carries.
+        self.scene().render(painter, QRectF(pixmap.rect()), self.mapRectToScene(self.rect()))
         painter.end()
         return pixmap
 
 
-def _elided(text: str, font: QFont, width: float) -> str:
-    return QFontMetricsF(font).elidedText(text, Qt.TextElideMode.ElideRight, max(0.0, width))
+def block_under(view: QGraphicsView, point: QPoint) -> BookingBlock | None:
+    """The block at a viewport point, also when the point is on one of its labels."""
+    item = view.itemAt(point)
+    while item is not None and not isinstance(item, BookingBlock):
+        item = item.parentItem()
+    return item
+
+
+# A week draws thousands of blocks: their fonts and colours are made once, not once a block.
+
+
+@cache
+def _fonts() -> tuple[tuple[QFont, QFontMetricsF], tuple[QFont, QFontMetricsF]]:
+    """The blocks' font and its bold, each with its metrics."""
+    font = QFont()
+    font.setPointSizeF(8.5)
+    bold = QFont(font)
+    bold.setBold(True)
+    return (font, QFontMetricsF(font)), (bold, QFontMetricsF(bold))
+
+
+@cache
+def _fill_brush(status: str) -> QBrush:
+    return QBrush(status_fill(status))
+
+
+@cache
+def _text_brush(status: str) -> QBrush:
+    return QBrush(text_on(status_fill(status)))
+
+
+def _elided(text: str, metrics: QFontMetricsF, width: float) -> str:
+    return metrics.elidedText(text, Qt.TextElideMode.ElideRight, max(0.0, width))

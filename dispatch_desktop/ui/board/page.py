@@ -6,6 +6,8 @@ tray keeps its time. Every move goes through bookings.move_booking on a worker, 
 the last one (with the notices that implies). Blocks never move by themselves: the board redraws
 from the database, so a refused move leaves the block where it was and the reason is shown above
 the board. The hours fill the window for the team's working day; Ctrl+wheel or the buttons zoom.
+The Week button (Alt+W) switches to the week (ui/board/week_page.py) and back, keeping the date; the
+week's drops and their undo are the day's.
 """
 
 from collections.abc import Callable
@@ -31,6 +33,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QSplitter,
+    QStackedWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -40,8 +43,8 @@ from dispatch_desktop.domain.errors import AvailabilityWarning
 from dispatch_desktop.domain.roles import Permission, booking_edit_permission
 from dispatch_desktop.domain.statuses import BookingStatus, allowed_next
 from dispatch_desktop.services import bookings
-from dispatch_desktop.services.board import BoardDay, load_board_day
-from dispatch_desktop.services.views import BookingView
+from dispatch_desktop.services.board import BoardDay, BoardWeek, load_board_day
+from dispatch_desktop.services.views import AgentView, BookingView
 from dispatch_desktop.ui.board.assignment_menu import assignment_menu
 from dispatch_desktop.ui.board.block import BookingBlock
 from dispatch_desktop.ui.board.off_hours import off_hour_rects
@@ -57,6 +60,8 @@ from dispatch_desktop.ui.board.scene import (
 )
 from dispatch_desktop.ui.board.tray import TrayPanel
 from dispatch_desktop.ui.board.view import BoardView
+from dispatch_desktop.ui.board.week_page import WeekBoard
+from dispatch_desktop.ui.board.week_scene import day_label
 from dispatch_desktop.ui.bookings.form import BookingForm
 from dispatch_desktop.ui.bookings.open_form import open_booking_form
 from dispatch_desktop.ui.kit.book_anyway import ask_book_anyway
@@ -134,6 +139,12 @@ class BoardPage(QWidget):
         self.zoom_fit_button.clicked.connect(self.working_hours)
         for button in (self.zoom_out_button, self.zoom_fit_button, self.zoom_in_button):
             navigation.addWidget(button)
+        self.week_button = QToolButton()
+        self.week_button.setText(self.tr("&Week"))
+        self.week_button.setToolTip(plain_tip(self.tr("The week: agents by days (Alt+W); again for the day")))
+        self.week_button.setCheckable(True)
+        self.week_button.toggled.connect(self._week_toggled)
+        navigation.addWidget(self.week_button)
 
         self.message = MessageLine()
         self.view = BoardView()
@@ -167,11 +178,24 @@ class BoardPage(QWidget):
         splitter.setStretchFactor(0, 4)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([900, 240])
+        self.week = WeekBoard(console, self.may_move, self.message.show_error)
+        self.week.clock = lambda: self.clock()
+        self.week.view.dropRequested.connect(self.drop_booking)
+        self.week.view.bookingActivated.connect(self.open_booking)
+        self.week.view.menuRequested.connect(
+            lambda booking_id, pos: self.assignment_menu(booking_id).popup(pos)
+        )
+        self.week.view.dayActivated.connect(self.show_day)
+        self.week.loaded.connect(self._week_shown)
+        self.stack = QStackedWidget()
+        self.day_board = splitter
+        self.stack.addWidget(splitter)
+        self.stack.addWidget(self.week)
 
         layout = QVBoxLayout(self)
         layout.addLayout(navigation)
         layout.addWidget(self.message)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(self.stack, 1)
         layout.addLayout(self._legend())
 
         self.now_timer = QTimer(self)
@@ -215,6 +239,9 @@ class BoardPage(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
+        if self.week_mode:
+            self.week.show_week(self.day)
+            return
         self._generation += 1
         generation, ctx, day, now = self._generation, self.console.ctx, self.day, self.clock()
         run_for(
@@ -226,7 +253,9 @@ class BoardPage(QWidget):
         )
 
     def shift_day(self, days: int) -> None:
-        if self.data is not None:
+        if self.week_mode:
+            self.set_day(self._week_day() + timedelta(days=7 * days))
+        elif self.data is not None:
             self.set_day(self.data.day + timedelta(days=days))
 
     def go_today(self) -> None:
@@ -261,6 +290,54 @@ class BoardPage(QWidget):
             QTimer.singleShot(0, self.scroll_to_working_hours)
         self.load_count += 1
         self.loaded.emit()
+
+    # --- the week ---------------------------------------------------------------------
+
+    @property
+    def week_mode(self) -> bool:
+        return self.week_button.isChecked()
+
+    def _week_toggled(self, on: bool) -> None:
+        self.stack.setCurrentWidget(self.week if on else self.day_board)
+        span = self.tr("week") if on else self.tr("day")
+        self.previous_button.setToolTip(plain_tip(self.tr("Previous %s (Alt+Left)") % span))
+        self.next_button.setToolTip(plain_tip(self.tr("Next %s (Alt+Right)") % span))
+        for button in (self.zoom_out_button, self.zoom_fit_button, self.zoom_in_button):
+            button.setEnabled(not on)
+        self.refresh()
+
+    def show_day(self, day: date) -> None:
+        """A week's day header or "+N more" double-clicked: that day on the day board."""
+        self.day = day
+        if self.week_mode:
+            self.week_button.setChecked(False)
+        else:
+            self.refresh()
+
+    def _week_day(self) -> date:
+        """The day the week view stands on: the one picked, else today in the loaded week's zone."""
+        if self.day is not None:
+            return self.day
+        zone = self.week.data.zone if self.week.data else (self.data.zone if self.data else UTC)
+        return self.clock().astimezone(zone).date()
+
+    def _week_shown(self) -> None:
+        data = self.week.data
+        assert data is not None
+        day = self._week_day()
+        self.date_edit.blockSignals(True)
+        self.date_edit.setDate(QDate(day.year, day.month, day.day))
+        self.date_edit.blockSignals(False)
+        first, last = day_label(data.days[0]), day_label(data.days[-1])
+        self.title.setText(f"{first} – {last} {data.days[-1].year}  ·  {data.timezone_name}")
+
+    def shown(self) -> BoardDay | BoardWeek | None:
+        """What the board shows now: the loaded week in week mode, else the loaded day."""
+        return self.week.data if self.week_mode else self.data
+
+    def shown_agents(self) -> list[AgentView]:
+        shown = self.shown()
+        return shown.agents if shown is not None else []
 
     # --- drawing and zoom ---------------------------------------------------------------
 
@@ -408,9 +485,10 @@ class BoardPage(QWidget):
     # --- moving -------------------------------------------------------------------------
 
     def booking(self, booking_id: int) -> BookingView | None:
-        if self.data is None:
+        shown = self.shown()
+        if shown is None:
             return None
-        return next((b for b in (*self.data.bookings, *self.data.unassigned) if b.id == booking_id), None)
+        return next((b for b in (*shown.bookings, *shown.unassigned) if b.id == booking_id), None)
 
     def blocks(self) -> list[BookingBlock]:
         return [item for item in self.view.scene().items() if isinstance(item, BookingBlock)]
@@ -495,8 +573,11 @@ class BoardPage(QWidget):
         before: tuple[int | None, datetime | None] | None,
         notify_customer: bool = True,
     ) -> None:
-        zone = self.data.zone if self.data else None
-        when = booking.start.astimezone(zone).strftime("%H:%M") if zone else ""
+        shown = self.shown()
+        local = booking.start.astimezone(shown.zone) if shown else None
+        when = local.strftime("%H:%M") if local else ""
+        if local is not None and self.week_mode:
+            when = f"{day_label(local.date())} {when}"
         who = booking.agent_name or self.tr("the unassigned tray")
         if before is None:
             self.last_drop = None

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dispatch_desktop.ui.board.block import BookingBlock
+from dispatch_desktop.ui.board.block import block_under
 from dispatch_desktop.ui.board.scene import (
     HEADER_HEIGHT,
     NAME_WIDTH,
@@ -71,20 +71,16 @@ class BoardView(QGraphicsView):
         super().wheelEvent(event)
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
-        item = self.itemAt(event.position().toPoint())
-        while item is not None and not isinstance(item, BookingBlock):
-            item = item.parentItem()
-        if isinstance(item, BookingBlock):
-            self.bookingActivated.emit(item.booking.id)
+        block = block_under(self, event.position().toPoint())
+        if block is not None:
+            self.bookingActivated.emit(block.booking.id)
             return
         super().mouseDoubleClickEvent(event)
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
-        item = self.itemAt(event.pos())
-        while item is not None and not isinstance(item, BookingBlock):
-            item = item.parentItem()
-        if isinstance(item, BookingBlock):
-            self.menuRequested.emit(item.booking.id, event.globalPos())
+        block = block_under(self, event.pos())
+        if block is not None:
+            self.menuRequested.emit(block.booking.id, event.globalPos())
             event.accept()
             return
         super().contextMenuEvent(event)

@@ -332,6 +332,7 @@ class MainWindow(QMainWindow):
             ("t, +1, 2026-12-03", tr("Date field: today, tomorrow, that day")),
             ("10, 10:30, 2p", tr("Time field: 10:00, 10:30, 14:00")),
             ("Ctrl+L", tr("Show or hide the notification log")),
+            ("Alt+W (board)", tr("The board's week, or back to the day")),
             ("F1", tr("This list")),
             ("Ctrl+Q", tr("Quit")),
         ]

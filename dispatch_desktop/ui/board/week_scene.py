@@ -1,0 +1,109 @@
+"""The week board's vocabulary: rows of agents (the Unassigned row first) by seven day columns, each
+cell a stack of one-line blocks that ends in "+N more" when the day holds more than a cell shows."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QDate, QLocale
+
+from dispatch_desktop.services.views import BookingView
+from dispatch_desktop.ui.board.scene import HEADER_HEIGHT, NAME_WIDTH
+
+LINE_HEIGHT = 19.0  # one compact block: "09:30 Maya Chen · Boiler service" and its chips
+CELL_PADDING = 3.0
+MAX_LINES = 8  # per cell; a ninth booking turns the last line into "+N more"
+MIN_DAY_WIDTH = 150.0  # "09:30 Maya Ch…" still reads; the week scrolls sideways below that
+UNASSIGNED_ROW = None  # the row key of bookings without an agent
+
+
+@dataclass(frozen=True)
+class WeekGeometry:
+    """Where things go on the week board: `rows` are agent ids (None: Unassigned), `lines` the
+    number of block lines each row is tall."""
+
+    days: tuple[date, ...]
+    rows: tuple[int | None, ...]
+    lines: tuple[int, ...]
+    day_width: float = MIN_DAY_WIDTH
+
+    @property
+    def width(self) -> float:
+        return NAME_WIDTH + len(self.days) * self.day_width
+
+    @property
+    def height(self) -> float:
+        return self.y_of_row(len(self.rows))
+
+    def row_height(self, row: int) -> float:
+        return self.lines[row] * LINE_HEIGHT + 2 * CELL_PADDING
+
+    def y_of_row(self, row: int) -> float:
+        return HEADER_HEIGHT + sum(self.row_height(r) for r in range(row))
+
+    def x_of_day(self, column: int) -> float:
+        return NAME_WIDTH + column * self.day_width
+
+    def cell(self, row: int, column: int) -> tuple[float, float, float, float]:
+        """left, top, width, height of a cell."""
+        return self.x_of_day(column), self.y_of_row(row), self.day_width, self.row_height(row)
+
+    def row_at(self, y: float) -> int | None:
+        if y < HEADER_HEIGHT:
+            return None
+        top = HEADER_HEIGHT
+        for row in range(len(self.rows)):
+            top += self.row_height(row)
+            if y < top:
+                return row
+        return None
+
+    def column_at(self, x: float) -> int | None:
+        column = int((x - NAME_WIDTH) // self.day_width)
+        return column if x >= NAME_WIDTH and 0 <= column < len(self.days) else None
+
+
+def shown_in_cell(count: int) -> tuple[int, int]:
+    """How many blocks a cell of `count` bookings draws, and how many the "+N more" line stands for."""
+    if count <= MAX_LINES:
+        return count, 0
+    return MAX_LINES - 1, count - MAX_LINES + 1
+
+
+def row_lines(
+    placed: dict[tuple[int | None, int], list[BookingView]], rows: Sequence[int | None]
+) -> tuple[int, ...]:
+    """Each row as tall as its fullest day, at most a cell's lines (the last one "+N more")."""
+    fullest = {key: 1 for key in rows}
+    for (key, _column), day_bookings in placed.items():
+        if key in fullest:
+            fullest[key] = max(fullest[key], min(MAX_LINES, len(day_bookings)))
+    return tuple(fullest[key] for key in rows)
+
+
+def cells(
+    bookings: Sequence[BookingView], days: Sequence[date], zone: ZoneInfo
+) -> dict[tuple[int | None, int], list[BookingView]]:
+    """(agent id or None, day column): that day's bookings by start. A booking sits on the day it
+    starts, or on the first day when it began before the week."""
+    placed: dict[tuple[int | None, int], list[BookingView]] = {}
+    for booking in sorted(bookings, key=lambda b: (b.start, b.id)):
+        day = booking.start.astimezone(zone).date()
+        column = days.index(day) if day in days else 0 if day < days[0] else None
+        if column is not None:
+            placed.setdefault((booking.agent_id, column), []).append(booking)
+    return placed
+
+
+def moved_start(booking: BookingView, day: date, zone: ZoneInfo) -> datetime | None:
+    """The booking's start on `day` at the same local time of day (in UTC); None when it is that day."""
+    local = booking.start.astimezone(zone)
+    if local.date() == day:
+        return None
+    return datetime.combine(day, local.time(), tzinfo=zone).astimezone(UTC)
+
+
+def day_label(day: date) -> str:
+    """A day as the week's header names it, in the local format: "Mon 30 Nov"."""
+    return QLocale().toString(QDate(day.year, day.month, day.day), "ddd d MMM")

@@ -1,0 +1,203 @@
+"""The week board's drawing and drops: agents by days, a sticky day header, and a drop preview that
+names the new day, start, end and agent. A drop keeps the booking's time of day and length.
+
+It is the day board's view (ui/board/view.py) with the week's grid: double-click, the block menu and
+the drop signal are the day board's, so the board page moves and undoes both alike.
+"""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QDragMoveEvent,
+    QDropEvent,
+    QFont,
+    QFontMetricsF,
+    QMouseEvent,
+    QPainter,
+    QPalette,
+    QPen,
+)
+from PySide6.QtWidgets import QGraphicsRectItem, QWidget
+
+from dispatch_desktop.services.views import BookingView
+from dispatch_desktop.ui.board.scene import HEADER_HEIGHT, NAME_WIDTH, NOW_COLOR, read_booking_mime
+from dispatch_desktop.ui.board.view import BoardView
+from dispatch_desktop.ui.board.week_scene import WeekGeometry, day_label, moved_start
+
+
+class MoreLine(QGraphicsRectItem):
+    """A cell's "+N more": its tooltip lists the bookings it stands for; double-click opens the day."""
+
+    def __init__(self, rect: QRectF, day: date) -> None:
+        super().__init__(rect)
+        self.day = day
+
+
+class WeekView(BoardView):
+    """Agents (the Unassigned row first) by the seven days; drops move the day and the agent."""
+
+    dayActivated = Signal(object)  # a date: its header or a "+N more" was double-clicked
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.week: WeekGeometry | None = None
+        self.zone = ZoneInfo("UTC")
+        self.bookings: dict[int, BookingView] = {}
+        self.today: date | None = None
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        point = event.position().toPoint()
+        scene = self.mapToScene(point)
+        week = self.week
+        item = self.itemAt(point)
+        column = None if week is None else week.column_at(scene.x())
+        if isinstance(item, MoreLine):
+            self.dayActivated.emit(item.day)
+        elif week is not None and column is not None and point.y() < HEADER_HEIGHT <= NAME_WIDTH <= point.x():
+            self.dayActivated.emit(week.days[column])
+        else:
+            super().mouseDoubleClickEvent(event)
+
+    # --- drawing ------------------------------------------------------------------------
+
+    def drawBackground(self, painter: QPainter, rect: QRectF | QRect) -> None:
+        palette = self.palette()
+        painter.fillRect(rect, palette.color(QPalette.ColorRole.Base))
+        week = self.week
+        if week is None:
+            return
+        band = palette.color(QPalette.ColorRole.AlternateBase)
+        for row in range(len(week.rows)):
+            if row % 2:
+                painter.fillRect(QRectF(0, week.y_of_row(row), week.width, week.row_height(row)), band)
+        if self.today in week.days:
+            today = QRectF(week.x_of_day(week.days.index(self.today)), 0, week.day_width, week.height)
+            tint = palette.color(QPalette.ColorRole.Highlight)
+            tint.setAlpha(28)
+            painter.fillRect(today, tint)
+        grid = palette.color(QPalette.ColorRole.Mid)
+        grid.setAlpha(140)
+        painter.setPen(QPen(grid, 1))
+        for column in range(len(week.days) + 1):
+            x = week.x_of_day(column)
+            painter.drawLine(QPointF(x, HEADER_HEIGHT), QPointF(x, week.height))
+        for row in range(len(week.rows) + 1):
+            y = week.y_of_row(row)
+            painter.drawLine(QPointF(NAME_WIDTH, y), QPointF(week.width, y))
+
+    def drawForeground(self, painter: QPainter, rect: QRectF | QRect) -> None:
+        week = self.week
+        if week is None:
+            return
+        palette = self.palette()
+        visible = self.mapToScene(self.viewport().rect()).boundingRect()
+        if self.drop_hint is not None:
+            self._draw_preview(painter, palette)
+        # Sticky day header.
+        painter.fillRect(
+            QRectF(visible.left(), visible.top(), visible.width(), HEADER_HEIGHT),
+            palette.color(QPalette.ColorRole.Button),
+        )
+        bold = QFont(painter.font())
+        bold.setBold(True)
+        for column, day in enumerate(week.days):
+            is_today = day == self.today
+            painter.setFont(bold if is_today else QFont())
+            painter.setPen(NOW_COLOR if is_today else palette.color(QPalette.ColorRole.ButtonText))
+            painter.drawText(
+                QRectF(week.x_of_day(column) + 6, visible.top(), week.day_width - 8, HEADER_HEIGHT),
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                day_label(day),
+            )
+        # Sticky agent names.
+        painter.fillRect(
+            QRectF(visible.left(), visible.top(), NAME_WIDTH, visible.height()),
+            palette.color(QPalette.ColorRole.Window),
+        )
+        painter.setPen(palette.color(QPalette.ColorRole.WindowText))
+        painter.setFont(bold)
+        for row, name in enumerate(self.names):
+            top, height = week.y_of_row(row), week.row_height(row)
+            if top + height < visible.top() + HEADER_HEIGHT:
+                continue
+            painter.drawText(
+                QRectF(visible.left() + 8, top + 3, NAME_WIDTH - 12, min(height, 22.0)),
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                name,
+            )
+        painter.fillRect(
+            QRectF(visible.left(), visible.top(), NAME_WIDTH, HEADER_HEIGHT),
+            palette.color(QPalette.ColorRole.Button),
+        )
+        painter.setPen(QPen(palette.color(QPalette.ColorRole.Mid), 1))
+        painter.drawLine(
+            QPointF(visible.left() + NAME_WIDTH, visible.top()),
+            QPointF(visible.left() + NAME_WIDTH, visible.bottom()),
+        )
+
+    def _draw_preview(self, painter: QPainter, palette: QPalette) -> None:
+        assert self.drop_hint is not None
+        highlight = palette.color(QPalette.ColorRole.Highlight)
+        painter.setPen(QPen(highlight, 2, Qt.PenStyle.DashLine))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(self.drop_hint)
+        width = QFontMetricsF(painter.font()).horizontalAdvance(self.preview) + 10
+        label = QRectF(self.drop_hint.left(), self.drop_hint.bottom(), width, 18)
+        painter.fillRect(label, highlight)
+        painter.setPen(palette.color(QPalette.ColorRole.HighlightedText))
+        painter.drawText(label.adjusted(5, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter, self.preview)
+
+    # --- drops ----------------------------------------------------------------------------
+
+    def week_target(
+        self, scene_pos: QPointF, booking_id: int
+    ) -> tuple[int, int | None, datetime | None] | None:
+        """The row, its agent (None: Unassigned) and the new start (None: the same day) under a drop
+        point; None off the grid or over the sticky names."""
+        week = self.week
+        booking = self.bookings.get(booking_id)
+        if week is None or booking is None or scene_pos.x() < self.mapToScene(0, 0).x() + NAME_WIDTH:
+            return None
+        row, column = week.row_at(scene_pos.y()), week.column_at(scene_pos.x())
+        if row is None or column is None:
+            return None
+        return row, week.rows[row], moved_start(booking, week.days[column], self.zone)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        payload = read_booking_mime(event.mimeData())
+        pos = self.mapToScene(event.position().toPoint())
+        target = None if payload is None else self.week_target(pos, payload.booking_id)
+        if payload is None or target is None or self.week is None:
+            self.drop_hint = None
+            self.preview = ""
+            event.ignore()
+        else:
+            row, agent_id, start = target
+            booking = self.bookings[payload.booking_id]
+            begin = start or booking.start
+            end = begin + (booking.end - booking.start)
+            local = begin.astimezone(self.zone)
+            column = self.week.days.index(local.date()) if local.date() in self.week.days else 0
+            self.drop_hint = QRectF(*self.week.cell(row, column)).adjusted(2, 2, -2, -2)
+            when = f"{day_label(local.date())} {self.zone_label(begin)}–{self.zone_label(end)}"
+            same = agent_id == booking.agent_id and start is None
+            self.preview = f"{self.names[row]} · {when}" + (" (where it is)" if same else "")
+            event.acceptProposedAction()
+        self.viewport().update()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self.drop_hint = None
+        self.preview = ""
+        self.viewport().update()
+        payload = read_booking_mime(event.mimeData())
+        pos = self.mapToScene(event.position().toPoint())
+        target = None if payload is None else self.week_target(pos, payload.booking_id)
+        if payload is None or target is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        _row, agent_id, start = target
+        shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+        self.dropRequested.emit(payload.booking_id, agent_id, start, not shift)
