@@ -49,14 +49,20 @@ def _source(name: str) -> str | None:
         raise _unavailable(name, f"cannot be read: {exc}") from None
 
 
-@lru_cache(maxsize=1)
-def _environment() -> "SandboxedEnvironment":
+def _language_source(name: str, language: str) -> str | None:
+    """A template of `language` (its folder's file, partials too), else the English one."""
+    own = _source(f"{language}/{name}") if language != "en" else None
+    return own if own is not None else _source(name)
+
+
+@lru_cache(maxsize=None)
+def _environment(language: str = "en") -> "SandboxedEnvironment":
     # jinja2 loads with the first message rendered, not when the console starts.
     from jinja2 import FunctionLoader, StrictUndefined, select_autoescape
     from jinja2.sandbox import SandboxedEnvironment
 
     return SandboxedEnvironment(
-        loader=FunctionLoader(_source),
+        loader=FunctionLoader(lambda name: _language_source(name, language)),
         autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -80,9 +86,9 @@ def _reported(name: str) -> Iterator[None]:
         raise _unavailable(name, f"cannot be rendered: {exc}") from None
 
 
-def _render(name: str, context: dict[str, Any]) -> str:
+def _render(name: str, language: str, context: dict[str, Any]) -> str:
     with _reported(name):
-        return _environment().get_template(name).render(**context).strip()
+        return _environment(language).get_template(name).render(**context).strip()
 
 
 def _names(folder: Traversable, prefix: str = "") -> Iterator[str]:
@@ -105,11 +111,11 @@ def compile_all() -> int:
     return len(names)
 
 
-def render(kind: str, **context: Any) -> Rendered:
-    subject = " ".join(_render(f"{kind}/subject.txt", context).split())
+def render(kind: str, *, language: str = "en", **context: Any) -> Rendered:
+    subject = " ".join(_render(f"{kind}/subject.txt", language, context).split())
     return Rendered(
-        sms=sms_segments.fit(_render(f"{kind}/sms.txt", context)),
+        sms=sms_segments.fit(_render(f"{kind}/sms.txt", language, context)),
         subject=subject,
-        text=_render(f"{kind}/email.txt", context) + "\n",
-        html=_render(f"{kind}/email.html", {**context, "subject": subject}) + "\n",
+        text=_render(f"{kind}/email.txt", language, context) + "\n",
+        html=_render(f"{kind}/email.html", language, {**context, "subject": subject}) + "\n",
     )
