@@ -29,6 +29,7 @@ class BookingDraft:
     agent_id: int | None
     notify_customer: bool = True  # False: "don't notify the customer about this change"
     sms_consent: str | None = None  # the customer's answer to "OK to text you?" ('yes', 'no', None)
+    customer_language: str | None = None  # their messages' language; None keeps theirs (or the team's)
 
 
 def save_draft(
@@ -59,6 +60,7 @@ def save_draft(
             agent_id=draft.agent_id if assign else None,
             notes=draft.notes or None,
             sms_consent=draft.sms_consent,
+            customer_language=draft.customer_language,
             notify_customer=draft.notify_customer,
         )
     view = bookings.update_booking(
@@ -68,6 +70,7 @@ def save_draft(
         customer_name=draft.customer_name,
         customer_phone=draft.customer_phone,
         customer_email=draft.customer_email or "",
+        customer_language=draft.customer_language,
         address=draft.address,
         service=draft.service,
         start=draft.start,

@@ -39,6 +39,7 @@ _FIELD_WORDS = {
     "address": "the address",
     "service": "the service",
     "notes": "the notes",
+    "language": "the customer's language",
 }
 
 

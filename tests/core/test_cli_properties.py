@@ -93,6 +93,7 @@ COMMANDS: dict[str, list[Arg]] = {
         Arg("--agent", "filter id", "1", optional=True),
         Arg("--notes", "long text", "gate code 1234", optional=True),
         Arg("--sms-consent", "word", "yes", optional=True),
+        Arg("--language", "word", "es", optional=True),
     ],
     "booking assign": [
         Arg(None, "id", "1"),
@@ -146,6 +147,7 @@ COMMANDS: dict[str, list[Arg]] = {
         Arg("--company-phone", "optional phone", "+13125550100", optional=True),
         Arg("--day-start", "number", "8", optional=True),
         Arg("--day-end", "number", "18", optional=True),
+        Arg("--language", "word", "es", optional=True),
     ],
     "notifier run": [
         Arg("--once", "flag"),
