@@ -55,7 +55,7 @@ def _language_source(name: str, language: str) -> str | None:
     return own if own is not None else _source(name)
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=8)  # one per language
 def _environment(language: str = "en") -> "SandboxedEnvironment":
     # jinja2 loads with the first message rendered, not when the console starts.
     from jinja2 import FunctionLoader, StrictUndefined, select_autoescape

@@ -22,7 +22,7 @@ from typing import Any, Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dispatch_desktop.domain import validation
+from dispatch_desktop.domain import language, validation
 from dispatch_desktop.domain.errors import WrongEnvironmentError
 from dispatch_desktop.domain.inbound import (
     AGENT_KEYWORDS,
@@ -42,6 +42,7 @@ from dispatch_desktop.notify.secrets import scrub
 from dispatch_desktop.services import audit, notices
 from dispatch_desktop.services.bookings import apply_status
 from dispatch_desktop.services.context import Actor, ServiceContext, Unit, bump_revision
+from dispatch_desktop.services.customers import message_language
 from dispatch_desktop.services.notices import Notification, Recipient
 from dispatch_desktop.storage import inbound as store
 from dispatch_desktop.storage.models import Agent, Booking, Customer, InboundMessage
@@ -164,10 +165,12 @@ def _sender(session: Session, phone: str) -> _Sender:
     return _Sender(phone, customer, agent)
 
 
-def _call_us(settings: TeamSettings) -> str:
-    # `company_phone` is another branch's team setting: read it only when the settings have it.
-    phone = getattr(settings, "company_phone", None)
-    return f"Call us at {phone}." if isinstance(phone, str) and phone else "Please call us."
+def _no_booking(customer: Customer, settings: TeamSettings, to_confirm: bool) -> str:
+    """The answer to a C or R with nothing to act on, in the customer's language."""
+    words = language.words(message_language(customer, settings))
+    nothing = words.nothing_to_confirm if to_confirm else words.nothing_to_reschedule
+    phone = settings.company_phone
+    return f"{nothing} {words.call_us.format(phone=phone) if phone else words.please_call}"
 
 
 def _nearest_active(session: Session, where: Any, now: datetime) -> Booking | None:
@@ -194,7 +197,7 @@ def _customer_keyword(unit: Unit, customer: Customer, keyword: Keyword, now: dat
             return _Outcome(
                 "could not confirm: no scheduled booking ahead",
                 False,
-                reply=f"No booking to confirm. {_call_us(unit.settings)}",
+                reply=_no_booking(customer, unit.settings, to_confirm=True),
             )
         apply_status(unit, booking, BookingStatus.CONFIRMED)
         return _Outcome(f"confirmed {booking_reference(booking.id)}", True, booking)
@@ -209,7 +212,7 @@ def _customer_keyword(unit: Unit, customer: Customer, keyword: Keyword, now: dat
         .limit(1)
     ).first()
     if booking is None:
-        reply = f"No upcoming booking to reschedule. {_call_us(unit.settings)}"
+        reply = _no_booking(customer, unit.settings, to_confirm=False)
         return _Outcome("could not flag: no upcoming booking", False, reply=reply)
     if booking.reschedule_requested_at is None:
         booking.reschedule_requested_at = now

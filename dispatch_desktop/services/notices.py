@@ -16,6 +16,7 @@ from typing import Any, TypedDict
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
+from dispatch_desktop.domain import language as languages
 from dispatch_desktop.domain import sms_segments, validation
 from dispatch_desktop.domain.errors import ValidationError
 from dispatch_desktop.domain.outbox import REMINDER_EVENT, Channel, HoldReason, OutboxStatus
@@ -26,6 +27,7 @@ from dispatch_desktop.domain.timing import offset_text, recipient_zone
 from dispatch_desktop.notify import templates
 from dispatch_desktop.notify.log_line import Notice, log_notice
 from dispatch_desktop.notify.notifier import environment_decision
+from dispatch_desktop.services.customers import message_language
 from dispatch_desktop.storage import outbox as store
 from dispatch_desktop.storage.models import Agent, Booking, Operator, TimeOff
 from dispatch_desktop.storage.outbox import sms_counts, supersede, waits
@@ -33,7 +35,7 @@ from dispatch_desktop.storage.types import utcnow
 
 SMS, EMAIL = Channel.SMS, Channel.EMAIL
 CUSTOMER, AGENT, DISPATCHER = "customer", "agent", "dispatcher"
-COMPANY_LINE = "Sent by your service team through Dispatch Desktop."
+COMPANY_LINE = languages.words(languages.ENGLISH).service_team
 NO_PHONE = "no phone number on file"
 NO_EMAIL = "no email address on file"
 DEDUPE_MAX = 255
@@ -126,7 +128,7 @@ def operator_recipient(operator: Operator) -> Recipient:
 
 
 def human_status(status: str) -> str:
-    return status.replace("_", " ")
+    return languages.status_words(status)
 
 
 def _messages(
@@ -139,9 +141,12 @@ def _messages(
     entity_id: int,
     version: int,
     company_line: str = COMPANY_LINE,
+    language: str = languages.ENGLISH,
 ) -> list[Notification]:
     rendered = templates.render(
-        kind, **{"recipient_name": recipient.name, "company_line": company_line, **context}
+        kind,
+        language=language,
+        **{"recipient_name": recipient.name, "company_line": company_line, **context},
     )
     return [
         Notification(
@@ -169,32 +174,33 @@ def _messages(
     ]
 
 
-def _booking_context(booking: Booking, settings: TeamSettings) -> dict[str, Any]:
-    date, time = settings.local(booking.starts_at).split(" ")
-    agent = booking.agent
+def _booking_context(booking: Booking, settings: TeamSettings, language: str) -> dict[str, Any]:
+    """A booking's template variables, its dates, times and status in `language`'s words."""
+    agent, zone = booking.agent, settings.zone
     return {
         "ref": booking_reference(booking.id),
-        "date": date,
-        "time": time,
+        "date": languages.day(booking.starts_at, zone, language),
+        "time": languages.clock(booking.starts_at, zone, language),
         "agent_first_name": agent.name.split()[0] if agent and agent.name.split() else None,
         "service": booking.service,
-        "when": settings.local(booking.starts_at),
-        "ends": settings.local(booking.ends_at),
+        "when": languages.when(booking.starts_at, zone, language),
+        "ends": languages.when(booking.ends_at, zone, language),
         "timezone": settings.timezone_name,
         "address": booking.address,
-        "status": human_status(booking.status),
+        "status": languages.status_words(booking.status, language),
         "customer_name": booking.customer.name,
         "agent_name": booking.agent.name if booking.agent else None,
-        "company_line": _company_line(settings),
+        "company_line": _company_line(settings, language),
     }
 
 
-def _company_line(settings: TeamSettings) -> str:
+def _company_line(settings: TeamSettings, language: str) -> str:
     """The emails' last line: the company and its number when the team has set them."""
+    words = languages.words(language)
     if not settings.company_name:
-        return COMPANY_LINE
+        return words.service_team
     phone = f" ({settings.company_phone})" if settings.company_phone else ""
-    return f"Sent by {settings.company_name}{phone} through Dispatch Desktop."
+    return words.company_line.format(name=f"{settings.company_name}{phone}")
 
 
 def booking_messages(
@@ -209,39 +215,49 @@ def booking_messages(
     """The messages one booking event causes, per the recipients table of issue 3.
 
     `event` is one of booking_created, booking_assigned, booking_status_changed, booking_rescheduled.
+    The customer's messages are in their language (else the team's), the agents' in the team's.
     """
-    context = _booking_context(booking, settings)
-    context["old_status"] = human_status(old_status) if old_status else None
-    context["eta_minutes"] = eta_minutes  # an agent's "OMW 15": the customer's text says "about 15 minutes"
     ids: _EntityIds = {"entity": "booking", "entity_id": booking.id, "version": booking.version}
+    spoken = message_language(booking.customer, settings)
+
+    def context(language: str) -> dict[str, Any]:
+        return _booking_context(booking, settings, language) | {
+            "old_status": languages.status_words(old_status, language) if old_status else None,
+            # an agent's "OMW 15": the customer's text says "about 15 minutes"
+            "eta_minutes": eta_minutes,
+        }
+
+    told, staff = context(spoken), context(settings.language)
+
+    def to_customer(kind: str, about: str = event) -> list[Notification]:
+        return _messages(kind, about, customer_recipient(booking), told, language=spoken, **ids)
+
+    def to_agent(kind: str, who: Agent, about: str = event) -> list[Notification]:
+        return _messages(kind, about, agent_recipient(who), staff, language=settings.language, **ids)
+
     agent = booking.agent
     out: list[Notification] = []
     if event == "booking_created":
         # Without an agent (the call center's) it is a request, not an appointment yet.
-        confirmation = "customer_confirmation" if agent is not None else "request_received"
-        out += _messages(confirmation, event, customer_recipient(booking), context, **ids)
+        out += to_customer("customer_confirmation" if agent is not None else "request_received")
         if agent is not None:
-            out += _messages("agent_assignment", event, agent_recipient(agent), context, **ids)
+            out += to_agent("agent_assignment", agent)
     elif event == "booking_assigned":
         if agent is not None and old_status == BookingStatus.PENDING:
             # pending -> scheduled is a status change: the customer hears who comes, and when.
-            out += _messages(
-                "customer_scheduled", "booking_status_changed", customer_recipient(booking), context, **ids
-            )
+            out += to_customer("customer_scheduled", "booking_status_changed")
         if agent is not None and (previous_agent is None or previous_agent.id != agent.id):
-            out += _messages("agent_assignment", event, agent_recipient(agent), context, **ids)
+            out += to_agent("agent_assignment", agent)
         if previous_agent is not None and (agent is None or previous_agent.id != agent.id):
-            out += _messages(
-                "agent_unassignment", "booking_unassigned", agent_recipient(previous_agent), context, **ids
-            )
+            out += to_agent("agent_unassignment", previous_agent, "booking_unassigned")
     elif event == "booking_status_changed":
-        out += _messages("customer_status", event, customer_recipient(booking), context, **ids)
+        out += to_customer("customer_status")
         if agent is not None:
-            out += _messages("agent_status", event, agent_recipient(agent), context, **ids)
+            out += to_agent("agent_status", agent)
     elif event == "booking_rescheduled":
-        out += _messages("customer_reschedule", event, customer_recipient(booking), context, **ids)
+        out += to_customer("customer_reschedule")
         if agent is not None:
-            out += _messages("agent_reschedule", event, agent_recipient(agent), context, **ids)
+            out += to_agent("agent_reschedule", agent)
     else:
         raise ValueError(f"unknown booking event {event!r}")
     return out
@@ -252,11 +268,12 @@ def time_off_reference(time_off_id: int) -> str:
 
 
 def _time_off_context(time_off: TimeOff, settings: TeamSettings, decided_by: str | None) -> dict[str, Any]:
+    zone, language = settings.zone, settings.language
     return {
         "ref": time_off_reference(time_off.id),
         "agent_name": time_off.agent.name,
-        "starts": settings.local(time_off.starts_at),
-        "ends": settings.local(time_off.ends_at),
+        "starts": languages.when(time_off.starts_at, zone, language),
+        "ends": languages.when(time_off.ends_at, zone, language),
         "timezone": settings.timezone_name,
         "reason": time_off.reason,
         "decision": time_off.status,
@@ -284,9 +301,17 @@ def time_off_messages(
         for operator in dispatchers:
             recipient = operator_recipient(operator)
             if recipient.phone or recipient.email:
-                out += _messages("dispatcher_time_off_request", event, recipient, context, **ids)
+                out += _messages(
+                    "dispatcher_time_off_request",
+                    event,
+                    recipient,
+                    context,
+                    language=settings.language,
+                    **ids,
+                )
     elif event == "time_off_decided":
-        out += _messages("agent_time_off_decision", event, agent_recipient(time_off.agent), context, **ids)
+        agent = agent_recipient(time_off.agent)
+        out += _messages("agent_time_off_decision", event, agent, context, language=settings.language, **ids)
     else:
         raise ValueError(f"unknown time-off event {event!r}")
     return out
@@ -369,7 +394,6 @@ def booking_rescheduled(
 # --- what the customer's texts say around the message ------------------------------------------
 
 DECLINED_TEXTS = "customer declined texts"
-OPT_OUT_LINE = "Reply STOP to opt out."
 
 
 def customer_texts(
@@ -388,7 +412,8 @@ def customer_texts(
         else:
             prefix = f"{settings.company_name}: " if settings.company_name else ""
             first = not sms_counts.ever_texted(session, note.address)
-            suffix = f" {OPT_OUT_LINE}" if first else ""
+            opt_out = languages.words(message_language(customer, settings)).opt_out
+            suffix = f" {opt_out}" if first else ""
             out.append(replace(note, body=sms_segments.fit(note.body, prefix=prefix, suffix=suffix)))
     return out
 
@@ -669,14 +694,16 @@ def reminder_messages(booking: Booking, settings: TeamSettings, now: datetime) -
     scheduled or confirmed; none for a time already passed."""
     if booking.status not in REMINDED_STATUSES:
         return []
-    context = _booking_context(booking, settings)
+    spoken = message_language(booking.customer, settings)
+    context = _booking_context(booking, settings, spoken)
     context |= {"company": settings.company_name, "two_way": settings.two_way_sms}
     ids: _EntityIds = {"entity": "booking", "entity_id": booking.id, "version": booking.version}
     out: list[Notification] = []
     for offset in settings.reminders:
         due = booking.starts_at - offset
         if due > now:
-            notes = _messages("reminder", REMINDER_EVENT, customer_recipient(booking), context, **ids)
+            recipient = customer_recipient(booking)
+            notes = _messages("reminder", REMINDER_EVENT, recipient, context, language=spoken, **ids)
             out += [replace(note, due_at=due, slot=offset_text(offset)) for note in notes]
     return out
 

@@ -117,6 +117,4 @@ def register(cli: Commands) -> None:
     c.add_argument("--company-phone", metavar="PHONE", help='the number customers call back ("" clears)')
     c.add_argument("--day-start", metavar="HOUR", help="the working day's first hour (board view), e.g. 7")
     c.add_argument("--day-end", metavar="HOUR", help="the working day's end hour, e.g. 19")
-    c.add_argument(
-        "--language", metavar="CODE", help="the messages' language: en or a shipped one, e.g. es"
-    )
+    c.add_argument("--language", metavar="CODE", help="the messages' language: en or a shipped one, e.g. es")
