@@ -33,6 +33,7 @@ DATES = {
 @dataclass(frozen=True)
 class Words:
     opt_out: str
+    reply_hint: str  # a reminder's keywords when two-way SMS is on
     company_line: str  # {name} is the company and its phone; without a name, `service_team` is used
     service_team: str
     call_us: str  # {phone}
@@ -45,6 +46,7 @@ class Words:
 WORDS = {
     ENGLISH: Words(
         opt_out="Reply STOP to opt out.",
+        reply_hint="Reply C to confirm, R to reschedule",
         company_line="Sent by {name} through Dispatch Desktop.",
         service_team="Sent by your service team through Dispatch Desktop.",
         call_us="Call us at {phone}.",
@@ -54,7 +56,8 @@ WORDS = {
         statuses={},  # the status's own words, "en_route" read as "en route"
     ),
     "es": Words(
-        opt_out="Responda STOP para no recibir más mensajes.",
+        opt_out="Responda STOP para darse de baja.",
+        reply_hint="Responda C para confirmar o R para otra fecha.",
         company_line="Enviado por {name} mediante Dispatch Desktop.",
         service_team="Enviado por su equipo de servicio mediante Dispatch Desktop.",
         call_us="Llámenos al {phone}.",

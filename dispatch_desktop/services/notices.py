@@ -400,9 +400,11 @@ def customer_texts(
     session: Session, notes: list[Notification], booking: Booking, settings: TeamSettings
 ) -> list[Notification]:
     """The customer's SMS as sent: skipped when they said no to texts; otherwise opened with the
-    company name (when set) and, the first time their number is ever texted, closed with the
-    opt-out line, the whole kept within two segments by shortening the message between."""
+    company name (when set), a reminder closed with the reply keywords (two-way SMS) and, the first
+    time their number is ever texted, with the opt-out line, in the customer's language, the whole
+    kept within two segments by shortening the message between."""
     customer = booking.customer
+    words = languages.words(message_language(customer, settings))
     out = []
     for note in notes:
         if note.recipient.kind != CUSTOMER or note.channel != SMS or not note.address:
@@ -411,9 +413,9 @@ def customer_texts(
             out.append(replace(note, declined=DECLINED_TEXTS))
         else:
             prefix = f"{settings.company_name}: " if settings.company_name else ""
+            hint = settings.two_way_sms and note.event == REMINDER_EVENT
             first = not sms_counts.ever_texted(session, note.address)
-            opt_out = languages.words(message_language(customer, settings)).opt_out
-            suffix = f" {opt_out}" if first else ""
+            suffix = (f" {words.reply_hint}" if hint else "") + (f" {words.opt_out}" if first else "")
             out.append(replace(note, body=sms_segments.fit(note.body, prefix=prefix, suffix=suffix)))
     return out
 
@@ -696,7 +698,7 @@ def reminder_messages(booking: Booking, settings: TeamSettings, now: datetime) -
         return []
     spoken = message_language(booking.customer, settings)
     context = _booking_context(booking, settings, spoken)
-    context |= {"company": settings.company_name, "two_way": settings.two_way_sms}
+    context["company"] = settings.company_name
     ids: _EntityIds = {"entity": "booking", "entity_id": booking.id, "version": booking.version}
     out: list[Notification] = []
     for offset in settings.reminders:
