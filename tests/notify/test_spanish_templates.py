@@ -28,10 +28,56 @@ ADDRESS = "2150 South Kedzie Avenue, Unit 3R, Chicago, IL 60623"
 SERVICE = "Reparación de calentador de agua"
 # Words of the English templates and of the code's own lines; none may appear in a Spanish message.
 ENGLISH = set(
-    "the your you we will booking bookings job reply reminder scheduled confirmed cancelled completed"
-    " pending route progress status moved new time request received technician minutes with on at is"
-    " has hello call us please opt out to of sent by through assigned rescheduled confirmation"
-    " reference service when address".split()
+    [
+        "the",
+        "your",
+        "you",
+        "we",
+        "will",
+        "booking",
+        "bookings",
+        "job",
+        "reply",
+        "reminder",
+        "scheduled",
+        "confirmed",
+        "cancelled",
+        "completed",
+        "pending",
+        "route",
+        "progress",
+        "status",
+        "moved",
+        "new",
+        "time",
+        "request",
+        "received",
+        "technician",
+        "minutes",
+        "with",
+        "on",
+        "at",
+        "is",
+        "has",
+        "hello",
+        "call",
+        "us",
+        "please",
+        "opt",
+        "out",
+        "to",
+        "of",
+        "sent",
+        "by",
+        "through",
+        "assigned",
+        "rescheduled",
+        "confirmation",
+        "reference",
+        "service",
+        "when",
+        "address",
+    ]
 )
 PRODUCT = "Dispatch Desktop"  # the product's name in the company line stays as it is
 
