@@ -48,6 +48,11 @@ def customer_language(value: str | None) -> str | None:
     return languages.chosen(value, shipped.offered(), "customer language")
 
 
+def message_languages() -> list[tuple[str, str]]:
+    """The languages a customer's messages may be in: (code, the language's own name)."""
+    return [(code, languages.name(code)) for code in shipped.offered()]
+
+
 def message_language(customer: Customer, settings: TeamSettings) -> str:
     """What the customer's messages are written in: their language, else the team's."""
     return customer.language or settings.language
