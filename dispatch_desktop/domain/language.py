@@ -40,7 +40,7 @@ class Words:
     please_call: str
     nothing_to_confirm: str
     nothing_to_reschedule: str
-    statuses: dict[str, str]
+    statuses: dict[str, str]  # of bookings and time off
 
 
 WORDS = {
@@ -64,7 +64,8 @@ WORDS = {
         please_call="Por favor, llámenos.",
         nothing_to_confirm="No tiene ninguna cita que confirmar.",
         nothing_to_reschedule="No tiene ninguna cita próxima que cambiar.",
-        # A booking is "la cita" in the Spanish templates: the words agree with it.
+        # A booking is "la cita" and time off "la solicitud" in the Spanish templates: the words
+        # agree with them.
         statuses={
             "pending": "pendiente",
             "scheduled": "programada",
@@ -74,6 +75,8 @@ WORDS = {
             "completed": "completada",
             "cancelled": "cancelada",
             "no_show": "ausente",
+            "approved": "aprobada",
+            "denied": "rechazada",
         },
     ),
 }

@@ -276,7 +276,7 @@ def _time_off_context(time_off: TimeOff, settings: TeamSettings, decided_by: str
         "ends": languages.when(time_off.ends_at, zone, language),
         "timezone": settings.timezone_name,
         "reason": time_off.reason,
-        "decision": time_off.status,
+        "decision": languages.status_words(time_off.status, language),
         "decision_reason": time_off.decision_reason,
         "decided_by": decided_by,
     }

@@ -4,7 +4,7 @@ caller keeping theirs, and an unknown language refused with one line and nothing
 import pytest
 from sqlalchemy import select
 
-from dispatch_desktop.services import bookings, customers, team_settings
+from dispatch_desktop.services import bookings, customers, team_settings, timeoff
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.storage.engine import Database
 from dispatch_desktop.storage.models import AuditEntry, Customer
@@ -139,3 +139,22 @@ def test_a_returning_caller_keeps_their_language(db: Database, ctx: ServiceConte
         True,
         True,
     ]
+
+
+def test_a_spanish_team_tells_its_agents_in_spanish(db: Database, ctx: ServiceContext) -> None:
+    team_settings.update_team_settings(ctx, language="es")
+    agent = add_agent(ctx)
+    add_booking(ctx, agent_id=agent.id)
+    request = timeoff.request_time_off(
+        ctx, agent_id=agent.id, start="2026-12-03 08:00", end="2026-12-03 18:00"
+    )
+    timeoff.approve_time_off(ctx, request.id)
+    assert texts(db, "agent") == [
+        "Nueva cita BK-000001: Boiler service, martes 1 de diciembre, 09:00, en 12 Elm Street, Chicago."
+        " Cliente: Carla Customer.",
+        "Su solicitud de tiempo libre del jueves 3 de diciembre, 08:00 al jueves 3 de diciembre, 18:00"
+        " fue aprobada.",
+    ]
+    [decision] = rows(db, recipient_kind="agent", channel="email", event="time_off_decided")
+    assert decision.subject == "Solicitud de tiempo libre aprobada"
+    assert "Desde: jueves 3 de diciembre, 08:00 (America/Chicago)\n" in decision.body

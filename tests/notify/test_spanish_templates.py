@@ -23,6 +23,15 @@ CUSTOMER_KINDS = (
     "customer_status",
     "reminder",
 )
+# A Spanish team's staff read theirs in Spanish too.
+STAFF_KINDS = (
+    "agent_assignment",
+    "agent_reschedule",
+    "agent_status",
+    "agent_unassignment",
+    "agent_time_off_decision",
+    "dispatcher_time_off_request",
+)
 COMPANY = "Plomería y Calefacción Hernández"
 ADDRESS = "2150 South Kedzie Avenue, Unit 3R, Chicago, IL 60623"
 SERVICE = "Reparación de calentador de agua"
@@ -106,6 +115,11 @@ def sample(eta_minutes: int | None = None) -> dict[str, object]:
         "agent_name": "Guillermo Castañeda",
         "agent_first_name": "Guillermo",
         "company": COMPANY,
+        "starts": language.when(start, zone, "es"),
+        "reason": "cita médica",
+        "decision": language.status_words("denied", "es"),
+        "decision_reason": "semana con mucho trabajo",
+        "decided_by": "Dana Lee",
         "company_line": language.words("es").company_line.format(name=f"{COMPANY} (+13125550100)"),
     }
 
@@ -113,9 +127,17 @@ def sample(eta_minutes: int | None = None) -> dict[str, object]:
 def test_spanish_is_offered_and_ships_every_part_of_every_customer_message() -> None:
     assert languages.offered() == ("en", "es")
     root = templates.templates_root() / "es"
-    for kind in CUSTOMER_KINDS:
+    for kind in CUSTOMER_KINDS + STAFF_KINDS:
         for part in ("sms.txt", "subject.txt", "email.txt", "email.html"):
             assert (root / kind / part).is_file(), f"es/{kind}/{part}"
+
+
+@pytest.mark.parametrize("kind", STAFF_KINDS)
+def test_each_spanish_staff_message_reads_spanish_within_two_segments(kind: str) -> None:
+    rendered = templates.render(kind, language="es", **sample())
+    assert segments(rendered.sms).segments <= 2, rendered.sms
+    for part in (rendered.sms, rendered.subject, rendered.text, rendered.html):
+        assert english_words(part) == set(), (kind, part)
 
 
 @pytest.mark.parametrize("kind", CUSTOMER_KINDS)
