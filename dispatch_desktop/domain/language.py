@@ -1,5 +1,5 @@
 """A message's language: its dates and times through Babel, and the words the code adds around a
-template (status words, the opt-out line, the company line, the answers to a customer's text).
+template (status words, the opt-out line, a reminder's reply keywords, the company line).
 
 Which languages are offered is what ships templates (notify/languages.py); a language without a
 table here falls back to English words, as its messages fall back to English templates.
@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from dispatch_desktop.domain.errors import ValidationError
+from dispatch_desktop.domain.message_kinds import DEFAULT_LANGUAGE
 
-ENGLISH = "en"
+ENGLISH = DEFAULT_LANGUAGE  # what every message falls back to
 
 
 @dataclass(frozen=True)
@@ -36,10 +37,6 @@ class Words:
     reply_hint: str  # a reminder's keywords when two-way SMS is on
     company_line: str  # {name} is the company and its phone; without a name, `service_team` is used
     service_team: str
-    call_us: str  # {phone}
-    please_call: str
-    nothing_to_confirm: str
-    nothing_to_reschedule: str
     statuses: dict[str, str]  # of bookings and time off
 
 
@@ -49,10 +46,6 @@ WORDS = {
         reply_hint="Reply C to confirm, R to reschedule",
         company_line="Sent by {name} through Dispatch Desktop.",
         service_team="Sent by your service team through Dispatch Desktop.",
-        call_us="Call us at {phone}.",
-        please_call="Please call us.",
-        nothing_to_confirm="No booking to confirm.",
-        nothing_to_reschedule="No upcoming booking to reschedule.",
         statuses={},  # the status's own words, "en_route" read as "en route"
     ),
     "es": Words(
@@ -60,10 +53,6 @@ WORDS = {
         reply_hint="Responda C para confirmar o R para otra fecha.",
         company_line="Enviado por {name} mediante Dispatch Desktop.",
         service_team="Enviado por su equipo de servicio mediante Dispatch Desktop.",
-        call_us="Llámenos al {phone}.",
-        please_call="Por favor, llámenos.",
-        nothing_to_confirm="No tiene ninguna cita que confirmar.",
-        nothing_to_reschedule="No tiene ninguna cita próxima que cambiar.",
         # A booking is "la cita" and time off "la solicitud" in the Spanish templates: the words
         # agree with them.
         statuses={

@@ -5,8 +5,9 @@ import re
 from dispatch_desktop.domain.language import ENGLISH
 from dispatch_desktop.notify.templates import templates_root
 
-# A language folder is named by its code ("es", "pt-BR"); a message kind's folder never looks like one.
-_CODE = re.compile(r"[a-z]{2,3}(-[A-Z]{2})?")
+# A language folder is named by its two-letter code ("es", as message_kinds.language takes it);
+# a message kind's folder never looks like one.
+_CODE = re.compile(r"[a-z]{2}")
 
 
 def offered() -> tuple[str, ...]:

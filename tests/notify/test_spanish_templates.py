@@ -8,9 +8,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from dispatch_desktop.domain import language
+from dispatch_desktop.domain.message_kinds import PART_FILES
 from dispatch_desktop.domain.sms_segments import UCS2, fit, segments
 from dispatch_desktop.notify import languages, templates
 from dispatch_desktop.services import agents, bookings, inbound, team_settings
+from dispatch_desktop.services import templates as template_service
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.storage.engine import Database
 from tests.notify.helpers import rows
@@ -221,3 +223,26 @@ def test_a_spanish_customers_texts_through_the_outbox_fit_and_read_spanish(
         f"{COMPANY}: Solicitud recibida para el miércoles 18 de septiembre; "
     )
     assert first.body.endswith("... Responda STOP para darse de baja.")
+
+
+def test_every_shipped_spanish_template_passes_the_save_check(ctx: ServiceContext) -> None:
+    """A supervisor may start an override from the shipped Spanish text and save it as it is."""
+    team = ctx.team_settings()
+    for kind in CUSTOMER_KINDS + STAFF_KINDS:
+        detail = template_service.show_template(ctx, kind, "es")
+        for part in detail.parts:
+            assert part.shipped_text == (
+                templates.templates_root() / "es" / kind / PART_FILES[part.part]
+            ).read_text(encoding="utf-8")
+            template_service.check_part(kind, part.part, "es", part.shipped_text, team)
+
+
+def test_a_spanish_teams_agent_is_answered_in_spanish(db: Database, ctx: ServiceContext) -> None:
+    team_settings.update_team_settings(ctx, language="es", two_way_sms=True)
+    agents.add_agent(ctx, name="Guillermo Castañeda", phone="312-555-0101", email="gc@example.com")
+    inbound.simulate_inbound(ctx, "312-555-0101", "1")
+    [reply] = [row.body for row in rows(db, event="inbound_reply")]
+    assert (
+        reply
+        == "Hoy no tiene citas asignadas. Envíe 1 u OMW [minutos] al salir, 2 al empezar y 3 o DONE al terminar."
+    )
