@@ -63,7 +63,7 @@ WORDS = {
             "in_progress": "en curso",
             "completed": "completada",
             "cancelled": "cancelada",
-            "no_show": "ausente",
+            "no_show": "no realizada, no había nadie",
             "approved": "aprobada",
             "denied": "rechazada",
         },
