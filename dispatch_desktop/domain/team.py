@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from dispatch_desktop.domain import timing
 from dispatch_desktop.domain.errors import ValidationError
+from dispatch_desktop.domain.language import ENGLISH
 from dispatch_desktop.domain.timing import QuietHours
 
 # What a team gets until a supervisor changes it (`settings set`).
@@ -41,6 +42,7 @@ COMPANY_PHONE_KEY = "company_phone"
 HAD_OPERATORS_KEY = "had_operators"
 DAY_START_KEY = "day_start_hour"
 DAY_END_KEY = "day_end_hour"
+LANGUAGE_KEY = "language"  # the messages' language of staff, and of customers with none of their own
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class TeamSettings:
     company_phone: str | None = None  # E.164
     day_start_hour: int = DEFAULT_DAY_START_HOUR
     day_end_hour: int = DEFAULT_DAY_END_HOUR
+    language: str = ENGLISH
 
     @classmethod
     def from_stored(cls, stored: Mapping[str, str], fallback_timezone: str) -> "TeamSettings":
@@ -101,6 +104,7 @@ class TeamSettings:
             company_phone=stored.get(COMPANY_PHONE_KEY) or None,
             day_start_hour=number(DAY_START_KEY, DEFAULT_DAY_START_HOUR),
             day_end_hour=number(DAY_END_KEY, DEFAULT_DAY_END_HOUR),
+            language=stored.get(LANGUAGE_KEY) or ENGLISH,
         )
 
     @property

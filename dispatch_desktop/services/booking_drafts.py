@@ -30,6 +30,7 @@ class BookingDraft:
     notify_customer: bool = True  # False: "don't notify the customer about this change"
     sms_consent: str | None = None  # the customer's answer to "OK to text you?" ('yes', 'no', None)
     override: bool = False  # "Book anyway": outside the agent's hours or without the service's skill
+    customer_language: str | None = None  # their messages' language; None keeps theirs (or the team's)
 
 
 def save_draft(
@@ -60,6 +61,7 @@ def save_draft(
             agent_id=draft.agent_id if assign else None,
             notes=draft.notes or None,
             sms_consent=draft.sms_consent,
+            customer_language=draft.customer_language,
             notify_customer=draft.notify_customer,
             override=draft.override,
         )
@@ -73,6 +75,7 @@ def save_draft(
         customer_name=draft.customer_name,
         customer_phone=draft.customer_phone,
         customer_email=draft.customer_email or "",
+        customer_language=draft.customer_language,
         address=draft.address,
         service=draft.service,
         start=draft.start,

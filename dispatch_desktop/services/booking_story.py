@@ -40,6 +40,7 @@ _FIELD_WORDS = {
     "address": "the address",
     "service": "the service",
     "notes": "the notes",
+    "language": "the customer's language",
 }
 
 

@@ -133,10 +133,12 @@ def create_booking(
     call_center: bool = False,
     notes: str | None = None,
     sms_consent: str | None = None,
+    customer_language: str | None = None,
     notify_customer: bool = True,
     override: bool = False,
 ) -> BookingView:
-    """`sms_consent` is the customer's answer to "OK to text you?" ('yes', 'no', None: not asked).
+    """`sms_consent` is the customer's answer to "OK to text you?" ('yes', 'no', None: not asked);
+    `customer_language` the language of their messages (None keeps a returning customer's).
 
     Without `notify_customer` only the agent hears of it, and the audit trail says who chose that.
     With `override` an agent outside their hours or without the service's skill is booked anyway.
@@ -167,6 +169,7 @@ def create_booking(
             phone=customer_phone,
             email=customer_email,
             consent=sms_consent,
+            language=customer_language,
         )
         if agent_id is not None:
             booking.agent = _assignable_agent(unit, agent_id, starts_at, ends_at, None)
@@ -199,6 +202,7 @@ def update_booking(
     customer_name: str | None = None,
     customer_phone: str | None = None,
     customer_email: str | None = None,
+    customer_language: str | None = None,
     address: str | None = None,
     service: str | None = None,
     start: datetime | str | None = None,
@@ -231,16 +235,21 @@ def update_booking(
                 return True
             return False
 
-        if customer_name is not None or customer_phone is not None or customer_email is not None:
+        customer_fields = (customer_name, customer_phone, customer_email, customer_language)
+        if any(value is not None for value in customer_fields):
+            spoken = booking.customer.language
             customer = upsert_customer(
                 unit.session,
                 unit.settings,
                 name=customer_name if customer_name is not None else booking.customer.name,
                 phone=customer_phone if customer_phone is not None else booking.customer.phone,
                 email=customer_email if customer_email is not None else booking.customer.email,
+                language=customer_language,
             )
             if change("customer", booking.customer.phone, customer.phone):
                 booking.customer = customer
+            else:
+                change("language", spoken, customer.language)
         if address is not None:
             new_address = validation.text(address, "address", validation.ADDRESS_MAX)
             if change("address", booking.address, new_address):

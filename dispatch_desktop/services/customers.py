@@ -5,9 +5,11 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from dispatch_desktop.domain import language as languages
 from dispatch_desktop.domain import validation
 from dispatch_desktop.domain.errors import ValidationError
 from dispatch_desktop.domain.team import TeamSettings
+from dispatch_desktop.notify import languages as shipped
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.services.views import BookingView, CallerView, CustomerView
 from dispatch_desktop.storage.models import Booking, Customer
@@ -37,6 +39,23 @@ def sms_consent(value: str | None) -> str | None:
     if answer not in SMS_CONSENT:
         raise ValidationError(f"SMS consent must be yes or no, not {value!r}", "sms consent")
     return answer
+
+
+def customer_language(value: str | None) -> str | None:
+    """A shipped language's code, or None when none was chosen (the customer follows the team)."""
+    if value is None or not value.strip():
+        return None
+    return languages.chosen(value, shipped.offered(), "customer language")
+
+
+def message_languages() -> list[tuple[str, str]]:
+    """The languages a customer's messages may be in: (code, the language's own name)."""
+    return [(code, languages.name(code)) for code in shipped.offered()]
+
+
+def message_language(customer: Customer, settings: TeamSettings) -> str:
+    """What the customer's messages are written in: their language, else the team's."""
+    return customer.language or settings.language
 
 
 CALLER_ADDRESSES = 5
@@ -91,10 +110,12 @@ def upsert_customer(
     phone: str,
     email: str | None,
     consent: str | None = None,
+    language: str | None = None,
 ) -> Customer:
     """The customer with this phone, refreshed with the name and email given; created if new.
 
     A consent answer ('yes' or 'no') replaces the stored one; None keeps it (not asked this time).
+    So does a language: a returning caller keeps theirs unless a new one is given.
 
     One INSERT ... ON CONFLICT, so two workstations booking the same new customer at once
     both end with the one row instead of a unique-key error.
@@ -103,14 +124,22 @@ def upsert_customer(
     e164 = validation.textable_phone(phone, settings.region, settings.texted_countries, "customer phone")
     clean_email = validation.optional_email(email, "customer email")
     clean_consent = sms_consent(consent)
+    clean_language = customer_language(language)
     insert = dialect_insert(session)(Customer).values(
-        name=clean_name, phone=e164, email=clean_email, sms_consent=clean_consent, created_at=utcnow()
+        name=clean_name,
+        phone=e164,
+        email=clean_email,
+        sms_consent=clean_consent,
+        language=clean_language,
+        created_at=utcnow(),
     )
     refreshed = {"name": insert.excluded.name}
     if clean_email:
         refreshed["email"] = insert.excluded.email
     if clean_consent:
         refreshed["sms_consent"] = insert.excluded.sms_consent
+    if clean_language:
+        refreshed["language"] = insert.excluded.language
     customer_id = session.scalar(
         insert.on_conflict_do_update(index_elements=["phone"], set_=refreshed).returning(Customer.id)
     )

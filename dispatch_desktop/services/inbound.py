@@ -142,9 +142,8 @@ class _Sender:
         if self.agent is not None:
             return Recipient(f"agent:{self.agent.id}", self.agent.name, notices.AGENT, self.phone, None)
         if self.customer is not None:
-            return Recipient(
-                f"customer:{self.customer.id}", self.customer.name, notices.CUSTOMER, self.phone, None
-            )
+            c = self.customer
+            return Recipient(f"customer:{c.id}", c.name, notices.CUSTOMER, self.phone, None, c.language)
         return Recipient(f"phone:{self.phone}", self.phone, "unknown", self.phone, None)
 
 
@@ -245,7 +244,7 @@ def _agent_keyword(unit: Unit, agent: Agent, reading: Reading, now: datetime) ->
         words = notices.human_status(first.status)
         reply = Reply(
             "reply_agent_wrong_status",
-            {"ref": booking_reference(first.id), "status": words, "target": notices.human_status(target)},
+            {"ref": booking_reference(first.id), "status": first.status, "target": target},
         )
         return _Outcome(f"could not apply: {booking_reference(first.id)} is {words}", False, first, reply)
     eta = reading.minutes if target is BookingStatus.EN_ROUTE else None

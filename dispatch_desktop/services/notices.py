@@ -16,6 +16,7 @@ from typing import Any, TypedDict
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
+from dispatch_desktop.domain import language as languages
 from dispatch_desktop.domain import sms_segments, validation
 from dispatch_desktop.domain.errors import ValidationError
 from dispatch_desktop.domain.outbox import REMINDER_EVENT, Channel, HoldReason, OutboxStatus
@@ -29,6 +30,7 @@ from dispatch_desktop.notify.credentials import email_sender
 from dispatch_desktop.notify.log_line import Notice, log_notice
 from dispatch_desktop.notify.notifier import environment_decision
 from dispatch_desktop.notify.templates import Overrides
+from dispatch_desktop.services.customers import message_language
 from dispatch_desktop.storage import outbox as store
 from dispatch_desktop.storage import templates as template_store
 from dispatch_desktop.storage.models import Agent, Booking, Operator, TimeOff
@@ -37,7 +39,7 @@ from dispatch_desktop.storage.types import utcnow
 
 SMS, EMAIL = Channel.SMS, Channel.EMAIL
 CUSTOMER, AGENT, DISPATCHER = "customer", "agent", "dispatcher"
-COMPANY_LINE = "Sent by your service team through Dispatch Desktop."
+COMPANY_LINE = languages.words(languages.ENGLISH).service_team
 NO_PHONE = "no phone number on file"
 NO_EMAIL = "no email address on file"
 DEDUPE_MAX = 255
@@ -53,6 +55,7 @@ class Recipient:
     kind: str
     phone: str | None
     email: str | None
+    language: str | None = None  # a customer's own; None: the team's
 
 
 @dataclass(frozen=True)
@@ -119,9 +122,8 @@ def _clean(value: str | None) -> str | None:
 
 def customer_recipient(booking: Booking) -> Recipient:
     customer = booking.customer
-    return Recipient(
-        f"customer:{customer.id}", customer.name, CUSTOMER, _clean(customer.phone), _clean(customer.email)
-    )
+    phone, email = _clean(customer.phone), _clean(customer.email)
+    return Recipient(f"customer:{customer.id}", customer.name, CUSTOMER, phone, email, customer.language)
 
 
 def agent_recipient(agent: Agent) -> Recipient:
@@ -135,7 +137,7 @@ def operator_recipient(operator: Operator) -> Recipient:
 
 
 def human_status(status: str) -> str:
-    return status.replace("_", " ")
+    return languages.status_words(status)
 
 
 def _messages(
@@ -149,9 +151,11 @@ def _messages(
     version: int,
     company_line: str = COMPANY_LINE,
     texts: Texts = NO_TEXTS,
+    language: str = languages.ENGLISH,
 ) -> list[Notification]:
     rendered = templates.render(
         kind,
+        language=language,
         overrides=texts.get(kind),
         **{"recipient_name": recipient.name, "company_line": company_line, **context},
     )
@@ -181,41 +185,49 @@ def _messages(
     ]
 
 
-def booking_context(booking: Booking, settings: TeamSettings) -> dict[str, Any]:
-    date, time = settings.local(booking.starts_at).split(" ")
-    agent = booking.agent
+def booking_context(
+    booking: Booking, settings: TeamSettings, language: str = languages.ENGLISH
+) -> dict[str, Any]:
+    """A booking's template variables, its dates, times and status in `language`'s words."""
+    agent, zone = booking.agent, settings.zone
     return {
         "ref": booking_reference(booking.id),
-        "date": date,
-        "time": time,
+        "date": languages.day(booking.starts_at, zone, language),
+        "time": languages.clock(booking.starts_at, zone, language),
         "agent_first_name": agent.name.split()[0] if agent and agent.name.split() else None,
         "service": booking.service,
-        "when": settings.local(booking.starts_at),
-        "ends": settings.local(booking.ends_at),
+        "when": languages.when(booking.starts_at, zone, language),
+        "ends": languages.when(booking.ends_at, zone, language),
         "timezone": settings.timezone_name,
         "address": booking.address,
-        "status": human_status(booking.status),
+        "status": languages.status_words(booking.status, language),
         "customer_name": booking.customer.name,
         "agent_name": booking.agent.name if booking.agent else None,
-        "company_line": _company_line(settings),
+        "company_line": _company_line(settings, language),
     }
 
 
 def booking_event_context(
-    booking: Booking, settings: TeamSettings, *, old_status: str | None = None, eta_minutes: int | None = None
+    booking: Booking,
+    settings: TeamSettings,
+    *,
+    old_status: str | None = None,
+    eta_minutes: int | None = None,
+    language: str = languages.ENGLISH,
 ) -> dict[str, Any]:
-    context = booking_context(booking, settings)
-    context["old_status"] = human_status(old_status) if old_status else None
+    context = booking_context(booking, settings, language)
+    context["old_status"] = languages.status_words(old_status, language) if old_status else None
     context["eta_minutes"] = eta_minutes  # an agent's "OMW 15": the customer's text says "about 15 minutes"
     return context
 
 
-def _company_line(settings: TeamSettings) -> str:
+def _company_line(settings: TeamSettings, language: str) -> str:
     """The emails' last line: the company and its number when the team has set them."""
+    words = languages.words(language)
     if not settings.company_name:
-        return COMPANY_LINE
+        return words.service_team
     phone = f" ({settings.company_phone})" if settings.company_phone else ""
-    return f"Sent by {settings.company_name}{phone} through Dispatch Desktop."
+    return words.company_line.format(name=f"{settings.company_name}{phone}")
 
 
 def booking_messages(
@@ -233,43 +245,57 @@ def booking_messages(
     put the booking in someone's calendar or take it out carry an invite from `sender`.
 
     `event` is one of booking_created, booking_assigned, booking_status_changed, booking_rescheduled.
+    The customer's messages are in their language (else the team's), the agents' in the team's.
     """
-    context = booking_event_context(booking, settings, old_status=old_status, eta_minutes=eta_minutes)
     ids: _EntityIds = {
         "entity": "booking",
         "entity_id": booking.id,
         "version": booking.version,
         "texts": texts,
     }
-    agent = booking.agent
+    spoken = message_language(booking.customer, settings)
 
-    def told(kind: str, event: str, recipient: Recipient) -> list[Notification]:
-        notes = _messages(kind, event, recipient, context, **ids)
+    def context(language: str) -> dict[str, Any]:
+        return booking_event_context(
+            booking, settings, old_status=old_status, eta_minutes=eta_minutes, language=language
+        )
+
+    customer_context, staff_context = context(spoken), context(settings.language)
+
+    def invited(kind: str, notes: list[Notification]) -> list[Notification]:
         return with_invite(notes, invite_method(kind, booking), booking, settings, sender)
 
+    def to_customer(kind: str, about: str = event) -> list[Notification]:
+        recipient = customer_recipient(booking)
+        return invited(kind, _messages(kind, about, recipient, customer_context, language=spoken, **ids))
+
+    def to_agent(kind: str, who: Agent, about: str = event) -> list[Notification]:
+        notes = _messages(kind, about, agent_recipient(who), staff_context, language=settings.language, **ids)
+        return invited(kind, notes)
+
+    agent = booking.agent
     out: list[Notification] = []
     if event == "booking_created":
         # Without an agent (the call center's) it is a request, not an appointment yet.
-        confirmation = "customer_confirmation" if agent is not None else "request_received"
-        out += told(confirmation, event, customer_recipient(booking))
+        out += to_customer("customer_confirmation" if agent is not None else "request_received")
         if agent is not None:
-            out += told("agent_assignment", event, agent_recipient(agent))
+            out += to_agent("agent_assignment", agent)
     elif event == "booking_assigned":
         if agent is not None and old_status == BookingStatus.PENDING:
             # pending -> scheduled is a status change: the customer hears who comes, and when.
-            out += told("customer_scheduled", "booking_status_changed", customer_recipient(booking))
+            out += to_customer("customer_scheduled", "booking_status_changed")
         if agent is not None and (previous_agent is None or previous_agent.id != agent.id):
-            out += told("agent_assignment", event, agent_recipient(agent))
+            out += to_agent("agent_assignment", agent)
         if previous_agent is not None and (agent is None or previous_agent.id != agent.id):
-            out += told("agent_unassignment", "booking_unassigned", agent_recipient(previous_agent))
+            out += to_agent("agent_unassignment", previous_agent, "booking_unassigned")
     elif event == "booking_status_changed":
-        out += told("customer_status", event, customer_recipient(booking))
+        out += to_customer("customer_status")
         if agent is not None:
-            out += told("agent_status", event, agent_recipient(agent))
+            out += to_agent("agent_status", agent)
     elif event == "booking_rescheduled":
-        out += told("customer_reschedule", event, customer_recipient(booking))
+        out += to_customer("customer_reschedule")
         if agent is not None:
-            out += told("agent_reschedule", event, agent_recipient(agent))
+            out += to_agent("agent_reschedule", agent)
     else:
         raise ValueError(f"unknown booking event {event!r}")
     return out
@@ -350,14 +376,16 @@ def time_off_reference(time_off_id: int) -> str:
 
 
 def time_off_context(time_off: TimeOff, settings: TeamSettings, decided_by: str | None) -> dict[str, Any]:
+    """Time off is staff's: its dates and decision in the team's language."""
+    zone, language = settings.zone, settings.language
     return {
         "ref": time_off_reference(time_off.id),
         "agent_name": time_off.agent.name,
-        "starts": settings.local(time_off.starts_at),
-        "ends": settings.local(time_off.ends_at),
+        "starts": languages.when(time_off.starts_at, zone, language),
+        "ends": languages.when(time_off.ends_at, zone, language),
         "timezone": settings.timezone_name,
         "reason": time_off.reason,
-        "decision": time_off.status,
+        "decision": languages.status_words(time_off.status, language),
         "decision_reason": time_off.decision_reason,
         "decided_by": decided_by,
     }
@@ -388,9 +416,17 @@ def time_off_messages(
         for operator in dispatchers:
             recipient = operator_recipient(operator)
             if recipient.phone or recipient.email:
-                out += _messages("dispatcher_time_off_request", event, recipient, context, **ids)
+                out += _messages(
+                    "dispatcher_time_off_request",
+                    event,
+                    recipient,
+                    context,
+                    language=settings.language,
+                    **ids,
+                )
     elif event == "time_off_decided":
-        out += _messages("agent_time_off_decision", event, agent_recipient(time_off.agent), context, **ids)
+        agent = agent_recipient(time_off.agent)
+        out += _messages("agent_time_off_decision", event, agent, context, language=settings.language, **ids)
     else:
         raise ValueError(f"unknown time-off event {event!r}")
     return out
@@ -499,16 +535,16 @@ def booking_rescheduled(
 # --- what the customer's texts say around the message ------------------------------------------
 
 DECLINED_TEXTS = "customer declined texts"
-OPT_OUT_LINE = "Reply STOP to opt out."
 
 
 def customer_texts(
     session: Session, notes: list[Notification], booking: Booking, settings: TeamSettings
 ) -> list[Notification]:
-    """The customer's SMS as sent: skipped when they said no to texts; otherwise opened with the
-    company name (when set) and, the first time their number is ever texted, closed with the
-    opt-out line, the whole kept within two segments by shortening the message between."""
+    """The customer's SMS as sent: skipped when they said no to texts; otherwise framed as
+    `sms_frame` says, in the customer's language, the whole kept within two segments by shortening
+    the message between."""
     customer = booking.customer
+    spoken = message_language(customer, settings)
     out = []
     for note in notes:
         if note.recipient.kind != CUSTOMER or note.channel != SMS or not note.address:
@@ -516,16 +552,23 @@ def customer_texts(
         elif customer.sms_consent == "no":
             out.append(replace(note, declined=DECLINED_TEXTS))
         else:
-            prefix, suffix = sms_frame(settings, first=not sms_counts.ever_texted(session, note.address))
+            first = not sms_counts.ever_texted(session, note.address)
+            reminder = note.event == REMINDER_EVENT
+            prefix, suffix = sms_frame(settings, first=first, language=spoken, reminder=reminder)
             out.append(replace(note, body=sms_segments.fit(note.body, prefix=prefix, suffix=suffix)))
     return out
 
 
-def sms_frame(settings: TeamSettings, *, first: bool) -> tuple[str, str]:
-    """What a customer's text carries around its message: the company name, and on the number's
-    first text the opt-out line. The template never holds them, so no template can drop them."""
+def sms_frame(
+    settings: TeamSettings, *, first: bool, language: str = languages.ENGLISH, reminder: bool = False
+) -> tuple[str, str]:
+    """What a customer's text carries around its message: the company name; a reminder's reply
+    keywords when two-way SMS is on; on the number's first text the opt-out line. The template
+    never holds them, so no template can drop them and no cut can take them."""
+    words = languages.words(language)
     prefix = f"{settings.company_name}: " if settings.company_name else ""
-    return prefix, f" {OPT_OUT_LINE}" if first else ""
+    hint = f" {words.reply_hint}" if reminder and settings.two_way_sms else ""
+    return prefix, hint + (f" {words.opt_out}" if first else "")
 
 
 def time_off_requested(session: Session, time_off: TimeOff, settings: TeamSettings) -> None:
@@ -818,7 +861,8 @@ def reminder_messages(
     scheduled or confirmed; none for a time already passed."""
     if booking.status not in REMINDED_STATUSES:
         return []
-    context = reminder_context(booking, settings)
+    spoken = message_language(booking.customer, settings)
+    context = reminder_context(booking, settings, spoken)
     ids: _EntityIds = {
         "entity": "booking",
         "entity_id": booking.id,
@@ -829,13 +873,17 @@ def reminder_messages(
     for offset in settings.reminders:
         due = booking.starts_at - offset
         if due > now:
-            notes = _messages("reminder", REMINDER_EVENT, customer_recipient(booking), context, **ids)
+            recipient = customer_recipient(booking)
+            notes = _messages("reminder", REMINDER_EVENT, recipient, context, language=spoken, **ids)
             out += [replace(note, due_at=due, slot=offset_text(offset)) for note in notes]
     return out
 
 
-def reminder_context(booking: Booking, settings: TeamSettings) -> dict[str, Any]:
-    return booking_context(booking, settings) | {
+def reminder_context(
+    booking: Booking, settings: TeamSettings, language: str = languages.ENGLISH
+) -> dict[str, Any]:
+    # `two_way` stays for a supervisor's text; the reply keywords themselves are sms_frame's.
+    return booking_context(booking, settings, language) | {
         "company": settings.company_name,
         "two_way": settings.two_way_sms,
     }

@@ -1,9 +1,11 @@
 """Team-wide settings kept in the shared database."""
 
+from dispatch_desktop.domain import language as languages
 from dispatch_desktop.domain import team, timing, validation
 from dispatch_desktop.domain.errors import ValidationError
 from dispatch_desktop.domain.roles import Permission
 from dispatch_desktop.domain.team import TeamSettings
+from dispatch_desktop.notify import languages as shipped
 from dispatch_desktop.services.context import ServiceContext, read_team_settings
 from dispatch_desktop.storage.models import Setting
 
@@ -41,6 +43,7 @@ def update_team_settings(
     company_phone: str | None = None,
     day_start_hour: int | str | None = None,
     day_end_hour: int | str | None = None,
+    language: str | None = None,
 ) -> TeamSettings:
     """Change the settings given; every value is checked before any is written.
 
@@ -70,6 +73,8 @@ def update_team_settings(
         if quiet_hours is not None:
             window = timing.QuietHours.parse(quiet_hours)
             values[team.QUIET_HOURS_KEY] = str(window) if window else timing.OFF
+        if language is not None:
+            values[team.LANGUAGE_KEY] = languages.chosen(language, shipped.offered(), "team language")
         if company_name is not None:
             values[team.COMPANY_NAME_KEY] = (
                 validation.text(company_name, "company name", validation.COMPANY_NAME_MAX)

@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from dispatch_desktop.domain.errors import ValidationError
-from dispatch_desktop.domain.message_kinds import kind_spec
+from dispatch_desktop.domain.message_kinds import DEFAULT_LANGUAGE, kind_spec
 from dispatch_desktop.domain.statuses import BookingStatus
 from dispatch_desktop.domain.team import TeamSettings, booking_reference
 from dispatch_desktop.services import inbound_replies, notices
@@ -61,8 +61,11 @@ def _sample_time_off(settings: TeamSettings) -> TimeOff:
     )
 
 
-def context(kind: str, settings: TeamSettings, booking: Booking | None = None) -> dict[str, Any]:
-    """What `kind` renders with for `booking` (the sample booking when None), as the notices pass it."""
+def context(
+    kind: str, settings: TeamSettings, booking: Booking | None = None, *, language: str = DEFAULT_LANGUAGE
+) -> dict[str, Any]:
+    """What `kind` renders with for `booking` (the sample booking when None), as the notices pass it
+    to a reader of `language`."""
     kind_spec(kind)
     if booking is not None and (
         kind in TIME_OFF_KINDS or kind == "test_message" or kind.startswith("reply_")
@@ -82,15 +85,17 @@ def context(kind: str, settings: TeamSettings, booking: Booking | None = None) -
         recipient = sample.agent.name if kind in REPLY_TO_AGENT and sample.agent else sample.customer.name
         extra = {}
         if kind == "reply_agent_wrong_status":
-            extra = {"ref": booking_reference(sample.id), "status": "completed", "target": "en route"}
-        return inbound_replies.reply_context(settings, recipient, extra)
+            extra = {"ref": booking_reference(sample.id), "status": "completed", "target": "en_route"}
+        return inbound_replies.reply_context(settings, recipient, extra, language)
     booking = booking if booking is not None else sample_booking(settings, kind)
     if kind == "reminder":
-        values = notices.reminder_context(booking, settings)
+        values = notices.reminder_context(booking, settings, language)
     else:
         old_status = BookingStatus.SCHEDULED.value if kind in STATUS_KINDS else None
         eta = 15 if kind in STATUS_KINDS else None
-        values = notices.booking_event_context(booking, settings, old_status=old_status, eta_minutes=eta)
+        values = notices.booking_event_context(
+            booking, settings, old_status=old_status, eta_minutes=eta, language=language
+        )
     if kind.startswith("agent_"):
         if booking.agent is None:
             raise ValidationError(f"booking {booking_reference(booking.id)} has no agent to tell", "booking")

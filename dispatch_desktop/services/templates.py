@@ -131,7 +131,7 @@ def _has_own_shipped(kind: str, part: str, language: str) -> bool:
 def check_part(kind: str, part: str, language: str, text: str, settings: TeamSettings) -> str:
     """The text rendered for the sample booking; ValidationError with one line when it may not be saved."""
     spec = message_kinds.kind_spec(kind)
-    sample = template_samples.context(kind, settings)
+    sample = template_samples.context(kind, settings, language=language)
     if part == HTML:
         sample["subject"] = templates.render_part(kind, SUBJECT, language=language, **sample)
     try:
@@ -141,7 +141,7 @@ def check_part(kind: str, part: str, language: str, text: str, settings: TeamSet
     if not rendered:
         raise ValidationError(f"the {PART_LABELS[part]} is empty for the sample booking", "text")
     if part == SMS:
-        sent = _as_sent(spec, rendered, settings)
+        sent = _as_sent(kind, spec, rendered, settings, language)
         count = sms_segments.segments(sent)
         if count.segments > sms_segments.MAX_SEGMENTS:
             around = " with the company name and the opt-out line" if spec.customer_sms else ""
@@ -153,11 +153,11 @@ def check_part(kind: str, part: str, language: str, text: str, settings: TeamSet
     return rendered
 
 
-def _as_sent(spec: KindSpec, text: str, settings: TeamSettings) -> str:
+def _as_sent(kind: str, spec: KindSpec, text: str, settings: TeamSettings, language: str) -> str:
     """A customer's SMS as it goes on the number's first text: the framing notices.customer_texts adds."""
     if not spec.customer_sms:
         return text
-    prefix, suffix = notices.sms_frame(settings, first=True)
+    prefix, suffix = notices.sms_frame(settings, first=True, language=language, reminder=kind == "reminder")
     return prefix + text + suffix
 
 
@@ -215,7 +215,7 @@ def preview(
             booking = unit.session.get(Booking, booking_id)
             if booking is None:
                 raise ValidationError(f"no booking with id {booking_id}", "booking")
-        context = template_samples.context(kind, unit.settings, booking)
+        context = template_samples.context(kind, unit.settings, booking, language=language)
         overrides: dict[tuple[str, str], str] = dict(store.overrides(unit.session).get(kind, {}))
         reference = booking_reference(booking.id) if booking else "sample"
         for part, text in (drafts or {}).items():
@@ -242,7 +242,8 @@ def _rendered(
         return templates.render_part(kind, name, language=language, overrides=overrides, **context, **extra)
 
     raw = part(SMS) or ""
-    prefix, suffix = notices.sms_frame(settings, first=True) if spec.customer_sms else ("", "")
+    frame = notices.sms_frame(settings, first=True, language=language, reminder=kind == "reminder")
+    prefix, suffix = frame if spec.customer_sms else ("", "")
     sms = sms_segments.fit(raw, prefix=prefix, suffix=suffix)
     count = sms_segments.segments(sms)
     subject = part(SUBJECT)

@@ -65,10 +65,11 @@ class CustomerView:
     name: str
     phone: str
     email: str | None
+    language: str | None = None  # None: the team's
 
     @classmethod
     def of(cls, row: Customer) -> "CustomerView":
-        return cls(row.id, row.name, row.phone, row.email)
+        return cls(row.id, row.name, row.phone, row.email, row.language)
 
     def to_json(self) -> dict[str, Any]:
         return jsonable(self)
@@ -128,6 +129,7 @@ class BookingView:
     updated_by: str
     updated_at: datetime
     reschedule_requested_at: datetime | None = None  # the customer texted R (two-way SMS)
+    customer_language: str | None = None  # their messages' language; None: the team's
     # Who its messages did not reach; read with the booking (services/bookings.py).
     unreached: tuple[Unreached, ...] = ()
     # Set by the listing services: approved time off of its agent covers it (services/schedule.py).
@@ -158,6 +160,7 @@ class BookingView:
             updated_by=row.updated_by,
             updated_at=row.updated_at,
             reschedule_requested_at=row.reschedule_requested_at,
+            customer_language=row.customer.language,
             unreached=unreached,
         )
 

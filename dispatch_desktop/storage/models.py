@@ -119,6 +119,7 @@ class Customer(Base):
     email: Mapped[str | None] = mapped_column(String(320))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sms_consent: Mapped[str | None] = mapped_column(String(3))  # "yes", "no", None: never asked
+    language: Mapped[str | None] = mapped_column(String(8))  # "es"; None: the team's language
 
     __table_args__ = (
         _trigram("ix_customers_name_trgm", "name"),

@@ -106,6 +106,7 @@ COMMANDS: dict[str, list[Arg]] = {
         Arg("--notes", "long text", "gate code 1234", optional=True),
         Arg("--sms-consent", "word", "yes", optional=True),
         Arg("--override", "flag", optional=True),
+        Arg("--language", "word", "es", optional=True),
     ],
     "booking assign": [
         Arg(None, "id", "1"),
@@ -161,6 +162,7 @@ COMMANDS: dict[str, list[Arg]] = {
         Arg("--company-phone", "optional phone", "+13125550100", optional=True),
         Arg("--day-start", "number", "8", optional=True),
         Arg("--day-end", "number", "18", optional=True),
+        Arg("--language", "word", "es", optional=True),
     ],
     "notifier run": [
         Arg("--once", "flag"),

@@ -275,6 +275,7 @@ def test_settings_show_and_set_every_team_setting(cli: Cli, db: Database) -> Non
         "company name: none\n"
         "company phone: none\n"
         "working day: 07:00–19:00\n"
+        "language: en (staff's messages, and customers' without a language of their own)\n"
     )
     for option, value, message in [
         ("--sms-per-recipient-day", "0", "texts per recipient per day must be from 1 to 1000, not 0"),

@@ -86,14 +86,14 @@ def test_set_from_stdin_preview_and_reset(cli: Cli, monkeypatch: pytest.MonkeyPa
     assert (code, err) == (0, ""), err
     preview = cli.json("--as", "dana", "template", "preview", KIND, "--language", "es")
     assert isinstance(preview, dict)
-    assert preview["sms"] == "Hola BK-000123, su cita está confirmada. Reply STOP to opt out."
-    assert (preview["sms_encoding"], preview["first_ucs2_char"], preview["sms_segments"]) == ("UCS-2", "á", 1)
-    assert preview["subject"] == "Booking Confirmation" and preview["error"] is None
+    assert preview["sms"] == "Hola BK-000123, su cita está confirmada. Responda STOP para darse de baja."
+    assert (preview["sms_encoding"], preview["first_ucs2_char"], preview["sms_segments"]) == ("UCS-2", "á", 2)
+    assert preview["subject"] == "Confirmación de su cita" and preview["error"] is None
     code, out, _ = cli("--as", "dana", "template", "preview", KIND, "--language", "es")
     assert out.splitlines()[:3] == [
         "customer_confirmation (es) for sample",
-        "--- SMS: 63 characters, UCS-2, first UCS-2 character 'á', 1 segment(s) ---",
-        "Hola BK-000123, su cita está confirmada. Reply STOP to opt out.",
+        "--- SMS: 74 characters, UCS-2, first UCS-2 character 'á', 2 segment(s) ---",
+        "Hola BK-000123, su cita está confirmada. Responda STOP para darse de baja.",
     ]
     code, out, _ = cli("--as", "sam", "template", "reset", KIND, "--language", "es")
     assert (code, out) == (0, "reset the confirmation SMS (es) to the shipped text\n")

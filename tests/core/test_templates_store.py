@@ -261,7 +261,7 @@ def test_a_spanish_override_is_used_for_spanish_and_english_stays_shipped(sam: S
     spanish = templates.preview(sam, KIND, "es")
     assert spanish.sms is not None and spanish.sms.startswith("Su cita BK-000123 está confirmada: ")
     assert spanish.sms_encoding == "UCS-2" and spanish.first_ucs2_char == "á"  # á is not GSM-7
-    assert spanish.subject == "Booking Confirmation"  # no Spanish subject: the English one
+    assert spanish.subject == "Confirmación de su cita"  # no Spanish override: the shipped Spanish one
     assert templates.preview(sam, KIND, "en").sms_encoding == "GSM-7"
     assert [t.languages for t in templates.list_templates(sam) if t.kind == KIND] == [("es",)]
 

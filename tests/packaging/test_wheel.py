@@ -55,6 +55,8 @@ def test_the_wheel_carries_templates_icons_desktop_entry_and_systemd_unit(wheel:
     for expected in (
         "dispatch_desktop/resources/templates/customer_confirmation/email.html",
         "dispatch_desktop/resources/templates/_booking.txt",
+        "dispatch_desktop/resources/templates/es/customer_confirmation/sms.txt",
+        "dispatch_desktop/resources/templates/es/_booking.txt",
         "dispatch_desktop/resources/icons/dispatch-desktop-256.png",
         "dispatch_desktop/resources/icons/dispatch-desktop.svg",
         "dispatch_desktop/resources/dispatch-desktop.desktop",
@@ -84,6 +86,7 @@ def test_an_installed_wheel_reads_its_templates_and_icons_through_the_package(
         "from dispatch_desktop.config import resources;"
         "from dispatch_desktop.notify import templates;"
         "print(templates.compile_all());"
+        "from dispatch_desktop.notify import languages; print(languages.offered());"
         "print(templates.render('test_message', **json.loads(sys.argv[2])).text.encode());"
         "print(resources().joinpath('icons', 'dispatch-desktop-256.png').read_bytes()[:4]);"
         "print(resources());"
@@ -103,6 +106,7 @@ def test_an_installed_wheel_reads_its_templates_and_icons_through_the_package(
     count = sum(1 for _ in (ROOT / "resources" / "templates").rglob("*.*"))
     assert result.stdout.splitlines() == [
         str(count),
+        "('en', 'es')",  # Spanish found in the installed package
         str(templates.render("test_message", **SAMPLE).text.encode()),  # as the checkout renders it
         "b'\\x89PNG'",
         str(target / "dispatch_desktop" / "resources"),

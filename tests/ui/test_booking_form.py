@@ -243,3 +243,30 @@ def test_the_service_refuses_a_stale_version_too(db):
     bookings.update_booking(ctx, view.id, notes="first")
     with pytest.raises(StaleVersionError):
         bookings.update_booking(ctx, view.id, expect_version=view.version, notes="second")
+
+
+def test_the_form_shows_and_changes_the_customers_language(qtbot, desk, db):
+    console = desk("dana", "dispatcher")
+    view = bookings.create_booking(
+        console.ctx,
+        customer_name="Lucía Pérez",
+        customer_phone="+13125550191",
+        customer_email="lucia@example.com",
+        address="9 Oak St",
+        service="Drain",
+        start=START,
+        end=START + timedelta(hours=1),
+    )
+    form = _ready(qtbot, BookingForm(console, view))
+    qtbot.addWidget(form)
+    form.show()
+    assert form.language.currentData() == "en" and not form.is_changed()  # she follows the team
+    form.language.setCurrentIndex(form.language.findData("es"))
+    assert form.is_changed()
+    with qtbot.waitSignal(form.saved, timeout=10_000):
+        form.save()
+    stored = bookings.get_booking(console.ctx, view.id)
+    assert stored.customer_language == "es"
+    reopened = _ready(qtbot, BookingForm(console, stored))
+    qtbot.addWidget(reopened)
+    assert reopened.language.currentData() == "es"

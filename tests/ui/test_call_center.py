@@ -4,7 +4,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from dispatch_desktop.services import bookings
+from dispatch_desktop.services import bookings, team_settings
 from dispatch_desktop.services.booking_notices import booking_notifications
 from dispatch_desktop.services.outbox import OutboxView
 from dispatch_desktop.ui.call_center.panel import CallCenterPanel, confirmation_text
@@ -181,3 +181,24 @@ def test_a_confirmation_held_for_credentials_is_not_called_queued():
     assert "queued" in confirmation_text("BK-000123", [other], lambda s: s)
     # Held by this workstation, but a running notifier can send texts: it goes out, it is queued.
     assert "queued" in confirmation_text("BK-000123", [held], lambda s: s, frozenset({"sms"}))
+
+
+def test_the_language_is_the_teams_for_a_new_caller_and_a_returning_callers_own(qtbot, desk, db):
+    console = desk("carla", "call-center")
+    team_settings.update_team_settings(desk().ctx, language="es")
+    panel = _panel(qtbot, console)
+    assert [panel.language.itemText(i) for i in range(panel.language.count())] == ["English", "Español"]
+    assert panel.language.currentData() == "es"  # the team's
+    panel.phone.setText("312 555 0146")
+    panel.name.setText("Rosa Díaz")
+    panel.address.setText("3300 W 26th St")
+    panel.service.setText("Calentador")
+    panel.language.setCurrentIndex(panel.language.findData("en"))
+    with qtbot.waitSignal(panel.saved, timeout=10_000) as saved:
+        panel.save()
+    assert bookings.get_booking(console.ctx, saved.args[0].id).customer_language == "en"
+    assert panel.language.currentData() == "es"  # cleared for the next call: the team's again
+    panel.phone.setText("312-555-0146")
+    panel.phone.editingFinished.emit()
+    qtbot.waitUntil(lambda: panel.name.text() == "Rosa Díaz", timeout=10_000)
+    assert panel.language.currentData() == "en"  # she chose English on her first call

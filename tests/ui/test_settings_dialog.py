@@ -177,6 +177,15 @@ def test_supervisor_changes_team_time_zone_and_region(qtbot, boss_console):  # n
     assert (settings.timezone_name, settings.region) == ("Europe/London", "GB")
 
 
+def test_supervisor_sets_the_teams_language(qtbot, boss_console):  # noqa: F811
+    dialog = _dialog(qtbot, boss_console)
+    language = dialog.team_page.language
+    assert (language.currentText(), language.count()) == ("English", 2)
+    language.setCurrentIndex(language.findData("es"))
+    _save(qtbot, dialog)
+    assert team_settings.get_team_settings(boss_console.ctx).language == "es"
+
+
 def test_supervisor_sets_reminders_quiet_hours_and_the_customer_hold(qtbot, boss_console):  # noqa: F811
     dialog = _dialog(qtbot, boss_console)
     page = dialog.team_page

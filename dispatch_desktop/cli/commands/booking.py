@@ -23,7 +23,8 @@ def _booking_text(app: App, b: BookingView) -> str:
     lines = [
         f"{b.reference} (id {b.id}, version {b.version})",
         f"  status:   {b.status}" + (f" ({p(b.cancel_reason)})" if b.cancel_reason else ""),
-        f"  customer: {p(b.customer_name)}, {b.customer_phone}, {p(b.customer_email or 'no email')}",
+        f"  customer: {p(b.customer_name)}, {b.customer_phone}, {p(b.customer_email or 'no email')}"
+        + (f", language {b.customer_language}" if b.customer_language else ""),
         f"  address:  {p(b.address)}",
         f"  service:  {p(b.service)}",
         f"  time:     {app.local(b.start)} to {app.local(b.end)} ({app.team.timezone_name})",
@@ -58,6 +59,7 @@ def cmd_booking_add(app: App, args: argparse.Namespace) -> int:
         notes=args.notes,
         sms_consent=args.sms_consent,
         override=args.override,
+        customer_language=args.language,
     )
     return _booking_changed(app, args, view, "created")
 
@@ -211,6 +213,11 @@ def register(cli: Commands) -> None:
         help="the customer's answer to: OK to text you about this booking?",
     )
     override(c)
+    c.add_argument(
+        "--language",
+        metavar="CODE",
+        help="the customer's language for their messages, e.g. es (default: theirs, else the team's)",
+    )
     c = cli.command(bk, "assign", cmd_booking_assign, "assign or reassign an agent", queues=True)
     c.add_argument("id", type=cli_args.record_id)
     c.add_argument("agent_id", type=cli_args.record_id)

@@ -17,6 +17,7 @@ from dispatch_desktop.services import customers
 from dispatch_desktop.services.booking_drafts import BookingDraft
 from dispatch_desktop.services.display import phone_for_display
 from dispatch_desktop.services.views import CallerView
+from dispatch_desktop.ui.bookings.language_choice import LanguageChoice
 from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.kit.lifetime import run_for
 from dispatch_desktop.ui.kit.operations import one_line
@@ -89,6 +90,7 @@ class CustomerFields(_Widget):
     email: QLineEdit
     address: QLineEdit
     service: QLineEdit
+    language: LanguageChoice
     lookup: HintLabel
     messages: dict[str, FieldMessage]
     known_caller: CallerView | None = None
@@ -114,6 +116,7 @@ class CustomerFields(_Widget):
             return
         self.known_caller = caller
         self._caller_changed(caller)
+        self.language.show_customer(caller.customer.language if caller else None)
         if caller is None:
             self.lookup.setText(self.tr("New customer"))
             self.offer_addresses(())
@@ -171,6 +174,7 @@ class CustomerFields(_Widget):
             end=end,
             notes=notes,
             agent_id=agent_id,
+            customer_language=self.language.chosen(),
         )
 
     def _check_field(self, key: str, check: Callable[[], object]) -> bool:

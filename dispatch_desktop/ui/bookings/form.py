@@ -47,6 +47,7 @@ from dispatch_desktop.services.views import BookingView
 from dispatch_desktop.ui.bookings.agent_picker import AgentPicker
 from dispatch_desktop.ui.bookings.conflict_dialog import ConflictDialog
 from dispatch_desktop.ui.bookings.customer_fields import CustomerFields, FieldMessage, HintLabel, stacked
+from dispatch_desktop.ui.bookings.language_choice import LanguageChoice
 from dispatch_desktop.ui.bookings.stale_banner import StaleBanner
 from dispatch_desktop.ui.bookings.start_readings import booking_times, reading_labels, readings, start_problem
 from dispatch_desktop.ui.kit.book_anyway import ask_book_anyway
@@ -126,6 +127,7 @@ class BookingForm(CustomerFields, QDialog):
         self.agent = AgentPicker()
         self.agent_state = HintLabel()
         self.agent_state.setWordWrap(True)
+        self.language = LanguageChoice()
         self.notes = QLineEdit()
         self.notes.setPlaceholderText(self.tr("optional: gate code, pets, parking…"))
         self.notify_customer = QCheckBox(self.tr("Notify &customer"))  # off: agents are still told
@@ -152,6 +154,7 @@ class BookingForm(CustomerFields, QDialog):
         self.agent_row = self._with_message(self.agent, "agent", self.agent_state)
         form.addRow(self.tr("A&gent"), self.agent_row)
         form.addRow(self.tr("N&otes"), self._with_message(self.notes, "notes"))
+        form.addRow(self.tr("&Language"), self.language)
         form.addRow("", self.notify_customer)
         if not self.may_assign:
             self.agent_row.hide()
@@ -211,6 +214,7 @@ class BookingForm(CustomerFields, QDialog):
 
     def _settings_arrived(self, settings: TeamSettings) -> None:
         self.settings = settings
+        self.language.follow_team(settings.language)
         if self.booking is not None:
             self._fill(self.booking)
         else:
@@ -225,6 +229,7 @@ class BookingForm(CustomerFields, QDialog):
 
     def _fill(self, view: BookingView) -> None:
         self.booking = view
+        self.language.show_customer(view.customer_language)
         self._fill_draft(draft_of(view))
         self._clean = self._typed()
 
@@ -250,7 +255,8 @@ class BookingForm(CustomerFields, QDialog):
         """What the person can change, to tell a changed form from an untouched one."""
         fields = (self.phone, self.name, self.email, self.address, self.service, self.notes)
         agent = self.agent.currentData() if self.agent.count() else self._wanted_agent
-        return (*(f.text().strip() for f in fields), self.times(), agent if self.may_assign else None)
+        typed = (*(f.text().strip() for f in fields), self.times(), self.language.currentData())
+        return (*typed, agent if self.may_assign else None)
 
     def is_changed(self) -> bool:
         return self.ready and self._clean is not None and self._typed() != self._clean

@@ -39,6 +39,7 @@ from dispatch_desktop.services.outbox import OutboxView
 from dispatch_desktop.services.views import BookingView, CallerView
 from dispatch_desktop.ui.bookings.customer_fields import CustomerFields, FieldMessage, HintLabel, stacked
 from dispatch_desktop.ui.bookings.form import DEFAULT_MINUTES
+from dispatch_desktop.ui.bookings.language_choice import LanguageChoice
 from dispatch_desktop.ui.call_center.caller import caller_text
 from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
@@ -141,6 +142,7 @@ class CallCenterPanel(CustomerFields, QWidget):
         self.sms_consent.addItem(self.tr("Not asked"), None)
         self.sms_consent.addItem(self.tr("Yes"), "yes")
         self.sms_consent.addItem(self.tr("No: email only"), "no")
+        self.language = LanguageChoice()
         self.messages = {
             key: FieldMessage()
             for key in ("phone", "name", "email", "address", "service", "start", "duration", "agent", "notes")
@@ -173,6 +175,7 @@ class CallCenterPanel(CustomerFields, QWidget):
         form.addRow(self.tr("&When (date, time)"), stacked(self.start, self.messages["start"]))
         form.addRow(self.tr("&Duration"), stacked(self.duration, self.messages["duration"]))
         form.addRow(self.tr("OK to te&xt you about this booking?"), self.sms_consent)
+        form.addRow(self.tr("&Language of their messages"), self.language)
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.clear_button)
@@ -246,7 +249,7 @@ class CallCenterPanel(CustomerFields, QWidget):
         ]
 
     def _settings_arrived(self, settings: TeamSettings) -> None:
-        self.settings = settings
+        self._settings_changed(settings)
         self._reset_time()
 
     def _data_changed(self, what: Change) -> None:
@@ -256,6 +259,7 @@ class CallCenterPanel(CustomerFields, QWidget):
 
     def _settings_changed(self, settings: TeamSettings) -> None:
         self.settings = settings
+        self.language.follow_team(settings.language)
 
     def _reset_time(self) -> None:
         """The same suggestion as the booking form's: the next quarter hour in the team's zone."""
@@ -391,6 +395,7 @@ class CallCenterPanel(CustomerFields, QWidget):
             field.clear()
         self.lookup.clear()
         self.sms_consent.setCurrentIndex(0)
+        self.language.show_customer(None)
         self.known_caller = None
         self._caller_changed(None)
         self.offer_addresses(())

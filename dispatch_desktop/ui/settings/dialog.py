@@ -1,7 +1,7 @@
 """Workstation and team settings: one page per concern, assembled in one scrolling dialog.
 
 Pages: environment_page (log or send), sms_page (Twilio), email_page (SMTP, password or Office 365
-OAuth2), team_page (time zone, phone region, company, reminders, quiet hours, customer hold),
+OAuth2), team_page (time zone, phone region, company, language, reminders, quiet hours, customer hold),
 log_page (log file rotation). The dialog loads what
 they show on a worker (a keyring may block), saves them through services.workstation_settings, and
 runs the test sends. Secrets go to the OS keyring and are never read back into a field.
@@ -184,6 +184,7 @@ class SettingsDialog(QDialog):
             customer_hold_seconds=team.customer_hold.value() if clock_changed else None,
             company_name=team.company_name.text() if team_changed else None,
             company_phone=team.company_phone.text() if team_changed else None,
+            language=team.language.currentData() if team_changed else None,
         )
 
     def save(self) -> None:

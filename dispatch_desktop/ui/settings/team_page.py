@@ -1,12 +1,13 @@
 """Settings page: the team's business time zone, default phone region, company name and phone
-(the name opens every customer text) and the clock rules of its notices (reminders, quiet hours,
-the customer hold), shared by every workstation."""
+(the name opens every customer text), the language of its messages and the clock rules of its
+notices (reminders, quiet hours, the customer hold), shared by every workstation."""
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLineEdit, QSpinBox, QWidget
 
 from dispatch_desktop.domain import timing, validation
 from dispatch_desktop.domain.team import TeamSettings
+from dispatch_desktop.services import customers
 from dispatch_desktop.ui.kit.plain import PlainLabel
 
 
@@ -42,11 +43,18 @@ class TeamPage(QGroupBox):
         self.company_name.setPlaceholderText(tr("none: customer texts carry no company name"))
         self.company_phone = QLineEdit()
         self.company_phone.setPlaceholderText(tr("the number customers call back"))
+        self.language = QComboBox()
+        for code, name in customers.message_languages():
+            self.language.addItem(name, code)
+        self.language.setToolTip(
+            tr("Staff's messages, and customers' who have no language of their own, are in this language")
+        )
         form = QFormLayout(self)
         form.addRow(tr("Business time zone"), self.timezone)
         form.addRow(tr("Default phone region"), self.region)
         form.addRow(tr("Company name"), self.company_name)
         form.addRow(tr("Company phone"), self.company_phone)
+        form.addRow(tr("Language of messages"), self.language)
         form.addRow(tr("Reminders before the start"), self.reminders)
         form.addRow(tr("Quiet hours"), self.quiet_hours)
         form.addRow(tr("Hold customer updates"), self.customer_hold)
@@ -54,6 +62,7 @@ class TeamPage(QGroupBox):
             fields = (
                 self.company_name,
                 self.company_phone,
+                self.language,
                 self.reminders,
                 self.quiet_hours,
                 self.customer_hold,
@@ -71,6 +80,7 @@ class TeamPage(QGroupBox):
         self.customer_hold.setValue(team.customer_hold_seconds)
         self.company_name.setText(team.company_name or "")
         self.company_phone.setText(team.company_phone or "")
+        self.language.setCurrentIndex(max(self.language.findData(team.language), 0))
 
     def changed(self) -> bool:
         return (
@@ -81,6 +91,7 @@ class TeamPage(QGroupBox):
                 or self.region.text().strip().upper() != self.team.region
                 or self.company_name.text().strip() != (self.team.company_name or "")
                 or self.company_phone.text().strip() != (self.team.company_phone or "")
+                or self.language.currentData() != self.team.language
             )
         )
 
