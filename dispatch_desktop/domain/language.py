@@ -37,6 +37,8 @@ class Words:
     reply_hint: str  # a reminder's keywords when two-way SMS is on
     company_line: str  # {name} is the company and its phone; without a name, `service_team` is used
     service_team: str
+    invite: str  # a calendar invite's description: {ref}, {starts}, {ends}, {zone}
+    invite_cancelled: str
     statuses: dict[str, str]  # of bookings and time off
 
 
@@ -46,6 +48,8 @@ WORDS = {
         reply_hint="Reply C to confirm, R to reschedule",
         company_line="Sent by {name} through Dispatch Desktop.",
         service_team="Sent by your service team through Dispatch Desktop.",
+        invite="Booking {ref}, {starts} to {ends} {zone}.",
+        invite_cancelled="Cancelled.",
         statuses={},  # the status's own words, "en_route" read as "en route"
     ),
     "es": Words(
@@ -53,6 +57,8 @@ WORDS = {
         reply_hint="Responda C para confirmar o R para otra fecha.",
         company_line="Enviado por {name} mediante Dispatch Desktop.",
         service_team="Enviado por su equipo de servicio mediante Dispatch Desktop.",
+        invite="Cita {ref}, {starts} a {ends} ({zone}).",
+        invite_cancelled="Cancelada.",
         # A booking is "la cita" and time off "la solicitud" in the Spanish templates: the words
         # agree with them.
         statuses={

@@ -262,16 +262,18 @@ def booking_messages(
 
     customer_context, staff_context = context(spoken), context(settings.language)
 
-    def invited(kind: str, notes: list[Notification]) -> list[Notification]:
-        return with_invite(notes, invite_method(kind, booking), booking, settings, sender)
+    def invited(kind: str, notes: list[Notification], language: str) -> list[Notification]:
+        return with_invite(notes, invite_method(kind, booking), booking, settings, sender, language)
 
     def to_customer(kind: str, about: str = event) -> list[Notification]:
         recipient = customer_recipient(booking)
-        return invited(kind, _messages(kind, about, recipient, customer_context, language=spoken, **ids))
+        return invited(
+            kind, _messages(kind, about, recipient, customer_context, language=spoken, **ids), spoken
+        )
 
     def to_agent(kind: str, who: Agent, about: str = event) -> list[Notification]:
         notes = _messages(kind, about, agent_recipient(who), staff_context, language=settings.language, **ids)
-        return invited(kind, notes)
+        return invited(kind, notes, settings.language)
 
     agent = booking.agent
     out: list[Notification] = []
@@ -327,12 +329,16 @@ def with_invite(
     booking: Booking,
     settings: TeamSettings,
     sender: str | None,
+    language: str = languages.ENGLISH,
 ) -> list[Notification]:
-    """The emails among `notes` with the booking's invite to their recipient, when `method` says one."""
+    """The emails among `notes` with the booking's invite to their recipient, in their language,
+    when `method` says one."""
     if method is None:
         return notes
     return [
-        replace(note, calendar=calendar_invite.ics(_invite(note, method, booking, settings, sender)))
+        replace(
+            note, calendar=calendar_invite.ics(_invite(note, method, booking, settings, sender, language))
+        )
         if note.channel == EMAIL and note.address
         else note
         for note in notes
@@ -340,13 +346,23 @@ def with_invite(
 
 
 def _invite(
-    note: Notification, method: str, booking: Booking, settings: TeamSettings, sender: str | None
+    note: Notification,
+    method: str,
+    booking: Booking,
+    settings: TeamSettings,
+    sender: str | None,
+    language: str,
 ) -> calendar_invite.Invite:
     ref = booking_reference(booking.id)
     # The agent's calendar names the customer; the customer's the company, when the team set one.
     who = booking.customer.name if note.recipient.kind == AGENT else settings.company_name
-    when = (
-        f"{settings.local(booking.starts_at)} to {settings.local(booking.ends_at)} {settings.timezone_name}"
+    words = languages.words(language)
+    zone = settings.zone
+    description = words.invite.format(
+        ref=ref,
+        starts=languages.when(booking.starts_at, zone, language),
+        ends=languages.when(booking.ends_at, zone, language),
+        zone=settings.timezone_name,
     )
     return calendar_invite.Invite(
         method=method,
@@ -357,7 +373,7 @@ def _invite(
         timezone=settings.timezone_name,
         summary=f"{booking.service} - {who}" if who else booking.service,
         location=booking.address,
-        description=f"Booking {ref}, {when}." + (" Cancelled." if method == CANCEL else ""),
+        description=f"{description} {words.invite_cancelled}" if method == CANCEL else description,
         sender=sender,
         sender_name=settings.company_name or "Dispatch Desktop",
         recipient=note.address or "",

@@ -2,6 +2,7 @@
 caller keeping theirs, and an unknown language refused with one line and nothing written."""
 
 import pytest
+from icalendar import Calendar
 from sqlalchemy import select
 
 from dispatch_desktop.services import bookings, customers, team_settings, timeoff
@@ -58,6 +59,16 @@ def test_a_spanish_customer_gets_spanish_sms_and_email_and_the_agent_stays_engli
     [agent_email] = rows(db, recipient_kind="agent", channel="email")
     assert agent_email.subject == "New Assignment: BK-000001"
     assert "When: 2026-12-01 09:00 (America/Chicago)" in agent_email.body
+    # Each person's calendar invite speaks their language too.
+    assert email.calendar is not None and agent_email.calendar is not None
+    [customer_event] = Calendar.from_ical(email.calendar).walk("VEVENT")
+    [agent_event] = Calendar.from_ical(agent_email.calendar).walk("VEVENT")
+    assert str(customer_event["description"]) == (
+        "Cita BK-000001, martes 1 de diciembre, 09:00 a martes 1 de diciembre, 10:00 (America/Chicago)."
+    )
+    assert str(agent_event["description"]) == (
+        "Booking BK-000001, 2026-12-01 09:00 to 2026-12-01 10:00 America/Chicago."
+    )
     code, out, _ = cli("booking", "show", "1")
     assert code == 0 and "  customer: Carla Customer, +13125550199, carla@example.com, language es\n" in out
 
