@@ -136,7 +136,10 @@ class SettingsDialog(QDialog):
         if templates:  # room for an editor beside its variables, within the screen
             screen = self.screen().availableGeometry()
             width, height = TEMPLATES_SIZE
-            self.resize(min(max(self.width(), width), screen.width()), min(max(self.height(), height), screen.height()))
+            self.resize(
+                min(max(self.width(), width), screen.width()),
+                min(max(self.height(), height), screen.height()),
+            )
 
     def reject(self) -> None:
         """Close (Esc), but ask first when a template has changes that are not saved."""

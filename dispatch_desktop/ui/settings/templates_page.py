@@ -117,7 +117,7 @@ class TemplatesPage(QWidget):
         self.stored: dict[str, str] = {}  # each part's text as loaded: what "edited" compares with
         self.last_preview: Preview | None = None
         self._request: PreviewRequest | None = None
-        self._question: QMessageBox | None = None
+        self.question: QMessageBox | None = None
 
         self.kinds = QListWidget()
         self.kinds.setObjectName("templateKinds")
@@ -165,7 +165,9 @@ class TemplatesPage(QWidget):
         self._timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
         self._timer.timeout.connect(self._preview_now)
         ctx = console.ctx
-        self.previews = Poller(self, console.ops, lambda: self._preview_work(ctx), self._previewed, self._preview_failed)
+        self.previews = Poller(
+            self, console.ops, lambda: self._preview_work(ctx), self._previewed, self._preview_failed
+        )
         self._build_layout(kinds_label, variables_label)
         console.ops.changed.connect(self._data_changed)
         self._update_buttons()
@@ -248,7 +250,13 @@ class TemplatesPage(QWidget):
 
     def reload(self) -> None:
         ctx = self.console.ctx
-        run_for(self, self.console.ops, lambda: templates.list_templates(ctx), self._listed, self.message.show_error)
+        run_for(
+            self,
+            self.console.ops,
+            lambda: templates.list_templates(ctx),
+            self._listed,
+            self.message.show_error,
+        )
 
     def _listed(self, summaries: list[TemplateSummary]) -> None:
         self.summaries = summaries
@@ -314,7 +322,7 @@ class TemplatesPage(QWidget):
             self.stored = self.parts.texts()  # nothing is edited any more
             go()
 
-        self._question = ask_to_discard(
+        self.question = ask_to_discard(
             self, tr("The changes to this template are not saved. Discard them?"), discard
         )
 
@@ -361,7 +369,9 @@ class TemplatesPage(QWidget):
             self.changed.clear()
             return
         part = self.shown.detail.parts[self.parts.current_part()]
-        self.changed.setText(changed_note(part.updated_by if part.is_override else None, part.updated_at, self.shown.zone))
+        self.changed.setText(
+            changed_note(part.updated_by if part.is_override else None, part.updated_at, self.shown.zone)
+        )
 
     def edited(self) -> bool:
         return self.shown is not None and self.parts.texts() != self.stored
@@ -494,7 +504,7 @@ class TemplatesPage(QWidget):
         box.setEscapeButton(keep)
         revert.clicked.connect(lambda: self.revert(part))
         box.open()
-        self._question = box
+        self.question = box
 
     def revert(self, part: str) -> None:
         ctx, kind, language = self.console.ctx, self.kind, self.current_language()
