@@ -1,7 +1,8 @@
 """The supervisors' Templates page: edit a kind's texts, see the preview and its SMS cost, save, revert."""
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QApplication
 
 from dispatch_desktop.domain.sms_segments import segments
@@ -11,6 +12,7 @@ from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.sms_meter import SmsMeter, meter_note
 from dispatch_desktop.ui.kit.style import FIELD_ERROR
 from dispatch_desktop.ui.settings.dialog import SettingsDialog
+from dispatch_desktop.ui.settings.template_editor import HtmlPreview
 from dispatch_desktop.ui.settings.templates_page import KIND_ROLE, TemplatesPage
 from tests.ui.conftest import drain
 from tests.ui.mnemonics import duplicates
@@ -31,6 +33,15 @@ def test_the_meter_names_the_segments_and_the_character_that_forces_ucs2(qtbot) 
     meter.show_count(segments("a" * 307))  # 153 + 153 + 1
     assert meter.text() == "307 characters · 3 segments · GSM-7 (over the limit of 2)"
     assert meter.over and FIELD_ERROR in meter.styleSheet()
+
+
+def test_the_html_preview_reads_no_file_a_template_names(qtbot) -> None:
+    view = HtmlPreview()
+    qtbot.addWidget(view)
+    view.setHtml('<p>Hello</p><img src="file:///etc/hostname">')
+    assert view.toPlainText().startswith("Hello")
+    image = QTextDocument.ResourceType.ImageResource
+    assert view.document().resource(image, QUrl("file:///etc/hostname")) is None
 
 
 # --- the page in the settings dialog ----------------------------------------------------------

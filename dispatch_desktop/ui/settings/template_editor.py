@@ -4,10 +4,18 @@ Only widgets here; what is loaded, saved and previewed is the page's (templates_
 """
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtGui import QFontDatabase, QKeyEvent, QMouseEvent
-from PySide6.QtWidgets import QListWidget, QListWidgetItem, QPlainTextEdit, QTabWidget, QWidget
+from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal
+from PySide6.QtGui import QFontDatabase, QKeyEvent, QMouseEvent, QTextDocument
+from PySide6.QtWidgets import (
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QTabWidget,
+    QTextBrowser,
+    QWidget,
+)
 
 from dispatch_desktop.domain.message_kinds import HTML, PARTS, SMS, SUBJECT, TEXT
 
@@ -103,3 +111,18 @@ class VariableList(QListWidget):
             self.chosen.emit(placeholder(item.data(Qt.ItemDataRole.UserRole)))
             return
         super().keyPressEvent(event)
+
+
+class _LoadsNothing(QTextDocument):
+    def loadResource(self, kind: int, name: QUrl | str) -> Any:
+        return None  # a template's <img src=file:///...> must not read this computer's files
+
+
+class HtmlPreview(QTextBrowser):
+    """The HTML part laid out as a mail client would, loading nothing: no image, file or link."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setDocument(_LoadsNothing(self))
+        self.setOpenLinks(False)
+        self.setTabChangesFocus(True)

@@ -24,12 +24,13 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from dispatch_desktop.domain.errors import DispatchError
-from dispatch_desktop.domain.message_kinds import PART_LABELS
+from dispatch_desktop.domain.message_kinds import HTML, PART_LABELS, SMS
 from dispatch_desktop.domain.sms_segments import SegmentCount
 from dispatch_desktop.domain.team import booking_reference, parse_booking_reference
 from dispatch_desktop.services import templates
@@ -44,7 +45,7 @@ from dispatch_desktop.ui.kit.operations import one_line
 from dispatch_desktop.ui.kit.plain import PlainLabel, message_box
 from dispatch_desktop.ui.kit.poller import Poller
 from dispatch_desktop.ui.kit.sms_meter import SmsMeter
-from dispatch_desktop.ui.settings.template_editor import PartEditors, VariableList
+from dispatch_desktop.ui.settings.template_editor import HtmlPreview, PartEditors, VariableList
 
 PREVIEW_DELAY_MS = 300  # the preview follows the typing once it pauses this long
 KIND_ROLE = Qt.ItemDataRole.UserRole
@@ -153,6 +154,11 @@ class TemplatesPage(QWidget):
         self.preview_view.setObjectName("templatePreview")
         self.preview_view.setReadOnly(True)
         self.preview_view.setTabChangesFocus(True)
+        self.html_view = HtmlPreview()
+        self.html_view.setObjectName("templateHtmlPreview")
+        self.previews_shown = QStackedWidget()
+        self.previews_shown.addWidget(self.preview_view)
+        self.previews_shown.addWidget(self.html_view)
         self.preview_title = PlainLabel(tr("Preview"))
         self.meter = SmsMeter()
         self.meter.setObjectName("templateMeter")
@@ -218,7 +224,7 @@ class TemplatesPage(QWidget):
         preview_column = QVBoxLayout(preview)
         preview_column.setContentsMargins(0, 0, 0, 0)
         preview_column.addWidget(self.preview_title)
-        preview_column.addWidget(self.preview_view, 1)
+        preview_column.addWidget(self.previews_shown, 1)
         preview_column.addWidget(self.meter)
         stacked = QSplitter(Qt.Orientation.Vertical)
         stacked.addWidget(editor_row)
@@ -440,13 +446,18 @@ class TemplatesPage(QWidget):
         self._show_changed()
         self._update_buttons()
         result, part = self.last_preview, self.parts.current_part()
-        self.meter.setVisible(part == "sms")
+        self.meter.setVisible(part == SMS)
         if result is None:
             return
         booking = self._request.booking_id if self._request else None
         source = tr("sample booking") if booking is None else booking_reference(booking)
         self.preview_title.setText(tr("Preview of the %s, %s") % (PART_LABELS[part], source))
-        self.preview_view.setPlainText(getattr(result, part))
+        if part == HTML:
+            self.html_view.setHtml(result.html)
+            self.previews_shown.setCurrentWidget(self.html_view)
+        else:
+            self.preview_view.setPlainText(getattr(result, part))
+            self.previews_shown.setCurrentWidget(self.preview_view)
         self.meter.show_count(
             SegmentCount(result.encoding, result.sms_length, result.segments, result.first_ucs2_char)
         )
