@@ -42,6 +42,7 @@ from dispatch_desktop.notify.secrets import scrub
 from dispatch_desktop.services import audit, notices
 from dispatch_desktop.services.bookings import apply_status
 from dispatch_desktop.services.context import Actor, ServiceContext, Unit, bump_revision
+from dispatch_desktop.services.inbound_replies import Reply, reply_text
 from dispatch_desktop.services.notices import Notification, Recipient
 from dispatch_desktop.storage import inbound as store
 from dispatch_desktop.storage.models import Agent, Booking, Customer, InboundMessage
@@ -62,7 +63,6 @@ AGENT_MOVES = {
     Keyword.STARTED: BookingStatus.IN_PROGRESS,
     Keyword.DONE: BookingStatus.COMPLETED,
 }
-AGENT_HELP = "Text 1 or OMW [minutes] when on the way, 2 when you start, 3 or DONE when finished."
 ACTOR_MAX = 64
 
 
@@ -153,7 +153,7 @@ class _Outcome:
     action: str
     read: bool = True
     booking: Booking | None = None
-    reply: str | None = None  # a short SMS back, through the outbox
+    reply: "Reply | None" = None  # a short SMS back, through the outbox
 
 
 def _sender(session: Session, phone: str) -> _Sender:
@@ -162,12 +162,6 @@ def _sender(session: Session, phone: str) -> _Sender:
         select(Agent).where(Agent.phone == phone, Agent.active.is_(True)).order_by(Agent.id)
     )
     return _Sender(phone, customer, agent)
-
-
-def _call_us(settings: TeamSettings) -> str:
-    # `company_phone` is another branch's team setting: read it only when the settings have it.
-    phone = getattr(settings, "company_phone", None)
-    return f"Call us at {phone}." if isinstance(phone, str) and phone else "Please call us."
 
 
 def _nearest_active(session: Session, where: Any, now: datetime) -> Booking | None:
@@ -194,7 +188,7 @@ def _customer_keyword(unit: Unit, customer: Customer, keyword: Keyword, now: dat
             return _Outcome(
                 "could not confirm: no scheduled booking ahead",
                 False,
-                reply=f"No booking to confirm. {_call_us(unit.settings)}",
+                reply=Reply("reply_nothing_to_confirm"),
             )
         apply_status(unit, booking, BookingStatus.CONFIRMED)
         return _Outcome(f"confirmed {booking_reference(booking.id)}", True, booking)
@@ -209,8 +203,9 @@ def _customer_keyword(unit: Unit, customer: Customer, keyword: Keyword, now: dat
         .limit(1)
     ).first()
     if booking is None:
-        reply = f"No upcoming booking to reschedule. {_call_us(unit.settings)}"
-        return _Outcome("could not flag: no upcoming booking", False, reply=reply)
+        return _Outcome(
+            "could not flag: no upcoming booking", False, reply=Reply("reply_nothing_to_reschedule")
+        )
     if booking.reschedule_requested_at is None:
         booking.reschedule_requested_at = now
         booking.updated_by, booking.updated_at = unit.actor.username, utcnow()
@@ -243,14 +238,15 @@ def _agent_keyword(unit: Unit, agent: Agent, reading: Reading, now: datetime) ->
         ).unique()
     )
     if not today:
-        return _Outcome(
-            "could not apply: no booking today", False, reply=f"No booking of yours today. {AGENT_HELP}"
-        )
+        return _Outcome("could not apply: no booking today", False, reply=Reply("reply_agent_no_job_today"))
     booking = next((b for b in today if target in allowed_next(BookingStatus(b.status))), None)
     if booking is None:
         first = today[0]
         words = notices.human_status(first.status)
-        reply = f"{booking_reference(first.id)} is {words}; it cannot go to {notices.human_status(target)}. {AGENT_HELP}"
+        reply = Reply(
+            "reply_agent_wrong_status",
+            {"ref": booking_reference(first.id), "status": words, "target": notices.human_status(target)},
+        )
         return _Outcome(f"could not apply: {booking_reference(first.id)} is {words}", False, first, reply)
     eta = reading.minutes if target is BookingStatus.EN_ROUTE else None
     apply_status(unit, booking, target, eta_minutes=eta)
@@ -295,11 +291,15 @@ def _act(unit: Unit, row: InboundMessage, sender: _Sender, now: datetime) -> _Ou
     return _Outcome("plain text", False, booking)
 
 
-def _reply(session: Session, settings: TeamSettings, row: InboundMessage, sender: _Sender, text: str) -> None:
+def _reply(
+    session: Session, settings: TeamSettings, row: InboundMessage, sender: _Sender, reply: Reply
+) -> None:
+    recipient = sender.recipient()
+    text = reply_text(session, settings, recipient, reply)
     note = Notification(
         event=REPLY_EVENT,
         channel=Channel.SMS,
-        recipient=sender.recipient(),
+        recipient=recipient,
         subject=None,
         body=text,
         html_body=None,

@@ -8,7 +8,7 @@ notifier's (notify.async_notifier.send_notifications_async).
 """
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, TypedDict
@@ -26,7 +26,9 @@ from dispatch_desktop.domain.timing import offset_text, recipient_zone
 from dispatch_desktop.notify import templates
 from dispatch_desktop.notify.log_line import Notice, log_notice
 from dispatch_desktop.notify.notifier import environment_decision
+from dispatch_desktop.notify.templates import Overrides
 from dispatch_desktop.storage import outbox as store
+from dispatch_desktop.storage import templates as template_store
 from dispatch_desktop.storage.models import Agent, Booking, Operator, TimeOff
 from dispatch_desktop.storage.outbox import sms_counts, supersede, waits
 from dispatch_desktop.storage.types import utcnow
@@ -37,6 +39,9 @@ COMPANY_LINE = "Sent by your service team through Dispatch Desktop."
 NO_PHONE = "no phone number on file"
 NO_EMAIL = "no email address on file"
 DEDUPE_MAX = 255
+# kind -> a supervisor's overrides of its parts (storage/templates.overrides), read once per event.
+Texts = Mapping[str, Overrides]
+NO_TEXTS: Texts = {}
 
 
 @dataclass(frozen=True)
@@ -97,11 +102,12 @@ class Notification:
 
 
 class _EntityIds(TypedDict):
-    """Which row and version a message is about: passed as `**ids` to `_messages`."""
+    """Which row and version a message is about, and the overrides: passed as `**ids` to `_messages`."""
 
     entity: str
     entity_id: int
     version: int
+    texts: Texts
 
 
 def _clean(value: str | None) -> str | None:
@@ -139,9 +145,14 @@ def _messages(
     entity_id: int,
     version: int,
     company_line: str = COMPANY_LINE,
+    texts: Texts = NO_TEXTS,
+    language: str = "en",
 ) -> list[Notification]:
     rendered = templates.render(
-        kind, **{"recipient_name": recipient.name, "company_line": company_line, **context}
+        kind,
+        language=language,
+        overrides=texts.get(kind),
+        **{"recipient_name": recipient.name, "company_line": company_line, **context},
     )
     return [
         Notification(
@@ -169,7 +180,7 @@ def _messages(
     ]
 
 
-def _booking_context(booking: Booking, settings: TeamSettings) -> dict[str, Any]:
+def booking_context(booking: Booking, settings: TeamSettings) -> dict[str, Any]:
     date, time = settings.local(booking.starts_at).split(" ")
     agent = booking.agent
     return {
@@ -189,6 +200,15 @@ def _booking_context(booking: Booking, settings: TeamSettings) -> dict[str, Any]
     }
 
 
+def booking_event_context(
+    booking: Booking, settings: TeamSettings, *, old_status: str | None = None, eta_minutes: int | None = None
+) -> dict[str, Any]:
+    context = booking_context(booking, settings)
+    context["old_status"] = human_status(old_status) if old_status else None
+    context["eta_minutes"] = eta_minutes  # an agent's "OMW 15": the customer's text says "about 15 minutes"
+    return context
+
+
 def _company_line(settings: TeamSettings) -> str:
     """The emails' last line: the company and its number when the team has set them."""
     if not settings.company_name:
@@ -205,15 +225,19 @@ def booking_messages(
     previous_agent: Agent | None = None,
     old_status: str | None = None,
     eta_minutes: int | None = None,
+    texts: Texts = NO_TEXTS,
 ) -> list[Notification]:
     """The messages one booking event causes, per the recipients table of issue 3.
 
     `event` is one of booking_created, booking_assigned, booking_status_changed, booking_rescheduled.
     """
-    context = _booking_context(booking, settings)
-    context["old_status"] = human_status(old_status) if old_status else None
-    context["eta_minutes"] = eta_minutes  # an agent's "OMW 15": the customer's text says "about 15 minutes"
-    ids: _EntityIds = {"entity": "booking", "entity_id": booking.id, "version": booking.version}
+    context = booking_event_context(booking, settings, old_status=old_status, eta_minutes=eta_minutes)
+    ids: _EntityIds = {
+        "entity": "booking",
+        "entity_id": booking.id,
+        "version": booking.version,
+        "texts": texts,
+    }
     agent = booking.agent
     out: list[Notification] = []
     if event == "booking_created":
@@ -251,7 +275,7 @@ def time_off_reference(time_off_id: int) -> str:
     return f"TO-{time_off_id:06d}"
 
 
-def _time_off_context(time_off: TimeOff, settings: TeamSettings, decided_by: str | None) -> dict[str, Any]:
+def time_off_context(time_off: TimeOff, settings: TeamSettings, decided_by: str | None) -> dict[str, Any]:
     return {
         "ref": time_off_reference(time_off.id),
         "agent_name": time_off.agent.name,
@@ -272,13 +296,19 @@ def time_off_messages(
     *,
     dispatchers: Iterable[Operator] = (),
     decided_by: str | None = None,
+    texts: Texts = NO_TEXTS,
 ) -> list[Notification]:
     """time_off_requested: each given dispatcher with a phone or email; time_off_decided: the agent.
 
     `decided_by` is the name of the person who decided (the row only keeps their username).
     """
-    context = _time_off_context(time_off, settings, decided_by)
-    ids: _EntityIds = {"entity": "time_off", "entity_id": time_off.id, "version": time_off.version}
+    context = time_off_context(time_off, settings, decided_by)
+    ids: _EntityIds = {
+        "entity": "time_off",
+        "entity_id": time_off.id,
+        "version": time_off.version,
+        "texts": texts,
+    }
     out: list[Notification] = []
     if event == "time_off_requested":
         for operator in dispatchers:
@@ -293,7 +323,14 @@ def time_off_messages(
 
 
 def notify_test_messages(
-    key: str, name: str, phone: str | None, email: str | None, *, when: str, timezone: str
+    key: str,
+    name: str,
+    phone: str | None,
+    email: str | None,
+    *,
+    when: str,
+    timezone: str,
+    texts: Texts = NO_TEXTS,
 ) -> list[Notification]:
     """A test SMS and/or email from `name` to themself, for each address given (no skips)."""
     recipient = Recipient(key, name, DISPATCHER, phone, email)
@@ -307,6 +344,7 @@ def notify_test_messages(
         entity_id=0,
         version=1,
         company_line="",
+        texts=texts,
     )
     return [note for note in notes if note.address]
 
@@ -319,8 +357,9 @@ def booking_created(
 ) -> None:
     """Customer confirmation (a request received, without an agent); the agent's assignment when set."""
     session.flush()
-    notes = booking_messages("booking_created", booking, settings)
-    queue_booking(session, booking, notes, settings, coalesce=False, notify_customer=notify_customer)
+    texts = template_store.overrides(session)
+    notes = booking_messages("booking_created", booking, settings, texts=texts)
+    queue_booking(session, booking, notes, settings, texts, coalesce=False, notify_customer=notify_customer)
 
 
 def booking_assigned(
@@ -334,10 +373,16 @@ def booking_assigned(
 ) -> None:
     """New agent: assignment; previous agent (if any): unassignment; pending -> scheduled: the customer."""
     session.flush()
+    texts = template_store.overrides(session)
     notes = booking_messages(
-        "booking_assigned", booking, settings, previous_agent=previous_agent, old_status=old_status
+        "booking_assigned",
+        booking,
+        settings,
+        previous_agent=previous_agent,
+        old_status=old_status,
+        texts=texts,
     )
-    queue_booking(session, booking, notes, settings, coalesce=True, notify_customer=notify_customer)
+    queue_booking(session, booking, notes, settings, texts, coalesce=True, notify_customer=notify_customer)
 
 
 def booking_status_changed(
@@ -351,10 +396,16 @@ def booking_status_changed(
 ) -> None:
     """Customer and (if assigned) agent: status update."""
     session.flush()
+    texts = template_store.overrides(session)
     notes = booking_messages(
-        "booking_status_changed", booking, settings, old_status=old_status, eta_minutes=eta_minutes
+        "booking_status_changed",
+        booking,
+        settings,
+        old_status=old_status,
+        eta_minutes=eta_minutes,
+        texts=texts,
     )
-    queue_booking(session, booking, notes, settings, coalesce=True, notify_customer=notify_customer)
+    queue_booking(session, booking, notes, settings, texts, coalesce=True, notify_customer=notify_customer)
 
 
 def booking_rescheduled(
@@ -362,8 +413,9 @@ def booking_rescheduled(
 ) -> None:
     """Customer and (if assigned) agent: the new time."""
     session.flush()
-    notes = booking_messages("booking_rescheduled", booking, settings)
-    queue_booking(session, booking, notes, settings, coalesce=True, notify_customer=notify_customer)
+    texts = template_store.overrides(session)
+    notes = booking_messages("booking_rescheduled", booking, settings, texts=texts)
+    queue_booking(session, booking, notes, settings, texts, coalesce=True, notify_customer=notify_customer)
 
 
 # --- what the customer's texts say around the message ------------------------------------------
@@ -386,24 +438,37 @@ def customer_texts(
         elif customer.sms_consent == "no":
             out.append(replace(note, declined=DECLINED_TEXTS))
         else:
-            prefix = f"{settings.company_name}: " if settings.company_name else ""
-            first = not sms_counts.ever_texted(session, note.address)
-            suffix = f" {OPT_OUT_LINE}" if first else ""
+            prefix, suffix = sms_frame(settings, first=not sms_counts.ever_texted(session, note.address))
             out.append(replace(note, body=sms_segments.fit(note.body, prefix=prefix, suffix=suffix)))
     return out
+
+
+def sms_frame(settings: TeamSettings, *, first: bool) -> tuple[str, str]:
+    """What a customer's text carries around its message: the company name, and on the number's
+    first text the opt-out line. The template never holds them, so no template can drop them."""
+    prefix = f"{settings.company_name}: " if settings.company_name else ""
+    return prefix, f" {OPT_OUT_LINE}" if first else ""
 
 
 def time_off_requested(session: Session, time_off: TimeOff, settings: TeamSettings) -> None:
     """Each active dispatcher with a phone or email: approval needed."""
     session.flush()
-    notes = time_off_messages("time_off_requested", time_off, settings, dispatchers=approvers(session))
+    notes = time_off_messages(
+        "time_off_requested",
+        time_off,
+        settings,
+        dispatchers=approvers(session),
+        texts=template_store.overrides(session),
+    )
     queue(session, notes, settings, time_off_id=time_off.id)
 
 
 def time_off_decided(session: Session, time_off: TimeOff, settings: TeamSettings, *, decided_by: str) -> None:
     """The agent: approved or denied, naming the person who decided (`decided_by`, their name)."""
     session.flush()
-    notes = time_off_messages("time_off_decided", time_off, settings, decided_by=decided_by)
+    notes = time_off_messages(
+        "time_off_decided", time_off, settings, decided_by=decided_by, texts=template_store.overrides(session)
+    )
     queue(session, notes, settings, time_off_id=time_off.id)
 
 
@@ -610,6 +675,7 @@ def queue_booking(
     booking: Booking,
     notes: list[Notification],
     settings: TeamSettings,
+    texts: Texts,
     *,
     coalesce: bool,
     notify_customer: bool = True,
@@ -625,7 +691,7 @@ def queue_booking(
         notes = [note for note in notes if note.recipient.kind != CUSTOMER]
     one_per_burst = settings.customer_hold_seconds > 0
     if coalesce and one_per_burst:
-        notes = surviving_confirmations(session, booking, notes, settings)
+        notes = surviving_confirmations(session, booking, notes, settings, texts)
     notes = customer_texts(session, notes, booking, settings)
     queue(session, notes, settings, booking_id=booking.id, when=Timing(now, booking.starts_at, coalesce))
     if one_per_burst:
@@ -633,11 +699,11 @@ def queue_booking(
         for note in notes:
             if note.address and note.recipient.kind in (CUSTOMER, AGENT):
                 supersede.supersede_older(session, ids[note.dedupe_key], now=now)
-    refresh_reminders(session, booking, settings, now)
+    refresh_reminders(session, booking, settings, now, texts)
 
 
 def surviving_confirmations(
-    session: Session, booking: Booking, notes: list[Notification], settings: TeamSettings
+    session: Session, booking: Booking, notes: list[Notification], settings: TeamSettings, texts: Texts
 ) -> list[Notification]:
     """A customer notice that would supersede a confirmation not yet sent becomes that confirmation,
     with the booking's latest details: nobody hears "rescheduled" of a booking they never heard of."""
@@ -645,7 +711,7 @@ def surviving_confirmations(
         return notes
     confirmations = {
         note.channel: note
-        for note in booking_messages("booking_created", booking, settings)
+        for note in booking_messages("booking_created", booking, settings, texts=texts)
         if note.recipient.kind == CUSTOMER
     }
     out = []
@@ -664,14 +730,20 @@ def surviving_confirmations(
     return out
 
 
-def reminder_messages(booking: Booking, settings: TeamSettings, now: datetime) -> list[Notification]:
+def reminder_messages(
+    booking: Booking, settings: TeamSettings, now: datetime, texts: Texts = NO_TEXTS
+) -> list[Notification]:
     """One SMS and one email to the customer per reminder offset still ahead, for a booking that is
     scheduled or confirmed; none for a time already passed."""
     if booking.status not in REMINDED_STATUSES:
         return []
-    context = _booking_context(booking, settings)
-    context |= {"company": settings.company_name, "two_way": settings.two_way_sms}
-    ids: _EntityIds = {"entity": "booking", "entity_id": booking.id, "version": booking.version}
+    context = reminder_context(booking, settings)
+    ids: _EntityIds = {
+        "entity": "booking",
+        "entity_id": booking.id,
+        "version": booking.version,
+        "texts": texts,
+    }
     out: list[Notification] = []
     for offset in settings.reminders:
         due = booking.starts_at - offset
@@ -681,9 +753,18 @@ def reminder_messages(booking: Booking, settings: TeamSettings, now: datetime) -
     return out
 
 
-def refresh_reminders(session: Session, booking: Booking, settings: TeamSettings, now: datetime) -> None:
+def reminder_context(booking: Booking, settings: TeamSettings) -> dict[str, Any]:
+    return booking_context(booking, settings) | {
+        "company": settings.company_name,
+        "two_way": settings.two_way_sms,
+    }
+
+
+def refresh_reminders(
+    session: Session, booking: Booking, settings: TeamSettings, now: datetime, texts: Texts
+) -> None:
     """The booking's reminders as it now stands: the old unsent ones superseded, the new written."""
-    notes = reminder_messages(booking, settings, now)
+    notes = reminder_messages(booking, settings, now, texts)
     reason = "the booking changed" if notes else f"the booking is {human_status(booking.status)}"
     supersede.supersede_reminders(
         session, booking.id, now=now, reason=reason, keep=[note.dedupe_key for note in notes]

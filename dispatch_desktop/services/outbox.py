@@ -19,6 +19,7 @@ from dispatch_desktop.notify.notifier import MISSING_CREDENTIALS
 from dispatch_desktop.services import audit, notices
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.services.views import jsonable
+from dispatch_desktop.storage import templates as template_store
 from dispatch_desktop.storage.models import Operator
 from dispatch_desktop.storage.outbox import moves, queries, suppressions
 from dispatch_desktop.storage.outbox.queries import Message
@@ -296,6 +297,7 @@ def queue_test(ctx: ServiceContext, *, sms: str | None = None, email: str | None
             address,
             when=settings.local(utcnow()),
             timezone=settings.timezone_name,
+            texts=template_store.overrides(unit.session),
         )
         notices.queue(unit.session, notes)
         keys = [note.dedupe_key for note in notes]

@@ -174,6 +174,26 @@ class Setting(Base):
     value: Mapped[str] = mapped_column(String(500))
 
 
+class MessageTemplate(Base):
+    """A supervisor's text of one part of one message kind in one language, over the shipped file.
+
+    A reset keeps the row with `body` None: its id stays the audit trail's name for the part.
+    """
+
+    __tablename__ = "message_templates"
+    __table_args__ = (
+        UniqueConstraint("kind", "part", "language", name="uq_message_templates_kind_part_language"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    part: Mapped[str] = mapped_column(String(8))
+    language: Mapped[str] = mapped_column(String(8))
+    body: Mapped[str | None] = mapped_column(Text)
+    updated_by: Mapped[str] = mapped_column(String(64))  # the operator's username
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class Revision(Base):
     """A single counter bumped by every change, so workstations can poll one cheap row."""
 

@@ -67,6 +67,9 @@ TABLE_GRANTS: dict[str, dict[Group, str]] = {
     "time_off": {_CC: "SELECT", _DISPATCHER: "INSERT, UPDATE", _NOTIFIER: "SELECT"},
     "audit_log": {_CC: "SELECT, INSERT", _NOTIFIER: "SELECT, INSERT"},
     "settings": {_CC: "SELECT", _SUPERVISOR: "INSERT, UPDATE", _NOTIFIER: "SELECT"},
+    # Every login renders messages with the overrides; only supervisors write them (a reset
+    # empties the row's body, so no one deletes).
+    "message_templates": {_CC: "SELECT", _SUPERVISOR: "INSERT, UPDATE", _NOTIFIER: "SELECT"},
     "revision": {_CC: "SELECT, UPDATE", _NOTIFIER: "SELECT, UPDATE"},
     # Texts people sent the team: the sync (the notifier) stores them, the inbox marks them read.
     "inbound_messages": {_CC: "SELECT, UPDATE (read)", _NOTIFIER: "SELECT, INSERT, UPDATE"},

@@ -23,7 +23,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # tests/core/test_schema.py checks it against Alembic's ScriptDirectory head, so adding a
 # migration without updating it fails the tests (and a stale value only makes start-up slower:
 # anything else than an exact match goes through Alembic).
-HEAD_REVISION = "0011"
+HEAD_REVISION = "0012"
 
 
 def _config() -> "Config":
