@@ -22,17 +22,17 @@ pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSi
 
 def test_the_meter_names_the_segments_and_the_character_that_forces_ucs2(qtbot) -> None:
     assert meter_note(segments("On our way")) == "10 characters · 1 segment · GSM-7"
-    assert (
-        meter_note(segments("Su cita está confirmada")) == "23 UCS-2 units · 1 segment · UCS-2 because of 'á'"
+    assert meter_note(segments("Su cita está confirmada")) == (
+        "23 UCS-2 units · 1 segment · UCS-2 because of 'á'"
     )
     meter = SmsMeter()
     qtbot.addWidget(meter)
     meter.show_count(segments("á" + "a" * 100))  # é is GSM-7, á is not
     assert meter.text() == "101 UCS-2 units · 2 segments · UCS-2 because of 'á'"
-    assert not meter.over and FIELD_ERROR not in meter.styleSheet()
-    meter.show_count(segments("a" * 307))  # 153 + 153 + 1
-    assert meter.text() == "307 characters · 3 segments · GSM-7 (over the limit of 2)"
-    assert meter.over and FIELD_ERROR in meter.styleSheet()
+    assert not meter.refused and FIELD_ERROR not in meter.styleSheet()
+    meter.show_refused()
+    assert meter.text() == "Not counted: this SMS cannot be sent as typed (at most 2 segments)"
+    assert meter.refused and FIELD_ERROR in meter.styleSheet()
 
 
 def test_the_html_preview_reads_no_file_a_template_names(qtbot) -> None:
@@ -159,14 +159,14 @@ def test_a_refused_draft_shows_its_one_line_stays_in_the_editor_and_saves_nothin
     assert outcome.saved == () and outcome.refused == "sms"
     assert page.problem.is_error and "\n" not in page.problem.text()
     assert page.parts.editors["sms"].toPlainText() == hostile and page.save_button.isEnabled()
-    stored = templates.show_template(console.ctx, CONFIRMATION, "en").parts["sms"]
+    stored = templates.show_template(console.ctx, CONFIRMATION, "en").part("sms")
     assert not stored.is_override and stored.text == stored.shipped_text
 
 
 def test_revert_asks_first_and_restores_the_shipped_text(qtbot, desk, db) -> None:
     console = desk()
     templates.set_part(console.ctx, CONFIRMATION, "sms", "en", "Yours: {{ ref }}")
-    shipped = templates.show_template(console.ctx, CONFIRMATION, "en").parts["sms"].shipped_text
+    shipped = templates.show_template(console.ctx, CONFIRMATION, "en").part("sms").shipped_text
     _dialog, page = _templates(qtbot, console)
     assert page.parts.editors["sms"].toPlainText() == "Yours: {{ ref }}"
     assert page.changed.text().startswith("Changed by ")
@@ -177,15 +177,25 @@ def test_revert_asks_first_and_restores_the_shipped_text(qtbot, desk, db) -> Non
     [revert] = [button for button in box.buttons() if button.text() == "&Revert"]
     revert.click()
     qtbot.waitUntil(lambda: page.parts.editors["sms"].toPlainText() == shipped, timeout=10_000)
-    assert page.changed.text() == "Shipped default" and not page.revert_button.isEnabled()
-    assert not templates.show_template(console.ctx, CONFIRMATION, "en").parts["sms"].is_override
+    assert page.changed.text().startswith("Shipped default (reset by boss ")
+    assert not page.revert_button.isEnabled()
+    assert not templates.show_template(console.ctx, CONFIRMATION, "en").part("sms").is_override
 
 
 def test_the_character_that_forces_ucs2_is_named_as_you_type(qtbot, desk, db) -> None:
     _dialog, page = _templates(qtbot, desk())
     _type(qtbot, page, "sms", "Su cita {{ ref }} está confirmada")
     assert page.meter.text().endswith("1 segment · UCS-2 because of 'á'")
-    assert not page.meter.over
+    assert not page.meter.refused and not page.problem.is_error
+
+
+def test_an_sms_over_two_segments_is_refused_in_red_with_its_count(qtbot, desk, db) -> None:
+    _dialog, page = _templates(qtbot, desk())
+    _type(qtbot, page, "sms", "{{ ref }} " + "Gracias por elegirnos. " * 14)
+    assert page.meter.refused
+    assert page.problem.is_error and page.problem.text().startswith(
+        "SMS: the SMS for the sample booking is 3 segments"
+    )
 
 
 def test_another_workstations_save_reloads_the_kind_but_keeps_what_is_typed(qtbot, desk, db) -> None:

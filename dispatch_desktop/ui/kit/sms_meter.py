@@ -1,6 +1,6 @@
-"""What a rendered text costs as an SMS: length, segments and the encoding, red past the budget.
+"""What a rendered text costs as an SMS: length, segments and the encoding; red when it is refused.
 
-"2 segments · UCS-2 because of 'é'": the character named is the first one outside the GSM-7
+"2 segments · UCS-2 because of 'á'": the character named is the first one outside the GSM-7
 alphabet, the one a person would replace to get the cheaper encoding back.
 """
 
@@ -26,14 +26,18 @@ def meter_note(count: SegmentCount) -> str:
 
 
 class SmsMeter(PlainLabel):
-    """One line under an SMS: what it costs, in red when it is over the two-segment budget."""
+    """One line under an SMS: what it costs, or in red that a draft over the budget is refused."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent=parent)
-        self.over = False
+        self.refused = False
 
     def show_count(self, count: SegmentCount) -> None:
-        self.over = count.segments > MAX_SEGMENTS
-        note = meter_note(count)
-        self.setText(tr("%s (over the limit of %d)") % (note, MAX_SEGMENTS) if self.over else note)
-        self.setStyleSheet(error_style() if self.over else INFO_STYLE)
+        self.refused = False
+        self.setText(meter_note(count))
+        self.setStyleSheet(INFO_STYLE)
+
+    def show_refused(self) -> None:
+        self.refused = True
+        self.setText(tr("Not counted: this SMS cannot be sent as typed (at most %d segments)") % MAX_SEGMENTS)
+        self.setStyleSheet(error_style())

@@ -30,12 +30,12 @@ from PySide6.QtWidgets import (
 )
 
 from dispatch_desktop.domain.errors import DispatchError
-from dispatch_desktop.domain.message_kinds import HTML, PART_LABELS, SMS
+from dispatch_desktop.domain.message_kinds import DEFAULT_LANGUAGE, HTML, PART_LABELS, SMS
 from dispatch_desktop.domain.sms_segments import SegmentCount
-from dispatch_desktop.domain.team import booking_reference, parse_booking_reference
+from dispatch_desktop.domain.team import parse_booking_reference
 from dispatch_desktop.services import templates
 from dispatch_desktop.services.context import ServiceContext
-from dispatch_desktop.services.templates import Preview, TemplateDetail, TemplateSummary
+from dispatch_desktop.services.template_views import PartDetail, Preview, TemplateDetail, TemplateSummary
 from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.kit.discard import ask_to_discard
@@ -50,6 +50,7 @@ from dispatch_desktop.ui.settings.template_editor import HtmlPreview, PartEditor
 PREVIEW_DELAY_MS = 300  # the preview follows the typing once it pauses this long
 KIND_ROLE = Qt.ItemDataRole.UserRole
 KINDS_WIDTH = 230
+LANGUAGES = (DEFAULT_LANGUAGE, "es")  # the shipped ones; any other with an override is added
 REFRESH_ON = Change.SETTINGS
 
 
@@ -74,6 +75,13 @@ class PreviewRequest:
 
 
 @dataclass(frozen=True)
+class PreviewAnswer:
+    request: PreviewRequest
+    preview: Preview
+    refused: str | None  # the part whose draft the preview refused, when it did
+
+
+@dataclass(frozen=True)
 class SaveOutcome:
     saved: tuple[str, ...]  # the parts stored, in the order they were tried
     refused: str | None = None  # the part the service refused, and why
@@ -95,13 +103,44 @@ def _save(ctx: ServiceContext, kind: str, language: str, drafts: Mapping[str, st
     return SaveOutcome(tuple(saved))
 
 
-def changed_note(by: str | None, at: datetime | None, zone: ZoneInfo) -> str:
-    if by is None or at is None:
-        return tr("Shipped default")
+def _previewed_as(ctx: ServiceContext, request: PreviewRequest) -> PreviewAnswer:
+    preview = templates.preview(
+        ctx, request.kind, request.language, request.booking_id, request.drafts or None
+    )
+    refused = None
+    if preview.error is not None:  # which draft: the one that is refused on its own
+        refused = next(
+            (
+                part
+                for part, text in request.drafts.items()
+                if len(request.drafts) == 1
+                or templates.preview(
+                    ctx, request.kind, request.language, request.booking_id, {part: text}
+                ).error
+            ),
+            None,
+        )
+    return PreviewAnswer(request, preview, refused)
+
+
+def _when(at: datetime, zone: ZoneInfo) -> str:
     local = at.astimezone(zone)
     if local.date() == datetime.now(zone).date():
-        return tr("Changed by %s at %s") % (by, local.strftime("%H:%M"))
-    return tr("Changed by %s on %s") % (by, local.strftime("%Y-%m-%d %H:%M"))
+        return tr("at %s") % local.strftime("%H:%M")
+    return tr("on %s") % local.strftime("%Y-%m-%d %H:%M")
+
+
+def changed_note(part: PartDetail, zone: ZoneInfo) -> str:
+    """Who changed the part last and when: "Changed by Sam Rivera at 09:12"."""
+    if part.updated_by is None or part.updated_at is None:
+        return tr("Shipped default")
+    if part.is_override:
+        return tr("Changed by %s %s") % (part.updated_by, _when(part.updated_at, zone))
+    return tr("Shipped default (reset by %s %s)") % (part.updated_by, _when(part.updated_at, zone))
+
+
+def refusal(label: str, error: str) -> str:
+    return f"{label}: {error}"
 
 
 class TemplatesPage(QWidget):
@@ -116,8 +155,9 @@ class TemplatesPage(QWidget):
         self.shown: Shown | None = None
         self.kind: str | None = None
         self.stored: dict[str, str] = {}  # each part's text as loaded: what "edited" compares with
-        self.last_preview: Preview | None = None
+        self.last_preview: Preview | None = None  # the last one that rendered
         self._request: PreviewRequest | None = None
+        self.sms_refused = False  # the SMS draft as typed is refused: the meter says so
         self.question: QMessageBox | None = None
 
         self.kinds = QListWidget()
@@ -172,7 +212,7 @@ class TemplatesPage(QWidget):
         self._timer.timeout.connect(self._preview_now)
         ctx = console.ctx
         self.previews = Poller(
-            self, console.ops, lambda: self._preview_work(ctx), self._previewed, self._preview_failed
+            self, console.ops, lambda: self._preview_work(ctx), self._previewed, self.problem.show_error
         )
         self._build_layout(kinds_label, variables_label)
         console.ops.changed.connect(self._data_changed)
@@ -285,9 +325,10 @@ class TemplatesPage(QWidget):
         current = self.current_language()
         self.language.blockSignals(True)
         self.language.clear()
-        for code in templates.LANGUAGES:
+        overridden = {code for summary in self.summaries for code in summary.languages}
+        for code in (*LANGUAGES, *sorted(overridden - set(LANGUAGES))):
             self.language.addItem(f"{QLocale.languageToString(QLocale(code).language())} ({code})", code)
-        self.language.setCurrentIndex(max(0, self.language.findData(current or templates.LANGUAGES[0])))
+        self.language.setCurrentIndex(max(0, self.language.findData(current or DEFAULT_LANGUAGE)))
         self.language.blockSignals(False)
 
     def current_language(self) -> str:
@@ -359,9 +400,9 @@ class TemplatesPage(QWidget):
         detail = shown.detail
         if detail.kind != self.kind or detail.language != self.current_language():
             return  # an answer for a kind or language left meanwhile
-        typed, parts = self.parts.texts(), tuple(detail.parts)
+        typed, parts = self.parts.texts(), tuple(part.part for part in detail.parts)
         self.shown = shown
-        self.stored = {part: detail.parts[part].text for part in parts}
+        self.stored = {part.part: part.text for part in detail.parts}
         self.parts.show_parts(parts)
         self.parts.set_texts({part: typed[part] if part in keep else self.stored[part] for part in parts})
         self.title.setText(f"{detail.description.capitalize()} ({detail.kind})")
@@ -374,10 +415,7 @@ class TemplatesPage(QWidget):
         if self.shown is None:
             self.changed.clear()
             return
-        part = self.shown.detail.parts[self.parts.current_part()]
-        self.changed.setText(
-            changed_note(part.updated_by if part.is_override else None, part.updated_at, self.shown.zone)
-        )
+        self.changed.setText(changed_note(self.shown.detail.part(self.parts.current_part()), self.shown.zone))
 
     def edited(self) -> bool:
         return self.shown is not None and self.parts.texts() != self.stored
@@ -393,7 +431,7 @@ class TemplatesPage(QWidget):
     def _update_buttons(self) -> None:
         detail = self.shown.detail if self.shown else None
         self.save_button.setEnabled(self.edited())
-        part = detail.parts[self.parts.current_part()] if detail else None
+        part = detail.part(self.parts.current_part()) if detail else None
         self.revert_button.setEnabled(bool(part and part.is_override))
 
     def _data_changed(self, what: Change) -> None:
@@ -419,48 +457,47 @@ class TemplatesPage(QWidget):
         self._request = PreviewRequest(self.kind, self.current_language(), booking_id, self.drafts())
         self.previews.poll()
 
-    def _preview_work(self, ctx: ServiceContext) -> tuple[PreviewRequest | None, Preview | None]:
+    def _preview_work(self, ctx: ServiceContext) -> PreviewAnswer | None:
         request = self._request  # the newest one asked for by the time this worker starts
-        if request is None:
-            return None, None
-        return request, templates.preview(
-            ctx, request.kind, request.language, request.booking_id, dict(request.drafts) or None
-        )
+        return None if request is None else _previewed_as(ctx, request)
 
-    def _previewed(self, answer: tuple[PreviewRequest | None, Preview | None]) -> None:
-        request, result = answer
-        if request is None or result is None or request != self._request:
+    def _previewed(self, answer: PreviewAnswer | None) -> None:
+        if answer is None or answer.request != self._request:
             return  # a newer request is out, or comes once this answer is in
-        self.last_preview = result
-        if result.error:
-            self.problem.show_error(result.error)
-        else:
+        error, refused = answer.preview.error, answer.refused
+        if error is None:
+            self.last_preview = answer.preview
             self.problem.clear_message()
+        else:
+            label = PART_LABELS[refused] if refused else tr("Draft")
+            self.problem.show_error(refusal(label, error))
+        self.sms_refused = error is not None and refused in (SMS, None)
         self._show_preview()
         self.previewed.emit()
 
-    def _preview_failed(self, error: Exception) -> None:
-        self.problem.show_error(error)
-
     def _show_preview(self) -> None:
+        """The preview of the part shown; the SMS with what it costs."""
         self._show_changed()
         self._update_buttons()
         result, part = self.last_preview, self.parts.current_part()
         self.meter.setVisible(part == SMS)
         if result is None:
             return
-        booking = self._request.booking_id if self._request else None
-        source = tr("sample booking") if booking is None else booking_reference(booking)
+        source = tr("sample booking") if result.booking == "sample" else result.booking
         self.preview_title.setText(tr("Preview of the %s, %s") % (PART_LABELS[part], source))
         if part == HTML:
-            self.html_view.setHtml(result.html)
+            self.html_view.setHtml(result.html or "")
             self.previews_shown.setCurrentWidget(self.html_view)
         else:
-            self.preview_view.setPlainText(getattr(result, part))
+            self.preview_view.setPlainText(getattr(result, part) or "")
             self.previews_shown.setCurrentWidget(self.preview_view)
-        self.meter.show_count(
-            SegmentCount(result.encoding, result.sms_length, result.segments, result.first_ucs2_char)
-        )
+        if self.sms_refused:
+            self.meter.show_refused()
+        elif result.sms_encoding is not None and result.sms_length is not None and result.sms_segments:
+            count = SegmentCount(
+                result.sms_encoding, result.sms_length, result.sms_segments, result.first_ucs2_char
+            )
+            self.meter.show_count(count)
 
     # --- save and revert ------------------------------------------------------------------
 
