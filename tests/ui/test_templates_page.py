@@ -13,7 +13,7 @@ from dispatch_desktop.ui.kit.sms_meter import SmsMeter, meter_note
 from dispatch_desktop.ui.kit.style import FIELD_ERROR
 from dispatch_desktop.ui.settings.dialog import SettingsDialog
 from dispatch_desktop.ui.settings.template_editor import HtmlPreview
-from dispatch_desktop.ui.settings.templates_page import KIND_ROLE, TemplatesPage
+from dispatch_desktop.ui.settings.templates_page import TemplatesPage
 from tests.ui.conftest import drain
 from tests.ui.mnemonics import duplicates
 
@@ -63,8 +63,7 @@ def _templates(qtbot, console) -> tuple[SettingsDialog, TemplatesPage]:
 
 
 def _choose(qtbot, page: TemplatesPage, kind: str) -> None:
-    kinds = [page.kinds.item(row).data(KIND_ROLE) for row in range(page.kinds.count())]
-    page.kinds.setCurrentRow(kinds.index(kind))
+    page.kinds.setCurrentRow(page.kinds.kinds().index(kind))
     qtbot.waitUntil(lambda: page.shown is not None and page.shown.detail.kind == kind, timeout=10_000)
 
 
@@ -110,13 +109,13 @@ def test_a_supervisor_edits_the_confirmation_sms_and_the_next_booking_gets_it(qt
     console = desk()
     _dialog, page = _templates(qtbot, console)
     assert page.shown.detail.kind == CONFIRMATION  # the first kind opens
-    assert page.meter.text().endswith("1 segment · GSM-7")
+    assert page.preview.meter.text().endswith("1 segment · GSM-7")
     assert page.changed.text() == "Shipped default"
     assert not page.save_button.isEnabled()
 
     _type(qtbot, page, "sms", LONG_SMS)
-    assert page.preview_view.toPlainText().startswith("Booked: BK-")
-    assert " 2 segments · GSM-7" in page.meter.text()
+    assert page.preview.text_view.toPlainText().startswith("Booked: BK-")
+    assert " 2 segments · GSM-7" in page.preview.meter.text()
     assert page.save_button.isEnabled()
     # A variable clicked goes in at the cursor.
     editor = page.parts.editors["sms"]
@@ -157,7 +156,9 @@ def test_a_refused_draft_shows_its_one_line_stays_in_the_editor_and_saves_nothin
 
     outcome = _save(qtbot, page)
     assert outcome.saved == () and outcome.refused == "sms"
-    assert page.problem.is_error and "\n" not in page.problem.text()
+    assert page.problem.is_error and page.problem.text().startswith("SMS: line 1: ")
+    assert "\n" not in page.problem.text()
+    assert page.message.text() == "Not saved: the SMS as typed is refused."
     assert page.parts.editors["sms"].toPlainText() == hostile and page.save_button.isEnabled()
     stored = templates.show_template(console.ctx, CONFIRMATION, "en").part("sms")
     assert not stored.is_override and stored.text == stored.shipped_text
@@ -185,14 +186,14 @@ def test_revert_asks_first_and_restores_the_shipped_text(qtbot, desk, db) -> Non
 def test_the_character_that_forces_ucs2_is_named_as_you_type(qtbot, desk, db) -> None:
     _dialog, page = _templates(qtbot, desk())
     _type(qtbot, page, "sms", "Su cita {{ ref }} está confirmada")
-    assert page.meter.text().endswith("1 segment · UCS-2 because of 'á'")
-    assert not page.meter.refused and not page.problem.is_error
+    assert page.preview.meter.text().endswith("1 segment · UCS-2 because of 'á'")
+    assert not page.preview.meter.refused and not page.problem.is_error
 
 
 def test_an_sms_over_two_segments_is_refused_in_red_with_its_count(qtbot, desk, db) -> None:
     _dialog, page = _templates(qtbot, desk())
     _type(qtbot, page, "sms", "{{ ref }} " + "Gracias por elegirnos. " * 14)
-    assert page.meter.refused
+    assert page.preview.meter.refused
     assert page.problem.is_error and page.problem.text().startswith(
         "SMS: the SMS for the sample booking is 3 segments"
     )
@@ -225,7 +226,7 @@ def test_leaving_a_changed_kind_asks_and_keeps_editing_unless_told(qtbot, desk, 
     box = page.question
     assert box is not None and box.isVisible() and box.defaultButton().text() == "&Keep editing"
     box.defaultButton().click()
-    assert page.kinds.currentItem().data(KIND_ROLE) == CONFIRMATION
+    assert page.kinds.kinds()[page.kinds.currentRow()] == CONFIRMATION
     assert page.parts.editors["sms"].toPlainText() == "Draft {{ ref }}"
 
     page.kinds.setCurrentRow(1)

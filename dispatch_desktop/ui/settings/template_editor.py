@@ -1,4 +1,4 @@
-"""The Templates page's editing half: one editor per part, the variables a kind may use, and the preview.
+"""The Templates page's widgets: one editor per part, the variables a kind may use, and the preview.
 
 Only widgets here; what is loaded, saved and previewed is the page's (templates_page.py).
 """
@@ -6,18 +6,35 @@ Only widgets here; what is loaded, saved and previewed is the page's (templates_
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QLocale, Qt, QUrl, Signal
 from PySide6.QtGui import QFontDatabase, QKeyEvent, QMouseEvent, QTextDocument
 from PySide6.QtWidgets import (
+    QComboBox,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
+    QStackedWidget,
     QTabWidget,
     QTextBrowser,
+    QVBoxLayout,
     QWidget,
 )
 
-from dispatch_desktop.domain.message_kinds import HTML, PARTS, SMS, SUBJECT, TEXT
+from dispatch_desktop.domain.message_kinds import (
+    DEFAULT_LANGUAGE,
+    HTML,
+    PART_LABELS,
+    PARTS,
+    SMS,
+    SUBJECT,
+    TEXT,
+)
+from dispatch_desktop.domain.sms_segments import SegmentCount
+from dispatch_desktop.services.template_views import Preview, TemplateSummary
+from dispatch_desktop.ui.kit.plain import PlainLabel
+from dispatch_desktop.ui.kit.sms_meter import SmsMeter
+
+SHIPPED_LANGUAGES = (DEFAULT_LANGUAGE, "es")
 
 
 def tr(text: str) -> str:
@@ -31,6 +48,76 @@ def part_titles() -> dict[str, str]:
 
 def placeholder(name: str) -> str:
     return "{{ " + name + " }}"
+
+
+def buddy(text: str, widget: QWidget) -> PlainLabel:
+    """A label whose Alt+letter moves the focus to `widget`."""
+    label = PlainLabel(text)
+    label.setBuddy(widget)
+    return label
+
+
+def column(*widgets: QWidget, stretch: QWidget) -> QWidget:
+    """Widgets one under the other, `stretch` taking the room that is left."""
+    holder = QWidget()
+    layout = QVBoxLayout(holder)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for widget in widgets:
+        layout.addWidget(widget, 1 if widget is stretch else 0)
+    return holder
+
+
+class KindList(QListWidget):
+    """The message kinds by what they are, with the languages a supervisor changed them in."""
+
+    def show_summaries(self, summaries: Sequence[TemplateSummary], current: str | None) -> None:
+        self.blockSignals(True)
+        self.clear()
+        for summary in summaries:
+            name = summary.description.capitalize()
+            changed = ", ".join(summary.languages)
+            item = QListWidgetItem(tr("%s · changed (%s)") % (name, changed) if changed else name)
+            item.setData(Qt.ItemDataRole.UserRole, summary.kind)
+            self.addItem(item)
+            if summary.kind == current:
+                self.setCurrentItem(item)
+        self.blockSignals(False)
+
+    def select_quietly(self, item: QListWidgetItem | None) -> None:
+        """Back to `item` without asking to leave the kind again (the question said stay)."""
+        if item is not None:
+            self.blockSignals(True)
+            self.setCurrentItem(item)
+            self.blockSignals(False)
+
+    def kinds(self) -> list[str]:
+        return [self.item(row).data(Qt.ItemDataRole.UserRole) for row in range(self.count())]
+
+
+class LanguagePicker(QComboBox):
+    """The shipped languages, and any other a supervisor wrote an override in: "Spanish (es)"."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+
+    def show_languages(self, summaries: Sequence[TemplateSummary]) -> None:
+        current = self.code() or DEFAULT_LANGUAGE
+        overridden = {code for summary in summaries for code in summary.languages}
+        self.blockSignals(True)
+        self.clear()
+        for code in (*SHIPPED_LANGUAGES, *sorted(overridden - set(SHIPPED_LANGUAGES))):
+            self.addItem(f"{QLocale.languageToString(QLocale(code).language())} ({code})", code)
+        self.blockSignals(False)
+        self.select_quietly(current)
+
+    def code(self) -> str:
+        return str(self.currentData() or "")
+
+    def select_quietly(self, code: str) -> None:
+        self.blockSignals(True)
+        self.setCurrentIndex(max(0, self.findData(code)))
+        self.blockSignals(False)
 
 
 class PartEditors(QTabWidget):
@@ -126,3 +213,49 @@ class HtmlPreview(QTextBrowser):
         self.setDocument(_LoadsNothing(self))
         self.setOpenLinks(False)
         self.setTabChangesFocus(True)
+
+
+class PreviewPane(QWidget):
+    """The part shown, rendered: plain text as it is sent, HTML laid out; under an SMS what it costs."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = PlainLabel(tr("Preview"))
+        self.text_view = QPlainTextEdit()
+        self.text_view.setObjectName("templatePreview")
+        self.text_view.setReadOnly(True)
+        self.text_view.setTabChangesFocus(True)
+        self.html_view = HtmlPreview()
+        self.html_view.setObjectName("templateHtmlPreview")
+        self.views = QStackedWidget()
+        self.views.addWidget(self.text_view)
+        self.views.addWidget(self.html_view)
+        self.meter = SmsMeter()
+        self.meter.setObjectName("templateMeter")
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.title)
+        column.addWidget(self.views, 1)
+        column.addWidget(self.meter)
+
+    def show_preview(self, preview: Preview | None, part: str, sms_refused: bool) -> None:
+        """`preview` (the last that rendered) of `part`; `sms_refused`: the SMS as typed is refused."""
+        self.meter.setVisible(part == SMS)
+        if preview is None:
+            return
+        source = tr("sample booking") if preview.booking == "sample" else preview.booking
+        self.title.setText(tr("Preview of the %s, %s") % (PART_LABELS[part], source))
+        if part == HTML:
+            self.html_view.setHtml(preview.html or "")
+            self.views.setCurrentWidget(self.html_view)
+        else:
+            self.text_view.setPlainText(getattr(preview, part) or "")
+            self.views.setCurrentWidget(self.text_view)
+        if sms_refused:
+            self.meter.show_refused()
+        elif preview.sms_encoding and preview.sms_length is not None and preview.sms_segments:
+            self.meter.show_count(
+                SegmentCount(
+                    preview.sms_encoding, preview.sms_length, preview.sms_segments, preview.first_ucs2_char
+                )
+            )
