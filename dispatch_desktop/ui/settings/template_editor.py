@@ -238,20 +238,21 @@ class PreviewPane(QWidget):
         column.addWidget(self.views, 1)
         column.addWidget(self.meter)
 
-    def show_preview(self, preview: Preview | None, part: str, sms_refused: bool) -> None:
-        """`preview` (the last that rendered) of `part`; `sms_refused`: the SMS as typed is refused."""
+    def show_preview(self, preview: Preview | None, part: str, refused: str | None) -> None:
+        """`preview` (the last that rendered) of `part`; `refused`: the part whose draft is refused."""
         self.meter.setVisible(part == SMS)
         if preview is None:
             return
         source = tr("sample booking") if preview.booking == "sample" else preview.booking
-        self.title.setText(tr("Preview of the %s, %s") % (PART_LABELS[part], source))
+        title = tr("Preview of the %s, %s") % (PART_LABELS[part], source)
+        self.title.setText(tr("%s, as it last rendered") % title if refused else title)
         if part == HTML:
             self.html_view.setHtml(preview.html or "")
             self.views.setCurrentWidget(self.html_view)
         else:
             self.text_view.setPlainText(getattr(preview, part) or "")
             self.views.setCurrentWidget(self.text_view)
-        if sms_refused:
+        if refused == SMS:
             self.meter.show_refused()
         elif preview.sms_encoding and preview.sms_length is not None and preview.sms_segments:
             self.meter.show_count(

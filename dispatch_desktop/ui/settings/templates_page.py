@@ -79,7 +79,7 @@ class TemplatesPage(QWidget):
         self.stored: dict[str, str] = {}  # each part's text as loaded: what "edited" compares with
         self.last_preview: Preview | None = None  # the last one that rendered
         self._request: PreviewRequest | None = None
-        self.sms_refused = False  # the SMS draft as typed is refused: the meter says so
+        self.refused: str | None = None  # the part whose draft the last preview refused
         self.question: QMessageBox | None = None
 
         self.kinds = KindList()
@@ -321,14 +321,14 @@ class TemplatesPage(QWidget):
         else:
             label = PART_LABELS[refused] if refused else tr("Draft")
             self.problem.show_error(refusal(label, error))
-        self.sms_refused = error is not None and refused in (SMS, None)
+        self.refused = (refused or SMS) if error is not None else None
         self._show_preview()
         self.previewed.emit()
 
     def _show_preview(self) -> None:
         self._show_changed()
         self._update_buttons()
-        self.preview.show_preview(self.last_preview, self.parts.current_part(), self.sms_refused)
+        self.preview.show_preview(self.last_preview, self.parts.current_part(), self.refused)
 
     # --- save and revert ------------------------------------------------------------------
 
