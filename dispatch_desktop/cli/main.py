@@ -26,6 +26,7 @@ from dispatch_desktop.cli.commands import (
     operator,
     outbox,
     settings,
+    template,
     timeoff,
 )
 from dispatch_desktop.cli.console import open_console
@@ -42,6 +43,7 @@ COMMAND_MODULES = (
     booking,
     timeoff,
     settings,
+    template,
     notifier,
     outbox,
     inbox,

@@ -3,7 +3,8 @@
 The sandbox already refuses Python internals while rendering; this refuses them before the
 text is ever stored, by walking the parsed template: no attribute or key starting with `_`, no
 calls at all (filters do what a message needs), only the filters listed here (none that turns
-autoescaping off or builds huge strings), no `*`, `**` or `%`, and includes only of shipped files
+autoescaping off or builds huge strings), no `*`, `**` or `%`, no loops or `set` (a text that
+doubles itself a few hundred times would exhaust memory), and includes only of shipped files
 by their literal name. Then the text is rendered for a sample in the sandbox with undefined
 variables refused, so a message that would fail for a real booking fails here first.
 """
@@ -30,7 +31,6 @@ ALLOWED_FILTERS = frozenset(
         "last",
         "length",
         "lower",
-        "replace",
         "round",
         "string",
         "striptags",
@@ -41,6 +41,7 @@ ALLOWED_FILTERS = frozenset(
         "wordcount",
     }
 )
+_TAGS = {"For": "for", "Assign": "set", "AssignBlock": "set", "With": "with", "Macro": "macro"}
 MAX_LENGTH = 20_000  # characters of one part's template text
 
 
@@ -101,6 +102,8 @@ def _refuse_unsafe(tree: "nodes.Template", language: str) -> None:
             problem = (
                 f"the filter '{node.name}' is not allowed; these are: {', '.join(sorted(ALLOWED_FILTERS))}"
             )
+        elif isinstance(node, nodes.For | nodes.Assign | nodes.AssignBlock | nodes.With | nodes.Macro):
+            problem = f"'{{% {_TAGS[type(node).__name__]} %}}' is not allowed in a message"
         elif isinstance(node, nodes.Mul | nodes.Pow | nodes.Mod):
             problem = f"'{node.operator}' is not allowed in a message"
         elif isinstance(node, nodes.Include | nodes.Extends | nodes.Import | nodes.FromImport):

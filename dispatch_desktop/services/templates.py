@@ -41,7 +41,7 @@ from dispatch_desktop.services.template_views import (
     TemplateSummary,
 )
 from dispatch_desktop.storage import templates as store
-from dispatch_desktop.storage.models import AuditEntry, Booking, MessageTemplate, Operator
+from dispatch_desktop.storage.models import AuditEntry, Booking, Operator
 from dispatch_desktop.storage.types import utcnow
 
 ENTITY = "template"  # audit rows: entity_id is the message_templates row, field the part
@@ -169,11 +169,8 @@ def set_part(ctx: ServiceContext, kind: str, part: str, language: str, text: str
     with ctx.writing(Permission.MANAGE_SETTINGS) as unit:
         check_part(kind, part, language, text, unit.settings)
         session = unit.session
-        row = store.row_for_update(session, kind, part, language)
-        old = row.body if row else None
-        if row is None:
-            row = MessageTemplate(kind=kind, part=part, language=language)
-            session.add(row)
+        row = store.locked_row(session, kind, part, language, unit.actor.username)
+        old = row.body
         row.body, row.updated_by, row.updated_at = text, unit.actor.username, utcnow()
         session.flush()
         audit.record(session, ENTITY, row.id, CHANGED, unit.actor.username, {part: (old, text)})

@@ -4,6 +4,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dispatch_desktop.storage.models import MessageTemplate
+from dispatch_desktop.storage.types import utcnow
+from dispatch_desktop.storage.upsert import dialect_insert
 
 # kind -> (part, language) -> text: what notify/templates.render takes as a kind's `overrides`.
 Texts = dict[str, dict[tuple[str, str], str]]
@@ -39,3 +41,16 @@ def row_for_update(session: Session, kind: str, part: str, language: str) -> Mes
         )
         .with_for_update()
     )
+
+
+def locked_row(session: Session, kind: str, part: str, language: str, username: str) -> MessageTemplate:
+    """The part's row, made (empty) if it was not there, locked for this transaction: two
+    supervisors saving the same new part one after the other, never a duplicate-key failure."""
+    insert = dialect_insert(session)(MessageTemplate).values(
+        kind=kind, part=part, language=language, body=None, updated_by=username, updated_at=utcnow()
+    )
+    session.execute(insert.on_conflict_do_nothing(index_elements=["kind", "part", "language"]))
+    row = row_for_update(session, kind, part, language)
+    if row is None:
+        raise RuntimeError(f"message template row {kind}/{part}/{language} vanished")
+    return row

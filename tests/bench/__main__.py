@@ -1,4 +1,4 @@
-"""python -m tests.bench [--quick] [--only save,email,sms,tables,workstations,coldstart,receipts,inbound,claims,reach] [--markdown FILE]
+"""python -m tests.bench [--quick] [--only save,email,sms,tables,workstations,coldstart,receipts,inbound,claims,reach,templates] [--markdown FILE]
 
 Full size by default; --quick runs the same benchmarks smaller (about three minutes in all).
 """
@@ -25,6 +25,7 @@ BENCHES = {
     "inbound": "tests.bench.bench_inbound",  # 8. two-way SMS
     "claims": "tests.bench.bench_claims",  # 9. claims while reminders wait
     "reach": "tests.bench.bench_reach",  # 10. who was not reached, on the bookings table's reads
+    "templates": "tests.bench.bench_templates",  # 11. reading the template overrides per booking
 }
 
 

@@ -187,6 +187,28 @@ COMMANDS: dict[str, list[Arg]] = {
     "inbox show": [Arg(None, "id", "1")],
     "inbox reply": [Arg(None, "id", "1"), Arg("--message", "text", "On our way tomorrow")],
     "inbox read": [Arg(None, "id", "1")],
+    "template list": [],
+    "template show": [
+        Arg(None, "word", "customer_confirmation"),
+        Arg("--language", "language", "en", optional=True),
+    ],
+    "template set": [
+        Arg(None, "word", "customer_confirmation"),
+        Arg("--part", "word", "sms"),
+        Arg("--language", "language", "es", optional=True),
+        Arg("--file", "template file", "HOME/sms.txt", optional=True),
+        Arg("stdin", "template", "Booked {{ ref }} for {{ when }}."),
+    ],
+    "template reset": [
+        Arg(None, "word", "customer_confirmation"),
+        Arg("--part", "word", "sms", optional=True),
+        Arg("--language", "language", "en", optional=True),
+    ],
+    "template preview": [
+        Arg(None, "word", "customer_confirmation"),
+        Arg("--language", "language", "en", optional=True),
+        Arg("--booking", "id", "1", optional=True),
+    ],
     "notify simulate-inbound": [Arg("--from", "phone", "312-555-0199"), Arg("--message", "text", "C")],
     "notify test": [
         Arg("--sms", "optional phone", "312-555-0123"),
@@ -317,6 +339,26 @@ BAD: dict[str, st.SearchStrategy[str]] = {
     "home": st.sampled_from(["HOME/afile", "HOME/afile/deeper", "HOME/" + "h" * 300, "HOME/a\x00b"]),
     "worker": st.sampled_from(["", "a b", "x" * 65, "w\n1", "wörker", "w\x7f"]),
     "flag": st.sampled_from(["--no-such-option", "--once=yes"]),
+    "language": st.one_of(
+        st.sampled_from(["", "e", "eng", "e1", "ü", "en-US", "١٢", "e\x00"]), _words.map(lambda w: f"x-{w}")
+    ),
+    "template": st.one_of(
+        st.sampled_from(
+            [
+                "",
+                "{{ ref }",
+                "{{ agnt_name }}",
+                "{{ ''.__class__ }}",
+                "{{ cycler.__init__.__globals__ }}",
+                "{{ ref|attr('upper') }}",
+                "{{ ref.mro() }}",
+                "{% include '../../config.toml' %}",
+                "\udcff",
+            ]
+        ),
+        st.text("x", min_size=330, max_size=400),
+    ),
+    "template file": st.sampled_from(["HOME/none.txt", "HOME", "HOME/a\x00b", "HOME/afile/x.txt"]),
 }
 EXIT_CODES = {"database url": frozenset({2, 5})}  # 5: a file that exists but is no database
 

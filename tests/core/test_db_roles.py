@@ -13,18 +13,26 @@ from pathlib import Path
 import psycopg
 import pytest
 from psycopg import errors
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import create_engine, make_url, select, text
 
 from dispatch_desktop.cli.main import main
 from dispatch_desktop.domain.errors import PermissionDeniedError
 from dispatch_desktop.domain.inbound import InboundSms
-from dispatch_desktop.services import agents, bookings, inbound, maintenance, operators, workstation
+from dispatch_desktop.services import (
+    agents,
+    bookings,
+    inbound,
+    maintenance,
+    operators,
+    templates,
+    workstation,
+)
 from dispatch_desktop.services.audit import history
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.services.team_settings import update_team_settings
 from dispatch_desktop.storage import roles, schema
 from dispatch_desktop.storage.engine import Database
-from dispatch_desktop.storage.models import Base
+from dispatch_desktop.storage.models import Base, OutboxMessage
 from tests.conftest import PG_URL, TEST_BOOKING_DAYS, TEST_TIMEZONE, PostgresSchemas
 
 
@@ -292,3 +300,30 @@ def test_the_notifier_login_applies_what_customers_text_on_their_word(team: Team
         assert [body.startswith("No booking to confirm") for body in replies] == [True]
     with team.psql("nora") as conn, pytest.raises(errors.InsufficientPrivilege):
         conn.execute("UPDATE bookings SET address = 'elsewhere'")
+
+
+def test_every_login_reads_the_message_templates_and_only_a_supervisor_writes_them(team: Team) -> None:
+    templates.set_part(_as(team, "sam"), "customer_confirmation", "sms", "en", "Booked: {{ ref }}.")
+    dan = _as(team, "dan")
+    booking = _booking(dan, _agent(dan))  # the dispatcher's booking renders with the override
+    with team.owner.read() as session:
+        body = session.scalar(
+            select(OutboxMessage.body).where(
+                OutboxMessage.booking_id == booking,
+                OutboxMessage.recipient_kind == "customer",
+                OutboxMessage.channel == "sms",
+            )
+        )
+    assert body == "Booked: BK-000001. Reply STOP to opt out."
+    assert [change.sentence for change in templates.changes(dan)] == ["Sam changed the confirmation SMS (en)"]
+    for who in ("carla", "dan"):
+        with team.psql(who) as conn:
+            assert conn.execute("SELECT count(*) FROM message_templates").fetchone() == (1,)
+            for statement in (
+                "UPDATE message_templates SET body = 'Pay at ...'",
+                "INSERT INTO message_templates (kind, part, language, body, updated_by, updated_at)"
+                " VALUES ('reminder', 'sms', 'en', 'Pay at ...', 'dan', now())",
+                "DELETE FROM message_templates",
+            ):
+                with pytest.raises(errors.InsufficientPrivilege):
+                    conn.execute(statement)
