@@ -257,3 +257,35 @@ def test_the_templates_tab_fits_1024x700_offers_each_mnemonic_once_and_is_keyboa
         reached.append(QApplication.focusWidget())
     for widget in (page.language, page.booking, page.parts.editors["sms"], page.variables):
         assert widget in reached, widget.objectName()
+
+
+def test_the_preview_renders_a_real_booking_picked_by_its_reference(qtbot, desk, db) -> None:
+    console = desk()
+    booking = _book(console.ctx)
+    _dialog, page = _templates(qtbot, console)
+    page.booking.setText(booking.reference.lower())  # as typed: bk-000001
+    with qtbot.waitSignal(page.previewed, timeout=10_000):
+        page.booking.editingFinished.emit()
+    assert page.preview.title.text() == f"Preview of the SMS, {booking.reference}"
+    assert "Leak check" in page.preview.text_view.toPlainText()
+    assert "4 Pine Road" in page.preview.text_view.toPlainText()
+
+    page.booking.setText("next tuesday")
+    page.booking.editingFinished.emit()
+    qtbot.waitUntil(lambda: page.problem.is_error, timeout=10_000)
+    assert page.problem.text() == "'next tuesday' is not a booking reference (type one such as BK-000123)"
+    page.booking.setText("BK-999999")
+    page.booking.editingFinished.emit()
+    qtbot.waitUntil(lambda: page.problem.text() == "no booking with id 999999", timeout=10_000)
+
+
+def test_closing_the_dialog_with_a_changed_template_asks_first(qtbot, desk, db) -> None:
+    dialog, page = _templates(qtbot, desk())
+    _type(qtbot, page, "subject", "Booked: {{ ref }}")
+    dialog.reject()  # Esc or Close
+    assert dialog.isVisible() and page.question is not None and page.question.isVisible()
+    [discard] = [button for button in page.question.buttons() if button.text() == "&Discard"]
+    discard.click()
+    assert not dialog.isVisible()
+    stored = templates.show_template(desk().ctx, CONFIRMATION, "en").part("subject")
+    assert not stored.is_override

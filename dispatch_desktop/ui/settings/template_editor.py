@@ -158,14 +158,17 @@ class PartEditors(QTabWidget):
         return {part: self.editors[part].toPlainText() for part in self.shown_parts}
 
     def set_texts(self, texts: Mapping[str, str]) -> None:
-        """Replace the texts without a `edited` per part (one reload is one change)."""
+        """Replace the texts with one `edited` at most (one reload is one change, none when equal)."""
+        replaced = False
         for part, text in texts.items():
             editor = self.editors[part]
             if editor.toPlainText() != text:
                 editor.blockSignals(True)
                 editor.setPlainText(text)
                 editor.blockSignals(False)
-        self.edited.emit()
+                replaced = True
+        if replaced:
+            self.edited.emit()
 
     def insert(self, text: str) -> None:
         """`text` at the cursor of the part shown, which keeps the focus."""

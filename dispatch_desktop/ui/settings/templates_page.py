@@ -123,13 +123,13 @@ class TemplatesPage(QWidget):
         self._build_layout()
         console.ops.changed.connect(self._data_changed)
         self._update_buttons()
-        self._first_show = True
+        self._stale = True  # the settings dialog opens often: the templates load once looked at
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if self._first_show:  # the settings dialog opens often; the templates load once looked at
-            self._first_show = False
-            self.reload()
+        if self._stale:
+            self._stale = False
+            self._refresh()
 
     def _build_layout(self) -> None:
         heading = QHBoxLayout()
@@ -251,12 +251,17 @@ class TemplatesPage(QWidget):
         if detail.kind != self.kind or detail.language != self.current_language():
             return  # an answer for a kind or language left meanwhile
         typed, parts = self.parts.texts(), tuple(part.part for part in detail.parts)
-        self.shown = shown
+        previous, self.shown = self.shown, shown
         self.stored = {part.part: part.text for part in detail.parts}
         self.parts.show_parts(parts)
         self.parts.set_texts({part: typed[part] if part in keep else self.stored[part] for part in parts})
         self.title.setText(f"{detail.description.capitalize()} ({detail.kind})")
         self.variables.show_variables(detail.variables)
+        if previous is None or (previous.detail.kind, previous.detail.language) != (
+            detail.kind,
+            detail.language,
+        ):
+            self._schedule_preview()
         self._show_changed()
         self._update_buttons()
         self.loaded.emit()
@@ -287,6 +292,12 @@ class TemplatesPage(QWidget):
     def _data_changed(self, what: Change) -> None:
         if not what & REFRESH_ON:
             return
+        if self.isVisible():
+            self._refresh()
+        else:  # every change anywhere says Change.ALL: a hidden page reloads once shown
+            self._stale = True
+
+    def _refresh(self) -> None:
         self.reload()
         self._reload_kind(keep=tuple(self.drafts()))  # what is typed stays, the other parts follow
 
