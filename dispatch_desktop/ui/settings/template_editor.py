@@ -70,6 +70,10 @@ def column(*widgets: QWidget, stretch: QWidget) -> QWidget:
 class KindList(QListWidget):
     """The message kinds by what they are, with the languages a supervisor changed them in."""
 
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+
     def show_summaries(self, summaries: Sequence[TemplateSummary], current: str | None) -> None:
         self.blockSignals(True)
         self.clear()

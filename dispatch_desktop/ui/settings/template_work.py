@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QCoreApplication
 
 from dispatch_desktop.domain.errors import DispatchError
+from dispatch_desktop.domain.message_kinds import PART_LABELS
 from dispatch_desktop.services import templates
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.services.template_views import PartDetail, Preview, TemplateDetail
@@ -65,7 +66,9 @@ def save_drafts(ctx: ServiceContext, kind: str, language: str, drafts: Mapping[s
     return SaveOutcome(tuple(saved))
 
 
-def preview_drafts(ctx: ServiceContext, request: PreviewRequest) -> PreviewAnswer:
+def preview_drafts(ctx: ServiceContext, request: PreviewRequest | None) -> PreviewAnswer | None:
+    if request is None:
+        return None
     preview = templates.preview(
         ctx, request.kind, request.language, request.booking_id, request.drafts or None
     )
@@ -101,5 +104,11 @@ def changed_note(part: PartDetail, zone: ZoneInfo) -> str:
     return tr("Shipped default (reset by %s %s)") % (part.updated_by, _when(part.updated_at, zone))
 
 
-def refusal(label: str, error: str) -> str:
-    return f"{label}: {error}"
+def refusal(part: str | None, error: str) -> str:
+    """The line under the editor: which part is refused, and why."""
+    return f"{PART_LABELS[part] if part else tr('Draft')}: {error}"
+
+
+def revert_part(ctx: ServiceContext, kind: str, part: str, language: str) -> Shown:
+    templates.reset(ctx, kind, part, language)
+    return load_kind(ctx, kind, language)

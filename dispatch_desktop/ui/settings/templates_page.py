@@ -8,6 +8,7 @@ workstation's save reloads the kind, but a part typed in here keeps what is type
 """
 
 from collections.abc import Callable, Mapping
+from functools import partial
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
@@ -25,7 +26,6 @@ from PySide6.QtWidgets import (
 from dispatch_desktop.domain.message_kinds import PART_LABELS, SMS
 from dispatch_desktop.domain.team import parse_booking_reference
 from dispatch_desktop.services import templates
-from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.services.template_views import Preview, TemplateSummary
 from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
@@ -53,6 +53,7 @@ from dispatch_desktop.ui.settings.template_work import (
     load_kind,
     preview_drafts,
     refusal,
+    revert_part,
     save_drafts,
 )
 
@@ -83,29 +84,21 @@ class TemplatesPage(QWidget):
         self.question: QMessageBox | None = None
 
         self.kinds = KindList()
-        self.kinds.setObjectName("templateKinds")
-        self.kinds.setWordWrap(True)
         self.kinds.currentItemChanged.connect(self._kind_chosen)
         self.language = LanguagePicker()
-        self.language.setObjectName("templateLanguage")
         self.language.currentIndexChanged.connect(self._language_chosen)
         self.booking = QLineEdit()
-        self.booking.setObjectName("templateBooking")
         self.booking.setPlaceholderText(tr("the sample booking, or a reference: BK-000123"))
         self.booking.editingFinished.connect(self._schedule_preview)
         self.title = PlainLabel()
-        self.title.setObjectName("templateTitle")
         self.title.setWordWrap(True)
         self.title.setStyleSheet("font-weight: 600;")
         self.changed = PlainLabel()
-        self.changed.setObjectName("templateChanged")
         self.parts = PartEditors()
         self.parts.edited.connect(self._edited)
         self.parts.currentChanged.connect(lambda _index: self._show_preview())
         self.problem = MessageLine()
-        self.problem.setObjectName("templateProblem")
         self.variables = VariableList()
-        self.variables.setObjectName("templateVariables")
         self.variables.chosen.connect(self.parts.insert)
         self.preview = PreviewPane()
         self.save_button = QPushButton(tr("Sav&e"))
@@ -118,7 +111,11 @@ class TemplatesPage(QWidget):
         self._timer.timeout.connect(self._preview_now)
         ctx = console.ctx
         self.previews = Poller(
-            self, console.ops, lambda: self._preview_work(ctx), self._previewed, self.problem.show_error
+            self,
+            console.ops,
+            lambda: preview_drafts(ctx, self._request),
+            self._previewed,
+            self.problem.show_error,
         )
         self._build_layout()
         console.ops.changed.connect(self._data_changed)
@@ -318,10 +315,6 @@ class TemplatesPage(QWidget):
         self._request = PreviewRequest(self.kind, self.current_language(), booking_id, self.drafts())
         self.previews.poll()
 
-    def _preview_work(self, ctx: ServiceContext) -> PreviewAnswer | None:
-        request = self._request  # the newest one asked for by the time this worker starts
-        return None if request is None else preview_drafts(ctx, request)
-
     def _previewed(self, answer: PreviewAnswer | None) -> None:
         if answer is None or answer.request != self._request:
             return  # a newer request is out, or comes once this answer is in
@@ -330,8 +323,7 @@ class TemplatesPage(QWidget):
             self.last_preview = answer.preview
             self.problem.clear_message()
         else:
-            label = PART_LABELS[refused] if refused else tr("Draft")
-            self.problem.show_error(refusal(label, error))
+            self.problem.show_error(refusal(refused, error))
         self.refused = (refused or SMS) if error is not None else None
         self._show_preview()
         self.previewed.emit()
@@ -361,10 +353,11 @@ class TemplatesPage(QWidget):
         for part in outcome.saved:
             self.stored[part] = drafts[part]
         if outcome.error is not None and outcome.refused is not None:
-            label = PART_LABELS[outcome.refused]
             self.parts.show_part(outcome.refused)
-            self.problem.show_error(refusal(label, one_line(outcome.error)))
-            self.message.show_error(tr("Not saved: the %s as typed is refused.") % label)
+            self.problem.show_error(refusal(outcome.refused, one_line(outcome.error)))
+            self.message.show_error(
+                tr("Not saved: the %s as typed is refused.") % PART_LABELS[outcome.refused]
+            )
         else:
             self.message.show_info(tr("Saved. Every workstation uses it from now on."))
         self._update_buttons()
@@ -396,12 +389,9 @@ class TemplatesPage(QWidget):
             return
         keep = tuple(p for p in self.drafts() if p != part)
 
-        def work() -> Shown:
-            templates.reset(ctx, kind, part, language)
-            return load_kind(ctx, kind, language)
-
         def done(shown: Shown) -> None:
             self._show_kind(shown, keep)
             self.message.show_info(tr("Back to the shipped default."))
 
+        work = partial(revert_part, ctx, kind, part, language)
         run_for(self, self.console.ops, work, done, self.message.show_error, changes=Change.SETTINGS)
