@@ -8,12 +8,12 @@ from PySide6.QtWidgets import QApplication
 from dispatch_desktop.domain.sms_segments import segments
 from dispatch_desktop.services import agents, booking_notices, bookings, templates
 from dispatch_desktop.services.context import ServiceContext
-from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.sms_meter import SmsMeter, meter_note
 from dispatch_desktop.ui.kit.style import FIELD_ERROR
 from dispatch_desktop.ui.settings.dialog import SettingsDialog
 from dispatch_desktop.ui.settings.template_editor import HtmlPreview
 from dispatch_desktop.ui.settings.templates_page import TemplatesPage
+from dispatch_desktop.ui.shell.live_refresh import RevisionWatcher
 from tests.ui.conftest import drain
 from tests.ui.mnemonics import duplicates
 
@@ -201,22 +201,21 @@ def test_an_sms_over_two_segments_is_refused_in_red_with_its_count(qtbot, desk, 
 
 def test_another_workstations_save_reloads_the_kind_but_keeps_what_is_typed(qtbot, desk, db) -> None:
     console = desk()
-    _dialog, page = _templates(qtbot, console)
+    dialog, page = _templates(qtbot, console)
+    watcher = RevisionWatcher(console, interval_ms=100, parent=dialog)  # the console's live refresh
+    watcher.start()
+    qtbot.waitUntil(lambda: watcher.last is not None, timeout=10_000)
     other = ServiceContext(db, "boss")  # another workstation of the same team
     templates.set_part(other, CONFIRMATION, "subject", "en", "Booked: {{ ref }}")
-    console.ops.changed.emit(Change.ALL)  # what the revision watcher tells every pane
-    qtbot.waitUntil(
-        lambda: page.parts.editors["subject"].toPlainText() == "Booked: {{ ref }}", timeout=10_000
-    )
+    subject = page.parts.editors["subject"]
+    qtbot.waitUntil(lambda: subject.toPlainText() == "Booked: {{ ref }}", timeout=10_000)
 
     _type(qtbot, page, "sms", "Mine: {{ ref }}")
     templates.set_part(other, CONFIRMATION, "sms", "en", "Theirs: {{ ref }}")
     templates.set_part(other, CONFIRMATION, "subject", "en", "Confirmed: {{ ref }}")
-    console.ops.changed.emit(Change.ALL)
-    qtbot.waitUntil(
-        lambda: page.parts.editors["subject"].toPlainText() == "Confirmed: {{ ref }}", timeout=10_000
-    )
+    qtbot.waitUntil(lambda: subject.toPlainText() == "Confirmed: {{ ref }}", timeout=10_000)
     assert page.parts.editors["sms"].toPlainText() == "Mine: {{ ref }}" and page.edited()
+    watcher.stop()
 
 
 def test_leaving_a_changed_kind_asks_and_keeps_editing_unless_told(qtbot, desk, db) -> None:
