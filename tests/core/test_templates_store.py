@@ -1,7 +1,10 @@
 """Message templates in the shared database (issue 18): used everywhere from their commit, checked at save."""
 
+import functools
+import shutil
 import uuid
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -19,6 +22,7 @@ from dispatch_desktop.storage.engine import Database
 from dispatch_desktop.storage.models import AuditEntry, MessageTemplate, OutboxMessage
 from tests.core.helpers import add_agent, add_booking
 
+SHIPPED = Path(__file__).resolve().parents[2] / "resources" / "templates"
 KIND = "customer_confirmation"
 OVERRIDE = "Booked: {{ ref }}, {{ service }} on {{ when }}. See you then!"
 CONFIRMATION_VARIABLES = ", ".join(KINDS[KIND].variables)
@@ -277,6 +281,46 @@ def test_the_resolution_order_override_then_shipped_language_then_english() -> N
         "test_message", "sms", language="es", sender_name="Sam", when="now", timezone="UTC"
     )
     assert shipped == "Dispatch Desktop test message from Sam at now."
+
+
+def test_a_shipped_spanish_file_comes_before_the_english_override(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "templates"
+    shutil.copytree(SHIPPED, folder)
+    (folder / "es" / "test_message").mkdir(parents=True)
+    (folder / "es" / "test_message" / "sms.txt").write_text("Mensaje de prueba de {{ sender_name }}.\n")
+    (folder / "es" / "_booking.txt").write_text("Referencia: {{ ref }}\n")
+    monkeypatch.setattr(rendering, "templates_root", lambda: folder)
+    rendering._environment.cache_clear()
+    try:
+        context = {"sender_name": "Sam", "when": "now", "timezone": "UTC", "ref": "BK-000001"}
+        english = {("sms", "en"): "en override {{ sender_name }}"}
+        spanish = {("sms", "es"): "es override {{ sender_name }}"}
+        sms = functools.partial(rendering.render_part, "test_message", "sms", **context)
+        assert sms(language="es", overrides={**english, **spanish}) == "es override Sam"
+        assert sms(language="es", overrides=english) == "Mensaje de prueba de Sam."
+        assert sms(language="en", overrides=english) == "en override Sam"
+        assert sms(language="fr", overrides=english) == "en override Sam"
+        assert sms(language="fr") == "Dispatch Desktop test message from Sam at now."
+        # An override's include reads the language's partial.
+        include = {("sms", "es"): "{% include '_booking.txt' %}"}
+        assert sms(language="es", overrides=include) == "Referencia: BK-000001"
+    finally:
+        rendering._environment.cache_clear()
+
+
+def test_an_html_override_escapes_what_people_typed(sam: ServiceContext, db: Database) -> None:
+    templates.set_part(sam, KIND, "html", "en", "<p>{{ address }} for {{ customer_name }}</p>")
+    agent = add_agent(sam)
+    add_booking(sam, agent_id=agent.id, name="Carla <b>Customer</b>")
+    with db.read() as session:
+        html = session.scalar(
+            select(OutboxMessage.html_body).where(
+                OutboxMessage.channel == "email", OutboxMessage.recipient_kind == "customer"
+            )
+        )
+    assert html == "<p>12 Elm Street, Chicago for Carla &lt;b&gt;Customer&lt;/b&gt;</p>\n"
 
 
 def test_an_override_that_no_longer_renders_falls_back_to_the_shipped_text(sam: ServiceContext) -> None:
