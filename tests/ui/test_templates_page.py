@@ -30,9 +30,11 @@ def test_the_meter_names_the_segments_and_the_character_that_forces_ucs2(qtbot) 
     meter.show_count(segments("á" + "a" * 100))  # é is GSM-7, á is not
     assert meter.text() == "101 UCS-2 units · 2 segments · UCS-2 because of 'á'"
     assert not meter.refused and FIELD_ERROR not in meter.styleSheet()
-    meter.show_refused()
+    meter.show_refused("Hi {{ ref }}")
     assert meter.text() == "Not counted: this SMS cannot be sent as typed (at most 2 segments)"
     assert meter.refused and FIELD_ERROR in meter.styleSheet()
+    meter.show_refused("Reparación {{ ref }}")
+    assert meter.text().endswith("(at most 2 segments); 'ó' makes it UCS-2")
 
 
 def test_the_html_preview_reads_no_file_a_template_names(qtbot) -> None:
@@ -192,8 +194,8 @@ def test_the_character_that_forces_ucs2_is_named_as_you_type(qtbot, desk, db) ->
 
 def test_an_sms_over_two_segments_is_refused_in_red_with_its_count(qtbot, desk, db) -> None:
     _dialog, page = _templates(qtbot, desk())
-    _type(qtbot, page, "sms", "{{ ref }} " + "Gracias por elegirnos. " * 14)
-    assert page.preview.meter.refused
+    _type(qtbot, page, "sms", "{{ ref }} " + "Gracias por elegirnos, reparación. " * 3)
+    assert page.preview.meter.refused and page.preview.meter.text().endswith("'ó' makes it UCS-2")
     assert page.problem.is_error and page.problem.text().startswith(
         "SMS: the SMS for the sample booking is 3 segments"
     )

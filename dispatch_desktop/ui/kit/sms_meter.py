@@ -7,7 +7,7 @@ alphabet, the one a person would replace to get the cheaper encoding back.
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWidget
 
-from dispatch_desktop.domain.sms_segments import GSM7, MAX_SEGMENTS, SegmentCount
+from dispatch_desktop.domain.sms_segments import GSM7, MAX_SEGMENTS, SegmentCount, segments
 from dispatch_desktop.ui.kit.message_line import INFO_STYLE, error_style
 from dispatch_desktop.ui.kit.plain import PlainLabel
 
@@ -37,7 +37,10 @@ class SmsMeter(PlainLabel):
         self.setText(meter_note(count))
         self.setStyleSheet(INFO_STYLE)
 
-    def show_refused(self) -> None:
+    def show_refused(self, typed: str) -> None:
+        """Red: the SMS as typed is refused; names a character of `typed` that forces UCS-2, if one does."""
         self.refused = True
-        self.setText(tr("Not counted: this SMS cannot be sent as typed (at most %d segments)") % MAX_SEGMENTS)
+        note = tr("Not counted: this SMS cannot be sent as typed (at most %d segments)") % MAX_SEGMENTS
+        odd = segments(typed).first_ucs2_char
+        self.setText(note + tr("; %s makes it UCS-2") % repr(odd) if odd else note)
         self.setStyleSheet(error_style())

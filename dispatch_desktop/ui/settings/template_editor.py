@@ -245,8 +245,9 @@ class PreviewPane(QWidget):
         column.addWidget(self.views, 1)
         column.addWidget(self.meter)
 
-    def show_preview(self, preview: Preview | None, part: str, refused: str | None) -> None:
-        """`preview` (the last that rendered) of `part`; `refused`: the part whose draft is refused."""
+    def show_preview(self, preview: Preview | None, part: str, refused: str | None, typed: str) -> None:
+        """`preview` (the last that rendered) of `part`; `refused`: the part whose draft is refused;
+        `typed`: the SMS as typed."""
         self.meter.setVisible(part == SMS)
         if preview is None:
             return
@@ -260,7 +261,7 @@ class PreviewPane(QWidget):
             self.text_view.setPlainText(getattr(preview, part) or "")
             self.views.setCurrentWidget(self.text_view)
         if refused == SMS:
-            self.meter.show_refused()
+            self.meter.show_refused(typed)
         elif preview.sms_encoding and preview.sms_length is not None and preview.sms_segments:
             self.meter.show_count(
                 SegmentCount(

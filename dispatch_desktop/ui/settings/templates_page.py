@@ -331,7 +331,8 @@ class TemplatesPage(QWidget):
     def _show_preview(self) -> None:
         self._show_changed()
         self._update_buttons()
-        self.preview.show_preview(self.last_preview, self.parts.current_part(), self.refused)
+        typed = self.parts.editors[SMS].toPlainText()
+        self.preview.show_preview(self.last_preview, self.parts.current_part(), self.refused, typed)
 
     # --- save and revert ------------------------------------------------------------------
 
