@@ -177,6 +177,7 @@ def test_revert_asks_first_and_restores_the_shipped_text(qtbot, desk, db) -> Non
     page.revert_button.click()
     box = page.question
     assert box is not None and box.isVisible() and box.defaultButton().text() == "&Keep it"
+    assert box.text().startswith("The SMS of the confirmation (en) goes back to the text shipped")
     [revert] = [button for button in box.buttons() if button.text() == "&Revert"]
     revert.click()
     qtbot.waitUntil(lambda: page.parts.editors["sms"].toPlainText() == shipped, timeout=10_000)

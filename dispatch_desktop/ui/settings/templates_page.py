@@ -377,8 +377,8 @@ class TemplatesPage(QWidget):
         self.question = ask_before(
             self,
             tr("Revert to the shipped default?"),
-            tr("The %s of %s (%s) goes back to the text shipped with the program, for every workstation.")
-            % (PART_LABELS[part], self.kind, self.current_language()),
+            tr("The %s of the %s (%s) goes back to the text shipped with the program, for every workstation.")
+            % (PART_LABELS[part], self.shown.detail.description, self.current_language()),
             tr("&Keep it"),
             tr("&Revert"),
             lambda: self.revert(part),
