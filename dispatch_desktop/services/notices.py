@@ -146,11 +146,9 @@ def _messages(
     version: int,
     company_line: str = COMPANY_LINE,
     texts: Texts = NO_TEXTS,
-    language: str = "en",
 ) -> list[Notification]:
     rendered = templates.render(
         kind,
-        language=language,
         overrides=texts.get(kind),
         **{"recipient_name": recipient.name, "company_line": company_line, **context},
     )
