@@ -291,3 +291,19 @@ def test_closing_the_dialog_with_a_changed_template_asks_first(qtbot, desk, db) 
     assert not dialog.isVisible()
     stored = templates.show_template(desk().ctx, CONFIRMATION, "en").part("subject")
     assert not stored.is_override
+
+
+def test_a_spanish_override_is_saved_for_spanish_only(qtbot, desk, db) -> None:
+    console = desk()
+    _dialog, page = _templates(qtbot, console)
+    assert [page.language.itemText(i) for i in range(page.language.count())] == [
+        "English (en)",
+        "Spanish (es)",
+    ]
+    page.language.setCurrentIndex(page.language.findData("es"))
+    qtbot.waitUntil(lambda: page.shown is not None and page.shown.detail.language == "es", timeout=10_000)
+    _type(qtbot, page, "sms", "Cita {{ ref }} confirmada: {{ when }}.")
+    assert _save(qtbot, page).saved == ("sms",)
+    qtbot.waitUntil(lambda: page.kinds.item(0).text() == "Confirmation · changed (es)", timeout=10_000)
+    assert templates.show_template(console.ctx, CONFIRMATION, "es").part("sms").is_override
+    assert not templates.show_template(console.ctx, CONFIRMATION, "en").part("sms").is_override
