@@ -235,7 +235,16 @@ def test_leaving_a_changed_kind_asks_and_keeps_editing_unless_told(qtbot, desk, 
     [discard] = [button for button in page.question.buttons() if button.text() == "&Discard"]
     discard.click()
     qtbot.waitUntil(lambda: page.shown.detail.kind != CONFIRMATION, timeout=10_000)
-    assert not page.edited()
+    assert not page.edited() and page.kinds.currentRow() == 1
+
+    # The same for the language: asked, and Discard moves on to it.
+    _type(qtbot, page, "sms", "Borrador {{ ref }}")
+    page.language.setCurrentIndex(page.language.findData("es"))
+    assert page.current_language() == "en" and page.question.isVisible()
+    [discard] = [button for button in page.question.buttons() if button.text() == "&Discard"]
+    discard.click()
+    qtbot.waitUntil(lambda: page.shown.detail.language == "es", timeout=10_000)
+    assert page.current_language() == "es" and not page.edited()
 
 
 def test_the_templates_tab_fits_1024x700_offers_each_mnemonic_once_and_is_keyboard_reachable(

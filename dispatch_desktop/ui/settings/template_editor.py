@@ -87,11 +87,11 @@ class KindList(QListWidget):
                 self.setCurrentItem(item)
         self.blockSignals(False)
 
-    def select_quietly(self, item: QListWidgetItem | None) -> None:
-        """Back to `item` without asking to leave the kind again (the question said stay)."""
-        if item is not None:
+    def select_quietly(self, kind: str | None) -> None:
+        """`kind` selected without asking to leave the kind shown (the question was asked)."""
+        if kind in self.kinds():
             self.blockSignals(True)
-            self.setCurrentItem(item)
+            self.setCurrentRow(self.kinds().index(kind))
             self.blockSignals(False)
 
     def kinds(self) -> list[str]:

@@ -173,14 +173,8 @@ class TemplatesPage(QWidget):
     # --- the kinds ------------------------------------------------------------------------
 
     def reload(self) -> None:
-        ctx = self.console.ctx
-        run_for(
-            self,
-            self.console.ops,
-            lambda: templates.list_templates(ctx),
-            self._listed,
-            self.message.show_error,
-        )
+        work = partial(templates.list_templates, self.console.ctx)
+        run_for(self, self.console.ops, work, self._listed, self.message.show_error)
 
     def _listed(self, summaries: list[TemplateSummary]) -> None:
         self.summaries = summaries
@@ -192,18 +186,22 @@ class TemplatesPage(QWidget):
     def current_language(self) -> str:
         return self.language.code()
 
-    def _kind_chosen(self, current: QListWidgetItem | None, previous: QListWidgetItem | None) -> None:
-        if current is None:
-            return
-        kind = current.data(Qt.ItemDataRole.UserRole)
-        self._leave(lambda: self.open_kind(kind), lambda: self.kinds.select_quietly(previous))
+    def _kind_chosen(self, current: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
+        if current is not None:
+            self._move_to(current.data(Qt.ItemDataRole.UserRole), self.current_language())
 
     def _language_chosen(self, _index: int) -> None:
-        if self.kind is None:
-            return
-        shown = self.shown.detail.language if self.shown else self.current_language()
-        kind = self.kind
-        self._leave(lambda: self.open_kind(kind), lambda: self.language.select_quietly(shown))
+        if self.kind is not None:
+            self._move_to(self.kind, self.current_language())
+
+    def _move_to(self, kind: str, code: str) -> None:
+        """`kind` in language `code`; with edits, asked first and back on the one shown unless told."""
+        here = self.kind, self.shown.detail.language if self.shown else code
+        self._leave(partial(self.open_kind, kind, code), partial(self._select, *here))
+
+    def _select(self, kind: str | None, code: str) -> None:
+        self.kinds.select_quietly(kind)
+        self.language.select_quietly(code)
 
     def _leave(self, go: Callable[[], None], stay: Callable[[], None]) -> None:
         """Go on at once when nothing is typed; else ask, and stay where the edits are unless told."""
@@ -226,8 +224,9 @@ class TemplatesPage(QWidget):
 
     # --- one kind -------------------------------------------------------------------------
 
-    def open_kind(self, kind: str) -> None:
+    def open_kind(self, kind: str, code: str) -> None:
         self.kind = kind
+        self._select(kind, code)
         self._reload_kind(keep=())
 
     def _reload_kind(self, keep: tuple[str, ...]) -> None:
@@ -254,11 +253,12 @@ class TemplatesPage(QWidget):
         self.parts.set_texts({part: typed[part] if part in keep else self.stored[part] for part in parts})
         self.title.setText(f"{detail.description.capitalize()} ({detail.kind})")
         self.variables.show_variables(detail.variables)
-        if previous is None or (previous.detail.kind, previous.detail.language) != (
-            detail.kind,
-            detail.language,
+        if (
+            previous is None
+            or previous.detail.kind != detail.kind
+            or previous.detail.language != detail.language
         ):
-            self._schedule_preview()
+            self._schedule_preview()  # another kind or language: its preview
         self._show_changed()
         self._update_buttons()
         self.loaded.emit()
