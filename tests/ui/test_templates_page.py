@@ -131,6 +131,10 @@ def test_a_supervisor_edits_the_confirmation_sms_and_the_next_booking_gets_it(qt
     )
     assert editor.toPlainText().startswith("Booked: {{ agent_name }}{{ ref }}")
     _type(qtbot, page, "sms", LONG_SMS)
+    page.parts.show_part("html")  # the HTML part may also name the subject
+    assert "{{ subject }}" in [page.variables.item(row).text() for row in range(page.variables.count())]
+    page.parts.show_part("sms")
+    assert "{{ subject }}" not in [page.variables.item(row).text() for row in range(page.variables.count())]
 
     outcome = _save(qtbot, page)
     assert outcome.saved == ("sms",) and outcome.error is None

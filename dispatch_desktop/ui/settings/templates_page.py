@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dispatch_desktop.domain.message_kinds import PART_LABELS, SMS
+from dispatch_desktop.domain.message_kinds import PART_LABELS, SMS, kind_spec
 from dispatch_desktop.domain.team import parse_booking_reference
 from dispatch_desktop.services import templates
 from dispatch_desktop.services.template_views import Preview, TemplateSummary
@@ -96,7 +96,7 @@ class TemplatesPage(QWidget):
         self.changed = PlainLabel()
         self.parts = PartEditors()
         self.parts.edited.connect(self._edited)
-        self.parts.currentChanged.connect(lambda _index: self._show_preview())
+        self.parts.currentChanged.connect(lambda _index: self._part_shown())
         self.problem = MessageLine()
         self.variables = VariableList()
         self.variables.chosen.connect(self.parts.insert)
@@ -109,13 +109,8 @@ class TemplatesPage(QWidget):
 
         self._timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
         self._timer.timeout.connect(self._preview_now)
-        ctx = console.ctx
         self.previews = Poller(
-            self,
-            console.ops,
-            lambda: preview_drafts(ctx, self._request),
-            self._previewed,
-            self.problem.show_error,
+            self, console.ops, self._preview_work, self._previewed, self.problem.show_error
         )
         self._build_layout()
         console.ops.changed.connect(self._data_changed)
@@ -252,22 +247,19 @@ class TemplatesPage(QWidget):
         self.parts.show_parts(parts)
         self.parts.set_texts({part: typed[part] if part in keep else self.stored[part] for part in parts})
         self.title.setText(f"{detail.description.capitalize()} ({detail.kind})")
-        self.variables.show_variables(detail.variables)
         if (
             previous is None
             or previous.detail.kind != detail.kind
             or previous.detail.language != detail.language
         ):
             self._schedule_preview()  # another kind or language: its preview
-        self._show_changed()
-        self._update_buttons()
+        self._part_shown()
         self.loaded.emit()
 
     def _show_changed(self) -> None:
-        if self.shown is None:
-            self.changed.clear()
-            return
-        self.changed.setText(changed_note(self.shown.detail.part(self.parts.current_part()), self.shown.zone))
+        if self.shown is not None:
+            part = self.shown.detail.part(self.parts.current_part())
+            self.changed.setText(changed_note(part, self.shown.zone))
 
     def edited(self) -> bool:
         return self.shown is not None and self.parts.texts() != self.stored
@@ -315,6 +307,9 @@ class TemplatesPage(QWidget):
         self._request = PreviewRequest(self.kind, self.current_language(), booking_id, self.drafts())
         self.previews.poll()
 
+    def _preview_work(self) -> PreviewAnswer | None:  # on a worker: the newest request by then
+        return preview_drafts(self.console.ctx, self._request)
+
     def _previewed(self, answer: PreviewAnswer | None) -> None:
         if answer is None or answer.request != self._request:
             return  # a newer request is out, or comes once this answer is in
@@ -327,6 +322,11 @@ class TemplatesPage(QWidget):
         self.refused = (refused or SMS) if error is not None else None
         self._show_preview()
         self.previewed.emit()
+
+    def _part_shown(self) -> None:
+        if self.kind is not None:  # the HTML part may also name the subject
+            self.variables.show_variables(kind_spec(self.kind).variables_of(self.parts.current_part()))
+        self._show_preview()
 
     def _show_preview(self) -> None:
         self._show_changed()
