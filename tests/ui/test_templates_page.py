@@ -141,6 +141,7 @@ def test_a_supervisor_edits_the_confirmation_sms_and_the_next_booking_gets_it(qt
     assert page.message.text() == "Saved. Every workstation uses it from now on."
     qtbot.waitUntil(lambda: page.changed.text().startswith("Changed by "), timeout=10_000)
     assert not page.save_button.isEnabled() and page.revert_button.isEnabled()
+    assert " boss changed the confirmation SMS (en)" in page.changed.toolTip()  # the history
 
     booking = _book(console.ctx)
     assert f"Booked: {booking.reference}, Leak check on " in _sms_to(console.ctx, booking.id)

@@ -27,6 +27,7 @@ class Shown:
 
     detail: TemplateDetail
     zone: ZoneInfo
+    history: tuple[str, ...] = ()  # the latest changes of the kind in the language, newest first
 
 
 @dataclass(frozen=True)
@@ -51,8 +52,16 @@ class SaveOutcome:
     error: DispatchError | None = None
 
 
+HISTORY_SHOWN = 8
+
+
 def load_kind(ctx: ServiceContext, kind: str, language: str) -> Shown:
-    return Shown(templates.show_template(ctx, kind, language), ZoneInfo(ctx.team_settings().timezone_name))
+    zone = ZoneInfo(ctx.team_settings().timezone_name)
+    changes = [change for change in templates.changes(ctx, kind) if change.language == language]
+    history = tuple(
+        f"{change.at.astimezone(zone):%Y-%m-%d %H:%M} {change.sentence}" for change in reversed(changes)
+    )
+    return Shown(templates.show_template(ctx, kind, language), zone, history[:HISTORY_SHOWN])
 
 
 def save_drafts(ctx: ServiceContext, kind: str, language: str, drafts: Mapping[str, str]) -> SaveOutcome:

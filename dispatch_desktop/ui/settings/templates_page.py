@@ -33,7 +33,7 @@ from dispatch_desktop.ui.kit.discard import ask_before, ask_to_discard
 from dispatch_desktop.ui.kit.lifetime import run_for
 from dispatch_desktop.ui.kit.message_line import MessageLine
 from dispatch_desktop.ui.kit.operations import one_line
-from dispatch_desktop.ui.kit.plain import PlainLabel
+from dispatch_desktop.ui.kit.plain import PlainLabel, plain_tip
 from dispatch_desktop.ui.kit.poller import Poller
 from dispatch_desktop.ui.settings.template_editor import (
     KindList,
@@ -260,6 +260,7 @@ class TemplatesPage(QWidget):
         if self.shown is not None:
             part = self.shown.detail.part(self.parts.current_part())
             self.changed.setText(changed_note(part, self.shown.zone))
+            self.changed.setToolTip(plain_tip("\n".join(self.shown.history)))
 
     def edited(self) -> bool:
         return self.shown is not None and self.parts.texts() != self.stored
