@@ -22,12 +22,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.pop("FLASK_ENV", None)
 
 from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from dispatch_desktop.config import Config
 from dispatch_desktop.domain.errors import ConflictError
-from dispatch_desktop.services import agents, bookings, demo, team_settings, timeoff
+from dispatch_desktop.services import agents, bookings, demo, team_settings, templates, timeoff
 from dispatch_desktop.services.board import business_today
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.services.views import AgentView, BookingView
@@ -497,6 +498,32 @@ def board_agent_hours(window: MainWindow) -> QWidget:
     return board(window)
 
 
+def templates_editor(window: MainWindow) -> QWidget:
+    """The Templates tab: the confirmation SMS being edited, previewed for a real booking as typed."""
+    console = window.console
+    ctx = console.ctx
+    templates.set_part(
+        ctx,
+        "customer_confirmation",
+        "sms",
+        "en",
+        "Confirmed: {{ ref }}, {{ service }} on {{ when }} at {{ address }}.",
+    )
+    booking = next(b for b in bookings.list_bookings(ctx) if b.agent_id is not None)
+    dialog = window.open_settings()
+    page = dialog.show_templates()
+    assert page is not None
+    dialog.resize(1024, 680)
+    settle(0.5, lambda: page.shown is not None and page.last_preview is not None)
+    page.booking.setText(booking.reference)
+    editor = page.parts.editors["sms"]
+    editor.setPlainText("Su cita {{ ref }} está confirmada: {{ when }}, {{ address }}.")
+    editor.moveCursor(QTextCursor.MoveOperation.End)
+    editor.setFocus()
+    settle(1.2, lambda: page.last_preview is not None and page.last_preview.booking == booking.reference)
+    return dialog
+
+
 SHOTS: list[Shot] = [
     Shot("main-window-bookings", bookings_tab),
     Shot("booking-form", booking_form),
@@ -518,6 +545,8 @@ SHOTS: list[Shot] = [
     # Agents' working hours and skills (issue 17).
     Shot("agent-dialog", agent_dialog),
     Shot("board-agent-hours", board_agent_hours),
+    # Message templates (issue 18): a supervisor edits what customers read.
+    Shot("templates-editor", templates_editor),
 ]
 
 

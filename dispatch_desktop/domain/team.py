@@ -1,5 +1,6 @@
 """Team-wide settings shared by every workstation."""
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
@@ -126,3 +127,12 @@ class TeamSettings:
 
 def booking_reference(booking_id: int) -> str:
     return f"BK-{booking_id:06d}"
+
+
+_REFERENCE = re.compile(r"^\s*(?:BK-?)?0*(\d{1,12})\s*$", re.IGNORECASE)
+
+
+def parse_booking_reference(text: str) -> int | None:
+    """The id in what a person types for a booking: BK-000123, bk123 or 123; None for anything else."""
+    match = _REFERENCE.match(text)
+    return int(match.group(1)) if match else None

@@ -25,7 +25,7 @@ from dispatch_desktop.domain.statuses import (
     allowed_next,
     is_active,
 )
-from dispatch_desktop.domain.team import booking_reference
+from dispatch_desktop.domain.team import booking_reference, parse_booking_reference
 from dispatch_desktop.services import audit, notices, reach, schedule
 from dispatch_desktop.services.agents import get_agent_row
 from dispatch_desktop.services.availability import check_fit, fit, record_override, required_skill
@@ -36,7 +36,6 @@ from dispatch_desktop.storage.models import Agent, Booking, Customer
 from dispatch_desktop.storage.types import utcnow
 
 ENTITY = "booking"
-_REFERENCE = re.compile(r"^\s*(?:BK-?)?0*(\d{1,12})\s*$", re.IGNORECASE)
 
 
 def parse_status(value: str) -> BookingStatus:
@@ -563,9 +562,9 @@ def _text_match(text: str, indexed: bool) -> ColumnElement[bool]:
     else:
         conditions = by_customer
     conditions += [Booking.address.ilike(like), Booking.service.ilike(like)]
-    reference = _REFERENCE.match(text)
-    if reference:
-        conditions.append(Booking.id == int(reference.group(1)))
+    reference = parse_booking_reference(text)
+    if reference is not None:
+        conditions.append(Booking.id == reference)
     return or_(*conditions)
 
 

@@ -1,4 +1,4 @@
-"""Asking before typed work is thrown away: "Keep editing" is the default, "Discard" must be chosen."""
+"""Asking before work is thrown away: "Keep editing" is the default, "Discard" must be chosen."""
 
 from collections.abc import Callable
 
@@ -14,12 +14,21 @@ def tr(text: str) -> str:
 
 def ask_to_discard(parent: QWidget, question: str, on_discard: Callable[[], object]) -> QMessageBox:
     """A window-modal question; Enter or Esc keeps the work, only "Discard" calls `on_discard`."""
-    box = message_box(parent, QMessageBox.Icon.Question, tr("Discard changes?"), question)
+    return ask_before(
+        parent, tr("Discard changes?"), question, tr("&Keep editing"), tr("&Discard"), on_discard
+    )
+
+
+def ask_before(
+    parent: QWidget, title: str, question: str, keep: str, act: str, on_act: Callable[[], object]
+) -> QMessageBox:
+    """A window-modal question whose default (Enter, Esc) is `keep`; only the `act` button calls `on_act`."""
+    box = message_box(parent, QMessageBox.Icon.Question, title, question)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    keep = box.addButton(tr("&Keep editing"), QMessageBox.ButtonRole.RejectRole)
-    discard = box.addButton(tr("&Discard"), QMessageBox.ButtonRole.DestructiveRole)
-    box.setDefaultButton(keep)
-    box.setEscapeButton(keep)
-    discard.clicked.connect(on_discard)
+    keep_button = box.addButton(keep, QMessageBox.ButtonRole.RejectRole)
+    act_button = box.addButton(act, QMessageBox.ButtonRole.DestructiveRole)
+    box.setDefaultButton(keep_button)
+    box.setEscapeButton(keep_button)
+    act_button.clicked.connect(on_act)
     box.open()
     return box

@@ -2,13 +2,14 @@
 
 Pages: environment_page (log or send), sms_page (Twilio), email_page (SMTP, password or Office 365
 OAuth2), team_page (time zone, phone region, company, language, reminders, quiet hours, customer hold),
-log_page (log file rotation). The dialog loads what
+log_page (log file rotation), and for supervisors a second tab, templates_page (the message
+templates, which save on their own Save). The dialog loads what
 they show on a worker (a keyring may block), saves them through services.workstation_settings, and
 runs the test sends. Secrets go to the OS keyring and are never read back into a field.
 """
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QScrollArea, QTabWidget, QVBoxLayout, QWidget
 
 from dispatch_desktop.config import Config
 from dispatch_desktop.domain.roles import Permission
@@ -32,8 +33,10 @@ from dispatch_desktop.ui.settings.environment_page import EnvironmentPage
 from dispatch_desktop.ui.settings.log_page import LogPage
 from dispatch_desktop.ui.settings.sms_page import SmsPage
 from dispatch_desktop.ui.settings.team_page import TeamPage
+from dispatch_desktop.ui.settings.templates_page import TemplatesPage
 
 Loaded = tuple[CredentialsState, TeamSettings, email_auth.EmailAuthState]
+TEMPLATES_SIZE = (980, 660)  # room for an editor beside its variables, within a 1024x700 screen
 
 
 class SettingsDialog(QDialog):
@@ -103,13 +106,49 @@ class SettingsDialog(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(scroll, 1)
+        self.templates_page: TemplatesPage | None = None
+        self.tabs: QTabWidget | None = None
+        if console.can(Permission.MANAGE_SETTINGS):
+            self.templates_page = TemplatesPage(console)
+            self.tabs = QTabWidget()
+            self.tabs.addTab(scroll, self.tr("&General"))
+            self.tabs.addTab(self.templates_page, self.tr("&Templates"))
+            self.tabs.currentChanged.connect(self._tab_shown)
+            layout.addWidget(self.tabs, 1)
+        else:
+            layout.addWidget(scroll, 1)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         self.save_button.setEnabled(False)
         self._show_config(console.config)
         self.environment_page.warn_production()
         self.reload()
+
+    def show_templates(self) -> TemplatesPage | None:
+        if self.tabs is not None and self.templates_page is not None:
+            self.tabs.setCurrentWidget(self.templates_page)
+        return self.templates_page
+
+    def _tab_shown(self, _index: int) -> None:
+        templates = self.tabs is not None and self.tabs.currentWidget() is self.templates_page
+        # The templates save on their own button: the dialog's Save is the other settings'.
+        self.save_button.setVisible(not templates)
+        if templates:  # room for an editor beside its variables, within the screen
+            screen = self.screen().availableGeometry()
+            width, height = TEMPLATES_SIZE
+            self.resize(
+                min(max(self.width(), width), screen.width()),
+                min(max(self.height(), height), screen.height()),
+            )
+
+    def reject(self) -> None:
+        """Close (Esc), but ask first when a template has changes that are not saved."""
+        page = self.templates_page
+        if page is not None and page.edited():
+            self.show_templates()
+            page.confirm_leave(super().reject)
+        else:
+            super().reject()
 
     # --- loading --------------------------------------------------------------------------
 
