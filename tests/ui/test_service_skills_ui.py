@@ -9,6 +9,7 @@ from dispatch_desktop.ui.people.agents import AgentsPage
 from dispatch_desktop.ui.people.service_skills import ServiceSkillsPage
 from tests.conftest import TEST_TIMEZONE
 from tests.ui._support import OFFSCREEN_NOISE, make_console  # noqa: F401 - fixtures
+from tests.ui.mnemonics import duplicates
 
 pytestmark = OFFSCREEN_NOISE
 TUESDAY = datetime(2030, 3, 12, 10, 0, tzinfo=ZoneInfo(TEST_TIMEZONE))
@@ -51,6 +52,8 @@ def test_a_dispatcher_adds_changes_and_removes_a_services_skill(qtbot, make_cons
     assert _rows(page) == []
 
     dialog = page.add()
+    qtbot.waitExposed(dialog)
+    assert duplicates(dialog) == {}
     qtbot.waitUntil(lambda: dialog.choices is not None)
     # The services as bookings name them (one spelling each, the most booked first), the agents' skills.
     assert dialog.known_services.stringList() == ["Boiler service", "Rewiring"]

@@ -95,8 +95,8 @@ class ServiceSkillsPage(RecordListPage):
             ],
             self,
         )
-        self.add_button = QPushButton(self.tr("Add service s&kill…"))
-        self.edit_button = QPushButton(self.tr("Change s&kill…"))
+        self.add_button = QPushButton(self.tr("Add service sk&ill…"))
+        self.edit_button = QPushButton(self.tr("Change skil&l…"))
         self.remove_button = QPushButton(self.tr("Re&move"))
         self.add_button.clicked.connect(self.add)
         self.edit_button.clicked.connect(self.edit_selected)
