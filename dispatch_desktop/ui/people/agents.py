@@ -119,9 +119,12 @@ class AgentsPage(ActiveRecordsPage):
         if self.may_manage:  # beside the agents' skills, where a dispatcher looks for them
             self.service_skills = ServiceSkillsPage(console)
             self.service_skills.status_message.connect(self.status_message)
+            self.service_skills.column.setContentsMargins(0, 0, 0, 0)
             box = QGroupBox(self.tr("Skills that services need (a booking warns for an agent without it)"))
             QVBoxLayout(box).addWidget(self.service_skills)
             self.column.addWidget(box)
+            self.column.setStretchFactor(self.table, 3)  # the agents first; a team has few such services
+            self.column.setStretchFactor(box, 2)
         self._start()
 
     def select_agent(self, agent_id: int) -> None:
