@@ -38,14 +38,14 @@ class ServiceSkillDialog(WorkerDialog):
         self.service = QLineEdit(record.service if record else "")
         self.service.setMaxLength(validation.SERVICE_MAX)
         self.service.setPlaceholderText(self.tr("as bookings name it, e.g. Boiler service"))
+        self.service.setMinimumWidth(320)  # the completer's list is as wide: long service names
         self.service.setReadOnly(record is not None)  # a service is its name: another name is another row
         self.skill = QLineEdit(record.skill if record else "")
         self.skill.setPlaceholderText(self.tr("e.g. boiler"))
         self.skill.textChanged.connect(self._note_unknown_skill)
         self.known_services = _completer(self.service)
         self.known_skills = _completer(self.skill)
-        self.note = PlainLabel()
-        self.note.setWordWrap(True)
+        self.note = PlainLabel()  # one line: a wrapped label would be clipped by the dialog's minimum size
         self.note.hide()
         form = QFormLayout()
         form.addRow(self.tr("&Service"), self.service)
