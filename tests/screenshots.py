@@ -28,7 +28,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from dispatch_desktop.config import Config
 from dispatch_desktop.domain.errors import ConflictError
-from dispatch_desktop.services import agents, bookings, demo, team_settings, templates, timeoff
+from dispatch_desktop.services import agents, availability, bookings, demo, team_settings, templates, timeoff
 from dispatch_desktop.services.board import business_today
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.services.views import AgentView, BookingView
@@ -524,6 +524,33 @@ def templates_editor(window: MainWindow) -> QWidget:
     return dialog
 
 
+def service_skills(window: MainWindow) -> QWidget:
+    """The Agents tab with the skill each service needs below the agents (issue 17)."""
+    ctx = window.console.ctx
+    for agent, skills in zip(
+        agents.list_agents(ctx), ("boiler, gas", "electric", "boiler", "hvac, electric"), strict=False
+    ):
+        agents.update_agent(ctx, agent.id, skills=skills)
+    for service, skill in (
+        ("Boiler annual service", "boiler"),
+        ("Electrical safety check", "electric"),
+        ("AC unit not cooling", "hvac"),
+        ("Furnace inspection", "gas"),
+    ):
+        availability.set_service_skill(ctx, service, skill)
+    window.resize(*WINDOW_SIZE)
+    window.show_page("agents")
+    page = window.agents_page
+    assert page is not None and page.service_skills is not None
+    skills_page = page.service_skills
+    page.refresh()
+    skills_page.refresh()
+    settle(0.5, lambda: skills_page.model.rowCount() == 4 and any(a.skills for a in page.model.records()))
+    skills_page.select_where(lambda r: r.service == "Boiler annual service")
+    settle(0.3)
+    return window
+
+
 SHOTS: list[Shot] = [
     Shot("main-window-bookings", bookings_tab),
     Shot("booking-form", booking_form),
@@ -547,6 +574,7 @@ SHOTS: list[Shot] = [
     Shot("board-agent-hours", board_agent_hours),
     # Message templates (issue 18): a supervisor edits what customers read.
     Shot("templates-editor", templates_editor),
+    Shot("service-skills", service_skills),
 ]
 
 

@@ -19,9 +19,10 @@ from dispatch_desktop.domain.team import TeamSettings
 from dispatch_desktop.services import audit
 from dispatch_desktop.services.agents import get_agent_row
 from dispatch_desktop.services.context import ServiceContext
-from dispatch_desktop.storage.models import Agent, ServiceSkill
+from dispatch_desktop.storage.models import Agent, AgentSkill, Booking, ServiceSkill
 
 OVERRIDE = "override"
+KNOWN_SERVICES_MAX = 200  # the most booked services a completer offers
 
 
 def spans_of(agent: Agent) -> tuple[Span, ...] | None:
@@ -144,3 +145,27 @@ def list_service_skills(ctx: ServiceContext) -> list[ServiceSkillView]:
     with ctx.reading() as unit:
         rows = unit.session.scalars(select(ServiceSkill).order_by(ServiceSkill.service))
         return [ServiceSkillView(row.service, row.skill) for row in rows]
+
+
+@dataclass(frozen=True)
+class ServiceSkillChoices:
+    """What the console offers while setting a service's skill: the services bookings name, the
+    most booked first, and the skills agents have."""
+
+    services: tuple[str, ...]
+    skills: tuple[str, ...]
+
+
+def service_skill_choices(ctx: ServiceContext) -> ServiceSkillChoices:
+    with ctx.reading() as unit:
+        booked = unit.session.execute(
+            select(Booking.service)
+            .group_by(Booking.service)
+            .order_by(func.count().desc(), Booking.service)
+            .limit(KNOWN_SERVICES_MAX)
+        ).scalars()
+        services: dict[str, str] = {}
+        for service in booked:  # "Boiler service" and "boiler service" are one service
+            services.setdefault(service.strip().lower(), service.strip())
+        skills = unit.session.scalars(select(AgentSkill.skill).distinct().order_by(AgentSkill.skill))
+        return ServiceSkillChoices(tuple(services.values()), tuple(skills))

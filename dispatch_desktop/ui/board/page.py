@@ -597,19 +597,36 @@ class BoardPage(QWidget):
         if self.last_drop is None or not self.may_move:
             self.message.show_info(self.tr("Nothing to undo on the board."))
             return
-        booking_id, agent_id, start, version = self.last_drop
+        drop, self.last_drop = self.last_drop, None
+        self._undo(drop)
+
+    def _undo(self, drop: tuple[int, int | None, datetime | None, int], override: bool = False) -> None:
+        """Back outside the agent's hours or skills asks "Book anyway?" as a drop does; "Go back"
+        leaves the undo for a later Ctrl+Z."""
+        booking_id, agent_id, start, version = drop
         booking = self.booking(booking_id)
         end = start + (booking.end - booking.start) if start is not None and booking is not None else None
         ctx = self.console.ctx
-        self.last_drop = None
+
+        def refused(error: Exception) -> None:
+            if isinstance(error, AvailabilityWarning):
+                self.last_drop = drop
+            self._drop_refused(error, lambda: self._undo(drop, override=True))
+
         run_for(
             self,
             self.console.ops,
             lambda: bookings.move_booking(
-                ctx, booking_id, agent_id=agent_id, start=start, end=end, expect_version=version
+                ctx,
+                booking_id,
+                agent_id=agent_id,
+                start=start,
+                end=end,
+                expect_version=version,
+                override=override,
             ),
             lambda moved: self._moved(moved, None),
-            self._move_refused,
+            refused,
             changes=Change.BOOKINGS,
         )
 

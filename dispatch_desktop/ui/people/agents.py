@@ -1,6 +1,7 @@
-"""Field agents: list, add, edit, deactivate and reactivate (read-only for call-center)."""
+"""Field agents: list, add, edit, deactivate and reactivate (read-only for call-center), and below
+them the skill each service needs (people/service_skills.py)."""
 
-from PySide6.QtWidgets import QFormLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QLineEdit, QVBoxLayout, QWidget
 
 from dispatch_desktop.domain.availability import team_hours
 from dispatch_desktop.domain.errors import ValidationError
@@ -14,6 +15,7 @@ from dispatch_desktop.ui.kit.lifetime import run_for
 from dispatch_desktop.ui.people.hours_editor import WeeklyHoursEditor
 from dispatch_desktop.ui.people.record_page import ActiveRecordsPage, WorkerDialog
 from dispatch_desktop.ui.people.record_table import Column, RecordTableModel
+from dispatch_desktop.ui.people.service_skills import ServiceSkillsPage
 
 REFRESH_ON = Change.AGENTS
 
@@ -113,6 +115,16 @@ class AgentsPage(ActiveRecordsPage):
         if not self.may_manage:
             self.message.show_info(self.tr("Agents are read-only for your role."))
         self._lay_out(model, buttons, self.edit_selected)
+        self.service_skills: ServiceSkillsPage | None = None
+        if self.may_manage:  # beside the agents' skills, where a dispatcher looks for them
+            self.service_skills = ServiceSkillsPage(console)
+            self.service_skills.status_message.connect(self.status_message)
+            self.service_skills.column.setContentsMargins(0, 0, 0, 0)
+            box = QGroupBox(self.tr("Skills that services need (a booking warns for an agent without it)"))
+            QVBoxLayout(box).addWidget(self.service_skills)
+            self.column.addWidget(box)
+            self.column.setStretchFactor(self.table, 3)  # the agents first; a team has few such services
+            self.column.setStretchFactor(box, 2)
         self._start()
 
     def select_agent(self, agent_id: int) -> None:

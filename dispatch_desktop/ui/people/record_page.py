@@ -101,10 +101,10 @@ class RecordListPage(QWidget):
         for button in buttons:
             row.addWidget(button)
         row.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(row)
-        layout.addWidget(self.table)
-        layout.addWidget(self.message)
+        self.column = QVBoxLayout(self)  # a page may add a section below
+        self.column.addLayout(row)
+        self.column.addWidget(self.table)
+        self.column.addWidget(self.message)
 
     def _start(self) -> None:
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
@@ -132,9 +132,14 @@ class RecordListPage(QWidget):
         current = self.selected()
         self.model.set_records(rows)
         if current is not None:
-            self.select_where(lambda r: r.id == current.id)
+            self.select_where(lambda r: self.key(r) == self.key(current))
         self.loaded += 1
         self._update_buttons()
+
+    @staticmethod
+    def key(record: Any) -> object:
+        """What names a record across reloads, so the selection stays on it."""
+        return record.id
 
     def selected(self) -> Any | None:
         return selected_record(self.table)

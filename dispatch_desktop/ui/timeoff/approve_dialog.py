@@ -1,5 +1,7 @@
-"""Approving time off: the bookings it clashes with, reassigned first, or approved anyway with force."""
+"""Approving time off: the bookings it clashes with, reassigned first, or approved anyway with force.
+A reassignment outside the new agent's hours or skills asks "Book anyway?" as the board does."""
 
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Signal
@@ -9,14 +11,17 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from dispatch_desktop.domain.errors import AvailabilityWarning
 from dispatch_desktop.services import bookings, timeoff
 from dispatch_desktop.services.bookings import AgentAvailability
 from dispatch_desktop.services.views import BookingView, TimeOffView
+from dispatch_desktop.ui.kit.book_anyway import ask_book_anyway
 from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.kit.lifetime import run_for
@@ -51,6 +56,7 @@ class ApproveDialog(QDialog):
         self.request = request
         self.zone = zone
         self.loaded = 0
+        self.book_anyway_question: QMessageBox | None = None
         self.setWindowTitle(self.tr("Approve time off for %s") % request.agent_name)
         self.resize(720, 420)
         summary = PlainLabel(
@@ -189,14 +195,22 @@ class ApproveDialog(QDialog):
         agent_id = self.reassign_to.currentData()
         if booking is None or agent_id is None:
             return
+        self._reassign(booking, agent_id)
+
+    def _reassign(self, booking: BookingView, agent_id: int, override: bool = False) -> None:
+        """`override`: "Book anyway" was chosen for an agent outside their hours or skills."""
         ctx = self.console.ctx
         self.reassign_button.setEnabled(False)
         run_for(
             self,
             self.console.ops,
-            lambda: bookings.assign_booking(ctx, booking.id, agent_id, expect_version=booking.version),
+            lambda: bookings.assign_booking(
+                ctx, booking.id, agent_id, expect_version=booking.version, override=override
+            ),
             self._reassigned,
-            self._reassign_refused,
+            lambda error: self._reassign_refused(
+                error, lambda: self._reassign(booking, agent_id, override=True)
+            ),
             changes=Change.BOOKINGS,
         )
 
@@ -204,8 +218,11 @@ class ApproveDialog(QDialog):
         self.message.show_info(self.tr("%s is now with %s.") % (booking.reference, booking.agent_name))
         self.load_conflicts()
 
-    def _reassign_refused(self, error: Exception) -> None:
+    def _reassign_refused(self, error: Exception, book_anyway: Callable[[], None]) -> None:
         self.reassign_button.setEnabled(True)
+        if isinstance(error, AvailabilityWarning):
+            self.book_anyway_question = ask_book_anyway(self, error.warnings, book_anyway)
+            return
         self.message.show_error(error)
         self.load_conflicts()
 
