@@ -30,6 +30,7 @@ from dispatch_desktop.ui.notifications.account_alert import AccountAlertBanner
 from dispatch_desktop.ui.notifications.delivery_alert import DeliveryAlertBanner
 from dispatch_desktop.ui.notifications.email_alert import EmailAlertBanner
 from dispatch_desktop.ui.notifications.log_pane import NotificationLogDock
+from dispatch_desktop.ui.notifications.sync_alert import SyncAlertBanner
 from dispatch_desktop.ui.people.agents import AgentsPage
 from dispatch_desktop.ui.people.operators import OperatorsPage
 from dispatch_desktop.ui.settings.dialog import SettingsDialog
@@ -77,13 +78,15 @@ class MainWindow(QMainWindow):
         self.delivery_alert = DeliveryAlertBanner(console)
         # Twilio refusing every text of the account (unregistered number, wrong credentials, trial).
         self.account_alert = AccountAlertBanner(console)
+        # The sync leader not reaching Twilio: receipts and replies go unread, on every workstation.
+        self.sync_alert = SyncAlertBanner(console)
         central = QWidget()
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
-        column.addWidget(self.email_alert)
-        column.addWidget(self.delivery_alert)
-        column.addWidget(self.account_alert)
+        self.banners = (self.email_alert, self.delivery_alert, self.account_alert, self.sync_alert)
+        for banner in self.banners:
+            column.addWidget(banner)
         column.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         self.pages: dict[str, QWidget] = {}
@@ -110,13 +113,11 @@ class MainWindow(QMainWindow):
         self.delivery.reported.connect(self.show_status)
         if live_refresh:
             self.watcher.start()
-            self.email_alert.start()
-            self.delivery_alert.start()
-            self.account_alert.start()
+            for banner in self.banners:
+                banner.start()
         else:
-            self.email_alert.poll()
-            self.delivery_alert.poll()
-            self.account_alert.poll()
+            for banner in self.banners:
+                banner.poll()
         if deliver:
             self.delivery.start()
         self.status_bar.counts.poll()
@@ -388,9 +389,8 @@ class MainWindow(QMainWindow):
         except OSError as exc:  # a read-only home must not stop the window from closing
             log.warning("could not save the window layout: %s", exc)
         self.watcher.stop()
-        self.email_alert.stop()
-        self.delivery_alert.stop()
-        self.account_alert.stop()
+        for banner in self.banners:
+            banner.stop()
         self.delivery.stop()
         self.log_dock.detach()
         super().closeEvent(event)
