@@ -252,6 +252,24 @@ def test_an_unknown_text_absent_from_twilios_log_waits_out_the_grace_then_goes_o
     assert by_id(db)[row_id].status == "sent"
 
 
+def test_an_unknown_text_a_person_dismissed_meanwhile_is_neither_resolved_nor_released(
+    db: Database, ctx: ServiceContext, prod: FakeTwilio
+) -> None:
+    from dispatch_desktop.storage.outbox import receipts
+
+    row_id, claimed_at = make_unknown(db, ctx, OFF, reached_twilio=False)
+    with db.read() as session:
+        (read,) = receipts.unknown(session, environment="production")
+    outbox.dismiss_message(ctx, row_id)
+    later = claimed_at + timedelta(hours=1)
+    with db.write() as session:
+        assert not receipts.found_sent(session, read, provider_id="SM" + "0" * 32, sent_to=OFF, sent_at=later,
+                                       delivery="delivered", error_code=None, reason=None, now=later)  # fmt: skip
+        assert not receipts.release_absent(session, read, error="absent", now=later)
+    row = by_id(db)[row_id]
+    assert (row.status, row.provider_id, row.delivery) == ("dismissed", None, None)
+
+
 def test_a_failed_search_releases_nothing(db: Database, ctx: ServiceContext, prod: FakeTwilio) -> None:
     from dispatch_desktop.notify.twilio_reader import ProviderUnavailableError
 
