@@ -58,6 +58,8 @@ class SettingsChange:
     customer_hold_seconds: int | None = None
     company_name: str | None = None  # None: not changed; "" clears it
     company_phone: str | None = None
+    two_way_sms: bool | None = None  # None: not changed
+    twilio_messaging_service_sid: str | None = None  # None: not changed; "" clears it
 
 
 def save_settings(ctx: ServiceContext, home: Path, config: Config, change: SettingsChange) -> Config:
@@ -71,6 +73,7 @@ def save_settings(ctx: ServiceContext, home: Path, config: Config, change: Setti
         phone_number=change.twilio_phone_number,
         api_base_url=change.twilio_api_base_url,
         auth_token=change.twilio_auth_token or None,
+        messaging_service_sid=change.twilio_messaging_service_sid,
     )
     updated = save_email_sign_in(home, updated, change)
     updated = save_log_rotation(
@@ -84,6 +87,7 @@ def save_settings(ctx: ServiceContext, home: Path, config: Config, change: Setti
         change.customer_hold_seconds,
         change.company_name,
         change.company_phone,
+        change.two_way_sms,
     )
     if any(value is not None for value in team):
         team_settings.update_team_settings(
@@ -95,6 +99,7 @@ def save_settings(ctx: ServiceContext, home: Path, config: Config, change: Setti
             customer_hold_seconds=change.customer_hold_seconds,
             company_name=change.company_name,
             company_phone=change.company_phone,
+            two_way_sms=change.two_way_sms,
         )
     return updated
 

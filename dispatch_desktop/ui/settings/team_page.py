@@ -3,7 +3,7 @@
 the customer hold), shared by every workstation."""
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLineEdit, QSpinBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGroupBox, QLineEdit, QSpinBox, QWidget
 
 from dispatch_desktop.domain import timing, validation
 from dispatch_desktop.domain.team import TeamSettings
@@ -42,11 +42,16 @@ class TeamPage(QGroupBox):
         self.company_name.setPlaceholderText(tr("none: customer texts carry no company name"))
         self.company_phone = QLineEdit()
         self.company_phone.setPlaceholderText(tr("the number customers call back"))
+        self.two_way_sms = QCheckBox(tr("Act on texted answers (C, R, agents' 1/2/3)"))
+        self.two_way_sms.setToolTip(
+            tr("Like 'settings set --two-way-sms': STOP, START and HELP act either way")
+        )
         form = QFormLayout(self)
         form.addRow(tr("Business time zone"), self.timezone)
         form.addRow(tr("Default phone region"), self.region)
         form.addRow(tr("Company name"), self.company_name)
         form.addRow(tr("Company phone"), self.company_phone)
+        form.addRow(tr("Two-way SMS"), self.two_way_sms)
         form.addRow(tr("Reminders before the start"), self.reminders)
         form.addRow(tr("Quiet hours"), self.quiet_hours)
         form.addRow(tr("Hold customer updates"), self.customer_hold)
@@ -54,6 +59,7 @@ class TeamPage(QGroupBox):
             fields = (
                 self.company_name,
                 self.company_phone,
+                self.two_way_sms,
                 self.reminders,
                 self.quiet_hours,
                 self.customer_hold,
@@ -71,6 +77,7 @@ class TeamPage(QGroupBox):
         self.customer_hold.setValue(team.customer_hold_seconds)
         self.company_name.setText(team.company_name or "")
         self.company_phone.setText(team.company_phone or "")
+        self.two_way_sms.setChecked(team.two_way_sms)
 
     def changed(self) -> bool:
         return (
@@ -81,6 +88,7 @@ class TeamPage(QGroupBox):
                 or self.region.text().strip().upper() != self.team.region
                 or self.company_name.text().strip() != (self.team.company_name or "")
                 or self.company_phone.text().strip() != (self.team.company_phone or "")
+                or self.two_way_sms.isChecked() != self.team.two_way_sms
             )
         )
 

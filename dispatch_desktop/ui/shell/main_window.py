@@ -25,6 +25,7 @@ from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.kit.error_box import show_error
 from dispatch_desktop.ui.kit.lifetime import OpenDialogs, run_for
 from dispatch_desktop.ui.kit.operations import one_line
+from dispatch_desktop.ui.kit.screen import fit_to_screen
 from dispatch_desktop.ui.kit.text_dialog import ShortcutsDialog, TextDialog
 from dispatch_desktop.ui.notifications.account_alert import AccountAlertBanner
 from dispatch_desktop.ui.notifications.delivery_alert import DeliveryAlertBanner
@@ -36,7 +37,7 @@ from dispatch_desktop.ui.people.operators import OperatorsPage
 from dispatch_desktop.ui.settings.dialog import SettingsDialog
 from dispatch_desktop.ui.shell.actions import WindowActions
 from dispatch_desktop.ui.shell.delivery_timer import DeliveryTimer
-from dispatch_desktop.ui.shell.layout import WindowLayout, fit_to_screen
+from dispatch_desktop.ui.shell.layout import WindowLayout
 from dispatch_desktop.ui.shell.live_refresh import RevisionWatcher
 from dispatch_desktop.ui.shell.status_bar import ConsoleStatusBar
 from dispatch_desktop.ui.shell.welcome import WelcomeDialog, os_full_name
