@@ -12,7 +12,7 @@ from dispatch_desktop.domain.roles import Permission
 from dispatch_desktop.domain.statuses import TimeOffStatus
 from dispatch_desktop.services import audit, notices, schedule
 from dispatch_desktop.services.agents import get_agent_row
-from dispatch_desktop.services.context import ServiceContext, Unit
+from dispatch_desktop.services.context import ServiceContext, Unit, operator_name
 from dispatch_desktop.services.views import AuditView, BookingView, TimeOffView
 from dispatch_desktop.storage.models import Operator, TimeOff
 from dispatch_desktop.storage.types import utcnow
@@ -30,7 +30,8 @@ def _get(session: Session, time_off_id: int) -> TimeOff:
 def _check_version(unit: Unit, row: TimeOff, expect_version: int | None) -> None:
     if expect_version is not None and row.version != expect_version:
         raise StaleVersionError(
-            f"time-off request #{row.id} was changed by {row.updated_by} at {unit.local(row.updated_at)}; reload"
+            f"time-off request #{row.id} was changed by {operator_name(unit.session, row.updated_by)} "
+            f"at {unit.local(row.updated_at)}; reload"
         )
 
 
