@@ -404,7 +404,9 @@ def test_a_cap_and_a_stale_save_name_the_person_not_their_login(ctx: ServiceCont
     update_team_settings(ctx, sms_per_operator_per_hour=200)
     booking = add_booking(ctx)
     bookings.update_booking(dana, booking.id, notes="Gate code 4417", expect_version=booking.version)
-    with pytest.raises(StaleVersionError, match=rf"^booking {booking.reference} was changed by Dana Whitfield at "):
+    with pytest.raises(
+        StaleVersionError, match=rf"^booking {booking.reference} was changed by Dana Whitfield at "
+    ):
         bookings.update_booking(ctx, booking.id, notes="Dog on premises", expect_version=booking.version)
 
 
