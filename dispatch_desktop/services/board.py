@@ -24,6 +24,7 @@ class BoardDay:
     unassigned: list[BookingView]  # pending without an agent, overlapping the day
     time_off: list[TimeOffView]  # approved, overlapping the day
     day_hours: tuple[int, int] = (7, 19)  # the team's working day, local hours (team settings)
+    region: str = "US"  # the team's phone region: its numbers show in national format
 
     @property
     def zone(self) -> ZoneInfo:
@@ -56,4 +57,6 @@ def load_board_day(ctx: ServiceContext, day: date | None = None, *, now: datetim
     busy_agents = {b.agent_id for b in assigned}
     shown = [a for a in agents.list_agents(ctx) if a.active or a.id in busy_agents]
     hours = (settings.day_start_hour, settings.day_end_hour)
-    return BoardDay(day, settings.timezone_name, start, end, shown, assigned, unassigned, off, hours)
+    return BoardDay(
+        day, settings.timezone_name, start, end, shown, assigned, unassigned, off, hours, settings.region
+    )

@@ -130,7 +130,7 @@ def test_notify_test_goes_through_the_same_path_in_production(
     use_env(twilio.env(), smtp.env())
     code, out, err = cli("notify", "test", "--sms", "312-555-0100", "--email", "me@example.com")
     assert code == 0, err
-    assert "sms to +13125550100: sent" in out and "email to me@example.com: sent" in out
+    assert "sms to (312) 555-0100: sent" in out and "email to me@example.com: sent" in out
     assert twilio.sent_to() == ["+13125550100"] and smtp.recipients() == ["me@example.com"]
     assert "[PROD] SMS sent - To: +13125550100, SID: SM" in err
 
@@ -138,7 +138,7 @@ def test_notify_test_goes_through_the_same_path_in_production(
 def test_notify_test_in_development_only_logs(cli: Cli, twilio: FakeTwilio, use_env: Env) -> None:
     use_env(twilio.env())
     code, out, err = cli("notify", "test", "--sms", "312-555-0100")
-    assert code == 0 and "sms to +13125550100: logged" in out
+    assert code == 0 and "sms to (312) 555-0100: logged" in out
     assert "[DEV] SMS (not sent) - To: +13125550100, Message: Dispatch Desktop test message" in err
     assert twilio.requests == []
 

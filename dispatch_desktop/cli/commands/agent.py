@@ -11,23 +11,23 @@ from dispatch_desktop.services import agents
 from dispatch_desktop.services.views import AgentView
 
 
-def _agent_text(views: Sequence[AgentView]) -> str:
+def _agent_text(app: App, views: Sequence[AgentView]) -> str:
     return table(
-        [(a.id, a.name, a.phone, a.email, "yes" if a.active else "no") for a in views],
+        [(a.id, a.name, app.phone(a.phone), a.email, "yes" if a.active else "no") for a in views],
         ("ID", "NAME", "PHONE", "EMAIL", "ACTIVE"),
     )
 
 
 def cmd_agent_add(app: App, args: argparse.Namespace) -> int:
     view = agents.add_agent(app.ctx, name=args.name, phone=args.phone, email=args.email)
-    app.emit(view.to_json(), f"added agent {view.name} (id {view.id}, {view.phone})")
+    app.emit(view.to_json(), f"added agent {view.name} (id {view.id}, {app.phone(view.phone)})")
     return 0
 
 
 @cli_args.reads_only
 def cmd_agent_list(app: App, _args: argparse.Namespace) -> int:
     views = agents.list_agents(app.ctx)
-    app.emit([v.to_json() for v in views], _agent_text(views))
+    app.emit([v.to_json() for v in views], _agent_text(app, views))
     return 0
 
 

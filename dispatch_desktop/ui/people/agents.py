@@ -62,7 +62,7 @@ class AgentsPage(ActiveRecordsPage):
         model = RecordTableModel(
             [
                 Column(self.tr("Name"), lambda a: a.name),
-                Column(self.tr("Phone"), lambda a: a.phone),
+                Column(self.tr("Phone"), lambda a: self.phone(a.phone)),
                 Column(self.tr("Email"), lambda a: a.email),
                 Column(self.tr("Status"), lambda a: self.tr("active") if a.active else self.tr("inactive")),
             ],
