@@ -290,6 +290,24 @@ def test_three_quick_reschedules_send_the_customer_one_text_with_the_final_time(
     assert "has moved" in texts[1] and final in texts[1]
 
 
+def test_a_customer_update_held_for_the_burst_is_logged_with_when_it_goes(
+    db: Database, ctx: ServiceContext, log_lines: Lines
+) -> None:
+    _clock(ctx, hold=60)
+    base = _minute(datetime.now(UTC) + timedelta(days=2))
+    booking_id = _book(ctx, base)
+    _deliver(db, datetime.now(UTC))
+    _reschedule(ctx, booking_id, base + timedelta(hours=1))
+    held = [r for r in _of(db, event="booking_rescheduled", recipient_kind="customer") if r.status == "held"]
+    assert {(r.channel, r.hold_reason) for r in held} == {("sms", "coalescing"), ("email", "coalescing")}
+    due = held[0].next_attempt_at.astimezone(CHICAGO)
+    until = f"{due:%H:%M:%S}" if due.date() == datetime.now(CHICAGO).date() else f"{due:%Y-%m-%d %H:%M:%S}"
+    assert sorted(line for line in log_lines() if " held - " in line) == [
+        f"[DEV] EMAIL held - To: carla@example.com, Until: {until} (coalescing)",
+        f"[DEV] SMS held - To: {CUSTOMER_PHONE}, Until: {until} (coalescing)",
+    ]
+
+
 def test_a_confirmation_superseded_before_it_went_out_survives_with_the_latest_details(
     db: Database, ctx: ServiceContext
 ) -> None:
