@@ -38,70 +38,16 @@ DEMO_AGENTS = (
 )
 
 CUSTOMER_FIRST = (
-    "Olivia",
-    "Liam",
-    "Emma",
-    "Noah",
-    "Ava",
-    "Ethan",
-    "Mia",
-    "Lucas",
-    "Harper",
-    "Mason",
-    "Ella",
-    "Logan",
-    "Chloe",
-    "James",
-    "Zoe",
-    "Henry",
-    "Nora",
-    "Jack",
-    "Leah",
-    "Owen",
-    "Ruby",
-    "Caleb",
-    "Diego",
-    "Fatima",
-    "Grace",
-    "Isaac",
-    "Keisha",
-    "Marco",
-    "Priya",
-    "Tyrone",
-    "Wei",
-    "Yusuf",
-)
+    "Olivia", "Liam", "Emma", "Noah", "Ava", "Ethan", "Mia", "Lucas", "Harper", "Mason", "Ella",
+    "Logan", "Chloe", "James", "Zoe", "Henry", "Nora", "Jack", "Leah", "Owen", "Ruby", "Caleb",
+    "Diego", "Fatima", "Grace", "Isaac", "Keisha", "Marco", "Anika", "Tyrone", "Wei", "Yusuf",
+)  # fmt: skip
 CUSTOMER_LAST = (
-    "Johnson",
-    "Martinez",
-    "Nguyen",
-    "Brown",
-    "Patel",
-    "Garcia",
-    "Wilson",
-    "Anderson",
-    "Lee",
-    "Thompson",
-    "White",
-    "Harris",
-    "Clark",
-    "Lewis",
-    "Walker",
-    "Young",
-    "King",
-    "Wright",
-    "Scott",
-    "Kowalski",
-    "O'Brien",
-    "Okafor",
-    "Rossi",
-    "Novak",
-    "Ramirez",
-    "Cohen",
-    "Washington",
-    "Hernandez",
-    "Sullivan",
-)
+    "Johnson", "Martinez", "Nguyen", "Brown", "Patel", "Garcia", "Wilson", "Anderson", "Lee",
+    "Thompson", "White", "Harris", "Clark", "Lewis", "Walker", "Young", "King", "Wright", "Scott",
+    "Kowalski", "O'Brien", "Okafor", "Rossi", "Novak", "Ramirez", "Cohen", "Washington",
+    "Hernandez", "Sullivan",
+)  # fmt: skip
 STREETS = (
     "N Clark St",
     "W Belmont Ave",
@@ -220,8 +166,9 @@ def _status_at(start: datetime, end: datetime, mark: str, now: datetime, *, busy
 
 
 class _Customers:
-    """Distinct believable customers: no name twice, phones across the Chicago area codes in the
-    fictional 555-01xx range (none a staff number), most with an email address."""
+    """Distinct believable customers: each first name once before any comes again, no full name
+    twice, phones across the Chicago area codes in the fictional 555-01xx range (none a staff
+    number), most with an email address."""
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
@@ -229,14 +176,16 @@ class _Customers:
         self.phones = [f"+1{area}55501{line:02d}" for area in AREA_CODES for line in range(100)]
         self.phones = [phone for phone in self.phones if phone not in staff]
         rng.shuffle(self.phones)
-        self.names: set[str] = set()
+        self.first = rng.sample(CUSTOMER_FIRST, len(CUSTOMER_FIRST))
+        self.last = rng.sample(CUSTOMER_LAST, len(CUSTOMER_LAST))
+        self.made = 0
 
     def next(self) -> tuple[str, str, str | None, str]:
-        rng = self.rng
-        first, last = rng.choice(CUSTOMER_FIRST), rng.choice(CUSTOMER_LAST)
-        while f"{first} {last}" in self.names:
-            first, last = rng.choice(CUSTOMER_FIRST), rng.choice(CUSTOMER_LAST)
-        self.names.add(f"{first} {last}")
+        rng, index = self.rng, self.made
+        self.made += 1
+        # The last name steps on by one more each round of first names, so no pair comes twice.
+        first = self.first[index % len(self.first)]
+        last = self.last[(index + index // len(self.first)) % len(self.last)]
         local = rng.choice((f"{first}.{last}", f"{first[0]}{last}", f"{first}{rng.randint(1, 99)}"))
         email = f"{local.lower().replace(chr(39), '')}@{rng.choice(EMAIL_DOMAINS)}"
         address = f"{rng.randint(100, 4999)} {rng.choice(STREETS)}, Chicago, IL"
