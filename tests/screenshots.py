@@ -8,6 +8,7 @@ its `take(window)` gets the main window on the demo database and returns the wid
 (after putting it in the state worth showing).
 """
 
+import contextlib
 import os
 import sys
 import tempfile
@@ -360,6 +361,38 @@ def email_alert_banner(window: MainWindow) -> QWidget:
     return window
 
 
+def sync_alert_banner(window: MainWindow) -> QWidget:
+    """The red line when the sync leader cannot reach Twilio: its passes fail on a closed port."""
+    import socket
+
+    from dispatch_desktop.notify.twilio_reader import ProviderUnavailableError
+    from dispatch_desktop.services import provider_sync
+
+    db, config = window.console.ctx.db, window.console.config
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    previous_env = dict(os.environ)
+    os.environ.update(
+        FLASK_ENV="production", TWILIO_ACCOUNT_SID="AC" + "1" * 32, TWILIO_AUTH_TOKEN="screenshot-token",
+        TWILIO_PHONE_NUMBER="+13125550100", TWILIO_API_BASE_URL=closed,
+    )  # fmt: skip
+    interval = timedelta(seconds=config.sync_interval_seconds)
+    started = datetime.now().astimezone() - 5 * interval
+    try:
+        for passes in range(5):
+            with contextlib.suppress(ProviderUnavailableError):
+                provider_sync.run_sync_pass(
+                    db, config, holder="notifier@dispatch-srv", now=started + passes * interval
+                )
+    finally:
+        os.environ.clear()
+        os.environ.update(previous_env)
+    window.sync_alert.poll()
+    settle(1.0, lambda: not window.sync_alert.isHidden())
+    return window
+
+
 def settings_office365(window: MainWindow) -> QWidget:
     """The settings dialog switching a workstation to Office 365 OAuth2 (nothing is saved)."""
     import keyring
@@ -575,6 +608,8 @@ SHOTS: list[Shot] = [
     # Message templates (issue 18): a supervisor edits what customers read.
     Shot("templates-editor", templates_editor),
     Shot("service-skills", service_skills),
+    # The sync leader not reaching Twilio: every workstation shows it (issue 13's leftovers).
+    Shot("sync-not-answering", sync_alert_banner),
 ]
 
 

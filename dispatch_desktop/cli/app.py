@@ -13,6 +13,7 @@ from dispatch_desktop.config import Config, load_config, resolve_home
 from dispatch_desktop.domain.team import TeamSettings
 from dispatch_desktop.services import workstation
 from dispatch_desktop.services.context import ServiceContext
+from dispatch_desktop.services.display import phone_for_display
 
 
 class App:
@@ -58,6 +59,10 @@ class App:
 
     def local(self, moment: datetime | None) -> str:
         return self.team.local(moment) if moment else "-"
+
+    def phone(self, e164: str | None) -> str:
+        """A stored number as people read it: national for the team's region (an email passes)."""
+        return phone_for_display(e164, self.team.region) if e164 else "-"
 
 
 Handler = Callable[[App, argparse.Namespace], int]

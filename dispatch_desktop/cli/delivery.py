@@ -41,23 +41,12 @@ def deliver_unless_queue_only(app: App, args: argparse.Namespace) -> None:
     note_held(app)
 
 
-def held_time(app: App, moment: datetime) -> str:
-    """`14:03:10` today in the team's zone, else `2026-12-02 08:00:00`."""
-    zone = app.team.zone
-    local = moment.astimezone(zone)
-    return (
-        f"{local:%H:%M:%S}"
-        if local.date() == datetime.now(UTC).astimezone(zone).date()
-        else f"{local:%Y-%m-%d %H:%M:%S}"
-    )
-
-
 def note_held(app: App) -> None:
     """Customer notices the command left held (quiet hours, a burst of changes) and when they go."""
     held = outbox_service.held(app.ctx, customers_only=True)
     if held.count and held.last is not None:
         print(
-            f"{held.count} customer notice{'s' if held.count != 1 else ''} held until {held_time(app, held.last)}; "
+            f"{held.count} customer notice{'s' if held.count != 1 else ''} held until {app.team.clock(held.last, datetime.now(UTC))}; "
             "a running console or `notifier run` sends them",
             file=sys.stderr,
         )

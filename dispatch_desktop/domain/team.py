@@ -124,6 +124,12 @@ class TeamSettings:
     def local_in(moment: datetime, zone: tzinfo) -> str:
         return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
+    def clock(self, moment: datetime, now: datetime) -> str:
+        """A moment seconds away, as a hold's end: `14:03:10` on `now`'s day, else `2026-12-02 08:00:00`."""
+        local = moment.astimezone(self.zone)
+        same_day = local.date() == now.astimezone(self.zone).date()
+        return f"{local:%H:%M:%S}" if same_day else f"{local:%Y-%m-%d %H:%M:%S}"
+
 
 def booking_reference(booking_id: int) -> str:
     return f"BK-{booking_id:06d}"

@@ -421,8 +421,17 @@ def _writing(secrets: list[tuple[str, str]]) -> Callable[[], None]:
     return write
 
 
-def set_twilio(home: Path, config: Config, *, account_sid: str, phone_number: str, auth_token: str) -> Config:
-    """Auth token to the keyring, SID and sending number to the config file. Returns the new config."""
+def set_twilio(
+    home: Path,
+    config: Config,
+    *,
+    account_sid: str,
+    phone_number: str,
+    auth_token: str,
+    messaging_service_sid: str | None = None,
+) -> Config:
+    """Auth token to the keyring, SID, sending number and Messaging Service (None: kept as it is)
+    to the config file. Returns the new config."""
     import phonenumbers
 
     sid = credential_fields.account_sid(account_sid)
@@ -436,7 +445,11 @@ def set_twilio(home: Path, config: Config, *, account_sid: str, phone_number: st
         raise ValidationError(f"phone number {phone_number!r} is not a valid number", "phone_number")
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     token = credential_fields.secret(auth_token, "auth token", credential_fields.AUTH_TOKEN)
-    updated = replace(config, twilio=replace(config.twilio, account_sid=sid, phone_number=e164))
+    service = config.twilio.messaging_service_sid
+    if messaging_service_sid is not None:
+        service = credential_fields.messaging_service_sid(messaging_service_sid)
+    twilio = replace(config.twilio, account_sid=sid, phone_number=e164, messaging_service_sid=service)
+    updated = replace(config, twilio=twilio)
     save_config(home, updated, _writing([(TWILIO_SECRET, token)]))
     return updated
 

@@ -26,6 +26,7 @@ class BoardDay:
     unassigned: list[BookingView]  # pending without an agent, overlapping the day
     time_off: list[TimeOffView]  # approved, overlapping the day
     day_hours: tuple[int, int] = (7, 19)  # the team's working day, local hours (team settings)
+    region: str = "US"  # the team's phone region: its numbers show in national format
 
     @property
     def zone(self) -> ZoneInfo:
@@ -52,7 +53,7 @@ def load_board_day(ctx: ServiceContext, day: date | None = None, *, now: datetim
     start, end = day_bounds(day, zone)
     span = _load_span(ctx, start, end)
     hours = (settings.day_start_hour, settings.day_end_hour)
-    return BoardDay(day, settings.timezone_name, start, end, *span, hours)
+    return BoardDay(day, settings.timezone_name, start, end, *span, hours, settings.region)
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class BoardWeek:
     bookings: list[BookingView]  # assigned and active, overlapping the week
     unassigned: list[BookingView]  # pending without an agent, overlapping the week
     time_off: list[TimeOffView]  # approved, overlapping the week
+    region: str = "US"  # the team's phone region: its numbers show in national format
 
     @property
     def zone(self) -> ZoneInfo:
@@ -87,7 +89,8 @@ def load_board_week(
     first = week_start(day or (now or datetime.now(UTC)).astimezone(zone).date())
     days = tuple(first + timedelta(days=n) for n in range(WEEK_DAYS))
     start, end = day_bounds(first, zone)[0], day_bounds(days[-1], zone)[1]
-    return BoardWeek(days, settings.timezone_name, start, end, *_load_span(ctx, start, end))
+    span = _load_span(ctx, start, end)
+    return BoardWeek(days, settings.timezone_name, start, end, *span, settings.region)
 
 
 def _load_span(

@@ -29,7 +29,7 @@ from dispatch_desktop.domain.team import booking_reference, parse_booking_refere
 from dispatch_desktop.services import audit, notices, reach, schedule
 from dispatch_desktop.services.agents import get_agent_row
 from dispatch_desktop.services.availability import check_fit, fit, record_override, required_skill
-from dispatch_desktop.services.context import ServiceContext, Unit
+from dispatch_desktop.services.context import ServiceContext, Unit, operator_name
 from dispatch_desktop.services.customers import upsert_customer
 from dispatch_desktop.services.views import AuditView, BookingView
 from dispatch_desktop.storage.models import Agent, Booking, Customer
@@ -56,7 +56,7 @@ def _get(session: Session, booking_id: int) -> Booking:
 def _check_version(unit: Unit, booking: Booking, expect_version: int | None) -> None:
     if expect_version is not None and booking.version != expect_version:
         raise StaleVersionError(
-            f"booking {booking_reference(booking.id)} was changed by {booking.updated_by} "
+            f"booking {booking_reference(booking.id)} was changed by {operator_name(unit.session, booking.updated_by)} "
             f"at {unit.local(booking.updated_at)} (version {booking.version}, you had {expect_version}); reload"
         )
 

@@ -15,7 +15,7 @@ from dispatch_desktop.config import Config, save_config
 from dispatch_desktop.domain import validation
 from dispatch_desktop.domain.errors import ConflictError, NotFoundError, ValidationError
 from dispatch_desktop.domain.outbox import SENT_OR_LOGGED, Channel, OutboxStatus
-from dispatch_desktop.notify import credentials, notifier
+from dispatch_desktop.notify import credential_fields, credentials, notifier
 from dispatch_desktop.notify.delivery import DeliveryReport
 from dispatch_desktop.notify.log_line import (
     FAILED,
@@ -198,8 +198,11 @@ def save_twilio(
     phone_number: str,
     api_base_url: str,
     auth_token: str | None,
+    messaging_service_sid: str | None = None,
 ) -> Config:
-    """A typed auth token goes to the keyring (with validation of SID and number); an empty one keeps the stored token."""
+    """A typed auth token goes to the keyring (with validation of SID and number); an empty one keeps the stored token.
+
+    `messaging_service_sid`: None keeps it, "" clears it (texts go from the number again)."""
     base = _url(api_base_url or "https://api.twilio.com")
     if auth_token and auth_token.strip():
         updated = credentials.set_twilio(
@@ -216,7 +219,13 @@ def save_twilio(
             )
         number = validation.phone(raw_number, "US", "phone number") if raw_number else None
         updated = replace(config, twilio=replace(config.twilio, account_sid=sid, phone_number=number))
-    updated = replace(updated, twilio=replace(updated.twilio, api_base_url=base))
+    service = updated.twilio.messaging_service_sid
+    if messaging_service_sid is not None:
+        typed = messaging_service_sid.strip()
+        service = credential_fields.messaging_service_sid(typed) if typed else None
+    updated = replace(
+        updated, twilio=replace(updated.twilio, api_base_url=base, messaging_service_sid=service)
+    )
     save_config(home, updated)
     return updated
 

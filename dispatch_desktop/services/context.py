@@ -58,6 +58,11 @@ class Actor:
     bootstrap: bool = False
 
 
+def operator_name(session: Session, username: str) -> str:
+    """The operator's full name for `username`, or the username when nobody by that name is known."""
+    return session.scalar(select(Operator.name).where(Operator.username == username)) or username
+
+
 def read_team_settings(session: Session) -> TeamSettings:
     stored = {key: value for key, value in session.execute(select(Setting.key, Setting.value))}
     return TeamSettings.from_stored(stored, system_timezone_name())
@@ -164,7 +169,9 @@ class ServiceContext:
                 unit = self._unit(session, permission)
                 yield unit
                 session.flush()
-                sms_limits.enforce(session, lambda: unit.settings, unit.actor.username, unit.started_at)
+                sms_limits.enforce(
+                    session, lambda: unit.settings, unit.actor.username, unit.started_at, name=unit.actor.name
+                )
                 bump_revision(session)
         except StaleDataError:
             raise StaleVersionError(

@@ -687,7 +687,7 @@ def queue(
     ]
     inserted = store.insert_new(session, rows)
     if settings is not None:
-        _log_quiet_hours_after_commit(session, pending, settings, environment)
+        _log_holds_after_commit(session, pending, settings, environment, now)
     return inserted
 
 
@@ -782,22 +782,34 @@ def hold_late_texts(session: Session, found: list[tuple[int, Plan]], *, now: dat
     )
 
 
-def _log_quiet_hours_after_commit(
-    session: Session, pending: list[tuple[Notification, Plan]], settings: TeamSettings, environment: str
+def _hold_end(note: Notification, plan: Plan, settings: TeamSettings, now: datetime) -> str:
+    """Quiet hours end at the recipient's morning (`2026-12-02 08:00`); a burst's hold in seconds."""
+    if plan.hold_reason == HoldReason.QUIET_HOURS:
+        return settings.local_in(plan.due, recipient_zone(note.address, settings.zone))
+    return settings.clock(plan.due, now)
+
+
+def _log_holds_after_commit(
+    session: Session,
+    pending: list[tuple[Notification, Plan]],
+    settings: TeamSettings,
+    environment: str,
+    now: datetime,
 ) -> None:
-    """`[DEV] SMS held - To: ..., Until: ... (quiet hours)` for each text held, once the change commits."""
+    """`[DEV] SMS held - To: ..., Until: ... (quiet hours)` (or `(coalescing)`, a customer update
+    waiting for the burst to end) for each notice held, once the change commits."""
     held = [
         Notice(
             environment=environment,
             channel=note.channel,
             outcome=OutboxStatus.HELD,
             recipient=note.address or "",
-            until=settings.local_in(plan.due, recipient_zone(note.address, settings.zone)),
+            until=_hold_end(note, plan, settings, now),
             error=plan.hold_reason,
             recipient_kind=note.recipient.kind,
         )
         for note, plan in pending
-        if plan.hold_reason == HoldReason.QUIET_HOURS
+        if plan.status == OutboxStatus.HELD
     ]
     if held:
 

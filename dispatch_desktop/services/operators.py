@@ -8,7 +8,7 @@ from dispatch_desktop.domain import validation
 from dispatch_desktop.domain.errors import ConflictError, NotFoundError, ValidationError
 from dispatch_desktop.domain.roles import Permission, Role
 from dispatch_desktop.domain.team import HAD_OPERATORS_KEY, TeamSettings
-from dispatch_desktop.services.context import Actor, ServiceContext
+from dispatch_desktop.services.context import Actor, ServiceContext, operator_name
 from dispatch_desktop.services.views import OperatorView
 from dispatch_desktop.storage import roles
 from dispatch_desktop.storage.models import Operator, Setting
@@ -47,7 +47,7 @@ def has_operators(ctx: ServiceContext) -> bool:
 def display_name(ctx: ServiceContext, username: str) -> str:
     """The operator's full name for `username`, or the username when nobody by that name is known."""
     with ctx.db.read() as session:
-        return session.scalar(select(Operator.name).where(Operator.username == username)) or username
+        return operator_name(session, username)
 
 
 def add_operator(

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Protocol
 from dispatch_desktop.config import Config
 from dispatch_desktop.domain.delivery import NOT_REACHED, Delivery, delivery_of, reason_for
 from dispatch_desktop.domain.outbox import Channel, OutboxStatus
-from dispatch_desktop.services import inbound
+from dispatch_desktop.services import inbound, sync_health
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.storage import lease
 from dispatch_desktop.storage.engine import Database
@@ -347,7 +347,8 @@ def run_sync_pass(
     Development returns at once (`development: no provider sync`): no lease, no connection.
     A workstation without Twilio credentials neither leads nor asks. Twilio unreachable or
     refusing raises notify.twilio_reader.ProviderUnavailableError (exit 5) after the steps
-    before it have recorded what they learnt; nothing is released on a failed search.
+    before it have recorded what they learnt; nothing is released on a failed search. Either
+    way the pass is recorded for every workstation to see (services/sync_health.py).
     """
     from dispatch_desktop.notify import credentials
     from dispatch_desktop.notify.delivery import redirect_targets
@@ -372,10 +373,16 @@ def run_sync_pass(
     report.leader, report.holder = state.held, state.holder
     if not state.held:
         return report
-    from dispatch_desktop.notify.twilio_reader import TwilioReader
+    from dispatch_desktop.notify.twilio_reader import ProviderUnavailableError, TwilioReader
 
     run = SyncRun(db, TwilioReader(twilio), config, at, redirect_targets(config)[0])
-    return run_steps(run, report, steps)
+    try:
+        run_steps(run, report, steps)
+    except ProviderUnavailableError:
+        sync_health.record_pass(db, answered=False, now=at)
+        raise
+    sync_health.record_pass(db, answered=True, now=at)
+    return report
 
 
 def release_leadership(db: Database, holder: str) -> bool:

@@ -1,9 +1,9 @@
 """Who is free when: overlap checks shared by bookings and time off."""
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from dispatch_desktop.domain.statuses import INACTIVE_STATUSES, NOT_STARTED_STATUSES, TimeOffStatus
@@ -38,6 +38,33 @@ def overlapping_bookings(
     if exclude_id is not None:
         query = query.where(Booking.id != exclude_id)
     return session.scalars(query.order_by(Booking.starts_at)).all()
+
+
+def affected_bookings(session: Session, time_off_ids: Collection[int]) -> dict[int, int]:
+    """How many bookings of its agent each request covers, in one query: the active ones while it
+    is pending, those not started yet (the ones needing reassignment) once approved."""
+    counted = or_(
+        and_(
+            TimeOff.status == TimeOffStatus.PENDING.value,
+            Booking.status.not_in([s.value for s in INACTIVE_STATUSES]),
+        ),
+        and_(
+            TimeOff.status == TimeOffStatus.APPROVED.value,
+            Booking.status.in_([s.value for s in NOT_STARTED_STATUSES]),
+        ),
+    )
+    over = and_(
+        Booking.agent_id == TimeOff.agent_id,
+        Booking.starts_at < TimeOff.ends_at,
+        Booking.ends_at > TimeOff.starts_at,
+    )
+    query = (
+        select(TimeOff.id, func.count(Booking.id))
+        .join(Booking, over)
+        .where(TimeOff.id.in_(time_off_ids), counted)
+        .group_by(TimeOff.id)
+    )
+    return {time_off_id: count for time_off_id, count in session.execute(query)}
 
 
 def overlapping_time_off(

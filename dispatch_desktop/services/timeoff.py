@@ -9,10 +9,10 @@ from sqlalchemy.orm import Session
 from dispatch_desktop.domain import validation
 from dispatch_desktop.domain.errors import ConflictError, NotFoundError, StaleVersionError
 from dispatch_desktop.domain.roles import Permission
-from dispatch_desktop.domain.statuses import NOT_STARTED_STATUSES, TimeOffStatus
+from dispatch_desktop.domain.statuses import TimeOffStatus
 from dispatch_desktop.services import audit, notices, schedule
 from dispatch_desktop.services.agents import get_agent_row
-from dispatch_desktop.services.context import ServiceContext, Unit
+from dispatch_desktop.services.context import ServiceContext, Unit, operator_name
 from dispatch_desktop.services.views import AuditView, BookingView, TimeOffView
 from dispatch_desktop.storage.models import Operator, TimeOff
 from dispatch_desktop.storage.types import utcnow
@@ -30,7 +30,8 @@ def _get(session: Session, time_off_id: int) -> TimeOff:
 def _check_version(unit: Unit, row: TimeOff, expect_version: int | None) -> None:
     if expect_version is not None and row.version != expect_version:
         raise StaleVersionError(
-            f"time-off request #{row.id} was changed by {row.updated_by} at {unit.local(row.updated_at)}; reload"
+            f"time-off request #{row.id} was changed by {operator_name(unit.session, row.updated_by)} "
+            f"at {unit.local(row.updated_at)}; reload"
         )
 
 
@@ -167,19 +168,8 @@ def list_time_off(
                 select(Operator.username, Operator.name).where(Operator.username.in_(deciders))
             ).all()
         )
-        return [_with_affected(unit, row, names) for row in rows]
-
-
-def _with_affected(unit: Unit, row: TimeOff, names: dict[str, str]) -> TimeOffView:
-    """The view, with how many bookings of the agent it covers: active ones while pending, those
-    not started yet (the ones needing reassignment) once approved."""
-    view = TimeOffView.of(row, names)
-    if row.status not in (TimeOffStatus.PENDING.value, TimeOffStatus.APPROVED.value):
-        return view
-    clashes = schedule.overlapping_bookings(unit.session, row.agent_id, row.starts_at, row.ends_at)
-    if row.status == TimeOffStatus.APPROVED.value:
-        clashes = [b for b in clashes if b.status in {s.value for s in NOT_STARTED_STATUSES}]
-    return replace(view, affected=len(clashes))
+        affected = schedule.affected_bookings(unit.session, [row.id for row in rows]) if rows else {}
+        return [replace(TimeOffView.of(row, names), affected=affected.get(row.id, 0)) for row in rows]
 
 
 def time_off_history(ctx: ServiceContext, time_off_id: int) -> list[AuditView]:

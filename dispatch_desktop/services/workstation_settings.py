@@ -59,6 +59,8 @@ class SettingsChange:
     company_name: str | None = None  # None: not changed; "" clears it
     company_phone: str | None = None
     language: str | None = None  # the team's: staff's messages and customers' without one
+    two_way_sms: bool | None = None  # None: not changed
+    twilio_messaging_service_sid: str | None = None  # None: not changed; "" clears it
 
 
 def save_settings(ctx: ServiceContext, home: Path, config: Config, change: SettingsChange) -> Config:
@@ -72,6 +74,7 @@ def save_settings(ctx: ServiceContext, home: Path, config: Config, change: Setti
         phone_number=change.twilio_phone_number,
         api_base_url=change.twilio_api_base_url,
         auth_token=change.twilio_auth_token or None,
+        messaging_service_sid=change.twilio_messaging_service_sid,
     )
     updated = save_email_sign_in(home, updated, change)
     updated = save_log_rotation(
@@ -86,6 +89,7 @@ def save_settings(ctx: ServiceContext, home: Path, config: Config, change: Setti
         change.company_name,
         change.company_phone,
         change.language,
+        change.two_way_sms,
     )
     if any(value is not None for value in team):
         team_settings.update_team_settings(
@@ -98,6 +102,7 @@ def save_settings(ctx: ServiceContext, home: Path, config: Config, change: Setti
             company_name=change.company_name,
             company_phone=change.company_phone,
             language=change.language,
+            two_way_sms=change.two_way_sms,
         )
     return updated
 

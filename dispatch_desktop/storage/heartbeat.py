@@ -1,4 +1,8 @@
-"""Heartbeats in the shared database: which notifiers and delivering consoles are alive, and where."""
+"""Heartbeats in the shared database: which notifiers and delivering consoles are alive, and where.
+
+The provider sync has one heartbeat row too, whoever leads it (`SYNC_WORKER`): `last_seen` is its
+last pass, `last_delivery` the last pass Twilio answered. It is no deliverer, so `seen` leaves it out.
+"""
 
 from datetime import datetime, timedelta
 from typing import Any
@@ -12,6 +16,8 @@ from dispatch_desktop.storage.upsert import dialect_insert
 T = NotifierHeartbeat.__table__
 # A heartbeat nobody has renewed for this long is history, not a notifier: it is removed.
 FORGET_AFTER = timedelta(days=7)
+SYNC_KIND = "sync"
+SYNC_WORKER = "sync:provider-sync"
 
 
 def beat(
@@ -48,5 +54,12 @@ def beat(
 
 
 def seen(session: Session) -> list[Row[Any]]:
-    """Every heartbeat, the most recently seen first."""
-    return list(session.execute(select(T).order_by(T.c.last_seen.desc(), T.c.id)))
+    """Every deliverer's heartbeat, the most recently seen first."""
+    return list(
+        session.execute(select(T).where(T.c.kind != SYNC_KIND).order_by(T.c.last_seen.desc(), T.c.id))
+    )
+
+
+def sync_seen(session: Session) -> Row[Any] | None:
+    """The provider sync's heartbeat, if a pass ever ran."""
+    return session.execute(select(T).where(T.c.id == SYNC_WORKER)).first()

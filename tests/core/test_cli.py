@@ -83,6 +83,21 @@ def test_a_bookings_whole_life(cli: Cli) -> None:
     assert [b["id"] for b in listed] == [booking["id"]]
 
 
+def test_the_terminal_shows_phones_in_national_format_and_json_keeps_e164(cli: Cli) -> None:
+    code, out, err = cli(
+        "agent", "add", "--name", "Ann Field", "--phone", "+1 312 555 0101", "--email", "a@x.com"
+    )
+    assert (code, out) == (0, "added agent Ann Field (id 1, (312) 555-0101)\n"), err
+    assert "(312) 555-0101" in cli("agent", "list")[1]
+    booking = cli.json(*_booking_args(), "--agent", "1")
+    assert isinstance(booking, dict) and booking["customer_phone"] == "+13125550199"
+    shown = cli("booking", "show", str(booking["id"]))[1]
+    assert "  customer: Carla Customer, (312) 555-0199, carla@example.com" in shown.splitlines()
+    notices = cli("booking", "notices", str(booking["id"]))[1]
+    assert "customer Carla Customer (312) 555-0199" in notices and "agent Ann Field (312) 555-0101" in notices
+    assert "+1312" not in shown + notices
+
+
 def test_time_off_from_the_terminal(cli: Cli) -> None:
     agent = cli.json(
         "agent", "add", "--name", "Ann Field", "--phone", "312-555-0101", "--email", "ann@example.com"

@@ -188,6 +188,7 @@ COMMANDS: dict[str, list[Arg]] = {
     "credentials set twilio": [
         Arg("--account-sid", "sid", SID),
         Arg("--phone-number", "phone", "+13125550100"),
+        Arg("--messaging-service-sid", "sid", "MG" + "ab" * 16, optional=True),
         Arg("stdin", "token", SECRET),
     ],
     "credentials set smtp": [*_smtp("smtp.example.com"), Arg("--auth", "word", "password", optional=True)],

@@ -70,7 +70,7 @@ def test_a_spanish_customer_gets_spanish_sms_and_email_and_the_agent_stays_engli
         "Booking BK-000001, 2026-12-01 09:00 to 2026-12-01 10:00 America/Chicago."
     )
     code, out, _ = cli("booking", "show", "1")
-    assert code == 0 and "  customer: Carla Customer, +13125550199, carla@example.com, language es\n" in out
+    assert code == 0 and "  customer: Carla Customer, (312) 555-0199, carla@example.com, language es\n" in out
 
 
 def test_status_words_and_the_reschedule_follow_the_customer(db: Database, ctx: ServiceContext) -> None:

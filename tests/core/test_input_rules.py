@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, insert, select, text
 
 from dispatch_desktop.domain import team
-from dispatch_desktop.domain.errors import ConflictError, ValidationError
+from dispatch_desktop.domain.errors import ConflictError, StaleVersionError, ValidationError
 from dispatch_desktop.services import bookings, demo, operators
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.services.team_settings import update_team_settings
@@ -371,7 +371,7 @@ def test_texts_to_one_number_are_capped_and_the_change_is_refused_whole(
     assert _sms_rows(db) == [("+13125550199", "boss"), ("+13125550101", "boss")] * 2
     message = refused(cli, db, "booking", "status", str(booking.id), "en_route", code=3)
     assert message == (
-        "+13125550101 would get 3 texts within 24 hours, over the team's cap of 2; nothing was saved "
+        "(312) 555-0101 would get 3 texts within 24 hours, over the team's cap of 2; nothing was saved "
         "(a supervisor can raise it: settings set --sms-per-recipient-day N)"
     )
     assert bookings.get_booking(ctx, booking.id).status == "confirmed"
@@ -392,6 +392,23 @@ def test_texts_one_operator_queues_are_capped_per_hour(ctx: ServiceContext, db: 
         session.execute(insert(Operator).values(name="Dee", username="dee", role="dispatcher", active=True))
     add_booking(ServiceContext(db, "dee"), "13:00", "14:00", phone="312-555-0142")
     assert _sms_rows(db)[-1] == ("+13125550142", "dee")
+
+
+def test_a_cap_and_a_stale_save_name_the_person_not_their_login(ctx: ServiceContext, db: Database) -> None:
+    operators.add_operator(ctx, name="Boss Person", username="boss", role="supervisor")
+    operators.add_operator(ctx, name="Dana Whitfield", username="dana", role="dispatcher")
+    dana = ServiceContext(db, "dana")
+    update_team_settings(ctx, sms_per_operator_per_hour=1)
+    ann = add_agent(ctx)
+    with pytest.raises(ConflictError, match=r"^Dana Whitfield would queue 2 texts within an hour"):
+        add_booking(dana, agent_id=ann.id)
+    update_team_settings(ctx, sms_per_operator_per_hour=200)
+    booking = add_booking(ctx)
+    bookings.update_booking(dana, booking.id, notes="Gate code 4417", expect_version=booking.version)
+    with pytest.raises(
+        StaleVersionError, match=rf"^booking {booking.reference} was changed by Dana Whitfield at "
+    ):
+        bookings.update_booking(ctx, booking.id, notes="Dog on premises", expect_version=booking.version)
 
 
 # --- PostgreSQL: two workstations at once ---------------------------------------------------------

@@ -264,14 +264,20 @@ def test_a_reminder_quiet_hours_would_push_past_the_start_is_superseded(
     assert by_channel["email"].status == "scheduled"  # emails are not held
 
 
-def test_three_quick_reschedules_send_the_customer_one_text_with_the_final_time(
-    db: Database, ctx: ServiceContext, log_lines: Lines
-) -> None:
+def _confirmed_with_a_hold(db: Database, ctx: ServiceContext) -> tuple[int, datetime, datetime]:
+    """A 60 s customer hold, a booking two days ahead and its confirmation sent: (id, start, now)."""
     _clock(ctx, hold=60)
     base = _minute(datetime.now(UTC) + timedelta(days=2))
     booking_id = _book(ctx, base)
     now = datetime.now(UTC)
-    _deliver(db, now)  # the confirmation went out
+    _deliver(db, now)
+    return booking_id, base, now
+
+
+def test_three_quick_reschedules_send_the_customer_one_text_with_the_final_time(
+    db: Database, ctx: ServiceContext, log_lines: Lines
+) -> None:
+    booking_id, base, now = _confirmed_with_a_hold(db, ctx)
     for hours in (1, 2, 3):
         _reschedule(ctx, booking_id, base + timedelta(hours=hours))
     final = f"{(base + timedelta(hours=3)).astimezone(CHICAGO):%Y-%m-%d %H:%M}"
@@ -288,6 +294,21 @@ def test_three_quick_reschedules_send_the_customer_one_text_with_the_final_time(
     texts = [line for line in log_lines() if f"To: {CUSTOMER_PHONE}, Message: Your booking" in line]
     assert len(texts) == 2  # the confirmation, and one text for the three moves
     assert "has moved" in texts[1] and final in texts[1]
+
+
+def test_a_customer_update_held_for_the_burst_is_logged_with_when_it_goes(
+    db: Database, ctx: ServiceContext, log_lines: Lines
+) -> None:
+    booking_id, base, _ = _confirmed_with_a_hold(db, ctx)
+    _reschedule(ctx, booking_id, base + timedelta(hours=1))
+    held = [r for r in _of(db, event="booking_rescheduled", recipient_kind="customer") if r.status == "held"]
+    assert {(r.channel, r.hold_reason) for r in held} == {("sms", "coalescing"), ("email", "coalescing")}
+    due = held[0].next_attempt_at.astimezone(CHICAGO)
+    until = f"{due:%H:%M:%S}" if due.date() == datetime.now(CHICAGO).date() else f"{due:%Y-%m-%d %H:%M:%S}"
+    assert sorted(line for line in log_lines() if " held - " in line) == [
+        f"[DEV] EMAIL held - To: carla@example.com, Until: {until} (coalescing)",
+        f"[DEV] SMS held - To: {CUSTOMER_PHONE}, Until: {until} (coalescing)",
+    ]
 
 
 def test_a_confirmation_superseded_before_it_went_out_survives_with_the_latest_details(

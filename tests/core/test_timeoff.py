@@ -1,4 +1,5 @@
 import pytest
+from sqlalchemy import event
 
 from dispatch_desktop.domain.errors import ConflictError, ValidationError
 from dispatch_desktop.services import bookings, timeoff
@@ -62,3 +63,37 @@ def test_end_before_start_writes_nothing(ctx: ServiceContext, db: Database) -> N
     with pytest.raises(ValidationError, match="end must be after start"):
         timeoff.request_time_off(ctx, agent_id=agent.id, start=f"{DAY} 18:00", end=f"{DAY} 08:00")
     assert row_counts(db) == before
+
+
+def test_the_list_counts_each_requests_bookings_in_one_query(ctx: ServiceContext, db: Database) -> None:
+    ann, bob = add_agent(ctx), add_agent(ctx, "Bob Builder", "312-555-0102")
+    cy = add_agent(ctx, "Cy Young", "312-555-0103")
+    add_booking(ctx, "09:00", "10:00", agent_id=ann.id)
+    add_booking(ctx, "14:00", "15:00", agent_id=ann.id, phone="312-555-0142")
+    add_booking(ctx, "09:00", "10:00", agent_id=bob.id, phone="312-555-0143")
+    cancelled = add_booking(ctx, "11:00", "12:00", agent_id=bob.id, phone="312-555-0144")
+    bookings.change_status(ctx, cancelled.id, "cancelled", reason="customer called")
+    day = {"start": f"{DAY} 08:00", "end": f"{DAY} 18:00"}
+    first = timeoff.request_time_off(ctx, agent_id=ann.id, **day)
+    selects: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            selects.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert [t.affected for t in timeoff.list_time_off(ctx)] == [2]
+        one_request = len(selects)
+        denied = timeoff.request_time_off(ctx, agent_id=ann.id, start=f"{DAY} 12:00", end=f"{DAY} 16:00")
+        timeoff.deny_time_off(ctx, denied.id)
+        approved = timeoff.request_time_off(ctx, agent_id=bob.id, **day)
+        timeoff.approve_time_off(ctx, approved.id, force=True)
+        free = timeoff.request_time_off(ctx, agent_id=cy.id, **day)
+        selects.clear()
+        listed = {t.id: t.affected for t in timeoff.list_time_off(ctx)}
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    # Pending: Ann's two active bookings; approved: Bob's one not cancelled; denied counts none.
+    assert listed == {first.id: 2, free.id: 0, approved.id: 1, denied.id: 0}
+    assert len(selects) == one_request

@@ -130,7 +130,7 @@ def test_notify_test_goes_through_the_same_path_in_production(
     use_env(twilio.env(), smtp.env())
     code, out, err = cli("notify", "test", "--sms", "312-555-0100", "--email", "me@example.com")
     assert code == 0, err
-    assert "sms to +13125550100: sent" in out and "email to me@example.com: sent" in out
+    assert "sms to (312) 555-0100: sent" in out and "email to me@example.com: sent" in out
     assert twilio.sent_to() == ["+13125550100"] and smtp.recipients() == ["me@example.com"]
     assert "[PROD] SMS sent - To: +13125550100, SID: SM" in err
 
@@ -138,7 +138,7 @@ def test_notify_test_goes_through_the_same_path_in_production(
 def test_notify_test_in_development_only_logs(cli: Cli, twilio: FakeTwilio, use_env: Env) -> None:
     use_env(twilio.env())
     code, out, err = cli("notify", "test", "--sms", "312-555-0100")
-    assert code == 0 and "sms to +13125550100: logged" in out
+    assert code == 0 and "sms to (312) 555-0100: logged" in out
     assert "[DEV] SMS (not sent) - To: +13125550100, Message: Dispatch Desktop test message" in err
     assert twilio.requests == []
 
@@ -166,6 +166,38 @@ def test_credentials_set_show_delete(
             assert DEFAULT_TOKEN.encode() not in data and b"smtp-pass-1234" not in data, path
     assert cli("credentials", "delete", "twilio")[0] == 0
     assert "TWILIO_AUTH_TOKEN    not set  (missing)" in cli("credentials", "show")[1]
+
+
+def test_credentials_set_twilio_with_a_messaging_service_sends_through_it(
+    cli: Cli,
+    home: Path,
+    production: None,
+    twilio: FakeTwilio,
+    memory_keyring: MemoryKeyring,
+    use_env: Env,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    use_env({"TWILIO_API_BASE_URL": twilio.base_url})
+    service = "MG" + "0123456789abcdef" * 2
+    set_twilio = ("credentials", "set", "twilio", "--account-sid", twilio.account_sid, "--phone-number",
+                  "+15005550006")  # fmt: skip
+    monkeypatch.setattr("sys.stdin", io.StringIO(twilio.auth_token + "\n"))
+    code, _, err = cli(*set_twilio, "--messaging-service-sid", service)
+    assert code == 0, err
+    assert f'messaging_service_sid = "{service}"' in (home / "config.toml").read_text(encoding="utf-8")
+    assert f"TWILIO_MESSAGING_SERVICE_SID {service}  (config)" in cli("credentials", "show")[1]
+    code, _, err = cli("notify", "test", "--sms", "312-555-0100")
+    assert code == 0, err
+    [request] = [r for r in twilio.requests if r["method"] == "POST"]
+    assert request["form"]["MessagingServiceSid"] == service and "From" not in request["form"]
+
+    written = (home / "config.toml").read_bytes()
+    monkeypatch.setattr("sys.stdin", io.StringIO("token-7777\n"))
+    code, out, err = cli(*set_twilio, "--messaging-service-sid", "MG123")
+    assert (code, out) == (2, "")
+    assert err == "error: Messaging Service SID 'MG123' does not look like one (MG and 32 hex digits)\n"
+    assert (home / "config.toml").read_bytes() == written
+    assert "token-7777" not in memory_keyring.store.values()
 
 
 def test_credentials_without_a_keyring(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,6 +1,7 @@
 """The provider sync against the local Twilio-like server: receipts, unknown texts, the lease."""
 
 import json
+import socket
 import threading
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -16,7 +17,7 @@ from dispatch_desktop.notify.delivery import claimer_id, deliver_due
 from dispatch_desktop.notify.notifier import setup_notification_logging
 from dispatch_desktop.notify.twilio_reader import TwilioReader
 from dispatch_desktop.notify.twilio_sender import TwilioSender
-from dispatch_desktop.services import bookings, outbox, provider_sync
+from dispatch_desktop.services import bookings, notifier_status, outbox, provider_sync, sync_health
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.services.provider_sync import (
     NO_SYNC,
@@ -251,6 +252,24 @@ def test_an_unknown_text_absent_from_twilios_log_waits_out_the_grace_then_goes_o
     assert by_id(db)[row_id].status == "sent"
 
 
+def test_an_unknown_text_a_person_dismissed_meanwhile_is_neither_resolved_nor_released(
+    db: Database, ctx: ServiceContext, prod: FakeTwilio
+) -> None:
+    from dispatch_desktop.storage.outbox import receipts
+
+    row_id, claimed_at = make_unknown(db, ctx, OFF, reached_twilio=False)
+    with db.read() as session:
+        (read,) = receipts.unknown(session, environment="production")
+    outbox.dismiss_message(ctx, row_id)
+    later = claimed_at + timedelta(hours=1)
+    with db.write() as session:
+        assert not receipts.found_sent(session, read, provider_id="SM" + "0" * 32, sent_to=OFF, sent_at=later,
+                                       delivery="delivered", error_code=None, reason=None, now=later)  # fmt: skip
+        assert not receipts.release_absent(session, read, error="absent", now=later)
+    row = by_id(db)[row_id]
+    assert (row.status, row.provider_id, row.delivery) == ("dismissed", None, None)
+
+
 def test_a_failed_search_releases_nothing(db: Database, ctx: ServiceContext, prod: FakeTwilio) -> None:
     from dispatch_desktop.notify.twilio_reader import ProviderUnavailableError
 
@@ -451,6 +470,47 @@ def test_notifier_run_syncs_too_and_hands_the_lease_over_when_it_stops(
     assert (row.status, row.delivery) == ("sent", "pending")  # sent, then asked: Twilio says queued
     with db.read() as session:
         assert session.scalars(select(Lease)).all() == []
+
+
+def closed_port() -> str:
+    """A loopback URL nothing listens on: Twilio unreachable."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{probe.getsockname()[1]}"
+
+
+def test_a_leader_that_cannot_reach_twilio_shows_every_workstation_the_red_line_after_three_intervals(
+    db: Database, ctx: ServiceContext, prod: FakeTwilio, use_env: Env
+) -> None:
+    from dispatch_desktop.notify.twilio_reader import ProviderUnavailableError
+
+    interval = timedelta(seconds=Config().sync_interval_seconds)
+    answered = utcnow().replace(second=0, microsecond=0) - 10 * interval
+    assert sync(db, "leader", now=answered, steps=provider_sync.STEPS).leader
+    use_env({"TWILIO_API_BASE_URL": closed_port()})
+    red = (
+        f"Twilio has not answered the delivery check since "
+        f"{answered.astimezone(ctx.team_settings().zone):%H:%M}: receipts and replies are not being read"
+    )
+    for passes in (1, 2, 3, 4):
+        with pytest.raises(ProviderUnavailableError):
+            sync(db, "leader", now=answered + passes * interval, steps=provider_sync.STEPS)
+        # Another workstation, which does not lead, reads the same row: red after three intervals.
+        alerts = sync_health.sync_alerts(
+            ServiceContext(db, "boss"), Config(), now=answered + passes * interval
+        )
+        assert alerts == ([red] if passes > 3 else [])
+    use_env(prod.env())
+    later = answered + 5 * interval
+    assert sync(db, "leader", now=later, steps=provider_sync.STEPS).leader
+    assert sync_health.sync_alerts(ctx, Config(), now=later) == []
+
+
+def test_a_workstation_that_leads_no_sync_keeps_its_deliverers_list_clean(
+    db: Database, ctx: ServiceContext, prod: FakeTwilio
+) -> None:
+    sync(db, "leader", steps=provider_sync.STEPS)
+    assert notifier_status.list_notifiers(ctx) == []
 
 
 def test_a_sync_interval_out_of_range_in_the_config_file_is_refused(

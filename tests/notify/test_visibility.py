@@ -175,7 +175,7 @@ def test_notifier_run_writes_a_heartbeat_that_notifier_status_lists(
     }
     assert listed["last_seen"] == listed["last_delivery"]
     with db.read() as session:
-        [row] = session.scalars(select(NotifierHeartbeat))
+        [row] = session.scalars(select(NotifierHeartbeat).where(NotifierHeartbeat.kind == "notifier"))
     assert (row.host, row.environment, row.channels) == (HOST, "production", "sms,email")
     assert row.last_delivery is not None and listed["last_seen"] == row.last_seen.isoformat()
     code, out, _err = cli("notifier", "status")

@@ -88,7 +88,7 @@ def test_a_change_over_an_sms_cap_is_refused_in_the_form_with_the_reason(qtbot, 
     qtbot.waitUntil(lambda: not second.saving, timeout=10_000)
     assert second.general.isVisible()
     assert second.general.text().startswith(
-        "+13125550150 would get 2 texts within 24 hours, over the team's cap of 1; nothing was saved"
+        "(312) 555-0150 would get 2 texts within 24 hours, over the team's cap of 1; nothing was saved"
     )
     assert bookings.count_bookings(console.ctx, bookings.BookingQuery()) == 1
 

@@ -5,6 +5,7 @@ import ast
 import itertools
 import logging
 from collections import Counter
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -54,6 +55,34 @@ def test_demo_day_has_every_status_and_time_off_both_pending_and_approved(db):
     # The audit trail reads like real work: several steps for a completed job.
     completed = next(v for v in views if v.status == "completed")
     assert len(bookings.booking_history(ctx, completed.id)) >= 5
+
+
+BEFORE_START = {"pending", "scheduled", "confirmed", "en_route", "cancelled"}
+OVER = {"completed", "no_show", "cancelled"}
+
+
+@pytest.mark.parametrize("hour", [7, 13, 22])
+def test_the_demo_day_agrees_with_the_clock_at_any_hour(db, hour):
+    ctx = ServiceContext(db, "boss")
+    zone = ctx.team_settings().zone
+    now = datetime.now(zone).replace(hour=hour, minute=0, second=0, microsecond=0, tzinfo=None)
+    load_demo_data(ctx, now=now, os_name="Boss Person")
+    at = now.replace(tzinfo=zone)
+    views = bookings.list_bookings(ctx)
+    ahead = {v.reference: v.status for v in views if v.start > at}
+    over = {v.reference: v.status for v in views if v.end <= at}
+    on = {v.reference: v.status for v in views if v.start <= at < v.end}
+    assert ahead and set(ahead.values()) <= BEFORE_START, ahead
+    assert set(over.values()) <= OVER, over
+    assert set(on.values()) <= {"en_route", "in_progress", "cancelled"}, on
+    assert all(v.start > at for v in views if v.status == "pending")  # a request waits, never overdue
+    customers = {v.customer_phone: v for v in views}
+    assert len(customers) == len(views)  # one customer a booking, each with their own number
+    assert len({v.customer_name for v in views}) == len(views)
+    area_codes = {phone[2:5] for phone in customers}
+    assert len(area_codes) >= 4 and all(phone[5:10] == "55501" for phone in customers)
+    with_email = sum(1 for v in views if v.customer_email) / len(views)
+    assert 0.7 <= with_email < 1
 
 
 def test_demo_as_a_demo_operator_keeps_their_role(db):

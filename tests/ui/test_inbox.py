@@ -62,10 +62,11 @@ def test_a_conversation_interleaves_their_texts_with_ours_and_a_reply_goes_throu
     page = _page(qtbot, console)
     qtbot.waitUntil(lambda: page.threads.count() == 2 and page.current is not None, timeout=10_000)
     assert page.unread == 2
-    assert page.threads.item(0).text().startswith("+13125550177 (unknown)")
+    assert page.threads.item(0).text().startswith("(312) 555-0177 (unknown)\n20")  # the number once
+    assert page.threads.item(1).text().startswith("Nadia Flores (customer)\n(312) 555-0150 · ")
     page.threads.setCurrentRow(1)
     qtbot.waitUntil(lambda: page.current is not None and page.current.phone == "+13125550150", timeout=10_000)
-    assert page.header.text() == f"Nadia Flores (customer) · +13125550150 · {booking.reference}"
+    assert page.header.text() == f"Nadia Flores (customer) · (312) 555-0150 · {booking.reference}"
     lines = [page.entries.item(i).text() for i in range(page.entries.count())]
     # Theirs (sent an hour ago) first, then the outbox's "we have your request" (no agent yet).
     assert lines[0].startswith("← ") and lines[0].endswith("Is 3 pm still on?  [unread]")

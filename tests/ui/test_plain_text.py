@@ -155,8 +155,8 @@ def test_board_tooltips_escape_the_customer_and_keep_their_layout(qtbot, desk):
     [block] = page.blocks()
     lines = shown(block.toolTip()).splitlines()
     assert lines[0].startswith("BK-000001 · scheduled") and "<b>" in block.toolTip()  # bold title kept
-    assert lines[2] == f"{HOSTILE} · +13125550170" and lines[3:] == ["Tap", "1 Elm St"]
-    assert shown(page.tray.item(0).toolTip()) == f"{pending.customer_phone} · {pending.source}"
+    assert lines[2] == f"{HOSTILE} · (312) 555-0170" and lines[3:] == ["Tap", "1 Elm St"]
+    assert shown(page.tray.item(0).toolTip()) == f"(312) 555-0170 · {pending.source}"
 
 
 def test_the_log_pane_shows_an_html_name_literally_in_rows_tooltips_and_details(qtbot, desk, notify_env):  # noqa: F811

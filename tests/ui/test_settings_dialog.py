@@ -399,3 +399,41 @@ def test_office365_env_values_are_read_only(qtbot, boss_console, memory_keyring,
     written = config_path(home).read_text(encoding="utf-8")
     assert CLIENT_SECRET not in written
     assert load_config(home).smtp.client_id == CLIENT_ID
+
+
+def test_the_two_way_switch_and_the_messaging_service_save_where_they_are_read(qtbot, boss_console, home):  # noqa: F811
+    dialog = _dialog(qtbot, boss_console)
+    assert not dialog.team_page.two_way_sms.isChecked()
+    dialog.team_page.two_way_sms.setChecked(True)
+    service = "MG" + "0123456789abcdef" * 2
+    dialog.sms_page.twilio_service.setText(f" {service} ")
+    _save(qtbot, dialog)
+    assert team_settings.get_team_settings(boss_console.ctx).two_way_sms
+    assert load_config(home).twilio.messaging_service_sid == service
+    assert f'messaging_service_sid = "{service}"' in config_path(home).read_text(encoding="utf-8")
+    again = _dialog(qtbot, boss_console)
+    assert again.team_page.two_way_sms.isChecked() and again.sms_page.twilio_service.text() == service
+
+    again.sms_page.twilio_service.setText("")  # texts go from the number again
+    again.team_page.two_way_sms.setChecked(False)
+    _save(qtbot, again)
+    assert load_config(home).twilio.messaging_service_sid is None
+    assert not team_settings.get_team_settings(boss_console.ctx).two_way_sms
+
+
+def test_a_malformed_messaging_service_is_refused_and_nothing_is_saved(qtbot, boss_console, home):  # noqa: F811
+    dialog = _dialog(qtbot, boss_console)
+    dialog.sms_page.twilio_service.setText("MG123")
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: "Messaging Service SID 'MG123' does not look like one" in dialog.message.text())
+    assert load_config(home).twilio.messaging_service_sid is None
+
+
+def test_the_dialog_fits_a_small_screen_with_save_in_reach(qtbot, boss_console):  # noqa: F811
+    dialog = _dialog(qtbot, boss_console)
+    screen = dialog.screen().availableGeometry()
+    dialog.resize(640, screen.height() + 300)  # as it asks for 760 on a 1024x700 screen
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert screen.contains(dialog.frameGeometry())
+    assert dialog.save_button.isVisible() and not dialog.save_button.visibleRegion().isEmpty()

@@ -2,16 +2,21 @@
 
 import threading
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from PySide6.QtWidgets import QWidget
 
 from dispatch_desktop.config import Config
 from dispatch_desktop.notify.delivery import deliver_due
+from dispatch_desktop.notify.twilio_reader import ProviderUnavailableError
 from dispatch_desktop.services import outbox, provider_sync
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.storage.engine import Database
+from dispatch_desktop.storage.types import utcnow
 from dispatch_desktop.ui.kit.changes import Change
+from dispatch_desktop.ui.notifications.sync_alert import SyncAlertBanner
 from dispatch_desktop.ui.shell.delivery_timer import DeliveryTimer
 from tests.servers.twilio_fake import FakeTwilio
 
@@ -55,3 +60,29 @@ def test_the_console_syncs_receipts_on_the_notifier_thread_every_sync_interval(
     assert row.recipient == OFF and row.delivery_reason == "30003 phone unreachable (off or out of coverage)"
     assert Change.OUTBOX in changes
     timer.stop()
+
+
+def test_a_console_that_does_not_lead_shows_the_red_line_when_twilio_stops_answering_the_leader(
+    qtbot, desk, db: Database, twilio: FakeTwilio, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    interval = timedelta(seconds=Config().sync_interval_seconds)
+    answered = utcnow() - 4 * interval
+    assert provider_sync.run_sync_pass(db, Config(), holder="notifier@server", now=answered).leader
+    twilio.stop()  # the leader's next passes find nothing listening
+    for passes in (1, 2, 3):
+        with pytest.raises(ProviderUnavailableError):
+            provider_sync.run_sync_pass(
+                db, Config(), holder="notifier@server", now=answered + passes * interval
+            )
+    console = desk()
+    window = QWidget()  # a banner shows as part of its window
+    qtbot.addWidget(window)
+    banner = SyncAlertBanner(console, parent=window)
+    banner.poll()
+    qtbot.waitUntil(lambda: banner.polls == 1, timeout=10_000)
+    assert not banner.isHidden()
+    since = answered.astimezone(console.ctx.team_settings().zone)
+    assert banner.explanation.text() == (
+        f"Twilio has not answered the delivery check since {since:%H:%M}: receipts and replies are not being read"
+    )
+    assert banner.title.text() == "Twilio is not answering"

@@ -127,7 +127,7 @@ def test_the_booking_details_list_its_notifications_with_the_agent_to_phone(
     agent = next(row for row in rows if row[3].startswith("agent "))
     assert agent[2:] == [
         "SMS",
-        "agent Ana Ruiz +13125550101",
+        "agent Ana Ruiz (312) 555-0101",
         "sent",
         "undelivered",
         f"{UNREACHABLE}: phone the agent",

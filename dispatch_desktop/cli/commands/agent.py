@@ -22,18 +22,21 @@ def _skills(view: AgentView) -> str:
     return printable(", ".join(view.skills)) or "-"
 
 
-def _agent_text(views: Sequence[AgentView]) -> str:
+def _agent_text(app: App, views: Sequence[AgentView]) -> str:
     return table(
-        [(a.id, a.name, a.phone, a.email, "yes" if a.active else "no", _hours(a), _skills(a)) for a in views],
+        [
+            (a.id, a.name, app.phone(a.phone), a.email, "yes" if a.active else "no", _hours(a), _skills(a))
+            for a in views
+        ],
         ("ID", "NAME", "PHONE", "EMAIL", "ACTIVE", "HOURS", "SKILLS"),
     )
 
 
-def _agent_details(view: AgentView) -> str:
+def _agent_details(app: App, view: AgentView) -> str:
     return "\n".join(
         [
             f"{printable(view.name)} (id {view.id}{'' if view.active else ', deactivated'})",
-            f"  phone:  {view.phone}",
+            f"  phone:  {app.phone(view.phone)}",
             f"  email:  {printable(view.email)}",
             f"  hours:  {_hours(view)}",
             f"  skills: {_skills(view)}",
@@ -45,7 +48,7 @@ def cmd_agent_add(app: App, args: argparse.Namespace) -> int:
     view = agents.add_agent(
         app.ctx, name=args.name, phone=args.phone, email=args.email, hours=args.hours, skills=args.skills
     )
-    app.emit(view.to_json(), f"added agent {view.name} (id {view.id}, {view.phone})")
+    app.emit(view.to_json(), f"added agent {view.name} (id {view.id}, {app.phone(view.phone)})")
     return 0
 
 
@@ -59,21 +62,21 @@ def cmd_agent_update(app: App, args: argparse.Namespace) -> int:
         hours=args.hours,
         skills=args.skills,
     )
-    app.emit(view.to_json(), f"updated agent {_agent_details(view)}")
+    app.emit(view.to_json(), f"updated agent {_agent_details(app, view)}")
     return 0
 
 
 @cli_args.reads_only
 def cmd_agent_show(app: App, args: argparse.Namespace) -> int:
     view = agents.get_agent(app.ctx, args.id)
-    app.emit(view.to_json(), _agent_details(view))
+    app.emit(view.to_json(), _agent_details(app, view))
     return 0
 
 
 @cli_args.reads_only
 def cmd_agent_list(app: App, _args: argparse.Namespace) -> int:
     views = agents.list_agents(app.ctx)
-    app.emit([v.to_json() for v in views], _agent_text(views))
+    app.emit([v.to_json() for v in views], _agent_text(app, views))
     return 0
 
 

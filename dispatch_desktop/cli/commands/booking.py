@@ -23,7 +23,7 @@ def _booking_text(app: App, b: BookingView) -> str:
     lines = [
         f"{b.reference} (id {b.id}, version {b.version})",
         f"  status:   {b.status}" + (f" ({p(b.cancel_reason)})" if b.cancel_reason else ""),
-        f"  customer: {p(b.customer_name)}, {b.customer_phone}, {p(b.customer_email or 'no email')}"
+        f"  customer: {p(b.customer_name)}, {app.phone(b.customer_phone)}, {p(b.customer_email or 'no email')}"
         + (f", language {b.customer_language}" if b.customer_language else ""),
         f"  address:  {p(b.address)}",
         f"  service:  {p(b.service)}",
@@ -179,7 +179,7 @@ def cmd_booking_notices(app: App, args: argparse.Namespace) -> int:
             app.local(n.created_at),
             n.event,
             n.channel,
-            f"{n.recipient_kind} {n.recipient_name or '-'} {n.recipient}",
+            f"{n.recipient_kind} {n.recipient_name or '-'} {app.phone(n.recipient)}",
             n.status,
             n.delivery or "-",
             (n.reason or "-") + (f": {n.advice}" if n.advice else ""),

@@ -26,7 +26,12 @@ def read_secret(prompt: str) -> str:
 def cmd_credentials_set_twilio(app: App, args: argparse.Namespace) -> int:
     token = read_secret("Twilio auth token: ")
     credentials.set_twilio(
-        app.home, app.config, account_sid=args.account_sid, phone_number=args.phone_number, auth_token=token
+        app.home,
+        app.config,
+        account_sid=args.account_sid,
+        phone_number=args.phone_number,
+        auth_token=token,
+        messaging_service_sid=args.messaging_service_sid,
     )
     app.emit(
         {"service": "twilio", "stored": True},
@@ -133,6 +138,11 @@ def register(cli: Commands) -> None:
     )
     c.add_argument("--account-sid", required=True, metavar="SID")
     c.add_argument("--phone-number", required=True, metavar="NUM")
+    c.add_argument(
+        "--messaging-service-sid",
+        metavar="MG…",
+        help="send through this Messaging Service instead of the From number (omitted: kept as it is)",
+    )
     c = cli.command(cs, "smtp", cmd_credentials_set_smtp, "SMTP: server in config, password in keyring")
     c.add_argument("--host", required=True)
     c.add_argument("--port", required=True, type=cli_args.port)

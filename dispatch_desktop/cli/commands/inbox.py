@@ -44,7 +44,7 @@ def cmd_inbox_show(app: App, args: argparse.Namespace) -> int:
     talk = inbox.conversation_of(app.ctx, args.id)
     lines = [
         f"inbox message {view.id}: {'read' if view.read else 'unread'}",
-        f"  from:      {view.from_phone} ({_sender(view)})",
+        f"  from:      {app.phone(view.from_phone)} ({_sender(view)})",
         f"  received:  {app.local(view.received_at)}",
         f"  booking:   {view.booking_reference or '-'}"
         + (" (customer asks to reschedule)" if view.reschedule_requested else ""),
@@ -63,7 +63,7 @@ def cmd_inbox_show(app: App, args: argparse.Namespace) -> int:
 
 def cmd_inbox_reply(app: App, args: argparse.Namespace) -> int:
     view = inbox.reply(app.ctx, args.id, args.message)
-    app.emit(view.to_json(), f"reply to {view.recipient} queued (outbox message {view.id})")
+    app.emit(view.to_json(), f"reply to {app.phone(view.recipient)} queued (outbox message {view.id})")
     deliver_unless_queue_only(app, args)
     return 0
 

@@ -16,7 +16,8 @@ def cmd_notify_test(app: App, args: argparse.Namespace) -> int:
     start_log(app)
     result = console_notify.deliver_test(app.ctx, app.config, queued, worker_id=WORKER)
     text = "\n".join(
-        f"{v.channel} to {v.recipient}: {v.status}" + (f" ({v.last_error})" if v.last_error else "")
+        f"{v.channel} to {app.phone(v.recipient)}: {v.status}"
+        + (f" ({v.last_error})" if v.last_error else "")
         for v in result.messages
     )
     app.emit({"messages": [v.to_json() for v in result.messages], "delivery": result.report.to_json()}, text)

@@ -12,9 +12,20 @@ from dispatch_desktop.services import operators
 from dispatch_desktop.services.views import OperatorView
 
 
-def _operator_text(views: Sequence[OperatorView]) -> str:
+def _operator_text(app: App, views: Sequence[OperatorView]) -> str:
     return table(
-        [(o.id, o.username, o.name, o.role, o.phone, o.email, "yes" if o.active else "no") for o in views],
+        [
+            (
+                o.id,
+                o.username,
+                o.name,
+                o.role,
+                app.phone(o.phone) if o.phone else None,
+                o.email,
+                "yes" if o.active else "no",
+            )
+            for o in views
+        ],
         ("ID", "USERNAME", "NAME", "ROLE", "PHONE", "EMAIL", "ACTIVE"),
     )
 
@@ -40,7 +51,7 @@ def cmd_operator_add(app: App, args: argparse.Namespace) -> int:
 @cli_args.reads_only
 def cmd_operator_list(app: App, _args: argparse.Namespace) -> int:
     views = operators.list_operators(app.ctx)
-    app.emit([v.to_json() for v in views], _operator_text(views))
+    app.emit([v.to_json() for v in views], _operator_text(app, views))
     return 0
 
 

@@ -47,17 +47,17 @@ def cmd_outbox_list(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
-def _detail(view: OutboxView) -> str:
+def _detail(app: App, view: OutboxView) -> str:
     lines = [
         f"outbox message {view.id}: {view.status} ({view.channel}, {view.event})",
-        f"  to:        {view.recipient or '-'} ({view.recipient_name or '-'}, {view.recipient_kind})",
+        f"  to:        {app.phone(view.recipient)} ({view.recipient_name or '-'}, {view.recipient_kind})",
         f"  attempts:  {view.attempts}",
         f"  queued in: {view.queued_environment} (only a {view.queued_environment} worker delivers it)",
     ]
     if view.subject:
         lines.append(f"  subject:   {view.subject}")
     if view.sent_to and view.sent_to != view.recipient:
-        lines.append(f"  sent to:   {view.sent_to}")
+        lines.append(f"  sent to:   {app.phone(view.sent_to)}")
     if view.provider_id:
         lines.append(f"  provider:  {view.provider_id}")
     if view.delivery:
@@ -78,7 +78,7 @@ def _detail(view: OutboxView) -> str:
 @cli_args.reads_only
 def cmd_outbox_show(app: App, args: argparse.Namespace) -> int:
     view = outbox.get_message(app.ctx, args.id)
-    app.emit(view.to_json(), _detail(view) + "\n\n" + view.body.rstrip())
+    app.emit(view.to_json(), _detail(app, view) + "\n\n" + view.body.rstrip())
     return 0
 
 
@@ -112,7 +112,10 @@ def cmd_outbox_counts(app: App, _args: argparse.Namespace) -> int:
 @cli_args.reads_only
 def cmd_outbox_suppressions(app: App, _args: argparse.Namespace) -> int:
     views = outbox.list_suppressions(app.ctx)
-    text = table([(v.phone, v.created_at.isoformat(), v.reason) for v in views], ("PHONE", "SINCE", "REASON"))
+    text = table(
+        [(app.phone(v.phone), v.created_at.isoformat(), v.reason) for v in views],
+        ("PHONE", "SINCE", "REASON"),
+    )
     app.emit([v.to_json() for v in views], text)
     return 0
 

@@ -146,6 +146,12 @@ def _resolvable(row: Unknown) -> tuple[ColumnElement[bool], ...]:
     return (T.c.id == row.id, T.c.status == source, claim, T.c.updated_at == row.updated_at)
 
 
+def _resolve(session: Session, row: Unknown, to: OutboxStatus, **values: object) -> bool:
+    """Move an unknown text to `to` with `values`, only while it is as the sync read it."""
+    statement = update(T).where(*_resolvable(row)).values(status=check_move(Move.RESOLVE, to), **values)
+    return bool(cast(CursorResult[Any], session.execute(statement)).rowcount)
+
+
 def found_sent(
     session: Session,
     row: Unknown,
@@ -159,35 +165,22 @@ def found_sent(
     now: datetime,
 ) -> bool:
     """An unknown text Twilio's log holds: `sent` with that SID and its receipt so far."""
-    result = session.execute(
-        update(T)
-        .where(*_resolvable(row))
-        .values(
-            status=check_move(Move.RESOLVE, OutboxStatus.SENT),
-            provider_id=provider_id,
-            sent_to=sent_to,
-            sent_at=sent_at,
-            last_error=None,
-            delivery=delivery,
-            delivery_error_code=error_code,
-            delivery_reason=reason,
-            delivery_checked_at=now,
-            updated_at=now,
-        )
+    return _resolve(
+        session,
+        row,
+        OutboxStatus.SENT,
+        provider_id=provider_id,
+        sent_to=sent_to,
+        sent_at=sent_at,
+        last_error=None,
+        delivery=delivery,
+        delivery_error_code=error_code,
+        delivery_reason=reason,
+        delivery_checked_at=now,
+        updated_at=now,
     )
-    return bool(cast(CursorResult[Any], result).rowcount)
 
 
 def release_absent(session: Session, row: Unknown, *, error: str, now: datetime) -> bool:
     """An unknown text Twilio's log provably lacks: `retry`, due now, so the next run sends it once."""
-    result = session.execute(
-        update(T)
-        .where(*_resolvable(row))
-        .values(
-            status=check_move(Move.RESOLVE, OutboxStatus.RETRY),
-            last_error=error,
-            next_attempt_at=now,
-            updated_at=now,
-        )
-    )
-    return bool(cast(CursorResult[Any], result).rowcount)
+    return _resolve(session, row, OutboxStatus.RETRY, last_error=error, next_attempt_at=now, updated_at=now)

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dispatch_desktop.services.display import phone_for_display
 from dispatch_desktop.services.views import BookingView
 from dispatch_desktop.ui.board.scene import booking_mime
 from dispatch_desktop.ui.bookings.labels import RESCHEDULE_MARK, not_reached_tip, reschedule_note
@@ -75,6 +76,7 @@ class BookingBlock(QGraphicsRectItem):
         zone_label: Callable[[datetime], str],
         draggable: bool,
         hour_width: float | None,
+        region: str,
         compact: bool = False,
     ):
         """`hour_width` None: the block is on no time axis (the week board), so a drop keeps its time."""
@@ -97,7 +99,7 @@ class BookingBlock(QGraphicsRectItem):
             rich_tip(
                 f"{booking.reference} · {booking.status.replace('_', ' ')}",
                 times,
-                f"{booking.customer_name} · {booking.customer_phone}",
+                f"{booking.customer_name} · {phone_for_display(booking.customer_phone, region)}",
                 booking.service,
                 booking.address,
                 *(marker.tip for marker in self.markers),

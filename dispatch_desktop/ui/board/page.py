@@ -285,7 +285,7 @@ class BoardPage(QWidget):
         self.view.zone_label = lambda moment: moment.astimezone(zone).strftime("%H:%M")
         self.view.now = self.clock()
         self.draw()
-        self.tray_panel.show_bookings(data.unassigned, self.view.zone_label, self.view.now)
+        self.tray_panel.show_bookings(data.unassigned, self.view.zone_label, self.view.now, data.region)
         if not self._scrolled:
             QTimer.singleShot(0, self.scroll_to_working_hours)
         self.load_count += 1
@@ -412,7 +412,9 @@ class BoardPage(QWidget):
         for booking in data.bookings:
             if booking.agent_id in rows:
                 rect = self._block_rect(geometry, rows[booking.agent_id], booking)
-                block = BookingBlock(booking, rect, view.zone_label, self.may_move, geometry.hour_width)
+                block = BookingBlock(
+                    booking, rect, view.zone_label, self.may_move, geometry.hour_width, data.region
+                )
                 scene.addItem(block)
         view.viewport().update()
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dispatch_desktop.services.display import phone_for_display
 from dispatch_desktop.services.views import BookingView
 from dispatch_desktop.ui.board.scene import BOOKING_MIME, booking_mime, read_booking_mime
 from dispatch_desktop.ui.kit.plain import PlainLabel, plain_tip
@@ -110,13 +111,14 @@ class TrayPanel(QWidget):
         self.bookings: list[BookingView] = []
         self.label: Callable[[datetime], str] = lambda m: m.strftime("%H:%M")
         self.now: datetime | None = None
+        self.region = "US"
         self.search.textChanged.connect(self._fill)
         self.sort.currentIndexChanged.connect(self._fill)
 
     def show_bookings(
-        self, bookings: list[BookingView], label: Callable[[datetime], str], now: datetime
+        self, bookings: list[BookingView], label: Callable[[datetime], str], now: datetime, region: str
     ) -> None:
-        self.bookings, self.label, self.now = bookings, label, now
+        self.bookings, self.label, self.now, self.region = bookings, label, now, region
         self._fill()
 
     def _fill(self) -> None:
@@ -139,7 +141,8 @@ class TrayPanel(QWidget):
                 + f" · {booking.reference}{late}"
             )
             item.setData(Qt.ItemDataRole.UserRole, booking.id)
-            item.setToolTip(plain_tip(f"{booking.customer_phone} · {booking.source}"))
+            phone = phone_for_display(booking.customer_phone, self.region)
+            item.setToolTip(plain_tip(f"{phone} · {booking.source}"))
             if overdue:
                 item.setForeground(QBrush(OVERDUE_RED))
             self.tray.addItem(item)

@@ -137,13 +137,14 @@ class WeekBoard(QWidget):
                     self._fill_cell(week, row, column, self._placed[(key, column)])
 
     def _fill_cell(self, week: WeekGeometry, row: int, column: int, day_bookings: list[BookingView]) -> None:
+        region = self.data.region if self.data is not None else "US"
         left, top, width, _height = week.cell(row, column)
         shown, more = shown_in_cell(len(day_bookings))
         scene = self.view.scene()
         for line, booking in enumerate(day_bookings[:shown]):
             rect = QRectF(left + 2, top + CELL_PADDING + line * LINE_HEIGHT, width - 4, LINE_HEIGHT - 2)
             scene.addItem(
-                BookingBlock(booking, rect, self.view.zone_label, self.may_move, None, compact=True)
+                BookingBlock(booking, rect, self.view.zone_label, self.may_move, None, region, compact=True)
             )
         if more:
             rect = QRectF(left + 2, top + CELL_PADDING + shown * LINE_HEIGHT, width - 4, LINE_HEIGHT - 2)

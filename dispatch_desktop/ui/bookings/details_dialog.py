@@ -18,6 +18,7 @@ from dispatch_desktop.domain.team import TeamSettings, booking_reference
 from dispatch_desktop.services import bookings
 from dispatch_desktop.services.booking_notices import BookingNotice, booking_notices
 from dispatch_desktop.services.context import ServiceContext
+from dispatch_desktop.services.display import phone_for_display
 from dispatch_desktop.services.views import BookingView
 from dispatch_desktop.ui.bookings.labels import not_reached_tip, source_label, status_label
 from dispatch_desktop.ui.kit.console import ConsoleContext
@@ -99,9 +100,8 @@ class BookingDetailsDialog(QDialog):
                 settings.local(notice.created_at),
                 notice.event,
                 "SMS" if notice.channel == "sms" else notice.channel,
-                f"{notice.recipient_kind} {notice.recipient_name or ''} {notice.recipient}".replace(
-                    "  ", " "
-                ),
+                f"{notice.recipient_kind} {notice.recipient_name or ''} "
+                f"{phone_for_display(notice.recipient, settings.region)}".replace("  ", " "),
                 notice.status,
                 notice.delivery or "—",
                 reason or "—",

@@ -2,7 +2,6 @@
 interleaved by time), mark read, open the linked booking, and a reply box that counts segments."""
 
 from datetime import UTC, tzinfo
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
@@ -19,9 +18,10 @@ from PySide6.QtWidgets import (
 
 from dispatch_desktop.domain.roles import Permission
 from dispatch_desktop.domain.sms_segments import GSM7, SegmentCount, segments
-from dispatch_desktop.domain.team import booking_reference
+from dispatch_desktop.domain.team import TeamSettings, booking_reference
 from dispatch_desktop.services import inbox
 from dispatch_desktop.services.context import ServiceContext
+from dispatch_desktop.services.display import phone_for_display
 from dispatch_desktop.services.inbox import Conversation
 from dispatch_desktop.ui.bookings.labels import RESCHEDULE_MARK, reschedule_note
 from dispatch_desktop.ui.kit.changes import Change
@@ -45,12 +45,12 @@ def segment_note(count: SegmentCount) -> str:
     return note
 
 
-def _load(ctx: ServiceContext) -> tuple[str, list[Conversation]]:
-    return ctx.team_settings().timezone_name, inbox.conversations(ctx)
+def _load(ctx: ServiceContext) -> tuple[TeamSettings, list[Conversation]]:
+    return ctx.team_settings(), inbox.conversations(ctx)
 
 
-def _who(talk: Conversation) -> str:
-    return f"{talk.name} ({talk.kind})" if talk.name else f"{talk.phone} ({talk.kind})"
+def _who(talk: Conversation, phone: str) -> str:
+    return f"{talk.name} ({talk.kind})" if talk.name else f"{phone} ({talk.kind})"
 
 
 class InboxPage(QWidget):
@@ -64,6 +64,7 @@ class InboxPage(QWidget):
         super().__init__(parent)
         self.console = console
         self.zone: tzinfo = UTC  # the team's, with each load
+        self.region = "US"
         self.current: Conversation | None = None
         self.unread = 0
 
@@ -131,16 +132,18 @@ class InboxPage(QWidget):
         ctx = self.console.ctx
         run_for(self, self.console.ops, lambda: _load(ctx), self._listed, self.message.show_error)
 
-    def _listed(self, loaded: tuple[str, list[Conversation]]) -> None:
-        zone_name, talks = loaded
-        self.zone = ZoneInfo(zone_name)
+    def _listed(self, loaded: tuple[TeamSettings, list[Conversation]]) -> None:
+        settings, talks = loaded
+        self.zone, self.region = settings.zone, settings.region
         selected = self.current.phone if self.current else None
         self.threads.blockSignals(True)
         self.threads.clear()
         for talk in talks:
             when = talk.last_at.astimezone(self.zone).strftime(TIME_FORMAT)
             waiting = f" · {talk.unread} unread" if talk.unread else ""
-            item = QListWidgetItem(f"{_who(talk)}\n{talk.phone} · {when}{waiting}")
+            phone = phone_for_display(talk.phone, self.region)
+            number = f"{phone} · " if talk.name else ""  # without a name the first line is the number
+            item = QListWidgetItem(f"{_who(talk, phone)}\n{number}{when}{waiting}")
             item.setData(PHONE_ROLE, talk.phone)
             if talk.unread:
                 font = QFont(item.font())
@@ -190,7 +193,8 @@ class InboxPage(QWidget):
         booking = f" · {booking_reference(talk.booking_id)}" if talk.booking_id else ""
         if talk.reschedule_requested:
             booking += f" {RESCHEDULE_MARK} ({reschedule_note()})"
-        self.header.setText(f"{_who(talk)} · {talk.phone}{booking}")
+        phone = phone_for_display(talk.phone, self.region)
+        self.header.setText(f"{_who(talk, phone)} · {phone}{booking}")
         for entry in talk.entries:
             when = entry.at.astimezone(self.zone).strftime(TIME_FORMAT)
             arrow = "←" if entry.direction == "in" else "→"

@@ -100,7 +100,7 @@ class AgentsPage(ActiveRecordsPage):
         model = RecordTableModel(
             [
                 Column(self.tr("Name"), lambda a: a.name),
-                Column(self.tr("Phone"), lambda a: a.phone),
+                Column(self.tr("Phone"), lambda a: self.phone(a.phone)),
                 Column(self.tr("Email"), lambda a: a.email),
                 Column(self.tr("Hours"), lambda a: a.hours or self.tr("any time")),
                 Column(self.tr("Skills"), lambda a: ", ".join(a.skills)),

@@ -78,7 +78,7 @@ class OperatorsPage(ActiveRecordsPage):
                 Column(self.tr("Name"), lambda o: o.name),
                 Column(self.tr("Username"), lambda o: o.username),
                 Column(self.tr("Role"), lambda o: o.role),
-                Column(self.tr("Phone"), lambda o: o.phone),
+                Column(self.tr("Phone"), lambda o: self.phone(o.phone)),
                 Column(self.tr("Email"), lambda o: o.email),
                 Column(self.tr("Status"), lambda o: self.tr("active") if o.active else self.tr("inactive")),
             ],

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dispatch_desktop.services.display import phone_for_display
 from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.kit.lifetime import retire, run_for
@@ -88,6 +89,7 @@ class RecordListPage(QWidget):
         super().__init__(parent)
         self.console = console
         self.loaded = 0
+        self.region = "US"  # the team's phone region, read with each refresh: phones show national
         self.dialog: QDialog | None = None
         self.message = MessageLine()
 
@@ -122,7 +124,20 @@ class RecordListPage(QWidget):
 
     def refresh(self) -> None:
         ctx, list_records = self.console.ctx, self.list_records
-        run_for(self, self.console.ops, lambda: list_records(ctx), self._loaded, self.message.show_error)
+        run_for(
+            self,
+            self.console.ops,
+            lambda: (ctx.team_settings().region, list_records(ctx)),
+            self._arrived,
+            self.message.show_error,
+        )
+
+    def _arrived(self, answer: tuple[str, Any]) -> None:
+        self.region, result = answer
+        self._loaded(result)
+
+    def phone(self, e164: str | None) -> str:
+        return phone_for_display(e164, self.region) if e164 else ""
 
     def _loaded(self, result: Any) -> None:
         """What `list_records` returned: the records, unless a subclass lists more beside them."""

@@ -9,6 +9,7 @@ runs the test sends. Secrets go to the OS keyring and are never read back into a
 """
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QScrollArea, QTabWidget, QVBoxLayout, QWidget
 
 from dispatch_desktop.config import Config
@@ -28,6 +29,7 @@ from dispatch_desktop.ui.kit.lifetime import run_for
 from dispatch_desktop.ui.kit.message_line import MessageLine, error_style
 from dispatch_desktop.ui.kit.operations import one_line
 from dispatch_desktop.ui.kit.plain import PlainLabel
+from dispatch_desktop.ui.kit.screen import fit_to_screen
 from dispatch_desktop.ui.settings.email_page import EmailPage
 from dispatch_desktop.ui.settings.environment_page import EnvironmentPage
 from dispatch_desktop.ui.settings.log_page import LogPage
@@ -150,6 +152,10 @@ class SettingsDialog(QDialog):
         else:
             super().reject()
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        fit_to_screen(self)  # on a 1024x700 screen the Save button must stay in reach; the pages scroll
+
     # --- loading --------------------------------------------------------------------------
 
     def reload(self) -> None:
@@ -202,6 +208,7 @@ class SettingsDialog(QDialog):
             twilio_phone_number=sms.twilio_number.text(),
             twilio_api_base_url=sms.twilio_url.text(),
             twilio_auth_token=sms.twilio_token.text(),
+            twilio_messaging_service_sid=sms.twilio_service.text(),
             smtp_host=email.smtp_host.text(),
             smtp_port=email.smtp_port.value(),
             smtp_user=email.smtp_user.text(),
@@ -224,6 +231,7 @@ class SettingsDialog(QDialog):
             company_name=team.company_name.text() if team_changed else None,
             company_phone=team.company_phone.text() if team_changed else None,
             language=team.language.currentData() if team_changed else None,
+            two_way_sms=team.two_way_sms.isChecked() if team_changed else None,
         )
 
     def save(self) -> None:

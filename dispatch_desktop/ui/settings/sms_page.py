@@ -20,6 +20,8 @@ class SmsPage(QGroupBox):
         self.twilio_sid.setPlaceholderText("AC…")
         self.twilio_number = QLineEdit()
         self.twilio_number.setPlaceholderText(tr("sending number, e.g. +15551234567"))
+        self.twilio_service = QLineEdit()
+        self.twilio_service.setPlaceholderText(tr("MG… (optional: send through a Messaging Service)"))
         self.twilio_url = QLineEdit()
         self.twilio_url.setPlaceholderText("https://api.twilio.com")
         self.twilio_token = QLineEdit()
@@ -31,6 +33,7 @@ class SmsPage(QGroupBox):
         form = QFormLayout(self)
         form.addRow(tr("Account SID"), self.twilio_sid)
         form.addRow(tr("Phone number"), self.twilio_number)
+        form.addRow(tr("Messaging Service SID"), self.twilio_service)
         form.addRow(tr("API base URL"), self.twilio_url)
         form.addRow(tr("Auth token"), self.twilio_token)
         form.addRow("", self.twilio_token_status)
@@ -39,6 +42,7 @@ class SmsPage(QGroupBox):
     def show_config(self, config: Config) -> None:
         self.twilio_sid.setText(config.twilio.account_sid or "")
         self.twilio_number.setText(config.twilio.phone_number or "")
+        self.twilio_service.setText(config.twilio.messaging_service_sid or "")
         self.twilio_url.setText(config.twilio.api_base_url or "")
 
     def show_state(self, state: CredentialsState) -> None:

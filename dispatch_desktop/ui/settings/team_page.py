@@ -3,7 +3,7 @@
 notices (reminders, quiet hours, the customer hold), shared by every workstation."""
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLineEdit, QSpinBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGroupBox, QLineEdit, QSpinBox, QWidget
 
 from dispatch_desktop.domain import timing, validation
 from dispatch_desktop.domain.team import TeamSettings
@@ -49,12 +49,17 @@ class TeamPage(QGroupBox):
         self.language.setToolTip(
             tr("Staff's messages, and customers' who have no language of their own, are in this language")
         )
+        self.two_way_sms = QCheckBox(tr("Act on texted answers (C, R, agents' 1/2/3)"))
+        self.two_way_sms.setToolTip(
+            tr("Like 'settings set --two-way-sms': STOP, START and HELP act either way")
+        )
         form = QFormLayout(self)
         form.addRow(tr("Business time zone"), self.timezone)
         form.addRow(tr("Default phone region"), self.region)
         form.addRow(tr("Company name"), self.company_name)
         form.addRow(tr("Company phone"), self.company_phone)
         form.addRow(tr("Language of messages"), self.language)
+        form.addRow(tr("Two-way SMS"), self.two_way_sms)
         form.addRow(tr("Reminders before the start"), self.reminders)
         form.addRow(tr("Quiet hours"), self.quiet_hours)
         form.addRow(tr("Hold customer updates"), self.customer_hold)
@@ -63,6 +68,7 @@ class TeamPage(QGroupBox):
                 self.company_name,
                 self.company_phone,
                 self.language,
+                self.two_way_sms,
                 self.reminders,
                 self.quiet_hours,
                 self.customer_hold,
@@ -81,6 +87,7 @@ class TeamPage(QGroupBox):
         self.company_name.setText(team.company_name or "")
         self.company_phone.setText(team.company_phone or "")
         self.language.setCurrentIndex(max(self.language.findData(team.language), 0))
+        self.two_way_sms.setChecked(team.two_way_sms)
 
     def changed(self) -> bool:
         return (
@@ -92,6 +99,7 @@ class TeamPage(QGroupBox):
                 or self.company_name.text().strip() != (self.team.company_name or "")
                 or self.company_phone.text().strip() != (self.team.company_phone or "")
                 or self.language.currentData() != self.team.language
+                or self.two_way_sms.isChecked() != self.team.two_way_sms
             )
         )
 

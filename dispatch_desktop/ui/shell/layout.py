@@ -3,8 +3,8 @@
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QRect, QSettings
-from PySide6.QtWidgets import QMainWindow, QWidget
+from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtWidgets import QMainWindow
 
 LAYOUT_FILE = "window.ini"
 
@@ -37,20 +37,3 @@ class WindowLayout:
         if tab:
             stored.setValue("tab", tab)
         stored.sync()
-
-
-def fit_to_screen(window: QWidget) -> None:
-    """Shrink and move a window into the screen it opens on: a layout saved at another scale
-    factor (or on a bigger monitor) must not open with its edges or title bar off-screen."""
-    screen = window.screen().availableGeometry()
-    frame = window.frameGeometry()
-    margins = frame.size() - window.geometry().size()  # the title bar and borders
-    width = min(window.width(), screen.width() - margins.width())
-    height = min(window.height(), screen.height() - margins.height())
-    if (width, height) != (window.width(), window.height()):
-        window.resize(width, height)
-    fitted = QRect(window.frameGeometry())
-    fitted.moveLeft(max(screen.left(), min(fitted.left(), screen.right() - fitted.width() + 1)))
-    fitted.moveTop(max(screen.top(), min(fitted.top(), screen.bottom() - fitted.height() + 1)))
-    if fitted.topLeft() != window.frameGeometry().topLeft():
-        window.move(fitted.topLeft())

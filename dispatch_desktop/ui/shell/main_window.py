@@ -25,17 +25,19 @@ from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.kit.error_box import show_error
 from dispatch_desktop.ui.kit.lifetime import OpenDialogs, run_for
 from dispatch_desktop.ui.kit.operations import one_line
+from dispatch_desktop.ui.kit.screen import fit_to_screen
 from dispatch_desktop.ui.kit.text_dialog import ShortcutsDialog, TextDialog
 from dispatch_desktop.ui.notifications.account_alert import AccountAlertBanner
 from dispatch_desktop.ui.notifications.delivery_alert import DeliveryAlertBanner
 from dispatch_desktop.ui.notifications.email_alert import EmailAlertBanner
 from dispatch_desktop.ui.notifications.log_pane import NotificationLogDock
+from dispatch_desktop.ui.notifications.sync_alert import SyncAlertBanner
 from dispatch_desktop.ui.people.agents import AgentsPage
 from dispatch_desktop.ui.people.operators import OperatorsPage
 from dispatch_desktop.ui.settings.dialog import SettingsDialog
 from dispatch_desktop.ui.shell.actions import WindowActions
 from dispatch_desktop.ui.shell.delivery_timer import DeliveryTimer
-from dispatch_desktop.ui.shell.layout import WindowLayout, fit_to_screen
+from dispatch_desktop.ui.shell.layout import WindowLayout
 from dispatch_desktop.ui.shell.live_refresh import RevisionWatcher
 from dispatch_desktop.ui.shell.status_bar import ConsoleStatusBar
 from dispatch_desktop.ui.shell.welcome import WelcomeDialog, os_full_name
@@ -77,13 +79,15 @@ class MainWindow(QMainWindow):
         self.delivery_alert = DeliveryAlertBanner(console)
         # Twilio refusing every text of the account (unregistered number, wrong credentials, trial).
         self.account_alert = AccountAlertBanner(console)
+        # The sync leader not reaching Twilio: receipts and replies go unread, on every workstation.
+        self.sync_alert = SyncAlertBanner(console)
         central = QWidget()
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
-        column.addWidget(self.email_alert)
-        column.addWidget(self.delivery_alert)
-        column.addWidget(self.account_alert)
+        self.banners = (self.email_alert, self.delivery_alert, self.account_alert, self.sync_alert)
+        for banner in self.banners:
+            column.addWidget(banner)
         column.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         self.pages: dict[str, QWidget] = {}
@@ -110,13 +114,11 @@ class MainWindow(QMainWindow):
         self.delivery.reported.connect(self.show_status)
         if live_refresh:
             self.watcher.start()
-            self.email_alert.start()
-            self.delivery_alert.start()
-            self.account_alert.start()
+            for banner in self.banners:
+                banner.start()
         else:
-            self.email_alert.poll()
-            self.delivery_alert.poll()
-            self.account_alert.poll()
+            for banner in self.banners:
+                banner.poll()
         if deliver:
             self.delivery.start()
         self.status_bar.counts.poll()
@@ -389,9 +391,8 @@ class MainWindow(QMainWindow):
         except OSError as exc:  # a read-only home must not stop the window from closing
             log.warning("could not save the window layout: %s", exc)
         self.watcher.stop()
-        self.email_alert.stop()
-        self.delivery_alert.stop()
-        self.account_alert.stop()
+        for banner in self.banners:
+            banner.stop()
         self.delivery.stop()
         self.log_dock.detach()
         super().closeEvent(event)
