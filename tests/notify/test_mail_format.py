@@ -1,0 +1,83 @@
+"""Booking emails byte for byte as the server received them, the way mail clients and calendars read them.
+
+Found by sending bookings through a real postfix and reading the delivered Maildir files
+(docs/mail-format.md); each test reproduces one problem against the local aiosmtpd server.
+"""
+
+import email
+import email.policy
+import re
+from collections.abc import Callable, Iterator
+from email.message import EmailMessage
+from typing import cast
+
+import pytest
+from icalendar import Calendar
+
+from dispatch_desktop.config import Config
+from dispatch_desktop.notify.delivery import deliver_due
+from dispatch_desktop.services import bookings
+from dispatch_desktop.services.context import ServiceContext
+from dispatch_desktop.storage.engine import Database
+from tests.core.helpers import add_agent
+from tests.servers.smtp_fake import FakeSmtp
+
+Env = Callable[..., None]
+
+
+@pytest.fixture
+def server(production: None, use_env: Env) -> Iterator[FakeSmtp]:
+    with FakeSmtp() as fake:
+        use_env(fake.env())
+        yield fake
+
+
+def book(ctx: ServiceContext, *, name: str, email_address: str, address: str, service: str) -> None:
+    bookings.create_booking(
+        ctx,
+        customer_name=name,
+        customer_phone="312-555-0199",
+        customer_email=email_address,
+        address=address,
+        service=service,
+        start="2030-03-12 09:00",
+        end="2030-03-12 10:00",
+        agent_id=add_agent(ctx).id,
+    )
+
+
+def raw_to(server: FakeSmtp, address: str) -> bytes:
+    [raw] = [raw for raw, message in zip(server.raw, server.messages, strict=True) if message["To"] == address]
+    return raw
+
+
+def parts(raw: bytes, content_type: str) -> list[EmailMessage]:
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    return [cast(EmailMessage, p) for p in message.walk() if p.get_content_type() == content_type]
+
+
+def bare_line_feeds(data: bytes) -> int:
+    return len(re.findall(rb"(?<!\r)\n", data))
+
+
+def test_an_invite_and_text_in_a_script_sent_as_base64_keep_crlf_lines(
+    db: Database, ctx: ServiceContext, server: FakeSmtp
+) -> None:
+    # A booking written in Chinese: the email library picks base64 for such text, and encoded
+    # the lines with bare LF, while RFC 5545 requires CRLF in a .ics and RFC 2045 in any text.
+    book(
+        ctx,
+        name="陈伟明",
+        email_address="chen@example.com",
+        address="上海市浦东新区世纪大道一百号环球金融中心七十八楼",
+        service="锅炉维修服务与家庭暖气系统年度检查",
+    )
+    deliver_due(db, Config(), worker_id="prod")
+    raw = raw_to(server, "chen@example.com")
+    [calendar] = parts(raw, "text/calendar")
+    ics = cast(bytes, calendar.get_payload(decode=True))
+    assert ics.startswith(b"BEGIN:VCALENDAR\r\n") and bare_line_feeds(ics) == 0
+    assert str(Calendar.from_ical(ics).walk("VEVENT")[0]["location"]).startswith("上海市浦东新区")
+    for text in parts(raw, "text/plain") + parts(raw, "text/html"):
+        body = cast(bytes, text.get_payload(decode=True))
+        assert "陈伟明" in body.decode("utf-8") and bare_line_feeds(body) == 0
