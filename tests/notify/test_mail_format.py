@@ -81,3 +81,26 @@ def test_an_invite_and_text_in_a_script_sent_as_base64_keep_crlf_lines(
     for text in parts(raw, "text/plain") + parts(raw, "text/html"):
         body = cast(bytes, text.get_payload(decode=True))
         assert "陈伟明" in body.decode("utf-8") and bare_line_feeds(body) == 0
+
+
+def test_the_invites_people_are_ascii_mailto_uris_of_the_addresses_the_mail_went_to(
+    db: Database, ctx: ServiceContext, use_env: Env, production: None
+) -> None:
+    # A CAL-ADDRESS is a URI (RFC 5545 3.3.3), so ASCII: the invite named the Unicode domain while the
+    # mail went to its punycode form, and a calendar matching ATTENDEE to its own address missed it.
+    with FakeSmtp(smtputf8=True) as server:
+        use_env({**server.env(), "EMAIL_FROM": "dispatch@fontanería.example.com"})
+        book(
+            ctx,
+            name="Jörg Müller",
+            email_address="jörg@correo-españa.example.com",
+            address="Calle Mayor 1",
+            service="Boiler service",
+        )
+        deliver_due(db, Config(), worker_id="prod")
+        raw = raw_to(server, "jörg@correo-españa.example.com")
+    [calendar] = parts(raw, "text/calendar")
+    event = Calendar.from_ical(calendar.get_content()).walk("VEVENT")[0]
+    assert str(event["attendee"]) == "mailto:j%C3%B6rg@xn--correo-espaa-khb.example.com"
+    assert str(event["organizer"]) == "mailto:dispatch@xn--fontanera-n5a.example.com"
+    assert str(event["uid"]).endswith("@xn--fontanera-n5a.example.com")
