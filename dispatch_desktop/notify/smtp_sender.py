@@ -88,9 +88,12 @@ def build_message(
         message.add_alternative(html_body, subtype="html")
     if calendar:
         method = calendar_invite.method_of(calendar)
+        # Quoted-printable even when ASCII: a folded line may end in a space, which a relay trimming
+        # trailing white space would take away (RFC 2049); quoted-printable writes it as =20.
         message.add_attachment(
             calendar,
             subtype="calendar",
+            cte="quoted-printable",
             filename=calendar_invite.FILENAMES[method],
             params={"method": method},
         )

@@ -20,6 +20,7 @@ from dispatch_desktop.services import bookings
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.storage.engine import Database
 from tests.core.helpers import add_agent
+from tests.notify.helpers import rows
 from tests.servers.smtp_fake import FakeSmtp
 
 Env = Callable[..., None]
@@ -60,10 +61,10 @@ def bare_line_feeds(data: bytes) -> int:
     return len(re.findall(rb"(?<!\r)\n", data))
 
 
-def test_an_invite_and_text_in_a_script_sent_as_base64_keep_crlf_lines(
+def test_an_invite_and_texts_in_chinese_keep_crlf_lines(
     db: Database, ctx: ServiceContext, server: FakeSmtp
 ) -> None:
-    # A booking written in Chinese: the email library picks base64 for such text, and encoded
+    # A booking written in Chinese: the email library picks base64 for such text, and it encoded
     # the lines with bare LF, while RFC 5545 requires CRLF in a .ics and RFC 2045 in any text.
     book(
         ctx,
@@ -104,3 +105,18 @@ def test_the_invites_people_are_ascii_mailto_uris_of_the_addresses_the_mail_went
     assert str(event["attendee"]) == "mailto:j%C3%B6rg@xn--correo-espaa-khb.example.com"
     assert str(event["organizer"]) == "mailto:dispatch@xn--fontanera-n5a.example.com"
     assert str(event["uid"]).endswith("@xn--fontanera-n5a.example.com")
+
+
+def test_an_invite_line_folded_after_a_space_survives_a_relay_that_trims_trailing_spaces(
+    db: Database, ctx: ServiceContext, server: FakeSmtp
+) -> None:
+    # icalendar may fold a long line right after a space, which then ends the line. Sent as 7bit,
+    # a gateway trimming trailing white space (RFC 2049 warns some do) glued the words together.
+    address = "Park Elm Suite Elm Shore Park Illinois Illinois Illinois Apt Oak North North Chicago Lake"
+    book(ctx, name="Carla Customer", email_address="carla@example.com", address=address, service="Boiler service")
+    deliver_due(db, Config(), worker_id="prod")
+    [row_ics] = {r.calendar for r in rows(db) if r.recipient == "carla@example.com" and r.calendar}
+    assert " \r\n " in row_ics  # the fold this test is about
+    trimmed = b"\r\n".join(line.rstrip(b" \t") for line in raw_to(server, "carla@example.com").split(b"\r\n"))
+    [calendar] = parts(trimmed, "text/calendar")
+    assert str(Calendar.from_ical(calendar.get_content()).walk("VEVENT")[0]["location"]) == address
