@@ -30,7 +30,9 @@ INTENDED_HEADER = "X-Dispatch-Intended-Recipient"
 # Non-ASCII text goes out quoted-printable (or base64), never as raw 8-bit: a server that does not
 # offer 8BITMIME, or a relay behind it, may refuse or mangle 8-bit bodies. The CRLF line ends are
 # what base64 encodes: text must be in canonical form (RFC 2045), a .ics must have CRLF (RFC 5545).
-MAIL_POLICY = email.policy.default.clone(cte_type="7bit", linesep="\r\n")
+# 76 characters is RFC 2045's limit for quoted-printable lines (the default 78 is RFC 5322's advice
+# for header lines, and gave encoded words of 76, where RFC 2047 allows 75).
+MAIL_POLICY = email.policy.default.clone(cte_type="7bit", linesep="\r\n", max_line_length=76)
 # Replies to AUTH that say "not this mechanism" (RFC 4954): the next offered one is tried. Any other
 # refusal (535 wrong password) ends the sign-in, so a wrong password is one failed login, not three.
 _TRY_NEXT_MECHANISM = (504, 534, 538)

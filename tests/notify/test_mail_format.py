@@ -16,7 +16,7 @@ from icalendar import Calendar
 
 from dispatch_desktop.config import Config
 from dispatch_desktop.notify.delivery import deliver_due
-from dispatch_desktop.services import bookings
+from dispatch_desktop.services import bookings, templates
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.storage.engine import Database
 from tests.core.helpers import add_agent
@@ -120,3 +120,31 @@ def test_an_invite_line_folded_after_a_space_survives_a_relay_that_trims_trailin
     trimmed = b"\r\n".join(line.rstrip(b" \t") for line in raw_to(server, "carla@example.com").split(b"\r\n"))
     [calendar] = parts(trimmed, "text/calendar")
     assert str(Calendar.from_ical(calendar.get_content()).walk("VEVENT")[0]["location"]) == address
+
+
+def test_encoded_lines_keep_to_76_characters_and_encoded_words_to_75(
+    db: Database, ctx: ServiceContext, server: FakeSmtp
+) -> None:
+    # The policy's 78 (RFC 5322's advice for header lines) also sized quoted-printable lines, which
+    # RFC 2045 limits to 76, and the subject's encoded words came out 76 long, past RFC 2047's 75.
+    templates.set_part(ctx, "customer_confirmation", "subject", "en", "{{ ref }}: {{ service }} — {{ customer_name }}, {{ address }}")
+    book(
+        ctx,
+        name="José Ñúñez-Ibáñez",
+        email_address="jose@example.com",
+        address="Calle del Pío Baroja 12, 3º izquierda, Peñalolén, Región Metropolitana de Santiago",
+        service="Reparación de calefacción",
+    )
+    deliver_due(db, Config(), worker_id="prod")
+    raw = raw_to(server, "jose@example.com")
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert str(message["Subject"]).startswith("BK-000001: Reparación de calefacción — José Ñúñez-Ibáñez, Calle")
+    words = re.findall(rb"=\?utf-8\?[bq]\?[^?]*\?=", raw.split(b"\r\n\r\n")[0], re.IGNORECASE)
+    assert words and max(len(word) for word in words) <= 75
+    encoded = [
+        line
+        for part in message.walk()
+        if part["Content-Transfer-Encoding"] in ("quoted-printable", "base64")
+        for line in cast(str, part.get_payload()).splitlines()
+    ]
+    assert len(encoded) > 20 and max(len(line) for line in encoded) <= 76
