@@ -6,7 +6,6 @@ Messages are 7-bit clean (quoted-printable or base64 text parts), so every serve
 """
 
 import base64
-import email.policy
 import hmac
 import os
 import smtplib
@@ -19,6 +18,7 @@ from types import TracebackType
 from dispatch_desktop.domain import validation
 from dispatch_desktop.notify import calendar_invite, office365
 from dispatch_desktop.notify.credentials import SmtpCredentials
+from dispatch_desktop.notify.mail_policy import MAIL_POLICY
 from dispatch_desktop.notify.notifier import Outcome, SendResult
 from dispatch_desktop.notify.oauth import TokenError, discard_token, smtp_access_token, xoauth2
 from dispatch_desktop.notify.secrets import scrub
@@ -27,12 +27,6 @@ from dispatch_desktop.storage.types import utcnow
 IMPLICIT_TLS_PORT = 465
 INTENDED_HEADER = "X-Dispatch-Intended-Recipient"
 
-# Non-ASCII text goes out quoted-printable (or base64), never as raw 8-bit: a server that does not
-# offer 8BITMIME, or a relay behind it, may refuse or mangle 8-bit bodies. The CRLF line ends are
-# what base64 encodes: text must be in canonical form (RFC 2045), a .ics must have CRLF (RFC 5545).
-# 76 characters is RFC 2045's limit for quoted-printable lines (the default 78 is RFC 5322's advice
-# for header lines, and gave encoded words of 76, where RFC 2047 allows 75).
-MAIL_POLICY = email.policy.default.clone(cte_type="7bit", linesep="\r\n", max_line_length=76)
 # Replies to AUTH that say "not this mechanism" (RFC 4954): the next offered one is tried. Any other
 # refusal (535 wrong password) ends the sign-in, so a wrong password is one failed login, not three.
 _TRY_NEXT_MECHANISM = (504, 534, 538)

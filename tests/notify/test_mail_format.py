@@ -148,3 +148,21 @@ def test_encoded_lines_keep_to_76_characters_and_encoded_words_to_75(
         for line in cast(str, part.get_payload()).splitlines()
     ]
     assert len(encoded) > 20 and max(len(line) for line in encoded) <= 76
+
+
+@pytest.mark.parametrize(
+    ("service", "name"),
+    [("Ремонт котла", "Zoë Müller"), ("Επισκευή λέβητα", "José Ñúñez-Ibáñez"), ("Boiler service", "陈伟明")],
+)
+def test_a_non_ascii_subject_reads_in_the_mail_client_exactly_as_written(
+    service: str, name: str, db: Database, ctx: ServiceContext, server: FakeSmtp
+) -> None:
+    # Python 3.11's header folding dropped the space where it split the subject into encoded words,
+    # and RFC 2047 decoders ignore the white space between two encoded words: "ZoëMüller".
+    templates.set_part(ctx, "customer_confirmation", "subject", "en", "{{ ref }}: {{ service }} — {{ customer_name }}")
+    book(ctx, name=name, email_address="jose@example.com", address="Calle Mayor 1", service=service)
+    deliver_due(db, Config(), worker_id="prod")
+    raw = raw_to(server, "jose@example.com")
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert str(message["Subject"]) == f"BK-000001: {service} — {name}"
+    assert raw.split(b"\r\n\r\n")[0].isascii()
