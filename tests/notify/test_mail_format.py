@@ -9,6 +9,7 @@ import email.policy
 import re
 from collections.abc import Callable, Iterator
 from email.message import EmailMessage
+from pathlib import Path
 from typing import cast
 
 import pytest
@@ -19,6 +20,7 @@ from dispatch_desktop.notify.delivery import deliver_due
 from dispatch_desktop.services import bookings, templates
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.storage.engine import Database
+from tests.conftest import prepared_database
 from tests.core.helpers import add_agent
 from tests.notify.helpers import rows
 from tests.servers.smtp_fake import FakeSmtp
@@ -166,3 +168,21 @@ def test_a_non_ascii_subject_reads_in_the_mail_client_exactly_as_written(
     message = email.message_from_bytes(raw, policy=email.policy.default)
     assert str(message["Subject"]) == f"BK-000001: {service} — {name}"
     assert raw.split(b"\r\n\r\n")[0].isascii()
+
+
+def test_a_database_set_up_anew_never_repeats_a_message_id_the_old_one_sent(
+    db: Database, ctx: ServiceContext, server: FakeSmtp, tmp_path: Path
+) -> None:
+    # The Message-ID came from the row's id and its change alone, so a reinstalled team's first
+    # booking repeated the old first booking's IDs, and a mailbox that drops duplicates (Gmail
+    # does) hid the new mails from the agent who had had the old ones.
+    book(ctx, name="Carla Customer", email_address="carla@example.com", address="12 Elm St", service="Boiler")
+    deliver_due(db, Config(), worker_id="prod")
+    anew = prepared_database(f"sqlite:///{tmp_path / 'anew.db'}")
+    try:
+        book(ServiceContext(anew, "boss"), name="Dan Doe", email_address="dan@example.com", address="1 Oak St", service="Boiler")
+        deliver_due(anew, Config(), worker_id="prod")
+    finally:
+        anew.dispose()
+    ids = [str(message["Message-ID"]) for message in server.messages]
+    assert len(ids) == 4 and len(set(ids)) == 4, ids
