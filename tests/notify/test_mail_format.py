@@ -50,7 +50,9 @@ def book(ctx: ServiceContext, *, name: str, email_address: str, address: str, se
 
 
 def raw_to(server: FakeSmtp, address: str) -> bytes:
-    [raw] = [raw for raw, message in zip(server.raw, server.messages, strict=True) if message["To"] == address]
+    [raw] = [
+        raw for raw, message in zip(server.raw, server.messages, strict=True) if message["To"] == address
+    ]
     return raw
 
 
@@ -115,7 +117,13 @@ def test_an_invite_line_folded_after_a_space_survives_a_relay_that_trims_trailin
     # icalendar may fold a long line right after a space, which then ends the line. Sent as 7bit,
     # a gateway trimming trailing white space (RFC 2049 warns some do) glued the words together.
     address = "Park Elm Suite Elm Shore Park Illinois Illinois Illinois Apt Oak North North Chicago Lake"
-    book(ctx, name="Carla Customer", email_address="carla@example.com", address=address, service="Boiler service")
+    book(
+        ctx,
+        name="Carla Customer",
+        email_address="carla@example.com",
+        address=address,
+        service="Boiler service",
+    )
     deliver_due(db, Config(), worker_id="prod")
     [row_ics] = {r.calendar for r in rows(db) if r.recipient == "carla@example.com" and r.calendar}
     assert " \r\n " in row_ics  # the fold this test is about
@@ -129,7 +137,13 @@ def test_encoded_lines_keep_to_76_characters_and_encoded_words_to_75(
 ) -> None:
     # The policy's 78 (RFC 5322's advice for header lines) also sized quoted-printable lines, which
     # RFC 2045 limits to 76, and the subject's encoded words came out 76 long, past RFC 2047's 75.
-    templates.set_part(ctx, "customer_confirmation", "subject", "en", "{{ ref }}: {{ service }} — {{ customer_name }}, {{ address }}")
+    templates.set_part(
+        ctx,
+        "customer_confirmation",
+        "subject",
+        "en",
+        "{{ ref }}: {{ service }} — {{ customer_name }}, {{ address }}",
+    )
     book(
         ctx,
         name="José Ñúñez-Ibáñez",
@@ -140,7 +154,9 @@ def test_encoded_lines_keep_to_76_characters_and_encoded_words_to_75(
     deliver_due(db, Config(), worker_id="prod")
     raw = raw_to(server, "jose@example.com")
     message = email.message_from_bytes(raw, policy=email.policy.default)
-    assert str(message["Subject"]).startswith("BK-000001: Reparación de calefacción — José Ñúñez-Ibáñez, Calle")
+    assert str(message["Subject"]).startswith(
+        "BK-000001: Reparación de calefacción — José Ñúñez-Ibáñez, Calle"
+    )
     words = re.findall(rb"=\?utf-8\?[bq]\?[^?]*\?=", raw.split(b"\r\n\r\n")[0], re.IGNORECASE)
     assert words and max(len(word) for word in words) <= 75
     encoded = [
@@ -161,7 +177,9 @@ def test_a_non_ascii_subject_reads_in_the_mail_client_exactly_as_written(
 ) -> None:
     # Python 3.11's header folding dropped the space where it split the subject into encoded words,
     # and RFC 2047 decoders ignore the white space between two encoded words: "ZoëMüller".
-    templates.set_part(ctx, "customer_confirmation", "subject", "en", "{{ ref }}: {{ service }} — {{ customer_name }}")
+    templates.set_part(
+        ctx, "customer_confirmation", "subject", "en", "{{ ref }}: {{ service }} — {{ customer_name }}"
+    )
     book(ctx, name=name, email_address="jose@example.com", address="Calle Mayor 1", service=service)
     deliver_due(db, Config(), worker_id="prod")
     raw = raw_to(server, "jose@example.com")
@@ -180,7 +198,13 @@ def test_a_database_set_up_anew_never_repeats_a_message_id_the_old_one_sent(
     deliver_due(db, Config(), worker_id="prod")
     anew = prepared_database(f"sqlite:///{tmp_path / 'anew.db'}")
     try:
-        book(ServiceContext(anew, "boss"), name="Dan Doe", email_address="dan@example.com", address="1 Oak St", service="Boiler")
+        book(
+            ServiceContext(anew, "boss"),
+            name="Dan Doe",
+            email_address="dan@example.com",
+            address="1 Oak St",
+            service="Boiler",
+        )
         deliver_due(anew, Config(), worker_id="prod")
     finally:
         anew.dispose()
