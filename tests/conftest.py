@@ -105,7 +105,14 @@ def db(database_url: str) -> Iterator[Database]:
     rules (reminders, quiet hours, the customer hold) are off, so a test sees the rows it is about
     whatever the hour it runs at; tests of them turn them on (tests/core/test_time_aware.py).
     """
-    database = Database(database_url)
+    database = prepared_database(database_url)
+    yield database
+    database.dispose()
+
+
+def prepared_database(url: str) -> Database:
+    """The `db` fixture's database at `url`, for a test that needs a second one."""
+    database = Database(url)
     schema.upgrade(database)
     update_team_settings(
         ServiceContext(database, "bootstrap"),
@@ -117,8 +124,7 @@ def db(database_url: str) -> Iterator[Database]:
         quiet_hours="off",
         customer_hold_seconds=0,
     )
-    yield database
-    database.dispose()
+    return database
 
 
 @pytest.fixture

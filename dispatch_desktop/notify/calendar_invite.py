@@ -8,6 +8,7 @@ the booking's version, which every change raises.
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from urllib.parse import quote
 
 from icalendar import Calendar, Event, vCalAddress, vText
 
@@ -48,8 +49,15 @@ class Invite:
         return f"{self.reference}@{sender_domain(self.sender)}"
 
 
+def _mailto(email: str) -> str:
+    """A CAL-ADDRESS is a URI, so ASCII (RFC 5545 3.3.3, RFC 6068): the domain in the punycode form
+    the mail goes to, a non-ASCII part before the @ percent-encoded in UTF-8."""
+    local = email.rpartition("@")[0]
+    return f"mailto:{local if local.isascii() else quote(local, safe='')}@{validation.ascii_domain(email)}"
+
+
 def _address(email: str, name: str) -> vCalAddress:
-    address = vCalAddress(f"mailto:{email}")
+    address = vCalAddress(_mailto(email))
     address.params["cn"] = vText(name)
     return address
 

@@ -654,8 +654,10 @@ class _Writer:
 
 
 def outbox_message_id(row: store.Claimed, from_address: str | None) -> str:
-    """Stable per row, so a resend after a crash carries the same Message-ID as the first try."""
-    digest = hashlib.sha256(row.dedupe_key.encode()).hexdigest()[:16]
+    """Stable per row, so a resend after a crash carries the same Message-ID as the first try; the
+    row's creation time makes it unique beyond this database (RFC 5322 asks for a worldwide unique
+    one), so a team's new database never repeats the ID of a mail its old one sent."""
+    digest = hashlib.sha256(f"{row.dedupe_key}|{row.created_at.isoformat()}".encode()).hexdigest()[:16]
     return f"<outbox-{row.id}-{digest}@{message_id_domain(from_address)}>"
 
 

@@ -6,7 +6,6 @@ Messages are 7-bit clean (quoted-printable or base64 text parts), so every serve
 """
 
 import base64
-import email.policy
 import hmac
 import os
 import smtplib
@@ -19,6 +18,7 @@ from types import TracebackType
 from dispatch_desktop.domain import validation
 from dispatch_desktop.notify import calendar_invite, office365
 from dispatch_desktop.notify.credentials import SmtpCredentials
+from dispatch_desktop.notify.mail_policy import MAIL_POLICY
 from dispatch_desktop.notify.notifier import Outcome, SendResult
 from dispatch_desktop.notify.oauth import TokenError, discard_token, smtp_access_token, xoauth2
 from dispatch_desktop.notify.secrets import scrub
@@ -27,9 +27,6 @@ from dispatch_desktop.storage.types import utcnow
 IMPLICIT_TLS_PORT = 465
 INTENDED_HEADER = "X-Dispatch-Intended-Recipient"
 
-# Non-ASCII text goes out quoted-printable (or base64), never as raw 8-bit: a server that does not
-# offer 8BITMIME, or a relay behind it, may refuse or mangle 8-bit bodies.
-MAIL_POLICY = email.policy.default.clone(cte_type="7bit")
 # Replies to AUTH that say "not this mechanism" (RFC 4954): the next offered one is tried. Any other
 # refusal (535 wrong password) ends the sign-in, so a wrong password is one failed login, not three.
 _TRY_NEXT_MECHANISM = (504, 534, 538)
@@ -87,9 +84,12 @@ def build_message(
         message.add_alternative(html_body, subtype="html")
     if calendar:
         method = calendar_invite.method_of(calendar)
+        # Quoted-printable even when ASCII: a folded line may end in a space, which a relay trimming
+        # trailing white space would take away (RFC 2049); quoted-printable writes it as =20.
         message.add_attachment(
             calendar,
             subtype="calendar",
+            cte="quoted-printable",
             filename=calendar_invite.FILENAMES[method],
             params={"method": method},
         )

@@ -49,6 +49,7 @@ class Claimed:
     calendar: str | None
     attempts: int
     claimed_by: str
+    created_at: datetime
 
 
 def _due(now: datetime, channels: Sequence[str], environment: str) -> tuple[ColumnElement[bool], ...]:
@@ -146,6 +147,7 @@ def _claimed(row: Row) -> Claimed:
         calendar=row.calendar,
         attempts=row.attempts,
         claimed_by=row.claimed_by,
+        created_at=row.created_at,
     )
 
 
