@@ -321,3 +321,19 @@ def test_a_spanish_override_is_saved_for_spanish_only(qtbot, desk, db) -> None:
     qtbot.waitUntil(lambda: page.kinds.item(0).text() == "Confirmation · changed (es)", timeout=10_000)
     assert templates.show_template(console.ctx, CONFIRMATION, "es").part("sms").is_override
     assert not templates.show_template(console.ctx, CONFIRMATION, "en").part("sms").is_override
+
+
+def test_ctrl_s_saves_the_template_typed(qtbot, desk, db) -> None:
+    console = desk()
+    _dialog, page = _templates(qtbot, console)
+    _type(qtbot, page, "sms", "Booked {{ ref }} for {{ when }}.")
+    editor = page.parts.editors["sms"]
+    editor.setFocus()
+    qtbot.waitUntil(editor.hasFocus, timeout=5_000)
+    with qtbot.waitSignal(page.saved, timeout=10_000) as saved:
+        qtbot.keyClick(editor, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert saved.args[0].saved == ("sms",)
+    assert editor.toPlainText() == "Booked {{ ref }} for {{ when }}."  # Ctrl+S typed no letter
+    assert templates.show_template(console.ctx, CONFIRMATION, "en").part("sms").text == (
+        "Booked {{ ref }} for {{ when }}."
+    )
