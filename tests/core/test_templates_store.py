@@ -419,3 +419,12 @@ def test_bad_kind_part_and_language_are_one_line(sam: ServiceContext, db: Databa
         templates.set_part(sam, KIND, "sms", "english", OVERRIDE)
     assert str(language.value) == "language must be a two-letter code such as en or es, not 'english'"
     assert template_rows(db) == (0, 0)
+
+
+def test_a_draft_refused_for_its_length_keeps_its_counts(sam: ServiceContext) -> None:
+    preview = templates.preview(sam, KIND, drafts={"sms": "Gracias, reparación. " * 12 + "{{ when }}"})
+    assert preview.error is not None and preview.error.startswith(
+        "the SMS for the sample booking is 5 segments"
+    )
+    assert (preview.sms_segments, preview.sms_encoding, preview.first_ucs2_char) == (5, "UCS-2", "ó")
+    assert preview.sms is None

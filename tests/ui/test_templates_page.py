@@ -30,11 +30,14 @@ def test_the_meter_names_the_segments_and_the_character_that_forces_ucs2(qtbot) 
     meter.show_count(segments("á" + "a" * 100))  # é is GSM-7, á is not
     assert meter.text() == "101 UCS-2 units · 2 segments · UCS-2 because of 'á'"
     assert not meter.refused and FIELD_ERROR not in meter.styleSheet()
-    meter.show_refused("Hi {{ ref }}")
-    assert meter.text() == "Not counted: this SMS cannot be sent as typed (at most 2 segments)"
+    meter.show_refused("Hi {{ ref }")
+    assert meter.text() == "Not counted: this SMS does not render as typed"
     assert meter.refused and FIELD_ERROR in meter.styleSheet()
-    meter.show_refused("Reparación {{ ref }}")
-    assert meter.text().endswith("(at most 2 segments); 'ó' makes it UCS-2")
+    meter.show_refused("Reparación {{ ref }")
+    assert meter.text().endswith("as typed; 'ó' makes it UCS-2")
+    meter.show_refused("", segments("ó" * 150))
+    assert meter.text() == "150 UCS-2 units · 3 segments · UCS-2 because of 'ó' · refused: at most 2 segments"
+    assert meter.refused and FIELD_ERROR in meter.styleSheet()
 
 
 def test_the_html_preview_reads_no_file_a_template_names(qtbot) -> None:
@@ -200,11 +203,17 @@ def test_the_character_that_forces_ucs2_is_named_as_you_type(qtbot, desk, db) ->
 
 def test_an_sms_over_two_segments_is_refused_in_red_with_its_count(qtbot, desk, db) -> None:
     _dialog, page = _templates(qtbot, desk())
-    _type(qtbot, page, "sms", "{{ ref }} " + "Gracias por elegirnos, reparación. " * 3)
-    assert page.preview.meter.refused and page.preview.meter.text().endswith("'ó' makes it UCS-2")
+    _type(qtbot, page, "sms", "{{ ref }} " + "Gracias por elegirnos, reparación. " * 3 + "{{ when }}")
+    meter = page.preview.meter
+    assert meter.refused and FIELD_ERROR in meter.styleSheet()
+    assert " · 3 segments · UCS-2 because of 'ó' · refused: at most 2 segments" in meter.text()
     assert page.problem.is_error and page.problem.text().startswith(
         "SMS: the SMS for the sample booking is 3 segments"
     )
+    assert page.problem.text().endswith("which would cut off {{ when }}: put it earlier or shorten the text")
+    _type(qtbot, page, "sms", "{{ when }} " + "Gracias por elegirnos, reparación. " * 3)  # the day first
+    assert not meter.refused and meter.text().endswith(" · 2 segments · UCS-2 because of 'ó'")
+    assert page.preview.text_view.toPlainText().endswith("... Reply STOP to opt out.")
 
 
 def test_another_workstations_save_reloads_the_kind_but_keeps_what_is_typed(qtbot, desk, db) -> None:

@@ -245,9 +245,16 @@ class PreviewPane(QWidget):
         column.addWidget(self.views, 1)
         column.addWidget(self.meter)
 
-    def show_preview(self, preview: Preview | None, part: str, refused: str | None, typed: str) -> None:
+    def show_preview(
+        self,
+        preview: Preview | None,
+        part: str,
+        refused: str | None,
+        typed: str,
+        refused_count: SegmentCount | None = None,
+    ) -> None:
         """`preview` (the last that rendered) of `part`; `refused`: the part whose draft is refused;
-        `typed`: the SMS as typed."""
+        `typed`: the SMS as typed; `refused_count`: what a refused SMS costs, when its length is why."""
         self.meter.setVisible(part == SMS)
         if preview is None:
             return
@@ -260,11 +267,8 @@ class PreviewPane(QWidget):
         else:
             self.text_view.setPlainText(getattr(preview, part) or "")
             self.views.setCurrentWidget(self.text_view)
+        count = preview.sms_count()
         if refused == SMS:
-            self.meter.show_refused(typed)
-        elif preview.sms_encoding and preview.sms_length is not None and preview.sms_segments:
-            self.meter.show_count(
-                SegmentCount(
-                    preview.sms_encoding, preview.sms_length, preview.sms_segments, preview.first_ucs2_char
-                )
-            )
+            self.meter.show_refused(typed, refused_count)
+        elif count is not None:
+            self.meter.show_count(count)

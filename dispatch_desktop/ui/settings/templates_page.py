@@ -15,6 +15,7 @@ from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import QListWidgetItem, QMessageBox, QWidget
 
 from dispatch_desktop.domain.message_kinds import PART_LABELS, SMS, kind_spec
+from dispatch_desktop.domain.sms_segments import SegmentCount
 from dispatch_desktop.domain.team import parse_booking_reference
 from dispatch_desktop.services import templates
 from dispatch_desktop.services.template_views import Preview, TemplateSummary
@@ -62,6 +63,7 @@ class TemplatesPage(TemplatesView):
         self.last_preview: Preview | None = None  # the last one that rendered
         self._request: PreviewRequest | None = None
         self.refused: str | None = None  # the part whose draft the last preview refused
+        self.refused_count: SegmentCount | None = None  # its SMS's cost, when its length is why
         self.question: QMessageBox | None = None
 
         self.kinds.currentItemChanged.connect(self._kind_chosen)
@@ -247,6 +249,7 @@ class TemplatesPage(TemplatesView):
         else:
             self.problem.show_error(refusal(refused, error))
         self.refused = (refused or SMS) if error is not None else None
+        self.refused_count = answer.preview.sms_count() if error is not None else None
         self._show_preview()
         self.previewed.emit()
 
@@ -259,7 +262,8 @@ class TemplatesPage(TemplatesView):
         self._show_changed()
         self._update_buttons()
         typed = self.parts.editors[SMS].toPlainText()
-        self.preview.show_preview(self.last_preview, self.parts.current_part(), self.refused, typed)
+        part = self.parts.current_part()
+        self.preview.show_preview(self.last_preview, part, self.refused, typed, self.refused_count)
 
     # --- save and revert ------------------------------------------------------------------
 
