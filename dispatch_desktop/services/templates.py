@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dispatch_desktop.domain import language as languages
 from dispatch_desktop.domain import message_kinds, sms_segments
 from dispatch_desktop.domain.errors import ValidationError
 from dispatch_desktop.domain.message_kinds import (
@@ -31,6 +32,7 @@ from dispatch_desktop.domain.message_kinds import (
 )
 from dispatch_desktop.domain.roles import Permission
 from dispatch_desktop.domain.team import TeamSettings, booking_reference
+from dispatch_desktop.notify import languages as shipped
 from dispatch_desktop.notify import template_check, templates
 from dispatch_desktop.services import audit, notices, template_samples
 from dispatch_desktop.services.context import ServiceContext
@@ -199,10 +201,13 @@ def _lost_to_the_cut(uncut: str, sent: str, sample: Mapping[str, Any]) -> set[st
 
 
 def set_part(ctx: ServiceContext, kind: str, part: str, language: str, text: str) -> TemplateDetail:
-    """Store a supervisor's text for one part in one language (checked first; nothing changes if refused)."""
+    """Store a supervisor's text for one part in one language (checked first; nothing changes if refused).
+
+    Only a language customers can choose (a shipped one) takes a text: any other would reach no one.
+    """
     spec = message_kinds.kind_spec(kind)
     part = message_kinds.part_of(kind, part)
-    language = message_kinds.language(language)
+    language = languages.chosen(message_kinds.language(language), shipped.offered(), "template language")
     with ctx.writing(Permission.MANAGE_SETTINGS) as unit:
         check_part(kind, part, language, text, unit.settings)
         session = unit.session

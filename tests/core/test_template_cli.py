@@ -138,6 +138,11 @@ def test_a_dispatcher_is_refused_and_nothing_is_written(
             "error: language must be a two-letter code such as en or es, not 'e1'",
         ),
         (
+            [KIND, "--part", "sms", "--language", "fr"],
+            OVERRIDE,
+            "error: template language must be one of en, es (the languages with messages), not 'fr'\n",
+        ),
+        (
             [KIND, "--part", "sms", "--file", "HOME/none.txt"],
             "",
             "error: cannot read the template file: No such file or directory",

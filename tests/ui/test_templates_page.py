@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication
 from dispatch_desktop.domain.sms_segments import segments
 from dispatch_desktop.services import agents, booking_notices, bookings, templates
 from dispatch_desktop.services.context import ServiceContext
+from dispatch_desktop.storage.models import MessageTemplate
 from dispatch_desktop.ui.kit.sms_meter import SmsMeter, meter_note
 from dispatch_desktop.ui.kit.style import FIELD_ERROR
 from dispatch_desktop.ui.settings.dialog import SettingsDialog
@@ -346,3 +347,24 @@ def test_ctrl_s_saves_the_template_typed(qtbot, desk, db) -> None:
     assert templates.show_template(console.ctx, CONFIRMATION, "en").part("sms").text == (
         "Booked {{ ref }} for {{ when }}."
     )
+
+
+def test_a_language_customers_cannot_choose_is_refused_at_save(qtbot, desk, db) -> None:
+    """A French override stored before languages were checked shows, but takes no new text."""
+    with db.write() as session:
+        session.add(
+            MessageTemplate(
+                kind=CONFIRMATION, part="sms", language="fr", body="Réservé {{ ref }}", updated_by="boss"
+            )
+        )
+    console = desk()
+    _dialog, page = _templates(qtbot, console)
+    page.language.setCurrentIndex(page.language.findData("fr"))
+    qtbot.waitUntil(lambda: page.shown is not None and page.shown.detail.language == "fr", timeout=10_000)
+    _type(qtbot, page, "sms", "Réservé {{ ref }} le {{ when }}.")
+    outcome = _save(qtbot, page)
+    assert outcome.saved == () and outcome.refused == "sms"
+    assert page.problem.text() == (
+        "SMS: template language must be one of en, es (the languages with messages), not 'fr'"
+    )
+    assert templates.show_template(console.ctx, CONFIRMATION, "fr").part("sms").text == "Réservé {{ ref }}"
