@@ -64,6 +64,7 @@ class Preview:
     first_ucs2_char: str | None = None
     sms_segments: int | None = None
     error: str | None = None
+    invite: str | None = None  # the email's calendar invite, "REQUEST <start> to <end> (<zone>)"
 
     def sms_count(self) -> SegmentCount | None:
         if self.sms_encoding is None or self.sms_length is None or self.sms_segments is None:

@@ -11,6 +11,7 @@ in the outbox keep the text they were written with.
 """
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import select
@@ -269,7 +270,21 @@ def preview(
             except ValidationError as exc:
                 return Preview(kind, language, reference, error=str(exc))
             overrides[(part, language)] = text
-        return _rendered(kind, spec, language, reference, context, overrides, unit.settings)
+        rendered = _rendered(kind, spec, language, reference, context, overrides, unit.settings)
+        shown = booking if booking is not None else template_samples.sample_booking(unit.settings, kind)
+        return replace(rendered, invite=_invite_line(kind, shown, unit.settings, language))
+
+
+def _invite_line(kind: str, booking: Booking, settings: TeamSettings, language: str) -> str | None:
+    """What the kind's email puts in the recipient's calendar: "REQUEST 2026-12-02 10:00 to
+    2026-12-02 12:00 (America/Chicago)", None when it carries no invite."""
+    method = notices.invite_method(kind, booking)
+    if method is None:
+        return None
+    zone = settings.zone
+    starts = languages.when(booking.starts_at, zone, language)
+    ends = languages.when(booking.ends_at, zone, language)
+    return f"{method} {starts} to {ends} ({settings.timezone_name})"
 
 
 def _rendered(

@@ -368,3 +368,15 @@ def test_a_language_customers_cannot_choose_is_refused_at_save(qtbot, desk, db) 
         "SMS: template language must be one of en, es (the languages with messages), not 'fr'"
     )
     assert templates.show_template(console.ctx, CONFIRMATION, "fr").part("sms").text == "Réservé {{ ref }}"
+
+
+def test_an_emails_preview_names_the_calendar_invite_it_carries(qtbot, desk, db) -> None:
+    _dialog, page = _templates(qtbot, desk())
+    assert page.preview.invite.isHidden()  # the SMS carries none
+    page.parts.show_part("text")
+    assert not page.preview.invite.isHidden()
+    assert page.preview.invite.text().startswith("Calendar invite: REQUEST ")
+    assert page.preview.invite.text().endswith(" (America/Chicago)")
+    _choose(qtbot, page, "request_received")
+    qtbot.waitUntil(lambda: page.last_preview is not None and page.last_preview.kind == "request_received")
+    assert page.preview.invite.isHidden()

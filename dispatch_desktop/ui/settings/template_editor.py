@@ -228,6 +228,8 @@ class PreviewPane(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.title = PlainLabel(tr("Preview"))
+        self.invite = PlainLabel()  # under an email's parts: what it puts in the recipient's calendar
+        self.invite.setObjectName("templateInvite")
         self.text_view = QPlainTextEdit()
         self.text_view.setObjectName("templatePreview")
         self.text_view.setReadOnly(True)
@@ -242,6 +244,7 @@ class PreviewPane(QWidget):
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.title)
+        column.addWidget(self.invite)
         column.addWidget(self.views, 1)
         column.addWidget(self.meter)
 
@@ -261,6 +264,8 @@ class PreviewPane(QWidget):
         source = tr("sample booking") if preview.booking == "sample" else preview.booking
         title = tr("Preview of the %s, %s") % (PART_LABELS[part], source)
         self.title.setText(tr("%s, as it last rendered") % title if refused else title)
+        self.invite.setText(tr("Calendar invite: %s") % preview.invite if preview.invite else "")
+        self.invite.setVisible(part != SMS and preview.invite is not None)
         if part == HTML:
             self.html_view.setHtml(preview.html or "")
             self.views.setCurrentWidget(self.html_view)
