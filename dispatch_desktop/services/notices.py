@@ -570,9 +570,19 @@ def customer_texts(
         else:
             first = not sms_counts.ever_texted(session, note.address)
             reminder = note.event == REMINDER_EVENT
-            prefix, suffix = sms_frame(settings, first=first, language=spoken, reminder=reminder)
-            out.append(replace(note, body=sms_segments.fit(note.body, prefix=prefix, suffix=suffix)))
+            _uncut, sent = framed_sms(note.body, settings, first=first, language=spoken, reminder=reminder)
+            out.append(replace(note, body=sent))
     return out
+
+
+def framed_sms(
+    body: str, settings: TeamSettings, *, first: bool, language: str, reminder: bool
+) -> tuple[str, str]:
+    """A customer's SMS uncut (`sms_frame` around the body) and as sent: the body shortened so the
+    whole stays within two segments, the frame kept whole. The templates' save check and preview
+    take the same pair, so what they accept is what goes out."""
+    prefix, suffix = sms_frame(settings, first=first, language=language, reminder=reminder)
+    return prefix + body + suffix, sms_segments.fit(body, prefix=prefix, suffix=suffix)
 
 
 def sms_frame(

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from dispatch_desktop.domain.sms_segments import SegmentCount
 from dispatch_desktop.services.views import jsonable
 
 
@@ -48,7 +49,8 @@ class TemplateDetail:
 
 @dataclass(frozen=True)
 class Preview:
-    """A kind rendered for a booking; a refused draft leaves the texts None and says why in `error`."""
+    """A kind rendered for a booking; a refused draft leaves the texts None and says why in `error`
+    (an SMS refused for its length keeps the counts of its uncut text)."""
 
     kind: str
     language: str
@@ -62,6 +64,12 @@ class Preview:
     first_ucs2_char: str | None = None
     sms_segments: int | None = None
     error: str | None = None
+    invite: str | None = None  # the email's calendar invite, "REQUEST <start> to <end> (<zone>)"
+
+    def sms_count(self) -> SegmentCount | None:
+        if self.sms_encoding is None or self.sms_length is None or self.sms_segments is None:
+            return None
+        return SegmentCount(self.sms_encoding, self.sms_length, self.sms_segments, self.first_ucs2_char)
 
     def to_json(self) -> dict[str, Any]:
         return jsonable(self)

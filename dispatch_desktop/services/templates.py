@@ -4,17 +4,20 @@ An override lives in the shared database (storage/templates.py) and is used by e
 workstation from the moment it commits: the notices read the overrides inside the transaction
 that queues a message, and the revision bump of the unit of work makes consoles refresh. A text
 is checked before it is stored (`check_part`): it parses, names only the kind's variables, keeps
-out of Python internals, renders for the sample booking, and a customer's SMS with the company
-name and the opt-out line around it stays within two segments. Rows already in the outbox keep
-the text they were written with.
+out of Python internals, renders for the sample booking, and its SMS says what it must once
+sending has cut it to two segments (`_check_sms`: the cut, as sending makes it, keeps the day and
+time the text names and the company name and the opt-out line around a customer's). Rows already
+in the outbox keep the text they were written with.
 """
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dispatch_desktop.domain import language as languages
 from dispatch_desktop.domain import message_kinds, sms_segments
 from dispatch_desktop.domain.errors import ValidationError
 from dispatch_desktop.domain.message_kinds import (
@@ -30,6 +33,7 @@ from dispatch_desktop.domain.message_kinds import (
 )
 from dispatch_desktop.domain.roles import Permission
 from dispatch_desktop.domain.team import TeamSettings, booking_reference
+from dispatch_desktop.notify import languages as shipped
 from dispatch_desktop.notify import template_check, templates
 from dispatch_desktop.services import audit, notices, template_samples
 from dispatch_desktop.services.context import ServiceContext
@@ -44,6 +48,8 @@ from dispatch_desktop.storage import templates as store
 from dispatch_desktop.storage.models import AuditEntry, Booking, Operator
 from dispatch_desktop.storage.types import utcnow
 
+# What a text must still say once sending has cut it to two segments: the day and time it names.
+KEPT = ("when", "date", "time", "starts", "ends")
 ENTITY = "template"  # audit rows: entity_id is the message_templates row, field the part
 CHANGED, RESET = "changed", "reset"
 
@@ -141,31 +147,68 @@ def check_part(kind: str, part: str, language: str, text: str, settings: TeamSet
     if not rendered:
         raise ValidationError(f"the {PART_LABELS[part]} is empty for the sample booking", "text")
     if part == SMS:
-        sent = _as_sent(kind, spec, rendered, settings, language)
-        count = sms_segments.segments(sent)
-        if count.segments > sms_segments.MAX_SEGMENTS:
-            around = " with the company name and the opt-out line" if spec.customer_sms else ""
-            raise ValidationError(
-                f"the SMS for the sample booking is {count.segments} segments ({count.encoding}, "
-                f"{count.length} characters{around}); at most {sms_segments.MAX_SEGMENTS}",
-                "text",
-            )
+        _check_sms(kind, spec, rendered, sample, settings, language)
     return rendered
 
 
-def _as_sent(kind: str, spec: KindSpec, text: str, settings: TeamSettings, language: str) -> str:
-    """A customer's SMS as it goes on the number's first text: the framing notices.customer_texts adds."""
+class SmsTooLong(ValidationError):
+    """An SMS that cannot be sent as written, with what the uncut text costs (the meter shows it)."""
+
+    def __init__(self, message: str, count: sms_segments.SegmentCount) -> None:
+        super().__init__(message, "text")
+        self.count = count
+
+
+def _sms_as_sent(
+    kind: str, spec: KindSpec, text: str, settings: TeamSettings, language: str
+) -> tuple[str, str]:
+    """The kind's SMS uncut and as sent: a customer's framed as on the number's first text
+    (notices.framed_sms), anyone else's cut to two segments as notify.templates.render_sms does."""
     if not spec.customer_sms:
-        return text
-    prefix, suffix = notices.sms_frame(settings, first=True, language=language, reminder=kind == "reminder")
-    return prefix + text + suffix
+        return text, sms_segments.fit(text)
+    return notices.framed_sms(text, settings, first=True, language=language, reminder=kind == "reminder")
+
+
+def _check_sms(
+    kind: str, spec: KindSpec, rendered: str, sample: Mapping[str, Any], settings: TeamSettings, language: str
+) -> None:
+    """Sending cuts a long SMS to two segments, shortening the message and never the company name or
+    the opt-out line. A draft is refused only when that cut loses a day or time it names (KEPT) that
+    the shipped text keeps under the same team settings: a long company name that leaves no room
+    is the settings' doing, and a shipped text saved unchanged is never refused."""
+    uncut, sent = _sms_as_sent(kind, spec, rendered, settings, language)
+    lost = _lost_to_the_cut(uncut, sent, sample)
+    if not lost:
+        return
+    shipped = templates.render_part(kind, SMS, language=language, **sample)
+    lost -= _lost_to_the_cut(*_sms_as_sent(kind, spec, shipped, settings, language), sample)
+    if lost:
+        count = sms_segments.segments(uncut)
+        around = " with the company name and the opt-out line" if spec.customer_sms else ""
+        raise SmsTooLong(
+            f"the SMS for the sample booking is {count.segments} segments ({count.encoding}, "
+            f"{count.length} characters{around}); sending cuts it to {sms_segments.MAX_SEGMENTS}, "
+            f"which would cut off {{{{ {min(lost, key=KEPT.index)} }}}}: put it earlier or shorten the text",
+            count,
+        )
+
+
+def _lost_to_the_cut(uncut: str, sent: str, sample: Mapping[str, Any]) -> set[str]:
+    return {
+        name
+        for name in KEPT
+        if isinstance(value := sample.get(name), str) and value in uncut and value not in sent
+    }
 
 
 def set_part(ctx: ServiceContext, kind: str, part: str, language: str, text: str) -> TemplateDetail:
-    """Store a supervisor's text for one part in one language (checked first; nothing changes if refused)."""
+    """Store a supervisor's text for one part in one language (checked first; nothing changes if refused).
+
+    Only a language customers can choose (a shipped one) takes a text: any other would reach no one.
+    """
     spec = message_kinds.kind_spec(kind)
     part = message_kinds.part_of(kind, part)
-    language = message_kinds.language(language)
+    language = languages.chosen(message_kinds.language(language), shipped.offered(), "template language")
     with ctx.writing(Permission.MANAGE_SETTINGS) as unit:
         check_part(kind, part, language, text, unit.settings)
         session = unit.session
@@ -205,7 +248,8 @@ def preview(
     """The kind rendered for the sample booking (or a real one), with `drafts` over the stored texts.
 
     A draft that `set_part` would refuse gives `Preview.error` (its one line) instead of raising,
-    so the editor can preview as a person types.
+    so the editor can preview as a person types; an SMS refused for its length keeps its counts
+    (of the uncut text) for the meter.
     """
     spec = message_kinds.kind_spec(kind)
     language = message_kinds.language(language)
@@ -221,10 +265,26 @@ def preview(
         for part, text in (drafts or {}).items():
             try:
                 check_part(kind, message_kinds.part_of(kind, part), language, text, unit.settings)
+            except SmsTooLong as exc:
+                return Preview(kind, language, reference, error=str(exc), **_counts(exc.count))
             except ValidationError as exc:
                 return Preview(kind, language, reference, error=str(exc))
             overrides[(part, language)] = text
-        return _rendered(kind, spec, language, reference, context, overrides, unit.settings)
+        rendered = _rendered(kind, spec, language, reference, context, overrides, unit.settings)
+        shown = booking if booking is not None else template_samples.sample_booking(unit.settings, kind)
+        return replace(rendered, invite=_invite_line(kind, shown, unit.settings, language))
+
+
+def _invite_line(kind: str, booking: Booking, settings: TeamSettings, language: str) -> str | None:
+    """What the kind's email puts in the recipient's calendar: "REQUEST 2026-12-02 10:00 to
+    2026-12-02 12:00 (America/Chicago)", None when it carries no invite."""
+    method = notices.invite_method(kind, booking)
+    if method is None:
+        return None
+    zone = settings.zone
+    starts = languages.when(booking.starts_at, zone, language)
+    ends = languages.when(booking.ends_at, zone, language)
+    return f"{method} {starts} to {ends} ({settings.timezone_name})"
 
 
 def _rendered(
@@ -241,11 +301,7 @@ def _rendered(
             return None
         return templates.render_part(kind, name, language=language, overrides=overrides, **context, **extra)
 
-    raw = part(SMS) or ""
-    frame = notices.sms_frame(settings, first=True, language=language, reminder=kind == "reminder")
-    prefix, suffix = frame if spec.customer_sms else ("", "")
-    sms = sms_segments.fit(raw, prefix=prefix, suffix=suffix)
-    count = sms_segments.segments(sms)
+    _uncut, sms = _sms_as_sent(kind, spec, part(SMS) or "", settings, language)
     subject = part(SUBJECT)
     subject = " ".join(subject.split()) if subject is not None else None
     return Preview(
@@ -256,11 +312,17 @@ def _rendered(
         subject=subject,
         text=part(TEXT),
         html=part(HTML, subject=subject),
-        sms_length=count.length,
-        sms_encoding=count.encoding,
-        first_ucs2_char=count.first_ucs2_char,
-        sms_segments=count.segments,
+        **_counts(sms_segments.segments(sms)),
     )
+
+
+def _counts(count: sms_segments.SegmentCount) -> dict[str, Any]:
+    return {
+        "sms_length": count.length,
+        "sms_encoding": count.encoding,
+        "first_ucs2_char": count.first_ucs2_char,
+        "sms_segments": count.segments,
+    }
 
 
 def changes(ctx: ServiceContext, kind: str | None = None) -> list[TemplateChange]:

@@ -388,7 +388,8 @@ BAD: dict[str, st.SearchStrategy[str]] = {
                 "\udcff",
             ]
         ),
-        st.text("x", min_size=330, max_size=400),
+        # too long to keep its day once sending cuts it to two segments
+        st.text("x", min_size=330, max_size=400).map(lambda text: text + " {{ when }}"),
     ),
     "template file": st.sampled_from(["HOME/none.txt", "HOME", "HOME/a\x00b", "HOME/afile/x.txt"]),
 }

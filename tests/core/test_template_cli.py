@@ -113,6 +113,34 @@ def test_a_preview_of_a_real_booking(cli: Cli) -> None:
     )
 
 
+def test_the_preview_of_an_email_names_its_calendar_invite(cli: Cli) -> None:
+    code, _, err = cli("--as", "sam", *_booking_args(), "--agent", _agent(cli))
+    assert code == 0, err
+    shown = {
+        (kind, language): cli.json(
+            "--as", "dana", "template", "preview", kind, "--booking", "1", "--language", language
+        )
+        for kind, language in (
+            ("agent_assignment", "en"),
+            ("agent_unassignment", "en"),
+            ("customer_confirmation", "es"),
+            ("request_received", "en"),
+        )
+    }
+    assert {key: preview["invite"] for key, preview in shown.items() if isinstance(preview, dict)} == {
+        ("agent_assignment", "en"): "REQUEST 2026-12-01 09:00 to 2026-12-01 10:00 (America/Chicago)",
+        ("agent_unassignment", "en"): "CANCEL 2026-12-01 09:00 to 2026-12-01 10:00 (America/Chicago)",
+        ("customer_confirmation", "es"): (
+            "REQUEST martes 1 de diciembre, 09:00 to martes 1 de diciembre, 10:00 (America/Chicago)"
+        ),
+        ("request_received", "en"): None,  # a request has no time with an agent to put in a calendar
+    }
+    code, out, _ = cli("--as", "dana", "template", "preview", "agent_assignment", "--booking", "1")
+    assert out.splitlines()[-1] == (
+        "--- calendar invite: REQUEST 2026-12-01 09:00 to 2026-12-01 10:00 (America/Chicago) ---"
+    )
+
+
 def test_a_dispatcher_is_refused_and_nothing_is_written(
     cli: Cli, db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -136,6 +164,11 @@ def test_a_dispatcher_is_refused_and_nothing_is_written(
             [KIND, "--part", "sms", "--language", "e1"],
             OVERRIDE,
             "error: language must be a two-letter code such as en or es, not 'e1'",
+        ),
+        (
+            [KIND, "--part", "sms", "--language", "fr"],
+            OVERRIDE,
+            "error: template language must be one of en, es (the languages with messages), not 'fr'\n",
         ),
         (
             [KIND, "--part", "sms", "--file", "HOME/none.txt"],

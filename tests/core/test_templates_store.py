@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from dispatch_desktop.domain.errors import PermissionDeniedError, ValidationError
 from dispatch_desktop.domain.inbound import InboundSms
 from dispatch_desktop.domain.message_kinds import KINDS
+from dispatch_desktop.domain.sms_segments import segments
 from dispatch_desktop.notify import templates as rendering
 from dispatch_desktop.services import inbound, operators, template_samples, templates
 from dispatch_desktop.services.context import ServiceContext
@@ -141,9 +142,10 @@ def test_a_dispatcher_may_look_but_not_change(sam: ServiceContext, db: Database)
         ),
         (
             "sms",
-            "x" * 300,
-            "the SMS for the sample booking is 3 segments (GSM-7, 323 characters with the company name "
-            "and the opt-out line); at most 2",
+            "x" * 300 + " {{ when }}",
+            "the SMS for the sample booking is 3 segments (GSM-7, 340 characters with the company name "
+            "and the opt-out line); sending cuts it to 2, which would cut off {{ when }}: put it earlier "
+            "or shorten the text",
         ),
         ("sms", "{% if false %}x{% endif %}", "the SMS is empty for the sample booking"),
         (
@@ -180,6 +182,48 @@ def test_a_refused_template_names_the_line_and_changes_nothing(
     assert template_rows(db) == (0, 0)
     preview = templates.preview(sam, KIND, drafts={part: text})
     assert preview.error == line and preview.sms is None
+
+
+@pytest.mark.parametrize(
+    "company",
+    [
+        "Johnson Brothers Plumbing & Heating Inc.",
+        "Hernández Plumbing, Heating & Cooling Co",  # UCS-2: two segments are 134 units
+    ],
+)
+def test_every_shipped_text_saved_unchanged_is_accepted_with_a_long_company_name(
+    sam: ServiceContext, db: Database, company: str
+) -> None:
+    """A supervisor who opens a shipped text and presses Save is never refused: sending shortens a
+    long text by its address, and the check takes the same cut."""
+    update_team_settings(sam, company_name=company, two_way_sms=True)
+    assert len(company) == 40
+    saved = 0
+    for language in ("en", "es"):
+        for kind in KINDS:
+            for part in templates.show_template(sam, kind, language).parts:
+                templates.set_part(sam, kind, part.part, language, part.shipped_text)
+                saved += 1
+    assert template_rows(db) == (saved, saved)
+    preview = templates.preview(sam, "customer_confirmation", "es")
+    assert preview.sms is not None and preview.sms_segments == 2
+    assert preview.sms.startswith(f"{company}: Cita confirmada para el ")
+    assert preview.sms.endswith(" Responda STOP para darse de baja.")
+
+
+def test_a_long_draft_that_keeps_its_day_is_sent_as_the_preview_shows(
+    sam: ServiceContext, db: Database
+) -> None:
+    long = "Booked {{ ref }} on {{ when }} at {{ address }}. " + "Please have the area clear. " * 8
+    preview = templates.preview(sam, KIND, drafts={"sms": long})
+    assert preview.error is None and preview.sms is not None and preview.sms_segments == 2
+    templates.set_part(sam, KIND, "sms", "en", long)
+    add_booking(sam, agent_id=add_agent(sam).id)
+    [sent] = customer_sms(db)
+    sample_when = template_samples.context(KIND, sam.team_settings())["when"]
+    for sms, when in ((preview.sms, f" on {sample_when} at "), (sent, " on 2026-12-01 09:00 at ")):
+        assert when in sms and sms.endswith("... Reply STOP to opt out."), sms
+        assert segments(sms).segments == 2
 
 
 ESCAPES = [
@@ -375,3 +419,12 @@ def test_bad_kind_part_and_language_are_one_line(sam: ServiceContext, db: Databa
         templates.set_part(sam, KIND, "sms", "english", OVERRIDE)
     assert str(language.value) == "language must be a two-letter code such as en or es, not 'english'"
     assert template_rows(db) == (0, 0)
+
+
+def test_a_draft_refused_for_its_length_keeps_its_counts(sam: ServiceContext) -> None:
+    preview = templates.preview(sam, KIND, drafts={"sms": "Gracias, reparación. " * 12 + "{{ when }}"})
+    assert preview.error is not None and preview.error.startswith(
+        "the SMS for the sample booking is 5 segments"
+    )
+    assert (preview.sms_segments, preview.sms_encoding, preview.first_ucs2_char) == (5, "UCS-2", "ó")
+    assert preview.sms is None

@@ -41,6 +41,8 @@ def test_a_call_taken_with_the_keyboard_creates_a_pending_call_center_booking(qt
     assert QApplication.focusWidget() is panel.start.time_field
     _type_and_enter(qtbot, panel, "")  # and time
     assert QApplication.focusWidget() is panel.duration
+    _type_and_enter(qtbot, panel, "")
+    assert QApplication.focusWidget() is panel.language  # in the walk, not only behind Alt+L
     with qtbot.waitSignal(panel.saved, timeout=10_000) as saved:
         _type_and_enter(qtbot, panel, "")  # Enter on the last field saves
     view = saved.args[0]
@@ -193,9 +195,12 @@ def test_the_language_is_the_teams_for_a_new_caller_and_a_returning_callers_own(
     panel.name.setText("Rosa Díaz")
     panel.address.setText("3300 W 26th St")
     panel.service.setText("Calentador")
-    panel.language.setCurrentIndex(panel.language.findData("en"))
+    panel.language.setFocus()
+    qtbot.waitUntil(panel.language.hasFocus)
+    qtbot.keyClick(panel.language, Qt.Key.Key_E)  # typed as a call-taker would: "E" for English
+    assert panel.language.currentData() == "en"
     with qtbot.waitSignal(panel.saved, timeout=10_000) as saved:
-        panel.save()
+        qtbot.keyClick(panel.language, Qt.Key.Key_Return)  # the last field of the walk: Enter saves
     assert bookings.get_booking(console.ctx, saved.args[0].id).customer_language == "en"
     assert panel.language.currentData() == "es"  # cleared for the next call: the team's again
     panel.phone.setText("312-555-0146")

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication
 from dispatch_desktop.domain.sms_segments import segments
 from dispatch_desktop.services import agents, booking_notices, bookings, templates
 from dispatch_desktop.services.context import ServiceContext
+from dispatch_desktop.storage.models import MessageTemplate
 from dispatch_desktop.ui.kit.sms_meter import SmsMeter, meter_note
 from dispatch_desktop.ui.kit.style import FIELD_ERROR
 from dispatch_desktop.ui.settings.dialog import SettingsDialog
@@ -30,11 +31,14 @@ def test_the_meter_names_the_segments_and_the_character_that_forces_ucs2(qtbot) 
     meter.show_count(segments("á" + "a" * 100))  # é is GSM-7, á is not
     assert meter.text() == "101 UCS-2 units · 2 segments · UCS-2 because of 'á'"
     assert not meter.refused and FIELD_ERROR not in meter.styleSheet()
-    meter.show_refused("Hi {{ ref }}")
-    assert meter.text() == "Not counted: this SMS cannot be sent as typed (at most 2 segments)"
+    meter.show_refused("Hi {{ ref }")
+    assert meter.text() == "Not counted: this SMS does not render as typed"
     assert meter.refused and FIELD_ERROR in meter.styleSheet()
-    meter.show_refused("Reparación {{ ref }}")
-    assert meter.text().endswith("(at most 2 segments); 'ó' makes it UCS-2")
+    meter.show_refused("Reparación {{ ref }")
+    assert meter.text().endswith("as typed; 'ó' makes it UCS-2")
+    meter.show_refused("", segments("ó" * 150))
+    assert meter.text() == "150 UCS-2 units · 3 segments · UCS-2 because of 'ó' · refused: at most 2 segments"
+    assert meter.refused and FIELD_ERROR in meter.styleSheet()
 
 
 def test_the_html_preview_reads_no_file_a_template_names(qtbot) -> None:
@@ -200,11 +204,17 @@ def test_the_character_that_forces_ucs2_is_named_as_you_type(qtbot, desk, db) ->
 
 def test_an_sms_over_two_segments_is_refused_in_red_with_its_count(qtbot, desk, db) -> None:
     _dialog, page = _templates(qtbot, desk())
-    _type(qtbot, page, "sms", "{{ ref }} " + "Gracias por elegirnos, reparación. " * 3)
-    assert page.preview.meter.refused and page.preview.meter.text().endswith("'ó' makes it UCS-2")
+    _type(qtbot, page, "sms", "{{ ref }} " + "Gracias por elegirnos, reparación. " * 3 + "{{ when }}")
+    meter = page.preview.meter
+    assert meter.refused and FIELD_ERROR in meter.styleSheet()
+    assert " · 3 segments · UCS-2 because of 'ó' · refused: at most 2 segments" in meter.text()
     assert page.problem.is_error and page.problem.text().startswith(
         "SMS: the SMS for the sample booking is 3 segments"
     )
+    assert page.problem.text().endswith("which would cut off {{ when }}: put it earlier or shorten the text")
+    _type(qtbot, page, "sms", "{{ when }} " + "Gracias por elegirnos, reparación. " * 3)  # the day first
+    assert not meter.refused and meter.text().endswith(" · 2 segments · UCS-2 because of 'ó'")
+    assert page.preview.text_view.toPlainText().endswith("... Reply STOP to opt out.")
 
 
 def test_another_workstations_save_reloads_the_kind_but_keeps_what_is_typed(qtbot, desk, db) -> None:
@@ -321,3 +331,52 @@ def test_a_spanish_override_is_saved_for_spanish_only(qtbot, desk, db) -> None:
     qtbot.waitUntil(lambda: page.kinds.item(0).text() == "Confirmation · changed (es)", timeout=10_000)
     assert templates.show_template(console.ctx, CONFIRMATION, "es").part("sms").is_override
     assert not templates.show_template(console.ctx, CONFIRMATION, "en").part("sms").is_override
+
+
+def test_ctrl_s_saves_the_template_typed(qtbot, desk, db) -> None:
+    console = desk()
+    _dialog, page = _templates(qtbot, console)
+    _type(qtbot, page, "sms", "Booked {{ ref }} for {{ when }}.")
+    editor = page.parts.editors["sms"]
+    editor.setFocus()
+    qtbot.waitUntil(editor.hasFocus, timeout=5_000)
+    with qtbot.waitSignal(page.saved, timeout=10_000) as saved:
+        qtbot.keyClick(editor, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert saved.args[0].saved == ("sms",)
+    assert editor.toPlainText() == "Booked {{ ref }} for {{ when }}."  # Ctrl+S typed no letter
+    assert templates.show_template(console.ctx, CONFIRMATION, "en").part("sms").text == (
+        "Booked {{ ref }} for {{ when }}."
+    )
+
+
+def test_a_language_customers_cannot_choose_is_refused_at_save(qtbot, desk, db) -> None:
+    """A French override stored before languages were checked shows, but takes no new text."""
+    with db.write() as session:
+        session.add(
+            MessageTemplate(
+                kind=CONFIRMATION, part="sms", language="fr", body="Réservé {{ ref }}", updated_by="boss"
+            )
+        )
+    console = desk()
+    _dialog, page = _templates(qtbot, console)
+    page.language.setCurrentIndex(page.language.findData("fr"))
+    qtbot.waitUntil(lambda: page.shown is not None and page.shown.detail.language == "fr", timeout=10_000)
+    _type(qtbot, page, "sms", "Réservé {{ ref }} le {{ when }}.")
+    outcome = _save(qtbot, page)
+    assert outcome.saved == () and outcome.refused == "sms"
+    assert page.problem.text() == (
+        "SMS: template language must be one of en, es (the languages with messages), not 'fr'"
+    )
+    assert templates.show_template(console.ctx, CONFIRMATION, "fr").part("sms").text == "Réservé {{ ref }}"
+
+
+def test_an_emails_preview_names_the_calendar_invite_it_carries(qtbot, desk, db) -> None:
+    _dialog, page = _templates(qtbot, desk())
+    assert page.preview.invite.isHidden()  # the SMS carries none
+    page.parts.show_part("text")
+    assert not page.preview.invite.isHidden()
+    assert page.preview.invite.text().startswith("Calendar invite: REQUEST ")
+    assert page.preview.invite.text().endswith(" (America/Chicago)")
+    _choose(qtbot, page, "request_received")
+    qtbot.waitUntil(lambda: page.last_preview is not None and page.last_preview.kind == "request_received")
+    assert page.preview.invite.isHidden()

@@ -118,6 +118,8 @@ def _preview_text(preview: Preview) -> str:
         lines += [f"--- {PART_LABELS['text']} ---", preview.text.rstrip("\n")]
     if preview.html is not None:
         lines += [f"--- {PART_LABELS['html']}: {len(preview.html)} characters (--json shows it) ---"]
+    if preview.invite is not None:
+        lines += [f"--- calendar invite: {preview.invite} ---"]
     return "\n".join(lines)
 
 

@@ -1,4 +1,5 @@
-"""What a rendered text costs as an SMS: length, segments and the encoding; red when it is refused.
+"""What a rendered text costs as an SMS: length, segments and the encoding; red when it is refused
+("3 segments" in red: a draft too long to keep its day once cut).
 
 "2 segments · UCS-2 because of 'á'": the character named is the first one outside the GSM-7
 alphabet, the one a person would replace to get the cheaper encoding back.
@@ -37,10 +38,14 @@ class SmsMeter(PlainLabel):
         self.setText(meter_note(count))
         self.setStyleSheet(INFO_STYLE)
 
-    def show_refused(self, typed: str) -> None:
-        """Red: the SMS as typed is refused; names a character of `typed` that forces UCS-2, if one does."""
+    def show_refused(self, typed: str, count: SegmentCount | None = None) -> None:
+        """Red: the SMS as typed is refused. `count`: what it would cost, when its length is why;
+        else names a character of `typed` that forces UCS-2, if one does."""
         self.refused = True
-        note = tr("Not counted: this SMS cannot be sent as typed (at most %d segments)") % MAX_SEGMENTS
-        odd = segments(typed).first_ucs2_char
-        self.setText(note + tr("; %s makes it UCS-2") % repr(odd) if odd else note)
+        if count is not None:
+            self.setText(meter_note(count) + tr(" · refused: at most %d segments") % MAX_SEGMENTS)
+        else:
+            note = tr("Not counted: this SMS does not render as typed")
+            odd = segments(typed).first_ucs2_char
+            self.setText(note + tr("; %s makes it UCS-2") % repr(odd) if odd else note)
         self.setStyleSheet(error_style())

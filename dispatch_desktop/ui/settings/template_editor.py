@@ -228,6 +228,8 @@ class PreviewPane(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.title = PlainLabel(tr("Preview"))
+        self.invite = PlainLabel()  # under an email's parts: what it puts in the recipient's calendar
+        self.invite.setObjectName("templateInvite")
         self.text_view = QPlainTextEdit()
         self.text_view.setObjectName("templatePreview")
         self.text_view.setReadOnly(True)
@@ -242,29 +244,36 @@ class PreviewPane(QWidget):
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.title)
+        column.addWidget(self.invite)
         column.addWidget(self.views, 1)
         column.addWidget(self.meter)
 
-    def show_preview(self, preview: Preview | None, part: str, refused: str | None, typed: str) -> None:
+    def show_preview(
+        self,
+        preview: Preview | None,
+        part: str,
+        refused: str | None,
+        typed: str,
+        refused_count: SegmentCount | None = None,
+    ) -> None:
         """`preview` (the last that rendered) of `part`; `refused`: the part whose draft is refused;
-        `typed`: the SMS as typed."""
+        `typed`: the SMS as typed; `refused_count`: what a refused SMS costs, when its length is why."""
         self.meter.setVisible(part == SMS)
         if preview is None:
             return
         source = tr("sample booking") if preview.booking == "sample" else preview.booking
         title = tr("Preview of the %s, %s") % (PART_LABELS[part], source)
         self.title.setText(tr("%s, as it last rendered") % title if refused else title)
+        self.invite.setText(tr("Calendar invite: %s") % preview.invite if preview.invite else "")
+        self.invite.setVisible(part != SMS and preview.invite is not None)
         if part == HTML:
             self.html_view.setHtml(preview.html or "")
             self.views.setCurrentWidget(self.html_view)
         else:
             self.text_view.setPlainText(getattr(preview, part) or "")
             self.views.setCurrentWidget(self.text_view)
+        count = preview.sms_count()
         if refused == SMS:
-            self.meter.show_refused(typed)
-        elif preview.sms_encoding and preview.sms_length is not None and preview.sms_segments:
-            self.meter.show_count(
-                SegmentCount(
-                    preview.sms_encoding, preview.sms_length, preview.sms_segments, preview.first_ucs2_char
-                )
-            )
+            self.meter.show_refused(typed, refused_count)
+        elif count is not None:
+            self.meter.show_count(count)

@@ -2,28 +2,20 @@
 
 The kinds on the left; on the right a tab per part (SMS, subject, plain text, HTML), the variables
 the kind may use (a click inserts `{{ name }}` at the cursor), and a preview rendered on a worker
-from a sample booking or a real one, a moment after the typing stops. Save keeps a refused draft
-in its editor with the service's one-line reason under it; Revert asks first. Another
-workstation's save reloads the kind, but a part typed in here keeps what is typed.
+from a sample booking or a real one, a moment after the typing stops. Save (or Ctrl+S) keeps a
+refused draft in its editor with the service's one-line reason under it; Revert asks first.
+Another workstation's save reloads the kind, but a part typed in here keeps what is typed.
 """
 
 from collections.abc import Callable, Mapping
 from functools import partial
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
-from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLineEdit,
-    QListWidgetItem,
-    QMessageBox,
-    QPushButton,
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import QListWidgetItem, QMessageBox, QWidget
 
 from dispatch_desktop.domain.message_kinds import PART_LABELS, SMS, kind_spec
+from dispatch_desktop.domain.sms_segments import SegmentCount
 from dispatch_desktop.domain.team import parse_booking_reference
 from dispatch_desktop.services import templates
 from dispatch_desktop.services.template_views import Preview, TemplateSummary
@@ -31,19 +23,9 @@ from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.kit.discard import ask_before, ask_to_discard
 from dispatch_desktop.ui.kit.lifetime import run_for
-from dispatch_desktop.ui.kit.message_line import MessageLine
 from dispatch_desktop.ui.kit.operations import one_line
-from dispatch_desktop.ui.kit.plain import PlainLabel, plain_tip
+from dispatch_desktop.ui.kit.plain import plain_tip
 from dispatch_desktop.ui.kit.poller import Poller
-from dispatch_desktop.ui.settings.template_editor import (
-    KindList,
-    LanguagePicker,
-    PartEditors,
-    PreviewPane,
-    VariableList,
-    buddy,
-    column,
-)
 from dispatch_desktop.ui.settings.template_work import (
     PreviewAnswer,
     PreviewRequest,
@@ -56,9 +38,9 @@ from dispatch_desktop.ui.settings.template_work import (
     revert_part,
     save_drafts,
 )
+from dispatch_desktop.ui.settings.templates_view import TemplatesView
 
 PREVIEW_DELAY_MS = 300  # the preview follows the typing once it pauses this long
-KINDS_WIDTH = 230
 REFRESH_ON = Change.SETTINGS
 
 
@@ -66,13 +48,13 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("TemplatesPage", text)
 
 
-class TemplatesPage(QWidget):
+class TemplatesPage(TemplatesView):
     loaded = Signal()  # a kind's texts are in the editors
     previewed = Signal()  # a preview arrived and is shown
     saved = Signal(object)  # a SaveOutcome
 
     def __init__(self, console: ConsoleContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent)  # the widgets, laid out (templates_view.py)
         self.console = console
         self.summaries: list[TemplateSummary] = []
         self.shown: Shown | None = None
@@ -81,38 +63,26 @@ class TemplatesPage(QWidget):
         self.last_preview: Preview | None = None  # the last one that rendered
         self._request: PreviewRequest | None = None
         self.refused: str | None = None  # the part whose draft the last preview refused
+        self.refused_count: SegmentCount | None = None  # its SMS's cost, when its length is why
         self.question: QMessageBox | None = None
 
-        self.kinds = KindList()
         self.kinds.currentItemChanged.connect(self._kind_chosen)
-        self.language = LanguagePicker()
         self.language.currentIndexChanged.connect(self._language_chosen)
-        self.booking = QLineEdit()
-        self.booking.setPlaceholderText(tr("the sample booking, or a reference: BK-000123"))
         self.booking.editingFinished.connect(self._schedule_preview)
-        self.title = PlainLabel()
-        self.title.setWordWrap(True)
-        self.title.setStyleSheet("font-weight: 600;")
-        self.changed = PlainLabel()
-        self.parts = PartEditors()
         self.parts.edited.connect(self._edited)
         self.parts.currentChanged.connect(lambda _index: self._part_shown())
-        self.problem = MessageLine()
-        self.variables = VariableList()
         self.variables.chosen.connect(self.parts.insert)
-        self.preview = PreviewPane()
-        self.save_button = QPushButton(tr("Sav&e"))
         self.save_button.clicked.connect(self.save)
-        self.revert_button = QPushButton(tr("Revert to shipped &default"))
         self.revert_button.clicked.connect(self.ask_revert)
-        self.message = MessageLine()
+        QShortcut(
+            QKeySequence.StandardKey.Save, self, self.save, Qt.ShortcutContext.WidgetWithChildrenShortcut
+        )
 
         self._timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
         self._timer.timeout.connect(self._preview_now)
         self.previews = Poller(
             self, console.ops, self._preview_work, self._previewed, self.problem.show_error
         )
-        self._build_layout()
         console.ops.changed.connect(self._data_changed)
         self._update_buttons()
         self._stale = True  # the settings dialog opens often: the templates load once looked at
@@ -122,48 +92,6 @@ class TemplatesPage(QWidget):
         if self._stale:
             self._stale = False
             self._refresh()
-
-    def _build_layout(self) -> None:
-        heading = QHBoxLayout()
-        heading.addWidget(self.title, 1)
-        heading.addWidget(self.changed)
-        choices = QHBoxLayout()
-        choices.addWidget(buddy(tr("&Language"), self.language))
-        choices.addWidget(self.language)
-        choices.addSpacing(12)
-        choices.addWidget(buddy(tr("Pre&view with"), self.booking))
-        choices.addWidget(self.booking, 1)
-        editor_row = QSplitter()
-        editor_row.addWidget(column(self.parts, self.problem, stretch=self.parts))
-        editor_row.addWidget(
-            column(buddy(tr("Va&riables"), self.variables), self.variables, stretch=self.variables)
-        )
-        editor_row.setStretchFactor(0, 3)
-        editor_row.setStretchFactor(1, 1)
-        stacked = QSplitter(Qt.Orientation.Vertical)
-        stacked.addWidget(editor_row)
-        stacked.addWidget(self.preview)
-        stacked.setStretchFactor(0, 3)
-        stacked.setStretchFactor(1, 2)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.revert_button)
-        buttons.addWidget(self.save_button)
-        right = QWidget()
-        right_column = QVBoxLayout(right)
-        right_column.setContentsMargins(0, 0, 0, 0)
-        for row in (heading, choices):
-            right_column.addLayout(row)
-        right_column.addWidget(stacked, 1)
-        right_column.addLayout(buttons)
-        right_column.addWidget(self.message)
-        sides = QSplitter()
-        sides.addWidget(column(buddy(tr("&Message kinds"), self.kinds), self.kinds, stretch=self.kinds))
-        sides.addWidget(right)
-        sides.setStretchFactor(1, 1)
-        sides.setSizes([KINDS_WIDTH, 4 * KINDS_WIDTH])
-        layout = QVBoxLayout(self)
-        layout.addWidget(sides)
 
     # --- the kinds ------------------------------------------------------------------------
 
@@ -321,6 +249,7 @@ class TemplatesPage(QWidget):
         else:
             self.problem.show_error(refusal(refused, error))
         self.refused = (refused or SMS) if error is not None else None
+        self.refused_count = answer.preview.sms_count() if error is not None else None
         self._show_preview()
         self.previewed.emit()
 
@@ -333,7 +262,8 @@ class TemplatesPage(QWidget):
         self._show_changed()
         self._update_buttons()
         typed = self.parts.editors[SMS].toPlainText()
-        self.preview.show_preview(self.last_preview, self.parts.current_part(), self.refused, typed)
+        part = self.parts.current_part()
+        self.preview.show_preview(self.last_preview, part, self.refused, typed, self.refused_count)
 
     # --- save and revert ------------------------------------------------------------------
 
