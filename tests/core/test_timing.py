@@ -1,14 +1,17 @@
 """The pure clock rules: reminder offsets, quiet-hours windows and the recipient's zone."""
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from dispatch_desktop.domain import team
 from dispatch_desktop.domain.errors import ValidationError
 from dispatch_desktop.domain.sms_segments import segments
 from dispatch_desktop.domain.timing import QuietHours, parse_reminders, recipient_zone, reminders_text
 from dispatch_desktop.notify.templates import render
+from dispatch_desktop.services.notices import framed_sms
 
 CHICAGO = ZoneInfo("America/Chicago")
 NIGHT = QuietHours.parse("21:00-08:00")
@@ -86,9 +89,19 @@ def test_the_reminder_names_company_agent_time_and_address_and_invites_a_reply_w
     assert one_way.sms == (
         "Reminder: Boiler service on 2026-12-01 09:00 with Ann Field at 12 Elm Street (BK-000042)."
     )
-    two_way = render("reminder", two_way=True, **context)
-    assert two_way.sms.endswith("(BK-000042). Reply C to confirm, R to reschedule")
-    assert segments(two_way.sms).segments <= 2
+    # The reply keywords are the frame's, like the company name: no template can drop them.
+    stored = {team.COMPANY_NAME_KEY: "Acme Plumbing", team.TWO_WAY_SMS_KEY: team.ON}
+    two_way = team.TeamSettings.from_stored(stored, "America/Chicago")
+    _uncut, sent = framed_sms(one_way.sms, two_way, first=False, language="en", reminder=True)
+    assert sent == (
+        "Acme Plumbing: Reminder: Boiler service on 2026-12-01 09:00 with Ann Field at 12 Elm Street "
+        "(BK-000042). Reply C to confirm, R to reschedule"
+    )
+    assert segments(sent).segments <= 2
+    _uncut, one_way_sent = framed_sms(
+        one_way.sms, replace(two_way, two_way_sms=False), first=False, language="en", reminder=True
+    )
+    assert one_way_sent == f"Acme Plumbing: {one_way.sms}"
     assert one_way.subject == "Reminder: Booking BK-000042 on 2026-12-01 09:00"
     for part in (one_way.text, one_way.html):
         assert "Ann Field" in part and "12 Elm Street" in part and "Acme Plumbing" in part
