@@ -1,4 +1,4 @@
-"""The README's command reference lists every command and option the parser has, and no other."""
+"""The README stays true: its command reference is the parser's, and it shows every screenshot."""
 
 import argparse
 import re
@@ -40,3 +40,11 @@ def test_every_command_and_option_is_in_the_reference() -> None:
 def test_the_reference_invents_no_option() -> None:
     known = set().union(*(_options(parser) for _, parser in _commands(build_parser())))
     assert set(re.findall(r"--[a-z][a-z-]*", REFERENCE)) - known == set()
+
+
+def test_every_screenshot_is_shown_in_the_readme() -> None:
+    shots = sorted(
+        path.name for path in (Path(__file__).resolve().parents[2] / "docs" / "screenshots").glob("*.png")
+    )
+    assert len(shots) > 10
+    assert [name for name in shots if f"(docs/screenshots/{name})" not in README] == []
