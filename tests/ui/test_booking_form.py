@@ -73,6 +73,20 @@ def test_a_booking_saved_in_the_form_appears_in_the_table(qtbot, desk, db):
     assert page.selected_id() == view.id
 
 
+def test_enter_walks_from_notes_to_the_language_and_saves_there_as_in_the_call_center_panel(qtbot, desk, db):
+    console = desk("dana", "dispatcher")
+    form = _ready(qtbot, BookingForm(console))
+    qtbot.addWidget(form)
+    form.show()
+    _fill(form)
+    form.notes.setFocus()
+    qtbot.keyClick(form.notes, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: form.language.hasFocus(), timeout=5_000)
+    with qtbot.waitSignal(form.saved, timeout=10_000) as saved:
+        qtbot.keyClick(form.language, Qt.Key.Key_Return)
+    assert saved.args[0].customer_name == "Nadia Flores"
+
+
 def test_saving_queues_the_customer_and_agent_notifications(qtbot, desk, db):
     console = desk("dana", "dispatcher")
     marcus = agents.add_agent(console.ctx, name="Marcus Hill", phone="+13125550111", email="m@example.com")

@@ -180,9 +180,11 @@ class BookingForm(CustomerFields, QDialog):
             QWidget.setTabOrder(first, second)
 
     def fields(self) -> list[QWidget]:
-        """The fields Enter and Tab walk through, in order; Enter on the last one saves."""
+        """The fields Enter and Tab walk through, in order, as the call-center panel's end on the
+        language; Enter on the last one saves."""
         caller = [self.phone, self.name, self.email, self.address, self.service]
-        return [*caller, *self.start.fields(), self.offset_choice, self.duration, self.agent, self.notes]
+        when = [*self.start.fields(), self.offset_choice, self.duration]
+        return [*caller, *when, self.agent, self.notes, self.language]
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
