@@ -331,3 +331,30 @@ def test_every_login_reads_the_message_templates_and_only_a_supervisor_writes_th
             ):
                 with pytest.raises(errors.InsufficientPrivilege):
                     conn.execute(statement)
+
+
+def test_a_dispatcher_and_a_call_taker_book_a_customer_without_email(team: Team) -> None:
+    """A caller with no email is the most common call; the email notice is written skipped, never refused."""
+    dan, carla = _as(team, "dan"), _as(team, "carla")
+    agent = _agent(dan)
+    for ctx, agent_id, phone in ((dan, agent, "312-555-0177"), (carla, None, "312-555-0178")):
+        view = bookings.create_booking(
+            ctx,
+            customer_name="Noel Noemail",
+            customer_phone=phone,
+            customer_email=None,
+            address="3 Oak Street",
+            service="Leaking tap",
+            start="2026-12-01 11:00",
+            end="2026-12-01 12:00",
+            agent_id=agent_id,
+        )
+        with team.owner.read() as session:
+            rows = session.scalars(
+                select(OutboxMessage).where(
+                    OutboxMessage.booking_id == view.id, OutboxMessage.recipient_kind == "customer"
+                )
+            ).all()
+        assert {(row.channel, row.status, row.last_error) for row in rows} >= {
+            ("email", "skipped", "no email address on file")
+        }

@@ -74,7 +74,9 @@ BEGIN
   END IF;
   IF NEW.booking_id IS NOT NULL THEN
     IF EXISTS (SELECT 1 FROM bookings b JOIN customers c ON c.id = b.customer_id
-               WHERE b.id = NEW.booking_id AND b.xmin = tx AND (staff OR NEW.recipient IN (c.phone, c.email))) THEN
+               WHERE b.id = NEW.booking_id AND b.xmin = tx
+                 -- '' is a notice skipped for want of an address ("no email address on file"): it reaches no one
+                 AND (staff OR NEW.recipient IN (c.phone, c.email, ''))) THEN
       RETURN NEW;
     END IF;
   ELSIF NEW.time_off_id IS NOT NULL THEN
