@@ -8,7 +8,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QStringListModel, Qt
-from PySide6.QtWidgets import QApplication, QCompleter, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QCompleter, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from dispatch_desktop.domain import validation
 from dispatch_desktop.domain.errors import ValidationError
@@ -211,3 +211,18 @@ def stacked(*widgets: QWidget) -> QWidget:
     for widget in widgets:
         column.addWidget(widget)
     return box
+
+
+def label_buddies_to_fields(form: QFormLayout) -> None:
+    """Each row's Alt+letter puts the cursor in its field: the label's buddy is the first field that
+    takes focus, not the box (`stacked`) holding the field with its hint and message."""
+    for row in range(form.rowCount()):
+        label = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+        holder = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+        box = holder.widget() if holder is not None else None
+        if label is None or not isinstance(label.widget(), QLabel) or box is None:
+            continue
+        fields = [box, *box.findChildren(QWidget)]
+        field = next((w for w in fields if w.focusPolicy() & Qt.FocusPolicy.TabFocus), None)
+        if field is not None:
+            label.widget().setBuddy(field)
