@@ -217,12 +217,13 @@ def label_buddies_to_fields(form: QFormLayout) -> None:
     """Each row's Alt+letter puts the cursor in its field: the label's buddy is the first field that
     takes focus, not the box (`stacked`) holding the field with its hint and message."""
     for row in range(form.rowCount()):
-        label = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+        label_item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
         holder = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+        label = label_item.widget() if label_item is not None else None
         box = holder.widget() if holder is not None else None
-        if label is None or not isinstance(label.widget(), QLabel) or box is None:
+        if not isinstance(label, QLabel) or box is None:
             continue
         fields = [box, *box.findChildren(QWidget)]
         field = next((w for w in fields if w.focusPolicy() & Qt.FocusPolicy.TabFocus), None)
         if field is not None:
-            label.widget().setBuddy(field)
+            label.setBuddy(field)
