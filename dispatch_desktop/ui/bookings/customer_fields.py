@@ -114,12 +114,16 @@ class CustomerFields(_Widget):
             return
         self.known_caller = caller
         self._caller_changed(caller)
+        region = self.settings.region if self.settings else "US"
         if caller is None:
             self.lookup.setText(self.tr("New customer"))
             self.offer_addresses(())
+            try:  # a new caller's number reads like a known one's: one national format everywhere
+                self.phone.setText(phone_for_display(validation.phone(phone, region), region))
+            except ValidationError:
+                pass  # left as typed; the check under the field says why
             return
         customer = caller.customer
-        region = self.settings.region if self.settings else "US"
         self.phone.setText(phone_for_display(customer.phone, region))  # one national format everywhere
         self.lookup.setText(self.tr("Known customer: {0}").format(customer.name))
         untouched = not self.name.text().strip() and not self.address.text().strip()
