@@ -3,6 +3,7 @@ field checks, a message under each field, and where a service error is shown.
 """
 
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING
@@ -118,10 +119,10 @@ class CustomerFields(_Widget):
         if caller is None:
             self.lookup.setText(self.tr("New customer"))
             self.offer_addresses(())
-            try:  # a new caller's number reads like a known one's: one national format everywhere
+            # A new caller's number reads like a known one's; one that is no number stays as typed
+            # (the check under the field says why).
+            with suppress(ValidationError):
                 self.phone.setText(phone_for_display(validation.phone(phone, region), region))
-            except ValidationError:
-                pass  # left as typed; the check under the field says why
             return
         customer = caller.customer
         self.phone.setText(phone_for_display(customer.phone, region))  # one national format everywhere
