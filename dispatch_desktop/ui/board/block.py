@@ -103,9 +103,12 @@ class BookingBlock(QGraphicsRectItem):
         font.setPointSizeF(8.5)
         bold = QFont(font)
         bold.setBold(True)
-        room = max(0.0, rect.width() - 6 - self._chips_width(font))
+        # The time and customer get the whole first line; the markers share the service's line, so a
+        # 30-minute clash still reads "14:00 Tom…" rather than "14:0…".
         first = f"{zone_label(booking.start)} {booking.customer_name}"
-        self.lines = [_elided(first, bold, room), _elided(booking.service, font, rect.width() - 6)]
+        room = max(0.0, rect.width() - 6 - self._chips_width(font))
+        self.lines = [_elided(first, bold, rect.width() - 6), _elided(booking.service, font, room)]
+        self._chips_top = rect.top() + 2 + QFontMetricsF(bold).height()
         colour = QBrush(text_on(fill))
         top = rect.top() + 2
         for text, line_font in zip(self.lines, (bold, font), strict=True):
@@ -132,7 +135,7 @@ class BookingBlock(QGraphicsRectItem):
         right = self.rect().right() - 2
         for marker in self.markers:
             width = metrics.horizontalAdvance(marker.text) + 6
-            chip = QRectF(right - width, self.rect().top() + 2, width, metrics.height())
+            chip = QRectF(right - width, self._chips_top, width, metrics.height())
             painter.fillRect(chip, marker.colour)
             painter.setPen(text_on(marker.colour))
             painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, marker.text)
