@@ -174,7 +174,7 @@ class BoardPage(QWidget):
         # The message sits by the legend, below the board: above it, it pushed every block down a
         # line just as the dispatcher reached for the next one.
         legend = self._legend()
-        legend.addWidget(self.message, 1)
+        legend.addWidget(self.message, 20)  # nearly all the room the legend leaves, so it stays one line
         layout.addLayout(legend)
 
         self.now_timer = QTimer(self)
