@@ -30,7 +30,8 @@ def test_dispatcher_adds_edits_and_deactivates_an_agent(qtbot, qtmodeltester, ma
     dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
     qtbot.waitUntil(lambda: page.model.rowCount() == 2)
     row = page.model.row_of(lambda a: a.name == "Ben Okafor")
-    assert _cell(page, row, 1) == "+13125550199"
+    # One national format everywhere (issue 17): the Agents tab read +13125550199 while the bookings said (312) …
+    assert _cell(page, row, 1) == "(312) 555-0199"
 
     page.select_agent(page.model.record(row).id)
     dialog = page.edit_selected()
@@ -83,9 +84,11 @@ def test_supervisor_adds_operator_changes_role_and_deactivates(qtbot, qtmodeltes
     dialog.name.setText("Dee Dispatcher")
     dialog.username.setText("dee")
     dialog.role.setCurrentIndex(dialog.role.findData("call-center"))
+    dialog.phone.setText("312 555 0123")
     dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
     qtbot.waitUntil(lambda: any(o.username == "dee" for o in page.model.records()))
     qtmodeltester.check(page.model)
+    assert _cell(page, page.model.row_of(lambda o: o.username == "dee"), 3) == "(312) 555-0123"
 
     page.select_operator("dee")
     dialog = page.edit_selected()

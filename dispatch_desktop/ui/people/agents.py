@@ -12,7 +12,7 @@ from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.kit.lifetime import run_for
 from dispatch_desktop.ui.people.hours_editor import WeeklyHoursEditor
-from dispatch_desktop.ui.people.record_page import ActiveRecordsPage, WorkerDialog
+from dispatch_desktop.ui.people.record_page import ActiveRecordsPage, WorkerDialog, with_region
 from dispatch_desktop.ui.people.record_table import Column, RecordTableModel
 
 REFRESH_ON = Change.AGENTS
@@ -89,7 +89,7 @@ class AgentsPage(ActiveRecordsPage):
     refresh_on = REFRESH_ON
     changes = Change.AGENTS
     dialog_class = AgentDialog
-    list_records = staticmethod(agents.list_agents)
+    list_records = staticmethod(with_region(agents.list_agents))
     set_active = staticmethod(agents.set_agent_active)
 
     def __init__(self, console: ConsoleContext, parent: QWidget | None = None) -> None:
@@ -98,7 +98,7 @@ class AgentsPage(ActiveRecordsPage):
         model = RecordTableModel(
             [
                 Column(self.tr("Name"), lambda a: a.name),
-                Column(self.tr("Phone"), lambda a: a.phone),
+                Column(self.tr("Phone"), lambda a: self.phone(a.phone)),
                 Column(self.tr("Email"), lambda a: a.email),
                 Column(self.tr("Hours"), lambda a: a.hours or self.tr("any time")),
                 Column(self.tr("Skills"), lambda a: ", ".join(a.skills)),

@@ -7,7 +7,7 @@ from dispatch_desktop.services import operators
 from dispatch_desktop.services.views import OperatorView
 from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
-from dispatch_desktop.ui.people.record_page import ActiveRecordsPage, WorkerDialog
+from dispatch_desktop.ui.people.record_page import ActiveRecordsPage, WorkerDialog, with_region
 from dispatch_desktop.ui.people.record_table import Column, RecordTableModel
 
 REFRESH_ON = Change.OPERATORS
@@ -67,7 +67,7 @@ class OperatorsPage(ActiveRecordsPage):
     refresh_on = REFRESH_ON
     changes = Change.OPERATORS
     dialog_class = OperatorDialog
-    list_records = staticmethod(operators.list_operators)
+    list_records = staticmethod(with_region(operators.list_operators))
     set_active = staticmethod(operators.set_operator_active)
 
     def __init__(self, console: ConsoleContext, parent: QWidget | None = None) -> None:
@@ -78,7 +78,7 @@ class OperatorsPage(ActiveRecordsPage):
                 Column(self.tr("Name"), lambda o: o.name),
                 Column(self.tr("Username"), lambda o: o.username),
                 Column(self.tr("Role"), lambda o: o.role),
-                Column(self.tr("Phone"), lambda o: o.phone),
+                Column(self.tr("Phone"), lambda o: self.phone(o.phone)),
                 Column(self.tr("Email"), lambda o: o.email),
                 Column(self.tr("Status"), lambda o: self.tr("active") if o.active else self.tr("inactive")),
             ],

@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dispatch_desktop.services.context import ServiceContext
+from dispatch_desktop.services.display import phone_for_display
 from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.kit.lifetime import retire, run_for
@@ -149,6 +151,11 @@ class RecordListPage(QWidget):
         return dialog
 
 
+def with_region(list_records: Callable[[ServiceContext], list[Any]]) -> Callable[[ServiceContext], Any]:
+    """`list_records` with the team's region beside the records, for `ActiveRecordsPage._loaded`."""
+    return lambda ctx: (ctx.team_settings().region, list_records(ctx))
+
+
 class ActiveRecordsPage(RecordListPage):
     """Records that are added, edited, deactivated and reactivated (agents, operators).
 
@@ -160,6 +167,14 @@ class ActiveRecordsPage(RecordListPage):
     dialog_class: ClassVar[Callable[..., WorkerDialog]]
     set_active: Callable[[Any, int, bool], Any]
     may_manage: bool
+    region = "US"  # the team's, read with the records (`with_region`): phones show in its national format
+
+    def _loaded(self, result: tuple[str, list[Any]]) -> None:
+        self.region, rows = result
+        self._show_records(rows)
+
+    def phone(self, number: str | None) -> str:
+        return phone_for_display(number, self.region) if number else ""
 
     def _record_buttons(self, add_text: str, edit_text: str) -> list[QPushButton]:
         self.add_button = QPushButton(add_text)
