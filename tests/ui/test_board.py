@@ -363,3 +363,20 @@ def test_age_reads_like_a_dispatcher_says_it():
         "2 h 10 min",
         "2 d",
     ]
+
+
+def test_the_message_after_a_drop_does_not_push_the_board_down(qtbot, boss_console):  # noqa: F811
+    """A dispatcher's next double-click after a drop hit the row below: the message line appeared
+    above the board and moved every block down by a line."""
+    ctx = boss_console.ctx
+    ana = agents.add_agent(ctx, name="Ana Ruiz", phone="+13125550101", email="ana@example.com")
+    pending = _book(ctx, None, at(10))
+    page = _board(qtbot, boss_console)
+    page.show()
+    qtbot.waitExposed(page)
+    before = page.view.mapTo(page, page.view.rect().topLeft())
+    with qtbot.waitSignal(page.moved, timeout=5000):
+        page.drop_booking(pending.id, ana.id, None)
+    qtbot.waitUntil(lambda: page.message.isVisible())
+    qtbot.wait(50)  # the layout settles
+    assert page.view.mapTo(page, page.view.rect().topLeft()) == before

@@ -217,7 +217,7 @@ def test_a_stale_edit_merges_their_change_to_another_field_and_says_it_in_words(
 
 
 def test_an_open_form_notices_a_change_from_another_workstation(qtbot, desk, db):
-    console = desk()
+    console = desk("dana", "dispatcher")
     view = bookings.create_booking(
         console.ctx,
         customer_name="Live Lou",
@@ -235,7 +235,8 @@ def test_an_open_form_notices_a_change_from_another_workstation(qtbot, desk, db)
     bookings.update_booking(ServiceContext(db, "boss"), view.id, notes="Ring twice")
     console.ops.changed.emit(Change.ALL)  # what the revision watcher does within a second
     qtbot.waitUntil(lambda: form.stale_banner.isVisible(), timeout=10_000)
-    assert "boss changed this booking" in form.stale_banner.text.text()
+    # The person by name, as the merge message says it, never the login (issue 17).
+    assert form.stale_banner.text.text().startswith("Boss Person changed this booking at ")
     form.stale_banner.reload_button.click()
     qtbot.waitUntil(lambda: form.notes.text() == "Ring twice", timeout=10_000)
     assert form.address.text() == "11 Oak St"  # bringing theirs in keeps what was typed

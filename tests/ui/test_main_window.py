@@ -46,8 +46,9 @@ def _booking(ctx, phone="+13125550150", agent_id=None):
 def test_title_and_status_bar_say_who_works_on_which_database(qtbot, desk, db):
     console = desk("dana", "dispatcher")
     window = _window(qtbot, console)
-    assert "Dispatcher Person (dispatcher)" in window.windowTitle()
-    assert db.description in window.windowTitle()
+    # Qt adds " — Dispatch Desktop" itself (the application's display name): the title bar read
+    # "Dispatch Desktop — … — Dispatch Desktop" while the title named it too.
+    assert window.windowTitle() == f"Dispatcher Person (dispatcher) — {db.description}"
     assert window.status_bar.database_label.text() == db.description
     expected = "SQLite " if db.is_sqlite else "PostgreSQL 127.0.0.1"
     assert window.status_bar.database_label.text().startswith(expected)

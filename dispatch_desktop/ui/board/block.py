@@ -106,15 +106,26 @@ class BookingBlock(QGraphicsRectItem):
             )
         )
         (font, plain), (bold, strong) = _fonts()
-        room = max(0.0, rect.width() - 6 - sum(plain.horizontalAdvance(m.text) + 8 for m in self.markers))
-        first = _elided(f"{zone_label(booking.start)} {booking.customer_name}", strong, room)
+        chips = sum(strong.horizontalAdvance(m.text) + 8 for m in self.markers)  # as paint() draws them
+        first = f"{zone_label(booking.start)} {booking.customer_name}"
         if compact:
+            # One line: the time and customer, then the service, the chips at the right end.
+            room = max(0.0, rect.width() - 6 - chips)
+            first = _elided(first, strong, room)
             used = strong.horizontalAdvance(first) + 6
             self.lines = [first, _elided(booking.service, plain, room - used)]
             offsets = [(0.0, 0.0), (used, 0.0)]
+            self._chips_top = rect.top() + 2
         else:
-            self.lines = [first, _elided(booking.service, plain, rect.width() - 6)]
+            # The time and customer get the whole first line; the markers share the service's line,
+            # so a 30-minute clash still reads "14:00 Tom…" rather than "14:0…".
+            service_room = max(0.0, rect.width() - 6 - chips)
+            self.lines = [
+                _elided(first, strong, rect.width() - 6),
+                _elided(booking.service, plain, service_room),
+            ]
             offsets = [(0.0, 0.0), (0.0, strong.height())]
+            self._chips_top = rect.top() + 2 + strong.height()
         colour = _text_brush(booking.status)
         left, top = rect.left() + 3, rect.top() + 2
         for text, line_font, (dx, dy) in zip(self.lines, (bold, font), offsets, strict=True):
@@ -133,7 +144,7 @@ class BookingBlock(QGraphicsRectItem):
         right = self.rect().right() - 2
         for marker in self.markers:
             width = metrics.horizontalAdvance(marker.text) + 6
-            chip = QRectF(right - width, self.rect().top() + 2, width, metrics.height())
+            chip = QRectF(right - width, self._chips_top, width, metrics.height())
             painter.fillRect(chip, marker.colour)
             painter.setPen(text_on(marker.colour))
             painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, marker.text)

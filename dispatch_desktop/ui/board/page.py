@@ -194,9 +194,12 @@ class BoardPage(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(navigation)
-        layout.addWidget(self.message)
         layout.addWidget(self.stack, 1)
-        layout.addLayout(self._legend())
+        # The message sits by the legend, below the board: above it, it pushed every block down a
+        # line just as the dispatcher reached for the next one.
+        legend = self._legend()
+        legend.addWidget(self.message, 20)  # nearly all the room the legend leaves, so it stays one line
+        layout.addLayout(legend)
 
         self.now_timer = QTimer(self)
         self.now_timer.setInterval(60_000)

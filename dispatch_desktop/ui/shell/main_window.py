@@ -214,9 +214,10 @@ class MainWindow(QMainWindow):
     def update_title(self) -> None:
         actor = self.console.actor
         demo_note = self.tr(" [demo]") if self.demo_mode else ""
+        # Not the program's name: Qt appends the application's display name to every title.
         self.setWindowTitle(
-            self.tr("Dispatch Desktop{0} — {1} ({2}) — {3}").format(
-                demo_note, actor.name, actor.role.value, self.console.ctx.db.description
+            self.tr("{0} ({1}) — {2}{3}").format(
+                actor.name, actor.role.value, self.console.ctx.db.description, demo_note
             )
         )
 
