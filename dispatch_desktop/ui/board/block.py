@@ -23,23 +23,22 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QApplication,
-    QGraphicsItem,
     QGraphicsRectItem,
     QGraphicsSceneMouseEvent,
-    QGraphicsSimpleTextItem,
     QGraphicsView,
     QStyleOptionGraphicsItem,
     QWidget,
 )
 
 from dispatch_desktop.services.views import BookingView
-from dispatch_desktop.ui.board.scene import booking_mime
+from dispatch_desktop.ui.board.scene import NAME_WIDTH, booking_mime
 from dispatch_desktop.ui.bookings.labels import RESCHEDULE_MARK, not_reached_tip, reschedule_note
 from dispatch_desktop.ui.kit.plain import rich_tip
 from dispatch_desktop.ui.kit.style import status_fill, text_on
 
 CLASH_RED = QColor("#d32f2f")  # the bookings table marks the same clash in the same red
 ASKS_BLUE = QColor("#1565c0")
+LEGIBLE_SAMPLE = "00:00 Matthew"  # the time and a wide seven-letter first name: what a short job shows
 
 
 @dataclass(frozen=True)
@@ -103,35 +102,62 @@ class BookingBlock(QGraphicsRectItem):
                 *(marker.tip for marker in self.markers),
             )
         )
-        (font, plain), (bold, strong) = _fonts()
-        room = max(0.0, rect.width() - 6 - sum(plain.horizontalAdvance(m.text) + 8 for m in self.markers))
-        first = _elided(f"{zone_label(booking.start)} {booking.customer_name}", strong, room)
-        if compact:
+        self.compact = compact
+        self.texts = (f"{zone_label(booking.start)} {booking.customer_name}", booking.service)
+        self._cut: tuple[float, tuple[str, str]] | None = None  # the lines as last cut, and for what room
+
+    @property
+    def lines(self) -> list[str]:
+        """The block's two lines as drawn now: cut to the part of the block in sight."""
+        return list(self._lines(self.text_left())[1])
+
+    def text_left(self) -> float:
+        """Where the lines start: the block's left, or the edge of the sticky names when the block
+        begins under them, so a block scrolled partly off still reads from its start."""
+        left = self.rect().left() + 3
+        scene = self.scene()
+        views = scene.views() if scene is not None else []
+        if views:
+            left = max(left, views[0].mapToScene(0, 0).x() + NAME_WIDTH + 3)
+        return left
+
+    def _lines(self, left: float) -> tuple[float, tuple[str, str]]:
+        """The lines cut to the room from `left` to the chips; kept while the room stays the same."""
+        room = self.rect().right() - 3 - left - _chips_width(self.markers)
+        if self._cut is not None and self._cut[0] == room:
+            return self._cut
+        (_font, plain), (_bold, strong) = _fonts()
+        first = _first_line(self.texts[0], strong, room)
+        if self.compact:
             used = strong.horizontalAdvance(first) + 6
-            self.lines = [first, _elided(booking.service, plain, room - used)]
-            offsets = [(0.0, 0.0), (used, 0.0)]
+            second = _elided(self.texts[1], plain, room - used)
         else:
-            self.lines = [first, _elided(booking.service, plain, rect.width() - 6)]
-            offsets = [(0.0, 0.0), (0.0, strong.height())]
-        colour = _text_brush(booking.status)
-        left, top = rect.left() + 3, rect.top() + 2
-        for text, line_font, (dx, dy) in zip(self.lines, (bold, font), offsets, strict=True):
-            label = QGraphicsSimpleTextItem(text, self)
-            label.setBrush(colour)
-            label.setFont(line_font)
-            label.setPos(left + dx, top + dy)
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemClipsChildrenToShape, True)
+            second = _elided(self.texts[1], plain, self.rect().right() - 3 - left)
+        self._cut = (room, (first, second))
+        return self._cut
 
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
         super().paint(painter, option, widget)
-        bold, metrics = _fonts()[1]
+        (font, _plain), (bold, strong) = _fonts()
+        rect = self.rect()
+        left = self.text_left()
+        first, second = self._lines(left)[1]
+        painter.setPen(_text_brush(self.booking.status).color())
         painter.setFont(bold)
-        right = self.rect().right() - 2
+        baseline = rect.top() + 2 + strong.ascent()
+        painter.drawText(QPointF(left, baseline), first)
+        painter.setFont(font)
+        if self.compact:
+            painter.drawText(QPointF(left + strong.horizontalAdvance(first) + 6, baseline), second)
+        else:
+            painter.drawText(QPointF(left, baseline + strong.height()), second)
+        painter.setFont(bold)
+        right = rect.right() - 2
         for marker in self.markers:
-            width = metrics.horizontalAdvance(marker.text) + 6
-            chip = QRectF(right - width, self.rect().top() + 2, width, metrics.height())
+            width = strong.horizontalAdvance(marker.text) + 6
+            chip = QRectF(right - width, rect.top() + 2, width, strong.height())
             painter.fillRect(chip, marker.colour)
             painter.setPen(text_on(marker.colour))
             painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, marker.text)
@@ -175,6 +201,13 @@ class BookingBlock(QGraphicsRectItem):
         return pixmap
 
 
+def legible_hour_width() -> float:
+    """The narrowest hour at zoom 1: a 30-minute block shows its time and a first name of seven
+    letters ("09:30 Matthew"), so a 300-booking day of half-hour jobs still reads."""
+    strong = _fonts()[1][1]
+    return 2 * (strong.horizontalAdvance(LEGIBLE_SAMPLE) + 8)
+
+
 def block_under(view: QGraphicsView, point: QPoint) -> BookingBlock | None:
     """The block at a viewport point, also when the point is on one of its labels."""
     item = view.itemAt(point)
@@ -189,8 +222,7 @@ def block_under(view: QGraphicsView, point: QPoint) -> BookingBlock | None:
 @cache
 def _fonts() -> tuple[tuple[QFont, QFontMetricsF], tuple[QFont, QFontMetricsF]]:
     """The blocks' font and its bold, each with its metrics."""
-    font = QFont()
-    font.setPointSizeF(8.5)
+    font = QFont()  # the console's own size: a smaller one was hard to read at 300 bookings a day
     bold = QFont(font)
     bold.setBold(True)
     return (font, QFontMetricsF(font)), (bold, QFontMetricsF(bold))
@@ -208,3 +240,21 @@ def _text_brush(status: str) -> QBrush:
 
 def _elided(text: str, metrics: QFontMetricsF, width: float) -> str:
     return metrics.elidedText(text, Qt.TextElideMode.ElideRight, max(0.0, width))
+
+
+def _first_line(text: str, metrics: QFontMetricsF, width: float) -> str:
+    """ "09:30 Maya Chen" in `width`: whole, else "09:30 Maya C.", else "09:30 Maya", else cut with "…"
+    (the time and the first name are what a dispatcher reads a short job by)."""
+    words = text.split()
+    shorter = [text]
+    if len(words) > 2:
+        shorter += [f"{words[0]} {words[1]} {words[-1][0]}.", f"{words[0]} {words[1]}"]
+    for candidate in shorter:
+        if metrics.horizontalAdvance(candidate) <= width:
+            return candidate
+    return _elided(text, metrics, width)
+
+
+def _chips_width(found: list[Marker]) -> float:
+    strong = _fonts()[1][1]
+    return sum(strong.horizontalAdvance(m.text) + 8 for m in found)

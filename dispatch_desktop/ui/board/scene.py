@@ -12,9 +12,6 @@ from PySide6.QtGui import (
 
 BOOKING_MIME = "application/x-dispatch-booking"
 HOUR_WIDTH = 84.0  # an hour's width where nothing else decides it
-# At zoom 1 an hour is never narrower than this, so a 30-minute job shows "09:30 Maya Ch…": the
-# board widens hours to fill its window with the working day, and scrolls when that is narrower.
-LEGIBLE_HOUR_WIDTH = 168.0
 MIN_HOUR_WIDTH, MAX_HOUR_WIDTH = 24.0, 1200.0
 ROW_HEIGHT = 46.0
 NAME_WIDTH = 160.0
