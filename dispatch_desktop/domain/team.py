@@ -2,7 +2,7 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from dispatch_desktop.domain import timing
@@ -41,6 +41,19 @@ COMPANY_PHONE_KEY = "company_phone"
 HAD_OPERATORS_KEY = "had_operators"
 DAY_START_KEY = "day_start_hour"
 DAY_END_KEY = "day_end_hour"
+WEEK_START_KEY = "week_start"
+# The first day of the board's week, as stored and typed (`settings set --week-start`).
+MONDAY, SUNDAY = "mon", "sun"
+WEEK_STARTS = {MONDAY: "Monday", SUNDAY: "Sunday"}
+
+
+def week_start_word(value: str) -> str:
+    """`mon` or `sun` (any case, or the day's whole name), else one line saying what to type."""
+    typed = value.strip().lower()
+    for word, day in WEEK_STARTS.items():
+        if typed in (word, day.lower()):
+            return word
+    raise ValidationError("week start must be mon or sun")
 
 
 @dataclass(frozen=True)
@@ -61,6 +74,7 @@ class TeamSettings:
     company_phone: str | None = None  # E.164
     day_start_hour: int = DEFAULT_DAY_START_HOUR
     day_end_hour: int = DEFAULT_DAY_END_HOUR
+    week_start: str = MONDAY  # MONDAY or SUNDAY: the first day of the board's week
 
     @classmethod
     def from_stored(cls, stored: Mapping[str, str], fallback_timezone: str) -> "TeamSettings":
@@ -101,7 +115,13 @@ class TeamSettings:
             company_phone=stored.get(COMPANY_PHONE_KEY) or None,
             day_start_hour=number(DAY_START_KEY, DEFAULT_DAY_START_HOUR),
             day_end_hour=number(DAY_END_KEY, DEFAULT_DAY_END_HOUR),
+            week_start=SUNDAY if stored.get(WEEK_START_KEY) == SUNDAY else MONDAY,
         )
+
+    def first_day_of_week(self, day: date) -> date:
+        """The first day of the week holding `day`: its Monday, or its Sunday when weeks start then."""
+        back = (day.weekday() + (1 if self.week_start == SUNDAY else 0)) % 7
+        return day - timedelta(days=back)
 
     @property
     def zone(self) -> tzinfo:

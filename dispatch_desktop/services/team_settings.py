@@ -41,6 +41,7 @@ def update_team_settings(
     company_phone: str | None = None,
     day_start_hour: int | str | None = None,
     day_end_hour: int | str | None = None,
+    week_start: str | None = None,
 ) -> TeamSettings:
     """Change the settings given; every value is checked before any is written.
 
@@ -70,6 +71,8 @@ def update_team_settings(
         if quiet_hours is not None:
             window = timing.QuietHours.parse(quiet_hours)
             values[team.QUIET_HOURS_KEY] = str(window) if window else timing.OFF
+        if week_start is not None:
+            values[team.WEEK_START_KEY] = team.week_start_word(week_start)
         if company_name is not None:
             values[team.COMPANY_NAME_KEY] = (
                 validation.text(company_name, "company name", validation.COMPANY_NAME_MAX)

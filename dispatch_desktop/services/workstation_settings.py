@@ -58,6 +58,7 @@ class SettingsChange:
     customer_hold_seconds: int | None = None
     company_name: str | None = None  # None: not changed; "" clears it
     company_phone: str | None = None
+    week_start: str | None = None  # "mon" or "sun"; None: not changed
 
 
 def save_settings(ctx: ServiceContext, home: Path, config: Config, change: SettingsChange) -> Config:
@@ -84,6 +85,7 @@ def save_settings(ctx: ServiceContext, home: Path, config: Config, change: Setti
         change.customer_hold_seconds,
         change.company_name,
         change.company_phone,
+        change.week_start,
     )
     if any(value is not None for value in team):
         team_settings.update_team_settings(
@@ -95,6 +97,7 @@ def save_settings(ctx: ServiceContext, home: Path, config: Config, change: Setti
             customer_hold_seconds=change.customer_hold_seconds,
             company_name=change.company_name,
             company_phone=change.company_phone,
+            week_start=change.week_start,
         )
     return updated
 

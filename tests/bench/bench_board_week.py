@@ -15,7 +15,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 from dispatch_desktop.config import Config
-from dispatch_desktop.services.board import BoardDay, load_board_day, load_board_week, week_start
+from dispatch_desktop.services.board import BoardDay, load_board_day, load_board_week
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.storage.engine import Database
 from dispatch_desktop.ui.board.page import BoardPage
@@ -50,7 +50,7 @@ def run(quick: bool) -> Table:
         shutil.copy(sqlite_bookings(n), path)
         db = Database(f"sqlite:///{path}")
         ctx = ServiceContext(db, "bench")
-        monday = week_start(load_board_day(ctx).day)
+        monday = ctx.team_settings().first_day_of_week(load_board_day(ctx).day)
         days = [monday + timedelta(days=i) for i in range(7)]
         progress("board_week: loads")
         week_ms = _ms(lambda: load_board_week(ctx, monday), reps)

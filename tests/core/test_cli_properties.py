@@ -161,6 +161,7 @@ COMMANDS: dict[str, list[Arg]] = {
         Arg("--company-phone", "optional phone", "+13125550100", optional=True),
         Arg("--day-start", "number", "8", optional=True),
         Arg("--day-end", "number", "18", optional=True),
+        Arg("--week-start", "word", "sun", optional=True),
     ],
     "notifier run": [
         Arg("--once", "flag"),

@@ -8,7 +8,7 @@ from dispatch_desktop.cli.app import App
 from dispatch_desktop.cli.output import printable
 from dispatch_desktop.cli.parser import Commands
 from dispatch_desktop.domain import timing
-from dispatch_desktop.domain.team import TeamSettings
+from dispatch_desktop.domain.team import WEEK_STARTS, TeamSettings
 from dispatch_desktop.services import team_settings
 
 
@@ -29,6 +29,7 @@ def _settings_json(team: TeamSettings) -> dict[str, Any]:
         "company_phone": team.company_phone,
         "day_start_hour": team.day_start_hour,
         "day_end_hour": team.day_end_hour,
+        "week_start": team.week_start,
     }
 
 
@@ -46,7 +47,8 @@ def _settings_text(team: TeamSettings) -> str:
         f"customer hold: {team.customer_hold_seconds} seconds\n"
         f"company name: {printable(team.company_name or 'none')}\n"
         f"company phone: {team.company_phone or 'none'}\n"
-        f"working day: {team.day_start_hour:02d}:00–{team.day_end_hour:02d}:00"
+        f"working day: {team.day_start_hour:02d}:00–{team.day_end_hour:02d}:00\n"
+        f"week starts: {WEEK_STARTS[team.week_start]}"
     )
 
 
@@ -78,6 +80,7 @@ def cmd_settings_set(app: App, args: argparse.Namespace) -> int:
         company_phone=args.company_phone,
         day_start_hour=args.day_start,
         day_end_hour=args.day_end,
+        week_start=args.week_start,
     )
     app.emit(_settings_json(team), _settings_text(team))
     return 0
@@ -114,3 +117,6 @@ def register(cli: Commands) -> None:
     c.add_argument("--company-phone", metavar="PHONE", help='the number customers call back ("" clears)')
     c.add_argument("--day-start", metavar="HOUR", help="the working day's first hour (board view), e.g. 7")
     c.add_argument("--day-end", metavar="HOUR", help="the working day's end hour, e.g. 19")
+    c.add_argument(
+        "--week-start", choices=tuple(WEEK_STARTS), help="the board's week starts Monday or Sunday"
+    )

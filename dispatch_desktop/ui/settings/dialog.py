@@ -184,6 +184,7 @@ class SettingsDialog(QDialog):
             customer_hold_seconds=team.customer_hold.value() if clock_changed else None,
             company_name=team.company_name.text() if team_changed else None,
             company_phone=team.company_phone.text() if team_changed else None,
+            week_start=team.chosen_week_start() if team_changed else None,
         )
 
     def save(self) -> None:
