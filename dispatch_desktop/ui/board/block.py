@@ -75,8 +75,10 @@ class BookingBlock(QGraphicsRectItem):
         draggable: bool,
         hour_width: float | None,
         compact: bool = False,
+        starts: str | None = None,
     ):
-        """`hour_width` None: the block is on no time axis (the week board), so a drop keeps its time."""
+        """`hour_width` None: the block is on no time axis (the week board), so a drop keeps its time.
+        `starts` reads before the customer instead of the start time ("cont." on a later day)."""
         super().__init__(rect)
         self.booking = booking
         self.draggable = draggable
@@ -103,7 +105,7 @@ class BookingBlock(QGraphicsRectItem):
             )
         )
         self.compact = compact
-        self.texts = (f"{zone_label(booking.start)} {booking.customer_name}", booking.service)
+        self.texts = (f"{starts or zone_label(booking.start)} {booking.customer_name}", booking.service)
         self._cut: tuple[float, tuple[str, str]] | None = None  # the lines as last cut, and for what room
 
     @property

@@ -21,6 +21,7 @@ from dispatch_desktop.ui.board.week_scene import (
     UNASSIGNED_ROW,
     WeekGeometry,
     cells,
+    continued_label,
     day_label,
     row_lines,
     shown_in_cell,
@@ -139,11 +140,12 @@ class WeekBoard(QWidget):
     def _fill_cell(self, week: WeekGeometry, row: int, column: int, day_bookings: list[BookingView]) -> None:
         left, top, width, _height = week.cell(row, column)
         shown, more = shown_in_cell(len(day_bookings))
-        scene = self.view.scene()
+        scene, day, zone = self.view.scene(), week.days[column], self.view.zone
         for line, booking in enumerate(day_bookings[:shown]):
             rect = QRectF(left + 2, top + CELL_PADDING + line * LINE_HEIGHT, width - 4, LINE_HEIGHT - 2)
+            starts = continued_label(booking, day, zone)
             scene.addItem(
-                BookingBlock(booking, rect, self.view.zone_label, self.may_move, None, compact=True)
+                BookingBlock(booking, rect, self.view.zone_label, self.may_move, None, True, starts)
             )
         if more:
             rect = QRectF(left + 2, top + CELL_PADDING + shown * LINE_HEIGHT, width - 4, LINE_HEIGHT - 2)

@@ -3,7 +3,7 @@ cell a stack of one-line blocks that ends in "+N more" when the day holds more t
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDate, QLocale
@@ -85,15 +85,26 @@ def row_lines(
 def cells(
     bookings: Sequence[BookingView], days: Sequence[date], zone: ZoneInfo
 ) -> dict[tuple[int | None, int], list[BookingView]]:
-    """(agent id or None, day column): that day's bookings by start. A booking sits on the day it
-    starts, or on the first day when it began before the week."""
+    """(agent id or None, day column): that day's bookings by start. A booking sits on every day of
+    the week it covers: an overnight job on both days, one begun before the week from Monday on."""
     placed: dict[tuple[int | None, int], list[BookingView]] = {}
     for booking in sorted(bookings, key=lambda b: (b.start, b.id)):
-        day = booking.start.astimezone(zone).date()
-        column = days.index(day) if day in days else 0 if day < days[0] else None
-        if column is not None:
-            placed.setdefault((booking.agent_id, column), []).append(booking)
+        first = booking.start.astimezone(zone).date()
+        # A job ending at midnight is over before the next day starts.
+        last = max(first, (booking.end - timedelta(microseconds=1)).astimezone(zone).date())
+        for column, day in enumerate(days):
+            if first <= day <= last:
+                placed.setdefault((booking.agent_id, column), []).append(booking)
     return placed
+
+
+def continued_label(booking: BookingView, day: date, zone: ZoneInfo) -> str | None:
+    """What a block on `day` reads before the customer when the booking began on an earlier day:
+    "cont." and the end on its last day ("cont.–02:00"); None on the day it starts."""
+    if booking.start.astimezone(zone).date() == day:
+        return None
+    end = booking.end.astimezone(zone)
+    return f"cont.–{end:%H:%M}" if end.date() == day else "cont."
 
 
 def moved_start(booking: BookingView, day: date, zone: ZoneInfo) -> datetime | None:
