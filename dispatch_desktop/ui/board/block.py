@@ -23,6 +23,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QApplication,
+    QGraphicsItem,
     QGraphicsRectItem,
     QGraphicsSceneMouseEvent,
     QGraphicsView,
@@ -90,6 +91,9 @@ class BookingBlock(QGraphicsRectItem):
         outline = CLASH_RED if self.markers else fill.darker(140)
         self.setPen(QPen(outline, 2 if self.markers else 1))
         self.setZValue(2)
+        # Painted once into a pixmap and blitted after: a scroll step repaints hundreds of blocks.
+        # The view repaints the ones its sticky names' edge crosses (`BoardView.scrollContentsBy`).
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.setAcceptHoverEvents(True)
         if draggable:
             self.setCursor(Qt.CursorShape.OpenHandCursor)

@@ -19,7 +19,7 @@ from PySide6.QtGui import (
     QPalette,
     QPen,
 )
-from PySide6.QtWidgets import QGraphicsRectItem, QWidget
+from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsScene, QGraphicsView, QWidget
 
 from dispatch_desktop.services.views import BookingView
 from dispatch_desktop.ui.board.scene import HEADER_HEIGHT, NAME_WIDTH, NOW_COLOR, read_booking_mime
@@ -46,6 +46,12 @@ class WeekView(BoardView):
         self.zone = ZoneInfo("UTC")
         self.bookings: dict[int, BookingView] = {}
         self.today: date | None = None
+        # Thousands of axis-aligned blocks: antialiasing them costs most of a scroll step's paint and
+        # shows nothing (the text keeps its own antialiasing).
+        self.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontAdjustForAntialiasing, True)
+        # Rows of blocks are added as they scroll in: a BSP index would be rebuilt after each.
+        self.scene().setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         point = event.position().toPoint()
