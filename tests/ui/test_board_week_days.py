@@ -4,8 +4,12 @@ shows in every day it covers, "cont." on the days after its start."""
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QDragMoveEvent, QDropEvent
+
 from dispatch_desktop.services import agents, bookings, team_settings
 from dispatch_desktop.ui.board.page import BoardPage
+from dispatch_desktop.ui.board.scene import booking_mime
 from dispatch_desktop.ui.settings.dialog import SettingsDialog
 from tests.conftest import TEST_TIMEZONE
 from tests.ui._support import OFFSCREEN_NOISE, boss_console, make_console  # noqa: F401 - fixtures
@@ -94,3 +98,23 @@ def test_an_overnight_booking_shows_on_both_days_and_one_begun_before_the_week_o
     assert _lines_by_day(page, night.id) == {TUESDAY: "22:00 Maya Chen", wednesday: "cont.–02:00 Maya Chen"}
     assert _lines_by_day(page, early.id) == {MONDAY: "cont.–03:00 Raj Patel"}  # not as if it began Monday
     assert _lines_by_day(page, at_midnight.id) == {TUESDAY: "18:00 Liam Okafor"}  # over at midnight
+
+
+def test_dragging_the_cont_piece_a_day_on_moves_the_booking_a_day_later(qtbot, boss_console):  # noqa: F811
+    ctx = boss_console.ctx
+    ana = agents.add_agent(ctx, name="Ana Ruiz", phone="+13125550101", email="ana@example.com")
+    wednesday, thursday = TUESDAY + timedelta(days=1), TUESDAY + timedelta(days=2)
+    night = _book(ctx, ana.id, at(TUESDAY, 22), at(wednesday, 2), "Maya Chen", "+13125550111")
+    page = _week(qtbot, boss_console)
+    view = page.week.view
+    week = view.week
+    left, top, width, height = week.cell(1, week.days.index(thursday))
+    point = view.mapFromScene(QPointF(left + width / 2, top + height / 2))
+    mime = booking_mime(night.id, None, wednesday)  # the "cont." piece in Wednesday's cell
+    buttons, none = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    view.dragMoveEvent(QDragMoveEvent(point, Qt.DropAction.MoveAction, mime, buttons, none))
+    assert view.preview == "Ana Ruiz · Wed 13 Mar 22:00–02:00"
+    with qtbot.waitSignal(page.moved, timeout=5000):
+        view.dropEvent(QDropEvent(QPointF(point), Qt.DropAction.MoveAction, mime, buttons, none))
+    stored = bookings.get_booking(ctx, night.id)
+    assert (stored.start, stored.end) == (at(wednesday, 22), at(thursday, 2))

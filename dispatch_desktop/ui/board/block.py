@@ -7,7 +7,7 @@ The block reads customer and time first, then the service, each line cut to the 
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
@@ -109,6 +109,7 @@ class BookingBlock(QGraphicsRectItem):
             )
         )
         self.compact = compact
+        self.day: date | None = None  # the week's day whose cell the block is in (None: the day board)
         self.texts = (f"{starts or zone_label(booking.start)} {booking.customer_name}", booking.service)
         self._cut: tuple[float, tuple[str, str]] | None = None  # the lines as last cut, and for what room
 
@@ -185,7 +186,7 @@ class BookingBlock(QGraphicsRectItem):
         self._press = None
         drag = QDrag(event.widget())
         seconds = None if self.hour_width is None else grab.x() / self.hour_width * 3600
-        drag.setMimeData(booking_mime(self.booking.id, seconds))
+        drag.setMimeData(booking_mime(self.booking.id, seconds, self.day))
         drag.setPixmap(self._pixmap())
         # The picture stays under the cursor where the block was grabbed, so it lands where it shows.
         drag.setHotSpot(QPoint(int(grab.x()), int(grab.y())))

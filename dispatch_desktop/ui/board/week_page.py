@@ -171,9 +171,9 @@ class WeekBoard(QWidget):
         for line, booking in enumerate(day_bookings[:shown]):
             rect = QRectF(left + 2, top + CELL_PADDING + line * LINE_HEIGHT, width - 4, LINE_HEIGHT - 2)
             starts = continued_label(booking, day, zone)
-            scene.addItem(
-                BookingBlock(booking, rect, self.view.zone_label, self.may_move, None, True, starts)
-            )
+            block = BookingBlock(booking, rect, self.view.zone_label, self.may_move, None, True, starts)
+            block.day = day
+            scene.addItem(block)
         if more:
             rect = QRectF(left + 2, top + CELL_PADDING + shown * LINE_HEIGHT, width - 4, LINE_HEIGHT - 2)
             hidden = day_bookings[shown:]
