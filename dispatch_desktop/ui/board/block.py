@@ -1,7 +1,8 @@
 """One booking on the board: a block sized by its time, coloured by its status, dragged to move it.
 
-The block reads customer and time first, then the service, each line cut to the block's width
-(the tooltip has everything); the week board's compact block puts both on one line. Markers are small chips along the block's right edge, one per
+The block reads customer and time first, then the service, each line cut to the part of the block
+in sight (the tooltip has everything), painted from the sticky names' edge while the block is
+scrolled partly under them; the week board's compact block puts both on one line. Markers are small chips along the block's right edge, one per
 `Marker` in `markers(booking)`: a new marker is one more entry there.
 """
 
@@ -216,7 +217,7 @@ def legible_hour_width() -> float:
 
 
 def block_under(view: QGraphicsView, point: QPoint) -> BookingBlock | None:
-    """The block at a viewport point, also when the point is on one of its labels."""
+    """The block at a viewport point, also when the point is on an item drawn over it."""
     item = view.itemAt(point)
     while item is not None and not isinstance(item, BookingBlock):
         item = item.parentItem()
