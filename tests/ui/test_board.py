@@ -294,7 +294,7 @@ def test_zoom_fills_the_window_with_the_working_day_and_ctrl_wheel_zooms(qtbot, 
     from PySide6.QtGui import QWheelEvent
 
     from dispatch_desktop.services import team_settings
-    from dispatch_desktop.ui.board.scene import LEGIBLE_HOUR_WIDTH
+    from dispatch_desktop.ui.board.block import legible_hour_width
 
     ctx = boss_console.ctx
     team_settings.update_team_settings(ctx, day_start_hour=8, day_end_hour=12)
@@ -331,7 +331,7 @@ def test_zoom_fills_the_window_with_the_working_day_and_ctrl_wheel_zooms(qtbot, 
     boss_console.ops.changed.emit(Change.SETTINGS)
     qtbot.waitUntil(_loads_after(page, before))
     page.working_hours()
-    assert page.view.geometry_.hour_width == LEGIBLE_HOUR_WIDTH
+    assert page.view.geometry_.hour_width == legible_hour_width()
 
 
 def test_the_tray_searches_sorts_shows_age_and_marks_overdue_red(qtbot, boss_console):  # noqa: F811
