@@ -29,8 +29,6 @@ from dispatch_desktop.services.views import BookingView
 from dispatch_desktop.ui.bookings.labels import (
     RESCHEDULE_MARK,
     not_reached_marker,
-    not_reached_tip,
-    reschedule_note,
     source_label,
     status_label,
 )
@@ -41,13 +39,14 @@ from dispatch_desktop.ui.bookings.rows import (
     columns,
     load_first_page,
     load_ids,
+    row_look,
     tr,
 )
 from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.kit.lifetime import run_for
 from dispatch_desktop.ui.kit.operations import one_line
 from dispatch_desktop.ui.kit.plain import plain_tip
-from dispatch_desktop.ui.kit.style import overdue_fill, status_colour
+from dispatch_desktop.ui.kit.style import overdue_fill
 
 PLACEHOLDER = "…"
 PAGE_SIZE = 200
@@ -296,18 +295,8 @@ class BookingsModel(QAbstractTableModel):
 
     def _look(self, shown: TableRow) -> RowLook:
         if shown.look is None:
-            shown.look = self._formatted(shown.view)
+            shown.look = row_look(shown.view, tuple(self._text(shown.view, c.key) for c in self.columns))
         return shown.look
-
-    def _formatted(self, view: BookingView) -> RowLook:
-        texts = tuple(self._text(view, column.key) for column in self.columns)
-        overdue_tip = tr("Start time has passed and the booking is still {0}").format(
-            status_label(view.status)
-        )
-        cancelled = tr("Cancelled: {0}").format(view.cancel_reason) if view.cancel_reason else ""
-        asks = f"{RESCHEDULE_MARK} {reschedule_note()}" if view.reschedule_requested_at is not None else ""
-        status_tip = plain_tip("\n".join(filter(None, (cancelled, asks, not_reached_tip(view))))) or None
-        return RowLook(texts, status_colour(view.status), overdue_tip, status_tip)
 
     @property
     def cache_size(self) -> int:

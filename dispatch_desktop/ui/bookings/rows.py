@@ -18,6 +18,14 @@ from dispatch_desktop.services import bookings
 from dispatch_desktop.services.bookings import BookingQuery
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.services.views import BookingView
+from dispatch_desktop.ui.bookings.labels import (
+    RESCHEDULE_MARK,
+    not_reached_tip,
+    reschedule_note,
+    status_label,
+)
+from dispatch_desktop.ui.kit.plain import plain_tip
+from dispatch_desktop.ui.kit.style import status_colour
 
 
 @dataclass(frozen=True)
@@ -56,6 +64,14 @@ class RowLook(NamedTuple):
     colour: QColor
     overdue_tip: str
     status_tip: str | None
+
+
+def row_look(view: BookingView, texts: tuple[str, ...]) -> RowLook:
+    overdue_tip = tr("Start time has passed and the booking is still {0}").format(status_label(view.status))
+    cancelled = tr("Cancelled: {0}").format(view.cancel_reason) if view.cancel_reason else ""
+    asks = f"{RESCHEDULE_MARK} {reschedule_note()}" if view.reschedule_requested_at is not None else ""
+    status_tip = plain_tip("\n".join(filter(None, (cancelled, asks, not_reached_tip(view))))) or None
+    return RowLook(texts, status_colour(view.status), overdue_tip, status_tip)
 
 
 class TableRow:

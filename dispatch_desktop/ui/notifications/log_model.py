@@ -41,9 +41,6 @@ from dispatch_desktop.ui.kit.plain import plain_tip
 Index = QModelIndex | QPersistentModelIndex
 MAX_ROWS = 5000
 POLL_MS = 2000
-# Live lines arriving this close together go in as one insert: one repaint of the pane, not one each
-# (a save's four notifications log four lines within a few milliseconds).
-LINE_BATCH_MS = 50
 INITIAL_ROWS = 1000
 OUTBOX, LIVE = "outbox", "this workstation"
 _S = OutboxStatus

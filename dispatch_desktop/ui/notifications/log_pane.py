@@ -8,7 +8,6 @@ from PySide6.QtCore import (
     QCoreApplication,
     QModelIndex,
     Qt,
-    QTimer,
     Signal,
 )
 from PySide6.QtGui import QShowEvent
@@ -31,7 +30,7 @@ from dispatch_desktop.domain.delivery import DELIVERY_STATES
 from dispatch_desktop.domain.outbox import Channel, OutboxStatus
 from dispatch_desktop.domain.roles import Permission
 from dispatch_desktop.services import outbox
-from dispatch_desktop.services.console_notify import BulkRetryResult, Notice, retry_failed
+from dispatch_desktop.services.console_notify import BulkRetryResult, retry_failed
 from dispatch_desktop.services.outbox import OutboxView
 from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
@@ -39,11 +38,11 @@ from dispatch_desktop.ui.kit.lifetime import run_for
 from dispatch_desktop.ui.kit.message_line import MessageLine
 from dispatch_desktop.ui.kit.plain import PlainLabel
 from dispatch_desktop.ui.kit.poller import Poller
+from dispatch_desktop.ui.notifications.live_lines import LineBatch
 from dispatch_desktop.ui.notifications.log_details import LogDetailsDialog
 from dispatch_desktop.ui.notifications.log_model import (
     ATTENTION,
     INITIAL_ROWS,
-    LINE_BATCH_MS,
     LINE_COLUMN,
     LIVE,
     MAX_ROWS,
@@ -183,11 +182,9 @@ class NotificationLogDock(QDockWidget):
 
         self.tail = attach_tail_handler(max_rows)
         self.model.add_lines(self.tail.snapshot())
-        self._new_lines: list[tuple[str, datetime, Notice | None]] = []
-        self._lines_timer = QTimer(self, singleShot=True, interval=LINE_BATCH_MS)
-        self._lines_timer.timeout.connect(self._add_new_lines)
+        self.new_lines = LineBatch(self.model.add_lines, self)
         # Always queued, even from the UI thread, so lines keep the order they were logged in.
-        self.tail.bridge.lineLogged.connect(self._line_logged, Qt.ConnectionType.QueuedConnection)
+        self.tail.bridge.lineLogged.connect(self.new_lines.take, Qt.ConnectionType.QueuedConnection)
         tail = self.tail
         self.destroyed.connect(lambda *_: detach_tail_handler(tail))
         app = QCoreApplication.instance()
@@ -230,15 +227,6 @@ class NotificationLogDock(QDockWidget):
         """Stop polling and listening to the log (the main window calls this on quit)."""
         self.poller.stop()
         detach_tail_handler(self.tail)
-
-    def _line_logged(self, line: str, at: datetime, notice: Notice | None) -> None:
-        self._new_lines.append((line, at, notice))
-        if not self._lines_timer.isActive():
-            self._lines_timer.start()
-
-    def _add_new_lines(self) -> None:
-        lines, self._new_lines = self._new_lines, []
-        self.model.add_lines(lines)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
