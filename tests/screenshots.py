@@ -136,13 +136,20 @@ def board(window: QWidget) -> QWidget:
     return window
 
 
-def board_at_300(window: QWidget) -> QWidget:
-    """Tomorrow's board with 300 half-hour jobs over 25 agents, at the default (working hours) zoom."""
+def board_at_300(window: QWidget, size: tuple[int, int] = WINDOW_SIZE) -> QWidget:
+    """Tomorrow's board with 300 half-hour jobs over 25 agents, at the default (working hours) zoom,
+    in a window of `size`."""
     console = window.console  # type: ignore[attr-defined]
     ctx = console.ctx
     day = business_today(ctx) + timedelta(days=1)
-    fill_day(ctx, big_team(ctx), day, 300, lambda _made: 30)
+    begin = datetime.combine(day, clock_time(0), tzinfo=ctx.team_settings().zone)
+    booked = bookings.list_bookings(
+        ctx, bookings.BookingQuery(start_from=begin, start_to=begin + timedelta(days=1))
+    )
+    if len(booked) < 300:  # the first of the 300-booking shots books them
+        fill_day(ctx, big_team(ctx), day, 300, lambda _made: 30)
     console.ops.changed.emit(Change.BOOKINGS)
+    window.resize(*size)
     window.show_page("board")  # type: ignore[attr-defined]
     page = window.pages["board"]  # type: ignore[attr-defined]
     page.set_day(day)
@@ -591,6 +598,9 @@ SHOTS: list[Shot] = [
     Shot("returning-caller", returning_caller),
     Shot("dispatch-board", board),
     Shot("board-300-bookings", board_at_300),
+    # The same day at the two screen sizes dispatchers use most (issue 17: blocks stay legible).
+    Shot("board-300-bookings-1600x1000", lambda window: board_at_300(window, (1600, 1000))),
+    Shot("board-300-bookings-1280x800", lambda window: board_at_300(window, (1280, 800))),
     Shot("time-off-approve", time_off_approve),
     Shot("board-time-off-clash", board_time_off_clash),
     Shot("board-week", board_week),  # hides the log, which the next shot shows
@@ -651,6 +661,7 @@ def main(argv: list[str]) -> int:
             print(path)
             if widget is not window:
                 widget.close()
+            window.resize(*WINDOW_SIZE)  # a shot may have chosen another size
             settle(0.2)
         window.close()
         QThreadPool.globalInstance().waitForDone(10_000)

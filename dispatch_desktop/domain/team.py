@@ -3,7 +3,7 @@
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from dispatch_desktop.domain import timing
@@ -44,6 +44,19 @@ HAD_OPERATORS_KEY = "had_operators"
 DAY_START_KEY = "day_start_hour"
 DAY_END_KEY = "day_end_hour"
 LANGUAGE_KEY = "language"  # the messages' language of staff, and of customers with none of their own
+WEEK_START_KEY = "week_start"
+# The first day of the board's week, as stored and typed (`settings set --week-start`).
+MONDAY, SUNDAY = "mon", "sun"
+WEEK_STARTS = {MONDAY: "Monday", SUNDAY: "Sunday"}
+
+
+def week_start_word(value: str) -> str:
+    """`mon` or `sun` (any case, or the day's whole name), else one line saying what to type."""
+    typed = value.strip().lower()
+    for word, day in WEEK_STARTS.items():
+        if typed in (word, day.lower()):
+            return word
+    raise ValidationError("week start must be mon or sun")
 
 
 @dataclass(frozen=True)
@@ -65,6 +78,7 @@ class TeamSettings:
     day_start_hour: int = DEFAULT_DAY_START_HOUR
     day_end_hour: int = DEFAULT_DAY_END_HOUR
     language: str = ENGLISH
+    week_start: str = MONDAY  # MONDAY or SUNDAY: the first day of the board's week
 
     @classmethod
     def from_stored(cls, stored: Mapping[str, str], fallback_timezone: str) -> "TeamSettings":
@@ -106,7 +120,13 @@ class TeamSettings:
             day_start_hour=number(DAY_START_KEY, DEFAULT_DAY_START_HOUR),
             day_end_hour=number(DAY_END_KEY, DEFAULT_DAY_END_HOUR),
             language=stored.get(LANGUAGE_KEY) or ENGLISH,
+            week_start=SUNDAY if stored.get(WEEK_START_KEY) == SUNDAY else MONDAY,
         )
+
+    def first_day_of_week(self, day: date) -> date:
+        """The first day of the week holding `day`: its Monday, or its Sunday when weeks start then."""
+        back = (day.weekday() + (1 if self.week_start == SUNDAY else 0)) % 7
+        return day - timedelta(days=back)
 
     @property
     def zone(self) -> tzinfo:

@@ -58,7 +58,7 @@ def load_board_day(ctx: ServiceContext, day: date | None = None, *, now: datetim
 
 @dataclass(frozen=True)
 class BoardWeek:
-    """Seven days of the board from the team's week start, loaded in one range query."""
+    """Seven days of the board from the team's week start (Monday or Sunday), loaded in one range query."""
 
     days: tuple[date, ...]
     timezone_name: str
@@ -75,18 +75,13 @@ class BoardWeek:
         return ZoneInfo(self.timezone_name)
 
 
-def week_start(day: date) -> date:
-    """The Monday of `day`'s week (the team settings have no other week start)."""
-    return day - timedelta(days=day.weekday())
-
-
 def load_board_week(
     ctx: ServiceContext, day: date | None = None, *, now: datetime | None = None
 ) -> BoardWeek:
     """The week holding `day` (None: today in the business time zone), in one query for its bookings."""
     settings = ctx.team_settings()
     zone = ZoneInfo(settings.timezone_name)
-    first = week_start(day or (now or datetime.now(UTC)).astimezone(zone).date())
+    first = settings.first_day_of_week(day or (now or datetime.now(UTC)).astimezone(zone).date())
     days = tuple(first + timedelta(days=n) for n in range(WEEK_DAYS))
     start, end = day_bounds(first, zone)[0], day_bounds(days[-1], zone)[1]
     span = _load_span(ctx, start, end)

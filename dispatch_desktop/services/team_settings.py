@@ -44,6 +44,7 @@ def update_team_settings(
     day_start_hour: int | str | None = None,
     day_end_hour: int | str | None = None,
     language: str | None = None,
+    week_start: str | None = None,
 ) -> TeamSettings:
     """Change the settings given; every value is checked before any is written.
 
@@ -75,6 +76,8 @@ def update_team_settings(
             values[team.QUIET_HOURS_KEY] = str(window) if window else timing.OFF
         if language is not None:
             values[team.LANGUAGE_KEY] = languages.chosen(language, shipped.offered(), "team language")
+        if week_start is not None:
+            values[team.WEEK_START_KEY] = team.week_start_word(week_start)
         if company_name is not None:
             values[team.COMPANY_NAME_KEY] = (
                 validation.text(company_name, "company name", validation.COMPANY_NAME_MAX)

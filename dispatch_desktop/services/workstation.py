@@ -189,12 +189,16 @@ def is_demo_home(home: Path) -> bool:
     return resolved == demo_home(resolved.parent).resolve()
 
 
-def environment_badge(config: Config | None) -> EnvironmentBadge:
-    """Which environment the notifier on this workstation uses, and what decided it."""
+def environment_badge(config: Config | None, *, read_keyring: bool = True) -> EnvironmentBadge:
+    """Which environment the notifier on this workstation uses, and what decided it.
+
+    Whether the SMTP password crosses the network in the clear reads the OS keyring (70 ms to
+    load it, a desktop's Secret Service may take longer): without `read_keyring` it is left out.
+    """
     from dispatch_desktop.notify.notifier import environment_decision
 
     decision = environment_decision(config)
-    plaintext = credentials.plaintext_auth_warning(config) if config is not None else None
+    plaintext = credentials.plaintext_auth_warning(config) if config is not None and read_keyring else None
     return EnvironmentBadge(
         decision.production, decision.tag, decision.source, decision.describe(), decision.warning, plaintext
     )

@@ -61,6 +61,7 @@ class SettingsChange:
     language: str | None = None  # the team's: staff's messages and customers' without one
     two_way_sms: bool | None = None  # None: not changed
     twilio_messaging_service_sid: str | None = None  # None: not changed; "" clears it
+    week_start: str | None = None  # "mon" or "sun"; None: not changed
 
 
 def save_settings(ctx: ServiceContext, home: Path, config: Config, change: SettingsChange) -> Config:
@@ -90,6 +91,7 @@ def save_settings(ctx: ServiceContext, home: Path, config: Config, change: Setti
         change.company_phone,
         change.language,
         change.two_way_sms,
+        change.week_start,
     )
     if any(value is not None for value in team):
         team_settings.update_team_settings(
@@ -103,6 +105,7 @@ def save_settings(ctx: ServiceContext, home: Path, config: Config, change: Setti
             company_phone=change.company_phone,
             language=change.language,
             two_way_sms=change.two_way_sms,
+            week_start=change.week_start,
         )
     return updated
 

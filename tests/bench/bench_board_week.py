@@ -2,7 +2,8 @@
 
 On the SQLite file of bench_tables (100 000 bookings, about 480 a day over 50 agents; 20 000 with
 --quick): `load_board_week` side by side with `load_board_day` called for each of the week's days,
-and the week board's draw (offscreen Qt) side by side with the day board's draw of its busiest day.
+and the week board's draw (offscreen Qt) side by side with the day board's draw of its busiest day,
+and the longest single step of scrolling through the week (its paint included; median of the runs).
 """
 
 import shutil
@@ -15,7 +16,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 from dispatch_desktop.config import Config
-from dispatch_desktop.services.board import BoardDay, load_board_day, load_board_week, week_start
+from dispatch_desktop.services.board import BoardDay, load_board_day, load_board_week
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.storage.engine import Database
 from dispatch_desktop.ui.board.page import BoardPage
@@ -50,7 +51,7 @@ def run(quick: bool) -> Table:
         shutil.copy(sqlite_bookings(n), path)
         db = Database(f"sqlite:///{path}")
         ctx = ServiceContext(db, "bench")
-        monday = week_start(load_board_day(ctx).day)
+        monday = ctx.team_settings().first_day_of_week(load_board_day(ctx).day)
         days = [monday + timedelta(days=i) for i in range(7)]
         progress("board_week: loads")
         week_ms = _ms(lambda: load_board_week(ctx, monday), reps)
@@ -80,14 +81,37 @@ def run(quick: bool) -> Table:
         in_sight = len(week_board.blocks())
         bar = week_board.view.verticalScrollBar()
 
-        def scroll_through() -> None:
-            for value in range(0, bar.maximum() + bar.pageStep(), bar.pageStep()):
-                bar.setValue(value)
+        notch = bar.singleStep() * 3
+        steps: list[tuple[float, float]] = []  # each scroll step: wall ms, CPU ms
 
-        whole = _ms(lambda: (week_board.draw(), scroll_through()), reps)
+        def scroll_through() -> None:
+            # A wheel notch at a time, each step timed with the paint it triggers, and the event loop
+            # let run between notches, as between a user's (its own work not counted as a step).
+            week_board.view.viewport().repaint()  # the first paint is the draw's, not a scroll step's
+            app.processEvents()
+            for value in range(notch, bar.maximum() + notch, notch):
+                wall, cpu = time.perf_counter(), time.process_time()
+                bar.setValue(value)
+                week_board.view.viewport().repaint()
+                steps.append(((time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000))
+                app.processEvents()
+
+        def from_the_top() -> None:
+            bar.setValue(0)  # a pass begins at the first agent, not where the last one ended
+            week_board.draw()
+
+        whole = _ms(lambda: (from_the_top(), scroll_through()), reps)
+        longest: list[tuple[float, float]] = []
+        for _ in range(reps):
+            steps.clear()
+            from_the_top()
+            scroll_through()
+            longest.append((max(wall for wall, _cpu in steps), max(cpu for _wall, cpu in steps)))
         for label, ms in (
             ("draw (the week in sight / its busiest day)", draw_week),
             ("draw, then scroll to the last agent", whole),
+            ("longest scroll step of 3 wheel lines, wall", median([wall for wall, _cpu in longest])),
+            ("longest scroll step of 3 wheel lines, CPU", median([cpu for _wall, cpu in longest])),
         ):
             table.add(label, f"{ms:.1f}", f"{draw_day:.1f}", ratio(ms, draw_day))
         table.notes.append(

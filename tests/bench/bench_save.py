@@ -111,6 +111,11 @@ def run(quick: bool) -> Table:
         f"longest UI stall during the whole delivery {max(r['stall']) * 1000:.1f} ms (target <50) → "
         f"{'met' if busy < 30 and naive / busy >= 50 and max(r['stall']) < 0.05 else 'MISSED'}"
     )
+    stall = max(r["stall"]) * 1000
+    table.notes.append(
+        f"issue 17: longest UI-thread stall while the four notifications go out {stall:.1f} ms "
+        f"(target <30) → {'met' if stall < 30 else 'MISSED'}"
+    )
     table.notes.append(
         "UI busy = CPU time of the UI thread from Save to the row painted (time.thread_time), plus the "
         "wall time the naive handler blocks on the network; stall = longest gap of a 5 ms heartbeat "

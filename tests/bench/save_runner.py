@@ -134,10 +134,10 @@ def spin(app: QApplication, done: Callable[[], bool], what: str, timeout: float 
 
 
 def outbox_done(db: Database, booking_id: int) -> bool:
+    # The save's four notices; a booking far enough ahead also has reminders, scheduled for later.
+    saved = (OutboxMessage.booking_id == booking_id) & (OutboxMessage.event == "booking_created")
     with db.read() as session:
-        statuses = list(
-            session.scalars(select(OutboxMessage.status).where(OutboxMessage.booking_id == booking_id))
-        )
+        statuses = list(session.scalars(select(OutboxMessage.status).where(saved)))
     return len(statuses) == 4 and all(s in ("sent", "failed", "logged") for s in statuses)
 
 
@@ -154,7 +154,11 @@ def main() -> None:
     quiet = int(sys.argv[4]) if len(sys.argv) > 4 else 0
     slow = os.environ.get("DISPATCH_BENCH_SLOW_EVENTS")
     app = SlowEventLog(sys.argv[:1], float(slow)) if slow else QApplication(sys.argv[:1])
+    from dispatch_desktop.ui.kit.lifetime import keep_startup_objects
+    from dispatch_desktop.ui.shell.app import make_application
     from dispatch_desktop.ui.shell.main_window import MainWindow
+
+    make_application()  # as the console's: garbage collection on the UI thread only
 
     db = Database(url)
     ctx = ServiceContext(db, "bench")
@@ -165,6 +169,7 @@ def main() -> None:
     window = MainWindow(console, live_refresh=False, deliver=False, first_run_check=False)
     window.resize(1280, 800)
     window.show()
+    keep_startup_objects()  # as run_console does once the window shows
     page = window.bookings_page
     spin(app, lambda: page.model.loads > 0 and console.ops.running == 0, "window ready")
     heartbeat = Heartbeat()

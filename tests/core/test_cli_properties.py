@@ -163,6 +163,7 @@ COMMANDS: dict[str, list[Arg]] = {
         Arg("--day-start", "number", "8", optional=True),
         Arg("--day-end", "number", "18", optional=True),
         Arg("--language", "word", "es", optional=True),
+        Arg("--week-start", "word", "sun", optional=True),
     ],
     "notifier run": [
         Arg("--once", "flag"),

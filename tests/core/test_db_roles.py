@@ -25,6 +25,7 @@ from dispatch_desktop.services import (
     maintenance,
     operators,
     templates,
+    timeoff,
     workstation,
 )
 from dispatch_desktop.services.audit import history
@@ -331,3 +332,47 @@ def test_every_login_reads_the_message_templates_and_only_a_supervisor_writes_th
             ):
                 with pytest.raises(errors.InsufficientPrivilege):
                     conn.execute(statement)
+
+
+def test_a_dispatcher_and_a_call_taker_book_a_customer_without_email(team: Team) -> None:
+    """A caller with no email is the most common call; the email notice is written skipped, never refused."""
+    dan, carla = _as(team, "dan"), _as(team, "carla")
+    agent = _agent(dan)
+    for ctx, agent_id, phone in ((dan, agent, "312-555-0177"), (carla, None, "312-555-0178")):
+        view = bookings.create_booking(
+            ctx,
+            customer_name="Noel Noemail",
+            customer_phone=phone,
+            customer_email=None,
+            address="3 Oak Street",
+            service="Leaking tap",
+            start="2026-12-01 11:00",
+            end="2026-12-01 12:00",
+            agent_id=agent_id,
+        )
+        with team.owner.read() as session:
+            rows = session.scalars(
+                select(OutboxMessage).where(
+                    OutboxMessage.booking_id == view.id, OutboxMessage.recipient_kind == "customer"
+                )
+            ).all()
+        assert {(row.channel, row.status, row.last_error) for row in rows} >= {
+            ("email", "skipped", "no email address on file")
+        }
+
+
+def test_a_dispatcher_requests_and_approves_time_off_with_operators_without_email(team: Team) -> None:
+    """Dana (an email, no phone on file) was refused when she asked time off for an agent: her
+    skipped text about it has an empty recipient, which reaches no one."""
+    with team.owner.write() as session:
+        session.execute(text("UPDATE operators SET email = 'dan@example.com' WHERE username = 'dan'"))
+    dan = _as(team, "dan")
+    agent = _agent(dan)
+    request = timeoff.request_time_off(
+        dan, agent_id=agent, start="2026-12-01 13:00", end="2026-12-01 16:00", reason="Dentist"
+    )
+    timeoff.approve_time_off(dan, request.id)
+    with team.owner.read() as session:
+        rows = session.scalars(select(OutboxMessage).where(OutboxMessage.time_off_id == request.id)).all()
+    assert ("", "skipped") in {(row.recipient, row.status) for row in rows}
+    assert timeoff.list_time_off(dan)[0].status == "approved"

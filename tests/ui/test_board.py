@@ -294,7 +294,7 @@ def test_zoom_fills_the_window_with_the_working_day_and_ctrl_wheel_zooms(qtbot, 
     from PySide6.QtGui import QWheelEvent
 
     from dispatch_desktop.services import team_settings
-    from dispatch_desktop.ui.board.scene import LEGIBLE_HOUR_WIDTH
+    from dispatch_desktop.ui.board.block import legible_hour_width
 
     ctx = boss_console.ctx
     team_settings.update_team_settings(ctx, day_start_hour=8, day_end_hour=12)
@@ -331,7 +331,7 @@ def test_zoom_fills_the_window_with_the_working_day_and_ctrl_wheel_zooms(qtbot, 
     boss_console.ops.changed.emit(Change.SETTINGS)
     qtbot.waitUntil(_loads_after(page, before))
     page.working_hours()
-    assert page.view.geometry_.hour_width == LEGIBLE_HOUR_WIDTH
+    assert page.view.geometry_.hour_width == legible_hour_width()
 
 
 def test_the_tray_searches_sorts_shows_age_and_marks_overdue_red(qtbot, boss_console):  # noqa: F811
@@ -363,3 +363,20 @@ def test_age_reads_like_a_dispatcher_says_it():
         "2 h 10 min",
         "2 d",
     ]
+
+
+def test_the_message_after_a_drop_does_not_push_the_board_down(qtbot, boss_console):  # noqa: F811
+    """A dispatcher's next double-click after a drop hit the row below: the message line appeared
+    above the board and moved every block down by a line."""
+    ctx = boss_console.ctx
+    ana = agents.add_agent(ctx, name="Ana Ruiz", phone="+13125550101", email="ana@example.com")
+    pending = _book(ctx, None, at(10))
+    page = _board(qtbot, boss_console)
+    page.show()
+    qtbot.waitExposed(page)
+    before = page.view.mapTo(page, page.view.rect().topLeft())
+    with qtbot.waitSignal(page.moved, timeout=5000):
+        page.drop_booking(pending.id, ana.id, None)
+    qtbot.waitUntil(lambda: page.message.isVisible())
+    qtbot.wait(50)  # the layout settles
+    assert page.view.mapTo(page, page.view.rect().topLeft()) == before

@@ -136,7 +136,7 @@ def test_the_week_shows_each_days_bookings_in_their_agents_cell(qtbot, boss_cons
     }
     [lena] = [b for b in page.week.blocks() if b.booking.customer_name == "Lena Vogel"]
     # Time and customer first, then the service, cut to the cell; the tooltip has all of it.
-    assert lena.lines[0] == "14:00 Lena Vogel" and lena.lines[1] in ("Boiler service", "Boiler ser…")
+    assert lena.lines[0] == "14:00 Lena Vogel" and lena.lines[1].startswith("Boiler")
     assert "Lena Vogel · (312) 555-0113" in lena.toolTip() and "Boiler service" in lena.toolTip()
     assert page.title.text() == "Mon 11 Mar – Sun 17 Mar 2030  ·  America/Chicago"
     assert not page.zoom_in_button.isEnabled()

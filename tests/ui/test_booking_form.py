@@ -73,6 +73,20 @@ def test_a_booking_saved_in_the_form_appears_in_the_table(qtbot, desk, db):
     assert page.selected_id() == view.id
 
 
+def test_enter_walks_from_notes_to_the_language_and_saves_there_as_in_the_call_center_panel(qtbot, desk, db):
+    console = desk("dana", "dispatcher")
+    form = _ready(qtbot, BookingForm(console))
+    qtbot.addWidget(form)
+    form.show()
+    _fill(form)
+    form.notes.setFocus()
+    qtbot.keyClick(form.notes, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: form.language.hasFocus(), timeout=5_000)
+    with qtbot.waitSignal(form.saved, timeout=10_000) as saved:
+        qtbot.keyClick(form.language, Qt.Key.Key_Return)
+    assert saved.args[0].customer_name == "Nadia Flores"
+
+
 def test_saving_queues_the_customer_and_agent_notifications(qtbot, desk, db):
     console = desk("dana", "dispatcher")
     marcus = agents.add_agent(console.ctx, name="Marcus Hill", phone="+13125550111", email="m@example.com")
@@ -203,7 +217,7 @@ def test_a_stale_edit_merges_their_change_to_another_field_and_says_it_in_words(
 
 
 def test_an_open_form_notices_a_change_from_another_workstation(qtbot, desk, db):
-    console = desk()
+    console = desk("dana", "dispatcher")
     view = bookings.create_booking(
         console.ctx,
         customer_name="Live Lou",
@@ -221,7 +235,8 @@ def test_an_open_form_notices_a_change_from_another_workstation(qtbot, desk, db)
     bookings.update_booking(ServiceContext(db, "boss"), view.id, notes="Ring twice")
     console.ops.changed.emit(Change.ALL)  # what the revision watcher does within a second
     qtbot.waitUntil(lambda: form.stale_banner.isVisible(), timeout=10_000)
-    assert "boss changed this booking" in form.stale_banner.text.text()
+    # The person by name, as the merge message says it, never the login (issue 17).
+    assert form.stale_banner.text.text().startswith("Boss Person changed this booking at ")
     form.stale_banner.reload_button.click()
     qtbot.waitUntil(lambda: form.notes.text() == "Ring twice", timeout=10_000)
     assert form.address.text() == "11 Oak St"  # bringing theirs in keeps what was typed

@@ -207,3 +207,21 @@ def test_the_language_is_the_teams_for_a_new_caller_and_a_returning_callers_own(
     panel.phone.editingFinished.emit()
     qtbot.waitUntil(lambda: panel.name.text() == "Rosa Díaz", timeout=10_000)
     assert panel.language.currentData() == "en"  # she chose English on her first call
+
+
+def test_a_new_callers_phone_reads_in_the_national_format_like_a_known_one(qtbot, desk, db):
+    """A call-taker typed 3125550177 for a new caller and it stayed so, while a known caller's number
+    turns into (312) 555-0144: one national format everywhere."""
+    panel = _panel(qtbot, desk("carla", "call-center"))
+    panel.phone.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is panel.phone)
+    _type_and_enter(qtbot, panel, "3125550177")
+    qtbot.waitUntil(lambda: panel.lookup.text() == "New customer", timeout=10_000)
+    assert panel.phone.text() == "(312) 555-0177"
+    assert QApplication.focusWidget() is panel.name
+    # A number that is no phone number stays as typed, with its message under the field.
+    panel.phone.setFocus()
+    panel.phone.setText("12")
+    panel.phone.editingFinished.emit()
+    qtbot.waitUntil(lambda: panel.messages["phone"].isVisible(), timeout=10_000)
+    assert panel.phone.text() == "12"

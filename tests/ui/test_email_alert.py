@@ -164,7 +164,8 @@ def test_no_banner_while_emails_sign_in_fine(qtbot, desk):
 def test_the_banner_is_polled_every_minute_with_live_refresh(qtbot, desk):
     window = MainWindow(desk(), deliver=False, first_run_check=False)
     qtbot.addWidget(window, before_close_func=lambda _w: drain())
-    assert window.email_alert.poller.timer.isActive()
+    # From the window's first loads on (at once for a window never shown).
+    qtbot.waitUntil(window.email_alert.poller.timer.isActive, timeout=10_000)
     assert window.email_alert.poller.timer.interval() == 60_000
     window.close()
     assert not window.email_alert.poller.timer.isActive()

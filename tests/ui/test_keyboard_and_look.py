@@ -5,10 +5,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QScrollArea
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QScrollArea, QWidget
 
 from dispatch_desktop.domain.statuses import BookingStatus
 from dispatch_desktop.services import bookings
+from dispatch_desktop.ui.bookings.form import BookingForm
+from dispatch_desktop.ui.call_center.panel import CallCenterPanel
 from dispatch_desktop.ui.kit.reason_dialog import ReasonDialog
 from dispatch_desktop.ui.shell.layout import LAYOUT_FILE
 from dispatch_desktop.ui.shell.main_window import MainWindow
@@ -137,3 +139,42 @@ def test_the_first_run_name_is_the_os_full_name_never_the_login(monkeypatch, log
     monkeypatch.setattr("getpass.getuser", lambda: login)
     monkeypatch.setattr(pwd, "getpwnam", lambda _name: SimpleNamespace(pw_gecos=gecos))
     assert os_full_name() == expected
+
+
+def _alt_letters_reach_their_fields(qtbot, window: QWidget) -> dict[str, str]:
+    """Press each row label's Alt+letter; where the cursor went, by label (empty: nowhere useful)."""
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=10_000)
+    reached = {}
+    for label in window.findChildren(QLabel):
+        buddy = label.buddy()
+        if buddy is None or not label.isVisible() or "&" not in label.text():
+            continue
+        letter = label.text()[label.text().index("&") + 1]
+        window.setFocus()
+        qtbot.keyClick(window, getattr(Qt.Key, f"Key_{letter.upper()}"), Qt.KeyboardModifier.AltModifier)
+        focused = QApplication.focusWidget()
+        inside = focused is not None and (focused is buddy or buddy.isAncestorOf(focused))
+        reached[label.text()] = type(focused).__name__ if inside and focused is not None else ""
+    return reached
+
+
+def test_each_alt_letter_of_the_booking_form_puts_the_cursor_in_its_field(qtbot, desk, db):
+    """A dispatcher saw Alt+O (N&otes) do nothing: the labels' buddies were the boxes around the fields."""
+    form = BookingForm(desk())
+    qtbot.addWidget(form)
+    form.show()
+    qtbot.waitUntil(lambda: form.ready, timeout=10_000)
+    reached = _alt_letters_reach_their_fields(qtbot, form)
+    assert {"&Phone", "N&otes", "&Duration", "&Start"} <= set(reached)
+    assert [text for text, widget in reached.items() if not widget] == []
+
+
+def test_each_alt_letter_of_the_call_center_panel_puts_the_cursor_in_its_field(qtbot, desk, db):
+    panel = CallCenterPanel(desk("carla", "call-center"))
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.settings is not None, timeout=10_000)
+    reached = _alt_letters_reach_their_fields(qtbot, panel)
+    assert {"&Phone", "Serv&ice", "&When (date, time)", "&Duration"} <= set(reached)
+    assert [text for text, widget in reached.items() if not widget] == []

@@ -362,3 +362,20 @@ def test_live_lines_carry_the_status_a_supervisor_acts_on() -> None:
         ),
         ("[PROD] SMS failed - To: +1, Error: typed by hand (retry)", "", "", ""),
     ]
+
+
+def test_lines_logged_together_reach_the_pane_in_one_insert_in_their_order(qtbot, boss_console):  # noqa: F811
+    import logging
+
+    from dispatch_desktop.services.console_notify import LOGGER_NAME
+
+    dock = _dock(qtbot, boss_console)
+    inserts: list[int] = []
+    dock.model.rowsInserted.connect(lambda _parent, first, last: inserts.append(last - first + 1))
+    lines = [f"[DEV] SMS (not sent) - To: +1312555{n:04d}, Message: batch {n}" for n in range(4)]
+    for line in lines:
+        logging.getLogger(LOGGER_NAME).info(line)
+    qtbot.waitUntil(lambda: dock.model.lines()[-4:] == lines)
+    assert inserts == [4]
+    shown = dock.table.model().index(dock.table.model().rowCount() - 1, LINE_COLUMN)
+    assert shown.data() == lines[-1]

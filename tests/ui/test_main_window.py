@@ -46,8 +46,9 @@ def _booking(ctx, phone="+13125550150", agent_id=None):
 def test_title_and_status_bar_say_who_works_on_which_database(qtbot, desk, db):
     console = desk("dana", "dispatcher")
     window = _window(qtbot, console)
-    assert "Dispatcher Person (dispatcher)" in window.windowTitle()
-    assert db.description in window.windowTitle()
+    # Qt adds " — Dispatch Desktop" itself (the application's display name): the title bar read
+    # "Dispatch Desktop — … — Dispatch Desktop" while the title named it too.
+    assert window.windowTitle() == f"Dispatcher Person (dispatcher) — {db.description}"
     assert window.status_bar.database_label.text() == db.description
     expected = "SQLite " if db.is_sqlite else "PostgreSQL 127.0.0.1"
     assert window.status_bar.database_label.text().startswith(expected)
@@ -365,3 +366,40 @@ def test_the_table_works_from_the_keyboard(qtbot, desk, db):
     assert form.name.text() == "Nadia Flores"
     qtbot.keyClick(form.name, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not form.isVisible(), timeout=5_000)
+
+
+def test_the_badge_names_an_smtp_password_without_tls_once_the_keyring_answers(qtbot, desk, db, monkeypatch):
+    from dataclasses import replace
+
+    from dispatch_desktop.config import Config, SmtpConfig
+
+    monkeypatch.setenv("SMTP_PASSWORD", "pw-123456")
+    smtp = SmtpConfig(host="mail.example.com", port=25, user="me", from_address="me@example.com")
+    smtp = replace(smtp, starttls=False, allow_plaintext_auth=True)
+    window = _window(qtbot, desk(config=Config(smtp=smtp)))
+    assert window.status_bar.badge.text().startswith("DEV")  # at once, before the keyring is read
+    qtbot.waitUntil(
+        lambda: window.status_bar.badge.text() == "DEV · SMTP password without TLS", timeout=10_000
+    )
+    assert "#b71c1c" in window.status_bar.badge.styleSheet()
+
+
+def test_a_tab_is_built_when_first_shown_in_its_place_and_keeps_working(qtbot, desk, db):
+    from dispatch_desktop.ui.board.page import BoardPage
+    from dispatch_desktop.ui.shell.lazy_tab import LazyTab
+
+    window = _window(qtbot, desk("dana", "dispatcher"))
+    window.show()
+    qtbot.waitExposed(window)
+    titles = window.tab_titles()
+    index = titles.index("Board")
+    assert "board" not in window.pages
+    assert isinstance(window.tabs.widget(index), LazyTab)
+    window.go_tab(index)
+    board = window.pages["board"]
+    assert isinstance(board, BoardPage)
+    assert window.tabs.currentWidget() is board and window.tabs.indexOf(board) == index
+    assert window.tab_titles() == titles
+    qtbot.waitUntil(lambda: board.data is not None, timeout=10_000)
+    window.go_tab(0)
+    assert window.show_page("board") and window.pages["board"] is board

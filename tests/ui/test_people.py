@@ -83,9 +83,11 @@ def test_supervisor_adds_operator_changes_role_and_deactivates(qtbot, qtmodeltes
     dialog.name.setText("Dee Dispatcher")
     dialog.username.setText("dee")
     dialog.role.setCurrentIndex(dialog.role.findData("call-center"))
+    dialog.phone.setText("312 555 0123")
     dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
     qtbot.waitUntil(lambda: any(o.username == "dee" for o in page.model.records()))
     qtmodeltester.check(page.model)
+    assert _cell(page, page.model.row_of(lambda o: o.username == "dee"), 3) == "(312) 555-0123"
 
     page.select_operator("dee")
     dialog = page.edit_selected()

@@ -220,6 +220,7 @@ def test_enter_walks_the_booking_form_and_saves_on_the_last_field(qtbot, desk, d
         ("2:30p", form.duration),
         ("", form.agent),
         ("", form.notes),
+        ("", form.language),  # last, as in the call-center panel
     ):
         keys.type(text)
         keys.enter()

@@ -132,3 +132,33 @@ def test_a_clash_left_by_approving_anyway_is_marked_red_and_found(qtbot, boss_co
     qtbot.waitUntil(lambda: cell.data() != "…" and "⚠" in (cell.data() or ""), timeout=10_000)
     assert cell.data() == "Ana Ruiz ⚠ off: reassign"
     assert cell.data(Qt.ItemDataRole.ForegroundRole) == CLASH_RED
+
+
+def test_a_half_hour_clash_keeps_its_time_and_customer_first_beside_the_marker(qtbot, boss_console):  # noqa: F811
+    """At 300 bookings a dispatcher saw "14:0… ⚠ off" on each clashing 30-minute block: the marker
+    took the room of the time and the customer. It sits on the service line now."""
+    ctx = boss_console.ctx
+    ana = agents.add_agent(ctx, name="Ana Ruiz", phone="+13125550101", email="ana@example.com")
+    short = bookings.create_booking(
+        ctx,
+        customer_name="Tom Walsh",
+        customer_phone="+13125550111",
+        customer_email=None,
+        address="12 Elm St",
+        service="Outlet repair",
+        start=at(14),
+        end=at(14) + timedelta(minutes=30),
+        agent_id=ana.id,
+    )
+    request = timeoff.request_time_off(ctx, agent_id=ana.id, start=at(13), end=at(16), reason="dentist")
+    timeoff.approve_time_off(ctx, request.id, force=True)
+    board = BoardPage(boss_console)
+    board.clock = lambda: at(8).astimezone(UTC)
+    board.set_day(DAY.date())
+    qtbot.addWidget(board)
+    board.resize(1200, 500)
+    qtbot.waitUntil(lambda: board.data is not None and board.data.day == DAY.date())
+    board.working_hours()
+    [block] = [b for b in board.blocks() if b.booking.id == short.id]
+    assert [m.text for m in block.markers] == ["⚠ off"]
+    assert block.lines[0].startswith("14:00 Tom"), block.lines

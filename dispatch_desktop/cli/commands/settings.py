@@ -8,7 +8,7 @@ from dispatch_desktop.cli.app import App
 from dispatch_desktop.cli.output import printable
 from dispatch_desktop.cli.parser import Commands
 from dispatch_desktop.domain import timing
-from dispatch_desktop.domain.team import TeamSettings
+from dispatch_desktop.domain.team import WEEK_STARTS, TeamSettings
 from dispatch_desktop.services import team_settings
 
 
@@ -30,6 +30,7 @@ def _settings_json(team: TeamSettings) -> dict[str, Any]:
         "day_start_hour": team.day_start_hour,
         "day_end_hour": team.day_end_hour,
         "language": team.language,
+        "week_start": team.week_start,
     }
 
 
@@ -48,7 +49,8 @@ def _settings_text(team: TeamSettings) -> str:
         f"company name: {printable(team.company_name or 'none')}\n"
         f"company phone: {team.company_phone or 'none'}\n"
         f"working day: {team.day_start_hour:02d}:00–{team.day_end_hour:02d}:00\n"
-        f"language: {team.language} (staff's messages, and customers' without a language of their own)"
+        f"language: {team.language} (staff's messages, and customers' without a language of their own)\n"
+        f"week starts: {WEEK_STARTS[team.week_start]}"
     )
 
 
@@ -81,6 +83,7 @@ def cmd_settings_set(app: App, args: argparse.Namespace) -> int:
         day_start_hour=args.day_start,
         day_end_hour=args.day_end,
         language=args.language,
+        week_start=args.week_start,
     )
     app.emit(_settings_json(team), _settings_text(team))
     return 0
@@ -118,3 +121,6 @@ def register(cli: Commands) -> None:
     c.add_argument("--day-start", metavar="HOUR", help="the working day's first hour (board view), e.g. 7")
     c.add_argument("--day-end", metavar="HOUR", help="the working day's end hour, e.g. 19")
     c.add_argument("--language", metavar="CODE", help="the messages' language: en or a shipped one, e.g. es")
+    c.add_argument(
+        "--week-start", choices=tuple(WEEK_STARTS), help="the board's week starts Monday or Sunday"
+    )

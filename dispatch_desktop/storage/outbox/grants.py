@@ -72,13 +72,15 @@ BEGIN
   IF NEW.channel = 'sms' AND EXISTS (SELECT 1 FROM inbound_messages WHERE from_phone = NEW.recipient) THEN
     RETURN NEW;  -- a reply to someone who texted the team
   END IF;
+  -- A recipient '' is a notice skipped for want of an address ("no email address on file"): it reaches no one.
   IF NEW.booking_id IS NOT NULL THEN
     IF EXISTS (SELECT 1 FROM bookings b JOIN customers c ON c.id = b.customer_id
-               WHERE b.id = NEW.booking_id AND b.xmin = tx AND (staff OR NEW.recipient IN (c.phone, c.email))) THEN
+               WHERE b.id = NEW.booking_id AND b.xmin = tx
+                 AND (staff OR NEW.recipient IN (c.phone, c.email, ''))) THEN
       RETURN NEW;
     END IF;
   ELSIF NEW.time_off_id IS NOT NULL THEN
-    IF staff AND EXISTS (SELECT 1 FROM time_off t WHERE t.id = NEW.time_off_id AND t.xmin = tx) THEN
+    IF (staff OR NEW.recipient = '') AND EXISTS (SELECT 1 FROM time_off t WHERE t.id = NEW.time_off_id AND t.xmin = tx) THEN
       RETURN NEW;
     END IF;
   ELSIF pg_has_role(session_user, '{dispatcher}', 'MEMBER') OR pg_has_role(session_user, '{supervisor}', 'MEMBER') THEN

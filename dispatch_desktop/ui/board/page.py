@@ -46,11 +46,10 @@ from dispatch_desktop.services import bookings
 from dispatch_desktop.services.board import BoardDay, BoardWeek, load_board_day
 from dispatch_desktop.services.views import AgentView, BookingView
 from dispatch_desktop.ui.board.assignment_menu import assignment_menu
-from dispatch_desktop.ui.board.block import BookingBlock
+from dispatch_desktop.ui.board.block import BookingBlock, legible_hour_width
 from dispatch_desktop.ui.board.off_hours import off_hour_rects
 from dispatch_desktop.ui.board.scene import (
     HOUR_WIDTH,
-    LEGIBLE_HOUR_WIDTH,
     MAX_HOUR_WIDTH,
     MIN_HOUR_WIDTH,
     NAME_WIDTH,
@@ -194,9 +193,12 @@ class BoardPage(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(navigation)
-        layout.addWidget(self.message)
         layout.addWidget(self.stack, 1)
-        layout.addLayout(self._legend())
+        # The message sits by the legend, below the board: above it, it pushed every block down a
+        # line just as the dispatcher reached for the next one.
+        legend = self._legend()
+        legend.addWidget(self.message, 20)  # nearly all the room the legend leaves, so it stays one line
+        layout.addLayout(legend)
 
         self.now_timer = QTimer(self)
         self.now_timer.setInterval(60_000)
@@ -352,13 +354,14 @@ class BoardPage(QWidget):
 
     def hour_width(self) -> float:
         """Zoom 1 fits the working day in the window, whatever its size, but keeps 30-minute jobs
-        legible (LEGIBLE_HOUR_WIDTH); zooming out from there shows more of the day."""
+        legible (`legible_hour_width`: at least the time and a first name, the board scrolls
+        sideways for the rest of the day); zooming out from there shows more of the day."""
         if self.data is None:
             return HOUR_WIDTH
         first, last = self.working_day()
         hours = max(1.0, (last - first).total_seconds() / 3600)
         room = max(1, self.view.viewport().width() - NAME_WIDTH)
-        fit = max(LEGIBLE_HOUR_WIDTH, room / hours)
+        fit = max(legible_hour_width(), room / hours)
         return max(MIN_HOUR_WIDTH, min(MAX_HOUR_WIDTH, fit * self.zoom))
 
     def zoom_by(self, steps: int) -> None:

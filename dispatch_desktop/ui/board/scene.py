@@ -3,7 +3,7 @@ are ui/kit/style.py's, shared with the table)."""
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from PySide6.QtCore import QByteArray, QMimeData
 from PySide6.QtGui import (
@@ -12,9 +12,6 @@ from PySide6.QtGui import (
 
 BOOKING_MIME = "application/x-dispatch-booking"
 HOUR_WIDTH = 84.0  # an hour's width where nothing else decides it
-# At zoom 1 an hour is never narrower than this, so a 30-minute job shows "09:30 Maya Ch…": the
-# board widens hours to fill its window with the working day, and scrolls when that is narrower.
-LEGIBLE_HOUR_WIDTH = 168.0
 MIN_HOUR_WIDTH, MAX_HOUR_WIDTH = 24.0, 1200.0
 ROW_HEIGHT = 46.0
 NAME_WIDTH = 160.0
@@ -28,19 +25,24 @@ NOW_COLOR = QColor("#e53935")
 @dataclass(frozen=True)
 class DragPayload:
     """What is dragged: a booking, and where on its block it was grabbed (None: from the tray,
-    which has no time axis, so the drop keeps the booked time)."""
+    which has no time axis, so the drop keeps the booked time), and the week's day it was picked
+    up from (a booking over several days moves by the days its dragged piece moved)."""
 
     booking_id: int
     grab_seconds: float | None = None
+    from_day: date | None = None
 
     @property
     def keeps_time(self) -> bool:
         return self.grab_seconds is None
 
 
-def booking_mime(booking_id: int, grab_seconds: float | None = None) -> QMimeData:
+def booking_mime(
+    booking_id: int, grab_seconds: float | None = None, from_day: date | None = None
+) -> QMimeData:
     mime = QMimeData()
-    payload = json.dumps({"id": booking_id, "grab_seconds": grab_seconds}).encode()
+    day = None if from_day is None else from_day.isoformat()
+    payload = json.dumps({"id": booking_id, "grab_seconds": grab_seconds, "from_day": day}).encode()
     mime.setData(BOOKING_MIME, QByteArray(payload))
     return mime
 
@@ -50,8 +52,12 @@ def read_booking_mime(mime: QMimeData) -> DragPayload | None:
         return None
     try:
         payload = json.loads(bytes(mime.data(BOOKING_MIME).data()).decode())
-        grab = payload.get("grab_seconds")
-        return DragPayload(int(payload["id"]), None if grab is None else float(grab))
+        grab, day = payload.get("grab_seconds"), payload.get("from_day")
+        return DragPayload(
+            int(payload["id"]),
+            None if grab is None else float(grab),
+            None if day is None else date.fromisoformat(day),
+        )
     except (ValueError, KeyError, TypeError, AttributeError):
         return None
 

@@ -70,6 +70,17 @@ class BoardView(QGraphicsView):
             return
         super().wheelEvent(event)
 
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
+        super().scrollContentsBy(dx, dy)
+        if dx:
+            # Blocks paint from a cached picture: those the sticky names' edge moved across repaint,
+            # so their lines follow the edge (BookingBlock.text_left).
+            visible = self.mapToScene(self.viewport().rect()).boundingRect()
+            edge = visible.left() + NAME_WIDTH
+            band = QRectF(edge - abs(dx) - 2, visible.top(), 2 * abs(dx) + 4, visible.height())
+            for item in self.scene().items(band):
+                item.update()
+
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         block = block_under(self, event.position().toPoint())
         if block is not None:

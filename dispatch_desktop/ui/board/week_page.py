@@ -6,7 +6,7 @@ and back, and makes its moves with the day board's drop and undo.
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QPalette, QPen, QResizeEvent
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QGraphicsSimpleTextItem, QVBoxLayout, QWidget
 
@@ -21,6 +21,7 @@ from dispatch_desktop.ui.board.week_scene import (
     UNASSIGNED_ROW,
     WeekGeometry,
     cells,
+    continued_label,
     day_label,
     row_lines,
     shown_in_cell,
@@ -57,6 +58,11 @@ class WeekBoard(QWidget):
         self.view = WeekView()
         self._placed: dict[tuple[int | None, int], list[BookingView]] = {}
         self._filled: set[int] = set()  # rows whose blocks are made
+        self._ahead: list[int] = []  # rows a screen beyond sight, made one an event-loop turn
+        self._ahead_timer = QTimer(self)
+        self._ahead_timer.setSingleShot(True)
+        self._ahead_timer.setInterval(0)
+        self._ahead_timer.timeout.connect(self._fill_ahead)
         self.view.verticalScrollBar().valueChanged.connect(lambda _value: self.fill_visible())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -120,32 +126,57 @@ class WeekBoard(QWidget):
         view.viewport().update()
 
     def fill_visible(self) -> None:
-        """Blocks for the rows in sight and a screen beyond; the rest as they scroll into view (a week
-        of 50 agents at 300 bookings a day is thousands of blocks, too many to make at once)."""
+        """Blocks for the rows in sight now, and for those a screen beyond one row an event-loop turn
+        (nearest first), so a scroll step makes at most the rows it brings into sight before they
+        were made ahead: a week of 50 agents at 300 bookings a day is thousands of blocks."""
         week = self.view.week
         if week is None:
             return
         visible = self.view.mapToScene(self.view.viewport().rect()).boundingRect()
         low, high = visible.top() - visible.height(), visible.bottom() + visible.height()
-        for row, key in enumerate(week.rows):
-            top = week.y_of_row(row)
-            if row in self._filled or top + week.row_height(row) < low or top > high:
+        ahead = []
+        for row in range(len(week.rows)):
+            top, bottom = week.y_of_row(row), week.y_of_row(row + 1)
+            if row in self._filled or bottom < low or top > high:
                 continue
-            self._filled.add(row)
-            for column in range(len(week.days)):
-                if (key, column) in self._placed:
-                    self._fill_cell(week, row, column, self._placed[(key, column)])
+            if bottom >= visible.top() and top <= visible.bottom():
+                self._fill_row(week, row)
+            else:
+                ahead.append((min(abs(top - visible.bottom()), abs(bottom - visible.top())), row))
+        self._ahead = [row for _distance, row in sorted(ahead)]
+        if self._ahead:
+            self._ahead_timer.start()
+
+    def _fill_ahead(self) -> None:
+        week = self.view.week
+        while week is not None and self._ahead:
+            row = self._ahead.pop(0)
+            if row not in self._filled:
+                self._fill_row(week, row)
+                break
+        if self._ahead:
+            self._ahead_timer.start()
+
+    def _fill_row(self, week: WeekGeometry, row: int) -> None:
+        self._filled.add(row)
+        key = week.rows[row]
+        for column in range(len(week.days)):
+            if (key, column) in self._placed:
+                self._fill_cell(week, row, column, self._placed[(key, column)])
 
     def _fill_cell(self, week: WeekGeometry, row: int, column: int, day_bookings: list[BookingView]) -> None:
         region = self.data.region if self.data is not None else "US"
         left, top, width, _height = week.cell(row, column)
         shown, more = shown_in_cell(len(day_bookings))
-        scene = self.view.scene()
+        scene, day, zone = self.view.scene(), week.days[column], self.view.zone
         for line, booking in enumerate(day_bookings[:shown]):
             rect = QRectF(left + 2, top + CELL_PADDING + line * LINE_HEIGHT, width - 4, LINE_HEIGHT - 2)
-            scene.addItem(
-                BookingBlock(booking, rect, self.view.zone_label, self.may_move, None, region, compact=True)
+            starts = continued_label(booking, day, zone)
+            block = BookingBlock(
+                booking, rect, self.view.zone_label, self.may_move, None, region, True, starts
             )
+            block.day = day
+            scene.addItem(block)
         if more:
             rect = QRectF(left + 2, top + CELL_PADDING + shown * LINE_HEIGHT, width - 4, LINE_HEIGHT - 2)
             hidden = day_bookings[shown:]

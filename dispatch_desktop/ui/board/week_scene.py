@@ -1,9 +1,11 @@
 """The week board's vocabulary: rows of agents (the Unassigned row first) by seven day columns, each
 cell a stack of one-line blocks that ends in "+N more" when the day holds more than a cell shows."""
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDate, QLocale
@@ -39,8 +41,16 @@ class WeekGeometry:
     def row_height(self, row: int) -> float:
         return self.lines[row] * LINE_HEIGHT + 2 * CELL_PADDING
 
+    @cached_property
+    def _tops(self) -> tuple[float, ...]:
+        """Each row's top and, last, the bottom of the last row: summed once, read on every paint."""
+        tops = [HEADER_HEIGHT]
+        for row in range(len(self.rows)):
+            tops.append(tops[-1] + self.row_height(row))
+        return tuple(tops)
+
     def y_of_row(self, row: int) -> float:
-        return HEADER_HEIGHT + sum(self.row_height(r) for r in range(row))
+        return self._tops[row]
 
     def x_of_day(self, column: int) -> float:
         return NAME_WIDTH + column * self.day_width
@@ -52,12 +62,8 @@ class WeekGeometry:
     def row_at(self, y: float) -> int | None:
         if y < HEADER_HEIGHT:
             return None
-        top = HEADER_HEIGHT
-        for row in range(len(self.rows)):
-            top += self.row_height(row)
-            if y < top:
-                return row
-        return None
+        row = bisect_right(self._tops, y) - 1
+        return row if row < len(self.rows) else None
 
     def column_at(self, x: float) -> int | None:
         column = int((x - NAME_WIDTH) // self.day_width)
@@ -85,15 +91,26 @@ def row_lines(
 def cells(
     bookings: Sequence[BookingView], days: Sequence[date], zone: ZoneInfo
 ) -> dict[tuple[int | None, int], list[BookingView]]:
-    """(agent id or None, day column): that day's bookings by start. A booking sits on the day it
-    starts, or on the first day when it began before the week."""
+    """(agent id or None, day column): that day's bookings by start. A booking sits on every day of
+    the week it covers: an overnight job on both days, one begun before the week from Monday on."""
     placed: dict[tuple[int | None, int], list[BookingView]] = {}
     for booking in sorted(bookings, key=lambda b: (b.start, b.id)):
-        day = booking.start.astimezone(zone).date()
-        column = days.index(day) if day in days else 0 if day < days[0] else None
-        if column is not None:
-            placed.setdefault((booking.agent_id, column), []).append(booking)
+        first = booking.start.astimezone(zone).date()
+        # A job ending at midnight is over before the next day starts.
+        last = max(first, (booking.end - timedelta(microseconds=1)).astimezone(zone).date())
+        for column, day in enumerate(days):
+            if first <= day <= last:
+                placed.setdefault((booking.agent_id, column), []).append(booking)
     return placed
+
+
+def continued_label(booking: BookingView, day: date, zone: ZoneInfo) -> str | None:
+    """What a block on `day` reads before the customer when the booking began on an earlier day:
+    "cont." and the end on its last day ("cont.–02:00"); None on the day it starts."""
+    if booking.start.astimezone(zone).date() == day:
+        return None
+    end = booking.end.astimezone(zone)
+    return f"cont.–{end:%H:%M}" if end.date() == day else "cont."
 
 
 def moved_start(booking: BookingView, day: date, zone: ZoneInfo) -> datetime | None:

@@ -19,10 +19,16 @@ from PySide6.QtGui import (
     QPalette,
     QPen,
 )
-from PySide6.QtWidgets import QGraphicsRectItem, QWidget
+from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsScene, QGraphicsView, QWidget
 
 from dispatch_desktop.services.views import BookingView
-from dispatch_desktop.ui.board.scene import HEADER_HEIGHT, NAME_WIDTH, NOW_COLOR, read_booking_mime
+from dispatch_desktop.ui.board.scene import (
+    HEADER_HEIGHT,
+    NAME_WIDTH,
+    NOW_COLOR,
+    DragPayload,
+    read_booking_mime,
+)
 from dispatch_desktop.ui.board.view import BoardView
 from dispatch_desktop.ui.board.week_scene import WeekGeometry, day_label, moved_start
 
@@ -46,6 +52,12 @@ class WeekView(BoardView):
         self.zone = ZoneInfo("UTC")
         self.bookings: dict[int, BookingView] = {}
         self.today: date | None = None
+        # Thousands of axis-aligned blocks: antialiasing them costs most of a scroll step's paint and
+        # shows nothing (the text keeps its own antialiasing).
+        self.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontAdjustForAntialiasing, True)
+        # Rows of blocks are added as they scroll in: a BSP index would be rebuilt after each.
+        self.scene().setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         point = event.position().toPoint()
@@ -152,23 +164,27 @@ class WeekView(BoardView):
     # --- drops ----------------------------------------------------------------------------
 
     def week_target(
-        self, scene_pos: QPointF, booking_id: int
+        self, scene_pos: QPointF, payload: DragPayload
     ) -> tuple[int, int | None, datetime | None] | None:
         """The row, its agent (None: Unassigned) and the new start (None: the same day) under a drop
-        point; None off the grid or over the sticky names."""
+        point; None off the grid or over the sticky names. A piece of a booking over several days
+        moves it by the days the piece moved ("cont." Wednesday to Thursday: a day later)."""
         week = self.week
-        booking = self.bookings.get(booking_id)
+        booking = self.bookings.get(payload.booking_id)
         if week is None or booking is None or scene_pos.x() < self.mapToScene(0, 0).x() + NAME_WIDTH:
             return None
         row, column = week.row_at(scene_pos.y()), week.column_at(scene_pos.x())
         if row is None or column is None:
             return None
-        return row, week.rows[row], moved_start(booking, week.days[column], self.zone)
+        day = week.days[column]
+        if payload.from_day is not None:
+            day = booking.start.astimezone(self.zone).date() + (day - payload.from_day)
+        return row, week.rows[row], moved_start(booking, day, self.zone)
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:
         payload = read_booking_mime(event.mimeData())
         pos = self.mapToScene(event.position().toPoint())
-        target = None if payload is None else self.week_target(pos, payload.booking_id)
+        target = None if payload is None else self.week_target(pos, payload)
         if payload is None or target is None or self.week is None:
             self.drop_hint = None
             self.preview = ""
@@ -179,7 +195,7 @@ class WeekView(BoardView):
             begin = start or booking.start
             end = begin + (booking.end - booking.start)
             local = begin.astimezone(self.zone)
-            column = self.week.days.index(local.date()) if local.date() in self.week.days else 0
+            column = self.week.column_at(pos.x()) or 0  # where the dragged piece lands
             self.drop_hint = QRectF(*self.week.cell(row, column)).adjusted(2, 2, -2, -2)
             when = f"{day_label(local.date())} {self.zone_label(begin)}–{self.zone_label(end)}"
             same = agent_id == booking.agent_id and start is None
@@ -193,7 +209,7 @@ class WeekView(BoardView):
         self.viewport().update()
         payload = read_booking_mime(event.mimeData())
         pos = self.mapToScene(event.position().toPoint())
-        target = None if payload is None else self.week_target(pos, payload.booking_id)
+        target = None if payload is None else self.week_target(pos, payload)
         if payload is None or target is None:
             event.ignore()
             return

@@ -3,12 +3,13 @@ field checks, a message under each field, and where a service error is shown.
 """
 
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QStringListModel, Qt
-from PySide6.QtWidgets import QApplication, QCompleter, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QCompleter, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from dispatch_desktop.domain import validation
 from dispatch_desktop.domain.errors import ValidationError
@@ -117,12 +118,16 @@ class CustomerFields(_Widget):
         self.known_caller = caller
         self._caller_changed(caller)
         self.language.show_customer(caller.customer.language if caller else None)
+        region = self.settings.region if self.settings else "US"
         if caller is None:
             self.lookup.setText(self.tr("New customer"))
             self.offer_addresses(())
+            # A new caller's number reads like a known one's; one that is no number stays as typed
+            # (the check under the field says why).
+            with suppress(ValidationError):
+                self.phone.setText(phone_for_display(validation.phone(phone, region), region))
             return
         customer = caller.customer
-        region = self.settings.region if self.settings else "US"
         self.phone.setText(phone_for_display(customer.phone, region))  # one national format everywhere
         self.lookup.setText(self.tr("Known customer: {0}").format(customer.name))
         untouched = not self.name.text().strip() and not self.address.text().strip()
@@ -215,3 +220,19 @@ def stacked(*widgets: QWidget) -> QWidget:
     for widget in widgets:
         column.addWidget(widget)
     return box
+
+
+def label_buddies_to_fields(form: QFormLayout) -> None:
+    """Each row's Alt+letter puts the cursor in its field: the label's buddy is the first field that
+    takes focus, not the box (`stacked`) holding the field with its hint and message."""
+    for row in range(form.rowCount()):
+        label_item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+        holder = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+        label = label_item.widget() if label_item is not None else None
+        box = holder.widget() if holder is not None else None
+        if not isinstance(label, QLabel) or box is None:
+            continue
+        fields = [box, *box.findChildren(QWidget)]
+        field = next((w for w in fields if w.focusPolicy() & Qt.FocusPolicy.TabFocus), None)
+        if field is not None:
+            label.setBuddy(field)

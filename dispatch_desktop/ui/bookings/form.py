@@ -46,7 +46,13 @@ from dispatch_desktop.services.display import phone_for_display
 from dispatch_desktop.services.views import BookingView
 from dispatch_desktop.ui.bookings.agent_picker import AgentPicker
 from dispatch_desktop.ui.bookings.conflict_dialog import ConflictDialog
-from dispatch_desktop.ui.bookings.customer_fields import CustomerFields, FieldMessage, HintLabel, stacked
+from dispatch_desktop.ui.bookings.customer_fields import (
+    CustomerFields,
+    FieldMessage,
+    HintLabel,
+    label_buddies_to_fields,
+    stacked,
+)
 from dispatch_desktop.ui.bookings.language_choice import LanguageChoice
 from dispatch_desktop.ui.bookings.stale_banner import StaleBanner
 from dispatch_desktop.ui.bookings.start_readings import booking_times, reading_labels, readings, start_problem
@@ -156,6 +162,7 @@ class BookingForm(CustomerFields, QDialog):
         form.addRow(self.tr("N&otes"), self._with_message(self.notes, "notes"))
         form.addRow(self.tr("&Language"), self.language)
         form.addRow("", self.notify_customer)
+        label_buddies_to_fields(form)
         if not self.may_assign:
             self.agent_row.hide()
             form.labelForField(self.agent_row).hide()
@@ -180,9 +187,11 @@ class BookingForm(CustomerFields, QDialog):
             QWidget.setTabOrder(first, second)
 
     def fields(self) -> list[QWidget]:
-        """The fields Enter and Tab walk through, in order; Enter on the last one saves."""
+        """The fields Enter and Tab walk through, in order, as the call-center panel's end on the
+        language; Enter on the last one saves."""
         caller = [self.phone, self.name, self.email, self.address, self.service]
-        return [*caller, *self.start.fields(), self.offset_choice, self.duration, self.agent, self.notes]
+        when = [*self.start.fields(), self.offset_choice, self.duration]
+        return [*caller, *when, self.agent, self.notes, self.language]
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

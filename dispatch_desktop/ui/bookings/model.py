@@ -29,24 +29,24 @@ from dispatch_desktop.services.views import BookingView
 from dispatch_desktop.ui.bookings.labels import (
     RESCHEDULE_MARK,
     not_reached_marker,
-    not_reached_tip,
-    reschedule_note,
     source_label,
     status_label,
 )
 from dispatch_desktop.ui.bookings.rows import (
     IdArray,
+    RowLook,
     TableRow,
     columns,
     load_first_page,
     load_ids,
+    row_look,
     tr,
 )
 from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.kit.lifetime import run_for
 from dispatch_desktop.ui.kit.operations import one_line
 from dispatch_desktop.ui.kit.plain import plain_tip
-from dispatch_desktop.ui.kit.style import overdue_fill, status_colour
+from dispatch_desktop.ui.kit.style import overdue_fill
 
 PLACEHOLDER = "…"
 PAGE_SIZE = 200
@@ -249,7 +249,7 @@ class BookingsModel(QAbstractTableModel):
     def _cache_rows(self, views: Any) -> None:
         self._overdue_fill = overdue_fill()
         for view in views:
-            self._cache[view.id] = self._row(view)
+            self._cache[view.id] = TableRow(view)
             self._cache.move_to_end(view.id)
             self._stale.pop(view.id, None)
         while len(self._cache) > CACHE_ROWS:
@@ -293,15 +293,10 @@ class BookingsModel(QAbstractTableModel):
         shown = self._cache.get(booking_id) or self._stale.get(booking_id)
         return shown.view if shown is not None else None
 
-    def _row(self, view: BookingView) -> TableRow:
-        texts = tuple(self._text(view, column.key) for column in self.columns)
-        overdue_tip = tr("Start time has passed and the booking is still {0}").format(
-            status_label(view.status)
-        )
-        cancelled = tr("Cancelled: {0}").format(view.cancel_reason) if view.cancel_reason else ""
-        asks = f"{RESCHEDULE_MARK} {reschedule_note()}" if view.reschedule_requested_at is not None else ""
-        status_tip = plain_tip("\n".join(filter(None, (cancelled, asks, not_reached_tip(view))))) or None
-        return TableRow(view, texts, status_colour(view.status), overdue_tip, status_tip)
+    def _look(self, shown: TableRow) -> RowLook:
+        if shown.look is None:
+            shown.look = row_look(shown.view, tuple(self._text(shown.view, c.key) for c in self.columns))
+        return shown.look
 
     @property
     def cache_size(self) -> int:
@@ -337,14 +332,15 @@ class BookingsModel(QAbstractTableModel):
         shown = self._shown(row)
         if shown is None:
             return PLACEHOLDER if role == _DISPLAY else None
+        look = self._look(shown)
         if role == _DISPLAY:
-            return shown.texts[index.column()]
+            return look.texts[index.column()]
         if role == _OVERDUE:
             return shown.overdue()
         status_cell = index.column() == self._status_column
         clash_cell = shown.view.needs_reassignment and index.column() == self._agent_column
         if role == _FOREGROUND:
-            return CLASH_RED if clash_cell else shown.colour if status_cell else None
+            return CLASH_RED if clash_cell else look.colour if status_cell else None
         if role == _FONT:
             return _bold() if status_cell or clash_cell else None
         if role == _BACKGROUND:
@@ -355,8 +351,8 @@ class BookingsModel(QAbstractTableModel):
                 tr("{0} has approved time off then: reassign this booking").format(shown.view.agent_name)
             )
         if shown.overdue():
-            return shown.overdue_tip
-        return shown.status_tip if status_cell else None
+            return look.overdue_tip
+        return look.status_tip if status_cell else None
 
     def _text(self, view: BookingView, key: str) -> str:
         match key:

@@ -6,7 +6,8 @@ from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from dispatch_desktop.domain.team import TeamSettings
-from dispatch_desktop.services import bookings
+from dispatch_desktop.services import bookings, operators
+from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.services.views import BookingView
 from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
@@ -17,6 +18,12 @@ from dispatch_desktop.ui.kit.style import field_error_style
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("BookingForm", text)
+
+
+def _latest(ctx: ServiceContext, booking_id: int) -> tuple[BookingView, str]:
+    """The stored booking and who saved it last, by name (people are never shown by login)."""
+    current = bookings.get_booking(ctx, booking_id)
+    return current, operators.display_name(ctx, current.updated_by)
 
 
 class StaleBanner(QWidget):
@@ -58,12 +65,13 @@ class StaleBanner(QWidget):
         run_for(
             self,
             self.console.ops,
-            lambda: bookings.get_booking(ctx, mine.id),
+            lambda: _latest(ctx, mine.id),
             self._compare_version,
             lambda _e: None,
         )
 
-    def _compare_version(self, current: BookingView) -> None:
+    def _compare_version(self, latest: tuple[BookingView, str]) -> None:
+        current, who = latest
         watched = self.watching()
         if watched is None or watched[0] is None or current.version == watched[0].version:
             return
@@ -71,7 +79,7 @@ class StaleBanner(QWidget):
         when = settings.local(current.updated_at) if settings else current.updated_at.isoformat()
         self.text.setText(
             tr("{0} changed this booking at {1}. Bring their changes in; what you typed stays.").format(
-                current.updated_by, when
+                who, when
             )
         )
         self.show()

@@ -37,7 +37,13 @@ from dispatch_desktop.services.booking_notices import booking_notifications
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.services.outbox import OutboxView
 from dispatch_desktop.services.views import BookingView, CallerView
-from dispatch_desktop.ui.bookings.customer_fields import CustomerFields, FieldMessage, HintLabel, stacked
+from dispatch_desktop.ui.bookings.customer_fields import (
+    CustomerFields,
+    FieldMessage,
+    HintLabel,
+    label_buddies_to_fields,
+    stacked,
+)
 from dispatch_desktop.ui.bookings.form import DEFAULT_MINUTES
 from dispatch_desktop.ui.bookings.language_choice import LanguageChoice
 from dispatch_desktop.ui.call_center.caller import caller_text
@@ -176,6 +182,7 @@ class CallCenterPanel(CustomerFields, QWidget):
         form.addRow(self.tr("&Duration"), stacked(self.duration, self.messages["duration"]))
         form.addRow(self.tr("&Language of their messages"), self.language)
         form.addRow(self.tr("OK to te&xt you about this booking?"), self.sms_consent)
+        label_buddies_to_fields(form)
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.clear_button)

@@ -88,6 +88,22 @@ class LogEntry:
     message: OutboxView | None = None
     seq: int = field(default=0, compare=False)
     delivery: str = ""  # what the provider said of a sent text (domain/delivery.py), "" before
+    shown: tuple[str, ...] | None = field(default=None, compare=False, repr=False)
+
+    def cells(self) -> tuple[str, ...]:
+        """The row's texts, made once (and again after `upsert_outbox` changed the entry): the view
+        asks for every cell on every repaint, and each ask formatted the time again."""
+        if self.shown is None:
+            self.shown = (
+                self.at.astimezone().strftime("%H:%M:%S"),
+                self.environment,
+                self.channel,
+                self.status,
+                self.delivery,
+                self.source,
+                self.line,
+            )
+        return self.shown
 
     @property
     def delivery_reason(self) -> str:
@@ -231,7 +247,10 @@ class NotificationLogModel(QAbstractTableModel):
         return [e.line for e in self._rows]
 
     def add_line(self, line: str, at: datetime, notice: Notice | None = None) -> None:
-        self._append([LogEntry.of_line(line, at, notice)])
+        self.add_lines([(line, at, notice)])
+
+    def add_lines(self, lines: list[tuple[str, datetime, Notice | None]]) -> None:
+        self._append([LogEntry.of_line(line, at, notice) for line, at, notice in lines])
 
     def upsert_outbox(self, views: list[OutboxView]) -> None:
         fresh: list[LogEntry] = []
@@ -250,7 +269,7 @@ class NotificationLogModel(QAbstractTableModel):
             updated = LogEntry.of_outbox(view)
             known.line, known.at, known.environment = updated.line, updated.at, updated.environment
             known.status, known.message, known.channel = updated.status, updated.message, updated.channel
-            known.delivery = updated.delivery
+            known.delivery, known.shown = updated.delivery, None
             if known in fresh:
                 continue
             row = self._row_of(known)
@@ -299,15 +318,7 @@ class NotificationLogModel(QAbstractTableModel):
         entry = self._rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (
-                entry.at.astimezone().strftime("%H:%M:%S"),
-                entry.environment,
-                entry.channel,
-                entry.status,
-                entry.delivery,
-                entry.source,
-                entry.line,
-            )[column]
+            return entry.cells()[column]
         if role == self.EntryRole:
             return entry
         if role == Qt.ItemDataRole.ToolTipRole and column == LINE_COLUMN:

@@ -38,6 +38,7 @@ from dispatch_desktop.ui.kit.lifetime import run_for
 from dispatch_desktop.ui.kit.message_line import MessageLine
 from dispatch_desktop.ui.kit.plain import PlainLabel
 from dispatch_desktop.ui.kit.poller import Poller
+from dispatch_desktop.ui.notifications.live_lines import LineBatch
 from dispatch_desktop.ui.notifications.log_details import LogDetailsDialog
 from dispatch_desktop.ui.notifications.log_model import (
     ATTENTION,
@@ -180,10 +181,10 @@ class NotificationLogDock(QDockWidget):
         self.setWidget(body)
 
         self.tail = attach_tail_handler(max_rows)
-        for line, at, notice in self.tail.snapshot():
-            self.model.add_line(line, at, notice)
+        self.model.add_lines(self.tail.snapshot())
+        self.new_lines = LineBatch(self.model.add_lines, self)
         # Always queued, even from the UI thread, so lines keep the order they were logged in.
-        self.tail.bridge.lineLogged.connect(self.model.add_line, Qt.ConnectionType.QueuedConnection)
+        self.tail.bridge.lineLogged.connect(self.new_lines.take, Qt.ConnectionType.QueuedConnection)
         tail = self.tail
         self.destroyed.connect(lambda *_: detach_tail_handler(tail))
         app = QCoreApplication.instance()

@@ -232,6 +232,7 @@ class SettingsDialog(QDialog):
             company_phone=team.company_phone.text() if team_changed else None,
             language=team.language.currentData() if team_changed else None,
             two_way_sms=team.two_way_sms.isChecked() if team_changed else None,
+            week_start=team.chosen_week_start() if team_changed else None,
         )
 
     def save(self) -> None:

@@ -1,12 +1,13 @@
 """Settings page: the team's business time zone, default phone region, company name and phone
 (the name opens every customer text), the language of its messages and the clock rules of its
-notices (reminders, quiet hours, the customer hold), shared by every workstation."""
+notices (reminders, quiet hours, the customer hold), shared by every workstation. The week's first
+day (Monday or Sunday) is the board's."""
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGroupBox, QLineEdit, QSpinBox, QWidget
 
 from dispatch_desktop.domain import timing, validation
-from dispatch_desktop.domain.team import TeamSettings
+from dispatch_desktop.domain.team import WEEK_STARTS, TeamSettings
 from dispatch_desktop.services import customers
 from dispatch_desktop.ui.kit.plain import PlainLabel
 
@@ -63,6 +64,11 @@ class TeamPage(QGroupBox):
         form.addRow(tr("Reminders before the start"), self.reminders)
         form.addRow(tr("Quiet hours"), self.quiet_hours)
         form.addRow(tr("Hold customer updates"), self.customer_hold)
+        self.week_start = QComboBox()
+        for word, day in WEEK_STARTS.items():
+            self.week_start.addItem(tr(day), word)
+        self.week_start.setToolTip(tr("The first day of the board's week"))
+        form.addRow(tr("Week starts"), self.week_start)
         if not may_manage_team:
             fields = (
                 self.company_name,
@@ -72,6 +78,7 @@ class TeamPage(QGroupBox):
                 self.reminders,
                 self.quiet_hours,
                 self.customer_hold,
+                self.week_start,
             )
             for field in (self.timezone, self.region, *fields):
                 field.setEnabled(False)
@@ -88,6 +95,7 @@ class TeamPage(QGroupBox):
         self.company_phone.setText(team.company_phone or "")
         self.language.setCurrentIndex(max(self.language.findData(team.language), 0))
         self.two_way_sms.setChecked(team.two_way_sms)
+        self.week_start.setCurrentIndex(self.week_start.findData(team.week_start))
 
     def changed(self) -> bool:
         return (
@@ -100,8 +108,12 @@ class TeamPage(QGroupBox):
                 or self.company_phone.text().strip() != (self.team.company_phone or "")
                 or self.language.currentData() != self.team.language
                 or self.two_way_sms.isChecked() != self.team.two_way_sms
+                or self.chosen_week_start() != self.team.week_start
             )
         )
+
+    def chosen_week_start(self) -> str:
+        return str(self.week_start.currentData())
 
     def clock_changed(self) -> bool:
         """Reminders, quiet hours or the customer hold differ from what was loaded."""

@@ -152,3 +152,31 @@ class WindowActions:
         toolbar.addAction(window.log_dock.toggleViewAction())
         window.addToolBar(toolbar)
         return toolbar
+
+
+def shortcut_rows(tr: Callable[[str], str]) -> list[tuple[str, str]]:
+    """The keyboard shortcuts as the Help list shows them: keys, then what they do."""
+    return [
+        ("Ctrl+N", tr("New booking")),
+        ("F2", tr("New call (call-center entry)")),
+        ("Ctrl+F", tr("Find a booking")),
+        ("Ctrl+T", tr("Today's bookings")),
+        ("F5", tr("Refresh")),
+        ("Ctrl+Tab / Ctrl+Shift+Tab", tr("Next / previous tab")),
+        ("Alt+1 … Alt+9", tr("Go to tab")),
+        ("Alt+underlined letter", tr("Go to that tab, menu, field or button")),
+        ("Tab / Shift+Tab", tr("Next / previous field; leaves the bookings table")),
+        ("Arrows", tr("Move within the bookings table")),
+        ("Ctrl+G", tr("Assign the selected booking")),
+        ("Ctrl+H", tr("History of the selected booking")),
+        ("Enter (table)", tr("Open the selected booking")),
+        ("Enter (form)", tr("Next field; on the last field, save")),
+        ("Ctrl+Enter or Ctrl+S", tr("Save the form from any field")),
+        ("Esc", tr("Cancel the form; clear the call-center panel")),
+        ("t, +1, 2026-12-03", tr("Date field: today, tomorrow, that day")),
+        ("10, 10:30, 2p", tr("Time field: 10:00, 10:30, 14:00")),
+        ("Ctrl+L", tr("Show or hide the notification log")),
+        ("Alt+W (board)", tr("The board's week, or back to the day")),
+        ("F1", tr("This list")),
+        ("Ctrl+Q", tr("Quit")),
+    ]

@@ -34,7 +34,7 @@ from dispatch_desktop.services.workstation import (
     store_login,
 )
 from dispatch_desktop.ui.kit.console import ConsoleContext
-from dispatch_desktop.ui.kit.lifetime import MainThreadGarbageCollector
+from dispatch_desktop.ui.kit.lifetime import MainThreadGarbageCollector, keep_startup_objects
 from dispatch_desktop.ui.kit.operations import Operations, one_line
 from dispatch_desktop.ui.kit.plain import PlainLabel, message_box
 from dispatch_desktop.ui.shell.login_dialog import LoginDialog
@@ -233,6 +233,7 @@ def run_console(args: argparse.Namespace) -> int:
     # Until the window is up, closing the splash or an error box must not end the program by itself.
     app.setQuitOnLastWindowClosed(False)
     launcher.opened.connect(lambda _window: app.setQuitOnLastWindowClosed(True))
+    launcher.opened.connect(lambda _window: keep_startup_objects())
     launcher.start()
     code = app.exec()
     if launcher.window is not None:

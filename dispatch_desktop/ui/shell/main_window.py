@@ -6,19 +6,17 @@ the saved layout (layout.py) and the first-run wizard (welcome.py).
 """
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QPaintEvent, QShowEvent
-from PySide6.QtWidgets import QDialog, QMainWindow, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QMainWindow, QVBoxLayout, QWidget
 
 from dispatch_desktop import __version__
 from dispatch_desktop.domain.roles import Permission, Role
 from dispatch_desktop.services import operators
 from dispatch_desktop.services.workstation import EnvironmentBadge, environment_badge
-from dispatch_desktop.ui.board.page import BoardPage
 from dispatch_desktop.ui.bookings.page import BookingsPage
-from dispatch_desktop.ui.call_center.panel import CallCenterPanel
 from dispatch_desktop.ui.inbox.page import InboxPage
 from dispatch_desktop.ui.kit.changes import Change
 from dispatch_desktop.ui.kit.console import ConsoleContext
@@ -32,16 +30,20 @@ from dispatch_desktop.ui.notifications.delivery_alert import DeliveryAlertBanner
 from dispatch_desktop.ui.notifications.email_alert import EmailAlertBanner
 from dispatch_desktop.ui.notifications.log_pane import NotificationLogDock
 from dispatch_desktop.ui.notifications.sync_alert import SyncAlertBanner
-from dispatch_desktop.ui.people.agents import AgentsPage
-from dispatch_desktop.ui.people.operators import OperatorsPage
 from dispatch_desktop.ui.settings.dialog import SettingsDialog
-from dispatch_desktop.ui.shell.actions import WindowActions
+from dispatch_desktop.ui.shell import tabs
+from dispatch_desktop.ui.shell.actions import WindowActions, shortcut_rows
 from dispatch_desktop.ui.shell.delivery_timer import DeliveryTimer
 from dispatch_desktop.ui.shell.layout import WindowLayout
+from dispatch_desktop.ui.shell.lazy_tab import LazyTab
 from dispatch_desktop.ui.shell.live_refresh import RevisionWatcher
 from dispatch_desktop.ui.shell.status_bar import ConsoleStatusBar
+from dispatch_desktop.ui.shell.tabs import PageTabs
 from dispatch_desktop.ui.shell.welcome import WelcomeDialog, os_full_name
-from dispatch_desktop.ui.timeoff.page import TimeOffPage
+
+if TYPE_CHECKING:  # built on first show (shell/lazy_tab.py): their modules load then
+    from dispatch_desktop.ui.call_center.panel import CallCenterPanel
+    from dispatch_desktop.ui.people.agents import AgentsPage
 
 log = logging.getLogger("dispatch_desktop.ui")
 
@@ -70,8 +72,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.resize(1280, 800)
 
-        self.tabs = QTabWidget()
-        self.tabs.setDocumentMode(True)
+        self.tabs = PageTabs()
         # Emails failing to sign in (Office 365 retired the password) show across the top, above the tabs.
         self.email_alert = EmailAlertBanner(console)
         self.email_alert.status_message.connect(self.show_status)
@@ -90,7 +91,7 @@ class MainWindow(QMainWindow):
             column.addWidget(banner)
         column.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
-        self.pages: dict[str, QWidget] = {}
+        self.pages = self.tabs.pages  # the pages built so far, by key
         self._build_pages()
         self.log_dock = self._build_log_dock()
         self.commands = WindowActions(self)
@@ -98,7 +99,7 @@ class MainWindow(QMainWindow):
         self.toolbar = self.commands.add_toolbar(self)
         self.status_bar = ConsoleStatusBar(console, demo_mode=demo_mode)
         self.setStatusBar(self.status_bar)
-        self.update_badge()
+        self.status_bar.show_environment(environment_badge(console.config, read_keyring=False))
         self.update_operator()
         self.delivery_alert.health_changed.connect(self.status_bar.show_health)
         self.update_title()
@@ -112,16 +113,7 @@ class MainWindow(QMainWindow):
         console.ops.failed.connect(self.show_status)
         self.delivery = DeliveryTimer(console, parent=self)
         self.delivery.reported.connect(self.show_status)
-        if live_refresh:
-            self.watcher.start()
-            for banner in self.banners:
-                banner.start()
-        else:
-            for banner in self.banners:
-                banner.poll()
-        if deliver:
-            self.delivery.start()
-        self.status_bar.counts.poll()
+        self._live_refresh, self._deliver = live_refresh, deliver
         self._first_loads_started = False
         self._painted = False
         QTimer.singleShot(0, self._first_loads_unless_painting)
@@ -142,44 +134,68 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(FIRST_LOAD_FALLBACK_MS, self, self._start_first_loads)
 
     def _start_first_loads(self) -> None:
-        """The Bookings tab's first (possibly big) load, once the window has been painted."""
+        """The Bookings tab's first (possibly big) load and every other first query, once the window
+        has been painted: on workers, but they would hold the GIL while the window is being drawn."""
         if self._first_loads_started:
             return
         self._first_loads_started = True
         self.bookings_page.start_loading()
+        if self._live_refresh:
+            self.watcher.start()
+            for banner in self.banners:
+                banner.start()
+        else:
+            for banner in self.banners:
+                banner.poll()
+        if self._deliver:
+            self.delivery.start()
+        self.status_bar.counts.poll()
+        self.update_badge()
 
     # --- pages ----------------------------------------------------------------------------
 
     def _build_pages(self) -> None:
-        console = self.console
+        console, add = self.console, self.tabs.add
+        self.tabs.page_ready.connect(self._page_ready)
         # Its first load starts after the window's first frame (see _start_first_loads).
         self.bookings_page = BookingsPage(console, load_now=False)
-        self._add_page("bookings", self.bookings_page, self.tr("Boo&kings"))
-        self.call_center = CallCenterPanel(console)
-        self._add_page("call_center", self.call_center, self.tr("&Call-center entry"))
+        add("bookings", self.bookings_page, self.tr("Boo&kings"))
+        add("call_center", LazyTab(lambda: tabs.call_center_panel(console)), self.tr("&Call-center entry"))
         if console.can(Permission.READ):
-            self._add_page("board", BoardPage(console), self.tr("B&oard"))
+            add("board", LazyTab(lambda: tabs.board_page(console)), self.tr("B&oard"))
+        # Built at once: its tab's title counts the unread texts.
         self.inbox_page = InboxPage(console)
-        self._add_page("inbox", self.inbox_page, self.tr("Inbox"))
+        add("inbox", self.inbox_page, self.tr("Inbox"))
         self.inbox_page.unread_changed.connect(self._show_unread)
         self.inbox_page.open_booking.connect(self.open_booking)
         if console.can(Permission.MANAGE_TIME_OFF):
-            self._add_page("time_off", TimeOffPage(console), self.tr("&Time off"))
-        self.agents_page: AgentsPage | None = None
+            add("time_off", LazyTab(lambda: tabs.time_off_page(console)), self.tr("&Time off"))
         if console.can(Permission.MANAGE_AGENTS):
-            self.agents_page = AgentsPage(console)
-            self._add_page("agents", self.agents_page, self.tr("A&gents"))
+            add("agents", LazyTab(lambda: tabs.agents_page(console)), self.tr("A&gents"))
         if console.can(Permission.MANAGE_OPERATORS):
-            self._add_page("operators", OperatorsPage(console), self.tr("Operator&s"))
+            add("operators", LazyTab(lambda: tabs.operators_page(console)), self.tr("Operator&s"))
         if console.actor.role == Role.CALL_CENTER:
-            self.tabs.setCurrentWidget(self.call_center)
+            self.show_page("call_center")
 
-    def _add_page(self, key: str, page: QWidget, title: str) -> None:
-        page.setObjectName(f"page_{key}")
-        self.pages[key] = page
-        self.tabs.addTab(page, title)
+    def _page_ready(self, _key: str, page: QWidget) -> None:
         if hasattr(page, "status_message"):
             page.status_message.connect(self.show_status)
+
+    @property
+    def call_center(self) -> "CallCenterPanel":
+        from dispatch_desktop.ui.call_center.panel import CallCenterPanel
+
+        panel = self.tabs.page("call_center")
+        assert isinstance(panel, CallCenterPanel)
+        return panel
+
+    @property
+    def agents_page(self) -> "AgentsPage | None":
+        from dispatch_desktop.ui.people.agents import AgentsPage
+
+        page = self.tabs.page("agents")
+        assert page is None or isinstance(page, AgentsPage)
+        return page
 
     def _show_unread(self, unread: int) -> None:
         title = self.tr("Inbox (%d)") % unread if unread else self.tr("Inbox")
@@ -192,14 +208,10 @@ class MainWindow(QMainWindow):
         self.bookings_page.with_fresh(booking_id, self.bookings_page.edit_booking)
 
     def tab_titles(self) -> list[str]:
-        return [self.tabs.tabText(i).replace("&", "") for i in range(self.tabs.count())]
+        return self.tabs.titles()
 
     def show_page(self, key: str) -> bool:
-        page = self.pages.get(key)
-        if page is None:
-            return False
-        self.tabs.setCurrentWidget(page)
-        return True
+        return self.tabs.show_page(key)
 
     def _build_log_dock(self) -> NotificationLogDock:
         dock = NotificationLogDock(self.console, self)
@@ -214,9 +226,10 @@ class MainWindow(QMainWindow):
     def update_title(self) -> None:
         actor = self.console.actor
         demo_note = self.tr(" [demo]") if self.demo_mode else ""
+        # Not the program's name: Qt appends the application's display name to every title.
         self.setWindowTitle(
-            self.tr("Dispatch Desktop{0} — {1} ({2}) — {3}").format(
-                demo_note, actor.name, actor.role.value, self.console.ctx.db.description
+            self.tr("{0} ({1}) — {2}{3}").format(
+                actor.name, actor.role.value, self.console.ctx.db.description, demo_note
             )
         )
 
@@ -227,7 +240,17 @@ class MainWindow(QMainWindow):
         return environment_badge(self.console.config)
 
     def update_badge(self) -> None:
-        self.status_bar.show_environment(self.environment())
+        """The environment at once; the SMTP password's note when the keyring answers, off the UI thread."""
+        config = self.console.config
+        self.status_bar.show_environment(environment_badge(config, read_keyring=False))
+        run_for(
+            self,
+            self.console.ops,
+            lambda: environment_badge(config),
+            self.status_bar.show_environment,
+            lambda _e: None,
+            quiet=True,
+        )
 
     def show_status(self, message: str) -> None:
         self.statusBar().showMessage(message, 8_000)
@@ -313,31 +336,7 @@ class MainWindow(QMainWindow):
 
     def shortcut_rows(self) -> list[tuple[str, str]]:
         """The keyboard shortcuts as the Help list shows them: keys, then what they do."""
-        tr = self.tr
-        return [
-            ("Ctrl+N", tr("New booking")),
-            ("F2", tr("New call (call-center entry)")),
-            ("Ctrl+F", tr("Find a booking")),
-            ("Ctrl+T", tr("Today's bookings")),
-            ("F5", tr("Refresh")),
-            ("Ctrl+Tab / Ctrl+Shift+Tab", tr("Next / previous tab")),
-            ("Alt+1 … Alt+9", tr("Go to tab")),
-            ("Alt+underlined letter", tr("Go to that tab, menu, field or button")),
-            ("Tab / Shift+Tab", tr("Next / previous field; leaves the bookings table")),
-            ("Arrows", tr("Move within the bookings table")),
-            ("Ctrl+G", tr("Assign the selected booking")),
-            ("Ctrl+H", tr("History of the selected booking")),
-            ("Enter (table)", tr("Open the selected booking")),
-            ("Enter (form)", tr("Next field; on the last field, save")),
-            ("Ctrl+Enter or Ctrl+S", tr("Save the form from any field")),
-            ("Esc", tr("Cancel the form; clear the call-center panel")),
-            ("t, +1, 2026-12-03", tr("Date field: today, tomorrow, that day")),
-            ("10, 10:30, 2p", tr("Time field: 10:00, 10:30, 14:00")),
-            ("Ctrl+L", tr("Show or hide the notification log")),
-            ("Alt+W (board)", tr("The board's week, or back to the day")),
-            ("F1", tr("This list")),
-            ("Ctrl+Q", tr("Quit")),
-        ]
+        return shortcut_rows(self.tr)
 
     def show_shortcuts(self) -> ShortcutsDialog:
         return self.dialogs.show(ShortcutsDialog(self.tr("Keyboard shortcuts"), self.shortcut_rows(), self))
@@ -353,7 +352,7 @@ class MainWindow(QMainWindow):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         fit_to_screen(self)  # a layout saved at another scale factor or on another monitor
-        if self.tabs.currentWidget() is self.call_center:  # a call-taker starts typing the number
+        if self.tabs.current_key() == "call_center":  # a call-taker starts typing the number
             QTimer.singleShot(0, self.call_center.phone.setFocus)
         if self.first_run_check:
             self.first_run_check = False
@@ -387,15 +386,13 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         try:
-            self.saved_layout.save(self, self._current_page())
+            self.saved_layout.save(self, self.tabs.current_key())
         except OSError as exc:  # a read-only home must not stop the window from closing
             log.warning("could not save the window layout: %s", exc)
+        self._first_loads_started = True  # a window closed before its first paint starts nothing
         self.watcher.stop()
         for banner in self.banners:
             banner.stop()
         self.delivery.stop()
         self.log_dock.detach()
         super().closeEvent(event)
-
-    def _current_page(self) -> str | None:
-        return next((key for key, page in self.pages.items() if page is self.tabs.currentWidget()), None)
