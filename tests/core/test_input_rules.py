@@ -106,7 +106,7 @@ def test_the_cli_refuses_a_forged_line_and_escapes_old_rows(cli: Cli, db: Databa
         session.execute(text("UPDATE customers SET name = :name"), {"name": "Carla\x9b31m\u202eFORGED\nline"})
     code, out, _ = cli("booking", "show", str(booking["id"]))
     assert code == 0
-    assert "  customer: Carla\\x9b31m\\u202eFORGED\\nline, +13125550199" in out
+    assert "  customer: Carla\\x9b31m\\u202eFORGED\\nline, (312) 555-0199" in out
     assert "  notes:    line one\n            line two\n" in out
     code, out, _ = cli("booking", "list")
     assert code == 0 and "Carla\\x9b31m\\u202eFORGED\\nline" in out and "\x9b" not in out
@@ -276,6 +276,7 @@ def test_settings_show_and_set_every_team_setting(cli: Cli, db: Database) -> Non
         "company phone: none\n"
         "working day: 07:00–19:00\n"
         "language: en (staff's messages, and customers' without a language of their own)\n"
+        "week starts: Monday\n"
     )
     for option, value, message in [
         ("--sms-per-recipient-day", "0", "texts per recipient per day must be from 1 to 1000, not 0"),

@@ -46,7 +46,7 @@ def test_booking_notices_says_who_was_not_reached_and_what_to_do(cli: Cli, misse
         "DELIVERY",
         "REASON",
     ]
-    agent_sms = [line for line in lines if "agent Ann Field +13125550101" in line and " sms " in line]
+    agent_sms = [line for line in lines if "agent Ann Field (312) 555-0101" in line and " sms " in line]
     assert len(agent_sms) == 1
     assert agent_sms[0].endswith(f"sent    undelivered  {UNREACHABLE}: phone the agent")
     assert lines[-1] == "1 not reached"
