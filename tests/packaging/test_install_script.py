@@ -100,7 +100,12 @@ def test_a_python_older_than_3_11_stops_it_before_apt(tmp_path: Path, missing: s
     )
 
 
-def test_a_newer_python_passes(tmp_path: Path) -> None:
+def test_the_oldest_python_it_takes_is_the_packages_requires_python(tmp_path: Path) -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    oldest = project["project"]["requires-python"].removeprefix(">=")
+    major, minor = oldest.split(".")
+    assert _run(tmp_path, python=oldest) == (0, [], "")
+    assert _run(tmp_path, python=f"{major}.{int(minor) - 1}")[0] == 3
     assert _run(tmp_path, python="3.13") == (0, [], "")
     assert _run(tmp_path, python="4.0") == (0, [], "")
 
