@@ -1,14 +1,17 @@
 """The pure clock rules: reminder offsets, quiet-hours windows and the recipient's zone."""
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from dispatch_desktop.domain.errors import ValidationError
-from dispatch_desktop.domain.sms_segments import segments
+from dispatch_desktop.domain.sms_segments import fit, segments
+from dispatch_desktop.domain.team import TeamSettings
 from dispatch_desktop.domain.timing import QuietHours, parse_reminders, recipient_zone, reminders_text
 from dispatch_desktop.notify.templates import render
+from dispatch_desktop.services.notices import sms_frame
 
 CHICAGO = ZoneInfo("America/Chicago")
 NIGHT = QuietHours.parse("21:00-08:00")
@@ -86,9 +89,17 @@ def test_the_reminder_names_company_agent_time_and_address_and_invites_a_reply_w
     assert one_way.sms == (
         "Reminder: Boiler service on 2026-12-01 09:00 with Ann Field at 12 Elm Street (BK-000042)."
     )
-    two_way = render("reminder", two_way=True, **context)
-    assert two_way.sms.endswith("(BK-000042). Reply C to confirm, R to reschedule")
-    assert segments(two_way.sms).segments <= 2
+    # The reply keywords, like the company name, come around the template's text when it is queued.
+    two_way = TeamSettings("America/Chicago", "US", two_way_sms=True, company_name="Acme Plumbing")
+    prefix, suffix = sms_frame(two_way, first=False, reminder=True)
+    sms = fit(one_way.sms, prefix=prefix, suffix=suffix)
+    assert sms == (
+        "Acme Plumbing: Reminder: Boiler service on 2026-12-01 09:00 with Ann Field at 12 Elm Street"
+        " (BK-000042). Reply C to confirm, R to reschedule"
+    )
+    assert segments(sms).segments <= 2
+    one_way_frame = sms_frame(replace(two_way, two_way_sms=False), first=False, reminder=True)
+    assert one_way_frame == ("Acme Plumbing: ", "")
     assert one_way.subject == "Reminder: Booking BK-000042 on 2026-12-01 09:00"
     for part in (one_way.text, one_way.html):
         assert "Ann Field" in part and "12 Elm Street" in part and "Acme Plumbing" in part
