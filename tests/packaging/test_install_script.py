@@ -85,7 +85,9 @@ def test_without_root_or_sudo_it_says_so(tmp_path: Path) -> None:
 
 
 def test_without_sudo_the_su_command_keeps_the_test_option(tmp_path: Path) -> None:
-    code, _, output = _run(tmp_path, "--test", missing="binutils", tools=("dpkg-query", "apt-get", "env", "id"))
+    code, _, output = _run(
+        tmp_path, "--test", missing="binutils", tools=("dpkg-query", "apt-get", "env", "id")
+    )
     assert code == 4
     assert f"run  su -c '{SCRIPT} --test'  (or install sudo)" in output
 
