@@ -5,6 +5,7 @@
 #   scripts/install-debian-deps.sh          for running the console
 #   scripts/install-debian-deps.sh --test   also what the test suite uses (readelf)
 # Installs only what is missing; uses sudo when not run as root. Elsewhere it does nothing.
+# Stops (exit 3) when the system's python3 is older than 3.11, before installing anything.
 set -eu
 
 packages="python3 python3-venv tzdata
@@ -20,6 +21,21 @@ if ! command -v apt-get >/dev/null 2>&1 || ! command -v dpkg-query >/dev/null 2>
   echo "install-debian-deps: not Debian/Ubuntu, nothing to install (Qt's libraries come with the system)"
   exit 0
 fi
+
+# The distribution's python3 runs the program: 3.11 or newer (Debian 12, Ubuntu 23.04 and later).
+python_too_old() {
+  command -v python3 >/dev/null 2>&1 || return 1
+  version=$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+  [ "${version%%.*}" -eq 3 ] && [ "${version#*.}" -lt 11 ]
+}
+check_python() {
+  if python_too_old; then
+    echo "error: Dispatch Desktop needs Python 3.11 or newer and this system's python3 is $version:" \
+      "use Debian 12, Ubuntu 24.04 or a newer release" >&2
+    exit 3
+  fi
+}
+check_python
 
 missing=""
 for package in $packages; do
@@ -38,7 +54,10 @@ if [ "$(id -u)" -eq 0 ]; then
 elif command -v sudo >/dev/null 2>&1; then
   as_root="sudo"
 else
-  echo "error: installing$missing needs root: run this script as root (su -), or install sudo" >&2
+  # Debian without sudo (a root password set at install): `su -` starts in /root, so name the full path
+  case "$0" in /*) script=$0 ;; *) script=$PWD/$0 ;; esac
+  echo "error: installing$missing needs root: run  su -c '$script${1:+ $1}'  (or install sudo)," \
+    "then this command again" >&2
   exit 4
 fi
 echo "install-debian-deps: installing$missing"
@@ -46,3 +65,4 @@ echo "install-debian-deps: installing$missing"
 $as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
 # shellcheck disable=SC2086
 $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
+check_python

@@ -22,6 +22,7 @@ FAKES = {
     "env": 'echo "env $1 " | tr -d "\\n" >> "$CALLS"; shift; "$@"',
     "sudo": 'echo "sudo " | tr -d "\\n" >> "$CALLS"; "$@"',
     "id": 'echo "$FAKE_UID"',
+    "python3": 'echo "$FAKE_PYTHON"',  # the script asks only for "major.minor"
 }
 
 
@@ -31,6 +32,7 @@ def _run(
     missing: str = "",
     renamed: str = "",
     uid: int = 1000,
+    python: str = "3.11",
     tools: tuple[str, ...] = (),
 ) -> tuple[int, list[str], str]:
     fakes = tmp_path / "bin"
@@ -56,6 +58,7 @@ def _run(
             "FAKE_MISSING": missing,
             "FAKE_RENAMED": renamed,
             "FAKE_UID": str(uid),
+            "FAKE_PYTHON": python,
         },
     )
     return result.returncode, calls.read_text().splitlines(), result.stdout + result.stderr
@@ -76,7 +79,37 @@ def test_as_root_it_needs_no_sudo(tmp_path: Path) -> None:
 def test_without_root_or_sudo_it_says_so(tmp_path: Path) -> None:
     code, calls, output = _run(tmp_path, missing="libgl1", tools=("dpkg-query", "apt-get", "env", "id"))
     assert (code, calls) == (4, [])
-    assert output == "error: installing libgl1 needs root: run this script as root (su -), or install sudo\n"
+    assert output == (
+        f"error: installing libgl1 needs root: run  su -c '{SCRIPT}'  (or install sudo), then this command again\n"
+    )
+
+
+def test_without_sudo_the_su_command_keeps_the_test_option(tmp_path: Path) -> None:
+    code, _, output = _run(
+        tmp_path, "--test", missing="binutils", tools=("dpkg-query", "apt-get", "env", "id")
+    )
+    assert code == 4
+    assert f"run  su -c '{SCRIPT} --test'  (or install sudo)" in output
+
+
+@pytest.mark.parametrize("missing", ["", "libgl1"])
+def test_a_python_older_than_3_11_stops_it_before_apt(tmp_path: Path, missing: str) -> None:
+    code, calls, output = _run(tmp_path, missing=missing, python="3.10")
+    assert (code, calls) == (3, [])
+    assert output == (
+        "error: Dispatch Desktop needs Python 3.11 or newer and this system's python3 is 3.10: "
+        "use Debian 12, Ubuntu 24.04 or a newer release\n"
+    )
+
+
+def test_the_oldest_python_it_takes_is_the_packages_requires_python(tmp_path: Path) -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    oldest = project["project"]["requires-python"].removeprefix(">=")
+    major, minor = oldest.split(".")
+    assert _run(tmp_path, python=oldest) == (0, [], "")
+    assert _run(tmp_path, python=f"{major}.{int(minor) - 1}")[0] == 3
+    assert _run(tmp_path, python="3.13") == (0, [], "")
+    assert _run(tmp_path, python="4.0") == (0, [], "")
 
 
 def test_nothing_missing_asks_for_nothing(tmp_path: Path) -> None:
