@@ -30,7 +30,7 @@ from dispatch_desktop.cli.commands import (
     template,
     timeoff,
 )
-from dispatch_desktop.cli.console import open_console
+from dispatch_desktop.cli.console import add_console_options, open_console
 from dispatch_desktop.cli.parser import ArgumentParser, Commands, UsageError, new_parser
 from dispatch_desktop.domain.errors import DispatchError
 from dispatch_desktop.services import workstation
@@ -57,17 +57,7 @@ COMMAND_MODULES = (
 def build_parser() -> ArgumentParser:
     parser, common = new_parser(prog="dispatch-desktop", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"dispatch-desktop {__version__}")
-    parser.add_argument("--home", metavar="DIR", help="home folder (config, logs, SQLite database)")
-    parser.add_argument("--database-url", metavar="URL", help="SQLAlchemy URL of the shared database")
-    parser.add_argument("--as", dest="operator", metavar="USERNAME", help="act as this operator")
-    parser.add_argument(
-        "--demo", action="store_true", help="open the console on a demo home with sample data"
-    )
-    parser.add_argument(
-        "--self-check",
-        action="store_true",
-        help="open the window, check database, keyring and templates, exit",
-    )
+    add_console_options(parser)
     cli = Commands(parser, common)
     for module in COMMAND_MODULES:
         module.register(cli)
