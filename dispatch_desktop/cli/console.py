@@ -62,15 +62,14 @@ def open_console(args: argparse.Namespace) -> int:
         return exc.exit_code
     try:
         if args.self_check:
-            from dispatch_desktop.ui.shell.self_check import run_self_check
-
-            return run_self_check(args)
-        from dispatch_desktop.ui.shell.app import run_console
+            from dispatch_desktop.ui.shell.self_check import run_self_check as run
+        else:
+            from dispatch_desktop.ui.shell.app import run_console as run
     except ImportError as exc:
         print(f"error: the console cannot start: {exc}", file=sys.stderr)
         return 1
     try:
-        return run_console(args)
+        return run(args)
     except DispatchError as exc:  # a home folder the program cannot use, before any window
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code

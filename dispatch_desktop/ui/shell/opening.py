@@ -8,10 +8,11 @@ what to do. It imports nothing of services or storage, so it shows at the cost o
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QMainWindow, QVBoxLayout, QWidget
 
 from dispatch_desktop.ui.kit.plain import PlainLabel
+from dispatch_desktop.ui.kit.screen import fit_to_screen
 from dispatch_desktop.ui.shell.layout import WindowLayout
 
 
@@ -59,6 +60,10 @@ class OpeningWindow(QMainWindow):
         window.show()
         self._handed_over = True
         self.close()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        fit_to_screen(self)  # as the main window will, so it takes this one's place unchanged
 
     def closeEvent(self, event: QCloseEvent) -> None:
         super().closeEvent(event)
