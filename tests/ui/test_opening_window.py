@@ -99,8 +99,9 @@ def test_an_unreachable_database_is_said_in_the_window_with_what_to_do(qtbot, tm
         launcher.start()
     frame = launcher.frame
     assert frame.isVisible()
-    assert frame.headline.text() == frame.statusBar().currentMessage() == failed.args[0]
-    assert frame.detail.text() == f"Home folder: {home}"
+    assert frame.headline.text() == "Dispatch Desktop cannot start"
+    assert frame.detail.text() == f"{failed.args[0]}\n\nHome folder: {home}"
+    assert frame.statusBar().currentMessage() == failed.args[0]
     box = launcher.error_box
     assert isinstance(box, QMessageBox) and box.parent() is frame and box.isVisible()
     box.close()

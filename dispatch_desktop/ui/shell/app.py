@@ -203,13 +203,14 @@ class Launcher(QObject):
             return
         self.exit_code = getattr(error, "exit_code", 1)
         message = one_line(error)
-        box = message_box(self.frame, QMessageBox.Icon.Critical, tr("Dispatch Desktop cannot start"), message)
+        title = tr("Dispatch Desktop cannot start")
+        box = message_box(self.frame, QMessageBox.Icon.Critical, title, message)
         if isinstance(error, PermissionDeniedError):
             what_to_do = tr("Ask a supervisor to add you as an operator, or start with --as USERNAME.")
         else:
             what_to_do = tr("Home folder: {0}").format(self.home)
         box.setInformativeText(what_to_do)
-        self.frame.say(message, what_to_do)
+        self.frame.say(title, f"{message}\n\n{what_to_do}", message)
         box.setStandardButtons(QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Close)
         box.setDefaultButton(QMessageBox.StandardButton.Retry)
         box.finished.connect(lambda result: self._after_error(result))

@@ -32,11 +32,13 @@ class OpeningWindow(QMainWindow):
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         self.headline.setFont(font)
+        self.headline.setWordWrap(True)
         self.detail = PlainLabel()
         self.detail.setObjectName("openingDetail")
         self.detail.setWordWrap(True)
         central = QWidget()
         column = QVBoxLayout(central)
+        column.setContentsMargins(48, 24, 48, 24)
         column.addStretch(1)
         for label in (self.headline, self.detail):
             label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
@@ -49,14 +51,15 @@ class OpeningWindow(QMainWindow):
         self.menuBar().addMenu(self.tr("&File")).addAction(quit_action)
         WindowLayout(home).restore(self, None)
 
-    def say(self, headline: str, detail: str = "") -> None:
+    def say(self, headline: str, detail: str = "", status: str | None = None) -> None:
         self.headline.setText(headline)
         self.detail.setText(detail)
-        self.statusBar().showMessage(headline)
+        self.statusBar().showMessage(headline if status is None else status)
 
     def hand_over(self, window: QMainWindow) -> None:
         """The main window where this one is (also if it was moved meanwhile), this one closed."""
-        window.restoreGeometry(self.saveGeometry())
+        window.setGeometry(self.normalGeometry())
+        window.setWindowState(self.windowState())
         window.show()
         self._handed_over = True
         self.close()
