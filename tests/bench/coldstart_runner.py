@@ -6,9 +6,12 @@
 Prints `SHOWN <time.time()>` once the console's window has been shown and its first frame
 processed (the opening window, shell/opening.py, for the console), `TABS <time.time()>` once the
 main window with the operator's tabs has taken its place, then `ROWS <time.time()>` when the
-Bookings tab shows its first rows (or the table is known to be empty), and exits. The parent notes time.time() just before starting the process.
+Bookings tab shows its first rows (or the table is known to be empty), and exits. `GAP <ms>` is the
+longest the UI thread left a 5 ms heartbeat waiting from the window's show to the tabs (the
+window cannot repaint or answer meanwhile). The parent notes time.time() just before starting the process.
 """
 
+import itertools
 import os
 import sys
 import time
@@ -44,6 +47,7 @@ def minimal() -> None:
     def shown() -> None:
         for mark in ("SHOWN", "TABS", "ROWS"):
             print(f"{mark} {time.time()}", flush=True)
+        print("GAP 0", flush=True)
         os._exit(0)
 
     QTimer.singleShot(0, shown)
@@ -63,6 +67,9 @@ def console(home: str, url: str) -> None:
 
     shown_once = OpeningWindow.showEvent
     hand_over = OpeningWindow.hand_over
+    beats: list[float] = []
+    heartbeat = QTimer(interval=5)
+    heartbeat.timeout.connect(lambda: beats.append(time.perf_counter()))
 
     def first_frame_after(mark: str, window: QMainWindow) -> None:
         QTimer.singleShot(0, window, lambda: print(f"{mark} {time.time()}", flush=True))
@@ -72,9 +79,14 @@ def console(home: str, url: str) -> None:
         if not getattr(self, "timed", False):
             self.timed = True
             first_frame_after("SHOWN", self)
+            beats.append(time.perf_counter())
+            heartbeat.start()
 
     def handed_over(self: Any, window: Any) -> None:
         window.first_run_check = False  # the welcome dialog is not part of showing the window
+        beats.append(time.perf_counter())  # building the main window is part of the wait
+        heartbeat.stop()
+        print(f"GAP {max(b - a for a, b in itertools.pairwise(beats)) * 1000}", flush=True)
         hand_over(self, window)
         first_frame_after("TABS", window)
         model = window.bookings_page.model

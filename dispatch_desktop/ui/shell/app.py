@@ -8,6 +8,7 @@ shown in the window and as a dialog over it with the one-line reason and a Retry
 """
 
 import argparse
+import importlib
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -136,6 +137,9 @@ class Launcher(QObject):
             )
 
             start_notification_log(home, config)
+            # The main window's modules too (they define classes, create no Qt objects): on the UI
+            # thread their import stalled the window ~250 ms, here it shares the GIL 5 ms at a time.
+            importlib.import_module("dispatch_desktop.ui.shell.main_window")
             ctx = open_workstation(home, None if demo_mode else url, operator, config)
             try:
                 loaded = False
