@@ -8,7 +8,6 @@ shown in the window and as a dialog over it with the one-line reason and a Retry
 """
 
 import argparse
-import importlib
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,6 +79,7 @@ class Opened:
     ctx: "ServiceContext"
     actor: "Actor"
     loaded_demo: bool
+    window_type: type["MainWindow"]
 
 
 class Launcher(QObject):
@@ -136,10 +136,11 @@ class Launcher(QObject):
                 start_notification_log,
             )
 
-            start_notification_log(home, config)
             # The main window's modules too (they define classes, create no Qt objects): on the UI
             # thread their import stalled the window ~250 ms, here it shares the GIL 5 ms at a time.
-            importlib.import_module("dispatch_desktop.ui.shell.main_window")
+            from dispatch_desktop.ui.shell.main_window import MainWindow
+
+            start_notification_log(home, config)
             ctx = open_workstation(home, None if demo_mode else url, operator, config)
             try:
                 loaded = False
@@ -149,7 +150,7 @@ class Launcher(QObject):
 
                     demo.load_into_demo_home(ctx, home, os_name=os_full_name())
                     loaded = True
-                return Opened(ctx, ctx.actor(), loaded)
+                return Opened(ctx, ctx.actor(), loaded, MainWindow)
             except BaseException:
                 close_workstation(ctx)  # a Retry opens a fresh connection pool
                 raise
@@ -159,13 +160,12 @@ class Launcher(QObject):
     def _opened(self, opened: Opened) -> None:
         from dispatch_desktop.services.workstation import file_warnings
         from dispatch_desktop.ui.kit.console import ConsoleContext
-        from dispatch_desktop.ui.shell.main_window import MainWindow
 
         assert self.config is not None
         console = ConsoleContext(
             ctx=opened.ctx, ops=self.ops, home=self.home, config=self.config, actor=opened.actor
         )
-        self.window = MainWindow(console, demo_mode=self.demo)
+        self.window = opened.window_type(console, demo_mode=self.demo)
         self.frame.hand_over(self.window)
         if opened.loaded_demo:
             self.window.show_status(tr("Demo data loaded into {0}").format(self.home))
