@@ -19,8 +19,7 @@ import platformdirs
 import tomli_w
 
 from dispatch_desktop.domain.errors import DispatchError, FileUnavailableError, ValidationError
-from dispatch_desktop.storage.engine import check_local_path
-from dispatch_desktop.storage.files import private_folder, write_private
+from dispatch_desktop.storage.files import check_local_path, private_folder, write_private
 
 APP_NAME = "dispatch-desktop"
 CONFIG_FILE = "config.toml"

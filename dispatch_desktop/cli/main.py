@@ -4,6 +4,10 @@ Exit codes: 0 ok, 2 invalid input, 3 conflict, 4 not permitted, 5 database or fi
 schema out of date, or a file the program needs (message template, system library) missing,
 70 unexpected error (traceback in HOME/logs/errors.log), 130 interrupted.
 Errors are one line on stderr starting "error: ".
+
+Words that name no command start the console straight away (cli/console.py): the commands, and
+with them the services and SQLAlchemy, are imported only for a command (cli/program.py), so the
+console's window shows first.
 """
 
 import argparse
@@ -11,109 +15,21 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from dispatch_desktop import __version__
-from dispatch_desktop.cli import output
-from dispatch_desktop.cli.app import App
-from dispatch_desktop.cli.commands import (
-    agent,
-    booking,
-    credentials,
-    db,
-    inbox,
-    login,
-    notifier,
-    notify,
-    operator,
-    outbox,
-    service_skill,
-    settings,
-    template,
-    timeoff,
-)
-from dispatch_desktop.cli.console import open_console
-from dispatch_desktop.cli.parser import ArgumentParser, Commands, UsageError, new_parser
-from dispatch_desktop.domain.errors import DispatchError
-from dispatch_desktop.services import workstation
-
-# In the order `dispatch-desktop --help` lists their commands.
-COMMAND_MODULES = (
-    db,
-    login,
-    operator,
-    agent,
-    service_skill,
-    booking,
-    timeoff,
-    settings,
-    template,
-    notifier,
-    outbox,
-    inbox,
-    credentials,
-    notify,
-)
+from dispatch_desktop.cli.console import console_args, open_console
 
 
-def build_parser() -> ArgumentParser:
-    parser, common = new_parser(prog="dispatch-desktop", description=__doc__.splitlines()[0])
-    parser.add_argument("--version", action="version", version=f"dispatch-desktop {__version__}")
-    parser.add_argument("--home", metavar="DIR", help="home folder (config, logs, SQLite database)")
-    parser.add_argument("--database-url", metavar="URL", help="SQLAlchemy URL of the shared database")
-    parser.add_argument("--as", dest="operator", metavar="USERNAME", help="act as this operator")
-    parser.add_argument(
-        "--demo", action="store_true", help="open the console on a demo home with sample data"
-    )
-    parser.add_argument(
-        "--self-check",
-        action="store_true",
-        help="open the window, check database, keyring and templates, exit",
-    )
-    cli = Commands(parser, common)
-    for module in COMMAND_MODULES:
-        module.register(cli)
-    return parser
+def build_parser() -> argparse.ArgumentParser:
+    from dispatch_desktop.cli import program
 
-
-def _warn_about_the_environment_word(app: App) -> None:
-    try:
-        config = app.config
-    except DispatchError:  # a broken config file: the command reports it, or repairs it (credentials delete)
-        config = None
-    warning = workstation.environment_badge(config).warning
-    if warning:
-        output.warn(warning)
-
-
-def _run(args: argparse.Namespace, words: list[str]) -> int:
-    """The command, with every failure turned into its one error line and exit code."""
-    app: App | None = None
-    try:
-        if args.command is None:
-            return open_console(args)
-        app = App(args)
-        _warn_about_the_environment_word(app)
-        return args.func(app, args)
-    except DispatchError as exc:
-        return output.report(str(exc), exc.exit_code, words)
-    except KeyboardInterrupt:
-        return output.report("interrupted", output.INTERRUPTED_EXIT)
-    except OSError as exc:  # a file or folder the command needs: read-only, full, missing, wrong owner
-        where = f"{exc.filename}: " if exc.filename else ""
-        return output.report(f"cannot use {where}{exc.strerror or exc}", output.FILE_EXIT, words)
-    except Exception as exc:  # the last resort: a bug is one line, its traceback goes to a log file
-        return output.report(output.unexpected(exc, app.home if app else None), output.UNEXPECTED_EXIT, words)
-    finally:
-        if app is not None:
-            app.close()
+    return program.build_parser()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
-    try:
-        args = build_parser().parse_args(words)
-    except UsageError as exc:
-        return output.report(str(exc), output.INVALID_EXIT, words)
-    except SystemExit as stop:  # --help or --version, already printed
-        return stop.code if isinstance(stop.code, int) else 0
+    args = console_args(words)
+    if args is None:
+        from dispatch_desktop.cli import program
+
+        return program.main(words)
     logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
-    return _run(args, words)
+    return open_console(args)

@@ -4,8 +4,8 @@ import sqlite3
 from pathlib import Path
 
 from dispatch_desktop.domain.errors import ValidationError
-from dispatch_desktop.storage.engine import Database, check_local_path
-from dispatch_desktop.storage.files import private_file
+from dispatch_desktop.storage.engine import Database
+from dispatch_desktop.storage.files import check_local_path, private_file
 
 PAGES_PER_STEP = 1024
 

@@ -21,7 +21,7 @@ from dispatch_desktop.domain.errors import (
     PermissionDeniedError,
     ValidationError,
 )
-from dispatch_desktop.storage.files import private_file, private_folder
+from dispatch_desktop.storage.files import check_local_path, private_file, private_folder
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 PG_CONNECT_TIMEOUT_S = 5
@@ -119,21 +119,6 @@ def _check_options(url: URL) -> None:
     if unknown:
         where = "SQLite URLs take no options" if not allowed else "not a PostgreSQL connection option"
         raise ValidationError(f"database URL option(s) {', '.join(unknown)}: {where}")
-
-
-def check_local_path(path: Path, what: str, *, folder: bool) -> None:
-    """Refuse, as invalid input, a path the program could never use: too long, under a file, wrong kind."""
-    try:
-        path.stat()
-    except FileNotFoundError:
-        return
-    except OSError as exc:
-        raise ValidationError(f"{what} {str(path)!r}: {exc.strerror}") from None
-    except ValueError:  # a NUL character, which no file name can hold
-        raise ValidationError(f"{what} {str(path)!r} contains a NUL character") from None
-    wanted, found = ("a folder", "a file") if folder else ("a file", "a folder")
-    if path.is_dir() != folder:
-        raise ValidationError(f"{what} {str(path)!r} is {found}, not {wanted}")
 
 
 def describe(url: URL) -> str:

@@ -9,6 +9,8 @@ import os
 import stat
 from pathlib import Path
 
+from dispatch_desktop.domain.errors import ValidationError
+
 PRIVATE_FOLDER = 0o700
 PRIVATE_FILE = 0o600
 
@@ -61,3 +63,18 @@ def exposed(home: Path, files: list[Path]) -> list[str]:
         if mode is not None and mode & 0o077:
             warnings.append(f"{path} can be read by other users (mode {mode:04o}): chmod 600 {path}")
     return warnings
+
+
+def check_local_path(path: Path, what: str, *, folder: bool) -> None:
+    """Refuse, as invalid input, a path the program could never use: too long, under a file, wrong kind."""
+    try:
+        path.stat()
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise ValidationError(f"{what} {str(path)!r}: {exc.strerror}") from None
+    except ValueError:  # a NUL character, which no file name can hold
+        raise ValidationError(f"{what} {str(path)!r} contains a NUL character") from None
+    wanted, found = ("a folder", "a file") if folder else ("a file", "a folder")
+    if path.is_dir() != folder:
+        raise ValidationError(f"{what} {str(path)!r} is {found}, not {wanted}")

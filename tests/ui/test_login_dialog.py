@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QLineEdit
 
 from dispatch_desktop.config import Config
 from dispatch_desktop.domain.errors import DatabasePasswordNeededError
-from dispatch_desktop.ui.shell import app
+from dispatch_desktop.services import workstation
 from dispatch_desktop.ui.shell.app import Launcher
 from tests.ui.conftest import drain
 
@@ -27,7 +27,7 @@ def test_the_console_asks_for_the_database_password_and_starts_again(
         stored.append((password, url))
         return "PostgreSQL db.example.com/dispatch"
 
-    monkeypatch.setattr(app, "store_login", store)
+    monkeypatch.setattr(workstation, "store_login", store)
     launcher = Launcher(argparse.Namespace(home=str(tmp_path), database_url=URL, operator=None, demo=False))
     restarted: list[bool] = []
     launcher.start = lambda: restarted.append(True)  # type: ignore[method-assign]  # the next start opens it
