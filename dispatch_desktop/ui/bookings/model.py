@@ -79,6 +79,20 @@ def _bold() -> QFont:
     return _BOLD
 
 
+def inserted_at(old: IdArray, new: IdArray) -> int | None:
+    """Where `new` is `old` with one id inserted, that row; else None. Slices compare in C."""
+    if len(new) != len(old) + 1:
+        return None
+    low, high = 0, len(old)  # the common prefix is at least `low` and at most `high` long
+    while low < high:
+        middle = (low + high + 1) // 2
+        if old[:middle] == new[:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low if old[low:] == new[low + 1 :] else None
+
+
 class BookingsModel(QAbstractTableModel):
     """Rows are booking ids in display order; cells come from a page cache filled on workers."""
 
@@ -194,6 +208,12 @@ class BookingsModel(QAbstractTableModel):
         elif counted and len(ids) > shown and ids[:shown] == self.ids:
             # The first page is on screen already: add the rows after it.
             self.beginInsertRows(QModelIndex(), shown, len(ids) - 1)
+            self.ids = ids
+            self.endInsertRows()
+        elif (at := inserted_at(self.ids, ids)) is not None:
+            # A save added one booking: insert its row, so the view keeps its layout and
+            # repaints once instead of resetting every row.
+            self.beginInsertRows(QModelIndex(), at, at)
             self.ids = ids
             self.endInsertRows()
         else:
