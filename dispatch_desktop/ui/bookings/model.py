@@ -37,6 +37,7 @@ from dispatch_desktop.ui.bookings.rows import (
     RowLook,
     TableRow,
     columns,
+    inserted_at,
     load_first_page,
     load_ids,
     row_look,
@@ -77,20 +78,6 @@ def _bold() -> QFont:
         _BOLD = QFont()
         _BOLD.setBold(True)
     return _BOLD
-
-
-def inserted_at(old: IdArray, new: IdArray) -> int | None:
-    """Where `new` is `old` with one id inserted, that row; else None. Slices compare in C."""
-    if len(new) != len(old) + 1:
-        return None
-    low, high = 0, len(old)  # the common prefix is at least `low` and at most `high` long
-    while low < high:
-        middle = (low + high + 1) // 2
-        if old[:middle] == new[:middle]:
-            low = middle
-        else:
-            high = middle - 1
-    return low if old[low:] == new[low + 1 :] else None
 
 
 class BookingsModel(QAbstractTableModel):
@@ -211,8 +198,6 @@ class BookingsModel(QAbstractTableModel):
             self.ids = ids
             self.endInsertRows()
         elif (at := inserted_at(self.ids, ids)) is not None:
-            # A save added one booking: insert its row, so the view keeps its layout and
-            # repaints once instead of resetting every row.
             self.beginInsertRows(QModelIndex(), at, at)
             self.ids = ids
             self.endInsertRows()
