@@ -42,7 +42,7 @@ from dispatch_desktop.config import Config  # noqa: E402
 from dispatch_desktop.notify import credentials  # noqa: E402
 from dispatch_desktop.notify.smtp_sender import build_message, new_message_id  # noqa: E402
 from dispatch_desktop.notify.twilio_sender import TwilioSender  # noqa: E402
-from dispatch_desktop.services import agents, bookings  # noqa: E402
+from dispatch_desktop.services import agents, bookings, team_settings  # noqa: E402
 from dispatch_desktop.services.context import ServiceContext  # noqa: E402
 from dispatch_desktop.storage.engine import Database  # noqa: E402
 from dispatch_desktop.storage.models import OutboxMessage  # noqa: E402
@@ -62,19 +62,24 @@ class SlowEventLog(QApplication):
         self.threshold = threshold_ms / 1000
         self.depth = 0
         self.paints: dict[str, float] = {}
+        self.painted: list[str] = []  # the widgets painted within the current top-level event
 
     def notify(self, receiver: QObject, event: QEvent) -> bool:  # type: ignore[override]
         if self.depth:
             if event.type() != QEvent.Type.Paint:
                 return super().notify(receiver, event)
             began = time.perf_counter()
+            key = f"{type(receiver).__name__}/{type(receiver.parent()).__name__}"
             try:
                 return super().notify(receiver, event)
             finally:
-                key = f"{type(receiver).__name__}/{receiver.parent().__class__.__name__}"
-                self.paints[key] = self.paints.get(key, 0.0) + time.perf_counter() - began
-        self.depth = 1
+                took = time.perf_counter() - began
+                self.paints[key] = self.paints.get(key, 0.0) + took
+                if took > 0.001:
+                    self.painted.append(f"{key} {took * 1000:.1f}")
+        self.depth, self.painted = 1, []
         started = time.perf_counter()
+        owner = type(receiver.parent()).__name__ if isinstance(receiver, QObject) else "?"
         try:
             return super().notify(receiver, event)
         finally:
@@ -82,7 +87,8 @@ class SlowEventLog(QApplication):
             took = time.perf_counter() - started
             if took > self.threshold:
                 print(
-                    f"SLOW {took * 1000:.1f} ms {event.type().name} -> {type(receiver).__name__}",
+                    f"SLOW {took * 1000:.1f} ms {event.type().name} -> {type(receiver).__name__} in {owner}"
+                    f" [{', '.join(self.painted)}]",
                     file=sys.stderr,
                 )
 
@@ -163,6 +169,9 @@ def main() -> None:
     db = Database(url)
     ctx = ServiceContext(db, "bench")
     agent = agents.add_agent(ctx, name="Dana Field", phone="+13125550199", email="dana@example.com")
+    # Every save texts the agent: the team's cap of 20 texts a day to one number refused the 21st
+    # save of the full-size run, so "row shown" never came.
+    team_settings.update_team_settings(ctx, sms_per_recipient_per_day=1_000, sms_per_operator_per_hour=10_000)
     console = ConsoleContext(
         ctx=ctx, ops=Operations(), home=Path(os.environ["DISPATCH_HOME"]), config=Config(), actor=ctx.actor()
     )
@@ -238,7 +247,17 @@ def main() -> None:
         cpu = time.thread_time()
         began = time.perf_counter()
         form.save()  # the Save button's handler
-        spin(app, lambda w=watcher: w.at is not None, "row shown")
+        try:
+            spin(app, lambda w=watcher: w.at is not None, "row shown")
+        except TimeoutError:
+            bid = saved[0] if saved else None
+            row = page.model.row_of(bid) if bid is not None else None
+            raise TimeoutError(
+                f"row shown: save {i}, booking {bid}, model row {row} of {page.model.rowCount()}, "
+                f"cached {bid is not None and page.model.cached(bid) is not None}, selected {page.selected_id()}, "
+                f"top row {page.table.rowAt(0)}, bottom row {page.table.rowAt(page.table.viewport().height() - 1)}, "
+                f"form says {form.general.text()!r} {[m.text() for m in form.messages.values() if m.text()]}"
+            ) from None
         results[run + "busy"].append(time.thread_time() - cpu)
         results[run + "shown"].append(watcher.at - began)
         if profiler is not None and os.environ.get("DISPATCH_BENCH_PROFILE") == "save":

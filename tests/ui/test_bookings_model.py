@@ -175,3 +175,33 @@ def test_a_new_query_shows_its_first_page_then_the_whole_id_list(qtbot, desk, db
     assert model.cached(expected[0]) is not None  # the first page came with the first query
     assert [model.row_of(booking_id) for booking_id in (expected[0], expected[-1])] == [0, 449]
     assert model.row_of(max(expected) + 1) is None
+
+
+def test_a_saved_booking_is_one_inserted_row_not_a_reset(qtbot, desk, db):
+    console = desk()
+    generate_bookings(ServiceContext(db, "boss"), 300, agent_count=5, customer_count=100)
+    model = BookingsModel(console)
+    model.reload()
+    _loaded(qtbot, model)
+    resets: list[int] = []
+    inserted: list[tuple[int, int]] = []
+    model.modelReset.connect(lambda: resets.append(1))
+    model.rowsInserted.connect(lambda _parent, first, last: inserted.append((first, last)))
+    start = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(days=3)
+    view = bookings.create_booking(
+        console.ctx,
+        customer_name="Cy New",
+        customer_phone="+13125550170",
+        customer_email=None,
+        address="3 Main St",
+        service="Boiler",
+        start=start,
+        end=start + timedelta(hours=1),
+        call_center=True,
+    )
+    model.reload()
+    _loaded(qtbot, model, 2)
+    row = model.row_of(view.id)
+    assert model.ids == bookings.booking_ids(console.ctx, BookingQuery())
+    assert (resets, inserted) == ([], [(row, row)])
+    qtbot.waitUntil(lambda: _text(model, row, 2) == "Cy New")

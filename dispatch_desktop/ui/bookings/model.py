@@ -37,6 +37,7 @@ from dispatch_desktop.ui.bookings.rows import (
     RowLook,
     TableRow,
     columns,
+    inserted_at,
     load_first_page,
     load_ids,
     row_look,
@@ -194,6 +195,10 @@ class BookingsModel(QAbstractTableModel):
         elif counted and len(ids) > shown and ids[:shown] == self.ids:
             # The first page is on screen already: add the rows after it.
             self.beginInsertRows(QModelIndex(), shown, len(ids) - 1)
+            self.ids = ids
+            self.endInsertRows()
+        elif (at := inserted_at(self.ids, ids)) is not None:
+            self.beginInsertRows(QModelIndex(), at, at)
             self.ids = ids
             self.endInsertRows()
         else:

@@ -104,6 +104,21 @@ class IdArray(array):
     __hash__ = None
 
 
+def inserted_at(old: IdArray, new: IdArray) -> int | None:
+    """Where `new` is `old` with one id inserted (a save), that row, for the model to insert one
+    row rather than reset the view; else None. Slices compare in C."""
+    if len(new) != len(old) + 1:
+        return None
+    low, high = 0, len(old)  # the common prefix is at least `low` and at most `high` long
+    while low < high:
+        middle = (low + high + 1) // 2
+        if old[:middle] == new[:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low if old[low:] == new[low + 1 :] else None
+
+
 def load_ids(
     ctx: ServiceContext, query: BookingQuery, stop: Callable[[], bool]
 ) -> tuple[IdArray, TeamSettings]:
