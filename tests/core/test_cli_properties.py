@@ -160,8 +160,8 @@ COMMANDS: dict[str, list[Arg]] = {
         Arg("--customer-hold", "hold seconds", "60", optional=True),
         Arg("--company-name", "optional text", "Acme Plumbing", optional=True),
         Arg("--company-phone", "optional phone", "+13125550100", optional=True),
-        Arg("--day-start", "number", "8", optional=True),
-        Arg("--day-end", "number", "18", optional=True),
+        Arg("--day-start", "hour", "8", optional=True),
+        Arg("--day-end", "hour", "18", optional=True),
         Arg("--language", "word", "es", optional=True),
         Arg("--week-start", "word", "sun", optional=True),
     ],
@@ -259,6 +259,12 @@ BAD: dict[str, st.SearchStrategy[str]] = {
     "number": st.one_of(
         st.integers(max_value=0).map(str),
         st.integers(min_value=ID_MAX + 1).map(str),
+        st.sampled_from(["", "x", "1.5", "inf", "nan", "٥", "1e3", "-"]),
+    ),
+    # A working day's hour: 0 starts the day at midnight and 24 ends it there, so neither is bad.
+    "hour": st.one_of(
+        st.integers(max_value=-1).map(str),
+        st.integers(min_value=25).map(str),
         st.sampled_from(["", "x", "1.5", "inf", "nan", "٥", "1e3", "-"]),
     ),
     "seconds": st.one_of(
