@@ -1,13 +1,18 @@
 """A booking's history told as a story from its audit trail and the notifications each change queued."""
 
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
+
+import pytest
 
 from dispatch_desktop.config import Config
 from dispatch_desktop.notify.delivery import deliver_due
 from dispatch_desktop.services import agents, bookings, operators, team_settings
 from dispatch_desktop.services.booking_story import booking_story
 from dispatch_desktop.services.context import ServiceContext
+from dispatch_desktop.storage.engine import Database
+from tests.core.test_cli import Cli, _booking_args
 
 CHICAGO = ZoneInfo("America/Chicago")
 
@@ -18,6 +23,16 @@ def _team(db):
     operators.add_operator(boss, name="Dana Whitfield", username="dana", role="dispatcher")
     team_settings.update_team_settings(boss, timezone_name="America/Chicago")
     return ServiceContext(db, "dana")
+
+
+@pytest.fixture
+def cli(home: Path, database_url: str, db: Database, capsys: pytest.CaptureFixture[str]) -> Cli:
+    """The command line as Dana Whitfield, with Ann Field on the team."""
+    _team(db)
+    cli = Cli(home, database_url, capsys)
+    cli.base += ["--as", "dana"]
+    cli.json("agent", "add", "--name", "Ann Field", "--phone", "312-555-0101", "--email", "ann@example.com")
+    return cli
 
 
 def test_a_bookings_history_reads_like_a_story_with_who_was_told(db):
@@ -55,3 +70,18 @@ def test_a_bookings_history_reads_like_a_story_with_who_was_told(db):
         " · Marcus Hill to be told by SMS and email"
     )
     assert all("dana" not in line for line in story)
+
+
+def test_an_unassign_is_audited_as_unassigned_and_told_as_taking_it_off_the_agent(cli: Cli, db: Database) -> None:
+    booking = cli.json(*_booking_args(), "--agent", "1")
+    assert isinstance(booking, dict)
+    cli.json("booking", "unassign", str(booking["id"]))
+    history = cli.json("booking", "history", str(booking["id"]))
+    assert isinstance(history, list)
+    assert [(h["action"], h["field"], h["old_value"], h["new_value"]) for h in history[-2:]] == [
+        ("unassigned", "agent", "Ann Field", None),
+        ("unassigned", "status", "scheduled", "pending"),
+    ]
+    story = [line.text for line in booking_story(ServiceContext(db, "dana"), booking["id"])]
+    assert story[-1].startswith("Dana Whitfield took it off Ann Field · ")
+
