@@ -72,7 +72,9 @@ def test_a_bookings_history_reads_like_a_story_with_who_was_told(db):
     assert all("dana" not in line for line in story)
 
 
-def test_an_unassign_is_audited_as_unassigned_and_told_as_taking_it_off_the_agent(cli: Cli, db: Database) -> None:
+def test_an_unassign_is_audited_as_unassigned_and_told_as_taking_it_off_the_agent(
+    cli: Cli, db: Database
+) -> None:
     booking = cli.json(*_booking_args(), "--agent", "1")
     assert isinstance(booking, dict)
     cli.json("booking", "unassign", str(booking["id"]))
@@ -85,3 +87,23 @@ def test_an_unassign_is_audited_as_unassigned_and_told_as_taking_it_off_the_agen
     story = [line.text for line in booking_story(ServiceContext(db, "dana"), booking["id"])]
     assert story[-1].startswith("Dana Whitfield took it off Ann Field · ")
 
+
+def test_booking_history_prints_the_story_by_name_in_the_teams_zone_and_json_keeps_utc_logins(
+    cli: Cli,
+) -> None:
+    booking = cli.json(*_booking_args(), "--agent", "1")
+    assert isinstance(booking, dict)
+    bid = str(booking["id"])
+    cli.json("booking", "reschedule", bid, "--start", "2026-12-01 10:00", "--end", "2026-12-01 11:00")
+    history = cli.json("booking", "history", bid)
+    assert isinstance(history, list)
+    assert {(h["actor"], h["actor_name"]) for h in history} == {("dana", "Dana Whitfield")}
+    assert all(h["at"].endswith("+00:00") for h in history)
+    code, out, err = cli("booking", "history", bid)
+    assert (code, err) == (0, "")
+    booked, moved = out.splitlines()
+    local = {datetime.fromisoformat(h["at"]).astimezone(CHICAGO).strftime("%Y-%m-%d %H:%M") for h in history}
+    assert booked[:16] in local and moved[:16] in local
+    assert booked[16:].startswith("  Dana Whitfield booked it for Ann Field · ")
+    assert moved[16:].startswith("  Dana Whitfield moved it from 09:00 to 10:00 · ")
+    assert "dana" not in out and "+00:00" not in out
