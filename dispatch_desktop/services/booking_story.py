@@ -14,7 +14,7 @@ from dispatch_desktop.domain.statuses import BookingStatus
 from dispatch_desktop.services import audit
 from dispatch_desktop.services.availability import OVERRIDE
 from dispatch_desktop.services.booking_notices import booking_notifications
-from dispatch_desktop.services.bookings import ENTITY, get_booking
+from dispatch_desktop.services.bookings import CUSTOMER_NOTICE, ENTITY, get_booking
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.services.outbox import OutboxView
 from dispatch_desktop.services.views import AuditView
@@ -154,6 +154,8 @@ def change_text(change: Sequence[AuditView], zone: tzinfo) -> str:
         parts.append("changed " + _and(edited))
     if "end" in fields and "start" not in fields:
         parts.append(f"made it end at {_clock(fields['end'].new_value, zone, False)}")
+    if CUSTOMER_NOTICE in fields:
+        parts.append("chose not to tell the customer")
     return _and(parts) if parts else action
 
 

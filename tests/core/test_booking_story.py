@@ -107,3 +107,16 @@ def test_booking_history_prints_the_story_by_name_in_the_teams_zone_and_json_kee
     assert booked[16:].startswith("  Dana Whitfield booked it for Ann Field · ")
     assert moved[16:].startswith("  Dana Whitfield moved it from 09:00 to 10:00 · ")
     assert "dana" not in out and "+00:00" not in out
+
+
+def test_the_history_says_who_chose_not_to_tell_the_customer(cli: Cli) -> None:
+    booking = cli.json(*_booking_args(), "--call-center")
+    assert isinstance(booking, dict)
+    bid = str(booking["id"])
+    cli.json("booking", "assign", bid, "1", "--no-customer-notice")
+    code, out, _err = cli("booking", "history", bid)
+    assert code == 0
+    assert out.splitlines()[-1][16:].startswith(
+        "  Dana Whitfield gave it to Ann Field and chose not to tell the customer · Ann Field "
+    )
+    assert "customer told" not in out.splitlines()[-1]
