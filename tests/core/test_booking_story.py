@@ -8,7 +8,7 @@ import pytest
 
 from dispatch_desktop.config import Config
 from dispatch_desktop.notify.delivery import deliver_due
-from dispatch_desktop.services import agents, bookings, operators, team_settings
+from dispatch_desktop.services import agents, audit, bookings, operators, team_settings
 from dispatch_desktop.services.booking_story import booking_story
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.storage.engine import Database
@@ -120,3 +120,15 @@ def test_the_history_says_who_chose_not_to_tell_the_customer(cli: Cli) -> None:
         "  Dana Whitfield gave it to Ann Field and chose not to tell the customer · Ann Field "
     )
     assert "customer told" not in out.splitlines()[-1]
+
+
+def test_an_unassign_audited_before_the_fix_as_assigned_still_reads_as_taking_it_off(
+    cli: Cli, db: Database
+) -> None:
+    booking = cli.json(*_booking_args(), "--agent", "1")
+    assert isinstance(booking, dict)
+    changes = {"agent": ("Ann Field", None), "status": ("scheduled", "pending")}
+    with db.write() as session:  # the row an unassign wrote before it was audited as "unassigned"
+        audit.record(session, bookings.ENTITY, booking["id"], "assigned", "dana", changes)
+    story = [line.text for line in booking_story(ServiceContext(db, "dana"), booking["id"])]
+    assert story[-1] == "Dana Whitfield took it off Ann Field"
