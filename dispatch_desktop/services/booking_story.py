@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from dispatch_desktop.domain.outbox import Channel, OutboxStatus
 from dispatch_desktop.domain.statuses import BookingStatus
 from dispatch_desktop.services import audit
 from dispatch_desktop.services.availability import OVERRIDE
 from dispatch_desktop.services.booking_notices import booking_notifications
-from dispatch_desktop.services.bookings import ENTITY, get_booking
+from dispatch_desktop.services.bookings import CUSTOMER_NOTICE, ENTITY, get_booking
 from dispatch_desktop.services.context import ServiceContext
 from dispatch_desktop.services.outbox import OutboxView
 from dispatch_desktop.services.views import AuditView
@@ -57,12 +58,7 @@ def booking_story(ctx: ServiceContext, booking_id: int) -> list[StoryLine]:
     entries = audit.history(ctx, ENTITY, booking_id)
     rows = booking_notifications(ctx, booking_id)
     with ctx.reading() as unit:
-        usernames = {entry.actor for entry in entries}
-        names = dict(
-            unit.session.execute(
-                select(Operator.username, Operator.name).where(Operator.username.in_(usernames))
-            ).all()
-        )
+        names = _names(unit.session, entries)
         zone = unit.settings.zone
     changes = _changes(entries)
     # A change's notifications are written in its transaction right after its audit rows, so each
@@ -80,6 +76,18 @@ def booking_story(ctx: ServiceContext, booking_id: int) -> list[StoryLine]:
         text = f"{who} {change_text(change, zone)}"
         lines.append(StoryLine(first.at, who, f"{text} · {told}" if told else text))
     return lines
+
+
+def actor_names(ctx: ServiceContext, entries: Iterable[AuditView]) -> dict[str, str]:
+    """The names of the operators who made these changes, by login (other actors are not operators)."""
+    with ctx.reading() as unit:
+        return _names(unit.session, entries)
+
+
+def _names(session: Session, entries: Iterable[AuditView]) -> dict[str, str]:
+    usernames = {entry.actor for entry in entries}
+    query = select(Operator.username, Operator.name).where(Operator.username.in_(usernames))
+    return {username: name for username, name in session.execute(query).all()}
 
 
 def _changes(entries: Iterable[AuditView]) -> list[list[AuditView]]:
@@ -146,6 +154,8 @@ def change_text(change: Sequence[AuditView], zone: tzinfo) -> str:
         parts.append("changed " + _and(edited))
     if "end" in fields and "start" not in fields:
         parts.append(f"made it end at {_clock(fields['end'].new_value, zone, False)}")
+    if CUSTOMER_NOTICE in fields:
+        parts.append("chose not to tell the customer")
     return _and(parts) if parts else action
 
 

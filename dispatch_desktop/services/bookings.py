@@ -421,7 +421,7 @@ def move_booking(
             unit.session,
             ENTITY,
             booking.id,
-            "assigned" if "agent" in changes else "rescheduled",
+            _move_action(changes),
             unit.actor.username,
             _silence(changes, notify_customer),
         )
@@ -442,6 +442,12 @@ def move_booking(
                 unit.session, booking, unit.settings, notify_customer=notify_customer and not scheduled_now
             )
         return _view(unit.session, booking)
+
+
+def _move_action(changes: dict[str, tuple[object, object]]) -> str:
+    if "agent" not in changes:
+        return "rescheduled"
+    return "assigned" if changes["agent"][1] is not None else "unassigned"
 
 
 def change_status(

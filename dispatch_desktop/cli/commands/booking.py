@@ -7,7 +7,7 @@ from dispatch_desktop.cli.app import App
 from dispatch_desktop.cli.delivery import deliver_unless_queue_only
 from dispatch_desktop.cli.output import printable, table
 from dispatch_desktop.cli.parser import Commands, expect_version
-from dispatch_desktop.services import booking_notices, bookings
+from dispatch_desktop.services import booking_notices, booking_story, bookings
 from dispatch_desktop.services.views import BookingView
 
 
@@ -145,12 +145,12 @@ def cmd_booking_show(app: App, args: argparse.Namespace) -> int:
 
 @cli_args.reads_only
 def cmd_booking_history(app: App, args: argparse.Namespace) -> int:
+    """The console's story in the team's zone; --json keeps each audit row in UTC with its login."""
     entries = bookings.booking_history(app.ctx, args.id)
-    text = table(
-        [(app.local(e.at), e.actor, e.action, e.field, e.old_value, e.new_value) for e in entries],
-        ("AT", "BY", "ACTION", "FIELD", "OLD", "NEW"),
-    )
-    app.emit([e.to_json() for e in entries], text)
+    names = booking_story.actor_names(app.ctx, entries)
+    story = booking_story.booking_story(app.ctx, args.id)
+    text = "\n".join(f"{app.local(line.at)}  {printable(line.text)}" for line in story)
+    app.emit([{**e.to_json(), "actor_name": names.get(e.actor, e.actor)} for e in entries], text)
     return 0
 
 
@@ -254,7 +254,7 @@ def register(cli: Commands) -> None:
     c.add_argument("--limit", type=cli_args.limit)
     c = cli.command(bk, "show", cmd_booking_show, "show one booking")
     c.add_argument("id", type=cli_args.record_id)
-    c = cli.command(bk, "history", cmd_booking_history, "show the audit trail")
+    c = cli.command(bk, "history", cmd_booking_history, "show what happened to a booking, by whom")
     c.add_argument("id", type=cli_args.record_id)
     c = cli.command(
         bk, "notices", cmd_booking_notices, "every notification of the booking and what became of it"
