@@ -43,6 +43,7 @@ from dispatch_desktop.ui.kit.error_box import show_error
 from dispatch_desktop.ui.kit.lifetime import OpenDialogs, run_for
 from dispatch_desktop.ui.kit.operations import one_line
 from dispatch_desktop.ui.kit.plain import PlainLabel
+from dispatch_desktop.ui.kit.plural import counted
 from dispatch_desktop.ui.kit.reason_dialog import ReasonDialog
 
 LOADING_NOTICE_MS = 300  # only a slow load says so; quick refreshes must not flicker
@@ -211,7 +212,7 @@ class BookingsPage(QWidget):
     def _loaded(self, count: int) -> None:
         self._loading_timer.stop()
         self.error_label.hide()
-        self.count_label.setText(self.tr("%n booking(s)", "", count))
+        self.count_label.setText(counted(count, self.tr("booking"), self.tr("bookings")))
 
     def _show_error(self, message: str) -> None:
         self.error_label.setText(message)
