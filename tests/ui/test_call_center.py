@@ -109,7 +109,8 @@ def test_a_known_caller_is_filled_in_from_the_phone_number(qtbot, desk, db):
     panel.phone.editingFinished.emit()
     qtbot.waitUntil(lambda: panel.name.text() == "Returning Rita", timeout=10_000)
     assert panel.email.text() == "rita@example.com"
-    assert "Known customer" in panel.lookup.text()
+    assert panel.lookup.text() == "Known customer"
+    assert panel.caller_bookings.text().splitlines()[0] == "Returning Rita · (312) 555-0144"
 
 
 def test_bad_input_stays_in_the_panel_with_the_reason(qtbot, desk, db):

@@ -6,9 +6,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from dispatch_desktop.services import bookings, operators
+from dispatch_desktop.services import agents, bookings, operators
 from dispatch_desktop.services.booking_drafts import merge_draft
 from dispatch_desktop.services.context import ServiceContext
+from dispatch_desktop.ui.bookings.details_dialog import BookingDetailsDialog
 from dispatch_desktop.ui.bookings.form import BookingForm
 from dispatch_desktop.ui.bookings.page import BookingsPage
 
@@ -152,3 +153,28 @@ def test_merge_keeps_both_sides_and_a_field_changed_alike_is_no_clash(db):
     assert merge.clashes == ()
     assert (merge.draft.service, merge.draft.address, merge.draft.notes) == ("Tap", "1 Elm St", "Ring")
     assert merge.current.version == view.version + 1
+
+
+def test_a_call_taker_double_clicking_an_assigned_booking_sees_its_details(qtbot, desk):
+    boss = desk()
+    tech = agents.add_agent(boss.ctx, name="Ana Ruiz", phone="+13125550101", email="ana@example.com")
+    view = bookings.assign_booking(boss.ctx, _booking(boss.ctx).id, tech.id)
+    console = desk("carla", role="call-center")
+    page = BookingsPage(console)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: page.model.loads >= 1 and page.model.rowCount() == 1, timeout=10_000)
+    messages: list[str] = []
+    page.status_message.connect(messages.append)
+    index = page.table.model().index(0, 0)
+    centre = page.table.visualRect(index).center()
+    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    qtbot.mouseDClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    qtbot.waitUntil(lambda: bool(page.findChildren(BookingDetailsDialog)), timeout=10_000)
+    [details] = page.findChildren(BookingDetailsDialog)
+    qtbot.waitUntil(lambda: details.loaded, timeout=10_000)
+    assert details.isVisible()
+    assert "Ana Ruiz" in details.summary.text()
+    assert not _forms(page)
+    assert messages == [f"{view.reference} is assigned: showing its details, read-only."]
+    details.reject()

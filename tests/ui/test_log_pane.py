@@ -301,7 +301,7 @@ def test_bulk_retry_of_failed_rows_shows_progress(qtbot, boss_console, home, mon
     with qtbot.waitSignal(dock.console.ops.changed, timeout=5000):
         dock.retry_all_button.click()
     assert steps[-1] == 3
-    assert dock.message.text() == "3 notification(s) queued again."
+    assert dock.message.text() == "3 notifications queued again."
     assert [outbox.get_message(ctx, i).status for i in failed] == ["queued"] * 3
     assert dock.failed_shown() == []
 

@@ -1,14 +1,17 @@
 """The main window as each role sees it: tabs, menus, shortcuts, status bar, first run."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtGui import QKeySequence
+from sqlalchemy import update
 
 from dispatch_desktop.domain.errors import PermissionDeniedError
+from dispatch_desktop.domain.outbox import OutboxStatus
 from dispatch_desktop.domain.statuses import BookingStatus, allowed_next
 from dispatch_desktop.services import agents, bookings, operators
 from dispatch_desktop.services.bookings import BookingQuery
+from dispatch_desktop.storage.models import OutboxMessage
 from dispatch_desktop.ui.bookings.assign_dialog import AssignDialog
 from dispatch_desktop.ui.bookings.history_dialog import HistoryDialog
 from dispatch_desktop.ui.kit.changes import Change
@@ -83,6 +86,28 @@ def test_the_status_bar_shows_held_customer_notices_and_when_the_next_goes(qtbot
     console.ops.changed.emit(Change.BOOKINGS)
     qtbot.waitUntil(lambda: " · 1 held, next at " in window.status_bar.outbox_label.text(), timeout=10_000)
     held_text = window.status_bar.outbox_label.text().split(" · 1 held, next at ")[1]
+    assert datetime.strptime(held_text, "%Y-%m-%d %H:%M")  # the team's local time
+
+
+def test_held_notices_past_their_time_read_due_since(qtbot, desk, db):
+    from dispatch_desktop.services.team_settings import update_team_settings
+
+    console = desk()
+    update_team_settings(console.ctx, customer_hold_seconds=60)
+    window = _window(qtbot, console)
+    booking = _booking(console.ctx)
+    bookings.reschedule_booking(
+        console.ctx, booking.id, start=START + timedelta(hours=2), end=START + timedelta(hours=3)
+    )
+    with db.write() as session:  # their time came while no notifier ran
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.status == OutboxStatus.HELD)
+            .values(next_attempt_at=datetime.now(UTC) - timedelta(minutes=5))
+        )
+    console.ops.changed.emit(Change.BOOKINGS)
+    qtbot.waitUntil(lambda: " · 1 held, due since " in window.status_bar.outbox_label.text(), timeout=10_000)
+    held_text = window.status_bar.outbox_label.text().split(" · 1 held, due since ")[1]
     assert datetime.strptime(held_text, "%Y-%m-%d %H:%M")  # the team's local time
 
 

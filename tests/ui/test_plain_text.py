@@ -124,7 +124,7 @@ def test_the_time_off_conflict_dialog_shows_names_and_reason_literally(qtbot, de
     qtbot.waitUntil(lambda: dialog.loaded >= 1, timeout=10_000)
     assert_literal(
         dialog.conflict_label,
-        f"{HOSTILE} has 1 booking(s) in that time. Reassign them, or approve anyway and handle them later.",
+        f"{HOSTILE} has 1 booking in that time. Reassign them, or approve anyway and handle them later.",
     )
     [summary] = [
         label for label in dialog.findChildren(QLabel) if label.text().endswith(f"Reason: {HOSTILE}")

@@ -129,7 +129,7 @@ def test_approve_dialog_lists_clashing_bookings_and_reassigns_them(qtbot, qtmode
 
     assert [dialog.model.index(r, 0).data() for r in range(2)] == [first.reference, second.reference]
     assert dialog.model.index(1, 3).data() == "Raj Patel"
-    assert dialog.conflict_label.text().startswith("Ana Ruiz has 2 booking(s) in that time.")
+    assert dialog.conflict_label.text().startswith("Ana Ruiz has 2 bookings in that time.")
     assert not dialog.approve_button.isEnabled()
     assert dialog.force_button.isVisibleTo(dialog)
 
@@ -181,3 +181,23 @@ def test_call_center_sees_time_off_read_only(qtbot, make_console):  # noqa: F811
     assert not page.request_button.isVisible()
     assert not page.approve_button.isVisible()
     assert page.message.text() == "Time off is read-only for your role."
+
+
+def test_with_every_agent_busy_the_reassign_list_says_so(qtbot, boss_console):  # noqa: F811
+    ctx = boss_console.ctx
+    ana, ben = _people(ctx)
+    _book(ctx, ana.id, at(9))
+    _book(ctx, ben.id, at(9), name="Liam Walsh", phone="+13125550113")
+    request = timeoff.request_time_off(ctx, agent_id=ana.id, start=at(8), end=at(12))
+    page = _page(qtbot, boss_console)
+    page.select_request(request.id)
+    dialog = page.approve_selected()
+    qtbot.waitUntil(lambda: dialog.loaded >= 1)
+    assert dialog.conflict_label.text().startswith("Ana Ruiz has 1 booking in that time.")
+    qtbot.waitUntil(lambda: dialog.reassign_to.count() == 1)
+    assert dialog.reassign_to.currentIndex() == -1
+    assert dialog.reassign_to.placeholderText() == "No agent is free then"
+    assert not dialog.reassign_to.isEnabled()
+    assert not dialog.reassign_button.isEnabled()
+    assert dialog.reassign_button.toolTip() == "No other agent is free at this booking's time."
+    dialog.reject()

@@ -7,7 +7,6 @@ from PySide6.QtWidgets import QMenu
 from dispatch_desktop.domain.roles import Permission
 from dispatch_desktop.domain.statuses import FINAL_STATUSES, BookingStatus
 from dispatch_desktop.services.views import BookingView
-from dispatch_desktop.ui.bookings.details_dialog import BookingDetailsDialog
 from dispatch_desktop.ui.bookings.labels import status_label
 
 if TYPE_CHECKING:
@@ -52,7 +51,7 @@ def booking_menu(page: "BookingsPage", view: BookingView) -> QMenu:
     menu.addSeparator()
     details = menu.addAction(page.tr("View &details and notifications"))
     details.setObjectName("details")
-    details.triggered.connect(lambda: page.dialogs.show(BookingDetailsDialog(page.console, view.id, page)))
+    details.triggered.connect(lambda: page.show_details(view.id))
     history = menu.addAction(page.tr("View &history"))
     history.triggered.connect(lambda: page.show_history(view.id))
     return menu

@@ -129,7 +129,7 @@ class CustomerFields(_Widget):
             return
         customer = caller.customer
         self.phone.setText(phone_for_display(customer.phone, region))  # one national format everywhere
-        self.lookup.setText(self.tr("Known customer: {0}").format(customer.name))
+        self.lookup.setText(self._known_customer_text(customer.name))
         untouched = not self.name.text().strip() and not self.address.text().strip()
         if not self.name.text().strip() or self._replaces_typed_name():
             self.name.setText(customer.name)
@@ -156,6 +156,9 @@ class CustomerFields(_Widget):
 
     def _caller_changed(self, caller: CallerView | None) -> None:
         """What else a form shows of the caller (the call-center panel: their bookings)."""
+
+    def _known_customer_text(self, name: str) -> str:
+        return self.tr("Known customer: {0}").format(name)
 
     def _show_at_field(self, error: Exception) -> bool:
         """A service refusal naming a field (error.field) shows under it; False when none here."""

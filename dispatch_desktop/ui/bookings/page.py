@@ -29,6 +29,7 @@ from dispatch_desktop.services.bookings import BookingQuery
 from dispatch_desktop.services.views import AgentView, BookingView
 from dispatch_desktop.ui.bookings.assign_dialog import AssignDialog
 from dispatch_desktop.ui.bookings.booking_menu import booking_menu
+from dispatch_desktop.ui.bookings.details_dialog import BookingDetailsDialog
 from dispatch_desktop.ui.bookings.filters import BookingFilters
 from dispatch_desktop.ui.bookings.form import BookingForm
 from dispatch_desktop.ui.bookings.history_dialog import HistoryDialog
@@ -43,6 +44,7 @@ from dispatch_desktop.ui.kit.error_box import show_error
 from dispatch_desktop.ui.kit.lifetime import OpenDialogs, run_for
 from dispatch_desktop.ui.kit.operations import one_line
 from dispatch_desktop.ui.kit.plain import PlainLabel
+from dispatch_desktop.ui.kit.plural import counted
 from dispatch_desktop.ui.kit.reason_dialog import ReasonDialog
 
 LOADING_NOTICE_MS = 300  # only a slow load says so; quick refreshes must not flicker
@@ -211,7 +213,7 @@ class BookingsPage(QWidget):
     def _loaded(self, count: int) -> None:
         self._loading_timer.stop()
         self.error_label.hide()
-        self.count_label.setText(self.tr("%n booking(s)", "", count))
+        self.count_label.setText(counted(count, self.tr("booking"), self.tr("bookings")))
 
     def _show_error(self, message: str) -> None:
         self.error_label.setText(message)
@@ -288,7 +290,11 @@ class BookingsPage(QWidget):
             self.show_history(view.id)
             return None
         if not self.may_edit(view):
-            self.status_message.emit(self.tr("You may not edit {0}: it is assigned.").format(view.reference))
+            # A call-taker asked about an assigned booking: where the technician is, read-only.
+            self.status_message.emit(
+                self.tr("{0} is assigned: showing its details, read-only.").format(view.reference)
+            )
+            self.show_details(view.id)
             return None
         return self.dialogs.keep(open_booking_form(self.console, view, self, self._saved))
 
@@ -323,6 +329,9 @@ class BookingsPage(QWidget):
         dialog = AssignDialog(self.console, view, self)
         dialog.assigned.connect(self._saved)
         return self.dialogs.show(dialog)
+
+    def show_details(self, booking_id: int) -> BookingDetailsDialog:
+        return self.dialogs.show(BookingDetailsDialog(self.console, booking_id, self))
 
     def show_history(self, booking_id: int) -> HistoryDialog:
         dialog = HistoryDialog(self.console, booking_id, self)

@@ -279,6 +279,10 @@ class CallCenterPanel(CustomerFields, QWidget):
         self.start.set_value(next_quarter_hour(now))
         self.duration.setValue(DEFAULT_MINUTES)
 
+    def _known_customer_text(self, name: str) -> str:
+        # The caller's bookings below start with their name and phone; once is enough.
+        return self.tr("Known customer")
+
     def _caller_changed(self, caller: CallerView | None) -> None:
         if caller is None or self.settings is None:
             self.caller_bookings.clear()

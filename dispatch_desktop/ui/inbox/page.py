@@ -29,6 +29,7 @@ from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.kit.lifetime import run_for
 from dispatch_desktop.ui.kit.message_line import MessageLine
 from dispatch_desktop.ui.kit.plain import PlainLabel, plain_tip
+from dispatch_desktop.ui.kit.plural import counted
 
 REFRESH_ON = Change.INBOX | Change.OUTBOX | Change.BOOKINGS
 PHONE_ROLE = Qt.ItemDataRole.UserRole
@@ -230,7 +231,9 @@ class InboxPage(QWidget):
             self,
             self.console.ops,
             lambda: inbox.mark_conversation_read(ctx, phone),
-            lambda count: self.message.show_info(self.tr("%d text(s) marked read.") % count),
+            lambda count: self.message.show_info(
+                self.tr("%s marked read.") % counted(count, self.tr("text"), self.tr("texts"))
+            ),
             self.message.show_error,
             changes=Change.INBOX,
         )

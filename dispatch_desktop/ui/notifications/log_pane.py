@@ -37,6 +37,7 @@ from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.kit.lifetime import run_for
 from dispatch_desktop.ui.kit.message_line import MessageLine
 from dispatch_desktop.ui.kit.plain import PlainLabel
+from dispatch_desktop.ui.kit.plural import counted
 from dispatch_desktop.ui.kit.poller import Poller
 from dispatch_desktop.ui.notifications.live_lines import LineBatch
 from dispatch_desktop.ui.notifications.log_details import LogDetailsDialog
@@ -366,7 +367,9 @@ class NotificationLogDock(QDockWidget):
         self.progress.hide()
         self.retry_all_button.setEnabled(True)
         self.model.upsert_outbox(result.retried)
-        text = self.tr("%d notification(s) queued again.") % len(result.retried)
+        text = self.tr("%s queued again.") % counted(
+            len(result.retried), self.tr("notification"), self.tr("notifications")
+        )
         if result.skipped:
             text += self.tr(" %d skipped: already handled elsewhere.") % result.skipped
         self.message.show_info(text)

@@ -1,6 +1,8 @@
 """The main window's status bar: database, operator, busy indicator, deliverer, outbox counts,
 bookings whose messages did not reach someone, badges."""
 
+from datetime import UTC, datetime
+
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QProgressBar, QStatusBar, QWidget
 
@@ -121,7 +123,11 @@ class ConsoleStatusBar(QStatusBar):
         failed = counts.get(OutboxStatus.FAILED, 0) + counts.get(OutboxStatus.UNKNOWN, 0)
         text = self.tr("Outbox: {0} queued · {1} retry · {2} failed").format(queued, retry, failed)
         if held.count:
-            text += self.tr(" · {0} held, next at {1}").format(held.count, held.first_local)
+            # Held rows past their time wait for a notifier; "next at" a past time reads as a future one.
+            if held.first is not None and held.first <= datetime.now(UTC):
+                text += self.tr(" · {0} held, due since {1}").format(held.count, held.first_local)
+            else:
+                text += self.tr(" · {0} held, next at {1}").format(held.count, held.first_local)
         self.outbox_label.setText(text)
         self.outbox_label.setStyleSheet(ALERT if failed else "")
 

@@ -27,6 +27,7 @@ from dispatch_desktop.ui.kit.console import ConsoleContext
 from dispatch_desktop.ui.kit.lifetime import run_for
 from dispatch_desktop.ui.kit.message_line import MessageLine
 from dispatch_desktop.ui.kit.plain import PlainLabel
+from dispatch_desktop.ui.kit.plural import counted
 from dispatch_desktop.ui.people.record_table import (
     Column,
     RecordTableModel,
@@ -85,6 +86,7 @@ class ApproveDialog(QDialog):
         self.reassign_to = QComboBox()
         self.reassign_to.setModel(self.reassign_items)
         self.reassign_to.setMinimumWidth(260)
+        self.reassign_to.setPlaceholderText(self.tr("No agent is free then"))
         self.reassign_button = QPushButton(self.tr("&Reassign"))
         self.reassign_button.clicked.connect(self.reassign_selected)
         reassign_row = QHBoxLayout()
@@ -140,10 +142,8 @@ class ApproveDialog(QDialog):
         self.approve_button.setDefault(not has)
         if has:
             self.conflict_label.setText(
-                self.tr(
-                    "%s has %d booking(s) in that time. Reassign them, or approve anyway and handle them later."
-                )
-                % (self.request.agent_name, len(clashes))
+                self.tr("%s has %s in that time. Reassign them, or approve anyway and handle them later.")
+                % (self.request.agent_name, counted(len(clashes), self.tr("booking"), self.tr("bookings")))
             )
             if not self.table.selectionModel().hasSelection():
                 select_row(self.table, 0)
@@ -188,7 +188,12 @@ class ApproveDialog(QDialog):
             (i for i in range(self.reassign_to.count()) if self.reassign_items.item(i).isEnabled()), -1
         )
         self.reassign_to.setCurrentIndex(free)
+        # With nobody free the list shows its placeholder instead of a blank busy agent.
+        self.reassign_to.setEnabled(free >= 0)
         self.reassign_button.setEnabled(free >= 0)
+        self.reassign_button.setToolTip(
+            "" if free >= 0 else self.tr("No other agent is free at this booking's time.")
+        )
 
     def reassign_selected(self) -> None:
         booking = self.selected_booking()
