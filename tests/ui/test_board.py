@@ -283,7 +283,9 @@ def test_double_click_opens_the_booking_form_when_the_role_may_edit(qtbot, make_
     call_center = make_console("call-center")
     read_only = _board(qtbot, call_center)
     assert read_only.open_booking(booked.id) is None
-    assert read_only.message.text() == f"You may not edit {booked.reference}: it is assigned."
+    assert read_only.message.text() == f"{booked.reference} is assigned: showing its details, read-only."
+    assert read_only.details is not None and read_only.details.isVisible()  # where is my technician?
+    read_only.details.reject()
     form = read_only.open_booking(pending.id)
     assert form is not None and form.booking.id == pending.id
     form.reject()

@@ -61,6 +61,7 @@ from dispatch_desktop.ui.board.tray import TrayPanel
 from dispatch_desktop.ui.board.view import BoardView
 from dispatch_desktop.ui.board.week_page import WeekBoard
 from dispatch_desktop.ui.board.week_scene import day_label
+from dispatch_desktop.ui.bookings.details_dialog import BookingDetailsDialog
 from dispatch_desktop.ui.bookings.form import BookingForm
 from dispatch_desktop.ui.bookings.open_form import open_booking_form
 from dispatch_desktop.ui.kit.book_anyway import ask_book_anyway
@@ -99,6 +100,7 @@ class BoardPage(QWidget):
         self._generation = 0
         self._scrolled = False
         self.form: BookingForm | None = None
+        self.details: BookingDetailsDialog | None = None
         self.zoom = 1.0
         # The last drop, to undo: booking id, its agent and start before, its version after.
         self.last_drop: tuple[int, int | None, datetime | None, int] | None = None
@@ -510,7 +512,12 @@ class BoardPage(QWidget):
             )
             return None
         if not self.console.can(booking_edit_permission(booking.agent_id is not None)):
-            self.message.show_info(self.tr("You may not edit %s: it is assigned.") % booking.reference)
+            # A call-taker asked about an assigned booking: where the technician is, read-only.
+            self.message.show_info(
+                self.tr("%s is assigned: showing its details, read-only.") % booking.reference
+            )
+            self.details = BookingDetailsDialog(self.console, booking.id, self)
+            self.details.open()
             return None
         self.form = open_booking_form(self.console, booking, self, self._form_saved)
         return self.form
