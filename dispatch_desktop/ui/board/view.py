@@ -12,7 +12,6 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
-    QFont,
     QMouseEvent,
     QPainter,
     QPalette,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from dispatch_desktop.ui.board.block import block_under
+from dispatch_desktop.ui.board.paint import Row, paint_row_bands, paint_row_lines, paint_sticky_names
 from dispatch_desktop.ui.board.scene import (
     HEADER_HEIGHT,
     NAME_WIDTH,
@@ -104,10 +104,8 @@ class BoardView(QGraphicsView):
         geometry = self.geometry_
         if geometry is None:
             return
-        band = palette.color(QPalette.ColorRole.AlternateBase)
-        for row in range(len(geometry.agent_ids)):
-            if row % 2:
-                painter.fillRect(QRectF(0, geometry.y_of_row(row), geometry.width, ROW_HEIGHT), band)
+        rows = self._day_rows(geometry)
+        paint_row_bands(painter, palette, rows, geometry.width)
         off = palette.color(QPalette.ColorRole.Mid)
         off.setAlpha(100)
         for shaded in self.off_hours:
@@ -120,9 +118,7 @@ class BoardView(QGraphicsView):
             x = NAME_WIDTH + hour * geometry.hour_width
             painter.drawLine(QPointF(x, HEADER_HEIGHT), QPointF(x, geometry.height))
             hour += 1
-        for row in range(len(geometry.agent_ids) + 1):
-            y = geometry.y_of_row(row)
-            painter.drawLine(QPointF(NAME_WIDTH, y), QPointF(geometry.width, y))
+        paint_row_lines(painter, rows, geometry.width)
 
     def drawForeground(self, painter: QPainter, rect: QRectF | QRect) -> None:
         geometry = self.geometry_
@@ -163,31 +159,15 @@ class BoardView(QGraphicsView):
             painter.drawLine(
                 QPointF(x, visible.top() + HEADER_HEIGHT - 8), QPointF(x, visible.top() + HEADER_HEIGHT)
             )
-        # Sticky agent names.
-        column = QRectF(visible.left(), visible.top(), NAME_WIDTH, visible.height())
-        painter.fillRect(column, palette.color(QPalette.ColorRole.Window))
-        painter.setPen(palette.color(QPalette.ColorRole.WindowText))
-        bold = QFont(painter.font())
-        bold.setBold(True)
-        painter.setFont(bold)
-        for row, name in enumerate(self.names):
-            y = geometry.y_of_row(row)
-            if y + ROW_HEIGHT < visible.top() + HEADER_HEIGHT:
-                continue
-            painter.drawText(
-                QRectF(visible.left() + 8, y, NAME_WIDTH - 12, ROW_HEIGHT),
-                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                name,
-            )
-        painter.fillRect(
-            QRectF(visible.left(), visible.top(), NAME_WIDTH, HEADER_HEIGHT),
-            palette.color(QPalette.ColorRole.Button),
-        )
-        painter.setPen(QPen(palette.color(QPalette.ColorRole.Mid), 1))
-        painter.drawLine(
-            QPointF(visible.left() + NAME_WIDTH, visible.top()),
-            QPointF(visible.left() + NAME_WIDTH, visible.bottom()),
-        )
+        named = [
+            (name, top, height)
+            for name, (top, height) in zip(self.names, self._day_rows(geometry), strict=False)
+        ]
+        paint_sticky_names(painter, palette, visible, named)
+
+    @staticmethod
+    def _day_rows(geometry: BoardGeometry) -> list[Row]:
+        return [(geometry.y_of_row(row), ROW_HEIGHT) for row in range(len(geometry.agent_ids))]
 
     # --- drops ----------------------------------------------------------------------------
 

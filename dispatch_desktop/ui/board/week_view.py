@@ -22,6 +22,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsScene, QGraphicsView, QWidget
 
 from dispatch_desktop.services.views import BookingView
+from dispatch_desktop.ui.board.paint import Row, paint_row_bands, paint_row_lines, paint_sticky_names
 from dispatch_desktop.ui.board.scene import (
     HEADER_HEIGHT,
     NAME_WIDTH,
@@ -80,10 +81,8 @@ class WeekView(BoardView):
         week = self.week
         if week is None:
             return
-        band = palette.color(QPalette.ColorRole.AlternateBase)
-        for row in range(len(week.rows)):
-            if row % 2:
-                painter.fillRect(QRectF(0, week.y_of_row(row), week.width, week.row_height(row)), band)
+        rows = self._week_rows(week)
+        paint_row_bands(painter, palette, rows, week.width)
         if self.today in week.days:
             today = QRectF(week.x_of_day(week.days.index(self.today)), 0, week.day_width, week.height)
             tint = palette.color(QPalette.ColorRole.Highlight)
@@ -95,9 +94,7 @@ class WeekView(BoardView):
         for column in range(len(week.days) + 1):
             x = week.x_of_day(column)
             painter.drawLine(QPointF(x, HEADER_HEIGHT), QPointF(x, week.height))
-        for row in range(len(week.rows) + 1):
-            y = week.y_of_row(row)
-            painter.drawLine(QPointF(NAME_WIDTH, y), QPointF(week.width, y))
+        paint_row_lines(painter, rows, week.width)
 
     def drawForeground(self, painter: QPainter, rect: QRectF | QRect) -> None:
         week = self.week
@@ -123,31 +120,15 @@ class WeekView(BoardView):
                 Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
                 day_label(day),
             )
-        # Sticky agent names.
-        painter.fillRect(
-            QRectF(visible.left(), visible.top(), NAME_WIDTH, visible.height()),
-            palette.color(QPalette.ColorRole.Window),
-        )
-        painter.setPen(palette.color(QPalette.ColorRole.WindowText))
-        painter.setFont(bold)
-        for row, name in enumerate(self.names):
-            top, height = week.y_of_row(row), week.row_height(row)
-            if top + height < visible.top() + HEADER_HEIGHT:
-                continue
-            painter.drawText(
-                QRectF(visible.left() + 8, top + 3, NAME_WIDTH - 12, min(height, 22.0)),
-                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                name,
-            )
-        painter.fillRect(
-            QRectF(visible.left(), visible.top(), NAME_WIDTH, HEADER_HEIGHT),
-            palette.color(QPalette.ColorRole.Button),
-        )
-        painter.setPen(QPen(palette.color(QPalette.ColorRole.Mid), 1))
-        painter.drawLine(
-            QPointF(visible.left() + NAME_WIDTH, visible.top()),
-            QPointF(visible.left() + NAME_WIDTH, visible.bottom()),
-        )
+        named = [
+            (name, top, height)
+            for name, (top, height) in zip(self.names, self._week_rows(week), strict=False)
+        ]
+        paint_sticky_names(painter, palette, visible, named, inset=3, line_height=22.0)
+
+    @staticmethod
+    def _week_rows(week: WeekGeometry) -> list[Row]:
+        return [(week.y_of_row(row), week.row_height(row)) for row in range(len(week.rows))]
 
     def _draw_preview(self, painter: QPainter, palette: QPalette) -> None:
         assert self.drop_hint is not None
