@@ -1,8 +1,7 @@
 """The board's week: agents by days, each day's bookings in its cell; drops move the day keeping the
 time, clashes are refused, Ctrl+Z undoes, and switching between day and week keeps the date."""
 
-from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QDragMoveEvent, QDropEvent
@@ -14,17 +13,11 @@ from dispatch_desktop.ui.board.page import BoardPage
 from dispatch_desktop.ui.board.scene import booking_mime
 from dispatch_desktop.ui.board.week_view import MoreLine, WeekView
 from dispatch_desktop.ui.kit.changes import Change
-from tests.conftest import TEST_TIMEZONE
 from tests.ui._support import OFFSCREEN_NOISE, boss_console, make_console  # noqa: F401 - fixtures
+from tests.ui.week_support import TUESDAY, ZONE, at, open_week
 
 pytestmark = OFFSCREEN_NOISE
-ZONE = ZoneInfo(TEST_TIMEZONE)
-TUESDAY = date(2030, 3, 12)
 MONDAY, THURSDAY = TUESDAY - timedelta(days=1), TUESDAY + timedelta(days=2)
-
-
-def at(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=ZONE).astimezone(UTC)
 
 
 def _book(ctx, agent_id, start, minutes=60, name="Maya Chen", phone="+13125550111", service="Boiler service"):
@@ -45,20 +38,6 @@ def _team(ctx):
     ana = agents.add_agent(ctx, name="Ana Ruiz", phone="+13125550101", email="ana@example.com")
     ben = agents.add_agent(ctx, name="Ben Okafor", phone="+13125550102", email="ben@example.com")
     return ana, ben
-
-
-def _week(qtbot, console, day: date = TUESDAY) -> BoardPage:
-    page = BoardPage(console)
-    page.clock = lambda: at(TUESDAY, 10, 30)
-    qtbot.addWidget(page)
-    page.resize(1500, 700)
-    page.show()
-    page.set_day(day)
-    qtbot.waitUntil(lambda: page.data is not None and page.data.day == day)
-    before = page.week.load_count
-    page.week_button.click()
-    qtbot.waitUntil(lambda: page.week.load_count > before)
-    return page
 
 
 def _cells(page: BoardPage) -> dict[tuple[str, str], list[str]]:
@@ -116,7 +95,7 @@ def test_the_week_shows_each_days_bookings_in_their_agents_cell(qtbot, boss_cons
     _book(ctx, None, at(TUESDAY + timedelta(days=1), 13), name="Ivy Stone", phone="+13125550115")
     _book(ctx, ana.id, at(MONDAY + timedelta(days=7), 9), name="Next Week", phone="+13125550116")
 
-    page = _week(qtbot, boss_console)
+    page = open_week(qtbot, boss_console)
     view = page.week.view
     assert [_header(d) for d in view.week.days] == [
         "Mon 11 Mar",
@@ -154,7 +133,7 @@ def test_a_full_day_ends_in_plus_n_more_naming_the_rest(qtbot, boss_console):  #
             name=f"Customer {n:02d}",
             phone=f"+131255502{n:02d}",
         )
-    page = _week(qtbot, boss_console)
+    page = open_week(qtbot, boss_console)
     assert _cells(page)[("Ana Ruiz", "Tue 12 Mar")] == [
         f"{(datetime(2030, 1, 1, 7) + timedelta(minutes=45 * n)):%H:%M} Customer {n:02d}" for n in range(7)
     ]
@@ -172,7 +151,7 @@ def test_a_drag_from_tuesday_to_thursday_keeps_the_time_tells_people_and_ctrl_z_
     ana, _ben = _team(ctx)
     booked = _book(ctx, ana.id, at(TUESDAY, 9, 30), minutes=90)
     before = {n.id for n in booking_notifications(ctx, booked.id)}
-    page = _week(qtbot, boss_console)
+    page = open_week(qtbot, boss_console)
     view = page.week.view
 
     drop = _drag(view, booked.id, 1, THURSDAY)
@@ -209,7 +188,7 @@ def test_a_shift_drop_on_another_agent_moves_day_and_agent_silently(qtbot, boss_
     ana, ben = _team(ctx)
     booked = _book(ctx, ana.id, at(TUESDAY, 9))
     before = {n.id for n in booking_notifications(ctx, booked.id)}
-    page = _week(qtbot, boss_console)
+    page = open_week(qtbot, boss_console)
     view = page.week.view
     drop = _drag(view, booked.id, 2, THURSDAY, shift=True)
     assert view.preview == "Ben Okafor · Thu 14 Mar 09:00–10:00"
@@ -231,7 +210,7 @@ def test_a_clashing_drop_is_refused_with_the_reason_and_changes_nothing(qtbot, b
     anas = _book(ctx, ana.id, at(TUESDAY, 9))
     bens = _book(ctx, ben.id, at(THURSDAY, 9, 30), name="Raj Patel", phone="+13125550112")
     before = [n.id for n in booking_notifications(ctx, anas.id)]
-    page = _week(qtbot, boss_console)
+    page = open_week(qtbot, boss_console)
     view = page.week.view
     drop = _drag(view, anas.id, 2, THURSDAY)
     assert view.preview == "Ben Okafor · Thu 14 Mar 09:00–10:00"
@@ -257,7 +236,7 @@ def test_a_clashing_drop_is_refused_with_the_reason_and_changes_nothing(qtbot, b
 
 def test_switching_views_keeps_the_date_and_a_day_header_opens_that_day(qtbot, boss_console):  # noqa: F811
     _team(boss_console.ctx)
-    page = _week(qtbot, boss_console, THURSDAY)
+    page = open_week(qtbot, boss_console, THURSDAY)
     assert page.week.data.days[0] == MONDAY
     assert page.date_edit.date().toPython() == THURSDAY
     assert "Previous week (Alt+Left)" in page.previous_button.toolTip()
@@ -290,7 +269,7 @@ def test_double_clicking_a_week_block_opens_one_form_for_the_booking(qtbot, boss
     ctx = boss_console.ctx
     ana, _ben = _team(ctx)
     booked = _book(ctx, ana.id, at(TUESDAY, 9))
-    page = _week(qtbot, boss_console)
+    page = open_week(qtbot, boss_console)
     view = page.week.view
     [block] = page.week.blocks()
     point = view.mapFromScene(block.rect().center())
@@ -305,7 +284,7 @@ def test_double_clicking_a_week_block_opens_one_form_for_the_booking(qtbot, boss
 def test_the_week_follows_changes_made_elsewhere(qtbot, boss_console):  # noqa: F811
     ctx = boss_console.ctx
     ana, _ben = _team(ctx)
-    page = _week(qtbot, boss_console)
+    page = open_week(qtbot, boss_console)
     assert _cells(page) == {}
     _book(ctx, ana.id, at(THURSDAY, 8))  # as another workstation would; live refresh then says BOOKINGS
     before = page.week.load_count
@@ -324,7 +303,7 @@ def test_a_big_week_makes_the_blocks_in_sight_and_the_rest_as_they_scroll_in(qtb
         for job in range(8):
             name, phone = f"Customer {n:02d}-{job}", f"+13125{n:02d}{job:04d}"
             _book(ctx, agent.id, at(TUESDAY, 8 + job), name=name, phone=phone)
-    page = _week(qtbot, boss_console)
+    page = open_week(qtbot, boss_console)
     in_sight = {b.booking.customer_name for b in page.week.blocks()}
     assert "Customer 00-0" in in_sight and "Customer 11-0" not in in_sight
     bar = page.week.view.verticalScrollBar()
@@ -337,7 +316,7 @@ def test_the_unassigned_row_takes_and_gives_bookings_on_any_day(qtbot, boss_cons
     ana, ben = _team(ctx)
     booked = _book(ctx, ana.id, at(TUESDAY, 9))
     waiting = _book(ctx, None, at(MONDAY, 15), name="Ivy Stone", phone="+13125550115")
-    page = _week(qtbot, boss_console)
+    page = open_week(qtbot, boss_console)
     view = page.week.view
 
     drop = _drag(view, booked.id, 0, THURSDAY)

@@ -1,8 +1,7 @@
 """The week's days: it starts on the team's week start (Settings, Monday or Sunday), and a booking
 shows in every day it covers, "cont." on the days after its start."""
 
-from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QDragMoveEvent, QDropEvent
@@ -11,17 +10,11 @@ from dispatch_desktop.services import agents, bookings, team_settings
 from dispatch_desktop.ui.board.page import BoardPage
 from dispatch_desktop.ui.board.scene import booking_mime
 from dispatch_desktop.ui.settings.dialog import SettingsDialog
-from tests.conftest import TEST_TIMEZONE
 from tests.ui._support import OFFSCREEN_NOISE, boss_console, make_console  # noqa: F401 - fixtures
+from tests.ui.week_support import TUESDAY, at, open_week
 
 pytestmark = OFFSCREEN_NOISE
-ZONE = ZoneInfo(TEST_TIMEZONE)
-TUESDAY = date(2030, 3, 12)
 MONDAY, SUNDAY_BEFORE = TUESDAY - timedelta(days=1), TUESDAY - timedelta(days=2)
-
-
-def at(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=ZONE).astimezone(UTC)
 
 
 def _book(ctx, agent_id, start, end, name, phone):
@@ -38,20 +31,6 @@ def _book(ctx, agent_id, start, end, name, phone):
     )
 
 
-def _week(qtbot, console) -> BoardPage:
-    page = BoardPage(console)
-    page.clock = lambda: at(TUESDAY, 10, 30)
-    qtbot.addWidget(page)
-    page.resize(1500, 700)
-    page.show()
-    page.set_day(TUESDAY)
-    qtbot.waitUntil(lambda: page.data is not None and page.data.day == TUESDAY)
-    before = page.week.load_count
-    page.week_button.click()
-    qtbot.waitUntil(lambda: page.week.load_count > before)
-    return page
-
-
 def _lines_by_day(page: BoardPage, booking_id: int) -> dict[date, str]:
     week = page.week.view.week
     found = {}
@@ -62,7 +41,7 @@ def _lines_by_day(page: BoardPage, booking_id: int) -> dict[date, str]:
 
 
 def test_a_supervisor_sets_the_week_to_start_sunday_and_the_week_view_follows(qtbot, boss_console):  # noqa: F811
-    page = _week(qtbot, boss_console)
+    page = open_week(qtbot, boss_console)
     assert page.week.data.days[0] == MONDAY
     dialog = SettingsDialog(boss_console)
     qtbot.addWidget(dialog)
@@ -93,7 +72,7 @@ def test_an_overnight_booking_shows_on_both_days_and_one_begun_before_the_week_o
     at_midnight = _book(
         ctx, ben.id, at(TUESDAY, 18), at(TUESDAY + timedelta(days=1), 0), "Liam Okafor", "+13125550113"
     )
-    page = _week(qtbot, boss_console)
+    page = open_week(qtbot, boss_console)
     wednesday = TUESDAY + timedelta(days=1)
     assert _lines_by_day(page, night.id) == {TUESDAY: "22:00 Maya Chen", wednesday: "cont.–02:00 Maya Chen"}
     assert _lines_by_day(page, early.id) == {MONDAY: "cont.–03:00 Raj Patel"}  # not as if it began Monday
@@ -105,7 +84,7 @@ def test_dragging_the_cont_piece_a_day_on_moves_the_booking_a_day_later(qtbot, b
     ana = agents.add_agent(ctx, name="Ana Ruiz", phone="+13125550101", email="ana@example.com")
     wednesday, thursday = TUESDAY + timedelta(days=1), TUESDAY + timedelta(days=2)
     night = _book(ctx, ana.id, at(TUESDAY, 22), at(wednesday, 2), "Maya Chen", "+13125550111")
-    page = _week(qtbot, boss_console)
+    page = open_week(qtbot, boss_console)
     view = page.week.view
     week = view.week
     left, top, width, height = week.cell(1, week.days.index(thursday))
