@@ -482,10 +482,7 @@ def booking_created(
     session: Session, booking: Booking, settings: TeamSettings, *, notify_customer: bool = True
 ) -> None:
     """Customer confirmation (a request received, without an agent); the agent's assignment when set."""
-    session.flush()
-    texts = template_store.overrides(session)
-    notes = booking_messages("booking_created", booking, settings, texts=texts, sender=queued_sender(session))
-    queue_booking(session, booking, notes, settings, texts, coalesce=False, notify_customer=notify_customer)
+    _tell(session, "booking_created", booking, settings, coalesce=False, notify_customer=notify_customer)
 
 
 def booking_assigned(
@@ -498,18 +495,15 @@ def booking_assigned(
     notify_customer: bool = True,
 ) -> None:
     """New agent: assignment; previous agent (if any): unassignment; pending -> scheduled: the customer."""
-    session.flush()
-    texts = template_store.overrides(session)
-    notes = booking_messages(
+    _tell(
+        session,
         "booking_assigned",
         booking,
         settings,
         previous_agent=previous_agent,
         old_status=old_status,
-        texts=texts,
-        sender=queued_sender(session),
+        notify_customer=notify_customer,
     )
-    queue_booking(session, booking, notes, settings, texts, coalesce=True, notify_customer=notify_customer)
 
 
 def booking_status_changed(
@@ -522,30 +516,52 @@ def booking_status_changed(
     notify_customer: bool = True,
 ) -> None:
     """Customer and (if assigned) agent: status update."""
-    session.flush()
-    texts = template_store.overrides(session)
-    notes = booking_messages(
+    _tell(
+        session,
         "booking_status_changed",
         booking,
         settings,
         old_status=old_status,
         eta_minutes=eta_minutes,
-        texts=texts,
-        sender=queued_sender(session),
+        notify_customer=notify_customer,
     )
-    queue_booking(session, booking, notes, settings, texts, coalesce=True, notify_customer=notify_customer)
 
 
 def booking_rescheduled(
     session: Session, booking: Booking, settings: TeamSettings, *, notify_customer: bool = True
 ) -> None:
     """Customer and (if assigned) agent: the new time."""
+    _tell(session, "booking_rescheduled", booking, settings, notify_customer=notify_customer)
+
+
+def _tell(
+    session: Session,
+    event: str,
+    booking: Booking,
+    settings: TeamSettings,
+    *,
+    previous_agent: Agent | None = None,
+    old_status: str | None = None,
+    eta_minutes: int | None = None,
+    coalesce: bool = True,
+    notify_customer: bool,
+) -> None:
+    """One booking event's messages, from the overrides in force, queued in the caller's transaction."""
     session.flush()
     texts = template_store.overrides(session)
     notes = booking_messages(
-        "booking_rescheduled", booking, settings, texts=texts, sender=queued_sender(session)
+        event,
+        booking,
+        settings,
+        previous_agent=previous_agent,
+        old_status=old_status,
+        eta_minutes=eta_minutes,
+        texts=texts,
+        sender=queued_sender(session),
     )
-    queue_booking(session, booking, notes, settings, texts, coalesce=True, notify_customer=notify_customer)
+    queue_booking(
+        session, booking, notes, settings, texts, coalesce=coalesce, notify_customer=notify_customer
+    )
 
 
 # --- what the customer's texts say around the message ------------------------------------------
